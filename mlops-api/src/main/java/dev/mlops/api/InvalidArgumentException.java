@@ -1,0 +1,22 @@
+package dev.mlops.api;
+
+/**
+ * An argument broke a documented rule. The message names the field, the offending value (shortened
+ * when long) and the rule. Thrown before anything is written.
+ */
+public class InvalidArgumentException extends MlopsException {
+  private static final long serialVersionUID = 1L;
+
+  public InvalidArgumentException(String message) {
+    super(message);
+  }
+
+  public InvalidArgumentException(String message, Throwable cause) {
+    super(message, cause);
+  }
+
+  /** Builds the standard message: {@code field 'name' = 'value': rule}. */
+  public static InvalidArgumentException of(String field, Object value, String rule) {
+    return new InvalidArgumentException(field + " = " + Validation.quote(value) + ": " + rule);
+  }
+}

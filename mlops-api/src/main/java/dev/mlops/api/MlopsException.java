@@ -1,0 +1,18 @@
+package dev.mlops.api;
+
+/**
+ * Root of every exception the library throws. Unchecked: callers catch the specific subtype they can
+ * handle ({@link NotFoundException}, {@link AlreadyExistsException}, {@link InvalidArgumentException},
+ * {@link ConflictException}, {@link StorageException}).
+ */
+public class MlopsException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public MlopsException(String message) {
+    super(message);
+  }
+
+  public MlopsException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

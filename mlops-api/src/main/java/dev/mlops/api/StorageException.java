@@ -1,0 +1,14 @@
+package dev.mlops.api;
+
+/** The storage backend failed (I/O, database, lock). The store is left as it was before the call. */
+public class StorageException extends MlopsException {
+  private static final long serialVersionUID = 1L;
+
+  public StorageException(String message) {
+    super(message);
+  }
+
+  public StorageException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

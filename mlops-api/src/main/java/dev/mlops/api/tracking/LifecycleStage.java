@@ -1,0 +1,7 @@
+package dev.mlops.api.tracking;
+
+/** Whether an experiment or run is live or soft-deleted (restorable). */
+public enum LifecycleStage {
+  ACTIVE,
+  DELETED
+}

@@ -1,0 +1,31 @@
+package dev.mlops.api.tracking;
+
+import java.util.Optional;
+
+/**
+ * A run's fixed and lifecycle fields.
+ *
+ * @param runId 32 hex characters
+ * @param experimentId the experiment it belongs to
+ * @param runName a human name (generated when none is given)
+ * @param status the run's status
+ * @param user who started it
+ * @param startTime epoch milliseconds
+ * @param endTime epoch milliseconds, or -1 while the run has not ended
+ * @param lifecycleStage active or soft-deleted
+ * @param artifactUri where its artifacts go
+ * @param parentRunId the parent run for nested runs, or empty string
+ */
+public record RunInfo(String runId, String experimentId, String runName, RunStatus status, String user,
+    long startTime, long endTime, LifecycleStage lifecycleStage, String artifactUri, String parentRunId) {
+
+  /** The end time, if the run has ended. */
+  public Optional<Long> end() {
+    return endTime < 0 ? Optional.empty() : Optional.of(endTime);
+  }
+
+  /** The parent run's id, for a nested run. */
+  public Optional<String> parent() {
+    return parentRunId == null || parentRunId.isEmpty() ? Optional.empty() : Optional.of(parentRunId);
+  }
+}

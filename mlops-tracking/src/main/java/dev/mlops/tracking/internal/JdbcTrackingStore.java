@@ -1,0 +1,593 @@
+package dev.mlops.tracking.internal;
+
+import dev.mlops.api.AlreadyExistsException;
+import dev.mlops.api.ConflictException;
+import dev.mlops.api.InvalidArgumentException;
+import dev.mlops.api.NotFoundException;
+import dev.mlops.api.Page;
+import dev.mlops.api.StorageException;
+import dev.mlops.api.internal.jdbc.Database;
+import dev.mlops.api.internal.jdbc.Dialect;
+import dev.mlops.api.internal.jdbc.Migration;
+import dev.mlops.api.search.Expr;
+import dev.mlops.api.search.OrderBy;
+import dev.mlops.api.search.SortKey;
+import dev.mlops.api.tracking.Dataset;
+import dev.mlops.api.tracking.DatasetInput;
+import dev.mlops.api.tracking.Experiment;
+import dev.mlops.api.tracking.LifecycleStage;
+import dev.mlops.api.tracking.Metric;
+import dev.mlops.api.tracking.Run;
+import dev.mlops.api.tracking.RunInfo;
+import dev.mlops.api.tracking.RunStatus;
+import dev.mlops.api.tracking.TrackingStore;
+import dev.mlops.api.tracking.ViewType;
+import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The tracking store over SQL: SQLite for {@code file:} stores, PostgreSQL for {@code jdbc:}. One
+ * implementation serves both; the few dialect differences are in {@link Dialect} and
+ * {@link SqlSearch}.
+ *
+ * <p>Metric history is kept in chunks: each {@code logBatch} writes one row per metric key holding
+ * the packed points (step, timestamp, value bits: 24 bytes each), so a batch of a million points
+ * is a handful of rows. The latest point of every key is kept in {@code latest_metrics}, indexed,
+ * for search and ordering. NaN is stored as a flag, so it and both infinities round-trip exactly.
+ */
+public final class JdbcTrackingStore implements TrackingStore {
+  static final List<Migration> MIGRATIONS = List.of(new Migration(1, "tracking tables", List.of(
+      "CREATE TABLE experiments (experiment_id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, artifact_location TEXT NOT NULL,"
+          + " lifecycle_stage TEXT NOT NULL, creation_time {BIGINT} NOT NULL, last_update_time {BIGINT} NOT NULL)",
+      "CREATE TABLE experiment_tags (experiment_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (experiment_id, key))",
+      "CREATE TABLE runs (run_id TEXT PRIMARY KEY, experiment_id TEXT NOT NULL, run_name TEXT NOT NULL, status TEXT NOT NULL,"
+          + " user_id TEXT NOT NULL, start_time {BIGINT} NOT NULL, end_time {BIGINT}, lifecycle_stage TEXT NOT NULL,"
+          + " artifact_uri TEXT NOT NULL, parent_run_id TEXT NOT NULL, deleted_with_experiment INTEGER NOT NULL DEFAULT 0)",
+      "CREATE INDEX runs_experiment_start ON runs (experiment_id, lifecycle_stage, start_time)",
+      "CREATE INDEX runs_start ON runs (start_time)",
+      "CREATE TABLE params (run_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (run_id, key))",
+      "CREATE INDEX params_key_value ON params (key, value)",
+      "CREATE TABLE tags (run_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (run_id, key))",
+      "CREATE INDEX tags_key_value ON tags (key, value)",
+      "CREATE TABLE latest_metrics (run_id TEXT NOT NULL, key TEXT NOT NULL, value {DOUBLE} NOT NULL, is_nan INTEGER NOT NULL,"
+          + " ts {BIGINT} NOT NULL, step {BIGINT} NOT NULL, PRIMARY KEY (run_id, key))",
+      "CREATE INDEX latest_metrics_key_value ON latest_metrics (key, is_nan, value)",
+      "CREATE TABLE metric_chunks (chunk_id {ID}, run_id TEXT NOT NULL, key TEXT NOT NULL, point_count INTEGER NOT NULL, points {BLOB} NOT NULL)",
+      "CREATE INDEX metric_chunks_run_key ON metric_chunks (run_id, key, chunk_id)",
+      "CREATE TABLE inputs (run_id TEXT NOT NULL, name TEXT NOT NULL, digest TEXT NOT NULL, context TEXT NOT NULL,"
+          + " source_uri TEXT NOT NULL, schema_text TEXT NOT NULL, row_count {BIGINT} NOT NULL, PRIMARY KEY (run_id, name, digest, context))",
+      "CREATE INDEX inputs_name ON inputs (name)")));
+
+  private static final String RUN_COLUMNS =
+      "r.run_id, r.experiment_id, r.run_name, r.status, r.user_id, r.start_time, r.end_time, r.lifecycle_stage, r.artifact_uri, r.parent_run_id";
+
+  private final Database db;
+  private final Dialect dialect;
+
+  /** Opens the store, applying schema migrations. */
+  public JdbcTrackingStore(Database db) {
+    this.db = db;
+    this.dialect = db.dialect();
+    db.migrate("tracking", MIGRATIONS);
+  }
+
+  @Override
+  public Experiment createExperiment(Experiment e) {
+    return db.transaction(c -> {
+      if (queryExperiment(c, "name", e.name()).isPresent() || queryExperiment(c, "experiment_id", e.id()).isPresent()) {
+        Optional<Experiment> byName = queryExperiment(c, "name", e.name());
+        if (byName.isPresent()) {
+          throw new AlreadyExistsException("experiment '" + e.name() + "' already exists"
+              + (byName.get().lifecycleStage() == LifecycleStage.DELETED ? " (deleted; restore it or choose another name)" : ""));
+        }
+        throw new AlreadyExistsException("experiment id '" + e.id() + "' already exists");
+      }
+      try {
+        update(c, "INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time)"
+            + " VALUES (?, ?, ?, ?, ?, ?)", e.id(), e.name(), e.artifactLocation(), e.lifecycleStage().name(), e.creationTime(), e.lastUpdateTime());
+      } catch (SQLException ex) {
+        if (dialect.isUniqueViolation(ex)) {
+          throw new AlreadyExistsException("experiment '" + e.name() + "' already exists");
+        }
+        throw ex;
+      }
+      for (Map.Entry<String, String> t : e.tags().entrySet()) {
+        update(c, "INSERT INTO experiment_tags (experiment_id, key, value) VALUES (?, ?, ?)", e.id(), t.getKey(), t.getValue());
+      }
+      return e;
+    });
+  }
+
+  private Optional<Experiment> queryExperiment(Connection c, String column, String value) throws SQLException {
+    List<Experiment> l = experiments(c, " WHERE " + column + " = ?", value);
+    return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
+  }
+
+  private List<Experiment> experiments(Connection c, String where, Object... args) throws SQLException {
+    List<String[]> rows = new ArrayList<>();
+    List<long[]> times = new ArrayList<>();
+    try (PreparedStatement ps = prepare(c, "SELECT experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time"
+        + " FROM experiments" + where + " ORDER BY creation_time, experiment_id", args); ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        rows.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)});
+        times.add(new long[] {rs.getLong(5), rs.getLong(6)});
+      }
+    }
+    Map<String, Map<String, String>> tags = new HashMap<>();
+    if (!rows.isEmpty()) {
+      try (PreparedStatement ps = prepare(c, "SELECT experiment_id, key, value FROM experiment_tags"
+          + (rows.size() == 1 ? " WHERE experiment_id = ?" : ""), rows.size() == 1 ? new Object[] {rows.get(0)[0]} : new Object[0]);
+          ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          tags.computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>()).put(rs.getString(2), rs.getString(3));
+        }
+      }
+    }
+    List<Experiment> out = new ArrayList<>();
+    for (int i = 0; i < rows.size(); i++) {
+      String[] r = rows.get(i);
+      out.add(new Experiment(r[0], r[1], r[2], LifecycleStage.valueOf(r[3]), times.get(i)[0], times.get(i)[1],
+          tags.getOrDefault(r[0], Map.of())));
+    }
+    return out;
+  }
+
+  @Override
+  public Optional<Experiment> getExperiment(String id) {
+    return db.read(c -> queryExperiment(c, "experiment_id", id));
+  }
+
+  @Override
+  public Optional<Experiment> getExperimentByName(String name) {
+    return db.read(c -> queryExperiment(c, "name", name));
+  }
+
+  @Override
+  public List<Experiment> listExperiments(ViewType view) {
+    return db.read(c -> switch (view) {
+      case ALL -> experiments(c, "");
+      case ACTIVE_ONLY -> experiments(c, " WHERE lifecycle_stage = ?", LifecycleStage.ACTIVE.name());
+      case DELETED_ONLY -> experiments(c, " WHERE lifecycle_stage = ?", LifecycleStage.DELETED.name());
+    });
+  }
+
+  private void requireExperiment(Connection c, String id) throws SQLException {
+    if (!exists(c, "SELECT 1 FROM experiments WHERE experiment_id = ?", id)) {
+      throw new NotFoundException("experiment '" + id + "' does not exist");
+    }
+  }
+
+  @Override
+  public void renameExperiment(String id, String newName, long time) {
+    db.transaction(c -> {
+      requireExperiment(c, id);
+      if (exists(c, "SELECT 1 FROM experiments WHERE name = ? AND experiment_id <> ?", newName, id)) {
+        throw new AlreadyExistsException("experiment '" + newName + "' already exists");
+      }
+      return update(c, "UPDATE experiments SET name = ?, last_update_time = ? WHERE experiment_id = ?", newName, time, id);
+    });
+  }
+
+  @Override
+  public void setExperimentLifecycle(String id, LifecycleStage stage, long time) {
+    db.transaction(c -> {
+      requireExperiment(c, id);
+      update(c, "UPDATE experiments SET lifecycle_stage = ?, last_update_time = ? WHERE experiment_id = ?", stage.name(), time, id);
+      if (stage == LifecycleStage.DELETED) {
+        update(c, "UPDATE runs SET lifecycle_stage = ?, deleted_with_experiment = 1 WHERE experiment_id = ? AND lifecycle_stage = ?",
+            LifecycleStage.DELETED.name(), id, LifecycleStage.ACTIVE.name());
+      } else {
+        update(c, "UPDATE runs SET lifecycle_stage = ?, deleted_with_experiment = 0 WHERE experiment_id = ? AND deleted_with_experiment = 1",
+            LifecycleStage.ACTIVE.name(), id);
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public void setExperimentTag(String id, String key, String value, long time) {
+    db.transaction(c -> {
+      requireExperiment(c, id);
+      update(c, "INSERT INTO experiment_tags (experiment_id, key, value) VALUES (?, ?, ?)"
+          + " ON CONFLICT (experiment_id, key) DO UPDATE SET value = excluded.value", id, key, value);
+      return update(c, "UPDATE experiments SET last_update_time = ? WHERE experiment_id = ?", time, id);
+    });
+  }
+
+  @Override
+  public void createRun(RunInfo i, Map<String, String> tags, Map<String, String> params) {
+    db.transaction(c -> {
+      requireExperiment(c, i.experimentId());
+      if (exists(c, "SELECT 1 FROM runs WHERE run_id = ?", i.runId())) {
+        throw new AlreadyExistsException("run '" + i.runId() + "' already exists");
+      }
+      update(c, "INSERT INTO runs (run_id, experiment_id, run_name, status, user_id, start_time, end_time, lifecycle_stage,"
+          + " artifact_uri, parent_run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", i.runId(), i.experimentId(), i.runName(),
+          i.status().name(), i.user(), i.startTime(), i.endTime() < 0 ? null : i.endTime(), i.lifecycleStage().name(),
+          i.artifactUri(), i.parentRunId());
+      writeKeyValues(c, "tags", i.runId(), tags, true);
+      writeKeyValues(c, "params", i.runId(), params, false);
+      return null;
+    });
+  }
+
+  private void writeKeyValues(Connection c, String table, String runId, Map<String, String> values, boolean upsert) throws SQLException {
+    if (values.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT (run_id, key) DO "
+        + (upsert ? "UPDATE SET value = excluded.value" : "NOTHING"))) {
+      for (Map.Entry<String, String> e : values.entrySet()) {
+        ps.setString(1, runId);
+        ps.setString(2, e.getKey());
+        ps.setString(3, e.getValue());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  @Override
+  public Optional<Run> getRun(String runId) {
+    return db.read(c -> {
+      List<RunInfo> infos = runInfos(c, "SELECT " + RUN_COLUMNS + " FROM runs r WHERE r.run_id = ?", List.of(runId), null);
+      if (infos.isEmpty()) {
+        return Optional.empty();
+      }
+      return Optional.of(withData(c, infos).get(0));
+    });
+  }
+
+  private static List<RunInfo> runInfos(Connection c, String sql, List<Object> args, List<ResultSet> keep) throws SQLException {
+    List<RunInfo> out = new ArrayList<>();
+    try (PreparedStatement ps = prepare(c, sql, args.toArray()); ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        long end = rs.getLong(7);
+        if (rs.wasNull()) {
+          end = -1;
+        }
+        out.add(new RunInfo(rs.getString(1), rs.getString(2), rs.getString(3), RunStatus.valueOf(rs.getString(4)), rs.getString(5),
+            rs.getLong(6), end, LifecycleStage.valueOf(rs.getString(8)), rs.getString(9), rs.getString(10)));
+      }
+    }
+    return out;
+  }
+
+  /** Loads params, tags, latest metrics and inputs of the runs in bulk and assembles them in order. */
+  private List<Run> withData(Connection c, List<RunInfo> infos) throws SQLException {
+    Map<String, Map<String, String>> params = new HashMap<>();
+    Map<String, Map<String, String>> tags = new HashMap<>();
+    Map<String, Map<String, Metric>> metrics = new HashMap<>();
+    Map<String, List<DatasetInput>> inputs = new HashMap<>();
+    for (int from = 0; from < infos.size(); from += 500) {
+      List<RunInfo> part = infos.subList(from, Math.min(infos.size(), from + 500));
+      Object[] ids = part.stream().map(RunInfo::runId).toArray();
+      String in = " WHERE run_id IN (?" + ", ?".repeat(ids.length - 1) + ")";
+      for (String table : new String[] {"params", "tags"}) {
+        Map<String, Map<String, String>> target = table.equals("params") ? params : tags;
+        try (PreparedStatement ps = prepare(c, "SELECT run_id, key, value FROM " + table + in + " ORDER BY key", ids);
+            ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            target.computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>()).put(rs.getString(2), rs.getString(3));
+          }
+        }
+      }
+      try (PreparedStatement ps = prepare(c, "SELECT run_id, key, value, is_nan, ts, step FROM latest_metrics" + in + " ORDER BY key", ids);
+          ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          double v = rs.getInt(4) == 1 ? Double.NaN : rs.getDouble(3);
+          metrics.computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>())
+              .put(rs.getString(2), new Metric(rs.getString(2), v, rs.getLong(5), rs.getLong(6)));
+        }
+      }
+      try (PreparedStatement ps = prepare(c, "SELECT run_id, name, digest, context, source_uri, schema_text, row_count FROM inputs" + in
+          + " ORDER BY name, digest, context", ids); ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          inputs.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new DatasetInput(
+              new Dataset(rs.getString(2), rs.getString(3), rs.getString(5), rs.getString(6), rs.getLong(7)), rs.getString(4)));
+        }
+      }
+    }
+    List<Run> out = new ArrayList<>(infos.size());
+    for (RunInfo i : infos) {
+      String id = i.runId();
+      out.add(new Run(i, params.getOrDefault(id, Map.of()), metrics.getOrDefault(id, Map.of()), tags.getOrDefault(id, Map.of()),
+          inputs.getOrDefault(id, List.of())));
+    }
+    return out;
+  }
+
+  private String requireRun(Connection c, String runId) throws SQLException {
+    try (PreparedStatement ps = prepare(c, "SELECT lifecycle_stage FROM runs WHERE run_id = ?", runId); ResultSet rs = ps.executeQuery()) {
+      if (!rs.next()) {
+        throw new NotFoundException("run '" + runId + "' does not exist");
+      }
+      return rs.getString(1);
+    }
+  }
+
+  @Override
+  public void updateRun(String runId, RunStatus status, long endTime, String runName) {
+    db.transaction(c -> {
+      requireRun(c, runId);
+      if (runName == null) {
+        return update(c, "UPDATE runs SET status = ?, end_time = ? WHERE run_id = ?", status.name(), endTime < 0 ? null : endTime, runId);
+      }
+      return update(c, "UPDATE runs SET status = ?, end_time = ?, run_name = ? WHERE run_id = ?", status.name(),
+          endTime < 0 ? null : endTime, runName, runId);
+    });
+  }
+
+  @Override
+  public void setRunLifecycle(String runId, LifecycleStage stage) {
+    db.transaction(c -> {
+      requireRun(c, runId);
+      return update(c, "UPDATE runs SET lifecycle_stage = ?, deleted_with_experiment = 0 WHERE run_id = ?", stage.name(), runId);
+    });
+  }
+
+  @Override
+  public void logBatch(String runId, List<Metric> metrics, Map<String, String> params, Map<String, String> tags) {
+    db.transaction(c -> {
+      if (LifecycleStage.valueOf(requireRun(c, runId)) == LifecycleStage.DELETED) {
+        throw new ConflictException("run '" + runId + "' is deleted; restore it before logging");
+      }
+      if (!params.isEmpty()) {
+        writeParams(c, runId, params);
+      }
+      writeKeyValues(c, "tags", runId, tags, true);
+      if (!metrics.isEmpty()) {
+        writeMetrics(c, runId, metrics);
+      }
+      return null;
+    });
+  }
+
+  private void writeParams(Connection c, String runId, Map<String, String> params) throws SQLException {
+    try (PreparedStatement ins = c.prepareStatement("INSERT INTO params (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT (run_id, key) DO NOTHING");
+        PreparedStatement sel = c.prepareStatement("SELECT value FROM params WHERE run_id = ? AND key = ?")) {
+      for (Map.Entry<String, String> p : params.entrySet()) {
+        ins.setString(1, runId);
+        ins.setString(2, p.getKey());
+        ins.setString(3, p.getValue());
+        if (ins.executeUpdate() == 0) {
+          sel.setString(1, runId);
+          sel.setString(2, p.getKey());
+          try (ResultSet rs = sel.executeQuery()) {
+            rs.next();
+            String old = rs.getString(1);
+            if (!old.equals(p.getValue())) {
+              throw new ConflictException("param '" + p.getKey() + "' of run '" + runId + "' already has value '" + old
+                  + "'; params are write-once (tried '" + p.getValue() + "')");
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private void writeMetrics(Connection c, String runId, List<Metric> metrics) throws SQLException {
+    Map<String, List<Metric>> byKey = new LinkedHashMap<>();
+    for (Metric m : metrics) {
+      byKey.computeIfAbsent(m.key(), k -> new ArrayList<>()).add(m);
+    }
+    try (PreparedStatement chunk = c.prepareStatement("INSERT INTO metric_chunks (run_id, key, point_count, points) VALUES (?, ?, ?, ?)");
+        PreparedStatement latest = c.prepareStatement("INSERT INTO latest_metrics (run_id, key, value, is_nan, ts, step) VALUES (?, ?, ?, ?, ?, ?)"
+            + " ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value, is_nan = excluded.is_nan, ts = excluded.ts, step = excluded.step"
+            + " WHERE excluded.step > latest_metrics.step OR (excluded.step = latest_metrics.step AND excluded.ts >= latest_metrics.ts)")) {
+      for (Map.Entry<String, List<Metric>> e : byKey.entrySet()) {
+        List<Metric> points = e.getValue();
+        ByteBuffer buf = ByteBuffer.allocate(points.size() * 24);
+        Metric last = points.get(0);
+        for (Metric m : points) {
+          buf.putLong(m.step()).putLong(m.timestamp()).putLong(Double.doubleToRawLongBits(m.value()));
+          if (m.isAtOrAfter(last)) {
+            last = m;
+          }
+        }
+        chunk.setString(1, runId);
+        chunk.setString(2, e.getKey());
+        chunk.setInt(3, points.size());
+        chunk.setBytes(4, buf.array());
+        chunk.addBatch();
+        boolean nan = Double.isNaN(last.value());
+        latest.setString(1, runId);
+        latest.setString(2, e.getKey());
+        latest.setDouble(3, nan ? 0.0 : last.value());
+        latest.setInt(4, nan ? 1 : 0);
+        latest.setLong(5, last.timestamp());
+        latest.setLong(6, last.step());
+        latest.addBatch();
+      }
+      chunk.executeBatch();
+      latest.executeBatch();
+    }
+  }
+
+  @Override
+  public void deleteTag(String runId, String key) {
+    db.transaction(c -> {
+      requireRun(c, runId);
+      if (update(c, "DELETE FROM tags WHERE run_id = ? AND key = ?", runId, key) == 0) {
+        throw new NotFoundException("tag '" + key + "' of run '" + runId + "' does not exist");
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public void logInputs(String runId, List<DatasetInput> inputs) {
+    db.transaction(c -> {
+      requireRun(c, runId);
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO inputs (run_id, name, digest, context, source_uri, schema_text, row_count)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, name, digest, context) DO NOTHING")) {
+        for (DatasetInput in : inputs) {
+          Dataset d = in.dataset();
+          bind(ps, runId, d.name(), d.digest(), in.context(), d.sourceUri(), d.schema(), d.rowCount());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Page<Metric> getMetricHistory(String runId, String key, int maxResults, String pageToken) {
+    long[] pos = HistoryToken.decodeChunk(pageToken);
+    return db.read(c -> {
+      requireRun(c, runId);
+      List<Metric> out = new ArrayList<>();
+      String next = null;
+      try (PreparedStatement ps = prepare(c, "SELECT chunk_id, point_count, points FROM metric_chunks WHERE run_id = ? AND key = ?"
+          + " AND chunk_id >= ? ORDER BY chunk_id", runId, key, pos[0])) {
+        ps.setFetchSize(64);
+        try (ResultSet rs = ps.executeQuery()) {
+          int skip = (int) pos[1];
+          outer:
+          while (rs.next()) {
+            long id = rs.getLong(1);
+            int count = rs.getInt(2);
+            ByteBuffer buf = ByteBuffer.wrap(rs.getBytes(3));
+            for (int i = 0; i < count; i++) {
+              long step = buf.getLong();
+              long ts = buf.getLong();
+              double v = Double.longBitsToDouble(buf.getLong());
+              if (id == pos[0] && i < skip) {
+                continue;
+              }
+              if (out.size() == maxResults) {
+                next = HistoryToken.encodeChunk(id, i);
+                break outer;
+              }
+              out.add(new Metric(key, v, ts, step));
+            }
+            if (out.size() == maxResults && next == null) {
+              // the page is full at a chunk boundary: the next page starts at the next chunk, if any
+              if (rs.next()) {
+                next = HistoryToken.encodeChunk(rs.getLong(1), 0);
+              }
+              break;
+            }
+          }
+        }
+      }
+      return new Page<>(out, Optional.ofNullable(next));
+    });
+  }
+
+  @Override
+  public Page<Run> searchRuns(List<String> experimentIds, Expr filter, List<OrderBy> orderBy, ViewType view, int maxResults,
+      String pageToken) {
+    if (maxResults <= 0) {
+      throw InvalidArgumentException.of("maxResults", maxResults, "must be positive");
+    }
+    String fp = SortKey.fingerprint(experimentIds, filter, orderBy, view);
+    SortKey after = pageToken == null ? null : SortKey.fromToken(pageToken, fp, orderBy.size());
+    SqlSearch q = new SqlSearch(dialect);
+    SqlSearch.Ordering ord = q.ordering(orderBy);
+    List<Object> args = new ArrayList<>(ord.joinParams());
+    StringBuilder where = new StringBuilder(" WHERE 1=1");
+    if (!experimentIds.isEmpty()) {
+      where.append(" AND r.experiment_id IN (?").append(", ?".repeat(experimentIds.size() - 1)).append(')');
+      args.addAll(experimentIds);
+    }
+    if (view != ViewType.ALL) {
+      where.append(" AND r.lifecycle_stage = ?");
+      args.add(view == ViewType.ACTIVE_ONLY ? LifecycleStage.ACTIVE.name() : LifecycleStage.DELETED.name());
+    }
+    String f = q.where(filter);
+    where.append(" AND ").append(f);
+    String keyset = after == null ? "" : " WHERE " + q.after(orderBy, after);
+    args.addAll(q.params);
+    String sql = "SELECT * FROM (SELECT " + RUN_COLUMNS + ord.columns() + " FROM runs r" + ord.joins() + where + ") s" + keyset
+        + " ORDER BY " + ord.orderBy() + " LIMIT " + (maxResults + 1);
+    return db.read(c -> {
+      List<RunInfo> infos = new ArrayList<>();
+      List<SortKey> keys = new ArrayList<>();
+      try (PreparedStatement ps = prepare(c, sql, args.toArray()); ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          long end = rs.getLong(7);
+          if (rs.wasNull()) {
+            end = -1;
+          }
+          infos.add(new RunInfo(rs.getString(1), rs.getString(2), rs.getString(3), RunStatus.valueOf(rs.getString(4)), rs.getString(5),
+              rs.getLong(6), end, LifecycleStage.valueOf(rs.getString(8)), rs.getString(9), rs.getString(10)));
+          int[] ranks = new int[orderBy.size()];
+          Object[] values = new Object[orderBy.size()];
+          for (int i = 0; i < orderBy.size(); i++) {
+            ranks[i] = rs.getInt(11 + 2 * i);
+            if (ranks[i] == SortKey.PRESENT) {
+              values[i] = orderBy.get(i).key().numeric() ? (Object) rs.getDouble(12 + 2 * i) : rs.getString(12 + 2 * i);
+            }
+          }
+          keys.add(new SortKey(ranks, values, rs.getString(1)));
+        }
+      }
+      String next = null;
+      if (infos.size() > maxResults) {
+        infos = infos.subList(0, maxResults);
+        next = keys.get(maxResults - 1).toToken(fp);
+      }
+      return new Page<>(withData(c, infos), Optional.ofNullable(next));
+    });
+  }
+
+  private static boolean exists(Connection c, String sql, Object... args) throws SQLException {
+    try (PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
+      return rs.next();
+    }
+  }
+
+  private static int update(Connection c, String sql, Object... args) throws SQLException {
+    try (PreparedStatement ps = prepare(c, sql, args)) {
+      return ps.executeUpdate();
+    }
+  }
+
+  private static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
+    PreparedStatement ps = c.prepareStatement(sql);
+    try {
+      bind(ps, args);
+      return ps;
+    } catch (SQLException | RuntimeException e) {
+      ps.close();
+      throw e;
+    }
+  }
+
+  private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+    for (int i = 0; i < args.length; i++) {
+      Object a = args[i];
+      if (a == null) {
+        ps.setObject(i + 1, null);
+      } else if (a instanceof Double d) {
+        ps.setDouble(i + 1, d);
+      } else if (a instanceof Long l) {
+        ps.setLong(i + 1, l);
+      } else if (a instanceof Integer n) {
+        ps.setInt(i + 1, n);
+      } else {
+        ps.setString(i + 1, a.toString());
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    // the database belongs to the backend, which closes it
+  }
+
+  static StorageException unexpected(String what, Exception e) {
+    return new StorageException(what + ": " + e.getMessage(), e);
+  }
+}

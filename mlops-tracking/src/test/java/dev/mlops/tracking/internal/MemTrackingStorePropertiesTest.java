@@ -1,0 +1,20 @@
+package dev.mlops.tracking.internal;
+
+import dev.mlops.api.StorageBackend;
+import dev.mlops.api.tracking.TrackingStore;
+import dev.mlops.testkit.TrackingStoreProperties;
+
+class MemTrackingStorePropertiesTest extends TrackingStoreProperties {
+  private StorageBackend backend;
+
+  @Override
+  protected TrackingStore newStore() {
+    backend = Backends.mem();
+    return backend.store(TrackingStore.class);
+  }
+
+  @Override
+  protected void afterStore() {
+    backend.close();
+  }
+}

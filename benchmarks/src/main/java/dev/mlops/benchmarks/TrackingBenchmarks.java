@@ -1,0 +1,206 @@
+package dev.mlops.benchmarks;
+
+import dev.mlops.api.StorageBackend;
+import dev.mlops.api.search.Expr;
+import dev.mlops.api.search.FilterParser;
+import dev.mlops.api.search.OrderBy;
+import dev.mlops.api.tracking.Experiment;
+import dev.mlops.api.tracking.LifecycleStage;
+import dev.mlops.api.tracking.Metric;
+import dev.mlops.api.tracking.Run;
+import dev.mlops.api.tracking.RunInfo;
+import dev.mlops.api.tracking.RunStatus;
+import dev.mlops.api.tracking.TrackingStore;
+import dev.mlops.api.tracking.ViewType;
+import dev.mlops.testkit.PostgresServer;
+import dev.mlops.tracking.ActiveRun;
+import dev.mlops.tracking.Tracker;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Tracking throughput and latency. Run with
+ * {@code java -jar benchmarks/target/benchmarks.jar TrackingBenchmarks}.
+ */
+@Fork(1)
+@Warmup(iterations = 2, time = 3)
+@Measurement(iterations = 3, time = 5)
+public class TrackingBenchmarks {
+
+  static Path tempDir(String prefix) {
+    try {
+      return Files.createTempDirectory(prefix);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** State of the synchronous benchmark: one run in a fresh file: store. */
+  @State(Scope.Benchmark)
+  public static class SyncState {
+    Tracker tracker;
+    ActiveRun run;
+    long step;
+
+    @Setup(Level.Trial)
+    public void setup() {
+      tracker = Tracker.builder().storage("file:" + tempDir("bench-sync-")).build();
+      run = tracker.startRun("bench");
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      run.close();
+      tracker.close();
+    }
+  }
+
+  /** One synchronous logMetric into file:; it returns once the point is committed to SQLite's WAL. */
+  @Benchmark
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public void syncLogMetricFile(SyncState s) {
+    s.run.logMetric("loss", 0.5, s.step++);
+  }
+
+  /** State of the asynchronous benchmark: a bounded queue of 200,000 points, flushed after each iteration. */
+  @State(Scope.Benchmark)
+  public static class AsyncState {
+    Tracker tracker;
+    ActiveRun run;
+    long step;
+
+    @Setup(Level.Trial)
+    public void setup() {
+      tracker = Tracker.builder().storage("file:" + tempDir("bench-async-")).asyncLogging(200_000).build();
+      run = tracker.startRun("bench");
+    }
+
+    @TearDown(Level.Iteration)
+    public void flush() {
+      tracker.flush();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      run.close();
+      tracker.close();
+    }
+  }
+
+  /** Asynchronous logging into file:, 1,000 points per invocation; the bounded queue makes the rate a sustained one. */
+  @Benchmark
+  @BenchmarkMode(Mode.Throughput)
+  @OutputTimeUnit(TimeUnit.SECONDS)
+  @OperationsPerInvocation(1000)
+  public void asyncLogMetricFile(AsyncState s) {
+    for (int i = 0; i < 1000; i++) {
+      s.run.logMetric("loss", i * 0.001, s.step++);
+    }
+  }
+
+  /** State of the PostgreSQL batch benchmark: embedded server, one run. */
+  @State(Scope.Benchmark)
+  public static class PostgresBatchState {
+    StorageBackend backend;
+    Tracker tracker;
+    ActiveRun run;
+    long step;
+
+    @Setup(Level.Trial)
+    public void setup() {
+      backend = StorageBackend.open(PostgresServer.newDatabase());
+      tracker = Tracker.builder().storage(backend).build();
+      run = tracker.startRun("bench");
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      run.close();
+      tracker.close();
+      backend.close();
+    }
+  }
+
+  /** Batched logging into PostgreSQL: one logBatch of 1,000 points per call. */
+  @Benchmark
+  @BenchmarkMode(Mode.Throughput)
+  @OutputTimeUnit(TimeUnit.SECONDS)
+  @OperationsPerInvocation(1000)
+  public void batchedLogPostgres(PostgresBatchState s) {
+    List<Metric> points = new ArrayList<>(1000);
+    long now = System.currentTimeMillis();
+    for (int i = 0; i < 1000; i++) {
+      points.add(new Metric("loss", i * 0.001, now, s.step++));
+    }
+    s.tracker.store().logBatch(s.run.id(), points, Map.of(), Map.of());
+  }
+
+  /** State of the search benchmark: 100,000 runs, each with two metrics and two params. */
+  @State(Scope.Benchmark)
+  public static class SearchState {
+    @Param({"file", "postgres"})
+    public String backendKind;
+
+    @Param({"100000"})
+    public int runs;
+
+    StorageBackend backend;
+    TrackingStore store;
+    Expr filter;
+    List<OrderBy> order;
+
+    @Setup(Level.Trial)
+    public void setup() {
+      backend = StorageBackend.open(backendKind.equals("file") ? "file:" + tempDir("bench-search-") : PostgresServer.newDatabase());
+      store = backend.store(TrackingStore.class);
+      store.createExperiment(new Experiment("e1", "search", "runs:/", LifecycleStage.ACTIVE, 1, 1, Map.of()));
+      Random r = new Random(1);
+      String[] models = {"sgd", "cart", "xgb", "svm"};
+      for (int i = 0; i < runs; i++) {
+        String id = String.format("%032x", i + 1L);
+        store.createRun(new RunInfo(id, "e1", "run-" + i, RunStatus.FINISHED, "bench", 1_000_000L + i, 2_000_000L + i,
+            LifecycleStage.ACTIVE, "runs:/" + id, ""), Map.of(), Map.of("model", models[r.nextInt(4)], "seed", Integer.toString(i)));
+        store.logBatch(id, List.of(new Metric("acc", r.nextDouble(), 1, 0), new Metric("loss", r.nextDouble(), 1, 0)), Map.of(), Map.of());
+      }
+      filter = FilterParser.parse("metrics.acc > 0.5 AND params.model = 'sgd'");
+      order = OrderBy.parseAll(List.of("metrics.acc DESC"));
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      backend.close();
+    }
+  }
+
+  /** A filtered, ordered search returning the first 100 of about 12,500 matches among 100,000 runs. */
+  @Benchmark
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MILLISECONDS)
+  @Warmup(iterations = 2, time = 2)
+  @Measurement(iterations = 3, time = 3)
+  public List<Run> search100Of100k(SearchState s) {
+    return s.store.searchRuns(List.of("e1"), s.filter, s.order, ViewType.ACTIVE_ONLY, 100, null).items();
+  }
+}

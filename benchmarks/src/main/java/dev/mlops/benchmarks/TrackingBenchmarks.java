@@ -176,14 +176,15 @@ public class TrackingBenchmarks {
       backend = StorageBackend.open(backendKind.equals("file") ? "file:" + tempDir("bench-search-") : PostgresServer.newDatabase());
       store = backend.store(TrackingStore.class);
       store.createExperiment(new Experiment("e1", "search", "runs:/", LifecycleStage.ACTIVE, 1, 1, Map.of()));
-      Random r = new Random(1);
       String[] models = {"sgd", "cart", "xgb", "svm"};
-      for (int i = 0; i < runs; i++) {
+      // several writers at once: PostgreSQL takes them in parallel, SQLite serialises them
+      java.util.stream.IntStream.range(0, runs).parallel().forEach(i -> {
+        Random r = new Random(i);
         String id = String.format("%032x", i + 1L);
         store.createRun(new RunInfo(id, "e1", "run-" + i, RunStatus.FINISHED, "bench", 1_000_000L + i, 2_000_000L + i,
             LifecycleStage.ACTIVE, "runs:/" + id, ""), Map.of(), Map.of("model", models[r.nextInt(4)], "seed", Integer.toString(i)));
         store.logBatch(id, List.of(new Metric("acc", r.nextDouble(), 1, 0), new Metric("loss", r.nextDouble(), 1, 0)), Map.of(), Map.of());
-      }
+      });
       filter = FilterParser.parse("metrics.acc > 0.5 AND params.model = 'sgd'");
       order = OrderBy.parseAll(List.of("metrics.acc DESC"));
     }

@@ -16,6 +16,17 @@ public final class ChildWriter {
     String uri = args[0];
     String mode = args[1];
     PrintStream out = new PrintStream(System.out, true, "UTF-8");
+    if (mode.equals("async-exit")) {
+      // queue points asynchronously and leave main without closing anything: the shutdown hook must store them
+      Tracker tracker = Tracker.builder().storage(uri).captureSystemTags(false).asyncLogging(10_000).build();
+      ActiveRun run = tracker.resumeRun(args[2]);
+      int count = Integer.parseInt(args[3]);
+      for (int i = 0; i < count; i++) {
+        run.logMetric("queued", i, i);
+      }
+      out.println("queued");
+      return;
+    }
     try (Tracker tracker = Tracker.builder().storage(uri).captureSystemTags(false).build()) {
       if (mode.equals("crash")) {
         ActiveRun run = tracker.resumeRun(args[2]);

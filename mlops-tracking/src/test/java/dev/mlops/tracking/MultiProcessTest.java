@@ -37,7 +37,7 @@ class MultiProcessTest {
     }
     Random random = new Random(7);
     long acknowledged = -1;
-    for (int round = 0; round < 6; round++) {
+    for (int round = 0; round < 15; round++) {
       Process p = child(uri, "crash", runId);
       BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
       long stop = 200 + random.nextInt(3000);
@@ -98,6 +98,24 @@ class MultiProcessTest {
         assertEquals(count, t.metricHistory(r.id(), "m").size());
         assertEquals(count / 50, r.params().size());
       }
+    }
+  }
+
+  @Test
+  void queuedAsyncPointsAreStoredAtANormalJvmExit() throws Exception {
+    String uri = "file:" + dir.resolve("store");
+    String runId;
+    try (Tracker t = Tracker.builder().storage(uri).build(); ActiveRun run = t.startRun("exit")) {
+      runId = run.id();
+    }
+    Process p = child(uri, "async-exit", runId, "200000");
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue());
+    assertEquals("queued", out.strip());
+    try (Tracker t = Tracker.builder().storage(uri).build()) {
+      assertEquals(200_000, t.metricHistory(runId, "queued").size());
+      assertEquals(199_999, t.getRun(runId).latestMetrics().get("queued").step());
     }
   }
 }

@@ -49,26 +49,32 @@ public final class JdbcTrackingStore implements TrackingStore {
       "CREATE TABLE experiments (experiment_id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, artifact_location TEXT NOT NULL,"
           + " lifecycle_stage TEXT NOT NULL, creation_time {BIGINT} NOT NULL, last_update_time {BIGINT} NOT NULL)",
       "CREATE TABLE experiment_tags (experiment_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (experiment_id, key))",
-      "CREATE TABLE runs (run_id TEXT PRIMARY KEY, experiment_id TEXT NOT NULL, run_name TEXT NOT NULL, status TEXT NOT NULL,"
+      "CREATE TABLE runs (run_key {ID}, run_id TEXT NOT NULL UNIQUE, experiment_id TEXT NOT NULL, run_name TEXT NOT NULL, status TEXT NOT NULL,"
           + " user_id TEXT NOT NULL, start_time {BIGINT} NOT NULL, end_time {BIGINT}, lifecycle_stage TEXT NOT NULL,"
           + " artifact_uri TEXT NOT NULL, parent_run_id TEXT NOT NULL, deleted_with_experiment INTEGER NOT NULL DEFAULT 0)",
       "CREATE INDEX runs_experiment_start ON runs (experiment_id, lifecycle_stage, start_time)",
       "CREATE INDEX runs_start ON runs (start_time)",
-      "CREATE TABLE params (run_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (run_id, key))",
+      "CREATE TABLE params (run_key {BIGINT} NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (run_key, key)){WITHOUT_ROWID}",
       "CREATE INDEX params_key_value ON params (key, value)",
-      "CREATE TABLE tags (run_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (run_id, key))",
+      "CREATE TABLE tags (run_key {BIGINT} NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (run_key, key)){WITHOUT_ROWID}",
       "CREATE INDEX tags_key_value ON tags (key, value)",
-      "CREATE TABLE latest_metrics (run_id TEXT NOT NULL, key TEXT NOT NULL, value {DOUBLE} NOT NULL, is_nan INTEGER NOT NULL,"
-          + " ts {BIGINT} NOT NULL, step {BIGINT} NOT NULL, PRIMARY KEY (run_id, key))",
+      "CREATE TABLE latest_metrics (run_key {BIGINT} NOT NULL, key TEXT NOT NULL, value {DOUBLE} NOT NULL, is_nan INTEGER NOT NULL,"
+          + " ts {BIGINT} NOT NULL, step {BIGINT} NOT NULL, PRIMARY KEY (run_key, key)){WITHOUT_ROWID}",
       "CREATE INDEX latest_metrics_key_value ON latest_metrics (key, is_nan, value)",
-      "CREATE TABLE metric_chunks (chunk_id {ID}, run_id TEXT NOT NULL, key TEXT NOT NULL, point_count INTEGER NOT NULL, points {BLOB} NOT NULL)",
-      "CREATE INDEX metric_chunks_run_key ON metric_chunks (run_id, key, chunk_id)",
-      "CREATE TABLE inputs (run_id TEXT NOT NULL, name TEXT NOT NULL, digest TEXT NOT NULL, context TEXT NOT NULL,"
-          + " source_uri TEXT NOT NULL, schema_text TEXT NOT NULL, row_count {BIGINT} NOT NULL, PRIMARY KEY (run_id, name, digest, context))",
+      "CREATE TABLE metric_chunks (chunk_id {ID}, run_key {BIGINT} NOT NULL, key TEXT NOT NULL, point_count INTEGER NOT NULL, points {BLOB} NOT NULL)",
+      "CREATE INDEX metric_chunks_run_key ON metric_chunks (run_key, key, chunk_id)",
+      "CREATE TABLE inputs (run_key {BIGINT} NOT NULL, name TEXT NOT NULL, digest TEXT NOT NULL, context TEXT NOT NULL,"
+          + " source_uri TEXT NOT NULL, schema_text TEXT NOT NULL, row_count {BIGINT} NOT NULL, PRIMARY KEY (run_key, name, digest, context)){WITHOUT_ROWID}",
       "CREATE INDEX inputs_name ON inputs (name)")));
 
   private static final String RUN_COLUMNS =
-      "r.run_id, r.experiment_id, r.run_name, r.status, r.user_id, r.start_time, r.end_time, r.lifecycle_stage, r.artifact_uri, r.parent_run_id";
+      "r.run_id, r.experiment_id, r.run_name, r.status, r.user_id, r.start_time, r.end_time, r.lifecycle_stage, r.artifact_uri, r.parent_run_id,"
+          + " r.run_key";
+  /** Index of the first ORDER BY column in a search result row. */
+  private static final int FIRST_ORDER_COLUMN = 12;
+
+  /** A run's surrogate key (child tables refer to it: integer joins are several times cheaper than text ones) and stage. */
+  private record RunRef(long key, LifecycleStage stage) {}
 
   private final Database db;
   private final Dialect dialect;
@@ -214,20 +220,21 @@ public final class JdbcTrackingStore implements TrackingStore {
           + " artifact_uri, parent_run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", i.runId(), i.experimentId(), i.runName(),
           i.status().name(), i.user(), i.startTime(), i.endTime() < 0 ? null : i.endTime(), i.lifecycleStage().name(),
           i.artifactUri(), i.parentRunId());
-      writeKeyValues(c, "tags", i.runId(), tags, true);
-      writeKeyValues(c, "params", i.runId(), params, false);
+      long key = requireRun(c, i.runId()).key();
+      writeKeyValues(c, "tags", key, tags, true);
+      writeKeyValues(c, "params", key, params, false);
       return null;
     });
   }
 
-  private void writeKeyValues(Connection c, String table, String runId, Map<String, String> values, boolean upsert) throws SQLException {
+  private void writeKeyValues(Connection c, String table, long runKey, Map<String, String> values, boolean upsert) throws SQLException {
     if (values.isEmpty()) {
       return;
     }
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT (run_id, key) DO "
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (run_key, key, value) VALUES (?, ?, ?) ON CONFLICT (run_key, key) DO "
         + (upsert ? "UPDATE SET value = excluded.value" : "NOTHING"))) {
       for (Map.Entry<String, String> e : values.entrySet()) {
-        ps.setString(1, runId);
+        ps.setLong(1, runKey);
         ps.setString(2, e.getKey());
         ps.setString(3, e.getValue());
         ps.addBatch();
@@ -239,15 +246,16 @@ public final class JdbcTrackingStore implements TrackingStore {
   @Override
   public Optional<Run> getRun(String runId) {
     return db.read(c -> {
-      List<RunInfo> infos = runInfos(c, "SELECT " + RUN_COLUMNS + " FROM runs r WHERE r.run_id = ?", List.of(runId), null);
+      List<Long> keys = new ArrayList<>();
+      List<RunInfo> infos = runInfos(c, "SELECT " + RUN_COLUMNS + " FROM runs r WHERE r.run_id = ?", List.of(runId), keys);
       if (infos.isEmpty()) {
         return Optional.empty();
       }
-      return Optional.of(withData(c, infos).get(0));
+      return Optional.of(withData(c, infos, keys).get(0));
     });
   }
 
-  private static List<RunInfo> runInfos(Connection c, String sql, List<Object> args, List<ResultSet> keep) throws SQLException {
+  private static List<RunInfo> runInfos(Connection c, String sql, List<Object> args, List<Long> keys) throws SQLException {
     List<RunInfo> out = new ArrayList<>();
     try (PreparedStatement ps = prepare(c, sql, args.toArray()); ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
@@ -257,61 +265,62 @@ public final class JdbcTrackingStore implements TrackingStore {
         }
         out.add(new RunInfo(rs.getString(1), rs.getString(2), rs.getString(3), RunStatus.valueOf(rs.getString(4)), rs.getString(5),
             rs.getLong(6), end, LifecycleStage.valueOf(rs.getString(8)), rs.getString(9), rs.getString(10)));
+        keys.add(rs.getLong(11));
       }
     }
     return out;
   }
 
   /** Loads params, tags, latest metrics and inputs of the runs in bulk and assembles them in order. */
-  private List<Run> withData(Connection c, List<RunInfo> infos) throws SQLException {
-    Map<String, Map<String, String>> params = new HashMap<>();
-    Map<String, Map<String, String>> tags = new HashMap<>();
-    Map<String, Map<String, Metric>> metrics = new HashMap<>();
-    Map<String, List<DatasetInput>> inputs = new HashMap<>();
+  private List<Run> withData(Connection c, List<RunInfo> infos, List<Long> runKeys) throws SQLException {
+    Map<Long, Map<String, String>> params = new HashMap<>();
+    Map<Long, Map<String, String>> tags = new HashMap<>();
+    Map<Long, Map<String, Metric>> metrics = new HashMap<>();
+    Map<Long, List<DatasetInput>> inputs = new HashMap<>();
     for (int from = 0; from < infos.size(); from += 500) {
-      List<RunInfo> part = infos.subList(from, Math.min(infos.size(), from + 500));
-      Object[] ids = part.stream().map(RunInfo::runId).toArray();
-      String in = " WHERE run_id IN (?" + ", ?".repeat(ids.length - 1) + ")";
+      Object[] ids = runKeys.subList(from, Math.min(infos.size(), from + 500)).toArray();
+      String in = " WHERE run_key IN (?" + ", ?".repeat(ids.length - 1) + ")";
       for (String table : new String[] {"params", "tags"}) {
-        Map<String, Map<String, String>> target = table.equals("params") ? params : tags;
-        try (PreparedStatement ps = prepare(c, "SELECT run_id, key, value FROM " + table + in + " ORDER BY key", ids);
+        Map<Long, Map<String, String>> target = table.equals("params") ? params : tags;
+        try (PreparedStatement ps = prepare(c, "SELECT run_key, key, value FROM " + table + in + " ORDER BY key", ids);
             ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            target.computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>()).put(rs.getString(2), rs.getString(3));
+            target.computeIfAbsent(rs.getLong(1), k -> new LinkedHashMap<>()).put(rs.getString(2), rs.getString(3));
           }
         }
       }
-      try (PreparedStatement ps = prepare(c, "SELECT run_id, key, value, is_nan, ts, step FROM latest_metrics" + in + " ORDER BY key", ids);
+      try (PreparedStatement ps = prepare(c, "SELECT run_key, key, value, is_nan, ts, step FROM latest_metrics" + in + " ORDER BY key", ids);
           ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           double v = rs.getInt(4) == 1 ? Double.NaN : rs.getDouble(3);
-          metrics.computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>())
+          metrics.computeIfAbsent(rs.getLong(1), k -> new LinkedHashMap<>())
               .put(rs.getString(2), new Metric(rs.getString(2), v, rs.getLong(5), rs.getLong(6)));
         }
       }
-      try (PreparedStatement ps = prepare(c, "SELECT run_id, name, digest, context, source_uri, schema_text, row_count FROM inputs" + in
+      try (PreparedStatement ps = prepare(c, "SELECT run_key, name, digest, context, source_uri, schema_text, row_count FROM inputs" + in
           + " ORDER BY name, digest, context", ids); ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          inputs.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new DatasetInput(
+          inputs.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(new DatasetInput(
               new Dataset(rs.getString(2), rs.getString(3), rs.getString(5), rs.getString(6), rs.getLong(7)), rs.getString(4)));
         }
       }
     }
     List<Run> out = new ArrayList<>(infos.size());
-    for (RunInfo i : infos) {
-      String id = i.runId();
+    for (int n = 0; n < infos.size(); n++) {
+      RunInfo i = infos.get(n);
+      Long id = runKeys.get(n);
       out.add(new Run(i, params.getOrDefault(id, Map.of()), metrics.getOrDefault(id, Map.of()), tags.getOrDefault(id, Map.of()),
           inputs.getOrDefault(id, List.of())));
     }
     return out;
   }
 
-  private String requireRun(Connection c, String runId) throws SQLException {
-    try (PreparedStatement ps = prepare(c, "SELECT lifecycle_stage FROM runs WHERE run_id = ?", runId); ResultSet rs = ps.executeQuery()) {
+  private RunRef requireRun(Connection c, String runId) throws SQLException {
+    try (PreparedStatement ps = prepare(c, "SELECT run_key, lifecycle_stage FROM runs WHERE run_id = ?", runId); ResultSet rs = ps.executeQuery()) {
       if (!rs.next()) {
         throw new NotFoundException("run '" + runId + "' does not exist");
       }
-      return rs.getString(1);
+      return new RunRef(rs.getLong(1), LifecycleStage.valueOf(rs.getString(2)));
     }
   }
 
@@ -338,29 +347,30 @@ public final class JdbcTrackingStore implements TrackingStore {
   @Override
   public void logBatch(String runId, List<Metric> metrics, Map<String, String> params, Map<String, String> tags) {
     db.transaction(c -> {
-      if (LifecycleStage.valueOf(requireRun(c, runId)) == LifecycleStage.DELETED) {
+      RunRef run = requireRun(c, runId);
+      if (run.stage() == LifecycleStage.DELETED) {
         throw new ConflictException("run '" + runId + "' is deleted; restore it before logging");
       }
       if (!params.isEmpty()) {
-        writeParams(c, runId, params);
+        writeParams(c, run.key(), runId, params);
       }
-      writeKeyValues(c, "tags", runId, tags, true);
+      writeKeyValues(c, "tags", run.key(), tags, true);
       if (!metrics.isEmpty()) {
-        writeMetrics(c, runId, metrics);
+        writeMetrics(c, run.key(), metrics);
       }
       return null;
     });
   }
 
-  private void writeParams(Connection c, String runId, Map<String, String> params) throws SQLException {
-    try (PreparedStatement ins = c.prepareStatement("INSERT INTO params (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT (run_id, key) DO NOTHING");
-        PreparedStatement sel = c.prepareStatement("SELECT value FROM params WHERE run_id = ? AND key = ?")) {
+  private void writeParams(Connection c, long runKey, String runId, Map<String, String> params) throws SQLException {
+    try (PreparedStatement ins = c.prepareStatement("INSERT INTO params (run_key, key, value) VALUES (?, ?, ?) ON CONFLICT (run_key, key) DO NOTHING");
+        PreparedStatement sel = c.prepareStatement("SELECT value FROM params WHERE run_key = ? AND key = ?")) {
       for (Map.Entry<String, String> p : params.entrySet()) {
-        ins.setString(1, runId);
+        ins.setLong(1, runKey);
         ins.setString(2, p.getKey());
         ins.setString(3, p.getValue());
         if (ins.executeUpdate() == 0) {
-          sel.setString(1, runId);
+          sel.setLong(1, runKey);
           sel.setString(2, p.getKey());
           try (ResultSet rs = sel.executeQuery()) {
             rs.next();
@@ -375,14 +385,14 @@ public final class JdbcTrackingStore implements TrackingStore {
     }
   }
 
-  private void writeMetrics(Connection c, String runId, List<Metric> metrics) throws SQLException {
+  private void writeMetrics(Connection c, long runKey, List<Metric> metrics) throws SQLException {
     Map<String, List<Metric>> byKey = new LinkedHashMap<>();
     for (Metric m : metrics) {
       byKey.computeIfAbsent(m.key(), k -> new ArrayList<>()).add(m);
     }
-    try (PreparedStatement chunk = c.prepareStatement("INSERT INTO metric_chunks (run_id, key, point_count, points) VALUES (?, ?, ?, ?)");
-        PreparedStatement latest = c.prepareStatement("INSERT INTO latest_metrics (run_id, key, value, is_nan, ts, step) VALUES (?, ?, ?, ?, ?, ?)"
-            + " ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value, is_nan = excluded.is_nan, ts = excluded.ts, step = excluded.step"
+    try (PreparedStatement chunk = c.prepareStatement("INSERT INTO metric_chunks (run_key, key, point_count, points) VALUES (?, ?, ?, ?)");
+        PreparedStatement latest = c.prepareStatement("INSERT INTO latest_metrics (run_key, key, value, is_nan, ts, step) VALUES (?, ?, ?, ?, ?, ?)"
+            + " ON CONFLICT (run_key, key) DO UPDATE SET value = excluded.value, is_nan = excluded.is_nan, ts = excluded.ts, step = excluded.step"
             + " WHERE excluded.step > latest_metrics.step OR (excluded.step = latest_metrics.step AND excluded.ts >= latest_metrics.ts)")) {
       for (Map.Entry<String, List<Metric>> e : byKey.entrySet()) {
         List<Metric> points = e.getValue();
@@ -394,13 +404,13 @@ public final class JdbcTrackingStore implements TrackingStore {
             last = m;
           }
         }
-        chunk.setString(1, runId);
+        chunk.setLong(1, runKey);
         chunk.setString(2, e.getKey());
         chunk.setInt(3, points.size());
         chunk.setBytes(4, buf.array());
         chunk.addBatch();
         boolean nan = Double.isNaN(last.value());
-        latest.setString(1, runId);
+        latest.setLong(1, runKey);
         latest.setString(2, e.getKey());
         latest.setDouble(3, nan ? 0.0 : last.value());
         latest.setInt(4, nan ? 1 : 0);
@@ -416,8 +426,8 @@ public final class JdbcTrackingStore implements TrackingStore {
   @Override
   public void deleteTag(String runId, String key) {
     db.transaction(c -> {
-      requireRun(c, runId);
-      if (update(c, "DELETE FROM tags WHERE run_id = ? AND key = ?", runId, key) == 0) {
+      long runKey = requireRun(c, runId).key();
+      if (update(c, "DELETE FROM tags WHERE run_key = ? AND key = ?", runKey, key) == 0) {
         throw new NotFoundException("tag '" + key + "' of run '" + runId + "' does not exist");
       }
       return null;
@@ -427,12 +437,12 @@ public final class JdbcTrackingStore implements TrackingStore {
   @Override
   public void logInputs(String runId, List<DatasetInput> inputs) {
     db.transaction(c -> {
-      requireRun(c, runId);
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO inputs (run_id, name, digest, context, source_uri, schema_text, row_count)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, name, digest, context) DO NOTHING")) {
+      long runKey = requireRun(c, runId).key();
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO inputs (run_key, name, digest, context, source_uri, schema_text, row_count)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_key, name, digest, context) DO NOTHING")) {
         for (DatasetInput in : inputs) {
           Dataset d = in.dataset();
-          bind(ps, runId, d.name(), d.digest(), in.context(), d.sourceUri(), d.schema(), d.rowCount());
+          bind(ps, runKey, d.name(), d.digest(), in.context(), d.sourceUri(), d.schema(), d.rowCount());
           ps.addBatch();
         }
         ps.executeBatch();
@@ -445,11 +455,11 @@ public final class JdbcTrackingStore implements TrackingStore {
   public Page<Metric> getMetricHistory(String runId, String key, int maxResults, String pageToken) {
     long[] pos = HistoryToken.decodeChunk(pageToken);
     return db.read(c -> {
-      requireRun(c, runId);
+      long runKey = requireRun(c, runId).key();
       List<Metric> out = new ArrayList<>();
       String next = null;
-      try (PreparedStatement ps = prepare(c, "SELECT chunk_id, point_count, points FROM metric_chunks WHERE run_id = ? AND key = ?"
-          + " AND chunk_id >= ? ORDER BY chunk_id", runId, key, pos[0])) {
+      try (PreparedStatement ps = prepare(c, "SELECT chunk_id, point_count, points FROM metric_chunks WHERE run_key = ? AND key = ?"
+          + " AND chunk_id >= ? ORDER BY chunk_id", runKey, key, pos[0])) {
         ps.setFetchSize(64);
         try (ResultSet rs = ps.executeQuery()) {
           int skip = (int) pos[1];
@@ -513,6 +523,7 @@ public final class JdbcTrackingStore implements TrackingStore {
         + " ORDER BY " + ord.orderBy() + " LIMIT " + (maxResults + 1);
     return db.read(c -> {
       List<RunInfo> infos = new ArrayList<>();
+      List<Long> runKeys = new ArrayList<>();
       List<SortKey> keys = new ArrayList<>();
       try (PreparedStatement ps = prepare(c, sql, args.toArray()); ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -522,12 +533,14 @@ public final class JdbcTrackingStore implements TrackingStore {
           }
           infos.add(new RunInfo(rs.getString(1), rs.getString(2), rs.getString(3), RunStatus.valueOf(rs.getString(4)), rs.getString(5),
               rs.getLong(6), end, LifecycleStage.valueOf(rs.getString(8)), rs.getString(9), rs.getString(10)));
+          runKeys.add(rs.getLong(11));
           int[] ranks = new int[orderBy.size()];
           Object[] values = new Object[orderBy.size()];
           for (int i = 0; i < orderBy.size(); i++) {
-            ranks[i] = rs.getInt(11 + 2 * i);
+            ranks[i] = rs.getInt(FIRST_ORDER_COLUMN + 2 * i);
             if (ranks[i] == SortKey.PRESENT) {
-              values[i] = orderBy.get(i).key().numeric() ? (Object) rs.getDouble(12 + 2 * i) : rs.getString(12 + 2 * i);
+              values[i] = orderBy.get(i).key().numeric() ? (Object) rs.getDouble(FIRST_ORDER_COLUMN + 1 + 2 * i)
+                  : rs.getString(FIRST_ORDER_COLUMN + 1 + 2 * i);
             }
           }
           keys.add(new SortKey(ranks, values, rs.getString(1)));
@@ -536,9 +549,10 @@ public final class JdbcTrackingStore implements TrackingStore {
       String next = null;
       if (infos.size() > maxResults) {
         infos = infos.subList(0, maxResults);
+        runKeys = runKeys.subList(0, maxResults);
         next = keys.get(maxResults - 1).toToken(fp);
       }
-      return new Page<>(withData(c, infos), Optional.ofNullable(next));
+      return new Page<>(withData(c, infos, runKeys), Optional.ofNullable(next));
     });
   }
 

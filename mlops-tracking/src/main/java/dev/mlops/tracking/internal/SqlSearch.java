@@ -102,7 +102,7 @@ final class SqlSearch {
       };
       return "(" + guard + (cond == null ? "" : " AND " + cond.replace("{v}", col).replace("{nan}", "0")) + ")";
     }
-    StringBuilder sb = new StringBuilder("EXISTS (SELECT 1 FROM ").append(src[0]).append(" x WHERE x.run_id = r.run_id");
+    StringBuilder sb = new StringBuilder("EXISTS (SELECT 1 FROM ").append(src[0]).append(" x WHERE x.run_key = r.run_key");
     if (key.kind() != Key.Kind.DATASET) {
       sb.append(" AND x.").append("key = ?");
       params.add(key.name());
@@ -191,17 +191,17 @@ final class SqlSearch {
       String value;
       switch (key.kind()) {
         case METRIC -> {
-          joins.append(" LEFT JOIN latest_metrics ").append(a).append(" ON ").append(a).append(".run_id = r.run_id AND ")
+          joins.append(" LEFT JOIN latest_metrics ").append(a).append(" ON ").append(a).append(".run_key = r.run_key AND ")
               .append(a).append(".key = ?");
           joinParams.add(key.name());
-          rank = "CASE WHEN " + a + ".run_id IS NULL THEN 2 WHEN " + a + ".is_nan = 1 THEN 1 ELSE 0 END";
+          rank = "CASE WHEN " + a + ".run_key IS NULL THEN 2 WHEN " + a + ".is_nan = 1 THEN 1 ELSE 0 END";
           value = "COALESCE(" + a + ".value, 0)";
         }
         case PARAM, TAG -> {
           joins.append(" LEFT JOIN ").append(key.kind() == Key.Kind.PARAM ? "params " : "tags ").append(a).append(" ON ")
-              .append(a).append(".run_id = r.run_id AND ").append(a).append(".key = ?");
+              .append(a).append(".run_key = r.run_key AND ").append(a).append(".key = ?");
           joinParams.add(key.name());
-          rank = "CASE WHEN " + a + ".run_id IS NULL THEN 2 ELSE 0 END";
+          rank = "CASE WHEN " + a + ".run_key IS NULL THEN 2 ELSE 0 END";
           value = "COALESCE(" + a + ".value, '')" + collate;
         }
         default -> {

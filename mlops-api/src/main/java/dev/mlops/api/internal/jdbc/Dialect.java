@@ -9,9 +9,9 @@ public enum Dialect {
   public String ddl(String portable) {
     return switch (this) {
       case SQLITE -> portable.replace("{ID}", "INTEGER PRIMARY KEY AUTOINCREMENT").replace("{DOUBLE}", "REAL")
-          .replace("{BLOB}", "BLOB").replace("{BIGINT}", "INTEGER");
+          .replace("{BLOB}", "BLOB").replace("{BIGINT}", "INTEGER").replace("{WITHOUT_ROWID}", " WITHOUT ROWID");
       case POSTGRES -> portable.replace("{ID}", "BIGSERIAL PRIMARY KEY").replace("{DOUBLE}", "DOUBLE PRECISION")
-          .replace("{BLOB}", "BYTEA").replace("{BIGINT}", "BIGINT");
+          .replace("{BLOB}", "BYTEA").replace("{BIGINT}", "BIGINT").replace("{WITHOUT_ROWID}", "");
     };
   }
 

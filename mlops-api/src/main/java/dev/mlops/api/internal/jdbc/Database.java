@@ -91,8 +91,8 @@ public final class Database implements AutoCloseable {
       cfg.setBusyTimeout(60_000);
       cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
       cfg.enforceForeignKeys(false);
-      Connection c = cfg.createConnection("jdbc:sqlite:" + dir.resolve("mlops.db").toAbsolutePath());
-      Function.create(c, "mlops_like", new Function() {
+      Connection raw = cfg.createConnection("jdbc:sqlite:" + dir.resolve("mlops.db").toAbsolutePath());
+      Function.create(raw, "mlops_like", new Function() {
         @Override
         protected void xFunc() throws SQLException {
           String text = value_text(0);
@@ -100,6 +100,7 @@ public final class Database implements AutoCloseable {
           result(text != null && pattern != null && Like.matches(text, pattern, value_int(2) != 0) ? 1 : 0);
         }
       }, 3, Function.FLAG_DETERMINISTIC);
+      Connection c = StatementCache.wrap(raw);
       return new Database(Dialect.SQLITE, null, c, c);
     } catch (SQLException | IOException e) {
       throw new StorageException("cannot open embedded store in " + dir + ": " + e.getMessage(), e);
@@ -153,21 +154,23 @@ public final class Database implements AutoCloseable {
     // Explicit BEGIN IMMEDIATE / COMMIT in autocommit mode: takes SQLite's write lock up front (no
     // lock-upgrade deadlocks between processes) and costs one round trip less than the driver's own
     // transaction handling.
-    try (Statement s = sqlite.createStatement()) {
-      s.execute("BEGIN IMMEDIATE");
-      boolean done = false;
-      try {
-        T result = work.run(sqlite);
-        s.execute("COMMIT");
-        done = true;
-        return result;
-      } finally {
-        if (!done) {
-          try {
-            s.execute("ROLLBACK");
-          } catch (SQLException e) {
-            LOG.debug("rollback after failure: {}", e.getMessage());
-          }
+    try (PreparedStatement begin = sqlite.prepareStatement("BEGIN IMMEDIATE")) {
+      begin.execute();
+    }
+    boolean done = false;
+    try {
+      T result = work.run(sqlite);
+      try (PreparedStatement commit = sqlite.prepareStatement("COMMIT")) {
+        commit.execute();
+      }
+      done = true;
+      return result;
+    } finally {
+      if (!done) {
+        try (Statement s = sqlite.createStatement()) {
+          s.execute("ROLLBACK");
+        } catch (SQLException e) {
+          LOG.debug("rollback after failure: {}", e.getMessage());
         }
       }
     }
@@ -262,7 +265,10 @@ public final class Database implements AutoCloseable {
         }
         try (Statement s = c.createStatement()) {
           for (String sql : m.statements()) {
-            s.execute(dialect.ddl(sql));
+            String only = sql.startsWith("sqlite:") ? "sqlite:" : sql.startsWith("postgres:") ? "postgres:" : "";
+            if (only.isEmpty() || only.equals(dialect == Dialect.SQLITE ? "sqlite:" : "postgres:")) {
+              s.execute(dialect.ddl(sql.substring(only.length())));
+            }
           }
         }
         latest = m.version();

@@ -8,7 +8,7 @@ public enum Dialect {
   /** Replaces the type placeholders of a portable DDL statement. */
   public String ddl(String portable) {
     return switch (this) {
-      case SQLITE -> portable.replace("{ID}", "INTEGER PRIMARY KEY AUTOINCREMENT").replace("{DOUBLE}", "REAL")
+      case SQLITE -> portable.replace("{ID}", "INTEGER PRIMARY KEY").replace("{DOUBLE}", "REAL")
           .replace("{BLOB}", "BLOB").replace("{BIGINT}", "INTEGER").replace("{WITHOUT_ROWID}", " WITHOUT ROWID");
       case POSTGRES -> portable.replace("{ID}", "BIGSERIAL PRIMARY KEY").replace("{DOUBLE}", "DOUBLE PRECISION")
           .replace("{BLOB}", "BYTEA").replace("{BIGINT}", "BIGINT").replace("{WITHOUT_ROWID}", "");

@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * One versioned schema step of a component. Statements use the placeholders of
- * {@link Dialect#ddl(String)}; {@code postgresOnly} and {@code sqliteOnly} statements run on one
- * dialect only.
+ * {@link Dialect#ddl(String)}; a statement starting {@code sqlite:} or {@code postgres:} runs on
+ * that dialect only.
  *
  * @param version 1, 2, 3, ... without gaps
  * @param description what the step does

@@ -1,4 +1,4 @@
-package dev.mlops.tracking.internal;
+package dev.mlops.api.internal.artifact;
 
 import dev.mlops.api.InvalidArgumentException;
 import dev.mlops.api.NotFoundException;

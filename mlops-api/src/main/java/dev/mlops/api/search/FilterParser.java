@@ -31,24 +31,39 @@ public final class FilterParser {
   /** Most predicates in one filter. */
   public static final int MAX_PREDICATES = 500;
 
+  /** Which entity a filter is about, deciding the attribute names it accepts. */
+  public enum Vocabulary {
+    /** Runs: {@code run_id, run_name, status, user, start_time, end_time, ...}, metrics, params, tags, datasets. */
+    RUNS,
+    /** Registered models: {@code name, description, creation_time, last_updated_time} and tags. */
+    MODELS
+  }
+
   private final String src;
+  private final Vocabulary vocabulary;
   private int pos;
   private int depth;
   private int predicates;
 
-  private FilterParser(String src) {
+  private FilterParser(String src, Vocabulary vocabulary) {
     this.src = src;
+    this.vocabulary = vocabulary;
   }
 
   /** Parses a filter; null or blank means "match everything". */
   public static Expr parse(String filter) {
+    return parse(filter, Vocabulary.RUNS);
+  }
+
+  /** Parses a filter about the entities of {@code vocabulary}. */
+  public static Expr parse(String filter, Vocabulary vocabulary) {
     if (filter == null || filter.isBlank()) {
       return new Expr.True();
     }
     if (filter.length() > MAX_LENGTH) {
       throw new InvalidArgumentException("filter has length " + filter.length() + ", over the limit of " + MAX_LENGTH);
     }
-    FilterParser p = new FilterParser(filter);
+    FilterParser p = new FilterParser(filter, vocabulary);
     Expr e = p.orExpr();
     p.skipSpace();
     if (p.pos < p.src.length()) {
@@ -59,7 +74,7 @@ public final class FilterParser {
 
   /** Parses a key such as {@code metrics.acc} or {@code start_time}, as used in ORDER BY. */
   static Key parseKey(String text, boolean allowDataset) {
-    FilterParser p = new FilterParser(text);
+    FilterParser p = new FilterParser(text, Vocabulary.RUNS);
     Key k = p.key();
     if (!allowDataset && k.kind() == Key.Kind.DATASET) {
       throw new InvalidArgumentException("cannot order by dataset field '" + text + "'");
@@ -241,7 +256,7 @@ public final class FilterParser {
     char c = peek();
     if (c == '`' || c == '"') {
       String name = quoted(c);
-      Key k = Key.attributeOrNull(name);
+      Key k = Key.attributeOrNull(name, vocabulary);
       if (k == null) {
         pos = start;
         throw error("a known run attribute " + Key.STRING_ATTRIBUTES + " or " + Key.NUMERIC_ATTRIBUTES);
@@ -257,9 +272,10 @@ public final class FilterParser {
     String word = src.substring(start, pos);
     if (peek() == '.') {
       Key.Kind kind = Key.kindOfPrefix(word);
-      if (kind == null) {
+      if (kind == null || vocabulary == Vocabulary.MODELS && kind != Key.Kind.TAG && kind != Key.Kind.ATTRIBUTE) {
         pos = start;
-        throw error("a key prefix (metrics., params., tags., attributes., datasets.), found '" + word + ".'");
+        throw error((vocabulary == Vocabulary.MODELS ? "tags. or a model attribute" : "a key prefix (metrics., params., tags., attributes., datasets.)")
+            + ", found '" + word + ".'");
       }
       pos++;
       String name;
@@ -278,7 +294,7 @@ public final class FilterParser {
       }
       return switch (kind) {
         case ATTRIBUTE -> {
-          Key k = Key.attributeOrNull(name);
+          Key k = Key.attributeOrNull(name, vocabulary);
           if (k == null) {
             pos = nameStart;
             throw error("a known run attribute " + Key.STRING_ATTRIBUTES + " or " + Key.NUMERIC_ATTRIBUTES + ", found '" + name + "'");
@@ -296,7 +312,7 @@ public final class FilterParser {
         default -> new Key(kind, name);
       };
     }
-    Key k = Key.attributeOrNull(word);
+    Key k = Key.attributeOrNull(word, vocabulary);
     if (k == null) {
       pos = start;
       throw error("a key such as metrics.name, params.name, tags.name or a run attribute, found '" + word + "'");

@@ -22,6 +22,10 @@ public record Key(Kind kind, String name) {
   /** String run attributes. */
   public static final Set<String> STRING_ATTRIBUTES =
       Set.of("run_id", "run_name", "status", "user", "artifact_uri", "experiment_id", "parent_run_id");
+  /** Numeric attributes of registered models. */
+  public static final Set<String> MODEL_NUMERIC_ATTRIBUTES = Set.of("creation_time", "last_updated_time");
+  /** String attributes of registered models. */
+  public static final Set<String> MODEL_STRING_ATTRIBUTES = Set.of("name", "description");
   /** Dataset fields. */
   public static final Set<String> DATASET_FIELDS = Set.of("name", "digest", "context");
 
@@ -30,7 +34,8 @@ public record Key(Kind kind, String name) {
 
   /** Whether the key's values are numbers (metrics, start_time, end_time). */
   public boolean numeric() {
-    return kind == Kind.METRIC || (kind == Kind.ATTRIBUTE && NUMERIC_ATTRIBUTES.contains(name));
+    return kind == Kind.METRIC
+        || (kind == Kind.ATTRIBUTE && (NUMERIC_ATTRIBUTES.contains(name) || MODEL_NUMERIC_ATTRIBUTES.contains(name)));
   }
 
   /** A metric key. */
@@ -49,8 +54,11 @@ public record Key(Kind kind, String name) {
   }
 
   /** A run attribute; returns null if the name is not a known attribute. */
-  static Key attributeOrNull(String name) {
+  static Key attributeOrNull(String name, FilterParser.Vocabulary vocabulary) {
     String n = name.toLowerCase(Locale.ROOT);
+    if (vocabulary == FilterParser.Vocabulary.MODELS) {
+      return MODEL_NUMERIC_ATTRIBUTES.contains(n) || MODEL_STRING_ATTRIBUTES.contains(n) ? new Key(Kind.ATTRIBUTE, n) : null;
+    }
     n = ATTRIBUTE_ALIASES.getOrDefault(n, n);
     if (NUMERIC_ATTRIBUTES.contains(n) || STRING_ATTRIBUTES.contains(n)) {
       return new Key(Kind.ATTRIBUTE, n);

@@ -98,7 +98,10 @@ public final class TribuoCapture {
         .filter(e -> e.getKey().equals("dataPath") || e.getKey().equals("path") || e.getKey().endsWith("uri") || e.getKey().equals("description"))
         .map(Map.Entry::getValue).findFirst().orElse(source.getClassName());
     String schema = "{\"features\":" + data.getNumFeatures() + ",\"outputs\":" + data.getNumOutputs() + ",\"dense\":" + data.isDense() + "}";
-    run.logInput(new Dataset(shortName(source == null ? "tribuo-dataset" : source.getClassName()), digest, sourceText, schema,
+    String description = source == null ? "" : flatten((ObjectProvenance) source).getOrDefault("description", "");
+    String name = !description.isBlank() && description.length() <= 200 ? description
+        : shortName(source == null ? "tribuo-dataset" : source.getClassName());
+    run.logInput(new Dataset(name, digest, sourceText, schema,
         data.getNumExamples()), DatasetInput.TRAINING);
     byte[] modelBytes = protobuf(model);
     String sha = sha256(modelBytes);

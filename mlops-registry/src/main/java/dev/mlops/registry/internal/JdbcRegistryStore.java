@@ -1,0 +1,312 @@
+package dev.mlops.registry.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mlops.api.StorageException;
+import dev.mlops.api.internal.jdbc.Database;
+import dev.mlops.api.internal.jdbc.Dialect;
+import dev.mlops.api.internal.jdbc.Migration;
+import dev.mlops.api.registry.AuditEntry;
+import dev.mlops.api.registry.ModelVersion;
+import dev.mlops.api.registry.PromotionRequest;
+import dev.mlops.api.registry.RegisteredModel;
+import dev.mlops.api.registry.RegistryEvent;
+import dev.mlops.api.registry.RegistryStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The registry store over SQL (SQLite for {@code file:}, PostgreSQL for {@code jdbc:}). Entities are
+ * JSON documents keyed by their identity; transactions are serialised across processes (SQLite's
+ * write lock, a PostgreSQL advisory lock), which keeps version numbers, alias moves, the audit
+ * chain and the event sequence linear.
+ */
+public final class JdbcRegistryStore implements RegistryStore {
+  static final List<Migration> MIGRATIONS = List.of(new Migration(1, "registry tables", List.of(
+      "CREATE TABLE reg_models (name TEXT PRIMARY KEY, doc TEXT NOT NULL)",
+      "CREATE TABLE reg_versions (name TEXT NOT NULL, version INTEGER NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (name, version))",
+      "CREATE TABLE reg_aliases (name TEXT NOT NULL, alias TEXT NOT NULL, version INTEGER NOT NULL, PRIMARY KEY (name, alias))",
+      "CREATE TABLE reg_requests (id TEXT PRIMARY KEY, name TEXT NOT NULL, created {BIGINT} NOT NULL, doc TEXT NOT NULL)",
+      "CREATE INDEX reg_requests_name ON reg_requests (name, created)",
+      "CREATE TABLE reg_audit (seq {BIGINT} PRIMARY KEY, time {BIGINT} NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,"
+          + " target TEXT NOT NULL, before_state TEXT NOT NULL, after_state TEXT NOT NULL, reason TEXT NOT NULL,"
+          + " prev_hash TEXT NOT NULL, hash TEXT NOT NULL)",
+      "CREATE TABLE reg_events (seq {ID}, model TEXT NOT NULL, type TEXT NOT NULL, payload TEXT NOT NULL, time {BIGINT} NOT NULL)",
+      "CREATE TABLE reg_cursors (consumer TEXT PRIMARY KEY, seq {BIGINT} NOT NULL)")));
+
+  static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  private final Database db;
+
+  /** Opens the store, applying its migrations. */
+  public JdbcRegistryStore(Database db) {
+    this.db = db;
+    db.migrate("registry", MIGRATIONS);
+  }
+
+  static String json(Object o) {
+    try {
+      return JSON.writeValueAsString(o);
+    } catch (JsonProcessingException e) {
+      throw new StorageException("cannot encode " + o.getClass().getSimpleName() + ": " + e.getMessage(), e);
+    }
+  }
+
+  static <T> T parse(String s, Class<T> type) {
+    try {
+      return JSON.readValue(s, type);
+    } catch (JsonProcessingException e) {
+      throw new StorageException("cannot decode stored " + type.getSimpleName() + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public <T> T transaction(Function<Tx, T> work) {
+    return db.transaction(c -> {
+      if (db.dialect() == Dialect.POSTGRES) {
+        try (Statement s = c.createStatement()) {
+          s.execute("SELECT pg_advisory_xact_lock(7193022)");
+        }
+      }
+      return work.apply(new SqlTx(c));
+    });
+  }
+
+  @Override
+  public List<AuditEntry> audit(long afterSeq, int limit) {
+    return db.read(c -> {
+      List<AuditEntry> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT seq, time, actor, action, target, before_state, after_state, reason, prev_hash, hash"
+          + " FROM reg_audit WHERE seq > ? ORDER BY seq LIMIT " + limit)) {
+        ps.setLong(1, afterSeq);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(new AuditEntry(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+                rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10)));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public List<RegistryEvent> events(long afterSeq, int limit) {
+    return db.read(c -> {
+      List<RegistryEvent> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT seq, model, type, payload, time FROM reg_events WHERE seq > ? ORDER BY seq LIMIT "
+          + limit)) {
+        ps.setLong(1, afterSeq);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(new RegistryEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5)));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public long cursor(String consumer) {
+    return db.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT seq FROM reg_cursors WHERE consumer = ?")) {
+        ps.setString(1, consumer);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? rs.getLong(1) : 0L;
+        }
+      }
+    });
+  }
+
+  @Override
+  public void saveCursor(String consumer, long seq) {
+    db.transaction(c -> {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO reg_cursors (consumer, seq) VALUES (?, ?)"
+          + " ON CONFLICT (consumer) DO UPDATE SET seq = excluded.seq")) {
+        ps.setString(1, consumer);
+        ps.setLong(2, seq);
+        return ps.executeUpdate();
+      }
+    });
+  }
+
+  @Override
+  public void close() {
+    // the database belongs to the backend
+  }
+
+  private static final class SqlTx implements Tx {
+    private final Connection c;
+
+    SqlTx(Connection c) {
+      this.c = c;
+    }
+
+    private List<String> docs(String sql, Object... args) {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        for (int i = 0; i < args.length; i++) {
+          if (args[i] instanceof Integer n) {
+            ps.setInt(i + 1, n);
+          } else {
+            ps.setString(i + 1, (String) args[i]);
+          }
+        }
+        List<String> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(rs.getString(1));
+          }
+        }
+        return out;
+      } catch (SQLException e) {
+        throw new StorageException("registry read failed: " + e.getMessage(), e);
+      }
+    }
+
+    private int exec(String sql, Object... args) {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        for (int i = 0; i < args.length; i++) {
+          Object a = args[i];
+          if (a instanceof Integer n) {
+            ps.setInt(i + 1, n);
+          } else if (a instanceof Long l) {
+            ps.setLong(i + 1, l);
+          } else {
+            ps.setString(i + 1, (String) a);
+          }
+        }
+        return ps.executeUpdate();
+      } catch (SQLException e) {
+        throw new StorageException("registry write failed: " + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public Optional<RegisteredModel> model(String name) {
+      return docs("SELECT doc FROM reg_models WHERE name = ?", name).stream().findFirst().map(d -> parse(d, RegisteredModel.class));
+    }
+
+    @Override
+    public List<RegisteredModel> models() {
+      return docs("SELECT doc FROM reg_models ORDER BY name").stream().map(d -> parse(d, RegisteredModel.class)).toList();
+    }
+
+    @Override
+    public void putModel(RegisteredModel m) {
+      exec("INSERT INTO reg_models (name, doc) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET doc = excluded.doc", m.name(), json(m));
+    }
+
+    @Override
+    public void deleteModel(String name) {
+      exec("DELETE FROM reg_models WHERE name = ?", name);
+      exec("DELETE FROM reg_versions WHERE name = ?", name);
+      exec("DELETE FROM reg_aliases WHERE name = ?", name);
+      exec("DELETE FROM reg_requests WHERE name = ?", name);
+    }
+
+    @Override
+    public Optional<ModelVersion> version(String name, int version) {
+      return docs("SELECT doc FROM reg_versions WHERE name = ? AND version = ?", name, version).stream().findFirst()
+          .map(d -> parse(d, ModelVersion.class));
+    }
+
+    @Override
+    public List<ModelVersion> versions(String name) {
+      return docs("SELECT doc FROM reg_versions WHERE name = ? ORDER BY version", name).stream().map(d -> parse(d, ModelVersion.class))
+          .toList();
+    }
+
+    @Override
+    public void putVersion(ModelVersion v) {
+      exec("INSERT INTO reg_versions (name, version, doc) VALUES (?, ?, ?) ON CONFLICT (name, version) DO UPDATE SET doc = excluded.doc",
+          v.name(), v.version(), json(v));
+    }
+
+    @Override
+    public void deleteVersion(String name, int version) {
+      exec("DELETE FROM reg_versions WHERE name = ? AND version = ?", name, version);
+    }
+
+    @Override
+    public Map<String, Integer> aliases(String name) {
+      try (PreparedStatement ps = c.prepareStatement("SELECT alias, version FROM reg_aliases WHERE name = ? ORDER BY alias")) {
+        ps.setString(1, name);
+        Map<String, Integer> out = new LinkedHashMap<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.put(rs.getString(1), rs.getInt(2));
+          }
+        }
+        return out;
+      } catch (SQLException e) {
+        throw new StorageException("registry read failed: " + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public void putAlias(String name, String alias, int version) {
+      exec("INSERT INTO reg_aliases (name, alias, version) VALUES (?, ?, ?) ON CONFLICT (name, alias) DO UPDATE SET version = excluded.version",
+          name, alias, version);
+    }
+
+    @Override
+    public void deleteAlias(String name, String alias) {
+      exec("DELETE FROM reg_aliases WHERE name = ? AND alias = ?", name, alias);
+    }
+
+    @Override
+    public Optional<PromotionRequest> request(String id) {
+      return docs("SELECT doc FROM reg_requests WHERE id = ?", id).stream().findFirst().map(d -> parse(d, PromotionRequest.class));
+    }
+
+    @Override
+    public List<PromotionRequest> requests(String name) {
+      return docs("SELECT doc FROM reg_requests WHERE name = ? ORDER BY created, id", name).stream()
+          .map(d -> parse(d, PromotionRequest.class)).toList();
+    }
+
+    @Override
+    public void putRequest(PromotionRequest r) {
+      exec("INSERT INTO reg_requests (id, name, created, doc) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
+          r.id(), r.model(), r.createdAt(), json(r));
+    }
+
+    @Override
+    public Optional<AuditEntry> lastAudit() {
+      try (PreparedStatement ps = c.prepareStatement("SELECT seq, time, actor, action, target, before_state, after_state, reason, prev_hash, hash"
+          + " FROM reg_audit ORDER BY seq DESC LIMIT 1"); ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        return Optional.of(new AuditEntry(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+            rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10)));
+      } catch (SQLException e) {
+        throw new StorageException("registry read failed: " + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public void appendAudit(AuditEntry e) {
+      exec("INSERT INTO reg_audit (seq, time, actor, action, target, before_state, after_state, reason, prev_hash, hash)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", e.seq(), e.time(), e.actor(), e.action(), e.target(), e.before(), e.after(),
+          e.reason(), e.prevHash(), e.hash());
+    }
+
+    @Override
+    public long appendEvent(String model, String type, String payload, long time) {
+      exec("INSERT INTO reg_events (model, type, payload, time) VALUES (?, ?, ?, ?)", model, type, payload, time);
+      return docs("SELECT CAST(MAX(seq) AS TEXT) FROM reg_events").stream().findFirst().map(Long::parseLong).orElse(0L);
+    }
+  }
+}

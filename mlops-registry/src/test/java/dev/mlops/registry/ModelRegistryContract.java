@@ -1,0 +1,466 @@
+package dev.mlops.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mlops.api.AccessDeniedException;
+import dev.mlops.api.IntegrityException;
+import dev.mlops.api.InvalidArgumentException;
+import dev.mlops.api.NotFoundException;
+import dev.mlops.api.StorageBackend;
+import dev.mlops.api.artifact.ArtifactStore;
+import dev.mlops.api.registry.AuditChain;
+import dev.mlops.api.registry.AuditEntry;
+import dev.mlops.api.registry.ModelCard;
+import dev.mlops.api.registry.ModelVersion;
+import dev.mlops.api.registry.ModelVersionStatus;
+import dev.mlops.api.registry.PromotionRequest;
+import dev.mlops.api.registry.RegistryEvent;
+import dev.mlops.api.tracking.Dataset;
+import dev.mlops.api.tracking.DatasetInput;
+import dev.mlops.testkit.FakeClock;
+import dev.mlops.tracking.ActiveRun;
+import dev.mlops.tracking.Tracker;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputFilter;
+import java.io.ObjectOutputStream;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tribuo.Model;
+import org.tribuo.Prediction;
+import org.tribuo.classification.Label;
+import org.tribuo.impl.ArrayExample;
+
+/** ModelRegistry behaviour, run on every built-in backend by the subclasses. */
+abstract class ModelRegistryContract {
+  @TempDir
+  Path dir;
+  StorageBackend backend;
+  FakeClock clock = new FakeClock(1_700_000_000_000L);
+  AtomicReference<String> who = new AtomicReference<>("alice");
+  ModelRegistry registry;
+  Tracker tracker;
+
+  abstract StorageBackend newBackend();
+
+  /** Edits the actor of audit entry {@code seq} directly in the store. */
+  abstract void tamperEdit(long seq, String actor);
+
+  /** Deletes audit entry {@code seq} directly in the store. */
+  abstract void tamperDelete(long seq);
+
+  /** Swaps the contents of audit entries {@code a} and {@code b} (keeping their seq numbers). */
+  abstract void tamperSwap(long a, long b);
+
+  @BeforeEach
+  void open() {
+    backend = newBackend();
+    registry = builder().build();
+    tracker = Tracker.builder().storage(backend).clock(clock).principal(who::get).build();
+  }
+
+  ModelRegistry.Builder builder() {
+    return ModelRegistry.builder().storage(backend).clock(clock).principal(who::get).eventPollInterval(Duration.ofMillis(50))
+        .protectAlias("champion", 1)
+        .gate("champion", Gates.metricAtLeast("accuracy", 0.8))
+        .gate("champion", Gates.noWorseThanHolder("accuracy", 0.01, true))
+        .gate("champion", Gates.requiredCardFields("intendedUse"))
+        .gate("champion", Gates.requiredTag("fairness_review", "passed"));
+  }
+
+  @AfterEach
+  void close() {
+    tracker.close();
+    registry.close();
+    backend.close();
+  }
+
+  /** Trains, logs and returns a run id whose artifact model/model.tribuo holds the model. */
+  String trackedRun(long seed, double accuracy) {
+    try (ActiveRun run = tracker.startRun("fraud-training")) {
+      run.logModel(Models.train(seed), "model");
+      run.logMetric("accuracy", accuracy);
+      run.logInput(new Dataset("transactions", "d" + seed, "", "", 100), DatasetInput.TRAINING);
+      return run.id();
+    }
+  }
+
+  @Test
+  void registersFromRunArtifactObjectAndFileWithLineageAndSignature() throws Exception {
+    String runId = trackedRun(1, 0.93);
+    ModelVersion v1 = registry.register(Registration.of("fraud").fromRunArtifact(runId, "model/model.tribuo").description("first"));
+    assertEquals(1, v1.version());
+    assertEquals(ModelVersionStatus.READY, v1.status());
+    assertEquals(ModelVersion.TRIBUO_PROTOBUF, v1.flavor());
+    assertEquals("runs:/" + runId + "/model/model.tribuo", v1.source());
+    assertEquals(runId, v1.lineage().runId());
+    assertEquals(0.93, v1.lineage().metrics().get("accuracy"));
+    assertEquals("5", v1.lineage().params().get("epochs"));
+    assertTrue(v1.lineage().datasets().contains("transactions@d1 (training)"), v1.lineage().datasets().toString());
+    assertEquals(List.of("amount", "hour"), v1.signature().inputs().stream().map(f -> f.name()).sorted().toList());
+    assertEquals(List.of("fraud", "ok"), v1.signature().outputDomain());
+    assertEquals(tracker.getRun(runId).tags().get("mlops.model.sha256"), v1.sha256());
+
+    ModelVersion v2 = registry.register(Registration.of("fraud").fromModel(Models.train(2)).sourceRun(runId));
+    assertEquals(2, v2.version());
+    Path file = dir.resolve("m.tribuo");
+    Files.write(file, registry.bytes("fraud", 2));
+    ModelVersion v3 = registry.register(Registration.of("fraud").fromFile(file));
+    assertEquals(ModelVersion.TRIBUO_PROTOBUF, v3.flavor());
+    assertEquals(v2.sha256(), v3.sha256());
+    Path weights = dir.resolve("weights.bin");
+    Files.write(weights, new byte[] {1, 2, 3});
+    assertEquals(ModelVersion.GENERIC, registry.register(Registration.of("fraud").fromFile(weights)).flavor());
+    Path broken = dir.resolve("broken.tribuo");
+    Files.write(broken, new byte[] {9, 9, 9, 9});
+    ModelVersion bad = registry.register(Registration.of("fraud").fromFile(broken));
+    assertEquals(ModelVersionStatus.FAILED_REGISTRATION, bad.status());
+    assertTrue(bad.tags().containsKey("mlops.registration_error"));
+    assertThrows(InvalidArgumentException.class, () -> registry.load(bad.uri(), Label.class));
+  }
+
+  @Test
+  void badInputIsRefusedClearlyAndWritesNothing() {
+    registry.register(Registration.of("fraud").fromModel(Models.train(1)));
+    int auditBefore = registry.audit().size();
+    InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> registry.createModel("a/b", "", Map.of()));
+    assertTrue(e.getMessage().contains("model name = 'a/b'"), e.getMessage());
+    assertThrows(InvalidArgumentException.class, () -> registry.createModel(" ", "", Map.of()));
+    for (String reserved : List.of("latest", "LATEST", "v3", "V12")) {
+      InvalidArgumentException r = assertThrows(InvalidArgumentException.class, () -> registry.setAlias("fraud", reserved, 1));
+      assertTrue(r.getMessage().contains("reserved"), r.getMessage());
+    }
+    assertThrows(InvalidArgumentException.class, () -> registry.setAlias("fraud", "has space", 1));
+    NotFoundException nf = assertThrows(NotFoundException.class, () -> registry.setAlias("fraud", "staging", 99));
+    assertTrue(nf.getMessage().contains("version 99"), nf.getMessage());
+    assertThrows(NotFoundException.class, () -> registry.getVersion("fraud", 7));
+    assertThrows(NotFoundException.class, () -> registry.getVersion("nope", 1));
+    NotFoundException run = assertThrows(NotFoundException.class,
+        () -> registry.register(Registration.of("fraud").fromRunArtifact("0".repeat(32), "model/model.tribuo")));
+    assertTrue(run.getMessage().contains("run '" + "0".repeat(32) + "' does not exist"), run.getMessage());
+    assertThrows(InvalidArgumentException.class, () -> registry.register(Registration.of("fraud")));
+    assertThrows(InvalidArgumentException.class, () -> registry.resolve("models:/fraud/0"));
+    assertThrows(InvalidArgumentException.class, () -> registry.resolve("runs:/fraud/1"));
+    assertEquals(1, registry.versions("fraud").size(), "nothing was written");
+    assertEquals(auditBefore, registry.audit().size(), "nothing was audited");
+  }
+
+  @Test
+  void versionNumbersAreGapFreeUnderConcurrencyAndNeverReused() throws Exception {
+    byte[] bytes = new byte[] {1, 2, 3, 4};
+    Path f = dir.resolve("w.bin");
+    Files.write(f, bytes);
+    ExecutorService pool = Executors.newFixedThreadPool(6);
+    try {
+      List<Future<Integer>> fs = new ArrayList<>();
+      for (int i = 0; i < 24; i++) {
+        fs.add(pool.submit(() -> registry.register(Registration.of("concurrent").fromFile(f)).version()));
+      }
+      Set<Integer> got = new HashSet<>();
+      for (Future<Integer> x : fs) {
+        got.add(x.get(120, TimeUnit.SECONDS));
+      }
+      assertEquals(24, got.size());
+      for (int n = 1; n <= 24; n++) {
+        assertTrue(got.contains(n), "missing version " + n);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    registry.deleteVersion("concurrent", 24);
+    assertEquals(25, registry.register(Registration.of("concurrent").fromFile(f)).version(), "deleted numbers are not reused");
+  }
+
+  @Test
+  void aliasesAndUris() {
+    Model<Label> m = Models.train(1);
+    registry.register(Registration.of("fraud").fromModel(m));
+    registry.register(Registration.of("fraud").fromModel(Models.train(2)));
+    registry.setAlias("fraud", "staging", 1);
+    registry.setAlias("fraud", "canary", 1);
+    assertEquals(Map.of("staging", 1, "canary", 1), registry.aliases("fraud"));
+    registry.setAlias("fraud", "staging", 2);
+    assertEquals(2, registry.resolve("models:/fraud@staging").version());
+    assertEquals(1, registry.resolve("models:/fraud/1").version());
+    assertEquals(2, registry.resolve("models:/fraud/latest").version());
+    registry.deleteAlias("fraud", "canary");
+    assertThrows(NotFoundException.class, () -> registry.resolve("models:/fraud@canary"));
+    registry.deleteVersion("fraud", 2);
+    assertFalse(registry.aliases("fraud").containsKey("staging"), "deleting a version removes its aliases");
+    List<AuditEntry> moves = registry.audit("fraud", null, Long.MIN_VALUE, Long.MAX_VALUE).stream()
+        .filter(a -> a.action().equals("ALIAS_MOVED") && a.target().equals("fraud@staging")).toList();
+    assertEquals("", moves.get(0).before());
+    assertEquals("version=1", moves.get(1).before());
+    assertEquals("version=2", moves.get(1).after());
+  }
+
+  @Test
+  void promotionNeedsPassingGatesAndAnotherPersonsApproval() {
+    String runId = trackedRun(1, 0.93);
+    ModelVersion v1 = registry.register(Registration.of("fraud").fromRunArtifact(runId, "model/model.tribuo"));
+    AccessDeniedException direct = assertThrows(AccessDeniedException.class, () -> registry.setAlias("fraud", "champion", 1));
+    assertTrue(direct.getMessage().contains("protected"), direct.getMessage());
+
+    PromotionRequest r1 = registry.requestPromotion("fraud", "champion", 1, "first champion");
+    assertEquals(PromotionRequest.Status.REJECTED, r1.status(), "card and fairness tag missing");
+    assertTrue(r1.gates().stream().anyMatch(g -> !g.passed() && g.gate().contains("intendedUse")));
+    assertTrue(r1.gates().stream().anyMatch(g -> g.passed() && g.gate().contains("accuracy >= 0.8") && g.detail().contains("0.93")));
+
+    registry.updateCard("fraud", 1, new ModelCard("Score card transactions for fraud review", "Not for loans", List.of(), Map.of(), "", "",
+        List.of("risk-team")));
+    registry.setVersionTag("fraud", 1, "fairness_review", "passed");
+    PromotionRequest r2 = registry.requestPromotion("fraud", "champion", 1, "first champion");
+    assertEquals(PromotionRequest.Status.OPEN, r2.status(), r2.gates().toString());
+
+    AccessDeniedException self = assertThrows(AccessDeniedException.class, () -> registry.approve(r2.id(), "lgtm"));
+    assertTrue(self.getMessage().contains("cannot decide"), self.getMessage());
+    AuditEntry denial = registry.audit().get(registry.audit().size() - 1);
+    assertEquals("DENIED", denial.action());
+    assertEquals("alice", denial.actor());
+
+    who.set("bob");
+    PromotionRequest done = registry.approve(r2.id(), "checked the card");
+    assertEquals(PromotionRequest.Status.APPROVED, done.status());
+    assertEquals(v1.version(), registry.resolve("models:/fraud@champion").version());
+    assertEquals(4, done.gates().stream().filter(g -> g.phase().equals("approval")).count(), "every gate ran again at approval");
+
+    // a worse challenger fails the relative gate
+    who.set("alice");
+    String worseRun = trackedRun(3, 0.85);
+    ModelVersion v2 = registry.register(Registration.of("fraud").fromRunArtifact(worseRun, "model/model.tribuo")
+        .tag("fairness_review", "passed").card(new ModelCard("same", "", List.of(), Map.of(), "", "", List.of())));
+    PromotionRequest r3 = registry.requestPromotion("fraud", "champion", v2.version(), "challenger");
+    assertEquals(PromotionRequest.Status.REJECTED, r3.status());
+    assertTrue(r3.gates().stream().anyMatch(g -> !g.passed() && g.gate().contains("no worse than the current holder")), r3.gates().toString());
+    assertEquals(1, registry.resolve("models:/fraud@champion").version());
+  }
+
+  @Test
+  void severalApprovalsCanBeRequired() {
+    try (ModelRegistry strict = ModelRegistry.builder().storage(backend).clock(clock).principal(who::get).protectAlias("prod", 2).build()) {
+      strict.register(Registration.of("m").fromModel(Models.train(1)));
+      PromotionRequest r = strict.requestPromotion("m", "prod", 1, "go");
+      who.set("bob");
+      PromotionRequest half = strict.approve(r.id(), "one");
+      assertEquals(PromotionRequest.Status.OPEN, half.status());
+      assertThrows(dev.mlops.api.ConflictException.class, () -> strict.approve(r.id(), "again"));
+      who.set("carol");
+      assertEquals(PromotionRequest.Status.APPROVED, strict.approve(r.id(), "two").status());
+      assertEquals(1, strict.resolve("models:/m@prod").version());
+    }
+  }
+
+  @Test
+  void roleBasedAccessDeniesAndAuditsTheDenial() {
+    AccessPolicy policy = RoleBasedAccessPolicy.builder()
+        .grant("alice", RoleBasedAccessPolicy.Role.CONTRIBUTOR, "fraud-*")
+        .grant("bob", RoleBasedAccessPolicy.Role.APPROVER, "*")
+        .grant("carol", RoleBasedAccessPolicy.Role.VIEWER, "*")
+        .build();
+    assertTrue(policy.allows("alice", Action.REGISTER_VERSION, "fraud-eu"));
+    assertFalse(policy.allows("alice", Action.REGISTER_VERSION, "churn"));
+    assertFalse(policy.allows("alice", Action.DELETE, "fraud-eu"));
+    try (ModelRegistry guarded = ModelRegistry.builder().storage(backend).clock(clock).principal(who::get).accessPolicy(policy)
+        .protectAlias("champion", 1).build()) {
+      guarded.register(Registration.of("fraud-eu").fromModel(Models.train(1)));
+      who.set("carol");
+      AccessDeniedException e = assertThrows(AccessDeniedException.class,
+          () -> guarded.register(Registration.of("fraud-eu").fromModel(Models.train(2))));
+      assertTrue(e.getMessage().contains("carol may not register version on model 'fraud-eu'"), e.getMessage());
+      AuditEntry last = guarded.audit().get(guarded.audit().size() - 1);
+      assertEquals("DENIED", last.action());
+      assertEquals("carol", last.actor());
+      assertEquals("REGISTER_VERSION", last.after());
+      who.set("alice");
+      assertThrows(AccessDeniedException.class, () -> guarded.deleteVersion("fraud-eu", 1));
+      PromotionRequest r = guarded.requestPromotion("fraud-eu", "champion", 1, "go");
+      who.set("carol");
+      assertThrows(AccessDeniedException.class, () -> guarded.approve(r.id(), "me?"));
+      who.set("bob");
+      assertEquals(PromotionRequest.Status.APPROVED, guarded.approve(r.id(), "ok").status());
+      assertEquals(1, guarded.versions("fraud-eu").size());
+    }
+  }
+
+  @Test
+  void auditTrailIsQueryableExportableAndVerifies() throws Exception {
+    registry.register(Registration.of("fraud").fromModel(Models.train(1)));
+    clock.advance(1000);
+    who.set("bob");
+    registry.setAlias("fraud", "staging", 1);
+    registry.createModel("churn", "", Map.of());
+    List<AuditEntry> all = registry.audit();
+    assertEquals(4, all.size());
+    assertEquals(List.of("MODEL_CREATED", "VERSION_REGISTERED", "ALIAS_MOVED", "MODEL_CREATED"), all.stream().map(AuditEntry::action).toList());
+    assertEquals(2, registry.audit(null, "bob", Long.MIN_VALUE, Long.MAX_VALUE).size());
+    assertEquals(3, registry.audit("fraud", null, Long.MIN_VALUE, Long.MAX_VALUE).size());
+    assertEquals(2, registry.audit(null, null, clock.millis(), Long.MAX_VALUE).size());
+    StringWriter out = new StringWriter();
+    registry.exportAudit(out);
+    String[] lines = out.toString().split("\n");
+    assertEquals(4, lines.length);
+    JsonNode first = new ObjectMapper().readTree(lines[0]);
+    assertEquals("MODEL_CREATED", first.get("action").asText());
+    assertEquals(all.get(0).hash(), first.get("hash").asText());
+    AuditChain.Verification ok = registry.verifyAudit(null);
+    assertTrue(ok.valid(), ok.problems().toString());
+    assertEquals(4, ok.headSeq());
+  }
+
+  @Test
+  void tamperingWithTheStoredAuditTrailIsDetected() {
+    registry.register(Registration.of("fraud").fromModel(Models.train(1)));
+    registry.setAlias("fraud", "staging", 1);
+    registry.setAlias("fraud", "canary", 1);
+    registry.createModel("churn", "", Map.of());
+    String head = registry.verifyAudit(null).headHash();
+
+    tamperEdit(2, "mallory");
+    AuditChain.Verification edited = registry.verifyAudit(head);
+    assertFalse(edited.valid());
+    assertTrue(edited.problems().stream().anyMatch(p -> p.startsWith("entry seq 2") && p.contains("edited")), edited.problems().toString());
+  }
+
+  @Test
+  void deletingOrReorderingAuditEntriesIsDetected() {
+    registry.register(Registration.of("fraud").fromModel(Models.train(1)));
+    registry.setAlias("fraud", "staging", 1);
+    registry.setAlias("fraud", "canary", 1);
+    registry.createModel("churn", "", Map.of());
+    registry.createModel("other", "", Map.of());
+    String head = registry.verifyAudit(null).headHash();
+    tamperSwap(3, 4);
+    AuditChain.Verification swapped = registry.verifyAudit(head);
+    assertFalse(swapped.valid());
+    assertTrue(swapped.problems().stream().anyMatch(p -> p.startsWith("entry seq 3") || p.startsWith("entry seq 4")), swapped.problems().toString());
+    tamperSwap(3, 4);
+    assertTrue(registry.verifyAudit(head).valid(), "swapping back restores the chain");
+    tamperDelete(2);
+    AuditChain.Verification deleted = registry.verifyAudit(head);
+    assertFalse(deleted.valid());
+    assertTrue(deleted.problems().stream().anyMatch(p -> p.contains("seq 3") && p.contains("expected seq 2")), deleted.problems().toString());
+    tamperDelete(6);
+    assertTrue(registry.verifyAudit(head).problems().stream().anyMatch(p -> p.contains("removed from the end")));
+  }
+
+  @Test
+  void modelCardsArePrefilledFromLineageAndRendered() {
+    String runId = trackedRun(1, 0.91);
+    registry.register(Registration.of("fraud").fromRunArtifact(runId, "model/model.tribuo")
+        .card(new ModelCard("Flag transactions", "", List.of(), Map.of(), "", "Human review of every flag", List.of("risk"))));
+    ModelCard card = registry.card("fraud", 1);
+    assertEquals(0.91, card.evaluationMetrics().get("accuracy"));
+    assertTrue(card.trainingData().contains("transactions@d1 (training)"), card.trainingData().toString());
+    String md = registry.cardMarkdown("fraud", 1);
+    assertTrue(md.contains("# Model card: fraud v1"));
+    assertTrue(md.contains("## Intended use\n\nFlag transactions"));
+    assertTrue(md.contains("| accuracy | 0.9100 |"));
+    assertTrue(md.contains("## Limitations\n\n_Not documented._"));
+    String html = registry.cardHtml("fraud", 1);
+    assertTrue(html.startsWith("<!DOCTYPE html>"));
+    assertTrue(html.contains("<h1>Model card: fraud v1</h1>"));
+    assertFalse(html.contains("<script"));
+  }
+
+  @Test
+  void eventsReachListenersInOrderAndDurableSubscribersResume() throws Exception {
+    List<RegistryEvent> local = new CopyOnWriteArrayList<>();
+    registry.addListener(local::add);
+    List<RegistryEvent> remote = new CopyOnWriteArrayList<>();
+    try (ModelRegistry other = builder().build()) {
+      other.addListener(remote::add);
+      registry.register(Registration.of("fraud").fromModel(Models.train(1)));
+      registry.setAlias("fraud", "staging", 1);
+      assertEquals(List.of("MODEL_CREATED", "VERSION_REGISTERED", "ALIAS_MOVED"), local.stream().map(RegistryEvent::type).toList());
+      long deadline = System.currentTimeMillis() + 10_000;
+      while (remote.size() < 3 && System.currentTimeMillis() < deadline) {
+        Thread.sleep(20);
+      }
+      assertEquals(local, remote, "another instance sees the same events, in order, within the poll interval");
+    }
+    List<RegistryEvent> durable = new CopyOnWriteArrayList<>();
+    AutoCloseable sub = registry.subscribe("deployer", Duration.ofMillis(20), durable::add);
+    try {
+      long deadline = System.currentTimeMillis() + 10_000;
+      while (durable.size() < 3 && System.currentTimeMillis() < deadline) {
+        Thread.sleep(20);
+      }
+    } finally {
+      sub.close();
+    }
+    assertEquals(3, durable.size());
+    registry.setAlias("fraud", "canary", 1);
+    List<RegistryEvent> resumed = new CopyOnWriteArrayList<>();
+    AutoCloseable again = registry.subscribe("deployer", Duration.ofMillis(20), resumed::add);
+    try {
+      long deadline = System.currentTimeMillis() + 10_000;
+      while (resumed.isEmpty() && System.currentTimeMillis() < deadline) {
+        Thread.sleep(20);
+      }
+      Thread.sleep(100);
+    } finally {
+      again.close();
+    }
+    assertEquals(1, resumed.size(), "the subscription resumes after its stored cursor");
+    assertEquals("canary", resumed.get(0).get("alias"));
+  }
+
+  @Test
+  void loadVerifiesTheDigestCachesAndRefusesCorruptedOrJavaSerializedBytes() throws Exception {
+    Model<Label> trained = Models.train(1);
+    ModelVersion v = registry.register(Registration.of("fraud").fromModel(trained));
+    registry.setAlias("fraud", "staging", 1);
+    Model<Label> loaded = registry.load("models:/fraud@staging", Label.class);
+    assertSame(loaded, registry.load("models:/fraud@staging", Label.class), "cached");
+    ArrayExample<Label> ex = new ArrayExample<>(new Label("unknown"), new String[] {"amount", "hour"}, new double[] {3, 0});
+    Prediction<Label> p = loaded.predict(ex);
+    assertEquals(trained.predict(ex).getOutput().getLabel(), p.getOutput().getLabel());
+    assertThrows(InvalidArgumentException.class, () -> registry.load("models:/fraud@staging", org.tribuo.regression.Regressor.class));
+
+    backend.store(ArtifactStore.class).put(ModelRegistry.BLOB_NAMESPACE, "blobs/" + v.sha256(), new ByteArrayInputStream(new byte[] {1, 2, 3}));
+    try (ModelRegistry fresh = builder().build()) {
+      IntegrityException e = assertThrows(IntegrityException.class, () -> fresh.load("models:/fraud/1", Label.class));
+      assertTrue(e.getMessage().contains(v.sha256()), e.getMessage());
+      assertTrue(e.getMessage().contains(ModelRegistry.sha256(new byte[] {1, 2, 3})), e.getMessage());
+    }
+
+    ByteArrayOutputStream javaBytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(javaBytes)) {
+      out.writeObject(trained);
+    }
+    Path jser = dir.resolve("model.ser");
+    Files.write(jser, javaBytes.toByteArray());
+    registry.register(Registration.of("legacy").fromFile(jser).flavor(ModelVersion.GENERIC));
+    InvalidArgumentException refused = assertThrows(InvalidArgumentException.class, () -> registry.load("models:/legacy/1", Label.class));
+    assertTrue(refused.getMessage().contains("Java-serialized"), refused.getMessage());
+    ObjectInputFilter allow = ObjectInputFilter.Config.createFilter("org.tribuo.**;com.oracle.labs.mlrg.olcut.**;java.**;!*");
+    try (ModelRegistry permissive = builder().allowJavaSerialization(allow).build()) {
+      Model<Label> legacy = permissive.load("models:/legacy/1", Label.class);
+      assertNotNull(legacy.predict(ex).getOutput());
+    }
+  }
+}

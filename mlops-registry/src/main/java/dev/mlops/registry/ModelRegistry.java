@@ -539,7 +539,8 @@ public final class ModelRegistry implements AutoCloseable {
   }
 
   private static ModelCard prefill(ModelCard card, Lineage lineage) {
-    return new ModelCard(card.intendedUse(), card.limitations(), card.trainingData().isEmpty() ? lineage.datasets() : card.trainingData(),
+    List<String> training = lineage.datasets().stream().filter(d -> d.endsWith("(" + DatasetInput.TRAINING + ")")).toList();
+    return new ModelCard(card.intendedUse(), card.limitations(), card.trainingData().isEmpty() ? training : card.trainingData(),
         card.evaluationMetrics().isEmpty() ? lineage.metrics() : card.evaluationMetrics(), card.fairnessAnalysis(),
         card.ethicalConsiderations(), card.owners());
   }

@@ -30,9 +30,10 @@ import org.tribuo.math.optimisers.AdaGrad;
 import org.tribuo.provenance.SimpleDataSourceProvenance;
 
 /**
- * The end-to-end tracking demo: trains Tribuo classifiers on a generated data set, runs a sweep
- * tracked into the embedded {@code file:./mlops} store, then finds the best run with a filter query
- * and prints a comparison table.
+ * The end-to-end demo: trains Tribuo classifiers on a generated data set, runs a sweep tracked into
+ * the embedded {@code file:./mlops} store, finds the best run with a filter query and prints a
+ * comparison table; then registers the best model, promotes it to {@code @champion} through a gated
+ * request approved by a second user, loads it back by alias and predicts ({@link RegistryDemo}).
  *
  * <p>The data set is generated here with a fixed seed: three classes of customers ("stay",
  * "downgrade", "churn") whose four features (tenure, monthly spend, support calls, usage trend)
@@ -133,6 +134,7 @@ public final class TrackingDemo {
       try (ActiveRun summary = tracker.newRun().experiment("churn-demo").name("summary").start()) {
         summary.setTag("best_run", best.id());
       }
+      RegistryDemo.promoteAndServe(tracker.backend(), best, test);
     }
   }
 }

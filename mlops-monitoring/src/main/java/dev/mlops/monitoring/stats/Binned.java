@@ -63,9 +63,18 @@ public final class Binned {
     double[] c = shares(current, edges);
     String[] labels = new String[edges.length + 1];
     for (int i = 0; i <= edges.length; i++) {
-      labels[i] = (i == 0 ? "(-inf" : "[" + edges[i - 1]) + ", " + (i == edges.length ? "inf)" : edges[i] + ")");
+      labels[i] = (i == 0 ? "(-inf" : "[" + fmt(edges[i - 1])) + ", " + (i == edges.length ? "inf)" : fmt(edges[i]) + ")");
     }
     return new Shares(labels, r, c);
+  }
+
+  private static String fmt(double v) {
+    String s = String.format(java.util.Locale.ROOT, "%.6g", v);
+    if (s.contains("e") || !s.contains(".")) {
+      return s;
+    }
+    s = s.replaceAll("0+$", "");
+    return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
   }
 
   private static double[] shares(double[] values, double[] edges) {

@@ -1,0 +1,108 @@
+package dev.mlops.monitoring;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One column of a table: numerical values (NaN marks a missing value) or categorical values (null
+ * marks a missing value). Immutable.
+ */
+public final class Column {
+  /** Column types. */
+  public enum Type {
+    NUMERICAL, CATEGORICAL;
+
+    /** Lower-case name used in reports. */
+    public String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  private final String name;
+  private final double[] numbers;
+  private final String[] categories;
+
+  private Column(String name, double[] numbers, String[] categories) {
+    this.name = name;
+    this.numbers = numbers;
+    this.categories = categories;
+  }
+
+  /** A numerical column; NaN is missing. */
+  public static Column numerical(String name, double[] values) {
+    return new Column(name, values.clone(), null);
+  }
+
+  /** A categorical column; null is missing. */
+  public static Column categorical(String name, String[] values) {
+    return new Column(name, null, values.clone());
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Type type() {
+    return numbers != null ? Type.NUMERICAL : Type.CATEGORICAL;
+  }
+
+  /** Rows, missing ones included. */
+  public int size() {
+    return numbers != null ? numbers.length : categories.length;
+  }
+
+  /** Numerical values without missing ones (NaN and ±Inf dropped). */
+  public double[] presentNumbers() {
+    return Arrays.stream(numbers).filter(Double::isFinite).toArray();
+  }
+
+  /** Values as category labels (numbers formatted), missing ones dropped. */
+  public List<String> presentLabels() {
+    List<String> out = new ArrayList<>();
+    if (numbers != null) {
+      for (double v : numbers) {
+        if (Double.isFinite(v)) {
+          out.add(label(v));
+        }
+      }
+    } else {
+      for (String s : categories) {
+        if (s != null) {
+          out.add(s);
+        }
+      }
+    }
+    return out;
+  }
+
+  static String label(double v) {
+    return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+  }
+
+  /** Counts per category label, missing values dropped. */
+  public Map<String, Long> counts() {
+    Map<String, Long> m = new LinkedHashMap<>();
+    for (String s : presentLabels()) {
+      m.merge(s, 1L, Long::sum);
+    }
+    return m;
+  }
+
+  /** Missing values (NaN, ±Inf or null). */
+  public long missing() {
+    return size() - (numbers != null ? presentNumbers().length : presentLabels().size());
+  }
+
+  /** The raw numbers (a copy), for numerical columns. */
+  public double[] numbers() {
+    return numbers == null ? null : numbers.clone();
+  }
+
+  /** The raw categories (a copy), for categorical columns. */
+  public String[] categories() {
+    return categories == null ? null : categories.clone();
+  }
+}

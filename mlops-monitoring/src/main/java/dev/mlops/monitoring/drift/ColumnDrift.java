@@ -1,0 +1,35 @@
+package dev.mlops.monitoring.drift;
+
+import java.util.List;
+
+/**
+ * The drift verdict of one column.
+ *
+ * @param name column name
+ * @param type {@code numerical} or {@code categorical}
+ * @param test the test used
+ * @param statistic the statistic or distance
+ * @param pValue the p-value after correction, or null for distances
+ * @param rawPValue the p-value before correction, or null
+ * @param threshold the threshold applied
+ * @param drift the verdict
+ * @param effectSize the shift measure compared with the effect-size floor (normed Wasserstein or Jensen–Shannon)
+ * @param referenceCount values in the reference after dropping missing ones
+ * @param currentCount values in the current data after dropping missing ones
+ * @param bins the bins of binned tests (and of every column's histogram in reports)
+ */
+public record ColumnDrift(String name, String type, String test, double statistic, Double pValue, Double rawPValue, double threshold,
+    boolean drift, double effectSize, long referenceCount, long currentCount, List<Bin> bins) {
+  public ColumnDrift {
+    bins = List.copyOf(bins);
+  }
+
+  /**
+   * One bin with the reference and current shares.
+   *
+   * @param label the bin's range or category
+   * @param reference share of reference values
+   * @param current share of current values
+   */
+  public record Bin(String label, double reference, double current) {}
+}

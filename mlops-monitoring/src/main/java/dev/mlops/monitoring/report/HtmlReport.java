@@ -1,0 +1,115 @@
+package dev.mlops.monitoring.report;
+
+import dev.mlops.monitoring.drift.ColumnDrift;
+import dev.mlops.monitoring.drift.DriftReport;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A self-contained HTML drift report: no scripts, no external resources; inline CSS and SVG. It
+ * shows the verdict, a table of every column (type, test, statistic, p-value, threshold, drift) and,
+ * per column, the reference and current distributions overlaid as bars.
+ */
+public final class HtmlReport {
+  private HtmlReport() {}
+
+  private static String h(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+  }
+
+  private static String num(Double d) {
+    if (d == null) {
+      return "&ndash;";
+    }
+    if (Double.isNaN(d)) {
+      return "NaN";
+    }
+    double a = Math.abs(d);
+    return a != 0 && (a < 1e-3 || a >= 1e6) ? String.format(Locale.ROOT, "%.3e", d) : String.format(Locale.ROOT, "%.4f", d);
+  }
+
+  /** Renders the report; {@code title} heads the page. */
+  public static String render(DriftReport r, String title) {
+    StringBuilder sb = new StringBuilder(16_384);
+    sb.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">")
+        .append("<title>").append(h(title)).append("</title><style>")
+        .append("body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;margin:0;color:#1d2330;background:#f6f7fb}")
+        .append("header{padding:1.4rem 2rem;background:#fff;border-bottom:1px solid #e3e6ef}h1{margin:0;font-size:1.4rem}")
+        .append("main{padding:1.5rem 2rem;max-width:72rem}.verdict{display:inline-block;margin-top:.6rem;padding:.35rem .8rem;border-radius:1rem;")
+        .append("font-weight:600}.drift{background:#fde2e1;color:#a1231b}.ok{background:#def7e5;color:#17693a}")
+        .append(".cards{display:flex;gap:1rem;margin:1rem 0}.card{background:#fff;border:1px solid #e3e6ef;border-radius:.5rem;padding:.8rem 1rem}")
+        .append(".card b{display:block;font-size:1.3rem}table{border-collapse:collapse;width:100%;background:#fff}")
+        .append("th,td{padding:.45rem .6rem;border-bottom:1px solid #eceef4;text-align:left;font-size:.9rem}th{background:#fafbfe}")
+        .append("td.n{text-align:right;font-variant-numeric:tabular-nums}.col{background:#fff;border:1px solid #e3e6ef;border-radius:.5rem;")
+        .append("padding:1rem;margin:1rem 0}.col h3{margin:0 0 .5rem;font-size:1rem}.legend span{display:inline-block;width:.8rem;height:.8rem;")
+        .append("margin:0 .3rem 0 .8rem;vertical-align:middle}svg text{font-size:10px;fill:#56607a}</style></head><body>");
+    sb.append("<header><h1>").append(h(title)).append("</h1><span class=\"verdict ").append(r.datasetDrift() ? "drift\">Dataset drift detected"
+        : "ok\">No dataset drift").append("</span></header><main>");
+    sb.append("<div class=\"cards\">");
+    card(sb, "Reference rows", Integer.toString(r.referenceRows()));
+    card(sb, "Current rows", Integer.toString(r.currentRows()));
+    card(sb, "Drifted columns", r.driftedColumns() + " of " + r.columns().size());
+    card(sb, "Drift share", String.format(Locale.ROOT, "%.0f%%", r.driftShare() * 100));
+    card(sb, "Correction", h(r.correction()));
+    sb.append("</div><table><thead><tr><th>Column</th><th>Type</th><th>Test</th><th>Statistic</th><th>p-value</th><th>Threshold</th>")
+        .append("<th>Drift</th></tr></thead><tbody>");
+    for (ColumnDrift c : r.columns()) {
+      sb.append("<tr><td><a href=\"#col-").append(h(anchor(c.name()))).append("\">").append(h(c.name())).append("</a></td><td>")
+          .append(c.type()).append("</td><td>").append(h(c.test())).append("</td><td class=\"n\">").append(num(c.statistic()))
+          .append("</td><td class=\"n\">").append(num(c.pValue())).append("</td><td class=\"n\">").append(num(c.threshold()))
+          .append("</td><td>").append(c.drift() ? "<span class=\"verdict drift\">drift</span>" : "<span class=\"verdict ok\">ok</span>")
+          .append("</td></tr>");
+    }
+    sb.append("</tbody></table>");
+    for (ColumnDrift c : r.columns()) {
+      sb.append("<section class=\"col\" id=\"col-").append(h(anchor(c.name()))).append("\"><h3>").append(h(c.name())).append(" &middot; ")
+          .append(h(c.test())).append(c.drift() ? " &middot; drift" : "").append("</h3>");
+      sb.append("<div class=\"legend\"><span style=\"background:#6c8cff\"></span>reference<span style=\"background:#ff8a5c\"></span>current</div>");
+      histogram(sb, c.bins());
+      sb.append("</section>");
+    }
+    sb.append("</main></body></html>\n");
+    return sb.toString();
+  }
+
+  private static String anchor(String s) {
+    return s.replaceAll("[^A-Za-z0-9_-]", "_");
+  }
+
+  private static void card(StringBuilder sb, String label, String value) {
+    sb.append("<div class=\"card\">").append(label).append("<b>").append(value).append("</b></div>");
+  }
+
+  private static void histogram(StringBuilder sb, List<ColumnDrift.Bin> bins) {
+    List<ColumnDrift.Bin> shown = bins.size() > 40 ? bins.subList(0, 40) : bins;
+    int w = 720;
+    int hgt = 180;
+    int pad = 24;
+    double max = 0;
+    for (ColumnDrift.Bin b : shown) {
+      max = Math.max(max, Math.max(b.reference(), b.current()));
+    }
+    max = max == 0 ? 1 : max;
+    double slot = (double) (w - 2 * pad) / Math.max(1, shown.size());
+    sb.append("<svg role=\"img\" width=\"").append(w).append("\" height=\"").append(hgt + 40).append("\" viewBox=\"0 0 ").append(w).append(' ')
+        .append(hgt + 40).append("\" xmlns=\"http://www.w3.org/2000/svg\">");
+    sb.append("<line x1=\"").append(pad).append("\" y1=\"").append(hgt).append("\" x2=\"").append(w - pad).append("\" y2=\"").append(hgt)
+        .append("\" stroke=\"#c9cedd\"/>");
+    for (int i = 0; i < shown.size(); i++) {
+      ColumnDrift.Bin b = shown.get(i);
+      double x = pad + i * slot;
+      double bw = Math.max(1, slot * 0.4);
+      double rh = (hgt - 10) * b.reference() / max;
+      double ch = (hgt - 10) * b.current() / max;
+      sb.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#6c8cff\"><title>%s reference %.2f%%</title></rect>",
+          x + slot * 0.08, hgt - rh, bw, rh, h(b.label()), b.reference() * 100));
+      sb.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#ff8a5c\"><title>%s current %.2f%%</title></rect>",
+          x + slot * 0.5, hgt - ch, bw, ch, h(b.label()), b.current() * 100));
+      if (shown.size() <= 12) {
+        String label = b.label().length() > 18 ? b.label().substring(0, 17) + "…" : b.label();
+        sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>", x + slot / 2, hgt + 14, h(label)));
+      }
+    }
+    sb.append("</svg>");
+  }
+}

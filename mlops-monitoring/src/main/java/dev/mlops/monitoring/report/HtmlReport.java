@@ -91,8 +91,8 @@ public final class HtmlReport {
     }
     max = max == 0 ? 1 : max;
     double slot = (double) (w - 2 * pad) / Math.max(1, shown.size());
-    sb.append("<svg role=\"img\" width=\"").append(w).append("\" height=\"").append(hgt + 40).append("\" viewBox=\"0 0 ").append(w).append(' ')
-        .append(hgt + 40).append("\" xmlns=\"http://www.w3.org/2000/svg\">");
+    sb.append("<svg role=\"img\" width=\"100%\" style=\"max-width:").append(w).append("px\" viewBox=\"0 0 ").append(w).append(' ')
+        .append(hgt + 70).append("\" xmlns=\"http://www.w3.org/2000/svg\">");
     sb.append("<line x1=\"").append(pad).append("\" y1=\"").append(hgt).append("\" x2=\"").append(w - pad).append("\" y2=\"").append(hgt)
         .append("\" stroke=\"#c9cedd\"/>");
     for (int i = 0; i < shown.size(); i++) {
@@ -105,9 +105,11 @@ public final class HtmlReport {
           x + slot * 0.08, hgt - rh, bw, rh, h(b.label()), b.reference() * 100));
       sb.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#ff8a5c\"><title>%s current %.2f%%</title></rect>",
           x + slot * 0.5, hgt - ch, bw, ch, h(b.label()), b.current() * 100));
-      if (shown.size() <= 12) {
-        String label = b.label().length() > 18 ? b.label().substring(0, 17) + "…" : b.label();
-        sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>", x + slot / 2, hgt + 14, h(label)));
+      if (shown.size() <= 24) {
+        String label = b.label().length() > 22 ? b.label().substring(0, 21) + "…" : b.label();
+        double tx = x + slot / 2;
+        sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"end\" transform=\"rotate(-30 %.1f %d)\">%s</text>",
+            tx, hgt + 12, tx, hgt + 12, h(label)));
       }
     }
     sb.append("</svg>");

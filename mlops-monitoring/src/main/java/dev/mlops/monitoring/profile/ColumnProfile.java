@@ -1,0 +1,344 @@
+package dev.mlops.monitoring.profile;
+
+import dev.mlops.api.InvalidArgumentException;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.datasketches.common.ArrayOfStringsSerDe;
+import org.apache.datasketches.frequencies.ErrorType;
+import org.apache.datasketches.frequencies.ItemsSketch;
+import org.apache.datasketches.hll.HllSketch;
+import org.apache.datasketches.hll.Union;
+import org.apache.datasketches.kll.KllDoublesSketch;
+import org.apache.datasketches.memory.Memory;
+
+/**
+ * A mergeable summary of one column: counts (values, missing, NaN, infinities, inferred types),
+ * exact min, max, mean and variance (merged with Chan et al.'s parallel formulas), a KLL quantile
+ * sketch of the finite numbers, frequent items of the non-numeric values, and an HLL distinct-count
+ * estimate. Updates are thread-safe (one lock per column; batch updates take it once).
+ */
+public final class ColumnProfile {
+  /** KLL accuracy parameter: normalized rank error about 0.7% at 99% confidence. */
+  public static final int KLL_K = 512;
+  static final int FREQ_MAP_SIZE = 256;
+  static final int HLL_LG_K = 12;
+
+  private final String name;
+  private long missing;
+  private long nan;
+  private long posInf;
+  private long negInf;
+  private long integral;
+  private long fractional;
+  private long strings;
+  private long booleans;
+  private long n;
+  private double mean;
+  private double m2;
+  private double min = Double.POSITIVE_INFINITY;
+  private double max = Double.NEGATIVE_INFINITY;
+  private final KllDoublesSketch kll;
+  private final ItemsSketch<String> frequent;
+  private final HllSketch hll;
+
+  ColumnProfile(String name) {
+    this(name, KllDoublesSketch.newHeapInstance(KLL_K), new ItemsSketch<>(FREQ_MAP_SIZE), new HllSketch(HLL_LG_K));
+  }
+
+  private ColumnProfile(String name, KllDoublesSketch kll, ItemsSketch<String> frequent, HllSketch hll) {
+    this.name = name;
+    this.kll = kll;
+    this.frequent = frequent;
+    this.hll = hll;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** Adds one number (NaN and infinities are counted, not sketched). */
+  public synchronized void update(double v) {
+    add(v);
+  }
+
+  /** Adds many numbers under one lock. */
+  public synchronized void update(double[] values, int from, int to) {
+    for (int i = from; i < to; i++) {
+      add(values[i]);
+    }
+  }
+
+  private void add(double v) {
+    if (Double.isNaN(v)) {
+      nan++;
+      return;
+    }
+    if (Double.isInfinite(v)) {
+      if (v > 0) {
+        posInf++;
+      } else {
+        negInf++;
+      }
+      return;
+    }
+    if (v == Math.rint(v)) {
+      integral++;
+    } else {
+      fractional++;
+    }
+    n++;
+    double delta = v - mean;
+    mean += delta / n;
+    m2 += delta * (v - mean);
+    if (v < min) {
+      min = v;
+    }
+    if (v > max) {
+      max = v;
+    }
+    kll.update(v);
+    hll.update(v);
+  }
+
+  /** Adds one value of any kind: null is missing, numbers and booleans as such, anything else as a string. */
+  public synchronized void update(Object value) {
+    if (value == null) {
+      missing++;
+    } else if (value instanceof Number num) {
+      add(num.doubleValue());
+    } else if (value instanceof Boolean b) {
+      booleans++;
+      frequent.update(b.toString());
+      hll.update(b.toString());
+    } else {
+      strings++;
+      String s = value.toString();
+      frequent.update(s);
+      hll.update(s);
+    }
+  }
+
+  /** Counts one missing value. */
+  public synchronized void updateMissing() {
+    missing++;
+  }
+
+  /** A new profile equal to the profile of both inputs' values. Neither input changes. */
+  public ColumnProfile merge(ColumnProfile other) {
+    ColumnProfile a;
+    ColumnProfile b;
+    synchronized (this) {
+      a = copy();
+    }
+    synchronized (other) {
+      b = other.copy();
+    }
+    if (!a.name.equals(b.name)) {
+      throw InvalidArgumentException.of("column", b.name, "cannot merge into the profile of column '" + a.name + "'");
+    }
+    a.missing += b.missing;
+    a.nan += b.nan;
+    a.posInf += b.posInf;
+    a.negInf += b.negInf;
+    a.integral += b.integral;
+    a.fractional += b.fractional;
+    a.strings += b.strings;
+    a.booleans += b.booleans;
+    if (b.n > 0) {
+      long total = a.n + b.n;
+      double delta = b.mean - a.mean;
+      a.mean = a.mean + delta * b.n / total;
+      a.m2 = a.m2 + b.m2 + delta * delta * ((double) a.n * b.n / total);
+      a.n = total;
+      a.min = Math.min(a.min, b.min);
+      a.max = Math.max(a.max, b.max);
+    }
+    a.kll.merge(b.kll);
+    a.frequent.merge(b.frequent);
+    Union u = new Union(HLL_LG_K);
+    u.update(a.hll);
+    u.update(b.hll);
+    return new ColumnProfile(a.name, a.kll, a.frequent, u.getResult()).copyCountsFrom(a);
+  }
+
+  private ColumnProfile copyCountsFrom(ColumnProfile a) {
+    missing = a.missing;
+    nan = a.nan;
+    posInf = a.posInf;
+    negInf = a.negInf;
+    integral = a.integral;
+    fractional = a.fractional;
+    strings = a.strings;
+    booleans = a.booleans;
+    n = a.n;
+    mean = a.mean;
+    m2 = a.m2;
+    min = a.min;
+    max = a.max;
+    return this;
+  }
+
+  private ColumnProfile copy() {
+    ColumnProfile c = new ColumnProfile(name, KllDoublesSketch.heapify(Memory.wrap(kll.toByteArray())),
+        ItemsSketch.getInstance(Memory.wrap(frequent.toByteArray(new ArrayOfStringsSerDe())), new ArrayOfStringsSerDe()),
+        HllSketch.heapify(hll.toCompactByteArray()));
+    return c.copyCountsFrom(this);
+  }
+
+  /** Values seen, missing ones included. */
+  public synchronized long count() {
+    return missing + nan + posInf + negInf + n + strings + booleans;
+  }
+
+  /** Missing values: null, NaN or infinite. */
+  public synchronized long missingTotal() {
+    return missing + nan + posInf + negInf;
+  }
+
+  public synchronized long nullCount() {
+    return missing;
+  }
+
+  public synchronized long nanCount() {
+    return nan;
+  }
+
+  public synchronized long infiniteCount() {
+    return posInf + negInf;
+  }
+
+  /** Finite numbers seen. */
+  public synchronized long numericCount() {
+    return n;
+  }
+
+  /** Counts per inferred type: integral, fractional, string, boolean, null. */
+  public synchronized Map<String, Long> typeCounts() {
+    Map<String, Long> m = new LinkedHashMap<>();
+    m.put("integral", integral);
+    m.put("fractional", fractional);
+    m.put("string", strings);
+    m.put("boolean", booleans);
+    m.put("null", missing);
+    return m;
+  }
+
+  /** Whether the column holds mostly numbers. */
+  public synchronized boolean isNumerical() {
+    return n > 0 && n >= strings + booleans;
+  }
+
+  public synchronized double min() {
+    return n == 0 ? Double.NaN : min;
+  }
+
+  public synchronized double max() {
+    return n == 0 ? Double.NaN : max;
+  }
+
+  public synchronized double mean() {
+    return n == 0 ? Double.NaN : mean;
+  }
+
+  /** Population variance of the finite numbers. */
+  public synchronized double variance() {
+    return n == 0 ? Double.NaN : m2 / n;
+  }
+
+  /** The q-quantile of the finite numbers, from the sketch. */
+  public synchronized double quantile(double q) {
+    return n == 0 ? Double.NaN : kll.getQuantile(q, org.apache.datasketches.quantilescommon.QuantileSearchCriteria.INCLUSIVE);
+  }
+
+  /** The share of finite numbers at or below {@code v}, from the sketch. */
+  public synchronized double rank(double v) {
+    return n == 0 ? Double.NaN : kll.getRank(v, org.apache.datasketches.quantilescommon.QuantileSearchCriteria.INCLUSIVE);
+  }
+
+  /** The sketch's normalized rank error at 99% confidence. */
+  public synchronized double rankError() {
+    return kll.getNormalizedRankError(false);
+  }
+
+  /** Retained sketch items (sorted), to evaluate CDFs where they change. */
+  synchronized double[] sketchPoints() {
+    if (n == 0) {
+      return new double[0];
+    }
+    return kll.getSortedView().getQuantiles();
+  }
+
+  /** Estimated distinct values. */
+  public synchronized double distinctEstimate() {
+    return hll.getEstimate();
+  }
+
+  /** Frequent non-numeric values with estimated counts, most frequent first (no false negatives). */
+  public synchronized Map<String, Long> frequentItems() {
+    Map<String, Long> m = new LinkedHashMap<>();
+    for (ItemsSketch.Row<String> r : frequent.getFrequentItems(ErrorType.NO_FALSE_NEGATIVES)) {
+      m.put(r.getItem(), r.getEstimate());
+    }
+    return m;
+  }
+
+  synchronized void write(DataOutputStream out) throws IOException {
+    out.writeUTF(name);
+    for (long v : new long[] {missing, nan, posInf, negInf, integral, fractional, strings, booleans, n}) {
+      out.writeLong(v);
+    }
+    out.writeDouble(mean);
+    out.writeDouble(m2);
+    out.writeDouble(min);
+    out.writeDouble(max);
+    bytes(out, kll.toByteArray());
+    bytes(out, frequent.toByteArray(new ArrayOfStringsSerDe()));
+    bytes(out, hll.toCompactByteArray());
+  }
+
+  private static void bytes(DataOutputStream out, byte[] b) throws IOException {
+    out.writeInt(b.length);
+    out.write(b);
+  }
+
+  private static byte[] bytes(DataInputStream in) throws IOException {
+    int len = in.readInt();
+    if (len < 0 || len > (64 << 20)) {
+      throw new IOException("corrupt profile: sketch of " + len + " bytes");
+    }
+    return in.readNBytes(len);
+  }
+
+  static ColumnProfile read(DataInputStream in, int version) throws IOException {
+    String name = in.readUTF();
+    long[] c = new long[9];
+    for (int i = 0; i < c.length; i++) {
+      c[i] = in.readLong();
+    }
+    double mean = in.readDouble();
+    double m2 = in.readDouble();
+    double min = in.readDouble();
+    double max = in.readDouble();
+    KllDoublesSketch kll = KllDoublesSketch.heapify(Memory.wrap(bytes(in)));
+    ItemsSketch<String> freq = ItemsSketch.getInstance(Memory.wrap(bytes(in)), new ArrayOfStringsSerDe());
+    HllSketch hll = HllSketch.heapify(bytes(in));
+    ColumnProfile p = new ColumnProfile(name, kll, freq, hll);
+    p.missing = c[0];
+    p.nan = c[1];
+    p.posInf = c[2];
+    p.negInf = c[3];
+    p.integral = c[4];
+    p.fractional = c[5];
+    p.strings = c[6];
+    p.booleans = c[7];
+    p.n = c[8];
+    p.mean = mean;
+    p.m2 = m2;
+    p.min = min;
+    p.max = max;
+    return p;
+  }
+}

@@ -1,0 +1,189 @@
+package dev.mlops.monitoring.profile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mlops.api.InvalidArgumentException;
+import dev.mlops.monitoring.stats.TestResult;
+import dev.mlops.monitoring.stats.TwoSample;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+class ProfileTest {
+  static double exactRank(double[] sorted, double v) {
+    int lo = 0;
+    int hi = sorted.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (sorted[mid] <= v) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return (double) lo / sorted.length;
+  }
+
+  @Property(tries = 40)
+  void mergedPartsEqualTheWholeWithinSketchError(@ForAll @IntRange(min = 1, max = 6) int parts, @ForAll @IntRange(min = 1, max = 30_000) int size,
+      @ForAll long seed) {
+    Random r = new Random(seed);
+    double[] data = new double[size];
+    for (int i = 0; i < size; i++) {
+      data[i] = r.nextInt(10) == 0 ? Math.rint(r.nextGaussian() * 5) : Math.exp(r.nextGaussian());
+    }
+    Profile whole = new Profile();
+    whole.update("x", data);
+    Profile merged = new Profile();
+    int from = 0;
+    for (int p = 0; p < parts; p++) {
+      int to = p == parts - 1 ? size : from + size / parts;
+      Profile part = new Profile();
+      part.update("x", Arrays.copyOfRange(data, from, to));
+      part.column("y").update("v" + p);
+      merged = merged.merge(part);
+      from = to;
+    }
+    ColumnProfile w = whole.column("x");
+    ColumnProfile m = merged.column("x");
+    assertEquals(w.count(), m.count());
+    assertEquals(w.typeCounts(), m.typeCounts());
+    assertEquals(w.min(), m.min());
+    assertEquals(w.max(), m.max());
+    assertEquals(w.mean(), m.mean(), 1e-9 * Math.max(1, Math.abs(w.mean())));
+    assertEquals(w.variance(), m.variance(), 1e-9 * Math.max(1, w.variance()));
+    double[] sorted = data.clone();
+    Arrays.sort(sorted);
+    double eps = m.rankError();
+    for (double q : new double[] {0.01, 0.1, 0.5, 0.9, 0.99}) {
+      double rank = exactRank(sorted, m.quantile(q));
+      assertTrue(Math.abs(rank - q) <= 2 * eps + 1.0 / size, "quantile " + q + " has true rank " + rank);
+    }
+    double distinct = Arrays.stream(data).distinct().count();
+    assertEquals(distinct, m.distinctEstimate(), Math.max(2, 0.05 * distinct));
+    assertEquals(parts, merged.column("y").count());
+  }
+
+  @Test
+  void countsMissingNanInfinityAndTypesFromRows() {
+    Profile p = new Profile();
+    List<Object> values = Arrays.asList(1, 2.5, null, Double.NaN, Double.POSITIVE_INFINITY, "a", "a", true, Double.NEGATIVE_INFINITY);
+    for (Object v : values) {
+      Map<String, Object> row = new HashMap<>();
+      row.put("c", v);
+      p.update(row);
+    }
+    ColumnProfile c = p.column("c");
+    assertEquals(9, p.rows());
+    assertEquals(9, c.count());
+    assertEquals(1, c.nullCount());
+    assertEquals(1, c.nanCount());
+    assertEquals(2, c.infiniteCount());
+    assertEquals(Map.of("integral", 1L, "fractional", 1L, "string", 2L, "boolean", 1L, "null", 1L), c.typeCounts());
+    assertEquals(1.0, c.min());
+    assertEquals(2.5, c.max());
+    assertEquals(1.75, c.mean());
+    assertEquals(2L, c.frequentItems().get("a"));
+  }
+
+  @Test
+  void manyThreadsUpdatingOneProfileLoseNothing() throws Exception {
+    Profile p = new Profile();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<?>> fs = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        int thread = t;
+        fs.add(pool.submit(() -> {
+          double[] batch = new double[1000];
+          for (int i = 0; i < 50; i++) {
+            Arrays.fill(batch, thread);
+            p.update("x", batch);
+            p.column("s").update((Object) ("t" + thread));
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : fs) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(400_000, p.column("x").count());
+    assertEquals(3.5, p.column("x").mean(), 1e-9);
+    assertEquals(400, p.column("s").count());
+    assertEquals(50L, p.column("s").frequentItems().get("t3"));
+  }
+
+  @Test
+  void binaryFormRoundTripsAndVersionOneFilesStayReadable() throws Exception {
+    Profile p = new Profile();
+    Random r = new Random(5);
+    for (int i = 0; i < 5000; i++) {
+      Map<String, Object> row = new HashMap<>();
+      row.put("amount", i % 100 == 0 ? null : r.nextGaussian() * 10 + 100);
+      row.put("channel", new String[] {"web", "app", "store"}[r.nextInt(3)]);
+      p.update(row);
+    }
+    Profile back = Profile.fromBytes(p.toBytes());
+    assertEquals(p.rows(), back.rows());
+    assertEquals(p.column("amount").mean(), back.column("amount").mean());
+    assertEquals(p.column("amount").quantile(0.5), back.column("amount").quantile(0.5));
+    assertEquals(p.column("channel").frequentItems(), back.column("channel").frequentItems());
+    assertTrue(p.toJson().contains("\"distinctEstimate\""));
+
+    // written by format version 1; kept so that later versions prove they still read it
+    try (InputStream in = ProfileTest.class.getResourceAsStream("/golden/profile-v1.bin")) {
+      Profile v1 = Profile.fromBytes(in.readAllBytes());
+      assertEquals(5000, v1.rows());
+      assertEquals(50, v1.column("amount").nullCount());
+      assertEquals(4950, v1.column("amount").numericCount());
+      assertEquals(p.column("amount").mean(), v1.column("amount").mean(), 1e-12);
+      assertEquals(3, v1.column("channel").frequentItems().size());
+    }
+    assertThrows(InvalidArgumentException.class, () -> Profile.fromBytes(new byte[] {1, 2, 3, 4, 5, 6}));
+  }
+
+  @Test
+  void sketchKsStaysWithinTwoHundredthsOfTheExactStatistic() {
+    Random r = new Random(6);
+    for (int trial = 0; trial < 12; trial++) {
+      int n1 = 20_000 + r.nextInt(200_000);
+      int n2 = 20_000 + r.nextInt(200_000);
+      double shift = r.nextDouble() * 0.3;
+      double[] a = new double[n1];
+      double[] b = new double[n2];
+      for (int i = 0; i < n1; i++) {
+        a[i] = trial % 2 == 0 ? r.nextGaussian() : Math.exp(r.nextGaussian());
+      }
+      for (int i = 0; i < n2; i++) {
+        b[i] = (trial % 2 == 0 ? r.nextGaussian() : Math.exp(r.nextGaussian())) + shift;
+      }
+      Profile pa = new Profile();
+      pa.update("x", a);
+      Profile pb = new Profile();
+      pb.update("x", b);
+      TestResult exact = TwoSample.ks(a, b);
+      TestResult sketch = SketchDrift.ks(pa.column("x"), pb.column("x"));
+      double bound = SketchDrift.ksErrorBound(pa.column("x"), pb.column("x"));
+      assertTrue(bound <= 0.02, "stated bound " + bound);
+      assertEquals(exact.statistic(), sketch.statistic(), 0.02, "trial " + trial);
+      assertTrue(Math.abs(exact.statistic() - sketch.statistic()) <= bound, "within the stated bound");
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package dev.mlops.benchmarks;
+
+import dev.mlops.monitoring.profile.ColumnProfile;
+import dev.mlops.monitoring.profile.Profile;
+import dev.mlops.monitoring.stats.TestResult;
+import dev.mlops.monitoring.stats.TwoSample;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/** Monitoring throughput and latency. Run with {@code java -jar benchmarks/target/benchmarks.jar MonitoringBenchmarks}. */
+@Fork(1)
+@Warmup(iterations = 2, time = 3)
+@Measurement(iterations = 3, time = 5)
+public class MonitoringBenchmarks {
+
+  /** 100,000 numbers to feed a column profile. */
+  @State(Scope.Thread)
+  public static class ProfileState {
+    double[] values;
+    ColumnProfile column;
+
+    @Setup(Level.Trial)
+    public void setup() {
+      Random r = new Random(1);
+      values = new double[100_000];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = r.nextGaussian() * 10 + 50;
+      }
+      column = new Profile().column("x");
+    }
+  }
+
+  /** Numerical values added to a profile per second (one thread, batch update). */
+  @Benchmark
+  @BenchmarkMode(Mode.Throughput)
+  @OutputTimeUnit(TimeUnit.SECONDS)
+  @OperationsPerInvocation(100_000)
+  public ColumnProfile profileUpdate(ProfileState s) {
+    s.column.update(s.values, 0, s.values.length);
+    return s.column;
+  }
+
+  /** Two samples of 1,000,000 values. */
+  @State(Scope.Benchmark)
+  public static class KsState {
+    double[] a;
+    double[] b;
+
+    @Setup(Level.Trial)
+    public void setup() {
+      Random r = new Random(2);
+      a = new double[1_000_000];
+      b = new double[1_000_000];
+      for (int i = 0; i < a.length; i++) {
+        a[i] = r.nextGaussian();
+        b[i] = r.nextGaussian() + 0.01;
+      }
+    }
+  }
+
+  /** Exact two-sample KS (statistic and p-value) on 1,000,000 against 1,000,000 raw values. */
+  @Benchmark
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MILLISECONDS)
+  @Warmup(iterations = 2, time = 5)
+  @Measurement(iterations = 3, time = 10)
+  public TestResult exactKs1M(KsState s) {
+    return TwoSample.ks(s.a, s.b);
+  }
+}

@@ -79,4 +79,39 @@ public class MonitoringBenchmarks {
   public TestResult exactKs1M(KsState s) {
     return TwoSample.ks(s.a, s.b);
   }
+
+  /** A reference profile of 1,000,000 rows x 50 numerical columns, and 100,000 current rows. */
+  @State(Scope.Benchmark)
+  public static class ReportState {
+    dev.mlops.monitoring.profile.Profile reference;
+    dev.mlops.monitoring.Table current;
+
+    @Setup(Level.Trial)
+    public void setup() {
+      Random r = new Random(3);
+      reference = new dev.mlops.monitoring.profile.Profile();
+      java.util.List<dev.mlops.monitoring.Column> cols = new java.util.ArrayList<>();
+      double[] batch = new double[1_000_000];
+      for (int c = 0; c < 50; c++) {
+        for (int i = 0; i < batch.length; i++) {
+          batch[i] = r.nextGaussian() * (1 + c % 5) + c;
+        }
+        reference.update("f" + c, batch);
+        double[] cur = new double[100_000];
+        for (int i = 0; i < cur.length; i++) {
+          cur[i] = r.nextGaussian() * (1 + c % 5) + c + (c % 3 == 0 ? 0.3 : 0);
+        }
+        cols.add(dev.mlops.monitoring.Column.numerical("f" + c, cur));
+      }
+      current = dev.mlops.monitoring.Table.of(cols);
+    }
+  }
+
+  /** A drift report for 50 numerical columns: reference profile of 1,000,000 rows against 100,000 current rows. */
+  @Benchmark
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MILLISECONDS)
+  public dev.mlops.monitoring.drift.DriftReport driftReport50Columns(ReportState s) {
+    return dev.mlops.monitoring.drift.ProfileDrift.compare(s.reference, s.current, dev.mlops.monitoring.drift.DriftOptions.defaults());
+  }
 }

@@ -263,6 +263,25 @@ public final class ColumnProfile {
     return kll.getNormalizedRankError(false);
   }
 
+  /**
+   * The sketched CDF as a step function: sorted retained items and, for each, the normalized rank
+   * of values at or below it. Empty when no numbers were seen.
+   */
+  public synchronized double[][] cdfSteps() {
+    if (n == 0) {
+      return new double[][] {new double[0], new double[0]};
+    }
+    var view = kll.getSortedView();
+    double[] items = view.getQuantiles();
+    long[] cum = view.getCumulativeWeights();
+    double total = cum[cum.length - 1];
+    double[] ranks = new double[cum.length];
+    for (int i = 0; i < cum.length; i++) {
+      ranks[i] = cum[i] / total;
+    }
+    return new double[][] {items, ranks};
+  }
+
   /** Retained sketch items (sorted), to evaluate CDFs where they change. */
   synchronized double[] sketchPoints() {
     if (n == 0) {

@@ -1,0 +1,45 @@
+package dev.mlops.api.monitoring;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The storage SPI of monitoring: reference profiles, window reports and alert history, keyed by
+ * monitor name. Values are opaque to the store (bytes for profiles, JSON text for reports and
+ * alerts). Thread-safe; shared stores keep every write of every process.
+ *
+ * <p>Implementations pass {@code dev.mlops.testkit.MonitoringStoreContract}.
+ */
+public interface MonitoringStore extends AutoCloseable {
+
+  /** Stores (or replaces) a profile under a monitor and a key such as {@code reference} or {@code window-17}. */
+  void putProfile(String monitor, String key, byte[] profile);
+
+  /** A stored profile. */
+  Optional<byte[]> profile(String monitor, String key);
+
+  /** Appends a window report. */
+  void addReport(StoredRecord report);
+
+  /** Reports of a monitor with {@code window >= fromWindow}, by window. */
+  List<StoredRecord> reports(String monitor, long fromWindow, int limit);
+
+  /** Appends an alert. */
+  void addAlert(StoredRecord alert);
+
+  /** Alerts of a monitor with {@code time >= fromTime}, oldest first. */
+  List<StoredRecord> alerts(String monitor, long fromTime, int limit);
+
+  @Override
+  void close();
+
+  /**
+   * A stored report or alert.
+   *
+   * @param monitor monitor name
+   * @param window window index
+   * @param time epoch ms
+   * @param json the content
+   */
+  record StoredRecord(String monitor, long window, long time, String json) {}
+}

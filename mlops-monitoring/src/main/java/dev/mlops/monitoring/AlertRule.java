@@ -1,0 +1,93 @@
+package dev.mlops.monitoring;
+
+import dev.mlops.api.Validation;
+import dev.mlops.monitoring.drift.ColumnDrift;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
+
+/** A condition on a window report that raises an alert; built-ins for drift, quality and metrics. */
+public interface AlertRule {
+  /** The rule's name, unique within a monitor (cooldowns are per rule). */
+  String name();
+
+  /** A message when the rule fires on this window, else empty. */
+  Optional<String> evaluate(WindowReport report);
+
+  /** Fires when the named column drifts. */
+  static AlertRule columnDrift(String column) {
+    Validation.notNull("column", column);
+    return new AlertRule() {
+      @Override
+      public String name() {
+        return "column_drift:" + column;
+      }
+
+      @Override
+      public Optional<String> evaluate(WindowReport r) {
+        return r.drift().columns().stream().filter(c -> c.name().equals(column) && c.drift()).findFirst()
+            .map(c -> String.format(Locale.ROOT, "column %s drifted: %s = %.4g (threshold %.4g)", column, c.test(),
+                c.pValue() != null ? c.pValue() : c.statistic(), c.threshold()));
+      }
+    };
+  }
+
+  /** Fires when the dataset drifts. */
+  static AlertRule datasetDrift() {
+    return new AlertRule() {
+      @Override
+      public String name() {
+        return "dataset_drift";
+      }
+
+      @Override
+      public Optional<String> evaluate(WindowReport r) {
+        if (!r.drift().datasetDrift()) {
+          return Optional.empty();
+        }
+        return Optional.of(String.format(Locale.ROOT, "dataset drift: %d of %d columns (%s)", r.drift().driftedColumns(),
+            r.drift().columns().size(), r.drift().columns().stream().filter(ColumnDrift::drift).map(ColumnDrift::name)
+                .collect(Collectors.joining(", "))));
+      }
+    };
+  }
+
+  /** Fires when any data-quality check fails. */
+  static AlertRule qualityFailed() {
+    return new AlertRule() {
+      @Override
+      public String name() {
+        return "quality_failed";
+      }
+
+      @Override
+      public Optional<String> evaluate(WindowReport r) {
+        if (r.quality().passed()) {
+          return Optional.empty();
+        }
+        return Optional.of("data quality failed: " + r.quality().failures().stream()
+            .map(c -> c.check() + (c.column().isEmpty() ? "" : "(" + c.column() + ")") + " observed " + c.observed() + ", expected " + c.expected())
+            .collect(Collectors.joining("; ")));
+      }
+    };
+  }
+
+  /** Fires when a metric of the window (for example a performance estimate) falls below {@code bound}. */
+  static AlertRule metricBelow(String metric, double bound, ToDoubleFunction<WindowReport> value) {
+    Validation.key("metric", metric);
+    return new AlertRule() {
+      @Override
+      public String name() {
+        return "metric_below:" + metric;
+      }
+
+      @Override
+      public Optional<String> evaluate(WindowReport r) {
+        double v = value.applyAsDouble(r);
+        return !Double.isNaN(v) && v < bound ? Optional.of(String.format(Locale.ROOT, "%s = %.4g below %.4g", metric, v, bound))
+            : Optional.empty();
+      }
+    };
+  }
+}

@@ -1,0 +1,27 @@
+package dev.mlops.monitoring;
+
+import dev.mlops.monitoring.drift.DriftReport;
+import dev.mlops.monitoring.quality.QualityReport;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a monitor found in one window of rows.
+ *
+ * @param monitor the monitor's name
+ * @param window 0, 1, 2, ...
+ * @param start epoch ms of the first row
+ * @param end epoch ms when the window closed
+ * @param rows rows in the window
+ * @param drift drift against the reference profile
+ * @param quality data-quality results
+ * @param segments drift per value of the segment column (segments with enough rows)
+ * @param alerts alerts raised by this window (after cooldowns)
+ */
+public record WindowReport(String monitor, long window, long start, long end, int rows, DriftReport drift, QualityReport quality,
+    Map<String, DriftReport> segments, List<Alert> alerts) {
+  public WindowReport {
+    segments = Map.copyOf(segments);
+    alerts = List.copyOf(alerts);
+  }
+}

@@ -1,0 +1,73 @@
+package dev.mlops.monitoring.internal;
+
+import dev.mlops.api.monitoring.MonitoringStore;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The monitoring store of {@code mem:NAME} backends. */
+public final class MemMonitoringStore implements MonitoringStore {
+  private static final Map<String, MemMonitoringStore> SHARED = new HashMap<>();
+  private final String name;
+  private int refs;
+  private final Map<String, byte[]> profiles = new HashMap<>();
+  private final List<StoredRecord> reports = new ArrayList<>();
+  private final List<StoredRecord> alerts = new ArrayList<>();
+
+  private MemMonitoringStore(String name) {
+    this.name = name;
+  }
+
+  /** The store of {@code mem:name}. */
+  public static MemMonitoringStore open(String name) {
+    synchronized (SHARED) {
+      MemMonitoringStore s = SHARED.computeIfAbsent(name, MemMonitoringStore::new);
+      s.refs++;
+      return s;
+    }
+  }
+
+  @Override
+  public synchronized void putProfile(String monitor, String key, byte[] profile) {
+    profiles.put(monitor + "\u0000" + key, profile.clone());
+  }
+
+  @Override
+  public synchronized Optional<byte[]> profile(String monitor, String key) {
+    byte[] b = profiles.get(monitor + "\u0000" + key);
+    return b == null ? Optional.empty() : Optional.of(b.clone());
+  }
+
+  @Override
+  public synchronized void addReport(StoredRecord report) {
+    reports.add(report);
+  }
+
+  @Override
+  public synchronized List<StoredRecord> reports(String monitor, long fromWindow, int limit) {
+    return reports.stream().filter(r -> r.monitor().equals(monitor) && r.window() >= fromWindow)
+        .sorted(Comparator.comparingLong(StoredRecord::window)).limit(limit).toList();
+  }
+
+  @Override
+  public synchronized void addAlert(StoredRecord alert) {
+    alerts.add(alert);
+  }
+
+  @Override
+  public synchronized List<StoredRecord> alerts(String monitor, long fromTime, int limit) {
+    return alerts.stream().filter(r -> r.monitor().equals(monitor) && r.time() >= fromTime).limit(limit).toList();
+  }
+
+  @Override
+  public void close() {
+    synchronized (SHARED) {
+      if (--refs == 0) {
+        SHARED.remove(name);
+      }
+    }
+  }
+}

@@ -1,0 +1,154 @@
+package dev.mlops.monitoring;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mlops.api.StorageBackend;
+import dev.mlops.monitoring.profile.Profile;
+import dev.mlops.monitoring.quality.Check;
+import dev.mlops.monitoring.quality.DataQuality;
+import dev.mlops.monitoring.quality.Fairness;
+import dev.mlops.testkit.FakeClock;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MonitorTest {
+  @TempDir
+  Path dir;
+
+  static Map<String, Object> row(Random r, double shift, String extraChannel) {
+    Map<String, Object> m = new HashMap<>();
+    m.put("amount", 100 + 20 * r.nextGaussian() + shift * 40);
+    m.put("age", 40 + 10 * r.nextGaussian());
+    m.put("channel", r.nextInt(10) == 0 && extraChannel != null ? extraChannel : new String[] {"web", "app", "store"}[r.nextInt(3)]);
+    m.put("region", r.nextBoolean() ? "eu" : "us");
+    return m;
+  }
+
+  static Profile reference(Random r) {
+    Profile p = new Profile();
+    for (int i = 0; i < 20_000; i++) {
+      p.update(row(r, 0, null));
+    }
+    return p;
+  }
+
+  @Test
+  void windowsFromManyThreadsGiveDriftQualitySegmentsAndAlertsWithCooldownAndStoredHistory() throws Exception {
+    Random r = new Random(1);
+    Profile ref = reference(r);
+    FakeClock clock = new FakeClock(1_700_000_000_000L);
+    List<Alert> received = new CopyOnWriteArrayList<>();
+    try (StorageBackend backend = StorageBackend.open("file:" + dir.resolve("store"))) {
+      Monitor m = Monitor.builder("payments").reference(ref).windowRows(2000).clock(clock).storage(backend)
+          .quality(DataQuality.with(List.of(Check.range("age", 0, 120))))
+          .segmentBy("region", 100)
+          .alert(AlertRule.datasetDrift()).alert(AlertRule.columnDrift("amount")).alert(AlertRule.qualityFailed())
+          .cooldown(Duration.ofMinutes(10))
+          .onAlert(received::add)
+          .build();
+      ExecutorService pool = Executors.newFixedThreadPool(4);
+      try {
+        // windows 0-1: like the reference; windows 2-4: amount shifted and a new channel
+        for (int phase = 0; phase < 2; phase++) {
+          double shift = phase == 0 ? 0 : 1;
+          String extra = phase == 0 ? null : "partner";
+          int windows = phase == 0 ? 2 : 3;
+          List<Future<?>> fs = new ArrayList<>();
+          for (int t = 0; t < 4; t++) {
+            long seed = phase * 10 + t;
+            fs.add(pool.submit(() -> {
+              Random tr = new Random(seed);
+              for (int i = 0; i < windows * 500; i++) {
+                m.log(row(tr, shift, extra));
+              }
+              return null;
+            }));
+          }
+          for (Future<?> f : fs) {
+            f.get(120, TimeUnit.SECONDS);
+          }
+          clock.advance(60_000);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      List<WindowReport> reports = m.reports();
+      assertEquals(5, reports.size());
+      assertEquals(List.of(0L, 1L, 2L, 3L, 4L), reports.stream().map(WindowReport::window).sorted().toList());
+      assertEquals(10_000, reports.stream().mapToInt(WindowReport::rows).sum(), "no row lost");
+      WindowReport calm = reports.stream().filter(w -> w.window() == 0).findFirst().orElseThrow();
+      WindowReport shifted = reports.stream().filter(w -> w.window() == 4).findFirst().orElseThrow();
+      assertFalse(calm.drift().columns().stream().filter(c -> c.name().equals("amount")).findFirst().orElseThrow().drift());
+      assertTrue(shifted.drift().columns().stream().filter(c -> c.name().equals("amount")).findFirst().orElseThrow().drift());
+      assertTrue(calm.quality().passed(), calm.quality().failures().toString());
+      assertTrue(shifted.quality().failures().stream().anyMatch(f -> f.check().equals("new_categories") && f.observed().contains("partner")));
+      assertEquals(Set.of("eu", "us"), shifted.segments().keySet());
+      // the three shifted windows close within one cooldown: each rule fires once
+      assertEquals(received.size(), received.stream().map(Alert::rule).distinct().count(), received.toString());
+      assertTrue(received.stream().anyMatch(a -> a.rule().equals("column_drift:amount")));
+      assertTrue(received.stream().anyMatch(a -> a.rule().equals("quality_failed")));
+      m.close();
+    }
+    try (StorageBackend again = StorageBackend.open("file:" + dir.resolve("store"))) {
+      Monitor reopened = Monitor.builder("payments").reference(ref).storage(again).build();
+      assertEquals(received.size(), reopened.alertHistory().size(), "alert history is stored");
+    }
+  }
+
+  @Test
+  void timeBasedWindowsCloseWhenTheDurationHasPassed() {
+    Random r = new Random(2);
+    FakeClock clock = new FakeClock(0);
+    Monitor m = Monitor.builder("t").reference(reference(r)).windowDuration(Duration.ofMinutes(5)).clock(clock).build();
+    for (int i = 0; i < 300; i++) {
+      m.log(row(r, 0, null));
+    }
+    assertTrue(m.reports().isEmpty());
+    clock.advance(Duration.ofMinutes(5).toMillis());
+    assertTrue(m.log(row(r, 0, null)).isPresent());
+    assertEquals(300, m.reports().get(0).rows());
+    assertEquals(1, m.flush().orElseThrow().rows());
+  }
+
+  @Test
+  void fairnessMeasuresAcrossASensitiveAttribute() {
+    int[] labels = {1, 1, 0, 0, 1, 1, 0, 0};
+    int[] preds = {1, 1, 1, 0, 1, 0, 0, 0};
+    String[] group = {"a", "a", "a", "a", "b", "b", "b", "b"};
+    Fairness f = Fairness.of(labels, preds, group);
+    assertEquals(0.75, f.positiveRate().get("a"));
+    assertEquals(0.25, f.positiveRate().get("b"));
+    assertEquals(0.5, f.demographicParityDifference(), 1e-12);
+    assertEquals(0.5, f.equalOpportunityDifference(), 1e-12);
+    assertEquals(1.0 / 3, f.disparateImpactRatio(), 1e-12);
+  }
+
+  @Test
+  void declarativeChecksReportTheObservedValue() {
+    Table t = Table.of(List.of(Column.numerical("age", new double[] {20, 30, Double.NaN, 150}),
+        Column.categorical("id", new String[] {"a", "b", "b", "c"}), Column.categorical("cur", new String[] {"EUR", "USD", "GBP", null})));
+    assertEquals("0.750000", Check.completeness("age", 0.9).evaluate(t).observed());
+    assertFalse(Check.completeness("age", 0.9).evaluate(t).passed());
+    assertEquals("1 duplicate values", Check.unique("id").evaluate(t).observed());
+    assertEquals("not allowed: [GBP]", Check.containedIn("cur", Set.of("EUR", "USD")).evaluate(t).observed());
+    assertEquals("1 values outside", Check.range("age", 0, 120).evaluate(t).observed());
+    assertTrue(Check.quantileBetween("age", 0.5, 25, 35).evaluate(t).passed());
+    assertEquals(1, dev.mlops.monitoring.quality.DataQuality.duplicateRows(Table.of(List.of(
+        Column.numerical("x", new double[] {1, 2, 1}), Column.categorical("y", new String[] {"a", "b", "a"})))));
+  }
+}

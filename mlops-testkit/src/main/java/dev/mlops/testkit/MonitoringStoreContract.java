@@ -1,0 +1,90 @@
+package dev.mlops.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mlops.api.monitoring.MonitoringStore;
+import dev.mlops.api.monitoring.MonitoringStore.StoredRecord;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The contract every {@link MonitoringStore} must meet; extend it and return a fresh store. */
+public abstract class MonitoringStoreContract {
+  /** A fresh, empty store; closed after each test. */
+  protected abstract MonitoringStore newStore();
+
+  /** Called after each test once the store is closed. */
+  protected void afterStore() {}
+
+  protected MonitoringStore store;
+
+  @BeforeEach
+  void open() {
+    store = newStore();
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+    afterStore();
+  }
+
+  @Test
+  @DisplayName("profiles are stored and replaced per monitor and key")
+  void profiles() {
+    assertTrue(store.profile("m", "reference").isEmpty());
+    store.putProfile("m", "reference", new byte[] {1, 2, 3});
+    store.putProfile("m", "reference", new byte[] {4, 5});
+    store.putProfile("other", "reference", new byte[] {9});
+    assertArrayEquals(new byte[] {4, 5}, store.profile("m", "reference").orElseThrow());
+    assertArrayEquals(new byte[] {9}, store.profile("other", "reference").orElseThrow());
+  }
+
+  @Test
+  @DisplayName("reports and alerts come back per monitor, in window and time order, from a position")
+  void reportsAndAlerts() {
+    for (int w = 0; w < 5; w++) {
+      store.addReport(new StoredRecord("m", w, 1000 + w, "{\"w\":" + w + "}"));
+      store.addAlert(new StoredRecord("m", w, 2000 + w, "{\"a\":" + w + "}"));
+      store.addReport(new StoredRecord("other", w, 1, "{}"));
+    }
+    List<StoredRecord> r = store.reports("m", 2, 10);
+    assertEquals(List.of(2L, 3L, 4L), r.stream().map(StoredRecord::window).toList());
+    assertEquals("{\"w\":3}", r.get(1).json());
+    assertEquals(2, store.reports("m", 0, 2).size());
+    assertEquals(List.of(2003L, 2004L), store.alerts("m", 2003, 10).stream().map(StoredRecord::time).toList());
+  }
+
+  @Test
+  @DisplayName("many threads appending lose nothing")
+  void concurrentAppends() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(6);
+    try {
+      List<Future<?>> fs = new ArrayList<>();
+      for (int t = 0; t < 6; t++) {
+        int thread = t;
+        fs.add(pool.submit(() -> {
+          for (int i = 0; i < 50; i++) {
+            store.addAlert(new StoredRecord("m", thread, thread * 1000L + i, "{}"));
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : fs) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(300, store.alerts("m", 0, 1000).size());
+  }
+}

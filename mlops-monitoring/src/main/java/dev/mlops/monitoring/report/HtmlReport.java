@@ -2,6 +2,9 @@ package dev.mlops.monitoring.report;
 
 import dev.mlops.monitoring.drift.ColumnDrift;
 import dev.mlops.monitoring.drift.DriftReport;
+import dev.mlops.monitoring.performance.PredictionLog;
+import dev.mlops.monitoring.quality.CheckResult;
+import dev.mlops.monitoring.quality.QualityReport;
 import java.util.List;
 import java.util.Locale;
 
@@ -28,8 +31,16 @@ public final class HtmlReport {
     return a != 0 && (a < 1e-3 || a >= 1e6) ? String.format(Locale.ROOT, "%.3e", d) : String.format(Locale.ROOT, "%.4f", d);
   }
 
-  /** Renders the report; {@code title} heads the page. */
+  /** Renders a drift report alone; {@code title} heads the page. */
   public static String render(DriftReport r, String title) {
+    return render(r, null, List.of(), title);
+  }
+
+  /**
+   * Renders a drift report with data-quality results (may be null) and performance over windows
+   * (may be empty).
+   */
+  public static String render(DriftReport r, QualityReport quality, List<PredictionLog.WindowPerformance> performance, String title) {
     StringBuilder sb = new StringBuilder(16_384);
     sb.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">")
         .append("<title>").append(h(title)).append("</title><style>")
@@ -42,7 +53,7 @@ public final class HtmlReport {
         .append("th,td{padding:.45rem .6rem;border-bottom:1px solid #eceef4;text-align:left;font-size:.9rem}th{background:#fafbfe}")
         .append("td.n{text-align:right;font-variant-numeric:tabular-nums}.col{background:#fff;border:1px solid #e3e6ef;border-radius:.5rem;")
         .append("padding:1rem;margin:1rem 0}.col h3{margin:0 0 .5rem;font-size:1rem}.legend span{display:inline-block;width:.8rem;height:.8rem;")
-        .append("margin:0 .3rem 0 .8rem;vertical-align:middle}svg text{font-size:10px;fill:#56607a}</style></head><body>");
+        .append("margin:0 .3rem 0 .8rem;vertical-align:middle}svg text{font-size:10px;fill:#56607a}h2{font-size:1.1rem;margin-top:1.6rem}</style></head><body>");
     sb.append("<header><h1>").append(h(title)).append("</h1><span class=\"verdict ").append(r.datasetDrift() ? "drift\">Dataset drift detected"
         : "ok\">No dataset drift").append("</span></header><main>");
     sb.append("<div class=\"cards\">");
@@ -61,6 +72,30 @@ public final class HtmlReport {
           .append("</td></tr>");
     }
     sb.append("</tbody></table>");
+    if (quality != null) {
+      sb.append("<h2>Data quality</h2><p>").append(quality.passed() ? "<span class=\"verdict ok\">all checks passed</span>"
+          : "<span class=\"verdict drift\">" + quality.failures().size() + " checks failed</span>").append("</p>");
+      sb.append("<table><thead><tr><th>Check</th><th>Column</th><th>Observed</th><th>Expected</th><th>Result</th></tr></thead><tbody>");
+      for (CheckResult c : quality.results()) {
+        sb.append("<tr><td>").append(h(c.check())).append("</td><td>").append(h(c.column())).append("</td><td>").append(h(c.observed()))
+            .append("</td><td>").append(h(c.expected())).append("</td><td>")
+            .append(c.passed() ? "<span class=\"verdict ok\">pass</span>" : "<span class=\"verdict drift\">fail</span>").append("</td></tr>");
+      }
+      sb.append("</tbody></table>");
+    }
+    if (!performance.isEmpty()) {
+      sb.append("<h2>Performance over windows</h2><table><thead><tr><th>Window</th><th>Predictions</th><th>Labelled</th>")
+          .append("<th>Accuracy</th><th>F1</th><th>ROC AUC</th><th>Estimated accuracy (CBPE)</th><th>Estimated F1 (CBPE)</th></tr></thead><tbody>");
+      for (PredictionLog.WindowPerformance w : performance) {
+        sb.append("<tr><td>").append(w.window()).append("</td><td class=\"n\">").append(w.predictions()).append("</td><td class=\"n\">")
+            .append(w.labelled()).append("</td><td class=\"n\">").append(w.realized() == null ? "&ndash;" : num(w.realized().accuracy()))
+            .append("</td><td class=\"n\">").append(w.realized() == null ? "&ndash;" : num(w.realized().f1())).append("</td><td class=\"n\">")
+            .append(w.realized() == null ? "&ndash;" : num(w.realized().rocAuc())).append("</td><td class=\"n\">")
+            .append(w.estimated() == null ? "&ndash;" : num(w.estimated().accuracy())).append("</td><td class=\"n\">")
+            .append(w.estimated() == null ? "&ndash;" : num(w.estimated().f1())).append("</td></tr>");
+      }
+      sb.append("</tbody></table>");
+    }
     for (ColumnDrift c : r.columns()) {
       sb.append("<section class=\"col\" id=\"col-").append(h(anchor(c.name()))).append("\"><h3>").append(h(c.name())).append(" &middot; ")
           .append(h(c.test())).append(c.drift() ? " &middot; drift" : "").append("</h3>");

@@ -78,7 +78,15 @@ class HtmlReportBrowserTest {
 
   @Test
   void theReportRendersInARealBrowserWithoutConsoleErrorsOrNetworkRequests() throws Exception {
-    String html = HtmlReport.render(report(), "Payments drift");
+    dev.mlops.monitoring.quality.QualityReport quality = new dev.mlops.monitoring.quality.QualityReport(300, List.of(
+        new dev.mlops.monitoring.quality.CheckResult("missing_share", "amount", true, "0.00%", "<= 5.00%"),
+        new dev.mlops.monitoring.quality.CheckResult("new_categories", "channel", false, "[partner]", "none")));
+    dev.mlops.monitoring.performance.PredictionLog log = new dev.mlops.monitoring.performance.PredictionLog(2, 0.5)
+        .reference(new int[] {0, 1, 1, 0}, new double[] {0.2, 0.8, 0.6, 0.4});
+    log.predict("a", 0.9);
+    log.predict("b", 0.1);
+    log.label("a", 1);
+    String html = HtmlReport.render(report(), quality, log.windows(), "Payments drift");
     assertFalse(Pattern.compile("(src|href)=\"https?:", Pattern.CASE_INSENSITIVE).matcher(html).find(), "no external resources");
     assertFalse(html.contains("<script"), "no scripts, and category values are escaped");
     Path page = dir.resolve("report.html");
@@ -86,7 +94,8 @@ class HtmlReportBrowserTest {
 
     Run dom = browse(page, "--dump-dom");
     assertTrue(dom.stdout().contains("Dataset drift detected"), dom.stdout());
-    assertEquals(3, dom.stdout().split("<tr>", -1).length - 1, "header row and one row per column");
+    assertEquals(3 + 3 + 2, dom.stdout().split("<tr>", -1).length - 1, "drift, quality and performance table rows");
+    assertTrue(dom.stdout().contains("Data quality") && dom.stdout().contains("Performance over windows"));
     assertTrue(dom.stdout().contains("&lt;script&gt;"), "the hostile category is shown as text");
     assertFalse(dom.stderr().contains(":CONSOLE"), dom.stderr());
 

@@ -26,7 +26,7 @@ import org.tribuo.classification.Label;
 final class RegistryDemo {
   private RegistryDemo() {}
 
-  static void promoteAndServe(StorageBackend backend, Run best, MutableDataset<Label> test) throws Exception {
+  static Model<Label> promoteAndServe(StorageBackend backend, Run best, MutableDataset<Label> test) throws Exception {
     AtomicReference<String> user = new AtomicReference<>("alice");
     try (ModelRegistry registry = ModelRegistry.builder().storage(backend).principal(user::get)
         .protectAlias("champion", 1)
@@ -74,6 +74,7 @@ final class RegistryDemo {
       Files.writeString(cards.resolve("churn-classifier-v" + v.version() + ".md"), registry.cardMarkdown("churn-classifier", v.version()));
       Files.writeString(cards.resolve("churn-classifier-v" + v.version() + ".html"), registry.cardHtml("churn-classifier", v.version()));
       System.out.println("Model card written to " + cards.resolve("churn-classifier-v" + v.version() + ".md") + " and .html");
+      return champion;
     }
   }
 }

@@ -33,7 +33,9 @@ import org.tribuo.provenance.SimpleDataSourceProvenance;
  * The end-to-end demo: trains Tribuo classifiers on a generated data set, runs a sweep tracked into
  * the embedded {@code file:./mlops} store, finds the best run with a filter query and prints a
  * comparison table; then registers the best model, promotes it to {@code @champion} through a gated
- * request approved by a second user, loads it back by alias and predicts ({@link RegistryDemo}).
+ * request approved by a second user, loads it back by alias and predicts ({@link RegistryDemo}); and
+ * finally monitors production-like traffic that drifts away from the training data
+ * ({@link MonitoringDemo}).
  *
  * <p>The data set is generated here with a fixed seed: three classes of customers ("stay",
  * "downgrade", "churn") whose four features (tenure, monthly spend, support calls, usage trend)
@@ -134,7 +136,8 @@ public final class TrackingDemo {
       try (ActiveRun summary = tracker.newRun().experiment("churn-demo").name("summary").start()) {
         summary.setTag("best_run", best.id());
       }
-      RegistryDemo.promoteAndServe(tracker.backend(), best, test);
+      Model<Label> champion = RegistryDemo.promoteAndServe(tracker.backend(), best, test);
+      MonitoringDemo.watch(tracker.backend(), train, champion);
     }
   }
 }

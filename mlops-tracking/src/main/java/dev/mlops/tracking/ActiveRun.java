@@ -14,8 +14,6 @@ import dev.mlops.tracking.internal.TribuoCapture;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
@@ -240,9 +238,7 @@ public final class ActiveRun implements AutoCloseable {
 
   /** Ends the run FAILED, recording the exception (class, message and stack trace) in the tag {@code mlops.failure}. */
   public void fail(Throwable error) {
-    StringWriter sw = new StringWriter();
-    error.printStackTrace(new PrintWriter(sw));
-    String text = sw.toString();
+    String text = describe(error);
     String suffix = "\n... (stack shortened)";
     if (text.length() > Validation.MAX_TAG_VALUE_LENGTH) {
       text = text.substring(0, Validation.MAX_TAG_VALUE_LENGTH - suffix.length()) + suffix;
@@ -252,6 +248,19 @@ public final class ActiveRun implements AutoCloseable {
     } finally {
       end(RunStatus.FAILED);
     }
+  }
+
+  /** The exception's class, message and stack, causes included, as the JVM prints them. */
+  static String describe(Throwable error) {
+    StringBuilder sb = new StringBuilder();
+    java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    for (Throwable t = error; t != null && seen.add(t); t = t.getCause()) {
+      sb.append(t == error ? "" : "Caused by: ").append(t).append('\n');
+      for (StackTraceElement e : t.getStackTrace()) {
+        sb.append("\tat ").append(e).append('\n');
+      }
+    }
+    return sb.toString();
   }
 
   /** Whether {@link #end} or {@link #fail} was called through this handle. */

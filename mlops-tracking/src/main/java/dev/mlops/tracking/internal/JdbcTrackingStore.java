@@ -1,5 +1,7 @@
 package dev.mlops.tracking.internal;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.mlops.api.AlreadyExistsException;
 import dev.mlops.api.ConflictException;
 import dev.mlops.api.InvalidArgumentException;
@@ -64,7 +66,14 @@ public final class JdbcTrackingStore implements TrackingStore {
       // SQLite: one B-tree clustered by (run, key, chunk), so a synchronous point writes one page fewer;
       // chunk ids are allocated per run and key under SQLite's write lock. PostgreSQL: a sequence.
       "sqlite:CREATE TABLE metric_chunks (run_key INTEGER NOT NULL, key TEXT NOT NULL, chunk_id INTEGER NOT NULL,"
-          + " point_count INTEGER NOT NULL, points BLOB NOT NULL, PRIMARY KEY (run_key, key, chunk_id)) WITHOUT ROWID",
+          + " point_count INTEGER NOT NULL, points BLOB NOT NULL, last_value REAL NOT NULL, last_is_nan INTEGER NOT NULL,"
+          + " last_ts INTEGER NOT NULL, last_step INTEGER NOT NULL, PRIMARY KEY (run_key, key, chunk_id)) WITHOUT ROWID",
+      // SQLite: the latest value follows every chunk in the same statement, so one INSERT logs a point atomically
+      "sqlite:CREATE TRIGGER metric_chunks_latest AFTER INSERT ON metric_chunks BEGIN"
+          + " INSERT INTO latest_metrics (run_key, key, value, is_nan, ts, step)"
+          + " VALUES (NEW.run_key, NEW.key, NEW.last_value, NEW.last_is_nan, NEW.last_ts, NEW.last_step)"
+          + " ON CONFLICT (run_key, key) DO UPDATE SET value = excluded.value, is_nan = excluded.is_nan, ts = excluded.ts, step = excluded.step"
+          + " WHERE excluded.step > latest_metrics.step OR (excluded.step = latest_metrics.step AND excluded.ts >= latest_metrics.ts); END",
       "postgres:CREATE TABLE metric_chunks (chunk_id BIGSERIAL PRIMARY KEY, run_key BIGINT NOT NULL, key TEXT NOT NULL,"
           + " point_count INTEGER NOT NULL, points BYTEA NOT NULL)",
       "postgres:CREATE INDEX metric_chunks_run_key ON metric_chunks (run_key, key, chunk_id)",
@@ -83,6 +92,8 @@ public final class JdbcTrackingStore implements TrackingStore {
 
   private final Database db;
   private final Dialect dialect;
+  /** Run id to surrogate key; both are fixed when the run is created and runs are never removed. */
+  private final Cache<String, Long> runKeys = Caffeine.newBuilder().maximumSize(10_000).build();
 
   /** Opens the store, applying schema migrations. */
   public JdbcTrackingStore(Database db) {
@@ -320,11 +331,22 @@ public final class JdbcTrackingStore implements TrackingStore {
     return out;
   }
 
+  private static boolean singleKey(List<Metric> metrics) {
+    String key = metrics.get(0).key();
+    for (Metric m : metrics) {
+      if (!m.key().equals(key)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private RunRef requireRun(Connection c, String runId) throws SQLException {
     try (PreparedStatement ps = prepare(c, "SELECT run_key, lifecycle_stage FROM runs WHERE run_id = ?", runId); ResultSet rs = ps.executeQuery()) {
       if (!rs.next()) {
         throw new NotFoundException("run '" + runId + "' does not exist");
       }
+      runKeys.put(runId, rs.getLong(1));
       return new RunRef(rs.getLong(1), LifecycleStage.valueOf(rs.getString(2)));
     }
   }
@@ -351,6 +373,22 @@ public final class JdbcTrackingStore implements TrackingStore {
 
   @Override
   public void logBatch(String runId, List<Metric> metrics, Map<String, String> params, Map<String, String> tags) {
+    if (dialect == Dialect.SQLITE && params.isEmpty() && tags.isEmpty() && !metrics.isEmpty() && singleKey(metrics)) {
+      Long runKey = runKeys.getIfPresent(runId);
+      if (runKey != null) {
+        // one guarded INSERT in autocommit: the trigger updates the latest value in the same implicit transaction
+        int written = db.autocommit(c -> {
+          try (PreparedStatement ps = c.prepareStatement(SQLITE_GUARDED_CHUNK)) {
+            bindSqliteChunk(ps, runKey, metrics.get(0).key(), metrics);
+            return ps.executeUpdate();
+          }
+        });
+        if (written == 1) {
+          return;
+        }
+        // run deleted: the full path below raises the right exception
+      }
+    }
     db.transaction(c -> {
       RunRef run = requireRun(c, runId);
       if (run.stage() == LifecycleStage.DELETED) {
@@ -390,34 +428,63 @@ public final class JdbcTrackingStore implements TrackingStore {
     }
   }
 
+  private static final String SQLITE_CHUNK = "INSERT INTO metric_chunks (run_key, key, point_count, points, last_value, last_is_nan,"
+      + " last_ts, last_step, chunk_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
+      + " (SELECT COALESCE(MAX(chunk_id), 0) + 1 FROM metric_chunks WHERE run_key = ?1 AND key = ?2))";
+
+  /** The SQLite fast path's statement: the chunk is written only if the run exists and is active. */
+  private static final String SQLITE_GUARDED_CHUNK = "INSERT INTO metric_chunks (run_key, key, point_count, points, last_value,"
+      + " last_is_nan, last_ts, last_step, chunk_id) SELECT ?, ?, ?, ?, ?, ?, ?, ?,"
+      + " (SELECT COALESCE(MAX(chunk_id), 0) + 1 FROM metric_chunks WHERE run_key = ?1 AND key = ?2)"
+      + " WHERE EXISTS (SELECT 1 FROM runs WHERE run_key = ?1 AND lifecycle_stage = 'ACTIVE')";
+
   private void writeMetrics(Connection c, long runKey, List<Metric> metrics) throws SQLException {
     Map<String, List<Metric>> byKey = new LinkedHashMap<>();
     for (Metric m : metrics) {
       byKey.computeIfAbsent(m.key(), k -> new ArrayList<>()).add(m);
     }
-    try (PreparedStatement chunk = c.prepareStatement(dialect == Dialect.SQLITE
-            ? "INSERT INTO metric_chunks (run_key, key, point_count, points, chunk_id) VALUES (?, ?, ?, ?,"
-                + " (SELECT COALESCE(MAX(chunk_id), 0) + 1 FROM metric_chunks WHERE run_key = ?1 AND key = ?2))"
-            : "INSERT INTO metric_chunks (run_key, key, point_count, points) VALUES (?, ?, ?, ?)");
+    if (dialect == Dialect.SQLITE) {
+      try (PreparedStatement chunk = c.prepareStatement(SQLITE_CHUNK)) {
+        for (Map.Entry<String, List<Metric>> e : byKey.entrySet()) {
+          bindSqliteChunk(chunk, runKey, e.getKey(), e.getValue());
+          chunk.executeUpdate();
+        }
+      }
+      return;
+    }
+    try (PreparedStatement chunk = c.prepareStatement("INSERT INTO metric_chunks (run_key, key, point_count, points) VALUES (?, ?, ?, ?)");
         PreparedStatement latest = c.prepareStatement("INSERT INTO latest_metrics (run_key, key, value, is_nan, ts, step) VALUES (?, ?, ?, ?, ?, ?)"
             + " ON CONFLICT (run_key, key) DO UPDATE SET value = excluded.value, is_nan = excluded.is_nan, ts = excluded.ts, step = excluded.step"
             + " WHERE excluded.step > latest_metrics.step OR (excluded.step = latest_metrics.step AND excluded.ts >= latest_metrics.ts)")) {
-      if (byKey.size() == 1) {
-        // one key (every synchronous logMetric): plain executions are cheaper than the driver's batch path
-        Map.Entry<String, List<Metric>> only = byKey.entrySet().iterator().next();
-        bindPoints(chunk, latest, runKey, only.getKey(), only.getValue());
-        chunk.executeUpdate();
-        latest.executeUpdate();
-      } else {
-        for (Map.Entry<String, List<Metric>> e : byKey.entrySet()) {
-          bindPoints(chunk, latest, runKey, e.getKey(), e.getValue());
-          chunk.addBatch();
-          latest.addBatch();
-        }
-        chunk.executeBatch();
-        latest.executeBatch();
+      for (Map.Entry<String, List<Metric>> e : byKey.entrySet()) {
+        bindPoints(chunk, latest, runKey, e.getKey(), e.getValue());
+        chunk.addBatch();
+        latest.addBatch();
+      }
+      chunk.executeBatch();
+      latest.executeBatch();
+    }
+  }
+
+  /** Binds a SQLite chunk row: the packed points and the chunk's latest point (the trigger moves it into latest_metrics). */
+  private static void bindSqliteChunk(PreparedStatement ps, long runKey, String key, List<Metric> points) throws SQLException {
+    ByteBuffer buf = ByteBuffer.allocate(points.size() * 24);
+    Metric last = points.get(0);
+    for (Metric m : points) {
+      buf.putLong(m.step()).putLong(m.timestamp()).putLong(Double.doubleToRawLongBits(m.value()));
+      if (m.isAtOrAfter(last)) {
+        last = m;
       }
     }
+    boolean nan = Double.isNaN(last.value());
+    ps.setLong(1, runKey);
+    ps.setString(2, key);
+    ps.setInt(3, points.size());
+    ps.setBytes(4, buf.array());
+    ps.setDouble(5, nan ? 0.0 : last.value());
+    ps.setInt(6, nan ? 1 : 0);
+    ps.setLong(7, last.timestamp());
+    ps.setLong(8, last.step());
   }
 
   /** Binds one key's chunk of points and its latest point. */

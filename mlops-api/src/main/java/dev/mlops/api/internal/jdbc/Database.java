@@ -177,6 +177,15 @@ public final class Database implements AutoCloseable {
   }
 
   /**
+   * Runs one self-contained statement's {@code work} on an auto-committing connection (SQLite
+   * wraps the statement and its triggers in an implicit transaction), retrying transient
+   * failures. Cheaper than {@link #transaction} for single-statement writes.
+   */
+  public <T> T autocommit(SqlWork<T> work) {
+    return read(work);
+  }
+
+  /**
    * Runs read-only {@code work} without an explicit transaction (each statement sees committed
    * data). Retries transient failures like {@link #transaction}.
    */

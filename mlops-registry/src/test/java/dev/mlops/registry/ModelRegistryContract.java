@@ -463,4 +463,28 @@ abstract class ModelRegistryContract {
       assertNotNull(legacy.predict(ex).getOutput());
     }
   }
+
+  @Test
+  void modelsAreSearchedDescribedTaggedRenamedAndDeleted() {
+    registry.createModel("fraud-eu", "EU card fraud", Map.of("team", "risk"));
+    registry.createModel("fraud-us", "", Map.of("team", "risk", "tier", "gold"));
+    registry.createModel("churn", "", Map.of("team", "growth"));
+    assertEquals(List.of("fraud-eu", "fraud-us"), registry.searchModels("name LIKE 'fraud%'").stream().map(m -> m.name()).toList());
+    assertEquals(List.of("fraud-us"), registry.searchModels("tags.team = 'risk' AND tags.tier IS NOT NULL").stream().map(m -> m.name()).toList());
+    assertEquals(List.of("churn", "fraud-us"), registry.searchModels("tags.team = 'growth' OR tags.tier = 'gold'").stream().map(m -> m.name()).toList());
+    assertThrows(InvalidArgumentException.class, () -> registry.searchModels("metrics.acc > 1"));
+    registry.setModelDescription("churn", "who leaves");
+    registry.setModelTag("churn", "team", "retention");
+    assertEquals("who leaves", registry.getModel("churn").orElseThrow().description());
+    assertEquals("retention", registry.getModel("churn").orElseThrow().tags().get("team"));
+    registry.register(Registration.of("churn").fromModel(Models.train(1)));
+    registry.setAlias("churn", "staging", 1);
+    registry.renameModel("churn", "retention");
+    assertTrue(registry.getModel("churn").isEmpty());
+    assertEquals(1, registry.resolve("models:/retention@staging").version());
+    assertThrows(dev.mlops.api.AlreadyExistsException.class, () -> registry.renameModel("retention", "fraud-eu"));
+    registry.deleteModel("retention");
+    assertThrows(NotFoundException.class, () -> registry.resolve("models:/retention/1"));
+    assertTrue(registry.verifyAudit(null).valid());
+  }
 }

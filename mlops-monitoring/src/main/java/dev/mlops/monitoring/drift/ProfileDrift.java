@@ -7,6 +7,7 @@ import dev.mlops.monitoring.profile.ColumnProfile;
 import dev.mlops.monitoring.profile.Profile;
 import dev.mlops.monitoring.stats.Binned;
 import dev.mlops.monitoring.stats.KsAccess;
+import dev.mlops.monitoring.stats.Search;
 import dev.mlops.monitoring.stats.TestResult;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -224,20 +225,6 @@ public final class ProfileDrift {
     return sum;
   }
 
-  private static int lowerBound(double[] s, double v) {
-    int lo = 0;
-    int hi = s.length;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (s[mid] < v) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
-  }
-
   /** Quantile bins of the reference sketch; reference shares from the sketch, current shares exact. */
   static Binned.Shares shares(ColumnProfile ref, double[] sortedCur, int bins) {
     java.util.TreeSet<Double> e = new java.util.TreeSet<>();
@@ -253,7 +240,7 @@ public final class ProfileDrift {
       double rankBelow = i == edges.length ? 1.0 : ref.rank(Math.nextDown(edges[i]));
       r[i] = Math.max(0, rankBelow - prevRank);
       prevRank = rankBelow;
-      int idx = i == edges.length ? sortedCur.length : lowerBound(sortedCur, edges[i]);
+      int idx = i == edges.length ? sortedCur.length : Search.lowerBound(sortedCur, edges[i]);
       c[i] = (double) (idx - prevIdx) / sortedCur.length;
       prevIdx = idx;
     }

@@ -1,50 +1,30 @@
 package dev.mlops.monitoring.internal;
 
-import dev.mlops.api.StorageBackend;
 import dev.mlops.api.monitoring.MonitoringStore;
-import dev.mlops.api.spi.StoreProvider;
-import java.util.Optional;
+import dev.mlops.api.spi.BuiltInStoreProvider;
 
 /** Monitoring stores of the built-in schemes, registered through ServiceLoader. */
 public final class MonitoringStoreProviders {
   private MonitoringStoreProviders() {}
 
   /** {@code mem:}. */
-  public static final class Mem implements StoreProvider {
-    @Override
-    public String scheme() {
-      return "mem";
-    }
-
-    @Override
-    public <S> Optional<S> create(Class<S> type, StorageBackend backend) {
-      return type == MonitoringStore.class ? Optional.of(type.cast(MemMonitoringStore.open(backend.location()))) : Optional.empty();
+  public static final class Mem extends BuiltInStoreProvider<MonitoringStore> {
+    public Mem() {
+      super("mem", MonitoringStore.class, b -> MemMonitoringStore.open(b.location()));
     }
   }
 
-  /** {@code file:}. */
-  public static final class File implements StoreProvider {
-    @Override
-    public String scheme() {
-      return "file";
-    }
-
-    @Override
-    public <S> Optional<S> create(Class<S> type, StorageBackend backend) {
-      return type == MonitoringStore.class ? Optional.of(type.cast(new JdbcMonitoringStore(backend.database()))) : Optional.empty();
+  /** {@code file:} (SQLite). */
+  public static final class File extends BuiltInStoreProvider<MonitoringStore> {
+    public File() {
+      super("file", MonitoringStore.class, b -> new JdbcMonitoringStore(b.database()));
     }
   }
 
-  /** {@code jdbc:}. */
-  public static final class Jdbc implements StoreProvider {
-    @Override
-    public String scheme() {
-      return "jdbc";
-    }
-
-    @Override
-    public <S> Optional<S> create(Class<S> type, StorageBackend backend) {
-      return type == MonitoringStore.class ? Optional.of(type.cast(new JdbcMonitoringStore(backend.database()))) : Optional.empty();
+  /** {@code jdbc:} (PostgreSQL). */
+  public static final class Jdbc extends BuiltInStoreProvider<MonitoringStore> {
+    public Jdbc() {
+      super("jdbc", MonitoringStore.class, b -> new JdbcMonitoringStore(b.database()));
     }
   }
 }

@@ -80,17 +80,7 @@ public final class Binned {
   private static double[] shares(double[] values, double[] edges) {
     double[] counts = new double[edges.length + 1];
     for (double v : values) {
-      int lo = 0;
-      int hi = edges.length;
-      while (lo < hi) {
-        int mid = (lo + hi) >>> 1;
-        if (edges[mid] <= v) {
-          lo = mid + 1;
-        } else {
-          hi = mid;
-        }
-      }
-      counts[lo]++;
+      counts[Search.upperBound(edges, v)]++;
     }
     for (int i = 0; i < counts.length; i++) {
       counts[i] /= values.length;

@@ -253,8 +253,8 @@ public final class TwoSample {
     double[] lj = new double[zstar.length];
     double[] bj = new double[zstar.length];
     for (int j = 0; j < zstar.length; j++) {
-      int left = lowerBound(z, zstar[j]);
-      int right = upperBound(z, zstar[j]);
+      int left = Search.lowerBound(z, zstar[j]);
+      int right = Search.upperBound(z, zstar[j]);
       lj[j] = bigN == zstar.length ? 1.0 : right - left;
       bj[j] = left + lj[j] / 2.0;
     }
@@ -263,8 +263,8 @@ public final class TwoSample {
       double[] s = samples[i];
       double inner = 0;
       for (int j = 0; j < zstar.length; j++) {
-        int right = upperBound(s, zstar[j]);
-        int left = lowerBound(s, zstar[j]);
+        int right = Search.upperBound(s, zstar[j]);
+        int left = Search.lowerBound(s, zstar[j]);
         double mij = right - (right - left) / 2.0;
         double num = bigN * mij - bj[j] * s.length;
         inner += lj[j] / bigN * num * num / (bj[j] * (bigN - bj[j]) - bigN * lj[j] / 4.0);
@@ -314,34 +314,6 @@ public final class TwoSample {
       p = Math.exp(c[0] * stat * stat + c[1] * stat + c[2]);
     }
     return new TestResult(stat, p);
-  }
-
-  private static int lowerBound(double[] s, double v) {
-    int lo = 0;
-    int hi = s.length;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (s[mid] < v) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
-  }
-
-  private static int upperBound(double[] s, double v) {
-    int lo = 0;
-    int hi = s.length;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (s[mid] <= v) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
   }
 
   /**

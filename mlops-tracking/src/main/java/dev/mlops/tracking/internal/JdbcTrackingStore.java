@@ -275,16 +275,21 @@ public final class JdbcTrackingStore implements TrackingStore {
     List<RunInfo> out = new ArrayList<>();
     try (PreparedStatement ps = prepare(c, sql, args.toArray()); ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        long end = rs.getLong(7);
-        if (rs.wasNull()) {
-          end = -1;
-        }
-        out.add(new RunInfo(rs.getString(1), rs.getString(2), rs.getString(3), RunStatus.valueOf(rs.getString(4)), rs.getString(5),
-            rs.getLong(6), end, LifecycleStage.valueOf(rs.getString(8)), rs.getString(9), rs.getString(10)));
+        out.add(readRunInfo(rs));
         keys.add(rs.getLong(11));
       }
     }
     return out;
+  }
+
+  /** A run's fields from the first ten columns of {@link #RUN_COLUMNS}. */
+  private static RunInfo readRunInfo(ResultSet rs) throws SQLException {
+    long end = rs.getLong(7);
+    if (rs.wasNull()) {
+      end = -1;
+    }
+    return new RunInfo(rs.getString(1), rs.getString(2), rs.getString(3), RunStatus.valueOf(rs.getString(4)), rs.getString(5),
+        rs.getLong(6), end, LifecycleStage.valueOf(rs.getString(8)), rs.getString(9), rs.getString(10));
   }
 
   /** Loads params, tags, latest metrics and inputs of the runs in bulk and assembles them in order. */
@@ -615,12 +620,7 @@ public final class JdbcTrackingStore implements TrackingStore {
       List<SortKey> keys = new ArrayList<>();
       try (PreparedStatement ps = prepare(c, sql, args.toArray()); ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          long end = rs.getLong(7);
-          if (rs.wasNull()) {
-            end = -1;
-          }
-          infos.add(new RunInfo(rs.getString(1), rs.getString(2), rs.getString(3), RunStatus.valueOf(rs.getString(4)), rs.getString(5),
-              rs.getLong(6), end, LifecycleStage.valueOf(rs.getString(8)), rs.getString(9), rs.getString(10)));
+          infos.add(readRunInfo(rs));
           runKeys.add(rs.getLong(11));
           int[] ranks = new int[orderBy.size()];
           Object[] values = new Object[orderBy.size()];
@@ -689,7 +689,4 @@ public final class JdbcTrackingStore implements TrackingStore {
     // the database belongs to the backend, which closes it
   }
 
-  static StorageException unexpected(String what, Exception e) {
-    return new StorageException(what + ": " + e.getMessage(), e);
-  }
 }

@@ -1,59 +1,30 @@
 package dev.mlops.tracking.internal;
 
-import dev.mlops.api.StorageBackend;
-import dev.mlops.api.spi.StoreProvider;
 import dev.mlops.api.tracking.TrackingStore;
-import java.util.Optional;
+import dev.mlops.api.spi.BuiltInStoreProvider;
 
-/** The tracking stores of the built-in schemes, registered through ServiceLoader (artifact stores come from mlops-api). */
+/** Tracking stores (artifact stores come from mlops-api) of the built-in schemes, registered through ServiceLoader. */
 public final class TrackingStoreProviders {
   private TrackingStoreProviders() {}
 
-  /** {@code mem:}: in-process state; artifacts in a temporary directory removed on close. */
-  public static final class Mem implements StoreProvider {
-    @Override
-    public String scheme() {
-      return "mem";
-    }
-
-    @Override
-    public <S> Optional<S> create(Class<S> type, StorageBackend backend) {
-      if (type == TrackingStore.class) {
-        return Optional.of(type.cast(MemTrackingStore.open(backend.location())));
-      }
-      return Optional.empty();
+  /** {@code mem:}. */
+  public static final class Mem extends BuiltInStoreProvider<TrackingStore> {
+    public Mem() {
+      super("mem", TrackingStore.class, b -> MemTrackingStore.open(b.location()));
     }
   }
 
-  /** {@code file:}: SQLite metadata in the directory, artifacts as plain files below {@code artifacts/}. */
-  public static final class File implements StoreProvider {
-    @Override
-    public String scheme() {
-      return "file";
-    }
-
-    @Override
-    public <S> Optional<S> create(Class<S> type, StorageBackend backend) {
-      if (type == TrackingStore.class) {
-        return Optional.of(type.cast(new JdbcTrackingStore(backend.database())));
-      }
-      return Optional.empty();
+  /** {@code file:} (SQLite). */
+  public static final class File extends BuiltInStoreProvider<TrackingStore> {
+    public File() {
+      super("file", TrackingStore.class, b -> new JdbcTrackingStore(b.database()));
     }
   }
 
-  /** {@code jdbc:}: PostgreSQL for metadata and artifacts. */
-  public static final class Jdbc implements StoreProvider {
-    @Override
-    public String scheme() {
-      return "jdbc";
-    }
-
-    @Override
-    public <S> Optional<S> create(Class<S> type, StorageBackend backend) {
-      if (type == TrackingStore.class) {
-        return Optional.of(type.cast(new JdbcTrackingStore(backend.database())));
-      }
-      return Optional.empty();
+  /** {@code jdbc:} (PostgreSQL). */
+  public static final class Jdbc extends BuiltInStoreProvider<TrackingStore> {
+    public Jdbc() {
+      super("jdbc", TrackingStore.class, b -> new JdbcTrackingStore(b.database()));
     }
   }
 }

@@ -247,8 +247,4 @@ public final class JdbcArtifactStore implements ArtifactStore {
   public void close() {
     // the database belongs to the backend
   }
-
-  static StorageException failure(String what, Exception e) {
-    return new StorageException(what + ": " + e.getMessage(), e);
-  }
 }

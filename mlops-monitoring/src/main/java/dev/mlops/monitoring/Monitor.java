@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * the monitor cuts them into windows (every N rows, or every duration, whichever is configured),
  * and for each window produces a {@link WindowReport}: drift against the reference, data quality,
  * drift per segment, and alerts from its rules (each rule quiet for its cooldown after firing).
- * Reports and alerts go to listeners and, with a backend, to the monitoring store.
+ * Reports and alerts go to listeners and, with a backend, to the monitoring store, together with the
+ * reference profile (key {@code reference}) and each window's profile (key {@code window-N}).
  *
  * <pre>{@code
  * Monitor monitor = Monitor.builder("payments")
@@ -232,6 +233,7 @@ public final class Monitor implements AutoCloseable {
       alerts.addAll(raised);
       if (store != null) {
         try {
+          store.putProfile(name, "window-" + index, Profile.of(t).toBytes());
           store.addReport(new MonitoringStore.StoredRecord(name, index, end, JSON.writeValueAsString(report)));
           for (Alert a : raised) {
             store.addAlert(new MonitoringStore.StoredRecord(name, index, a.time(), JSON.writeValueAsString(a)));

@@ -107,6 +107,11 @@ class MonitorTest {
     try (StorageBackend again = StorageBackend.open("file:" + dir.resolve("store"))) {
       Monitor reopened = Monitor.builder("payments").reference(ref).storage(again).build();
       assertEquals(received.size(), reopened.alertHistory().size(), "alert history is stored");
+      dev.mlops.api.monitoring.MonitoringStore store = again.store(dev.mlops.api.monitoring.MonitoringStore.class);
+      assertEquals(5, store.reports("payments", 0, 100).size());
+      Profile w4 = Profile.fromBytes(store.profile("payments", "window-4").orElseThrow());
+      assertEquals(2000, w4.rows());
+      assertEquals(ref.rows(), Profile.fromBytes(store.profile("payments", "reference").orElseThrow()).rows());
     }
   }
 

@@ -18,6 +18,10 @@ class MultiProcessRegistrationTest {
   private static void registerFromThreeJvms(String uri) throws Exception {
     int jvms = 3;
     int each = 8;
+    // this JVM listens while three others register: their events arrive by polling the shared store
+    List<dev.mlops.api.registry.RegistryEvent> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ModelRegistry listener = ModelRegistry.builder().storage(uri).eventPollInterval(java.time.Duration.ofMillis(50)).build();
+    listener.addListener(seen::add);
     List<Process> ps = new ArrayList<>();
     for (int i = 0; i < jvms; i++) {
       ps.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp",
@@ -39,6 +43,16 @@ class MultiProcessRegistrationTest {
     assertEquals(jvms * each, numbers.size(), "no duplicates");
     assertEquals(1, numbers.first());
     assertEquals(jvms * each, numbers.last(), "no gaps");
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (seen.stream().filter(e -> e.type().equals("VERSION_REGISTERED")).count() < jvms * each && System.currentTimeMillis() < deadline) {
+      Thread.sleep(50);
+    }
+    listener.close();
+    List<Integer> announced = seen.stream().filter(e -> e.type().equals("VERSION_REGISTERED")).map(e -> Integer.parseInt(e.get("version"))).toList();
+    assertEquals(jvms * each, announced.size(), "every registration from the other JVMs was announced here");
+    for (int i = 0; i < announced.size(); i++) {
+      assertEquals(i + 1, announced.get(i), "announced in order");
+    }
     try (ModelRegistry r = ModelRegistry.builder().storage(uri).build()) {
       assertEquals(jvms * each, r.versions("shared-model").size());
       AuditChain.Verification v = r.verifyAudit(null);

@@ -102,6 +102,8 @@ final class MonitoringDemo {
     for (Alert a : alerts) {
       System.out.println("  ALERT [" + a.rule() + "] window " + a.window() + ": " + a.message());
     }
+    System.out.printf(Locale.ROOT, "  reference window: accuracy %.3f, F1 %.3f, ROC AUC %.3f%n", predictions.referenceMetrics().accuracy(),
+        predictions.referenceMetrics().f1(), predictions.referenceMetrics().rocAuc());
     for (PredictionLog.WindowPerformance p : predictions.windows()) {
       System.out.printf(Locale.ROOT, "  window %d performance: estimated accuracy %.3f (CBPE)%s%n", p.window(), p.estimated().accuracy(),
           p.realized() == null ? ", labels not in yet" : String.format(Locale.ROOT, ", realized %.3f on %d labels", p.realized().accuracy(),
@@ -111,7 +113,7 @@ final class MonitoringDemo {
     Path reports = Path.of("mlops", "reports");
     Files.createDirectories(reports);
     Path html = reports.resolve("churn-classifier-window-" + last.window() + ".html");
-    Files.writeString(html, HtmlReport.render(last.drift(), last.quality(), predictions.windows(),
+    Files.writeString(html, HtmlReport.render(last.drift(), last.quality(), predictions.windows(), predictions.referenceMetrics(),
         "churn-classifier: window " + last.window() + " against the training data"));
     System.out.println("Drift report written to " + html);
   }

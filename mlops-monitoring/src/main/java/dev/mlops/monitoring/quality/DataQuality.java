@@ -77,7 +77,7 @@ public final class DataQuality {
         long outside = Arrays.stream(v).filter(x -> x < ref.min() || x > ref.max()).count();
         double share = v.length == 0 ? 0 : (double) outside / v.length;
         out.add(new CheckResult("out_of_range_share", ref.name(), share <= outOfRangeTolerance, pct(share) + " outside ["
-            + ref.min() + ", " + ref.max() + "]", "<= " + pct(outOfRangeTolerance)));
+            + String.format(Locale.ROOT, "%.6g, %.6g", ref.min(), ref.max()) + "]", "<= " + pct(outOfRangeTolerance)));
       } else if (!refNumeric) {
         Set<String> known = ref.frequentItems().keySet();
         TreeSet<String> unseen = new TreeSet<>();

@@ -2,6 +2,7 @@ package dev.mlops.monitoring.report;
 
 import dev.mlops.monitoring.drift.ColumnDrift;
 import dev.mlops.monitoring.drift.DriftReport;
+import dev.mlops.monitoring.performance.ClassificationMetrics;
 import dev.mlops.monitoring.performance.PredictionLog;
 import dev.mlops.monitoring.quality.CheckResult;
 import dev.mlops.monitoring.quality.QualityReport;
@@ -41,6 +42,12 @@ public final class HtmlReport {
    * (may be empty).
    */
   public static String render(DriftReport r, QualityReport quality, List<PredictionLog.WindowPerformance> performance, String title) {
+    return render(r, quality, performance, null, title);
+  }
+
+  /** As above, with the reference window's metrics as the first row of the performance table (may be null). */
+  public static String render(DriftReport r, QualityReport quality, List<PredictionLog.WindowPerformance> performance,
+      ClassificationMetrics reference, String title) {
     StringBuilder sb = new StringBuilder(16_384);
     sb.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">")
         .append("<title>").append(h(title)).append("</title><style>")
@@ -86,6 +93,11 @@ public final class HtmlReport {
     if (!performance.isEmpty()) {
       sb.append("<h2>Performance over windows</h2><table><thead><tr><th>Window</th><th>Predictions</th><th>Labelled</th>")
           .append("<th>Accuracy</th><th>F1</th><th>ROC AUC</th><th>Estimated accuracy (CBPE)</th><th>Estimated F1 (CBPE)</th></tr></thead><tbody>");
+      if (reference != null) {
+        sb.append("<tr><td>reference</td><td class=\"n\">").append(reference.count()).append("</td><td class=\"n\">").append(reference.count())
+            .append("</td><td class=\"n\">").append(num(reference.accuracy())).append("</td><td class=\"n\">").append(num(reference.f1()))
+            .append("</td><td class=\"n\">").append(num(reference.rocAuc())).append("</td><td class=\"n\">&ndash;</td><td class=\"n\">&ndash;</td></tr>");
+      }
       for (PredictionLog.WindowPerformance w : performance) {
         sb.append("<tr><td>").append(w.window()).append("</td><td class=\"n\">").append(w.predictions()).append("</td><td class=\"n\">")
             .append(w.labelled()).append("</td><td class=\"n\">").append(w.realized() == null ? "&ndash;" : num(w.realized().accuracy()))

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.mlops.api.AccessDeniedException;
 import dev.mlops.api.AlreadyExistsException;
+import dev.mlops.api.EntryPointBuilder;
 import dev.mlops.api.ConflictException;
 import dev.mlops.api.IntegrityException;
 import dev.mlops.api.InvalidArgumentException;
@@ -101,11 +102,12 @@ public final class ModelRegistry implements AutoCloseable {
   private volatile long seenSeq;
 
   private ModelRegistry(Builder b) {
-    this.backend = b.backend != null ? b.backend : StorageBackend.open(b.uri);
-    this.ownsBackend = b.backend == null;
+    EntryPointBuilder.Settings settings = b.settings();
+    this.backend = settings.backend();
+    this.ownsBackend = settings.ownsBackend();
     this.store = backend.store(RegistryStore.class);
-    this.clock = b.clock;
-    this.principal = b.principal;
+    this.clock = settings.clock();
+    this.principal = settings.principal();
     this.access = b.access;
     this.protectedAliases = Map.copyOf(b.protectedAliases);
     Map<String, List<Gate>> g = new LinkedHashMap<>();
@@ -1076,11 +1078,7 @@ public final class ModelRegistry implements AutoCloseable {
   }
 
   /** Builder of {@link ModelRegistry}; reusable. */
-  public static final class Builder {
-    private String uri = "file:./mlops";
-    private StorageBackend backend;
-    private Clock clock = Clock.systemUTC();
-    private Supplier<String> principal = () -> System.getProperty("user.name", "unknown");
+  public static final class Builder extends EntryPointBuilder<Builder> {
     private AccessPolicy access = AccessPolicy.ALLOW_ALL;
     private final Map<String, Integer> protectedAliases = new LinkedHashMap<>();
     private final Map<String, List<Gate>> gates = new LinkedHashMap<>();
@@ -1090,31 +1088,14 @@ public final class ModelRegistry implements AutoCloseable {
 
     private Builder() {}
 
-    /** The backend URI, opened and closed by the registry. */
-    public Builder storage(String uri) {
-      StorageBackend.open(uri).close();
-      this.uri = uri;
-      this.backend = null;
+    @Override
+    protected Builder self() {
       return this;
     }
 
-    /** An open backend, closed by the caller. */
-    public Builder storage(StorageBackend backend) {
-      this.backend = Validation.notNull("backend", backend);
-      return this;
-    }
 
-    /** The clock for timestamps. */
-    public Builder clock(Clock clock) {
-      this.clock = Validation.notNull("clock", clock);
-      return this;
-    }
 
-    /** Who is acting (defaults to the OS user). */
-    public Builder principal(Supplier<String> principal) {
-      this.principal = Validation.notNull("principal", principal);
-      return this;
-    }
+
 
     /** The access policy (default: allow all). */
     public Builder accessPolicy(AccessPolicy policy) {

@@ -1,6 +1,7 @@
 package dev.mlops.tracking;
 
 import dev.mlops.api.AlreadyExistsException;
+import dev.mlops.api.EntryPointBuilder;
 import dev.mlops.api.InvalidArgumentException;
 import dev.mlops.api.NotFoundException;
 import dev.mlops.api.Page;
@@ -69,11 +70,12 @@ public final class Tracker implements AutoCloseable {
   private volatile Map<String, String> systemTags;
 
   private Tracker(Builder b) {
-    this.backend = b.backend != null ? b.backend : StorageBackend.open(b.uri);
-    this.ownsBackend = b.backend == null;
+    EntryPointBuilder.Settings settings = b.settings();
+    this.backend = settings.backend();
+    this.ownsBackend = settings.ownsBackend();
     this.store = backend.store(TrackingStore.class);
-    this.clock = b.clock;
-    this.principal = b.principal;
+    this.clock = settings.clock();
+    this.principal = settings.principal();
     this.captureSystemTags = b.captureSystemTags;
     this.workDir = b.workDir;
     if (b.asyncCapacity > 0) {
@@ -527,11 +529,7 @@ public final class Tracker implements AutoCloseable {
   }
 
   /** Builder of {@link Tracker}; reusable. */
-  public static final class Builder {
-    private String uri = "file:./mlops";
-    private StorageBackend backend;
-    private Clock clock = Clock.systemUTC();
-    private Supplier<String> principal = () -> System.getProperty("user.name", "unknown");
+  public static final class Builder extends EntryPointBuilder<Builder> {
     private boolean captureSystemTags = true;
     private Path workDir = Path.of("");
     private int asyncCapacity;
@@ -539,31 +537,14 @@ public final class Tracker implements AutoCloseable {
 
     private Builder() {}
 
-    /** Tracks into the backend at {@code uri}, opened and closed by the tracker. */
-    public Builder storage(String uri) {
-      StorageBackend.open(uri).close();
-      this.uri = uri;
-      this.backend = null;
+    @Override
+    protected Builder self() {
       return this;
     }
 
-    /** Tracks into an open backend; the caller closes it. */
-    public Builder storage(StorageBackend backend) {
-      this.backend = Validation.notNull("backend", backend);
-      return this;
-    }
 
-    /** The clock for timestamps (tests use a fixed one). */
-    public Builder clock(Clock clock) {
-      this.clock = Validation.notNull("clock", clock);
-      return this;
-    }
 
-    /** Who is acting; defaults to the OS user. */
-    public Builder principal(Supplier<String> principal) {
-      this.principal = Validation.notNull("principal", principal);
-      return this;
-    }
+
 
     /** Whether runs get system tags (git, host, JVM, ...). On by default. */
     public Builder captureSystemTags(boolean capture) {

@@ -25,17 +25,7 @@ import org.junit.jupiter.api.Test;
 
 class ProfileTest {
   static double exactRank(double[] sorted, double v) {
-    int lo = 0;
-    int hi = sorted.length;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (sorted[mid] <= v) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return (double) lo / sorted.length;
+    return (double) dev.mlops.monitoring.stats.Search.upperBound(sorted, v) / sorted.length;
   }
 
   @Property(tries = 40)

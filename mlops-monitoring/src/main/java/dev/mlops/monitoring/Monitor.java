@@ -202,7 +202,11 @@ public final class Monitor implements AutoCloseable {
         for (Map.Entry<String, List<Map<String, ?>>> g : groups.entrySet()) {
           if (g.getValue().size() >= segmentMinRows) {
             try {
-              segments.put(g.getKey(), ProfileDrift.compare(reference, only(table(g.getValue()), reference), driftOptions));
+              Table segment = table(g.getValue());
+              segments.put(g.getKey(), ProfileDrift.compare(reference, only(segment, reference), driftOptions));
+              if (store != null) {
+                store.putProfile(name, "window-" + index + "-segment-" + g.getKey(), Profile.of(segment).toBytes());
+              }
             } catch (InvalidArgumentException e) {
               LOG.debug("segment {} skipped: {}", g.getKey(), e.getMessage());
             }

@@ -48,4 +48,9 @@ class FileModelRegistryTest extends ModelRegistryContract {
     IntegrityException e = assertThrows(IntegrityException.class, () -> registry.load("models:/fraud/1", Label.class));
     assertTrue(e.getMessage().contains(v.sha256()) && e.getMessage().contains("refusing to load"), e.getMessage());
   }
+
+  @Override
+  void tamperAppend(dev.mlops.api.registry.AuditEntry forged) {
+    tamper.append(forged);
+  }
 }

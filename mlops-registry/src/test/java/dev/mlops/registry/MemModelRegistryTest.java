@@ -45,4 +45,9 @@ class MemModelRegistryTest extends ModelRegistryContract {
     mem().tamperAudit(index(a), new AuditEntry(a, y.time(), y.actor(), y.action(), y.target(), y.before(), y.after(), y.reason(), y.prevHash(), y.hash()));
     mem().tamperAudit(index(b), new AuditEntry(b, x.time(), x.actor(), x.action(), x.target(), x.before(), x.after(), x.reason(), x.prevHash(), x.hash()));
   }
+
+  @Override
+  void tamperAppend(AuditEntry forged) {
+    mem().tamperAudit(-1, forged);
+  }
 }

@@ -76,6 +76,9 @@ abstract class ModelRegistryContract {
   /** Swaps the contents of audit entries {@code a} and {@code b} (keeping their seq numbers). */
   abstract void tamperSwap(long a, long b);
 
+  /** Appends a forged entry directly in the store. */
+  abstract void tamperAppend(AuditEntry forged);
+
   @BeforeEach
   void open() {
     backend = newBackend();
@@ -365,6 +368,25 @@ abstract class ModelRegistryContract {
     assertTrue(deleted.problems().stream().anyMatch(p -> p.contains("seq 3") && p.contains("expected seq 2")), deleted.problems().toString());
     tamperDelete(6);
     assertTrue(registry.verifyAudit(head).problems().stream().anyMatch(p -> p.contains("removed from the end")));
+  }
+
+  @Test
+  void anEntryInsertedInTheStoreIsDetected() {
+    registry.register(Registration.of("fraud").fromModel(Models.train(1)));
+    registry.setAlias("fraud", "staging", 1);
+    AuditEntry last = registry.audit().get(registry.audit().size() - 1);
+    // a forger who does not know how entries are hashed
+    tamperAppend(new AuditEntry(last.seq() + 1, last.time() + 1, "mallory", "ALIAS_MOVED", "fraud@champion", "", "version=1", "",
+        last.hash(), "0".repeat(64)));
+    AuditChain.Verification v = registry.verifyAudit(null);
+    assertFalse(v.valid());
+    assertTrue(v.problems().stream().anyMatch(p -> p.startsWith("entry seq " + (last.seq() + 1)) && p.contains("edited")), v.problems().toString());
+    // one who copies the hash function but not the chain: the link to the previous entry breaks
+    tamperDelete(last.seq() + 1);
+    String fakePrev = "f".repeat(64);
+    tamperAppend(new AuditEntry(last.seq() + 1, last.time() + 1, "mallory", "X", "fraud", "", "", "", fakePrev,
+        AuditChain.hash(fakePrev, last.seq() + 1, last.time() + 1, "mallory", "X", "fraud", "", "", "")));
+    assertTrue(registry.verifyAudit(null).problems().stream().anyMatch(p -> p.contains("previous-hash link")));
   }
 
   @Test

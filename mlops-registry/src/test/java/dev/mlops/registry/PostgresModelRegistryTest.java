@@ -27,4 +27,9 @@ class PostgresModelRegistryTest extends ModelRegistryContract {
   void tamperSwap(long a, long b) {
     tamper.swap(a, b);
   }
+
+  @Override
+  void tamperAppend(dev.mlops.api.registry.AuditEntry forged) {
+    tamper.append(forged);
+  }
 }

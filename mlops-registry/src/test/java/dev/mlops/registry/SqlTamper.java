@@ -58,6 +58,12 @@ final class SqlTamper {
     }
   }
 
+  void append(dev.mlops.api.registry.AuditEntry e) {
+    exec("INSERT INTO reg_audit (seq, time, actor, action, target, before_state, after_state, reason, prev_hash, hash)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", e.seq(), e.time(), e.actor(), e.action(), e.target(), e.before(), e.after(), e.reason(),
+        e.prevHash(), e.hash());
+  }
+
   private void exec(String sql, Object... args) {
     try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
       for (int i = 0; i < args.length; i++) {

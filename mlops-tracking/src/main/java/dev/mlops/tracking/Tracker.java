@@ -410,6 +410,49 @@ public final class Tracker implements AutoCloseable {
     return store.getMetricHistory(runId, key, maxResults, pageToken);
   }
 
+  // ---------------------------------------------------------------- artifacts
+
+  /**
+   * Copies an artifact file, or every file below an artifact directory, to {@code target} (a file
+   * path for a file, a directory for a directory), streaming the bytes. Returns the files written.
+   *
+   * @throws NotFoundException if there is no such artifact
+   */
+  public List<Path> downloadArtifacts(String runId, String artifactPath, Path target) {
+    ArtifactStore store = artifacts();
+    List<Path> written = new ArrayList<>();
+    List<dev.mlops.api.artifact.ArtifactInfo> children = store.list(runId, artifactPath);
+    try {
+      if (children.isEmpty()) {
+        store.info(runId, artifactPath);
+        copy(store, runId, artifactPath, target);
+        written.add(target);
+        return written;
+      }
+      for (dev.mlops.api.artifact.ArtifactInfo child : children) {
+        String name = child.path().substring(child.path().lastIndexOf('/') + 1);
+        if (child.directory()) {
+          written.addAll(downloadArtifacts(runId, child.path(), target.resolve(name)));
+        } else {
+          copy(store, runId, child.path(), target.resolve(name));
+          written.add(target.resolve(name));
+        }
+      }
+      return written;
+    } catch (java.io.IOException e) {
+      throw new dev.mlops.api.StorageException("cannot write " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void copy(ArtifactStore store, String runId, String path, Path target) throws java.io.IOException {
+    if (target.getParent() != null) {
+      java.nio.file.Files.createDirectories(target.getParent());
+    }
+    try (java.io.InputStream in = store.open(runId, path)) {
+      java.nio.file.Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
   // ---------------------------------------------------------------- search
 
   /**

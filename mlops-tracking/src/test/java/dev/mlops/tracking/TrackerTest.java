@@ -245,11 +245,31 @@ class TrackerTest {
       assertTrue(e.getMessage().contains("outside the directory"), e.getMessage());
       assertEquals(List.of(), run.listArtifacts("again"), "nothing stored when a link escapes");
       assertThrows(InvalidArgumentException.class, () -> run.logText("../x.txt", "x"));
+      Path out = dir.resolve("download");
+      List<Path> got = tracker.downloadArtifacts(run.id(), "data", out);
+      assertEquals(2, got.size());
+      assertEquals("bb", Files.readString(out.resolve("sub/b.txt")));
+      assertEquals(List.of(out.resolve("one.txt")), tracker.downloadArtifacts(run.id(), "data/a.txt", out.resolve("one.txt")));
+      assertEquals("a", Files.readString(out.resolve("one.txt")));
+      assertThrows(NotFoundException.class, () -> tracker.downloadArtifacts(run.id(), "missing.txt", out.resolve("m")));
       // a symlink planted inside the store is never followed
       Path runFiles = dir.resolve("store/artifacts").resolve(run.id()).resolve("files");
       Files.createSymbolicLink(runFiles.resolve("planted"), dir);
       assertThrows(InvalidArgumentException.class, () -> run.logText("planted/x.txt", "x"));
       assertFalse(Files.exists(dir.resolve("x.txt")));
+    }
+  }
+
+  @Test
+  void aUserSuppliedDataSourceServesTheJdbcBackend() {
+    javax.sql.DataSource ds = dev.mlops.testkit.PostgresServer.newDataSource();
+    try (StorageBackend b = StorageBackend.open("jdbc:postgresql:my-pool", ds); Tracker t = Tracker.builder().storage(b).build()) {
+      String id;
+      try (ActiveRun run = t.startRun("pooled")) {
+        id = run.id();
+        run.logMetric("m", 1.5);
+      }
+      assertEquals(1.5, t.getRun(id).metric("m").orElseThrow());
     }
   }
 

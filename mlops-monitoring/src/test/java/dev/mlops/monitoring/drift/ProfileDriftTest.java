@@ -36,6 +36,19 @@ class ProfileDriftTest {
     double sketchD = ProfileDrift.compare(profile, curTable, ks).columns().get(0).statistic();
     assertTrue(Math.abs(exactD - sketchD) <= profile.column("x").rankError(), exactD + " vs " + sketchD);
 
+    double eps = profile.column("x").rankError();
+    double range = profile.column("x").max() - profile.column("x").min();
+    double sd = Math.sqrt(profile.column("x").variance());
+    double exactW = TwoSample.wasserstein(ref, cur) / sd;
+    double sketchW = ProfileDrift.compare(profile, curTable, DriftOptions.builder().test(DriftTest.WASSERSTEIN).build()).columns().get(0).statistic();
+    assertTrue(Math.abs(exactW - sketchW) <= eps * range / sd, "wasserstein within its stated bound");
+    Binned.Shares exactShares = Binned.numerical(ref, cur, 10);
+    ColumnDrift sketchedPsi = ProfileDrift.compare(profile, curTable, DriftOptions.builder().test(DriftTest.PSI).build()).columns().get(0);
+    for (int i = 0; i < sketchedPsi.bins().size(); i++) {
+      assertTrue(Math.abs(sketchedPsi.bins().get(i).reference() - 0.1) <= 2 * eps + 1e-9, "reference share within 2 eps: " + sketchedPsi.bins());
+    }
+    assertEquals(exactShares.reference().length, sketchedPsi.bins().size());
+
     DriftOptions psi = DriftOptions.builder().test(DriftTest.PSI).build();
     double exactPsi = Binned.psi(Binned.numerical(ref, cur, 10));
     assertEquals(exactPsi, ProfileDrift.compare(profile, curTable, psi).columns().get(0).statistic(), 0.01);

@@ -90,9 +90,14 @@ public final class MemRegistryStore implements RegistryStore {
     state.cursors.put(consumer, seq);
   }
 
-  /** Replaces an audit entry in place: for tests that prove tampering is detected. */
+  /**
+   * Replaces (or, with a null replacement, removes; with index -1, appends) an audit entry behind
+   * the registry's back: for tests that prove tampering is detected.
+   */
   public synchronized void tamperAudit(int index, AuditEntry replacement) {
-    if (replacement == null) {
+    if (index < 0) {
+      state.audit.add(replacement);
+    } else if (replacement == null) {
       state.audit.remove(index);
     } else {
       state.audit.set(index, replacement);

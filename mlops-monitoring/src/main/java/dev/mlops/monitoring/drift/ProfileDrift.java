@@ -22,7 +22,7 @@ import java.util.stream.IntStream;
  * value, asymptotic p-value), {@code wasserstein} (integrated between the sketched reference CDF and
  * the exact current one, normed by the reference's exact standard deviation), and the binned
  * distances on quantile bins of the reference sketch. Categorical columns: the reference's frequent
- * items (exact while a column has fewer than about 190 distinct values) against exact current counts.
+ * items (exact while a column has fewer than about 750 distinct values) against exact current counts.
  * Columns are analysed in parallel.
  *
  * <p>Error bounds, with ε the reference sketch's normalized rank error ({@link ColumnProfile#rankError()},

@@ -23,7 +23,7 @@ import org.apache.datasketches.memory.Memory;
 public final class ColumnProfile {
   /** KLL accuracy parameter: normalized rank error about 0.7% at 99% confidence. */
   public static final int KLL_K = 512;
-  static final int FREQ_MAP_SIZE = 256;
+  static final int FREQ_MAP_SIZE = 1024;
   static final int HLL_LG_K = 12;
 
   private final String name;

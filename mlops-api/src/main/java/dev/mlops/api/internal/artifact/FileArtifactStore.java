@@ -169,13 +169,19 @@ public final class FileArtifactStore implements ArtifactStore {
     return out;
   }
 
-  @Override
-  public InputStream open(String runId, String path) {
-    String rel = ArtifactPaths.normalize(path);
+  /** The stored file at {@code path}, which must exist. */
+  private Path existing(String runId, String rel, String path) {
     Path f = resolveInside(files(runId), rel, path);
     if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
       throw new NotFoundException("artifact '" + rel + "' of run " + runId + " does not exist");
     }
+    return f;
+  }
+
+  @Override
+  public InputStream open(String runId, String path) {
+    String rel = ArtifactPaths.normalize(path);
+    Path f = existing(runId, rel, path);
     try {
       return Files.newInputStream(f, LinkOption.NOFOLLOW_LINKS);
     } catch (IOException e) {
@@ -186,10 +192,7 @@ public final class FileArtifactStore implements ArtifactStore {
   @Override
   public ArtifactInfo info(String runId, String path) {
     String rel = ArtifactPaths.normalize(path);
-    Path f = resolveInside(files(runId), rel, path);
-    if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
-      throw new NotFoundException("artifact '" + rel + "' of run " + runId + " does not exist");
-    }
+    Path f = existing(runId, rel, path);
     try {
       long size = Files.size(f);
       Path m = resolveInside(meta(runId), rel + ".sha256", path);

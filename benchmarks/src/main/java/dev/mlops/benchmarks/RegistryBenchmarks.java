@@ -52,7 +52,7 @@ public class RegistryBenchmarks {
 
     @Setup(Level.Trial)
     public void setup() throws Exception {
-      registry = ModelRegistry.builder().storage("file:" + Files.createTempDirectory("bench-registry-")).build();
+      registry = ModelRegistry.builder().storage("file:" + TrackingBenchmarks.tempDir("bench-registry-")).build();
       ModelVersion v = registry.register(Registration.of("fraud").fromModel(model()));
       registry.setAlias("fraud", "champion", v.version());
       registry.load("models:/fraud@champion", Label.class);

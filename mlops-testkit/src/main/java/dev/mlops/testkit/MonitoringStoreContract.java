@@ -6,12 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mlops.api.monitoring.MonitoringStore;
 import dev.mlops.api.monitoring.MonitoringStore.StoredRecord;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -67,24 +62,11 @@ public abstract class MonitoringStoreContract {
   @Test
   @DisplayName("many threads appending lose nothing")
   void concurrentAppends() throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(6);
-    try {
-      List<Future<?>> fs = new ArrayList<>();
-      for (int t = 0; t < 6; t++) {
-        int thread = t;
-        fs.add(pool.submit(() -> {
-          for (int i = 0; i < 50; i++) {
-            store.addAlert(new StoredRecord("m", thread, thread * 1000L + i, "{}"));
-          }
-          return null;
-        }));
+    Concurrently.run(6, thread -> {
+      for (int i = 0; i < 50; i++) {
+        store.addAlert(new StoredRecord("m", thread, thread * 1000L + i, "{}"));
       }
-      for (Future<?> f : fs) {
-        f.get(60, TimeUnit.SECONDS);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    });
     assertEquals(300, store.alerts("m", 0, 1000).size());
   }
 }

@@ -230,30 +230,17 @@ public abstract class RegistryStoreContract {
     void auditAndEvents() throws Exception {
       int threads = 4;
       int each = 20;
-      ExecutorService pool = Executors.newFixedThreadPool(threads);
-      try {
-        List<Future<?>> fs = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-          int thread = t;
-          fs.add(pool.submit(() -> {
-            for (int i = 0; i < each; i++) {
-              int n = i;
-              store.transaction(tx -> {
-                AuditEntry prev = tx.lastAudit().orElse(null);
-                tx.appendAudit(AuditChain.next(prev, clock.tick(), "t" + thread, "ACT", "m/" + n, "", "x", ""));
-                tx.appendEvent("m", "ACT", "thread=" + thread + ";i=" + n, 1);
-                return null;
-              });
-            }
+      Concurrently.run(threads, thread -> {
+        for (int i = 0; i < each; i++) {
+          int n = i;
+          store.transaction(tx -> {
+            AuditEntry prev = tx.lastAudit().orElse(null);
+            tx.appendAudit(AuditChain.next(prev, clock.tick(), "t" + thread, "ACT", "m/" + n, "", "x", ""));
+            tx.appendEvent("m", "ACT", "thread=" + thread + ";i=" + n, 1);
             return null;
-          }));
+          });
         }
-        for (Future<?> f : fs) {
-          f.get(120, TimeUnit.SECONDS);
-        }
-      } finally {
-        pool.shutdownNow();
-      }
+      });
       List<AuditEntry> audit = store.audit(0, 1000);
       assertEquals(threads * each, audit.size());
       AuditChain.Verification v = AuditChain.verify(audit, null);

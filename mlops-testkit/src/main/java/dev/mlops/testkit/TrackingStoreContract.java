@@ -478,25 +478,12 @@ public abstract class TrackingStoreContract {
       RunInfo info = run(experiment("alpha"), "r");
       int threads = 8;
       int perThread = 200;
-      ExecutorService pool = Executors.newFixedThreadPool(threads);
-      try {
-        List<Future<?>> fs = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-          int thread = t;
-          fs.add(pool.submit(() -> {
-            for (int i = 0; i < perThread; i++) {
-              store.logBatch(info.runId(), List.of(new Metric("m", thread * 1000 + i, 1, i)), Map.of("p" + thread + "_" + (i % 5), "v"),
-                  Map.of("t" + thread, Integer.toString(i)));
-            }
-            return null;
-          }));
+      Concurrently.run(threads, thread -> {
+        for (int i = 0; i < perThread; i++) {
+          store.logBatch(info.runId(), List.of(new Metric("m", thread * 1000 + i, 1, i)), Map.of("p" + thread + "_" + (i % 5), "v"),
+              Map.of("t" + thread, Integer.toString(i)));
         }
-        for (Future<?> f : fs) {
-          f.get(120, TimeUnit.SECONDS);
-        }
-      } finally {
-        pool.shutdownNow();
-      }
+      });
       List<Metric> h = new ArrayList<>();
       String token = null;
       do {

@@ -55,7 +55,7 @@ public abstract class EntryPointBuilder<B extends EntryPointBuilder<B>> {
   public record Settings(StorageBackend backend, boolean ownsBackend, Clock clock, Supplier<String> principal) {}
 
   /** Resolves the settings, opening the backend if it was given by URI. */
-  public Settings settings() {
+  protected Settings settings() {
     return backend != null ? new Settings(backend, false, clock, principal) : new Settings(StorageBackend.open(uri), true, clock, principal);
   }
 }

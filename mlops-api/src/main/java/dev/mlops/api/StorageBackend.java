@@ -1,113 +1,99 @@
 package dev.mlops.api;
 
-import dev.mlops.api.internal.jdbc.Database;
 import dev.mlops.api.spi.StoreProvider;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where state lives, chosen by URI. One backend serves every domain: the tracking store, the
- * artifact store and the stores later modules add.
+ * artifact store, the registry and monitoring stores.
  *
  * <ul>
  *   <li>{@code mem:NAME}: in-process; backends opened with the same name in one JVM share state
  *       until the last is closed.
  *   <li>{@code file:PATH}: the embedded default, one directory: an SQLite database in WAL mode
  *       ({@code mlops.db}) for metadata and plain files for artifacts. Safe with several
- *       processes; a returned write survives a killed process.
- *   <li>{@code jdbc:postgresql://HOST/DB?user=..&password=..}: PostgreSQL shared by many JVMs, or
- *       any URI with a user-supplied {@link DataSource} ({@link #open(String, DataSource)}).
- *   <li>any scheme a third-party jar registers through {@link StoreProvider}.
+ *       processes; a returned write survives a killed process. {@code ?sync=full} also survives
+ *       power loss.
+ *   <li>{@code jdbc:postgresql://HOST[:PORT]/DB?user=..&password=..}: PostgreSQL shared by many
+ *       JVMs (needs the {@code org.postgresql:postgresql} driver and {@code com.zaxxer:HikariCP} on
+ *       the class path), or a {@code jdbc:postgresql:} URI with a {@link DataSource} the caller
+ *       supplies ({@link #open(String, DataSource)}).
+ *   <li>any URI a {@link StoreProvider} supports, found with {@link ServiceLoader} or given to
+ *       {@link #builder()}.
  * </ul>
  *
  * <p>Thread-safe. Close it to release files, connections and pools.
  */
 public final class StorageBackend implements AutoCloseable {
-  private static final List<StoreProvider> REGISTERED = new CopyOnWriteArrayList<>();
-  /** Schemes the library itself defines; their stores come from the domain modules. */
-  private static final List<String> BUILT_IN = List.of("mem", "file", "jdbc");
-
-  private final String uri;
-  private final String scheme;
-  private final String location;
-  private final DataSource userDataSource;
+  private final StorageUri uri;
+  private final @Nullable DataSource userDataSource;
+  private final List<StoreProvider> providers;
   private final Map<Class<?>, Object> stores = new ConcurrentHashMap<>();
   private final Map<Object, Object> attachments = new ConcurrentHashMap<>();
   private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
   private volatile boolean closed;
 
-  private StorageBackend(String uri, String scheme, String location, DataSource dataSource) {
+  private StorageBackend(StorageUri uri, @Nullable DataSource dataSource, List<StoreProvider> providers) {
     this.uri = uri;
-    this.scheme = scheme;
-    this.location = location;
     this.userDataSource = dataSource;
+    this.providers = providers;
   }
 
   /**
-   * Opens a backend. Nothing is created until a store is asked for.
+   * Opens a backend with the providers found on the class path. Nothing is created until a store
+   * is asked for.
    *
-   * @throws InvalidArgumentException if the URI is malformed or its scheme is unknown (the message
-   *     lists the known schemes)
+   * @throws InvalidArgumentException if the URI is malformed or no provider supports it (the
+   *     message lists the supported schemes; secrets in the URI are masked)
    */
   public static StorageBackend open(String uri) {
-    return open(uri, null);
+    return builder().uri(uri).build();
   }
 
-  /** Opens a backend whose database connections come from {@code dataSource} (may be null). */
+  /**
+   * Opens a backend whose database connections come from {@code dataSource} (for example a pool
+   * the application already has).
+   *
+   * @throws InvalidArgumentException as {@link #open(String)}
+   */
   public static StorageBackend open(String uri, DataSource dataSource) {
-    Validation.notNull("storage uri", uri);
-    int colon = uri.indexOf(':');
-    if (colon <= 0) {
-      throw InvalidArgumentException.of("storage uri", uri, "must start with a scheme such as mem:, file: or jdbc: (known: " + knownSchemes() + ")");
-    }
-    String scheme = uri.substring(0, colon).toLowerCase(Locale.ROOT);
-    if (!knownSchemes().contains(scheme)) {
-      throw InvalidArgumentException.of("storage uri", uri, "unknown scheme '" + scheme + "'; known schemes: " + knownSchemes());
-    }
-    String location = uri.substring(colon + 1);
-    if (scheme.equals("file")) {
-      if (location.startsWith("//")) {
-        location = location.substring(2);
-      }
-      if (location.isEmpty()) {
-        throw InvalidArgumentException.of("storage uri", uri, "file: needs a directory path, for example file:./mlops");
-      }
-    }
-    if (scheme.equals("mem") && location.isEmpty()) {
-      location = "default";
-    }
-    return new StorageBackend(uri, scheme, location, dataSource);
+    return builder().uri(uri).dataSource(dataSource).build();
   }
 
-  /** Registers a provider explicitly, for code that does not want classpath scanning. */
-  public static void register(StoreProvider provider) {
-    Validation.notNull("provider", provider);
-    REGISTERED.add(provider);
+  /** A builder, for explicit providers or a data source. */
+  public static Builder builder() {
+    return new Builder();
   }
 
-  /** The schemes that {@link #open} accepts: the built-in ones plus every provider's. */
+  /** The schemes the providers found on the class path serve. */
   public static List<String> knownSchemes() {
-    TreeSet<String> s = new TreeSet<>(BUILT_IN);
-    for (StoreProvider p : providers()) {
-      s.add(p.scheme().toLowerCase(Locale.ROOT));
+    return schemesOf(discovered());
+  }
+
+  private static List<String> schemesOf(List<StoreProvider> providers) {
+    TreeSet<String> s = new TreeSet<>();
+    for (StoreProvider p : providers) {
+      s.addAll(p.schemes());
     }
     return List.copyOf(s);
   }
 
-  private static List<StoreProvider> providers() {
-    List<StoreProvider> all = new ArrayList<>(REGISTERED);
+  private static List<StoreProvider> discovered() {
+    List<StoreProvider> all = new ArrayList<>();
     for (StoreProvider p : ServiceLoader.load(StoreProvider.class, StorageBackend.class.getClassLoader())) {
       all.add(p);
     }
@@ -117,26 +103,27 @@ public final class StorageBackend implements AutoCloseable {
         all.add(p);
       }
     }
-    Map<String, StoreProvider> unique = new LinkedHashMap<>();
-    for (StoreProvider p : all) {
-      unique.putIfAbsent(p.getClass().getName() + "@" + p.scheme(), p);
-    }
-    return List.copyOf(unique.values());
+    return all;
   }
 
-  /** The URI this backend was opened with. */
+  /** The URI this backend was opened with (it may contain a password: log {@link #storageUri()}, which masks it). */
   public String uri() {
+    return uri.uri();
+  }
+
+  /** The parsed URI; its {@code toString()} masks secrets. */
+  public StorageUri storageUri() {
     return uri;
   }
 
   /** The scheme, lower case, without the colon. */
   public String scheme() {
-    return scheme;
+    return uri.scheme();
   }
 
-  /** The URI without its scheme: the name for {@code mem:}, the directory for {@code file:}. */
+  /** The URI without its scheme and query: the name for {@code mem:}, the directory for {@code file:}. */
   public String location() {
-    return location;
+    return uri.location();
   }
 
   /** The data source the caller supplied, if any. */
@@ -144,11 +131,37 @@ public final class StorageBackend implements AutoCloseable {
     return Optional.ofNullable(userDataSource);
   }
 
+  /** Whether some provider of this backend offers {@code type} for its URI. */
+  public boolean offers(Class<?> type) {
+    return providerOf(type).isPresent();
+  }
+
+  /** The store types this backend's providers offer for its URI. */
+  public Set<Class<?>> storeTypes() {
+    Set<Class<?>> out = new LinkedHashSet<>();
+    for (StoreProvider p : providers) {
+      if (p.supports(uri)) {
+        out.addAll(p.storeTypes());
+      }
+    }
+    return out;
+  }
+
+  private Optional<StoreProvider> providerOf(Class<?> type) {
+    for (StoreProvider p : providers) {
+      if (p.supports(uri) && p.storeTypes().contains(type)) {
+        return Optional.of(p);
+      }
+    }
+    return Optional.empty();
+  }
+
   /**
-   * The store of {@code type}, made on first use by the first provider of this scheme that serves
-   * it, then shared.
+   * The store of {@code type}, made on first use by the first provider that supports this URI and
+   * offers the type, then shared.
    *
-   * @throws MlopsException if no provider on the classpath serves this type for this scheme
+   * @throws MlopsException if no provider offers this type for this URI (the message names the
+   *     module to add)
    */
   public <S> S store(Class<S> type) {
     ensureOpen();
@@ -158,7 +171,10 @@ public final class StorageBackend implements AutoCloseable {
         ensureOpen();
         s = stores.get(type);
         if (s == null) {
-          s = createStore(type);
+          StoreProvider p = providerOf(type).orElseThrow(() -> new MlopsException("no provider of " + type.getSimpleName()
+              + " for " + uri + " (add the module that implements it, for example mlops-" + moduleHint(type)
+              + ", or give a StoreProvider to StorageBackend.builder())"));
+          s = type.cast(p.create(type, this));
           stores.put(type, s);
           if (s instanceof AutoCloseable c) {
             closeables.push(c);
@@ -169,28 +185,21 @@ public final class StorageBackend implements AutoCloseable {
     return type.cast(s);
   }
 
-  private <S> S createStore(Class<S> type) {
-    for (StoreProvider p : providers()) {
-      if (p.scheme().equalsIgnoreCase(scheme)) {
-        Optional<S> s = p.create(type, this);
-        if (s.isPresent()) {
-          return s.get();
-        }
-      }
-    }
-    throw new MlopsException("no provider of " + type.getSimpleName() + " for scheme '" + scheme
-        + ":' on the classpath (add the module that implements it, or register a StoreProvider)");
+  private static String moduleHint(Class<?> type) {
+    String n = type.getSimpleName();
+    return n.startsWith("Tracking") ? "tracking" : n.startsWith("Registry") ? "registry" : n.startsWith("Monitoring") ? "monitoring" : "api";
   }
 
   /**
    * A resource shared by the stores of this backend (for example one database connection pool),
-   * made on first use and closed with the backend if it is {@link AutoCloseable}.
+   * made on first use and closed with the backend, after the stores, if it is {@link AutoCloseable}.
    */
   public <T> T shared(Object key, Supplier<T> factory) {
     ensureOpen();
     Object v = attachments.get(key);
     if (v == null) {
       synchronized (this) {
+        ensureOpen();
         v = attachments.get(key);
         if (v == null) {
           v = factory.get();
@@ -206,21 +215,18 @@ public final class StorageBackend implements AutoCloseable {
     return t;
   }
 
-  /**
-   * The SQL database of a {@code file:} or {@code jdbc:} backend, opened on first use: SQLite in
-   * the store directory, or PostgreSQL.
-   */
-  public Database database() {
-    return shared(Database.class, () -> Database.forBackend(this));
-  }
-
   private void ensureOpen() {
     if (closed) {
       throw new StorageException("storage backend " + uri + " is closed");
     }
   }
 
-  /** Closes every store and shared resource, stores first. */
+  /** Whether {@link #close()} was called. */
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /** Closes every store and shared resource, stores first. Idempotent. */
   @Override
   public synchronized void close() {
     if (closed) {
@@ -247,5 +253,76 @@ public final class StorageBackend implements AutoCloseable {
   @Override
   public String toString() {
     return "StorageBackend[" + uri + "]";
+  }
+
+  /**
+   * Builds a {@link StorageBackend}: a URI, optionally a data source, providers given explicitly
+   * (asked first) and whether to also discover providers with {@link ServiceLoader} (default yes).
+   * Reusable.
+   */
+  public static final class Builder {
+    private @Nullable String uri;
+    private @Nullable DataSource dataSource;
+    private final List<StoreProvider> providers = new ArrayList<>();
+    private boolean discover = true;
+
+    private Builder() {}
+
+    /** The storage URI (required). */
+    public Builder uri(String uri) {
+      this.uri = StorageUri.parse(uri).uri();
+      return this;
+    }
+
+    /** Database connections come from {@code dataSource} instead of the URI's own pool. */
+    public Builder dataSource(DataSource dataSource) {
+      this.dataSource = Validation.notNull("data source", dataSource);
+      return this;
+    }
+
+    /** Adds a provider, asked before discovered ones in the order added. */
+    public Builder provider(StoreProvider provider) {
+      providers.add(Validation.notNull("provider", provider));
+      return this;
+    }
+
+    /** Whether providers on the class path are discovered with {@link ServiceLoader} (default true). */
+    public Builder discoverProviders(boolean discover) {
+      this.discover = discover;
+      return this;
+    }
+
+    /**
+     * Opens the backend.
+     *
+     * @throws InvalidArgumentException if no URI was given or no provider supports it
+     */
+    public StorageBackend build() {
+      if (uri == null) {
+        throw InvalidArgumentException.of("storage uri", "(none)", "is required: call uri(...)");
+      }
+      StorageUri parsed = StorageUri.parse(uri);
+      List<StoreProvider> all = new ArrayList<>(providers);
+      if (discover) {
+        Set<String> seen = new LinkedHashSet<>();
+        for (StoreProvider p : all) {
+          seen.add(p.getClass().getName());
+        }
+        for (StoreProvider p : discovered()) {
+          if (seen.add(p.getClass().getName())) {
+            all.add(p);
+          }
+        }
+      }
+      if (all.stream().noneMatch(p -> p.supports(parsed))) {
+        String supported = String.join(", ", schemesOf(all).stream().map(s -> s.equals("jdbc") ? "jdbc:postgresql:" : s + ":").toList());
+        String rule = parsed.scheme().equals("jdbc")
+            ? "database '" + parsed.subProtocol() + "' is not supported; supported: " + supported
+                + (parsed.subProtocol().equals("postgresql") ? "" : " (jdbc: serves PostgreSQL only)")
+            : "unknown scheme '" + parsed.scheme() + "'; supported: " + (supported.isEmpty() ? "none (no provider found)" : supported);
+        throw InvalidArgumentException.of("storage uri", parsed.toString(), rule);
+      }
+      return new StorageBackend(parsed, dataSource, List.copyOf(all));
+    }
   }
 }

@@ -1,45 +1,117 @@
 package dev.mlops.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mlops.api.artifact.ArtifactStore;
 import dev.mlops.api.spi.StoreProvider;
-import java.util.Optional;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.util.Set;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 class StorageBackendTest {
   @Test
-  void unknownSchemeListsTheKnownOnes() {
+  void unknownSchemeListsTheSupportedOnes() {
     InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> StorageBackend.open("s3://bucket/x"));
     assertTrue(e.getMessage().contains("unknown scheme 's3'"), e.getMessage());
-    assertTrue(e.getMessage().contains("file") && e.getMessage().contains("jdbc") && e.getMessage().contains("mem"), e.getMessage());
+    assertTrue(e.getMessage().contains("file:") && e.getMessage().contains("jdbc:postgresql:") && e.getMessage().contains("mem:"),
+        e.getMessage());
     assertThrows(InvalidArgumentException.class, () -> StorageBackend.open("no-scheme"));
     assertThrows(InvalidArgumentException.class, () -> StorageBackend.open("file:"));
   }
 
-  /** A third-party store type served by an explicitly registered provider. */
+  /** A third-party store type served by an explicitly given provider. */
   record Greeting(String text) {}
 
-  @Test
-  void explicitlyRegisteredProvidersServeTheirScheme() {
-    StorageBackend.register(new StoreProvider() {
+  private static StoreProvider greetings() {
+    return new StoreProvider() {
       @Override
-      public String scheme() {
-        return "custom";
+      public Set<String> schemes() {
+        return Set.of("custom");
       }
 
       @Override
-      public <S> Optional<S> create(Class<S> type, StorageBackend backend) {
-        return type == Greeting.class ? Optional.of(type.cast(new Greeting("hello " + backend.location()))) : Optional.empty();
+      public Set<Class<?>> storeTypes() {
+        return Set.of(Greeting.class);
       }
-    });
-    assertTrue(StorageBackend.knownSchemes().contains("custom"));
-    try (StorageBackend b = StorageBackend.open("custom:world")) {
+
+      @Override
+      public <S> S create(Class<S> type, StorageBackend backend) {
+        return type.cast(new Greeting("hello " + backend.location()));
+      }
+    };
+  }
+
+  @Test
+  void explicitProvidersServeTheirScheme() {
+    try (StorageBackend b = StorageBackend.builder().uri("custom:world").provider(greetings()).build()) {
       assertEquals("hello world", b.store(Greeting.class).text());
-      assertTrue(b.store(Greeting.class) == b.store(Greeting.class));
+      assertSame(b.store(Greeting.class), b.store(Greeting.class));
+      assertTrue(b.offers(Greeting.class));
+      assertFalse(b.offers(String.class));
       MlopsException e = assertThrows(MlopsException.class, () -> b.store(String.class));
       assertTrue(e.getMessage().contains("no provider of String"), e.getMessage());
+    }
+  }
+
+  @Test
+  void anExplicitProviderDoesNotLeakIntoOtherBackends() {
+    StorageBackend.builder().uri("custom:x").provider(greetings()).build().close();
+    assertFalse(StorageBackend.knownSchemes().contains("custom"));
+    assertThrows(InvalidArgumentException.class, () -> StorageBackend.open("custom:x"));
+  }
+
+  @Test
+  void discoveryCanBeSkipped() {
+    InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
+        () -> StorageBackend.builder().uri("mem:x").discoverProviders(false).build());
+    assertTrue(e.getMessage().contains("no provider found"), e.getMessage());
+    try (StorageBackend b = StorageBackend.builder().uri("custom:y").provider(greetings()).discoverProviders(false).build()) {
+      assertFalse(b.offers(ArtifactStore.class));
+    }
+  }
+
+  @Test
+  void anUnsupportedDatabaseIsRefusedByName() {
+    InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
+        () -> StorageBackend.open("jdbc:mysql://db:3306/mlops?user=u&password=hunter2", new NoDataSource()));
+    assertTrue(e.getMessage().contains("database 'mysql' is not supported"), e.getMessage());
+    assertTrue(e.getMessage().contains("jdbc:postgresql:"), e.getMessage());
+    assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+  }
+
+  @Test
+  void urisPrintWithSecretsMasked() {
+    StorageUri u = StorageUri.parse("jdbc:postgresql://db.example:5433/mlops?user=ml&password=s3cr3t&ssl=true");
+    assertEquals("jdbc:postgresql://db.example:5433/mlops?user=ml&password=****&ssl=true", u.toString());
+    assertEquals("db.example:5433", u.hostAndPort());
+    assertEquals("postgresql", u.subProtocol());
+    assertEquals("s3cr3t", u.parameters().get("password"));
+    assertEquals("jdbc:postgresql://ml:****@db/x", StorageUri.mask("jdbc:postgresql://ml:pw@db/x"));
+    InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> StorageUri.parse("1bad:?password=topsecret"));
+    assertFalse(e.getMessage().contains("topsecret"), e.getMessage());
+  }
+
+  @Test
+  void fileUrisKeepTheirOptionsOutOfThePath() {
+    StorageUri u = StorageUri.parse("file:./store?sync=full");
+    assertEquals("./store", u.location());
+    assertEquals("full", u.parameters().get("sync"));
+    assertEquals("default", StorageUri.parse("mem:").location());
+  }
+
+  @Test
+  void aConnectionFailureIsAStorageExceptionNamingHostAndPortWithoutThePassword() {
+    try (StorageBackend b = StorageBackend.open("jdbc:postgresql://127.0.0.1:1/none?user=u&password=hunter2&connectTimeout=2")) {
+      StorageException e = assertThrows(StorageException.class, () -> b.store(ArtifactStore.class));
+      assertTrue(e.getMessage().contains("127.0.0.1:1"), e.getMessage());
+      assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
     }
   }
 
@@ -51,5 +123,49 @@ class StorageBackendTest {
     assertTrue(e.getMessage().startsWith("metric key = 'bad*key'"), e.getMessage());
     assertThrows(InvalidArgumentException.class, () -> Validation.key("k", "../up"));
     assertEquals("a/b c:d-e.f_g", Validation.key("k", "a/b c:d-e.f_g"));
+  }
+
+  /** A data source that is never asked for a connection. */
+  private static final class NoDataSource implements DataSource {
+    @Override
+    public Connection getConnection() {
+      throw new AssertionError("not expected");
+    }
+
+    @Override
+    public Connection getConnection(String username, String password) {
+      throw new AssertionError("not expected");
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+      return null;
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {}
+
+    @Override
+    public void setLoginTimeout(int seconds) {}
+
+    @Override
+    public int getLoginTimeout() {
+      return 0;
+    }
+
+    @Override
+    public Logger getParentLogger() {
+      return Logger.getGlobal();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) {
+      return false;
+    }
   }
 }

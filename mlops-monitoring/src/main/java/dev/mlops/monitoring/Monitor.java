@@ -2,6 +2,7 @@ package dev.mlops.monitoring;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mlops.api.EntryPointBuilder;
 import dev.mlops.api.InvalidArgumentException;
 import dev.mlops.api.MlopsException;
 import dev.mlops.api.StorageBackend;
@@ -12,18 +13,32 @@ import dev.mlops.monitoring.drift.DriftReport;
 import dev.mlops.monitoring.drift.ProfileDrift;
 import dev.mlops.monitoring.profile.ColumnProfile;
 import dev.mlops.monitoring.profile.Profile;
+import dev.mlops.monitoring.quality.CheckResult;
 import dev.mlops.monitoring.quality.DataQuality;
 import dev.mlops.monitoring.quality.QualityReport;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +49,14 @@ import org.slf4j.LoggerFactory;
  * drift per segment, and alerts from its rules (each rule quiet for its cooldown after firing).
  * Reports and alerts go to listeners and, with a backend, to the monitoring store, together with the
  * reference profile (key {@code reference}) and each window's profile (key {@code window-N}).
+ *
+ * <p>Fit for a long-running service: a logging thread only appends to the open window (a short
+ * lock, no map per row with {@link #log(Object...)}); a closed window's report is computed on the
+ * monitor's executor, one window at a time and in window order, never on a caller's thread (unless
+ * a same-thread executor was chosen). A value of the wrong type is counted as a type problem of
+ * its window, never loses the window's other rows and never throws to the caller. A failing
+ * listener is logged and counted. The in-memory history is bounded ({@link Builder#history}); the
+ * store keeps all of it. Thread-safe.
  *
  * <pre>{@code
  * Monitor monitor = Monitor.builder("payments")
@@ -52,27 +75,42 @@ public final class Monitor implements AutoCloseable {
   private final String name;
   private final Profile reference;
   private final int windowRows;
-  private final Duration windowDuration;
+  private final @Nullable Duration windowDuration;
   private final DriftOptions driftOptions;
   private final DataQuality quality;
-  private final String segmentColumn;
+  private final @Nullable String segmentColumn;
   private final int segmentMinRows;
   private final List<AlertRule> rules;
   private final Duration cooldown;
   private final Clock clock;
-  private final MonitoringStore store;
+  private final @Nullable MonitoringStore store;
+  private final @Nullable StorageBackend ownedBackend;
+  private final String @Nullable [] schema;
+  private final int historyLimit;
+  private final Executor executor;
+  private final @Nullable ExecutorService ownedExecutor;
   private final List<Consumer<Alert>> alertListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<WindowReport>> reportListeners = new CopyOnWriteArrayList<>();
   private final Map<String, Long> lastFired = new HashMap<>();
-  private final List<WindowReport> reports = new CopyOnWriteArrayList<>();
-  private final List<Alert> alerts = new CopyOnWriteArrayList<>();
+  private final Deque<WindowReport> reports = new ArrayDeque<>();
+  private final Deque<Alert> alerts = new ArrayDeque<>();
   private final Object lock = new Object();
-  private final Object reporting = new Object();
-  private List<Map<String, ?>> buffer = new ArrayList<>();
+  private final Queue<ClosedWindow> closed = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean draining = new AtomicBoolean();
+  private final LongAdder rowsLogged = new LongAdder();
+  private final LongAdder typeProblems = new LongAdder();
+  private final LongAdder listenerFailures = new LongAdder();
+  private final LongAdder windowFailures = new LongAdder();
+  private WindowBuffer buffer;
   private long windowStart;
   private long nextWindow;
+  private @Nullable CompletableFuture<WindowReport> lastWindow;
+  private volatile boolean shut;
 
-  private Monitor(Builder b) {
+  /** A window cut from the stream, waiting for its report. */
+  private record ClosedWindow(long index, long start, long end, WindowBuffer rows, CompletableFuture<WindowReport> done) {}
+
+  private Monitor(Builder b, EntryPointBuilder.@Nullable Settings settings) {
     this.name = b.name;
     this.reference = b.reference;
     this.windowRows = b.windowRows;
@@ -83,15 +121,31 @@ public final class Monitor implements AutoCloseable {
     this.segmentMinRows = b.segmentMinRows;
     this.rules = List.copyOf(b.rules);
     this.cooldown = b.cooldown;
-    this.clock = b.clock;
-    this.store = b.backend == null ? null : b.backend.store(MonitoringStore.class);
+    this.schema = b.schema == null ? null : b.schema.clone();
+    this.historyLimit = b.history;
+    this.clock = settings == null ? b.clock : settings.clock();
+    StorageBackend backend = settings == null ? null : settings.backend();
+    this.ownedBackend = settings != null && settings.ownsBackend() ? backend : null;
+    this.store = backend == null ? null : backend.store(MonitoringStore.class);
+    if (b.executor == null) {
+      this.ownedExecutor = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "mlops-monitor-" + b.name);
+        t.setDaemon(true);
+        return t;
+      });
+      this.executor = ownedExecutor;
+    } else {
+      this.ownedExecutor = null;
+      this.executor = b.executor;
+    }
     this.alertListeners.addAll(b.alertListeners);
     this.reportListeners.addAll(b.reportListeners);
     this.windowStart = clock.millis();
+    this.buffer = new WindowBuffer(reference, windowDuration == null ? windowRows : 1024);
     if (store != null) {
       store.putProfile(name, "reference", reference.toBytes());
-      List<MonitoringStore.StoredRecord> old = store.reports(name, 0, Integer.MAX_VALUE);
-      this.nextWindow = old.isEmpty() ? 0 : old.get(old.size() - 1).window() + 1;
+      // windows continue after the last stored one: one indexed query, not a read of every report
+      this.nextWindow = store.lastWindow(name) + 1;
     }
   }
 
@@ -106,161 +160,264 @@ public final class Monitor implements AutoCloseable {
   }
 
   /**
-   * Adds one row (column name to value; null is missing). Thread-safe. When the row completes a
-   * window, this call computes the window's report before returning.
+   * Adds one row (column name to value; null or absent is missing). Thread-safe and cheap: the row
+   * is appended to the open window; a window it completes is handed to the executor. Never throws
+   * for a value's type: a value that does not match its column's type counts as a type problem.
+   *
+   * @throws InvalidArgumentException if {@code row} is null
    */
-  public Optional<WindowReport> log(Map<String, ?> row) {
+  public void log(Map<String, ?> row) {
     Validation.notNull("row", row);
-    List<Map<String, ?>> full = null;
-    long start = 0;
     synchronized (lock) {
-      if (windowDuration != null && !buffer.isEmpty() && clock.millis() - windowStart >= windowDuration.toMillis()) {
-        full = buffer;
-        start = windowStart;
-        buffer = new ArrayList<>();
-        windowStart = clock.millis();
-      }
+      beforeRow();
       buffer.add(row);
-      if (full == null && windowDuration == null && buffer.size() >= windowRows) {
-        full = buffer;
-        start = windowStart;
-        buffer = new ArrayList<>();
-        windowStart = clock.millis();
-      }
+      afterRow();
     }
-    return full == null ? Optional.empty() : Optional.of(close(full, start));
   }
 
-  /** Closes the current window now, if it has rows. */
-  public Optional<WindowReport> flush() {
-    List<Map<String, ?>> full;
-    long start;
+  /**
+   * Adds one row given as values in the order of the schema fixed at build time
+   * ({@link Builder#schema}): no map per row, for high-rate callers such as serving.
+   *
+   * @throws InvalidArgumentException if the monitor has no schema or the row has another length
+   */
+  public void log(Object... values) {
+    String[] s = requireSchema(values.length);
     synchronized (lock) {
-      if (buffer.isEmpty()) {
-        return Optional.empty();
-      }
-      full = buffer;
-      start = windowStart;
-      buffer = new ArrayList<>();
-      windowStart = clock.millis();
+      beforeRow();
+      buffer.add(s, values);
+      afterRow();
     }
-    return Optional.of(close(full, start));
   }
 
-  private Table table(List<Map<String, ?>> rows) {
-    List<Column> cols = new ArrayList<>();
-    Map<String, Boolean> names = new LinkedHashMap<>();
-    for (ColumnProfile c : reference.columns()) {
-      names.put(c.name(), c.isNumerical());
+  /** Adds one row of numbers in schema order (NaN is missing); see {@link #log(Object...)}. */
+  public void logNumbers(double... values) {
+    String[] s = requireSchema(values.length);
+    synchronized (lock) {
+      beforeRow();
+      buffer.add(s, values);
+      afterRow();
     }
-    for (Map<String, ?> r : rows) {
-      for (String k : r.keySet()) {
-        names.putIfAbsent(k, r.get(k) instanceof Number);
-      }
-    }
-    for (Map.Entry<String, Boolean> e : names.entrySet()) {
-      boolean numeric = e.getValue();
-      for (Map<String, ?> r : rows) {
-        Object v = r.get(e.getKey());
-        if (v != null && !(v instanceof Number)) {
-          numeric = false;
-          break;
-        }
-      }
-      if (numeric) {
-        double[] v = new double[rows.size()];
-        for (int i = 0; i < v.length; i++) {
-          Object o = rows.get(i).get(e.getKey());
-          v[i] = o == null ? Double.NaN : ((Number) o).doubleValue();
-        }
-        cols.add(Column.numerical(e.getKey(), v));
-      } else {
-        String[] v = new String[rows.size()];
-        for (int i = 0; i < v.length; i++) {
-          Object o = rows.get(i).get(e.getKey());
-          v[i] = o == null ? null : o.toString();
-        }
-        cols.add(Column.categorical(e.getKey(), v));
-      }
-    }
-    return Table.of(cols);
   }
 
-  private WindowReport close(List<Map<String, ?>> rows, long start) {
-    synchronized (reporting) {
-      long index = nextWindow++;
-      Table t = table(rows);
-      Table compared = only(t, reference);
-      DriftReport drift = ProfileDrift.compare(reference, compared, driftOptions);
-      QualityReport q = quality.check(reference, t);
-      Map<String, DriftReport> segments = new LinkedHashMap<>();
-      if (segmentColumn != null && t.columns().containsKey(segmentColumn)) {
-        Map<String, List<Map<String, ?>>> groups = new LinkedHashMap<>();
-        for (Map<String, ?> r : rows) {
-          groups.computeIfAbsent(String.valueOf(r.get(segmentColumn)), k -> new ArrayList<>()).add(r);
-        }
-        for (Map.Entry<String, List<Map<String, ?>>> g : groups.entrySet()) {
-          if (g.getValue().size() >= segmentMinRows) {
-            try {
-              Table segment = table(g.getValue());
-              segments.put(g.getKey(), ProfileDrift.compare(reference, only(segment, reference), driftOptions));
-              if (store != null) {
-                store.putProfile(name, "window-" + index + "-segment-" + g.getKey(), Profile.of(segment).toBytes());
-              }
-            } catch (InvalidArgumentException e) {
-              LOG.debug("segment {} skipped: {}", g.getKey(), e.getMessage());
-            }
-          }
-        }
+  private String[] requireSchema(int length) {
+    if (schema == null) {
+      throw InvalidArgumentException.of("row", length + " values", "needs a schema: build the monitor with schema(columns...)");
+    }
+    if (length != schema.length) {
+      throw InvalidArgumentException.of("row", length + " values", "must have one value per schema column " + List.of(schema));
+    }
+    return schema;
+  }
+
+  // guarded by lock
+  private void beforeRow() {
+    if (windowDuration != null && buffer.rows() > 0 && clock.millis() - windowStart >= windowDuration.toMillis()) {
+      cut();
+    }
+  }
+
+  // guarded by lock
+  private void afterRow() {
+    rowsLogged.increment();
+    if (windowDuration == null && buffer.rows() >= windowRows) {
+      cut();
+    }
+  }
+
+  // guarded by lock: closes the open window and queues it, in window order
+  private CompletableFuture<WindowReport> cut() {
+    long now = clock.millis();
+    ClosedWindow w = new ClosedWindow(nextWindow++, windowStart, now, buffer, new CompletableFuture<>());
+    buffer = new WindowBuffer(reference, windowDuration == null ? windowRows : Math.max(16, w.rows.rows()));
+    windowStart = now;
+    lastWindow = w.done;
+    closed.add(w);
+    schedule();
+    return w.done;
+  }
+
+  private void schedule() {
+    if (draining.compareAndSet(false, true)) {
+      try {
+        executor.execute(this::drain);
+      } catch (RejectedExecutionException e) {
+        draining.set(false);
+        LOG.warn("monitor {}: executor refused a window report ({}); it runs on the caller", name, e.getMessage());
+        drain();
       }
-      long end = clock.millis();
-      WindowReport draft = new WindowReport(name, index, start, end, rows.size(), drift, q, segments, List.of());
-      List<Alert> raised = new ArrayList<>();
-      for (AlertRule rule : rules) {
-        Optional<String> msg;
-        try {
-          msg = rule.evaluate(draft);
-        } catch (RuntimeException e) {
-          msg = Optional.of("rule failed: " + e);
+    }
+  }
+
+  /** Processes closed windows one at a time, in order; at most one drain runs at a time. */
+  private void drain() {
+    while (true) {
+      ClosedWindow w = closed.poll();
+      if (w == null) {
+        draining.set(false);
+        // a window queued between poll and set must not wait for the next one
+        if (closed.isEmpty() || !draining.compareAndSet(false, true)) {
+          return;
         }
-        if (msg.isPresent()) {
-          Long last = lastFired.get(rule.name());
-          if (last != null && end - last < cooldown.toMillis()) {
-            continue;
-          }
-          lastFired.put(rule.name(), end);
-          raised.add(new Alert(name, rule.name(), index, end, msg.get()));
-        }
+        continue;
       }
-      WindowReport report = new WindowReport(name, index, start, end, rows.size(), drift, q, segments, raised);
-      reports.add(report);
-      alerts.addAll(raised);
-      if (store != null) {
-        try {
-          store.putProfile(name, "window-" + index, Profile.of(t).toBytes());
-          store.addReport(new MonitoringStore.StoredRecord(name, index, end, JSON.writeValueAsString(report)));
-          for (Alert a : raised) {
-            store.addAlert(new MonitoringStore.StoredRecord(name, index, a.time(), JSON.writeValueAsString(a)));
-          }
-        } catch (JsonProcessingException e) {
-          throw new IllegalStateException(e);
-        } catch (MlopsException e) {
-          LOG.error("could not store window {} of monitor {}", index, name, e);
-        }
+      try {
+        w.done.complete(process(w));
+      } catch (RuntimeException | Error e) {
+        w.done.completeExceptionally(e);
       }
-      for (Consumer<WindowReport> l : reportListeners) {
-        l.accept(report);
+    }
+  }
+
+  /**
+   * Closes the open window now (if it has rows) and waits until every closed window's report is
+   * done; returns the report of the last window closed, if any.
+   */
+  public Optional<WindowReport> flush() {
+    CompletableFuture<WindowReport> last;
+    synchronized (lock) {
+      if (buffer.rows() > 0) {
+        cut();
       }
-      for (Alert a : raised) {
-        for (Consumer<Alert> l : alertListeners) {
+      last = lastWindow;
+    }
+    if (last == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(last.get(10, TimeUnit.MINUTES));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new MlopsException("interrupted while waiting for monitor " + name + " to finish its windows", e);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new MlopsException("monitor " + name + " could not finish its windows: " + e.getMessage(), e);
+    }
+  }
+
+  private WindowReport process(ClosedWindow w) {
+    WindowReport report;
+    try {
+      report = compute(w);
+    } catch (RuntimeException e) {
+      windowFailures.increment();
+      LOG.error("monitor {}: window {} ({} rows) could not be analysed", name, w.index, w.rows.rows(), e);
+      String why = e.getClass().getSimpleName() + ": " + e.getMessage();
+      DriftReport none = new DriftReport(reference.rows() > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) reference.rows(), w.rows.rows(),
+          false, 0, 0, List.of(), "not computed: " + why);
+      QualityReport q = new QualityReport(w.rows.rows(), List.of(new CheckResult("analysis", "", false, why, "the window can be analysed")));
+      report = new WindowReport(name, w.index, w.start, w.end, w.rows.rows(), none, q, Map.of(), List.of());
+    }
+    report = raiseAlerts(report);
+    remember(report);
+    persist(w, report);
+    notifyListeners(report);
+    return report;
+  }
+
+  private WindowReport compute(ClosedWindow w) {
+    Table t = w.rows.table();
+    DriftReport drift = ProfileDrift.compare(reference, only(t, reference), driftOptions);
+    QualityReport q = quality.check(reference, t);
+    List<WindowBuffer.TypeProblem> problems = w.rows.typeProblems();
+    if (!problems.isEmpty()) {
+      List<CheckResult> results = new ArrayList<>(q.results());
+      for (WindowBuffer.TypeProblem p : problems) {
+        typeProblems.add(p.count());
+        results.add(new CheckResult("type", p.column(), false, p.count() + " values of another type (e.g. '" + p.example()
+            + "'), counted as missing", "numerical"));
+      }
+      q = new QualityReport(q.rows(), results);
+    }
+    Map<String, DriftReport> segments = new LinkedHashMap<>();
+    if (segmentColumn != null) {
+      for (Map.Entry<String, int[]> g : w.rows.groups(segmentColumn).entrySet()) {
+        if (g.getValue().length >= segmentMinRows) {
           try {
-            l.accept(a);
-          } catch (RuntimeException e) {
-            LOG.warn("alert listener failed on {}", a, e);
+            Table segment = w.rows.table(g.getValue());
+            segments.put(g.getKey(), ProfileDrift.compare(reference, only(segment, reference), driftOptions));
+            if (store != null) {
+              store.putProfile(name, "window-" + w.index + "-segment-" + g.getKey(), Profile.of(segment).toBytes());
+            }
+          } catch (InvalidArgumentException e) {
+            LOG.debug("segment {} skipped: {}", g.getKey(), e.getMessage());
           }
         }
       }
-      return report;
+    }
+    if (store != null) {
+      store.putProfile(name, "window-" + w.index, Profile.of(t).toBytes());
+    }
+    return new WindowReport(name, w.index, w.start, w.end, w.rows.rows(), drift, q, segments, List.of());
+  }
+
+  // runs on the executor, one window at a time
+  private WindowReport raiseAlerts(WindowReport draft) {
+    List<Alert> raised = new ArrayList<>();
+    for (AlertRule rule : rules) {
+      Optional<String> msg;
+      try {
+        msg = rule.evaluate(draft);
+      } catch (RuntimeException e) {
+        msg = Optional.of("rule failed: " + e);
+      }
+      if (msg.isPresent()) {
+        Long last = lastFired.get(rule.name());
+        if (last != null && draft.end() - last < cooldown.toMillis()) {
+          continue;
+        }
+        lastFired.put(rule.name(), draft.end());
+        raised.add(new Alert(name, rule.name(), draft.window(), draft.end(), msg.get()));
+      }
+    }
+    return new WindowReport(draft.monitor(), draft.window(), draft.start(), draft.end(), draft.rows(), draft.drift(), draft.quality(),
+        draft.segments(), raised);
+  }
+
+  private void remember(WindowReport report) {
+    synchronized (reports) {
+      reports.addLast(report);
+      while (reports.size() > historyLimit) {
+        reports.removeFirst();
+      }
+      alerts.addAll(report.alerts());
+      while (alerts.size() > historyLimit) {
+        alerts.removeFirst();
+      }
+    }
+  }
+
+  private void persist(ClosedWindow w, WindowReport report) {
+    if (store == null) {
+      return;
+    }
+    try {
+      store.addReport(new MonitoringStore.StoredRecord(name, w.index, report.end(), JSON.writeValueAsString(report)));
+      for (Alert a : report.alerts()) {
+        store.addAlert(new MonitoringStore.StoredRecord(name, w.index, a.time(), JSON.writeValueAsString(a)));
+      }
+    } catch (JsonProcessingException | MlopsException e) {
+      LOG.error("could not store window {} of monitor {}", w.index, name, e);
+    }
+  }
+
+  private void notifyListeners(WindowReport report) {
+    for (Consumer<WindowReport> l : reportListeners) {
+      try {
+        l.accept(report);
+      } catch (RuntimeException e) {
+        listenerFailures.increment();
+        LOG.warn("report listener of monitor {} failed on window {}", name, report.window(), e);
+      }
+    }
+    for (Alert a : report.alerts()) {
+      for (Consumer<Alert> l : alertListeners) {
+        try {
+          l.accept(a);
+        } catch (RuntimeException e) {
+          listenerFailures.increment();
+          LOG.warn("alert listener of monitor {} failed on {}", name, a, e);
+        }
+      }
     }
   }
 
@@ -274,17 +431,21 @@ public final class Monitor implements AutoCloseable {
     return Table.of(cols);
   }
 
-  /** Reports of this monitor's windows so far (this process). */
+  /** The most recent window reports in this process, oldest first (at most {@link Builder#history}; the store keeps all). */
   public List<WindowReport> reports() {
-    return List.copyOf(reports);
+    synchronized (reports) {
+      return List.copyOf(reports);
+    }
   }
 
-  /** Alerts raised so far in this process; the stored history is {@link #alertHistory()}. */
+  /** The most recent alerts raised in this process (bounded as {@link #reports()}); the stored history is {@link #alertHistory()}. */
   public List<Alert> alerts() {
-    return List.copyOf(alerts);
+    synchronized (reports) {
+      return List.copyOf(alerts);
+    }
   }
 
-  /** The stored alert history (every process), oldest first. Empty without a backend. */
+  /** The stored alert history (every process), oldest first; without a backend, {@link #alerts()}. */
   public List<Alert> alertHistory() {
     if (store == null) {
       return alerts();
@@ -300,35 +461,82 @@ public final class Monitor implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Counters of this monitor since it was built.
+   *
+   * @param rows rows logged
+   * @param windows windows closed (including the ones still being analysed)
+   * @param typeProblems values of the wrong type, counted as missing
+   * @param windowFailures windows whose analysis failed (their report says why)
+   * @param listenerFailures listener calls that threw
+   */
+  public record Stats(long rows, long windows, long typeProblems, long windowFailures, long listenerFailures) {}
+
+  /** This monitor's counters. */
+  public Stats stats() {
+    long windows;
+    synchronized (lock) {
+      windows = nextWindow;
+    }
+    return new Stats(rowsLogged.sum(), windows, typeProblems.sum(), windowFailures.sum(), listenerFailures.sum());
+  }
+
   /** Adds an alert listener. */
   public void onAlert(Consumer<Alert> listener) {
     alertListeners.add(Validation.notNull("listener", listener));
   }
 
-  @Override
-  public void close() {
-    flush();
+  /** Adds a report listener. */
+  public void onReport(Consumer<WindowReport> listener) {
+    reportListeners.add(Validation.notNull("listener", listener));
   }
 
-  /** Builder of {@link Monitor}. */
-  public static final class Builder {
+  /** Closes the open window, waits for every report, stops the monitor's own executor and closes a backend it opened. */
+  @Override
+  public void close() {
+    if (shut) {
+      return;
+    }
+    try {
+      flush();
+    } finally {
+      shut = true;
+      if (ownedExecutor != null) {
+        ownedExecutor.shutdown();
+      }
+      if (ownedBackend != null) {
+        ownedBackend.close();
+      }
+    }
+  }
+
+  /** Builder of {@link Monitor}; reusable. Storage, clock and principal are the shared entry-point options. */
+  public static final class Builder extends EntryPointBuilder<Builder> {
     private final String name;
-    private Profile reference;
+    private @Nullable Profile reference;
     private int windowRows = 1000;
-    private Duration windowDuration;
+    private @Nullable Duration windowDuration;
     private DriftOptions driftOptions = DriftOptions.defaults();
     private DataQuality quality = DataQuality.with(List.of());
-    private String segmentColumn;
+    private @Nullable String segmentColumn;
     private int segmentMinRows = 30;
     private final List<AlertRule> rules = new ArrayList<>();
     private Duration cooldown = Duration.ZERO;
     private Clock clock = Clock.systemUTC();
-    private StorageBackend backend;
+    private boolean stored;
+    private String @Nullable [] schema;
+    private int history = 100;
+    private @Nullable Executor executor;
     private final List<Consumer<Alert>> alertListeners = new ArrayList<>();
     private final List<Consumer<WindowReport>> reportListeners = new ArrayList<>();
 
     private Builder(String name) {
       this.name = Validation.name("monitor name", name, 250);
+    }
+
+    @Override
+    protected Builder self() {
+      return this;
     }
 
     /** The reference profile (required), built once and reused. */
@@ -346,6 +554,7 @@ public final class Monitor implements AutoCloseable {
 
     /** Closes a window when a row arrives {@code duration} after the window opened (instead of by count). */
     public Builder windowDuration(Duration duration) {
+      Validation.notNull("window duration", duration);
       if (duration.isNegative() || duration.isZero()) {
         throw InvalidArgumentException.of("window duration", duration, "must be positive");
       }
@@ -353,11 +562,13 @@ public final class Monitor implements AutoCloseable {
       return this;
     }
 
+    /** The drift tests, thresholds and corrections (default: {@link DriftOptions#defaults()}). */
     public Builder drift(DriftOptions options) {
       this.driftOptions = Validation.notNull("drift options", options);
       return this;
     }
 
+    /** The data-quality checks run on every window (default: the built-in checks against the reference). */
     public Builder quality(DataQuality quality) {
       this.quality = Validation.notNull("quality", quality);
       return this;
@@ -370,6 +581,7 @@ public final class Monitor implements AutoCloseable {
       return this;
     }
 
+    /** Adds an alert rule, evaluated on every window's report. */
     public Builder alert(AlertRule rule) {
       rules.add(Validation.notNull("rule", rule));
       return this;
@@ -381,32 +593,84 @@ public final class Monitor implements AutoCloseable {
       return this;
     }
 
+    /** The clock for window times (tests use a fake one). */
+    @Override
     public Builder clock(Clock clock) {
       this.clock = Validation.notNull("clock", clock);
-      return this;
+      return super.clock(clock);
     }
 
-    /** Stores the reference profile, reports and alerts in this backend's monitoring store. */
+    /** Stores the reference profile, window profiles, reports and alerts in this backend's monitoring store; the caller closes it. */
+    @Override
     public Builder storage(StorageBackend backend) {
-      this.backend = Validation.notNull("backend", backend);
+      stored = true;
+      return super.storage(backend);
+    }
+
+    /** Stores into the backend at {@code uri}, opened by the monitor and closed with it. */
+    @Override
+    public Builder storage(String uri) {
+      stored = true;
+      return super.storage(uri);
+    }
+
+    /**
+     * Fixes the columns of {@link Monitor#log(Object...)} and {@link Monitor#logNumbers(double...)}
+     * rows, in order.
+     */
+    public Builder schema(String... columns) {
+      Validation.notNull("schema", columns);
+      if (columns.length == 0) {
+        throw InvalidArgumentException.of("schema", "[]", "needs at least one column");
+      }
+      for (String c : columns) {
+        Validation.notNull("schema column", c);
+      }
+      if (java.util.Set.of(columns).size() != columns.length) {
+        throw InvalidArgumentException.of("schema", List.of(columns), "has a column twice");
+      }
+      this.schema = columns.clone();
       return this;
     }
 
+    /** How many window reports and alerts the monitor keeps in memory (default 100); the store keeps all. */
+    public Builder history(int windows) {
+      this.history = Validation.positive("history", windows);
+      return this;
+    }
+
+    /**
+     * Where window reports are computed (default: a daemon thread of the monitor's own). Windows are
+     * analysed one at a time and in order whatever the executor; {@code Runnable::run} analyses on
+     * the thread that closes the window, for tests.
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Validation.notNull("executor", executor);
+      return this;
+    }
+
+    /** Adds an alert listener (called on the executor; an exception is logged and counted). */
     public Builder onAlert(Consumer<Alert> listener) {
       alertListeners.add(Validation.notNull("listener", listener));
       return this;
     }
 
+    /** Adds a report listener (called on the executor; an exception is logged and counted). */
     public Builder onReport(Consumer<WindowReport> listener) {
       reportListeners.add(Validation.notNull("listener", listener));
       return this;
     }
 
+    /**
+     * Builds the monitor.
+     *
+     * @throws InvalidArgumentException without a reference profile
+     */
     public Monitor build() {
       if (reference == null) {
-        throw new InvalidArgumentException("reference: a monitor needs a reference profile");
+        throw InvalidArgumentException.of("reference", "(none)", "a monitor needs a reference profile: call reference(...)");
       }
-      return new Monitor(this);
+      return new Monitor(this, stored ? settings() : null);
     }
   }
 }

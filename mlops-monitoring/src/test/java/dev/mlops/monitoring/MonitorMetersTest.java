@@ -39,6 +39,7 @@ class MonitorMetersTest {
       TribuoProfiles.update(live, e, List.of("a", "b"), true);
       monitor.log(java.util.Map.of("a", e.lookup("a").getValue(), "b", e.lookup("b").getValue()));
     }
+    monitor.flush();
     assertEquals(500, live.rows());
     assertEquals(7, live.column("b").mean(), 0.2);
     assertEquals(500.0, registry.get("mlops.monitor.window.rows").gauge().value());

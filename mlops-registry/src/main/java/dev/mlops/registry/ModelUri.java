@@ -22,13 +22,13 @@ public record ModelUri(String name, String alias, int version) {
     String rest = uri.substring("models:/".length());
     int at = rest.lastIndexOf('@');
     if (at > 0) {
-      return new ModelUri(ModelRegistry.checkName(rest.substring(0, at)), ModelRegistry.checkAlias(rest.substring(at + 1)), -1);
+      return new ModelUri(RegistryCore.checkName(rest.substring(0, at)), RegistryCore.checkAlias(rest.substring(at + 1)), -1);
     }
     int slash = rest.lastIndexOf('/');
     if (slash <= 0) {
       throw InvalidArgumentException.of("model uri", uri, forms);
     }
-    String name = ModelRegistry.checkName(rest.substring(0, slash));
+    String name = RegistryCore.checkName(rest.substring(0, slash));
     String v = rest.substring(slash + 1);
     if (v.equals("latest")) {
       return new ModelUri(name, null, -1);

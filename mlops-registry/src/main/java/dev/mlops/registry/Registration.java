@@ -62,11 +62,12 @@ public final class Registration {
     return this;
   }
 
-  /** The flavor: {@code tribuo-protobuf}, {@code onnx} or {@code generic}. */
+  /**
+   * The flavor: {@code tribuo-protobuf}, {@code onnx}, {@code generic}, or one added with
+   * {@link ModelRegistry.Builder#flavor(ModelFlavor)} (checked when registering).
+   */
   public Registration flavor(String flavor) {
-    if (!flavor.equals(ModelVersion.TRIBUO_PROTOBUF) && !flavor.equals(ModelVersion.ONNX) && !flavor.equals(ModelVersion.GENERIC)) {
-      throw InvalidArgumentException.of("flavor", flavor, "must be tribuo-protobuf, onnx or generic");
-    }
+    Validation.name("flavor", flavor, 64);
     this.flavor = flavor;
     return this;
   }

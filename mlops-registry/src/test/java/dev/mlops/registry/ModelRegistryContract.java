@@ -329,7 +329,7 @@ abstract class ModelRegistryContract {
     JsonNode first = new ObjectMapper().readTree(lines[0]);
     assertEquals("MODEL_CREATED", first.get("action").asText());
     assertEquals(all.get(0).hash(), first.get("hash").asText());
-    AuditChain.Verification ok = registry.verifyAudit(null);
+    AuditChain.Verification ok = registry.verifyAudit();
     assertTrue(ok.valid(), ok.problems().toString());
     assertEquals(4, ok.headSeq());
   }
@@ -340,7 +340,7 @@ abstract class ModelRegistryContract {
     registry.setAlias("fraud", "staging", 1);
     registry.setAlias("fraud", "canary", 1);
     registry.createModel("churn", "", Map.of());
-    String head = registry.verifyAudit(null).headHash();
+    String head = registry.verifyAudit().headHash();
 
     tamperEdit(2, "mallory");
     AuditChain.Verification edited = registry.verifyAudit(head);
@@ -355,7 +355,7 @@ abstract class ModelRegistryContract {
     registry.setAlias("fraud", "canary", 1);
     registry.createModel("churn", "", Map.of());
     registry.createModel("other", "", Map.of());
-    String head = registry.verifyAudit(null).headHash();
+    String head = registry.verifyAudit().headHash();
     tamperSwap(3, 4);
     AuditChain.Verification swapped = registry.verifyAudit(head);
     assertFalse(swapped.valid());
@@ -378,7 +378,7 @@ abstract class ModelRegistryContract {
     // a forger who does not know how entries are hashed
     tamperAppend(new AuditEntry(last.seq() + 1, last.time() + 1, "mallory", "ALIAS_MOVED", "fraud@champion", "", "version=1", "",
         last.hash(), "0".repeat(64)));
-    AuditChain.Verification v = registry.verifyAudit(null);
+    AuditChain.Verification v = registry.verifyAudit();
     assertFalse(v.valid());
     assertTrue(v.problems().stream().anyMatch(p -> p.startsWith("entry seq " + (last.seq() + 1)) && p.contains("edited")), v.problems().toString());
     // one who copies the hash function but not the chain: the link to the previous entry breaks
@@ -386,7 +386,7 @@ abstract class ModelRegistryContract {
     String fakePrev = "f".repeat(64);
     tamperAppend(new AuditEntry(last.seq() + 1, last.time() + 1, "mallory", "X", "fraud", "", "", "", fakePrev,
         AuditChain.hash(fakePrev, last.seq() + 1, last.time() + 1, "mallory", "X", "fraud", "", "", "")));
-    assertTrue(registry.verifyAudit(null).problems().stream().anyMatch(p -> p.contains("previous-hash link")));
+    assertTrue(registry.verifyAudit().problems().stream().anyMatch(p -> p.contains("previous-hash link")));
   }
 
   @Test
@@ -417,12 +417,16 @@ abstract class ModelRegistryContract {
       other.addListener(remote::add);
       registry.register(Registration.of("fraud").fromModel(Models.train(1)));
       registry.setAlias("fraud", "staging", 1);
-      assertEquals(List.of("MODEL_CREATED", "VERSION_REGISTERED", "ALIAS_MOVED"), local.stream().map(RegistryEvent::type).toList());
       long deadline = System.currentTimeMillis() + 10_000;
-      while (remote.size() < 3 && System.currentTimeMillis() < deadline) {
+      while ((local.size() < 3 || remote.size() < 3) && System.currentTimeMillis() < deadline) {
         Thread.sleep(20);
       }
+      assertEquals(List.of("MODEL_CREATED", "VERSION_REGISTERED", "ALIAS_MOVED"), local.stream().map(RegistryEvent::type).toList());
       assertEquals(local, remote, "another instance sees the same events, in order, within the poll interval");
+      RegistryEvent.AliasMoved moved = (RegistryEvent.AliasMoved) local.get(2);
+      assertEquals("staging", moved.alias());
+      assertEquals(1, moved.version());
+      assertTrue(moved.previous().isEmpty());
     }
     List<RegistryEvent> durable = new CopyOnWriteArrayList<>();
     AutoCloseable sub = registry.subscribe("deployer", Duration.ofMillis(20), durable::add);
@@ -448,7 +452,7 @@ abstract class ModelRegistryContract {
       again.close();
     }
     assertEquals(1, resumed.size(), "the subscription resumes after its stored cursor");
-    assertEquals("canary", resumed.get(0).get("alias"));
+    assertEquals("canary", ((RegistryEvent.AliasMoved) resumed.get(0)).alias());
   }
 
   @Test
@@ -456,8 +460,11 @@ abstract class ModelRegistryContract {
     Model<Label> trained = Models.train(1);
     ModelVersion v = registry.register(Registration.of("fraud").fromModel(trained));
     registry.setAlias("fraud", "staging", 1);
-    Model<Label> loaded = registry.load("models:/fraud@staging", Label.class);
-    assertSame(loaded, registry.load("models:/fraud@staging", Label.class), "cached");
+    LoadedModel<Label> loadedWithVersion = registry.load("models:/fraud@staging", Label.class);
+    assertEquals(1, loadedWithVersion.version().version());
+    assertEquals(v.sha256(), loadedWithVersion.version().sha256());
+    Model<Label> loaded = loadedWithVersion.model();
+    assertSame(loaded, registry.load("models:/fraud@staging", Label.class).model(), "cached");
     ArrayExample<Label> ex = new ArrayExample<>(new Label("unknown"), new String[] {"amount", "hour"}, new double[] {3, 0});
     Prediction<Label> p = loaded.predict(ex);
     assertEquals(trained.predict(ex).getOutput().getLabel(), p.getOutput().getLabel());
@@ -467,7 +474,7 @@ abstract class ModelRegistryContract {
     try (ModelRegistry fresh = builder().build()) {
       IntegrityException e = assertThrows(IntegrityException.class, () -> fresh.load("models:/fraud/1", Label.class));
       assertTrue(e.getMessage().contains(v.sha256()), e.getMessage());
-      assertTrue(e.getMessage().contains(ModelRegistry.sha256(new byte[] {1, 2, 3})), e.getMessage());
+      assertTrue(e.getMessage().contains(dev.mlops.api.internal.Digests.sha256(new byte[] {1, 2, 3})), e.getMessage());
     }
 
     ByteArrayOutputStream javaBytes = new ByteArrayOutputStream();
@@ -481,7 +488,7 @@ abstract class ModelRegistryContract {
     assertTrue(refused.getMessage().contains("Java-serialized"), refused.getMessage());
     ObjectInputFilter allow = ObjectInputFilter.Config.createFilter("org.tribuo.**;com.oracle.labs.mlrg.olcut.**;java.**;!*");
     try (ModelRegistry permissive = builder().allowJavaSerialization(allow).build()) {
-      Model<Label> legacy = permissive.load("models:/legacy/1", Label.class);
+      Model<Label> legacy = permissive.load("models:/legacy/1", Label.class).model();
       assertNotNull(legacy.predict(ex).getOutput());
     }
   }
@@ -507,6 +514,147 @@ abstract class ModelRegistryContract {
     assertThrows(dev.mlops.api.AlreadyExistsException.class, () -> registry.renameModel("retention", "fraud-eu"));
     registry.deleteModel("retention");
     assertThrows(NotFoundException.class, () -> registry.resolve("models:/retention/1"));
-    assertTrue(registry.verifyAudit(null).valid());
+    assertTrue(registry.verifyAudit().valid());
+  }
+
+  @Test
+  void aLoadAfterAnAliasMoveNeverReturnsAnOlderVersion() throws Exception {
+    int moves = 1000;
+    Path file = dir.resolve("m.tribuo");
+    Files.write(file, dev.mlops.api.internal.tribuo.TribuoProtobuf.write(Models.train(1)));
+    for (int i = 0; i <= moves; i++) {
+      registry.register(Registration.of("m").fromFile(file));
+    }
+    registry.setAlias("m", "live", 1);
+    java.util.concurrent.atomic.AtomicInteger completed = new java.util.concurrent.atomic.AtomicInteger(1);
+    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicLong loads = new java.util.concurrent.atomic.AtomicLong();
+    List<String> stale = new CopyOnWriteArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    try {
+      List<Future<?>> loaders = new ArrayList<>();
+      for (int t = 0; t < 2; t++) {
+        loaders.add(pool.submit(() -> {
+          while (!done.get()) {
+            int atLeast = completed.get();
+            int got = registry.load("models:/m@live", Label.class).version().version();
+            loads.incrementAndGet();
+            if (got < atLeast) {
+              stale.add("loaded v" + got + " after the move to v" + atLeast + " had returned");
+            }
+          }
+          return null;
+        }));
+      }
+      Future<?> mover = pool.submit(() -> {
+        for (int v = 2; v <= moves + 1; v++) {
+          registry.setAlias("m", "live", v);
+          completed.set(v);
+        }
+        return null;
+      });
+      mover.get(5, TimeUnit.MINUTES);
+      done.set(true);
+      for (Future<?> f : loaders) {
+        f.get(1, TimeUnit.MINUTES);
+      }
+    } finally {
+      done.set(true);
+      pool.shutdownNow();
+    }
+    assertTrue(stale.isEmpty(), stale.size() + " stale loads of " + loads.get() + ", first: " + (stale.isEmpty() ? "" : stale.get(0)));
+    assertTrue(loads.get() >= moves, "the loaders ran alongside the moves: " + loads.get() + " loads");
+    assertEquals(moves + 1, registry.load("models:/m@live", Label.class).version().version());
+  }
+
+  @Test
+  void aRefusedRegistrationIntoANewModelIsAuditedAndLeavesNoBytes() throws Exception {
+    AccessPolicy noCreate = (actor, action, model) -> action != Action.CREATE_MODEL;
+    try (ModelRegistry guarded = ModelRegistry.builder().storage(backend).clock(clock).principal(who::get).accessPolicy(noCreate).build()) {
+      int auditBefore = guarded.audit().size();
+      Model<Label> m = Models.train(7);
+      String sha = dev.mlops.api.internal.Digests.sha256(dev.mlops.api.internal.tribuo.TribuoProtobuf.write(m));
+      AccessDeniedException e = assertThrows(AccessDeniedException.class, () -> guarded.register(Registration.of("brand-new").fromModel(m)));
+      assertTrue(e.getMessage().contains("create model"), e.getMessage());
+      assertTrue(guarded.getModel("brand-new").isEmpty());
+      List<AuditEntry> audit = guarded.audit();
+      assertEquals(auditBefore + 1, audit.size());
+      assertEquals("DENIED", audit.get(audit.size() - 1).action());
+      assertEquals("brand-new", audit.get(audit.size() - 1).target());
+      assertThrows(NotFoundException.class, () -> backend.store(ArtifactStore.class).info(ModelRegistry.BLOB_NAMESPACE, "blobs/" + sha),
+          "no orphan model bytes");
+      assertTrue(guarded.verifyAudit().valid());
+    }
+  }
+
+  @Test
+  void aGateOnAnUnprotectedAliasIsRefusedAtBuild() {
+    InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> ModelRegistry.builder().storage(backend)
+        .gate("staging", Gates.metricAtLeast("accuracy", 0.9)).build());
+    assertTrue(e.getMessage().contains("staging") && e.getMessage().contains("not protected"), e.getMessage());
+  }
+
+  @Test
+  void aNameWithSeparatorsCannotForgeEventFields() throws Exception {
+    List<RegistryEvent> seen = new CopyOnWriteArrayList<>();
+    try (ModelRegistry sync = builder().eventExecutor(Runnable::run).build()) {
+      sync.addListener(seen::add);
+      sync.register(Registration.of("x").fromModel(Models.train(1)));
+      sync.renameModel("x", "x;version=9;alias=champion");
+      sync.setAlias("x;version=9;alias=champion", "staging", 1);
+    }
+    RegistryEvent.ModelRenamed renamed = (RegistryEvent.ModelRenamed) seen.get(2);
+    assertEquals("x", renamed.oldName());
+    assertEquals("x;version=9;alias=champion", renamed.newName());
+    RegistryEvent.AliasMoved moved = (RegistryEvent.AliasMoved) seen.get(4);
+    assertEquals("x;version=9;alias=champion", moved.model());
+    assertEquals("staging", moved.alias());
+    assertEquals(1, moved.version());
+  }
+
+  @Test
+  void listenersRunOffTheCommittingThreadAndStopWithTheRegistry() throws Exception {
+    List<String> threads = new CopyOnWriteArrayList<>();
+    List<RegistryEvent> durable = new CopyOnWriteArrayList<>();
+    ModelRegistry r = builder().build();
+    r.addListener(e -> threads.add(Thread.currentThread().getName()));
+    r.subscribe("closing", Duration.ofMillis(10), durable::add);
+    r.register(Registration.of("fraud").fromModel(Models.train(1)));
+    long deadline = System.currentTimeMillis() + 10_000;
+    while ((threads.size() < 2 || durable.size() < 2) && System.currentTimeMillis() < deadline) {
+      Thread.sleep(10);
+    }
+    assertEquals(2, threads.size());
+    assertFalse(threads.contains(Thread.currentThread().getName()), "delivered off the committing thread: " + threads);
+    r.close();
+    int afterClose = durable.size();
+    registry.setAlias("fraud", "staging", 1);
+    Thread.sleep(200);
+    assertEquals(afterClose, durable.size(), "close() stopped the durable subscription");
+  }
+
+  @Test
+  void aFailingListenerDoesNotStopDeliveryToOthers() throws Exception {
+    List<RegistryEvent> seen = new CopyOnWriteArrayList<>();
+    try (ModelRegistry sync = builder().eventExecutor(Runnable::run).build()) {
+      sync.addListener(e -> {
+        throw new IllegalStateException("listener bug");
+      });
+      sync.addListener(seen::add);
+      sync.register(Registration.of("fraud").fromModel(Models.train(1)));
+      sync.setAlias("fraud", "staging", 1);
+    }
+    assertEquals(List.of("MODEL_CREATED", "VERSION_REGISTERED", "ALIAS_MOVED"), seen.stream().map(RegistryEvent::type).toList());
+  }
+
+  @Test
+  void eventsCanBeReadAfterASequenceNumber() {
+    long start = registry.lastEventSeq();
+    registry.register(Registration.of("fraud").fromModel(Models.train(1)));
+    registry.setAlias("fraud", "staging", 1);
+    List<RegistryEvent> after = registry.eventsAfter(start, 10);
+    assertEquals(3, after.size());
+    assertEquals(after.get(2).seq(), registry.lastEventSeq());
+    assertEquals(after.subList(1, 3), registry.eventsAfter(after.get(0).seq(), 10));
   }
 }

@@ -48,14 +48,14 @@ class MultiProcessRegistrationTest {
       Thread.sleep(50);
     }
     listener.close();
-    List<Integer> announced = seen.stream().filter(e -> e.type().equals("VERSION_REGISTERED")).map(e -> Integer.parseInt(e.get("version"))).toList();
+    List<Integer> announced = seen.stream().filter(e -> e.type().equals("VERSION_REGISTERED")).map(e -> ((dev.mlops.api.registry.RegistryEvent.VersionRegistered) e).version()).toList();
     assertEquals(jvms * each, announced.size(), "every registration from the other JVMs was announced here");
     for (int i = 0; i < announced.size(); i++) {
       assertEquals(i + 1, announced.get(i), "announced in order");
     }
     try (ModelRegistry r = ModelRegistry.builder().storage(uri).build()) {
       assertEquals(jvms * each, r.versions("shared-model").size());
-      AuditChain.Verification v = r.verifyAudit(null);
+      AuditChain.Verification v = r.verifyAudit();
       assertTrue(v.valid(), v.problems().toString());
       assertEquals(jvms * each + 1, v.entries());
     }

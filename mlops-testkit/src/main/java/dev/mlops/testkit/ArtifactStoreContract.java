@@ -74,6 +74,38 @@ public abstract class ArtifactStoreContract {
     }
 
     @Test
+    @DisplayName("a stream opened before the file is replaced reads the whole old file")
+    void readerSeesOldOrNewWhole() throws Exception {
+      byte[] old = new byte[5 * (1 << 20) + 123];
+      new java.util.Random(1).nextBytes(old);
+      store.put(RUN, "big.bin", new ByteArrayInputStream(old));
+      try (InputStream in = store.open(RUN, "big.bin")) {
+        byte[] head = in.readNBytes(1000);
+        store.put(RUN, "big.bin", text("replacement"));
+        byte[] rest = in.readAllBytes();
+        byte[] all = new byte[head.length + rest.length];
+        System.arraycopy(head, 0, all, 0, head.length);
+        System.arraycopy(rest, 0, all, head.length, rest.length);
+        assertEquals(old.length, all.length, "the open stream delivered the whole old file");
+        assertArrayEquals(old, all);
+      }
+      try (InputStream in = store.open(RUN, "big.bin")) {
+        assertEquals("replacement", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      }
+    }
+
+    @Test
+    @DisplayName("a file is deleted whole; deleting a missing file says so")
+    void delete() throws Exception {
+      store.put(RUN, "dir/a.txt", text("a"));
+      store.put(RUN, "dir/b.txt", text("b"));
+      assertTrue(store.delete(RUN, "dir/a.txt"));
+      assertThrows(NotFoundException.class, () -> store.info(RUN, "dir/a.txt"));
+      assertTrue(!store.delete(RUN, "dir/a.txt"));
+      assertEquals(List.of("dir/b.txt"), store.list(RUN, "dir").stream().map(ArtifactInfo::path).toList());
+    }
+
+    @Test
     @DisplayName("list shows files and directories one level at a time")
     void list() {
       store.put(RUN, "a.txt", text("a"));

@@ -69,4 +69,35 @@ public abstract class MonitoringStoreContract {
     });
     assertEquals(300, store.alerts("m", 0, 1000).size());
   }
+
+  @Test
+  @DisplayName("alerts added out of time order come back oldest first")
+  void alertsSortedByTime() {
+    store.addAlert(new StoredRecord("m", 2, 3000, "{\"a\":3}"));
+    store.addAlert(new StoredRecord("m", 0, 1000, "{\"a\":1}"));
+    store.addAlert(new StoredRecord("m", 1, 2000, "{\"a\":2}"));
+    assertEquals(List.of(1000L, 2000L, 3000L), store.alerts("m", 0, 10).stream().map(StoredRecord::time).toList());
+  }
+
+  @Test
+  @DisplayName("the last stored window of a monitor is found without reading its reports")
+  void lastWindow() {
+    assertEquals(-1, store.lastWindow("m"));
+    store.addReport(new StoredRecord("m", 3, 1, "{}"));
+    store.addReport(new StoredRecord("m", 7, 2, "{}"));
+    store.addReport(new StoredRecord("other", 9, 3, "{}"));
+    assertEquals(7, store.lastWindow("m"));
+  }
+
+  @Test
+  @DisplayName("profile keys are listed by prefix, sorted")
+  void profileKeys() {
+    store.putProfile("m", "window-2", new byte[] {1});
+    store.putProfile("m", "window-1", new byte[] {1});
+    store.putProfile("m", "reference", new byte[] {1});
+    store.putProfile("other", "window-3", new byte[] {1});
+    assertEquals(List.of("window-1", "window-2"), store.profileKeys("m", "window-"));
+    assertEquals(List.of("reference", "window-1", "window-2"), store.profileKeys("m", ""));
+    assertTrue(store.profileKeys("m", "x").isEmpty());
+  }
 }

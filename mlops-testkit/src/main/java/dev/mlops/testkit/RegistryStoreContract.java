@@ -20,6 +20,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import dev.mlops.api.StorageException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -113,12 +115,96 @@ public abstract class RegistryStoreContract {
       assertThrows(IllegalStateException.class, () -> store.transaction(tx -> {
         tx.putModel(new RegisteredModel("m", "", 1, 1, Map.of(), 1));
         tx.appendAudit(AuditChain.next(null, 1, "a", "X", "m", "", "", ""));
-        tx.appendEvent("m", "X", "", 1);
+        tx.appendEvent(new RegistryEvent.ModelCreated(0, "m", 1));
         throw new IllegalStateException("boom");
       }));
       assertTrue(store.transaction(tx -> tx.model("m")).isEmpty());
       assertTrue(store.audit(0, 10).isEmpty());
       assertTrue(store.events(0, 10).isEmpty());
+    }
+
+    @Test
+    @DisplayName("every event type round-trips with its fields, whatever characters the values hold")
+    void typedEvents() {
+      String hostile = "x;version=9=\"'\\\n{}";
+      List<RegistryEvent> written = List.of(
+          new RegistryEvent.ModelCreated(0, hostile, 11),
+          new RegistryEvent.ModelRenamed(0, hostile, 12, "old;version=3", hostile),
+          new RegistryEvent.ModelDeleted(0, hostile, 13),
+          new RegistryEvent.VersionRegistered(0, hostile, 14, 2, "ab;cd"),
+          new RegistryEvent.VersionDeleted(0, hostile, 15, 3),
+          new RegistryEvent.VersionTagSet(0, hostile, 16, 4, "key=value;version=1"),
+          new RegistryEvent.AliasMoved(0, hostile, 17, "champion", 5, 4),
+          new RegistryEvent.AliasMoved(0, hostile, 18, "new", 5, 0),
+          new RegistryEvent.AliasDeleted(0, hostile, 19, "champion", 5),
+          new RegistryEvent.RequestOpened(0, hostile, 20, "r;alias=x", "champion", 6),
+          new RegistryEvent.RequestApproved(0, hostile, 21, "r", "champion", 6),
+          new RegistryEvent.RequestRejected(0, hostile, 22, "r", "champion", 7));
+      assertEquals(0, store.lastEventSeq());
+      List<Long> seqs = store.transaction(tx -> written.stream().map(tx::appendEvent).toList());
+      List<RegistryEvent> back = store.events(0, 100);
+      assertEquals(written.size(), back.size());
+      for (int i = 0; i < written.size(); i++) {
+        assertEquals(written.get(i).withSeq(seqs.get(i)), back.get(i));
+      }
+      assertEquals(seqs.get(seqs.size() - 1), store.lastEventSeq());
+      assertEquals(back.subList(3, 5), store.events(back.get(2).seq(), 2));
+    }
+
+    @Test
+    @DisplayName("an audit entry whose seq does not follow the last is refused")
+    void auditGap() {
+      store.transaction(tx -> {
+        tx.appendAudit(AuditChain.next(null, 1, "a", "X", "m", "", "", ""));
+        return null;
+      });
+      AuditEntry first = store.audit(0, 1).get(0);
+      AuditEntry skipping = AuditChain.next(first, 2, "a", "X", "m", "", "", "");
+      AuditEntry gap = new AuditEntry(first.seq() + 2, skipping.time(), skipping.actor(), skipping.action(), skipping.target(),
+          skipping.before(), skipping.after(), skipping.reason(), skipping.prevHash(), skipping.hash());
+      assertThrows(StorageException.class, () -> store.transaction(tx -> {
+        tx.appendAudit(gap);
+        return null;
+      }));
+      assertEquals(1, store.audit(0, 10).size());
+    }
+
+    @Test
+    @DisplayName("a snapshot read sees committed state and returns while a writer holds its transaction open")
+    void snapshotReadsDoNotWaitForWriters() throws Exception {
+      store.transaction(tx -> {
+        tx.putModel(new RegisteredModel("m", "before", 1, 1, Map.of(), 1));
+        return null;
+      });
+      CountDownLatch inside = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      ExecutorService writer = Executors.newSingleThreadExecutor();
+      try {
+        Future<?> w = writer.submit(() -> store.transaction(tx -> {
+          tx.putModel(new RegisteredModel("m", "after", 1, 2, Map.of(), 1));
+          inside.countDown();
+          try {
+            release.await(30, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return null;
+        }));
+        assertTrue(inside.await(30, TimeUnit.SECONDS));
+        ExecutorService reader = Executors.newSingleThreadExecutor();
+        try {
+          Future<String> read = reader.submit(() -> store.read(v -> v.model("m").orElseThrow().description()));
+          assertEquals("before", read.get(20, TimeUnit.SECONDS), "the read returned the committed state while the writer was open");
+        } finally {
+          release.countDown();
+          reader.shutdownNow();
+        }
+        w.get(30, TimeUnit.SECONDS);
+        assertEquals("after", store.read(v -> v.model("m").orElseThrow().description()));
+      } finally {
+        release.countDown();
+        writer.shutdownNow();
+      }
     }
 
     @Test
@@ -236,7 +322,7 @@ public abstract class RegistryStoreContract {
           store.transaction(tx -> {
             AuditEntry prev = tx.lastAudit().orElse(null);
             tx.appendAudit(AuditChain.next(prev, clock.tick(), "t" + thread, "ACT", "m/" + n, "", "x", ""));
-            tx.appendEvent("m", "ACT", "thread=" + thread + ";i=" + n, 1);
+            tx.appendEvent(new RegistryEvent.VersionTagSet(0, "m", 1, thread, Integer.toString(n)));
             return null;
           });
         }
@@ -252,8 +338,9 @@ public abstract class RegistryStoreContract {
       }
       int[] lastPerThread = {-1, -1, -1, -1};
       for (RegistryEvent e : events) {
-        int t = Integer.parseInt(e.get("thread"));
-        int i = Integer.parseInt(e.get("i"));
+        RegistryEvent.VersionTagSet tag = (RegistryEvent.VersionTagSet) e;
+        int t = tag.version();
+        int i = Integer.parseInt(tag.key());
         assertEquals(lastPerThread[t] + 1, i, "each writer's events stay in order");
         lastPerThread[t] = i;
       }

@@ -4,6 +4,7 @@ import dev.mlops.api.InvalidArgumentException;
 import dev.mlops.api.StorageException;
 import dev.mlops.api.Validation;
 import dev.mlops.api.artifact.ArtifactInfo;
+import dev.mlops.api.artifact.ArtifactPaths;
 import dev.mlops.api.tracking.Dataset;
 import dev.mlops.api.tracking.DatasetInput;
 import dev.mlops.api.tracking.Metric;
@@ -15,15 +16,12 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.tribuo.Model;
 import org.tribuo.classification.evaluation.LabelEvaluation;
 import org.tribuo.regression.evaluation.RegressionEvaluation;
@@ -163,36 +161,35 @@ public final class ActiveRun implements AutoCloseable {
   }
 
   /**
-   * Stores every file below {@code dir} under {@code artifactDir} ("" for the root). Symbolic links
-   * that resolve outside {@code dir} are refused before anything is stored.
+   * Stores every file below {@code dir} under {@code artifactDir} ("" for the root), all or
+   * nothing: the whole tree is checked first (every name is a valid artifact path; no symbolic
+   * link loops, dangling links, or links resolving outside {@code dir}), and nothing is stored if
+   * any check fails; if storing fails midway, the files already stored by this call are removed.
+   *
+   * @throws InvalidArgumentException naming the offending path, before anything is stored
    */
   public List<ArtifactInfo> logArtifacts(Path dir, String artifactDir) {
+    Validation.notNull("artifact directory", dir);
     if (!Files.isDirectory(dir)) {
       throw InvalidArgumentException.of("artifact directory", dir, "is not a directory");
     }
+    String prefix = artifactDir == null || artifactDir.isEmpty() ? "" : ArtifactPaths.normalize(artifactDir, true) + "/";
+    Map<String, Path> plan = ArtifactTree.plan(dir, prefix);
+    List<ArtifactInfo> out = new ArrayList<>();
     try {
-      Path realRoot = dir.toRealPath();
-      List<Path> files = new ArrayList<>();
-      try (Stream<Path> walk = Files.walk(dir, FileVisitOption.FOLLOW_LINKS)) {
-        for (Path p : (Iterable<Path>) walk::iterator) {
-          if (!p.toRealPath().startsWith(realRoot)) {
-            throw InvalidArgumentException.of("artifact file", p, "is a symbolic link to " + p.toRealPath()
-                + ", outside the directory being logged");
-          }
-          if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) || Files.isRegularFile(p)) {
-            files.add(p);
-          }
-        }
-      }
-      String prefix = artifactDir == null || artifactDir.isEmpty() ? "" : artifactDir.replaceAll("/+$", "") + "/";
-      List<ArtifactInfo> out = new ArrayList<>();
-      for (Path p : files) {
-        String rel = dir.relativize(p).toString().replace('\\', '/');
-        out.add(logArtifact(p, prefix + rel));
+      for (Map.Entry<String, Path> e : plan.entrySet()) {
+        out.add(logArtifact(e.getValue(), e.getKey()));
       }
       return out;
-    } catch (IOException e) {
-      throw new StorageException("cannot walk " + dir + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      for (ArtifactInfo stored : out) {
+        try {
+          tracker.artifacts().delete(runId, stored.path());
+        } catch (RuntimeException cleanup) {
+          e.addSuppressed(cleanup);
+        }
+      }
+      throw e;
     }
   }
 

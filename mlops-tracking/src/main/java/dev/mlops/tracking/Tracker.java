@@ -70,7 +70,7 @@ public final class Tracker implements AutoCloseable {
   private volatile Map<String, String> systemTags;
 
   private Tracker(Builder b) {
-    EntryPointBuilder.Settings settings = b.settings();
+    EntryPointBuilder.Settings settings = b.resolveSettings();
     this.backend = settings.backend();
     this.ownsBackend = settings.ownsBackend();
     this.store = backend.store(TrackingStore.class);
@@ -343,9 +343,7 @@ public final class Tracker implements AutoCloseable {
 
   private String artifactUri(String runId) {
     if (backend.scheme().equals("file")) {
-      String loc = backend.location();
-      int q = loc.indexOf('?');
-      return Path.of(q < 0 ? loc : loc.substring(0, q)).toAbsolutePath().normalize().resolve("artifacts").resolve(runId)
+      return Path.of(backend.location()).toAbsolutePath().normalize().resolve("artifacts").resolve(runId)
           .resolve("files").toUri().toString();
     }
     return "runs:/" + runId + "/artifacts";
@@ -415,36 +413,66 @@ public final class Tracker implements AutoCloseable {
   /**
    * Copies an artifact file, or every file below an artifact directory, to {@code target} (a file
    * path for a file, a directory for a directory), streaming the bytes. Returns the files written.
+   * Refuses to write through a symbolic link below {@code target} (an existing folder or file that
+   * is a link could send the bytes elsewhere); see {@link #downloadArtifacts(String, String, Path, boolean)}.
    *
    * @throws NotFoundException if there is no such artifact
+   * @throws InvalidArgumentException if a path to be written passes through a symbolic link
    */
   public List<Path> downloadArtifacts(String runId, String artifactPath, Path target) {
+    return downloadArtifacts(runId, artifactPath, target, false);
+  }
+
+  /**
+   * As {@link #downloadArtifacts(String, String, Path)}; with {@code followLinks}, existing
+   * symbolic links below {@code target} are written through.
+   */
+  public List<Path> downloadArtifacts(String runId, String artifactPath, Path target, boolean followLinks) {
+    Validation.notNull("target", target);
     ArtifactStore store = artifacts();
     List<Path> written = new ArrayList<>();
-    List<dev.mlops.api.artifact.ArtifactInfo> children = store.list(runId, artifactPath);
     try {
-      if (children.isEmpty()) {
-        store.info(runId, artifactPath);
-        copy(store, runId, artifactPath, target);
-        written.add(target);
-        return written;
-      }
-      for (dev.mlops.api.artifact.ArtifactInfo child : children) {
-        String name = child.path().substring(child.path().lastIndexOf('/') + 1);
-        if (child.directory()) {
-          written.addAll(downloadArtifacts(runId, child.path(), target.resolve(name)));
-        } else {
-          copy(store, runId, child.path(), target.resolve(name));
-          written.add(target.resolve(name));
-        }
-      }
+      download(store, runId, artifactPath, target, target, followLinks, written);
       return written;
     } catch (java.io.IOException e) {
       throw new dev.mlops.api.StorageException("cannot write " + target + ": " + e.getMessage(), e);
     }
   }
 
-  private static void copy(ArtifactStore store, String runId, String path, Path target) throws java.io.IOException {
+  private static void download(ArtifactStore store, String runId, String artifactPath, Path root, Path target, boolean followLinks,
+      List<Path> written) throws java.io.IOException {
+    List<dev.mlops.api.artifact.ArtifactInfo> children = store.list(runId, artifactPath);
+    if (children.isEmpty()) {
+      store.info(runId, artifactPath);
+      copy(store, runId, artifactPath, root, target, followLinks);
+      written.add(target);
+      return;
+    }
+    for (dev.mlops.api.artifact.ArtifactInfo child : children) {
+      String name = child.path().substring(child.path().lastIndexOf('/') + 1);
+      if (child.directory()) {
+        download(store, runId, child.path(), root, target.resolve(name), followLinks, written);
+      } else {
+        copy(store, runId, child.path(), root, target.resolve(name), followLinks);
+        written.add(target.resolve(name));
+      }
+    }
+  }
+
+  private static void copy(ArtifactStore store, String runId, String path, Path root, Path target, boolean followLinks)
+      throws java.io.IOException {
+    if (!followLinks) {
+      // every existing component from the download root down to the file must be a real folder or file
+      Path rel = root.relativize(target);
+      Path p = root;
+      for (Path seg : rel) {
+        p = p.resolve(seg);
+        if (java.nio.file.Files.isSymbolicLink(p)) {
+          throw InvalidArgumentException.of("download target", p, "is a symbolic link; refusing to write through it "
+              + "(pass followLinks=true to allow)");
+        }
+      }
+    }
     if (target.getParent() != null) {
       java.nio.file.Files.createDirectories(target.getParent());
     }
@@ -583,6 +611,10 @@ public final class Tracker implements AutoCloseable {
     @Override
     protected Builder self() {
       return this;
+    }
+
+    Settings resolveSettings() {
+      return settings();
     }
 
 

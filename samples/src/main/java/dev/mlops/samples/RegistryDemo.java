@@ -9,6 +9,7 @@ import dev.mlops.api.registry.PromotionRequest;
 import dev.mlops.api.registry.GateResult;
 import dev.mlops.api.tracking.Run;
 import dev.mlops.registry.Gates;
+import dev.mlops.registry.LoadedModel;
 import dev.mlops.registry.ModelRegistry;
 import dev.mlops.registry.Registration;
 import java.nio.file.Files;
@@ -54,18 +55,18 @@ final class RegistryDemo {
         System.out.println("Approved by bob: " + approved.status());
       }
 
-      Model<Label> champion = registry.load("models:/churn-classifier@champion", Label.class);
+      LoadedModel<Label> champion = registry.load("models:/churn-classifier@champion", Label.class);
       Example<Label> example = test.getExample(0);
-      Prediction<Label> p = champion.predict(example);
-      System.out.printf("models:/churn-classifier@champion predicts '%s' (truth '%s') for the first test customer%n",
-          p.getOutput().getLabel(), example.getOutput().getLabel());
+      Prediction<Label> p = champion.model().predict(example);
+      System.out.printf("models:/churn-classifier@champion (version %d) predicts '%s' (truth '%s') for the first test customer%n",
+          champion.version().version(), p.getOutput().getLabel(), example.getOutput().getLabel());
 
       System.out.println("\nAudit trail:");
       for (AuditEntry e : registry.audit("churn-classifier", null, Long.MIN_VALUE, Long.MAX_VALUE)) {
         System.out.printf("  #%-3d %-6s %-19s %-28s %s%n", e.seq(), e.actor(), e.action(), e.target(),
             e.after().length() > 60 ? e.after().substring(0, 57) + "..." : e.after());
       }
-      AuditChain.Verification check = registry.verifyAudit(null);
+      AuditChain.Verification check = registry.verifyAudit();
       System.out.printf("Audit chain: %s, %d entries, head %s...%n", check.valid() ? "verified" : "BROKEN " + check.problems(),
           check.entries(), check.headHash().substring(0, 12));
 
@@ -74,7 +75,7 @@ final class RegistryDemo {
       Files.writeString(cards.resolve("churn-classifier-v" + v.version() + ".md"), registry.cardMarkdown("churn-classifier", v.version()));
       Files.writeString(cards.resolve("churn-classifier-v" + v.version() + ".html"), registry.cardHtml("churn-classifier", v.version()));
       System.out.println("Model card written to " + cards.resolve("churn-classifier-v" + v.version() + ".md") + " and .html");
-      return champion;
+      return champion.model();
     }
   }
 }

@@ -38,6 +38,13 @@ public interface ArtifactStore extends AutoCloseable {
   /** The info of one stored file. @throws NotFoundException if there is no such file */
   ArtifactInfo info(String runId, String path);
 
+  /**
+   * Deletes one stored file, atomically (readers see the whole file or none).
+   *
+   * @return whether a file was there
+   */
+  boolean delete(String runId, String path);
+
   /** Deletes every artifact of a run (used when a run is purged). */
   void deleteAll(String runId);
 

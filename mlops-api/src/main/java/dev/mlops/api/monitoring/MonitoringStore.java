@@ -18,16 +18,22 @@ public interface MonitoringStore extends AutoCloseable {
   /** A stored profile. */
   Optional<byte[]> profile(String monitor, String key);
 
+  /** The keys of a monitor's stored profiles that start with {@code prefix}, sorted. */
+  List<String> profileKeys(String monitor, String prefix);
+
   /** Appends a window report. */
   void addReport(StoredRecord report);
 
   /** Reports of a monitor with {@code window >= fromWindow}, by window. */
   List<StoredRecord> reports(String monitor, long fromWindow, int limit);
 
+  /** The highest window index with a stored report of this monitor, or -1 if there is none. */
+  long lastWindow(String monitor);
+
   /** Appends an alert. */
   void addAlert(StoredRecord alert);
 
-  /** Alerts of a monitor with {@code time >= fromTime}, oldest first. */
+  /** Alerts of a monitor with {@code time >= fromTime}, oldest first (ties in the order they were added). */
   List<StoredRecord> alerts(String monitor, long fromTime, int limit);
 
   @Override

@@ -1,10 +1,7 @@
 package dev.mlops.api.registry;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.mlops.api.internal.Digests;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /** Hashing and verification of the audit trail's chain. */
@@ -18,11 +15,7 @@ public final class AuditChain {
     for (String s : new String[] {prevHash, Long.toString(seq), Long.toString(time), actor, action, target, before, after, reason}) {
       sb.append(s.length()).append(':').append(s).append(';');
     }
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(sb.toString().getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Digests.sha256(sb.toString());
   }
 
   /** Makes the entry that follows {@code previous} (null for the first). */

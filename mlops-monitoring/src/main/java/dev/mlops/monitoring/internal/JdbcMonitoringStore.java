@@ -2,10 +2,8 @@ package dev.mlops.monitoring.internal;
 
 import dev.mlops.api.internal.jdbc.Database;
 import dev.mlops.api.internal.jdbc.Migration;
+import dev.mlops.api.internal.jdbc.Sql;
 import dev.mlops.api.monitoring.MonitoringStore;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -28,56 +26,30 @@ public final class JdbcMonitoringStore implements MonitoringStore {
 
   @Override
   public void putProfile(String monitor, String key, byte[] profile) {
-    db.transaction(c -> {
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO mon_profiles (monitor, pkey, data) VALUES (?, ?, ?)"
-          + " ON CONFLICT (monitor, pkey) DO UPDATE SET data = excluded.data")) {
-        ps.setString(1, monitor);
-        ps.setString(2, key);
-        ps.setBytes(3, profile);
-        return ps.executeUpdate();
-      }
-    });
+    db.transaction(c -> Sql.update(c, "INSERT INTO mon_profiles (monitor, pkey, data) VALUES (?, ?, ?)"
+        + " ON CONFLICT (monitor, pkey) DO UPDATE SET data = excluded.data", monitor, key, profile));
   }
 
   @Override
   public Optional<byte[]> profile(String monitor, String key) {
-    return db.read(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT data FROM mon_profiles WHERE monitor = ? AND pkey = ?")) {
-        ps.setString(1, monitor);
-        ps.setString(2, key);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.<byte[]>empty();
-        }
-      }
-    });
+    return db.read(c -> Sql.first(c, "SELECT data FROM mon_profiles WHERE monitor = ? AND pkey = ?", rs -> rs.getBytes(1), monitor, key));
+  }
+
+  @Override
+  public List<String> profileKeys(String monitor, String prefix) {
+    // the prefix is compared in Java: no LIKE escaping, and the (monitor, pkey) index bounds the scan
+    return db.read(c -> Sql.list(c, "SELECT pkey FROM mon_profiles WHERE monitor = ? AND pkey >= ? ORDER BY pkey", rs -> rs.getString(1),
+        monitor, prefix)).stream().filter(k -> k.startsWith(prefix)).toList();
   }
 
   private void add(String table, StoredRecord r) {
-    db.transaction(c -> {
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (monitor, window_index, time, json) VALUES (?, ?, ?, ?)")) {
-        ps.setString(1, r.monitor());
-        ps.setLong(2, r.window());
-        ps.setLong(3, r.time());
-        ps.setString(4, r.json());
-        return ps.executeUpdate();
-      }
-    });
+    db.transaction(c -> Sql.update(c, "INSERT INTO " + table + " (monitor, window_index, time, json) VALUES (?, ?, ?, ?)", r.monitor(),
+        r.window(), r.time(), r.json()));
   }
 
   private List<StoredRecord> list(String sql, String monitor, long from, int limit) {
-    return db.read(c -> {
-      List<StoredRecord> out = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement(sql + " LIMIT " + Math.max(0, limit))) {
-        ps.setString(1, monitor);
-        ps.setLong(2, from);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(new StoredRecord(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getString(4)));
-          }
-        }
-      }
-      return out;
-    });
+    return db.read(c -> Sql.list(c, sql + " LIMIT ?", rs -> new StoredRecord(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getString(4)),
+        monitor, from, Math.max(0, limit)));
   }
 
   @Override
@@ -89,6 +61,12 @@ public final class JdbcMonitoringStore implements MonitoringStore {
   public List<StoredRecord> reports(String monitor, long fromWindow, int limit) {
     return list("SELECT monitor, window_index, time, json FROM mon_reports WHERE monitor = ? AND window_index >= ? ORDER BY window_index, id",
         monitor, fromWindow, limit);
+  }
+
+  @Override
+  public long lastWindow(String monitor) {
+    return db.read(c -> Sql.first(c, "SELECT MAX(window_index) FROM mon_reports WHERE monitor = ?",
+        rs -> rs.getObject(1) == null ? -1L : rs.getLong(1), monitor).orElse(-1L));
   }
 
   @Override

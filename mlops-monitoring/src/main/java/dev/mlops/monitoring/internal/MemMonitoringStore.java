@@ -1,5 +1,6 @@
 package dev.mlops.monitoring.internal;
 
+import dev.mlops.api.internal.SharedByName;
 import dev.mlops.api.monitoring.MonitoringStore;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -10,9 +11,8 @@ import java.util.Optional;
 
 /** The monitoring store of {@code mem:NAME} backends. */
 public final class MemMonitoringStore implements MonitoringStore {
-  private static final Map<String, MemMonitoringStore> SHARED = new HashMap<>();
+  private static final SharedByName<MemMonitoringStore> SHARED = new SharedByName<>(MemMonitoringStore::new);
   private final String name;
-  private int refs;
   private final Map<String, byte[]> profiles = new HashMap<>();
   private final List<StoredRecord> reports = new ArrayList<>();
   private final List<StoredRecord> alerts = new ArrayList<>();
@@ -23,11 +23,7 @@ public final class MemMonitoringStore implements MonitoringStore {
 
   /** The store of {@code mem:name}. */
   public static MemMonitoringStore open(String name) {
-    synchronized (SHARED) {
-      MemMonitoringStore s = SHARED.computeIfAbsent(name, MemMonitoringStore::new);
-      s.refs++;
-      return s;
-    }
+    return SHARED.acquire(name);
   }
 
   @Override
@@ -42,6 +38,12 @@ public final class MemMonitoringStore implements MonitoringStore {
   }
 
   @Override
+  public synchronized List<String> profileKeys(String monitor, String prefix) {
+    String p = monitor + "\u0000" + prefix;
+    return profiles.keySet().stream().filter(k -> k.startsWith(p)).map(k -> k.substring(monitor.length() + 1)).sorted().toList();
+  }
+
+  @Override
   public synchronized void addReport(StoredRecord report) {
     reports.add(report);
   }
@@ -53,21 +55,24 @@ public final class MemMonitoringStore implements MonitoringStore {
   }
 
   @Override
+  public synchronized long lastWindow(String monitor) {
+    return reports.stream().filter(r -> r.monitor().equals(monitor)).mapToLong(StoredRecord::window).max().orElse(-1);
+  }
+
+  @Override
   public synchronized void addAlert(StoredRecord alert) {
     alerts.add(alert);
   }
 
   @Override
   public synchronized List<StoredRecord> alerts(String monitor, long fromTime, int limit) {
-    return alerts.stream().filter(r -> r.monitor().equals(monitor) && r.time() >= fromTime).limit(limit).toList();
+    // sorted by time like the SQL stores (a stable sort keeps ties in the order added)
+    return alerts.stream().filter(r -> r.monitor().equals(monitor) && r.time() >= fromTime)
+        .sorted(Comparator.comparingLong(StoredRecord::time)).limit(limit).toList();
   }
 
   @Override
   public void close() {
-    synchronized (SHARED) {
-      if (--refs == 0) {
-        SHARED.remove(name);
-      }
-    }
+    SHARED.release(name);
   }
 }

@@ -42,4 +42,66 @@ class PredictionLogTest {
     assertThrows(InvalidArgumentException.class, () -> log.predict("p1", 0.3));
     assertThrows(InvalidArgumentException.class, () -> log.label("p1", 2));
   }
+
+  @Test
+  void manyThreadsRecordAndLabelWithoutLosingAnything() throws Exception {
+    PredictionLog log = PredictionLog.builder("concurrent").windowSize(500).retainWindows(1000).build();
+    int threads = 8;
+    int each = 2_000;
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      List<java.util.concurrent.Future<?>> fs = new java.util.ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        fs.add(pool.submit(() -> {
+          for (int i = 0; i < each; i++) {
+            String id = thread + "-" + i;
+            log.predict(id, (i % 10) / 10.0);
+            log.label(id, i % 2);
+          }
+          return null;
+        }));
+      }
+      for (java.util.concurrent.Future<?> f : fs) {
+        f.get(1, java.util.concurrent.TimeUnit.MINUTES);
+      }
+    } finally {
+      pool.shutdown();
+    }
+    List<PredictionLog.WindowPerformance> windows = log.windows();
+    assertEquals(threads * each / 500, windows.size());
+    assertEquals(threads * each, windows.stream().mapToInt(PredictionLog.WindowPerformance::predictions).sum());
+    assertEquals(threads * each, windows.stream().mapToInt(PredictionLog.WindowPerformance::labelled).sum());
+  }
+
+  @Test
+  void oldWindowsLeaveMemoryForTheStoreAndAreReadBack() {
+    try (dev.mlops.api.StorageBackend backend = dev.mlops.api.StorageBackend.open("mem:predictions-" + System.nanoTime())) {
+      dev.mlops.api.monitoring.MonitoringStore store = backend.store(dev.mlops.api.monitoring.MonitoringStore.class);
+      PredictionLog log = PredictionLog.builder("churn").windowSize(10).retainWindows(2).store(store).build();
+      for (int i = 0; i < 50; i++) {
+        log.predict("p" + i, i % 2 == 0 ? 0.9 : 0.1);
+        if (i >= 40) {
+          log.label("p" + i, i % 2 == 0 ? 1 : 0);
+        }
+      }
+      assertThrows(InvalidArgumentException.class, () -> log.label("p0", 1), "window 0 has left memory");
+      assertEquals(3, store.profileKeys("churn", "predictions/").size(), "windows 0-2 were written out; 3 and 4 are retained");
+      List<PredictionLog.WindowPerformance> windows = log.windows();
+      assertEquals(List.of(0L, 1L, 2L, 3L, 4L), windows.stream().map(PredictionLog.WindowPerformance::window).toList());
+      assertEquals(10, windows.get(0).predictions());
+      assertEquals(1.0, windows.get(4).realized().accuracy());
+      log.close();
+      PredictionLog reopened = PredictionLog.builder("churn").windowSize(10).store(store).build();
+      reopened.predict("q", 0.5);
+      assertEquals(5, reopened.windows().get(reopened.windows().size() - 1).window(), "numbering continues after the stored windows");
+    }
+  }
+
+  @Test
+  void nonFiniteScoresAreRefused() {
+    PredictionLog log = new PredictionLog(10, 0.5);
+    assertThrows(InvalidArgumentException.class, () -> log.predict("a", Double.NaN));
+    assertThrows(InvalidArgumentException.class, () -> log.predict("b", Double.POSITIVE_INFINITY));
+  }
 }

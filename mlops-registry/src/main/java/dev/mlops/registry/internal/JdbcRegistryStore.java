@@ -7,6 +7,8 @@ import dev.mlops.api.StorageException;
 import dev.mlops.api.internal.jdbc.Database;
 import dev.mlops.api.internal.jdbc.Dialect;
 import dev.mlops.api.internal.jdbc.Migration;
+import dev.mlops.api.internal.jdbc.Sql;
+import dev.mlops.api.registry.RegistryEventCodec;
 import dev.mlops.api.registry.AuditEntry;
 import dev.mlops.api.registry.ModelVersion;
 import dev.mlops.api.registry.PromotionRequest;
@@ -42,7 +44,8 @@ public final class JdbcRegistryStore implements RegistryStore {
           + " target TEXT NOT NULL, before_state TEXT NOT NULL, after_state TEXT NOT NULL, reason TEXT NOT NULL,"
           + " prev_hash TEXT NOT NULL, hash TEXT NOT NULL)",
       "CREATE TABLE reg_events (seq {ID}, model TEXT NOT NULL, type TEXT NOT NULL, payload TEXT NOT NULL, time {BIGINT} NOT NULL)",
-      "CREATE TABLE reg_cursors (consumer TEXT PRIMARY KEY, seq {BIGINT} NOT NULL)")));
+      "CREATE TABLE reg_cursors (consumer TEXT PRIMARY KEY, seq {BIGINT} NOT NULL)")),
+      new Migration(2, "registry events as typed JSON payloads", List.of(), LegacyEvents::migrate));
 
   static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -83,62 +86,43 @@ public final class JdbcRegistryStore implements RegistryStore {
   }
 
   @Override
+  public <T> T read(Function<View, T> work) {
+    return db.snapshot(c -> work.apply(new SqlView(c)));
+  }
+
+  private static final String AUDIT_COLUMNS = "seq, time, actor, action, target, before_state, after_state, reason, prev_hash, hash";
+
+  private static AuditEntry auditRow(ResultSet rs) throws SQLException {
+    return new AuditEntry(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+        rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10));
+  }
+
+  @Override
   public List<AuditEntry> audit(long afterSeq, int limit) {
-    return db.read(c -> {
-      List<AuditEntry> out = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT seq, time, actor, action, target, before_state, after_state, reason, prev_hash, hash"
-          + " FROM reg_audit WHERE seq > ? ORDER BY seq LIMIT " + limit)) {
-        ps.setLong(1, afterSeq);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(new AuditEntry(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
-                rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10)));
-          }
-        }
-      }
-      return out;
-    });
+    return db.read(c -> Sql.list(c, "SELECT " + AUDIT_COLUMNS + " FROM reg_audit WHERE seq > ? ORDER BY seq LIMIT ?",
+        JdbcRegistryStore::auditRow, afterSeq, limit));
   }
 
   @Override
   public List<RegistryEvent> events(long afterSeq, int limit) {
-    return db.read(c -> {
-      List<RegistryEvent> out = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT seq, model, type, payload, time FROM reg_events WHERE seq > ? ORDER BY seq LIMIT "
-          + limit)) {
-        ps.setLong(1, afterSeq);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(new RegistryEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5)));
-          }
-        }
-      }
-      return out;
-    });
+    return db.read(c -> Sql.list(c, "SELECT seq, model, type, payload, time FROM reg_events WHERE seq > ? ORDER BY seq LIMIT ?",
+        rs -> RegistryEventCodec.decode(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5)), afterSeq, limit));
+  }
+
+  @Override
+  public long lastEventSeq() {
+    return db.read(c -> Sql.first(c, "SELECT MAX(seq) FROM reg_events", rs -> rs.getLong(1)).orElse(0L));
   }
 
   @Override
   public long cursor(String consumer) {
-    return db.read(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT seq FROM reg_cursors WHERE consumer = ?")) {
-        ps.setString(1, consumer);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? rs.getLong(1) : 0L;
-        }
-      }
-    });
+    return db.read(c -> Sql.first(c, "SELECT seq FROM reg_cursors WHERE consumer = ?", rs -> rs.getLong(1), consumer).orElse(0L));
   }
 
   @Override
   public void saveCursor(String consumer, long seq) {
-    db.transaction(c -> {
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO reg_cursors (consumer, seq) VALUES (?, ?)"
-          + " ON CONFLICT (consumer) DO UPDATE SET seq = excluded.seq")) {
-        ps.setString(1, consumer);
-        ps.setLong(2, seq);
-        return ps.executeUpdate();
-      }
-    });
+    db.autocommit(c -> Sql.update(c, "INSERT INTO reg_cursors (consumer, seq) VALUES (?, ?)"
+        + " ON CONFLICT (consumer) DO UPDATE SET seq = excluded.seq", consumer, seq));
   }
 
   @Override
@@ -146,50 +130,19 @@ public final class JdbcRegistryStore implements RegistryStore {
     // the database belongs to the backend
   }
 
-  private static final class SqlTx implements Tx {
-    private final Connection c;
+  private static class SqlView implements View {
+    final Connection c;
 
-    SqlTx(Connection c) {
+    SqlView(Connection c) {
       this.c = c;
     }
 
-    private List<String> docs(String sql, Object... args) {
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        for (int i = 0; i < args.length; i++) {
-          if (args[i] instanceof Integer n) {
-            ps.setInt(i + 1, n);
-          } else {
-            ps.setString(i + 1, (String) args[i]);
-          }
-        }
-        List<String> out = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(rs.getString(1));
-          }
-        }
-        return out;
-      } catch (SQLException e) {
-        throw new StorageException("registry read failed: " + e.getMessage(), e);
-      }
+    final List<String> docs(String sql, Object... args) {
+      return Sql.listUnchecked(c, sql, rs -> rs.getString(1), args);
     }
 
-    private int exec(String sql, Object... args) {
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        for (int i = 0; i < args.length; i++) {
-          Object a = args[i];
-          if (a instanceof Integer n) {
-            ps.setInt(i + 1, n);
-          } else if (a instanceof Long l) {
-            ps.setLong(i + 1, l);
-          } else {
-            ps.setString(i + 1, (String) a);
-          }
-        }
-        return ps.executeUpdate();
-      } catch (SQLException e) {
-        throw new StorageException("registry write failed: " + e.getMessage(), e);
-      }
+    final void exec(String sql, Object... args) {
+      Sql.updateUnchecked(c, sql, args);
     }
 
     @Override
@@ -200,6 +153,48 @@ public final class JdbcRegistryStore implements RegistryStore {
     @Override
     public List<RegisteredModel> models() {
       return docs("SELECT doc FROM reg_models ORDER BY name").stream().map(d -> parse(d, RegisteredModel.class)).toList();
+    }
+
+    @Override
+    public Optional<ModelVersion> version(String name, int version) {
+      return docs("SELECT doc FROM reg_versions WHERE name = ? AND version = ?", name, version).stream().findFirst()
+          .map(d -> parse(d, ModelVersion.class));
+    }
+
+    @Override
+    public List<ModelVersion> versions(String name) {
+      return docs("SELECT doc FROM reg_versions WHERE name = ? ORDER BY version", name).stream().map(d -> parse(d, ModelVersion.class))
+          .toList();
+    }
+
+    @Override
+    public Map<String, Integer> aliases(String name) {
+      Map<String, Integer> out = new LinkedHashMap<>();
+      Sql.listUnchecked(c, "SELECT alias, version FROM reg_aliases WHERE name = ? ORDER BY alias",
+          rs -> out.put(rs.getString(1), rs.getInt(2)), name);
+      return out;
+    }
+
+    @Override
+    public Optional<PromotionRequest> request(String id) {
+      return docs("SELECT doc FROM reg_requests WHERE id = ?", id).stream().findFirst().map(d -> parse(d, PromotionRequest.class));
+    }
+
+    @Override
+    public List<PromotionRequest> requests(String name) {
+      return docs("SELECT doc FROM reg_requests WHERE name = ? ORDER BY created, id", name).stream()
+          .map(d -> parse(d, PromotionRequest.class)).toList();
+    }
+
+    @Override
+    public Optional<AuditEntry> lastAudit() {
+      return Sql.firstUnchecked(c, "SELECT " + AUDIT_COLUMNS + " FROM reg_audit ORDER BY seq DESC LIMIT 1", JdbcRegistryStore::auditRow);
+    }
+  }
+
+  private static final class SqlTx extends SqlView implements Tx {
+    SqlTx(Connection c) {
+      super(c);
     }
 
     @Override
@@ -216,18 +211,6 @@ public final class JdbcRegistryStore implements RegistryStore {
     }
 
     @Override
-    public Optional<ModelVersion> version(String name, int version) {
-      return docs("SELECT doc FROM reg_versions WHERE name = ? AND version = ?", name, version).stream().findFirst()
-          .map(d -> parse(d, ModelVersion.class));
-    }
-
-    @Override
-    public List<ModelVersion> versions(String name) {
-      return docs("SELECT doc FROM reg_versions WHERE name = ? ORDER BY version", name).stream().map(d -> parse(d, ModelVersion.class))
-          .toList();
-    }
-
-    @Override
     public void putVersion(ModelVersion v) {
       exec("INSERT INTO reg_versions (name, version, doc) VALUES (?, ?, ?) ON CONFLICT (name, version) DO UPDATE SET doc = excluded.doc",
           v.name(), v.version(), json(v));
@@ -236,22 +219,6 @@ public final class JdbcRegistryStore implements RegistryStore {
     @Override
     public void deleteVersion(String name, int version) {
       exec("DELETE FROM reg_versions WHERE name = ? AND version = ?", name, version);
-    }
-
-    @Override
-    public Map<String, Integer> aliases(String name) {
-      try (PreparedStatement ps = c.prepareStatement("SELECT alias, version FROM reg_aliases WHERE name = ? ORDER BY alias")) {
-        ps.setString(1, name);
-        Map<String, Integer> out = new LinkedHashMap<>();
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.put(rs.getString(1), rs.getInt(2));
-          }
-        }
-        return out;
-      } catch (SQLException e) {
-        throw new StorageException("registry read failed: " + e.getMessage(), e);
-      }
     }
 
     @Override
@@ -266,47 +233,26 @@ public final class JdbcRegistryStore implements RegistryStore {
     }
 
     @Override
-    public Optional<PromotionRequest> request(String id) {
-      return docs("SELECT doc FROM reg_requests WHERE id = ?", id).stream().findFirst().map(d -> parse(d, PromotionRequest.class));
-    }
-
-    @Override
-    public List<PromotionRequest> requests(String name) {
-      return docs("SELECT doc FROM reg_requests WHERE name = ? ORDER BY created, id", name).stream()
-          .map(d -> parse(d, PromotionRequest.class)).toList();
-    }
-
-    @Override
     public void putRequest(PromotionRequest r) {
       exec("INSERT INTO reg_requests (id, name, created, doc) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
           r.id(), r.model(), r.createdAt(), json(r));
     }
 
     @Override
-    public Optional<AuditEntry> lastAudit() {
-      try (PreparedStatement ps = c.prepareStatement("SELECT seq, time, actor, action, target, before_state, after_state, reason, prev_hash, hash"
-          + " FROM reg_audit ORDER BY seq DESC LIMIT 1"); ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return Optional.empty();
-        }
-        return Optional.of(new AuditEntry(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
-            rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10)));
-      } catch (SQLException e) {
-        throw new StorageException("registry read failed: " + e.getMessage(), e);
-      }
-    }
-
-    @Override
     public void appendAudit(AuditEntry e) {
-      exec("INSERT INTO reg_audit (seq, time, actor, action, target, before_state, after_state, reason, prev_hash, hash)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", e.seq(), e.time(), e.actor(), e.action(), e.target(), e.before(), e.after(),
-          e.reason(), e.prevHash(), e.hash());
+      long expected = lastAudit().map(a -> a.seq() + 1).orElse(1L);
+      if (e.seq() != expected) {
+        throw new StorageException("audit entry seq " + e.seq() + " does not follow " + (expected - 1));
+      }
+      exec("INSERT INTO reg_audit (" + AUDIT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", e.seq(), e.time(), e.actor(), e.action(),
+          e.target(), e.before(), e.after(), e.reason(), e.prevHash(), e.hash());
     }
 
     @Override
-    public long appendEvent(String model, String type, String payload, long time) {
-      exec("INSERT INTO reg_events (model, type, payload, time) VALUES (?, ?, ?, ?)", model, type, payload, time);
-      return docs("SELECT CAST(MAX(seq) AS TEXT) FROM reg_events").stream().findFirst().map(Long::parseLong).orElse(0L);
+    public long appendEvent(RegistryEvent e) {
+      exec("INSERT INTO reg_events (model, type, payload, time) VALUES (?, ?, ?, ?)", e.model(), e.type(), RegistryEventCodec.payload(e),
+          e.time());
+      return Sql.firstUnchecked(c, "SELECT MAX(seq) FROM reg_events", rs -> rs.getLong(1)).orElse(0L);
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.mlops.registry.internal;
 
 import dev.mlops.api.StorageException;
+import dev.mlops.api.internal.SharedByName;
 import dev.mlops.api.registry.AuditEntry;
 import dev.mlops.api.registry.ModelVersion;
 import dev.mlops.api.registry.PromotionRequest;
@@ -8,33 +9,47 @@ import dev.mlops.api.registry.RegisteredModel;
 import dev.mlops.api.registry.RegistryEvent;
 import dev.mlops.api.registry.RegistryStore;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The registry store of {@code mem:NAME} backends. A transaction works on a copy of the state that
- * replaces the state only when the work returns, under one lock.
+ * The registry store of {@code mem:NAME} backends. The state is an immutable snapshot replaced as a
+ * whole when a transaction commits: a read uses the current snapshot without any lock, a write
+ * works on a copy of the entity maps under the writers' lock. The audit trail and the event log
+ * are append-only lists that a transaction extends only when it commits, so no transaction copies
+ * them.
  */
 public final class MemRegistryStore implements RegistryStore {
-  private static final Map<String, MemRegistryStore> SHARED = new HashMap<>();
+  private static final SharedByName<Shared> SHARED = new SharedByName<>(n -> new Shared());
 
   private final String name;
-  private int refs;
-  private State state = new State();
+  private final Shared shared;
+
+  /** The state of one {@code mem:} name, shared by its backends. */
+  private static final class Shared {
+    final Object writeLock = new Object();
+    final Object logLock = new Object();
+    volatile State state = new State();
+    final List<AuditEntry> audit = new ArrayList<>();
+    final List<RegistryEvent> events = new ArrayList<>();
+    final Map<String, Long> cursors = new ConcurrentHashMap<>();
+  }
 
   private static final class State {
     TreeMap<String, RegisteredModel> models = new TreeMap<>();
     Map<String, TreeMap<Integer, ModelVersion>> versions = new HashMap<>();
     Map<String, TreeMap<String, Integer>> aliases = new HashMap<>();
     LinkedHashMap<String, PromotionRequest> requests = new LinkedHashMap<>();
-    List<AuditEntry> audit = new ArrayList<>();
-    List<RegistryEvent> events = new ArrayList<>();
-    Map<String, Long> cursors = new HashMap<>();
+    @Nullable AuditEntry lastAudit;
+    long lastEventSeq;
 
     State copy() {
       State s = new State();
@@ -42,81 +57,101 @@ public final class MemRegistryStore implements RegistryStore {
       versions.forEach((k, v) -> s.versions.put(k, new TreeMap<>(v)));
       aliases.forEach((k, v) -> s.aliases.put(k, new TreeMap<>(v)));
       s.requests = new LinkedHashMap<>(requests);
-      s.audit = new ArrayList<>(audit);
-      s.events = new ArrayList<>(events);
-      s.cursors = new HashMap<>(cursors);
+      s.lastAudit = lastAudit;
+      s.lastEventSeq = lastEventSeq;
       return s;
     }
   }
 
-  private MemRegistryStore(String name) {
+  private MemRegistryStore(String name, Shared shared) {
     this.name = name;
+    this.shared = shared;
   }
 
   /** The store of {@code mem:name}, shared by the backends of that name until the last closes it. */
   public static MemRegistryStore open(String name) {
-    synchronized (SHARED) {
-      MemRegistryStore s = SHARED.computeIfAbsent(name, MemRegistryStore::new);
-      s.refs++;
-      return s;
+    return new MemRegistryStore(name, SHARED.acquire(name));
+  }
+
+  @Override
+  public <T> T transaction(Function<Tx, T> work) {
+    synchronized (shared.writeLock) {
+      State draft = shared.state.copy();
+      MemTx tx = new MemTx(draft);
+      T result = work.apply(tx);
+      shared.state = draft;
+      synchronized (shared.logLock) {
+        shared.audit.addAll(tx.newAudit);
+        shared.events.addAll(tx.newEvents);
+      }
+      return result;
     }
   }
 
   @Override
-  public synchronized <T> T transaction(Function<Tx, T> work) {
-    State draft = state.copy();
-    T result = work.apply(new MemTx(draft));
-    state = draft;
-    return result;
+  public <T> T read(Function<View, T> work) {
+    return work.apply(new MemView(shared.state));
   }
 
   @Override
-  public synchronized List<AuditEntry> audit(long afterSeq, int limit) {
-    return state.audit.stream().filter(e -> e.seq() > afterSeq).limit(limit).toList();
+  public List<AuditEntry> audit(long afterSeq, int limit) {
+    synchronized (shared.logLock) {
+      return shared.audit.stream().filter(e -> e.seq() > afterSeq).limit(limit).toList();
+    }
   }
 
   @Override
-  public synchronized List<RegistryEvent> events(long afterSeq, int limit) {
-    return state.events.stream().filter(e -> e.seq() > afterSeq).limit(limit).toList();
+  public List<RegistryEvent> events(long afterSeq, int limit) {
+    synchronized (shared.logLock) {
+      List<RegistryEvent> all = shared.events;
+      // seq n is at index n - 1: no scan
+      int from = (int) Math.min(Math.max(afterSeq, 0), all.size());
+      return List.copyOf(all.subList(from, (int) Math.min(all.size(), from + (long) limit)));
+    }
   }
 
   @Override
-  public synchronized long cursor(String consumer) {
-    return state.cursors.getOrDefault(consumer, 0L);
+  public long lastEventSeq() {
+    synchronized (shared.logLock) {
+      return shared.events.size();
+    }
   }
 
   @Override
-  public synchronized void saveCursor(String consumer, long seq) {
-    state.cursors.put(consumer, seq);
+  public long cursor(String consumer) {
+    return shared.cursors.getOrDefault(consumer, 0L);
+  }
+
+  @Override
+  public void saveCursor(String consumer, long seq) {
+    shared.cursors.put(consumer, seq);
   }
 
   /**
    * Replaces (or, with a null replacement, removes; with index -1, appends) an audit entry behind
    * the registry's back: for tests that prove tampering is detected.
    */
-  public synchronized void tamperAudit(int index, AuditEntry replacement) {
-    if (index < 0) {
-      state.audit.add(replacement);
-    } else if (replacement == null) {
-      state.audit.remove(index);
-    } else {
-      state.audit.set(index, replacement);
+  public void tamperAudit(int index, @Nullable AuditEntry replacement) {
+    synchronized (shared.logLock) {
+      if (index < 0) {
+        shared.audit.add(replacement);
+      } else if (replacement == null) {
+        shared.audit.remove(index);
+      } else {
+        shared.audit.set(index, replacement);
+      }
     }
   }
 
   @Override
   public void close() {
-    synchronized (SHARED) {
-      if (--refs == 0) {
-        SHARED.remove(name);
-      }
-    }
+    SHARED.release(name);
   }
 
-  private static final class MemTx implements Tx {
-    private final State s;
+  private static class MemView implements View {
+    final State s;
 
-    MemTx(State s) {
+    MemView(State s) {
       this.s = s;
     }
 
@@ -128,6 +163,59 @@ public final class MemRegistryStore implements RegistryStore {
     @Override
     public List<RegisteredModel> models() {
       return List.copyOf(s.models.values());
+    }
+
+    @Override
+    public Optional<ModelVersion> version(String name, int version) {
+      TreeMap<Integer, ModelVersion> m = s.versions.get(name);
+      return m == null ? Optional.empty() : Optional.ofNullable(m.get(version));
+    }
+
+    @Override
+    public List<ModelVersion> versions(String name) {
+      TreeMap<Integer, ModelVersion> m = s.versions.get(name);
+      return m == null ? List.of() : List.copyOf(m.values());
+    }
+
+    @Override
+    public Map<String, Integer> aliases(String name) {
+      TreeMap<String, Integer> m = s.aliases.get(name);
+      return m == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(m));
+    }
+
+    @Override
+    public Optional<PromotionRequest> request(String id) {
+      return Optional.ofNullable(s.requests.get(id));
+    }
+
+    @Override
+    public List<PromotionRequest> requests(String name) {
+      return s.requests.values().stream().filter(r -> r.model().equals(name)).toList();
+    }
+
+    @Override
+    public Optional<AuditEntry> lastAudit() {
+      return Optional.ofNullable(s.lastAudit);
+    }
+  }
+
+  private final class MemTx extends MemView implements Tx {
+    final List<AuditEntry> newAudit = new ArrayList<>();
+    final List<RegistryEvent> newEvents = new ArrayList<>();
+
+    MemTx(State s) {
+      super(s);
+    }
+
+    @Override
+    public Optional<AuditEntry> lastAudit() {
+      if (!newAudit.isEmpty()) {
+        return Optional.of(newAudit.get(newAudit.size() - 1));
+      }
+      synchronized (shared.logLock) {
+        // the stored trail, as a tampering test may have left it
+        return shared.audit.isEmpty() ? Optional.empty() : Optional.of(shared.audit.get(shared.audit.size() - 1));
+      }
     }
 
     @Override
@@ -144,16 +232,6 @@ public final class MemRegistryStore implements RegistryStore {
     }
 
     @Override
-    public Optional<ModelVersion> version(String name, int version) {
-      return Optional.ofNullable(s.versions.getOrDefault(name, new TreeMap<>()).get(version));
-    }
-
-    @Override
-    public List<ModelVersion> versions(String name) {
-      return List.copyOf(s.versions.getOrDefault(name, new TreeMap<>()).values());
-    }
-
-    @Override
     public void putVersion(ModelVersion v) {
       s.versions.computeIfAbsent(v.name(), k -> new TreeMap<>()).put(v.version(), v);
     }
@@ -164,11 +242,6 @@ public final class MemRegistryStore implements RegistryStore {
       if (m != null) {
         m.remove(version);
       }
-    }
-
-    @Override
-    public Map<String, Integer> aliases(String name) {
-      return Map.copyOf(s.aliases.getOrDefault(name, new TreeMap<>()));
     }
 
     @Override
@@ -185,38 +258,24 @@ public final class MemRegistryStore implements RegistryStore {
     }
 
     @Override
-    public Optional<PromotionRequest> request(String id) {
-      return Optional.ofNullable(s.requests.get(id));
-    }
-
-    @Override
-    public List<PromotionRequest> requests(String name) {
-      return s.requests.values().stream().filter(r -> r.model().equals(name)).toList();
-    }
-
-    @Override
     public void putRequest(PromotionRequest request) {
       s.requests.put(request.id(), request);
     }
 
     @Override
-    public Optional<AuditEntry> lastAudit() {
-      return s.audit.isEmpty() ? Optional.empty() : Optional.of(s.audit.get(s.audit.size() - 1));
-    }
-
-    @Override
     public void appendAudit(AuditEntry entry) {
-      long expected = s.audit.isEmpty() ? 1 : s.audit.get(s.audit.size() - 1).seq() + 1;
+      long expected = lastAudit().map(a -> a.seq() + 1).orElse(1L);
       if (entry.seq() != expected) {
         throw new StorageException("audit entry seq " + entry.seq() + " does not follow " + (expected - 1));
       }
-      s.audit.add(entry);
+      newAudit.add(entry);
+      s.lastAudit = entry;
     }
 
     @Override
-    public long appendEvent(String model, String type, String payload, long time) {
-      long seq = s.events.size() + 1L;
-      s.events.add(new RegistryEvent(seq, model, type, payload, time));
+    public long appendEvent(RegistryEvent event) {
+      long seq = ++s.lastEventSeq;
+      newEvents.add(event.withSeq(seq));
       return seq;
     }
   }

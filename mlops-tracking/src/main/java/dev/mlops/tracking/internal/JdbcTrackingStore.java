@@ -11,6 +11,7 @@ import dev.mlops.api.StorageException;
 import dev.mlops.api.internal.jdbc.Database;
 import dev.mlops.api.internal.jdbc.Dialect;
 import dev.mlops.api.internal.jdbc.Migration;
+import dev.mlops.api.internal.jdbc.Sql;
 import dev.mlops.api.search.Expr;
 import dev.mlops.api.search.OrderBy;
 import dev.mlops.api.search.SortKey;
@@ -657,31 +658,11 @@ public final class JdbcTrackingStore implements TrackingStore {
   }
 
   private static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
-    PreparedStatement ps = c.prepareStatement(sql);
-    try {
-      bind(ps, args);
-      return ps;
-    } catch (SQLException | RuntimeException e) {
-      ps.close();
-      throw e;
-    }
+    return Sql.prepare(c, sql, args);
   }
 
   private static void bind(PreparedStatement ps, Object... args) throws SQLException {
-    for (int i = 0; i < args.length; i++) {
-      Object a = args[i];
-      if (a == null) {
-        ps.setObject(i + 1, null);
-      } else if (a instanceof Double d) {
-        ps.setDouble(i + 1, d);
-      } else if (a instanceof Long l) {
-        ps.setLong(i + 1, l);
-      } else if (a instanceof Integer n) {
-        ps.setInt(i + 1, n);
-      } else {
-        ps.setString(i + 1, a.toString());
-      }
-    }
+    Sql.bind(ps, args);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.mlops.tracking.internal;
 
+import dev.mlops.api.internal.SharedByName;
 import dev.mlops.api.AlreadyExistsException;
 import dev.mlops.api.ConflictException;
 import dev.mlops.api.InvalidArgumentException;
@@ -31,10 +32,9 @@ import java.util.Set;
 
 /** The in-process tracking store of {@code mem:NAME} backends. One lock guards all state. */
 public final class MemTrackingStore implements TrackingStore {
-  private static final Map<String, MemTrackingStore> SHARED = new HashMap<>();
+  private static final SharedByName<MemTrackingStore> SHARED = new SharedByName<>(MemTrackingStore::new);
 
   private final String name;
-  private int refs;
   private final Map<String, Experiment> experiments = new LinkedHashMap<>();
   private final Map<String, Set<String>> runsDeletedWithExperiment = new HashMap<>();
   private final Map<String, MutableRun> runs = new LinkedHashMap<>();
@@ -58,20 +58,12 @@ public final class MemTrackingStore implements TrackingStore {
 
   /** The store of {@code mem:name}: shared by every backend of that name until the last closes it. */
   public static MemTrackingStore open(String name) {
-    synchronized (SHARED) {
-      MemTrackingStore s = SHARED.computeIfAbsent(name, MemTrackingStore::new);
-      s.refs++;
-      return s;
-    }
+    return SHARED.acquire(name);
   }
 
   @Override
   public void close() {
-    synchronized (SHARED) {
-      if (--refs == 0) {
-        SHARED.remove(name);
-      }
-    }
+    SHARED.release(name);
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.mlops.tracking.internal;
 
+import dev.mlops.api.internal.Digests;
+import dev.mlops.api.internal.tribuo.TribuoProtobuf;
 import com.oracle.labs.mlrg.olcut.config.json.JsonProvenanceSerialization;
 import com.oracle.labs.mlrg.olcut.provenance.ListProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.MapProvenance;
@@ -124,23 +126,14 @@ public final class TribuoCapture {
 
   /** A model's bytes in Tribuo's protobuf format. */
   public static byte[] protobuf(Model<?> model) {
-    try {
-      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-      model.serializeToStream(out);
-      return out.toByteArray();
-    } catch (IOException e) {
-      throw new StorageException("cannot serialize model: " + e.getMessage(), e);
-    }
+    return TribuoProtobuf.write(model);
   }
 
   /** Lower-case hex SHA-256. */
   public static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Digests.sha256(bytes);
   }
+
 
   /** Accuracy, macro F1, per-class precision/recall/F1 and AUC (when the model gives probabilities). */
   public static Map<String, Double> metrics(LabelEvaluation ev, String prefix) {

@@ -1,5 +1,6 @@
 package dev.mlops.api.internal.artifact;
 
+import dev.mlops.api.internal.Digests;
 import dev.mlops.api.InvalidArgumentException;
 import dev.mlops.api.NotFoundException;
 import dev.mlops.api.StorageException;
@@ -25,7 +26,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 
@@ -36,11 +36,15 @@ import java.util.UUID;
  * one. Symbolic links inside the root are never followed.
  */
 public final class FileArtifactStore implements ArtifactStore {
+  private static final String STAGING = ".staging";
   private final Path root;
-  private final boolean deleteOnClose;
+  private final java.util.function.BooleanSupplier deleteOnClose;
 
-  /** A store rooted at {@code root}; when {@code deleteOnClose}, the root is removed on close (mem: backends). */
-  public FileArtifactStore(Path root, boolean deleteOnClose) {
+  /**
+   * A store rooted at {@code root}; on close, {@code deleteOnClose} is asked whether to remove the
+   * root (the last backend of a {@code mem:} name does).
+   */
+  public FileArtifactStore(Path root, java.util.function.BooleanSupplier deleteOnClose) {
     this.root = root.toAbsolutePath().normalize();
     this.deleteOnClose = deleteOnClose;
     try {
@@ -87,8 +91,8 @@ public final class FileArtifactStore implements ArtifactStore {
       if (Files.isDirectory(dest, LinkOption.NOFOLLOW_LINKS)) {
         throw InvalidArgumentException.of("artifact path", path, "is an existing directory");
       }
-      tmp = dest.resolveSibling(".tmp-" + UUID.randomUUID());
-      MessageDigest md = sha256();
+      tmp = staging().resolve(UUID.randomUUID().toString());
+      MessageDigest md = Digests.newSha256();
       long size = 0;
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
           OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
@@ -101,7 +105,7 @@ public final class FileArtifactStore implements ArtifactStore {
         out.flush();
         ch.force(true);
       }
-      String hex = HexFormat.of().formatHex(md.digest());
+      String hex = Digests.hex(md);
       Files.createDirectories(metaFile.getParent());
       writeAtomically(metaFile, (hex + " " + size + "\n").getBytes(StandardCharsets.US_ASCII));
       move(tmp, dest);
@@ -114,14 +118,23 @@ public final class FileArtifactStore implements ArtifactStore {
         try {
           Files.deleteIfExists(tmp);
         } catch (IOException e) {
-          // best effort: a leftover .tmp- file is ignored by list()
+          // best effort: a leftover in the staging directory is never listed
         }
       }
     }
   }
 
-  private static void writeAtomically(Path target, byte[] bytes) throws IOException {
-    Path tmp = target.resolveSibling(".tmp-" + UUID.randomUUID());
+  /**
+   * Where files are written before they are moved into place: beside the run directories, under a
+   * name no run id can have (run ids start with a letter or digit), so internal names never
+   * collide with a user's file names.
+   */
+  private Path staging() throws IOException {
+    return Files.createDirectories(root.resolve(STAGING));
+  }
+
+  private void writeAtomically(Path target, byte[] bytes) throws IOException {
+    Path tmp = staging().resolve(UUID.randomUUID().toString());
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       ch.write(java.nio.ByteBuffer.wrap(bytes));
       ch.force(true);
@@ -137,13 +150,7 @@ public final class FileArtifactStore implements ArtifactStore {
     }
   }
 
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every JVM", e);
-    }
-  }
+
 
   @Override
   public List<ArtifactInfo> list(String runId, String dir) {
@@ -156,7 +163,7 @@ public final class FileArtifactStore implements ArtifactStore {
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(d)) {
       for (Path p : ds) {
         String name = p.getFileName().toString();
-        if (name.startsWith(".tmp-") || Files.isSymbolicLink(p)) {
+        if (Files.isSymbolicLink(p)) {
           continue;
         }
         String child = rel.isEmpty() ? name : rel + "/" + name;
@@ -203,16 +210,29 @@ public final class FileArtifactStore implements ArtifactStore {
         }
       }
       // metadata missing or stale (a crash between the two renames): recompute from the bytes
-      MessageDigest md = sha256();
+      MessageDigest md = Digests.newSha256();
       try (InputStream in = Files.newInputStream(f, LinkOption.NOFOLLOW_LINKS)) {
         byte[] buf = new byte[64 * 1024];
         for (int n; (n = in.read(buf)) > 0;) {
           md.update(buf, 0, n);
         }
       }
-      return new ArtifactInfo(rel, false, size, HexFormat.of().formatHex(md.digest()));
+      return new ArtifactInfo(rel, false, size, Digests.hex(md));
     } catch (IOException | NumberFormatException e) {
       throw new StorageException("cannot read artifact info of '" + rel + "': " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public boolean delete(String runId, String path) {
+    String rel = ArtifactPaths.normalize(path);
+    Path f = resolveInside(files(runId), rel, path);
+    try {
+      boolean existed = Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS) && Files.deleteIfExists(f);
+      Files.deleteIfExists(resolveInside(meta(runId), rel + ".sha256", path));
+      return existed;
+    } catch (IOException e) {
+      throw new StorageException("cannot delete artifact '" + rel + "' of run " + runId + ": " + e.getMessage(), e);
     }
   }
 
@@ -246,7 +266,7 @@ public final class FileArtifactStore implements ArtifactStore {
 
   @Override
   public void close() {
-    if (deleteOnClose) {
+    if (deleteOnClose.getAsBoolean()) {
       deleteTree(root);
     }
   }

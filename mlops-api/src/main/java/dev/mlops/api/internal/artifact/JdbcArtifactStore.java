@@ -1,5 +1,6 @@
 package dev.mlops.api.internal.artifact;
 
+import dev.mlops.api.internal.Digests;
 import dev.mlops.api.InvalidArgumentException;
 import dev.mlops.api.NotFoundException;
 import dev.mlops.api.StorageException;
@@ -8,16 +9,20 @@ import dev.mlops.api.artifact.ArtifactInfo;
 import dev.mlops.api.artifact.ArtifactPaths;
 import dev.mlops.api.artifact.ArtifactStore;
 import dev.mlops.api.internal.jdbc.Database;
+import dev.mlops.api.internal.jdbc.Dialect;
 import dev.mlops.api.internal.jdbc.Migration;
+import dev.mlops.api.internal.jdbc.Sql;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
-import java.util.HexFormat;
+import java.util.Arrays;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -29,10 +34,15 @@ import java.util.UUID;
  */
 public final class JdbcArtifactStore implements ArtifactStore {
   static final int CHUNK = 1 << 20;
+  /** How long the bytes of a replaced file stay readable for streams opened before the replacement. */
+  static final long GRACE_MS = 10 * 60_000L;
+  private static final Logger LOG = LoggerFactory.getLogger(JdbcArtifactStore.class);
   static final List<Migration> MIGRATIONS = List.of(new Migration(1, "artifact tables", List.of(
       "CREATE TABLE artifact_files (run_id TEXT NOT NULL, path TEXT NOT NULL, generation TEXT NOT NULL, size {BIGINT} NOT NULL,"
           + " sha256 TEXT NOT NULL, PRIMARY KEY (run_id, path))",
-      "CREATE TABLE artifact_chunks (generation TEXT NOT NULL, seq INTEGER NOT NULL, data {BLOB} NOT NULL, PRIMARY KEY (generation, seq))")));
+      "CREATE TABLE artifact_chunks (generation TEXT NOT NULL, seq INTEGER NOT NULL, data {BLOB} NOT NULL, PRIMARY KEY (generation, seq))")),
+      new Migration(2, "replaced generations kept for open readers", List.of(
+          "CREATE TABLE artifact_garbage (generation TEXT PRIMARY KEY, since {BIGINT} NOT NULL)")));
 
   private final Database db;
 
@@ -42,74 +52,85 @@ public final class JdbcArtifactStore implements ArtifactStore {
     db.migrate("artifacts", MIGRATIONS);
   }
 
+  /**
+   * Stages the bytes first, one chunk per short transaction under a new generation that nothing
+   * refers to yet (the caller's stream is read exactly once, outside any retried transaction), then
+   * points the path at the new generation in one short transaction. The replaced generation is
+   * kept for {@link #GRACE_MS} so that readers that opened it can finish; later puts collect it.
+   */
   @Override
   public ArtifactInfo put(String runId, String path, InputStream content) {
     Validation.id("run id", runId);
     String rel = ArtifactPaths.normalize(path);
     String generation = UUID.randomUUID().toString();
-    return db.transaction(c -> {
-      try (PreparedStatement dir = c.prepareStatement("SELECT 1 FROM artifact_files WHERE run_id = ? AND path LIKE ? LIMIT 1")) {
-        dir.setString(1, runId);
-        dir.setString(2, rel.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "/%");
-        try (ResultSet rs = dir.executeQuery()) {
-          if (rs.next()) {
-            throw InvalidArgumentException.of("artifact path", path, "is an existing directory");
-          }
+    MessageDigest md = Digests.newSha256();
+    long size = 0;
+    boolean committed = false;
+    try {
+      byte[] buf = new byte[CHUNK];
+      int seq = 0;
+      while (true) {
+        int n;
+        try {
+          n = content.readNBytes(buf, 0, CHUNK);
+        } catch (IOException e) {
+          throw new StorageException("cannot read the content of artifact '" + rel + "': " + e.getMessage(), e);
+        }
+        if (n <= 0 && seq > 0) {
+          break;
+        }
+        md.update(buf, 0, Math.max(n, 0));
+        size += Math.max(n, 0);
+        byte[] chunk = Arrays.copyOf(buf, Math.max(n, 0));
+        int chunkSeq = seq++;
+        db.transaction(c -> Sql.update(c, "INSERT INTO artifact_chunks (generation, seq, data) VALUES (?, ?, ?)", generation, chunkSeq, chunk));
+        if (n < CHUNK) {
+          break;
         }
       }
-      MessageDigest md;
-      try {
-        md = MessageDigest.getInstance("SHA-256");
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException(e);
-      }
-      long size = 0;
-      try (PreparedStatement ins = c.prepareStatement("INSERT INTO artifact_chunks (generation, seq, data) VALUES (?, ?, ?)")) {
-        byte[] buf = new byte[CHUNK];
-        int seq = 0;
-        while (true) {
-          int n = content.readNBytes(buf, 0, CHUNK);
-          if (n <= 0) {
-            break;
-          }
-          md.update(buf, 0, n);
-          size += n;
-          ins.setString(1, generation);
-          ins.setInt(2, seq++);
-          ins.setBytes(3, n == CHUNK ? buf : java.util.Arrays.copyOf(buf, n));
-          ins.executeUpdate();
+      String hex = Digests.hex(md);
+      long total = size;
+      ArtifactInfo info = db.transaction(c -> {
+        if (Sql.first(c, "SELECT 1 FROM artifact_files WHERE run_id = ? AND path LIKE ? LIMIT 1", rs -> 1, runId,
+            rel.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "/%").isPresent()) {
+          throw InvalidArgumentException.of("artifact path", path, "is an existing directory");
         }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      String hex = HexFormat.of().formatHex(md.digest());
-      String old = null;
-      try (PreparedStatement sel = c.prepareStatement("SELECT generation FROM artifact_files WHERE run_id = ? AND path = ?")) {
-        sel.setString(1, runId);
-        sel.setString(2, rel);
-        try (ResultSet rs = sel.executeQuery()) {
-          if (rs.next()) {
-            old = rs.getString(1);
-          }
+        // FOR UPDATE: a concurrent put of the same path waits and then sees this one's generation as the one it replaces
+        Optional<String> old = Sql.first(c, "SELECT generation FROM artifact_files WHERE run_id = ? AND path = ?"
+            + (db.dialect() == Dialect.POSTGRES ? " FOR UPDATE" : ""), rs -> rs.getString(1), runId, rel);
+        Sql.update(c, "INSERT INTO artifact_files (run_id, path, generation, size, sha256) VALUES (?, ?, ?, ?, ?)"
+            + " ON CONFLICT (run_id, path) DO UPDATE SET generation = excluded.generation, size = excluded.size, sha256 = excluded.sha256",
+            runId, rel, generation, total, hex);
+        if (old.isPresent()) {
+          Sql.update(c, "INSERT INTO artifact_garbage (generation, since) VALUES (?, ?) ON CONFLICT (generation) DO NOTHING", old.get(), System.currentTimeMillis());
+        }
+        return new ArtifactInfo(rel, false, total, hex);
+      });
+      committed = true;
+      collectGarbage();
+      return info;
+    } finally {
+      if (!committed) {
+        try {
+          db.transaction(c -> Sql.update(c, "DELETE FROM artifact_chunks WHERE generation = ?", generation));
+        } catch (RuntimeException e) {
+          LOG.warn("could not remove the staged chunks of a failed artifact write ({}): {}", generation, e.getMessage());
         }
       }
-      try (PreparedStatement up = c.prepareStatement("INSERT INTO artifact_files (run_id, path, generation, size, sha256) VALUES (?, ?, ?, ?, ?)"
-          + " ON CONFLICT (run_id, path) DO UPDATE SET generation = excluded.generation, size = excluded.size, sha256 = excluded.sha256")) {
-        up.setString(1, runId);
-        up.setString(2, rel);
-        up.setString(3, generation);
-        up.setLong(4, size);
-        up.setString(5, hex);
-        up.executeUpdate();
-      }
-      if (old != null) {
-        try (PreparedStatement del = c.prepareStatement("DELETE FROM artifact_chunks WHERE generation = ?")) {
-          del.setString(1, old);
-          del.executeUpdate();
-        }
-      }
-      return new ArtifactInfo(rel, false, size, hex);
-    });
+    }
+  }
+
+  /** Removes the chunks of generations replaced more than {@link #GRACE_MS} ago. */
+  private void collectGarbage() {
+    long before = System.currentTimeMillis() - GRACE_MS;
+    try {
+      db.transaction(c -> {
+        Sql.update(c, "DELETE FROM artifact_chunks WHERE generation IN (SELECT generation FROM artifact_garbage WHERE since < ?)", before);
+        return Sql.update(c, "DELETE FROM artifact_garbage WHERE since < ?", before);
+      });
+    } catch (RuntimeException e) {
+      LOG.debug("artifact garbage collection failed: {}", e.getMessage());
+    }
   }
 
   @Override
@@ -164,25 +185,19 @@ public final class JdbcArtifactStore implements ArtifactStore {
   public InputStream open(String runId, String path) {
     Validation.id("run id", runId);
     String rel = ArtifactPaths.normalize(path);
-    String generation = db.read(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT generation FROM artifact_files WHERE run_id = ? AND path = ?")) {
-        ps.setString(1, runId);
-        ps.setString(2, rel);
-        try (ResultSet rs = ps.executeQuery()) {
-          if (!rs.next()) {
-            throw new NotFoundException("artifact '" + rel + "' of run " + runId + " does not exist");
-          }
-          return rs.getString(1);
-        }
-      }
-    });
+    String[] found = db.read(c -> Sql.first(c, "SELECT generation, size FROM artifact_files WHERE run_id = ? AND path = ?",
+        rs -> new String[] {rs.getString(1), Long.toString(rs.getLong(2))}, runId, rel)
+        .orElseThrow(() -> new NotFoundException("artifact '" + rel + "' of run " + runId + " does not exist")));
+    String generation = found[0];
+    long expectedSize = Long.parseLong(found[1]);
     return new InputStream() {
       private byte[] chunk = new byte[0];
       private int pos;
       private int seq;
+      private long delivered;
       private boolean eof;
 
-      private boolean fill() {
+      private boolean fill() throws IOException {
         if (eof) {
           return false;
         }
@@ -197,6 +212,10 @@ public final class JdbcArtifactStore implements ArtifactStore {
             }
           });
           if (next == null) {
+            if (delivered != expectedSize) {
+              throw new IOException("artifact '" + rel + "' of run " + runId + " ended after " + delivered + " of " + expectedSize
+                  + " bytes: its bytes were removed while it was read");
+            }
             eof = true;
             return false;
           }
@@ -208,12 +227,16 @@ public final class JdbcArtifactStore implements ArtifactStore {
       }
 
       @Override
-      public int read() {
-        return fill() ? chunk[pos++] & 0xff : -1;
+      public int read() throws IOException {
+        if (!fill()) {
+          return -1;
+        }
+        delivered++;
+        return chunk[pos++] & 0xff;
       }
 
       @Override
-      public int read(byte[] b, int off, int len) {
+      public int read(byte[] b, int off, int len) throws IOException {
         if (len == 0) {
           return 0;
         }
@@ -223,9 +246,21 @@ public final class JdbcArtifactStore implements ArtifactStore {
         int n = Math.min(len, chunk.length - pos);
         System.arraycopy(chunk, pos, b, off, n);
         pos += n;
+        delivered += n;
         return n;
       }
     };
+  }
+
+  @Override
+  public boolean delete(String runId, String path) {
+    Validation.id("run id", runId);
+    String rel = ArtifactPaths.normalize(path);
+    return db.transaction(c -> {
+      Sql.update(c, "DELETE FROM artifact_chunks WHERE generation IN (SELECT generation FROM artifact_files WHERE run_id = ? AND path = ?)",
+          runId, rel);
+      return Sql.update(c, "DELETE FROM artifact_files WHERE run_id = ? AND path = ?", runId, rel) > 0;
+    });
   }
 
   @Override

@@ -1,11 +1,11 @@
 package dev.mlops.api.internal.jdbc;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.mlops.api.InvalidArgumentException;
 import dev.mlops.api.MlopsException;
 import dev.mlops.api.StorageBackend;
 import dev.mlops.api.StorageException;
+import dev.mlops.api.StorageUri;
+import org.jspecify.annotations.Nullable;
 import dev.mlops.api.search.Like;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,76 +40,98 @@ public final class Database implements AutoCloseable {
   private static final int MAX_ATTEMPTS = 20;
 
   private final Dialect dialect;
-  private final DataSource dataSource;
-  private final AutoCloseable owned;
-  private final Connection sqlite;
+  private final String description;
+  private final @Nullable DataSource dataSource;
+  private final @Nullable AutoCloseable owned;
+  private final @Nullable Connection sqlite;
   private final ReentrantLock sqliteLock = new ReentrantLock();
+  private final ReentrantLock readerLock = new ReentrantLock();
+  private @Nullable Path sqliteDir;
+  private boolean sqliteFullSync;
+  private volatile @Nullable Connection sqliteReader;
+  private volatile boolean closed;
 
-  private Database(Dialect dialect, DataSource dataSource, AutoCloseable owned, Connection sqlite) {
+  private Database(Dialect dialect, @Nullable DataSource dataSource, @Nullable AutoCloseable owned, @Nullable Connection sqlite,
+      String description) {
+    this.description = description;
     this.dialect = dialect;
     this.dataSource = dataSource;
     this.owned = owned;
     this.sqlite = sqlite;
   }
 
-  /** Opens the database of a {@code file:} or {@code jdbc:} backend. */
-  public static Database forBackend(StorageBackend backend) {
-    if (backend.scheme().equals("file")) {
-      String loc = backend.location();
-      boolean full = false;
-      int q = loc.indexOf('?');
-      if (q >= 0) {
-        full = loc.substring(q + 1).contains("sync=full");
-        loc = loc.substring(0, q);
-      }
-      return sqlite(Path.of(loc), full);
+  /** The database of a {@code file:} or {@code jdbc:} backend, opened on first use and closed with the backend. */
+  public static Database of(StorageBackend backend) {
+    return backend.shared(Database.class, () -> forBackend(backend));
+  }
+
+  private static Database forBackend(StorageBackend backend) {
+    StorageUri uri = backend.storageUri();
+    if (uri.scheme().equals("file")) {
+      return sqlite(Path.of(uri.location()), "full".equals(uri.parameters().get("sync")));
     }
-    if (backend.scheme().equals("jdbc")) {
+    if (uri.scheme().equals("jdbc")) {
+      if (!uri.subProtocol().equals("postgresql")) {
+        throw InvalidArgumentException.of("storage uri", uri.toString(), "database '" + uri.subProtocol()
+            + "' is not supported; jdbc: serves PostgreSQL only (jdbc:postgresql://HOST/DB)");
+      }
       if (backend.userDataSource().isPresent()) {
-        return postgres(backend.userDataSource().get(), null);
+        return postgres(backend.userDataSource().get(), null, uri.toString());
       }
-      if (!backend.uri().startsWith("jdbc:postgresql:")) {
-        throw InvalidArgumentException.of("storage uri", backend.uri(), "jdbc: URIs without a DataSource must be jdbc:postgresql://...");
-      }
-      HikariConfig cfg = new HikariConfig();
-      cfg.setJdbcUrl(backend.uri());
-      cfg.setMaximumPoolSize(8);
-      cfg.setPoolName("mlops-" + Integer.toHexString(backend.uri().hashCode()));
-      HikariDataSource ds = new HikariDataSource(cfg);
-      return postgres(ds, ds);
+      return PostgresPool.open(uri);
     }
-    throw new MlopsException("scheme '" + backend.scheme() + ":' has no SQL database");
+    throw new MlopsException("scheme '" + uri.scheme() + ":' has no SQL database");
   }
 
   /** Opens (creating if needed) the SQLite database {@code dir/mlops.db}. */
   public static Database sqlite(Path dir, boolean fullSync) {
     try {
       Files.createDirectories(dir);
-      SQLiteConfig cfg = new SQLiteConfig();
-      cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
-      cfg.setSynchronous(fullSync ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
-      cfg.setBusyTimeout(60_000);
-      cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-      cfg.enforceForeignKeys(false);
-      Connection raw = cfg.createConnection("jdbc:sqlite:" + dir.resolve("mlops.db").toAbsolutePath());
-      Function.create(raw, "mlops_like", new Function() {
-        @Override
-        protected void xFunc() throws SQLException {
-          String text = value_text(0);
-          String pattern = value_text(1);
-          result(text != null && pattern != null && Like.matches(text, pattern, value_int(2) != 0) ? 1 : 0);
-        }
-      }, 3, Function.FLAG_DETERMINISTIC);
-      Connection c = StatementCache.wrap(raw);
-      return new Database(Dialect.SQLITE, null, c, c);
+      Connection c = openSqlite(dir, fullSync);
+      Database db = new Database(Dialect.SQLITE, null, c, c, "embedded store " + dir);
+      db.sqliteDir = dir;
+      db.sqliteFullSync = fullSync;
+      return db;
     } catch (SQLException | IOException e) {
       throw new StorageException("cannot open embedded store in " + dir + ": " + e.getMessage(), e);
     }
   }
 
-  /** Wraps a PostgreSQL data source; {@code owned} is closed with this database. */
-  public static Database postgres(DataSource ds, AutoCloseable owned) {
-    return new Database(Dialect.POSTGRES, ds, owned, null);
+  private static Connection openSqlite(Path dir, boolean fullSync) throws SQLException {
+    SQLiteConfig cfg = new SQLiteConfig();
+    cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    cfg.setSynchronous(fullSync ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
+    cfg.setBusyTimeout(60_000);
+    cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+    cfg.enforceForeignKeys(false);
+    Connection raw = cfg.createConnection("jdbc:sqlite:" + dir.resolve("mlops.db").toAbsolutePath());
+    Function.create(raw, "mlops_like", new Function() {
+      @Override
+      protected void xFunc() throws SQLException {
+        String text = value_text(0);
+        String pattern = value_text(1);
+        result(text != null && pattern != null && Like.matches(text, pattern, value_int(2) != 0) ? 1 : 0);
+      }
+    }, 3, Function.FLAG_DETERMINISTIC);
+    return StatementCache.wrap(raw);
+  }
+
+  /**
+   * SQLite's second connection, for snapshot reads: in WAL mode a reader on its own connection
+   * never waits for the writer connection's open transaction, in this process or another.
+   */
+  private Connection sqliteReader() throws SQLException {
+    Connection r = sqliteReader;
+    if (r == null) {
+      r = openSqlite(sqliteDir, sqliteFullSync);
+      sqliteReader = r;
+    }
+    return r;
+  }
+
+  /** Wraps a PostgreSQL data source; {@code owned} is closed with this database; {@code description} names it in messages. */
+  public static Database postgres(DataSource ds, @Nullable AutoCloseable owned, String description) {
+    return new Database(Dialect.POSTGRES, ds, owned, null, description);
   }
 
   /** The dialect. */
@@ -123,38 +145,74 @@ public final class Database implements AutoCloseable {
    * (after rollback); other SQL failures become {@link StorageException}.
    */
   public <T> T transaction(SqlWork<T> work) {
-    for (int attempt = 1;; attempt++) {
+    return retrying("operation", ignored -> attempt(work, false));
+  }
+
+  /**
+   * Runs read-only {@code work} in one transaction that sees a consistent snapshot, without the
+   * writers' locks: SQLite's deferred read transaction (WAL readers never wait for writers of
+   * other processes), or PostgreSQL's REPEATABLE READ READ ONLY. Retries transient failures.
+   */
+  public <T> T snapshot(SqlWork<T> work) {
+    return retrying("read", ignored -> attempt(work, true));
+  }
+
+  /** The one retry rule of every store: transient failures (see {@link Dialect#isRetryable}) are retried with backoff. */
+  private <T> T retrying(String what, SqlWork<T> attempt) {
+    for (int n = 1;; n++) {
       try {
-        return attempt(work);
+        return attempt.run(null);
       } catch (SQLException e) {
-        if (dialect.isRetryable(e) && attempt < MAX_ATTEMPTS) {
-          backoff(attempt);
+        if (dialect.isRetryable(e) && n < MAX_ATTEMPTS) {
+          backoff(n);
           continue;
         }
-        throw new StorageException("database operation failed: " + e.getMessage(), e);
+        throw Sql.failure(what, e);
+      } catch (StorageException e) {
+        // a store's own SQL helper wraps its SQLException; a transient one is still retried
+        SQLException cause = sqlCause(e);
+        if (cause != null && dialect.isRetryable(cause) && n < MAX_ATTEMPTS) {
+          backoff(n);
+          continue;
+        }
+        throw e;
       }
     }
   }
 
-  private <T> T attempt(SqlWork<T> work) throws SQLException {
+  private static SQLException sqlCause(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  private <T> T attempt(SqlWork<T> work, boolean readOnly) throws SQLException {
     if (dialect == Dialect.SQLITE) {
-      sqliteLock.lock();
+      ReentrantLock lock = readOnly ? readerLock : sqliteLock;
+      lock.lock();
       try {
-        return inSqliteTransaction(work);
+        if (closed) {
+          throw new StorageException(description + " is closed");
+        }
+        return inSqliteTransaction(readOnly ? sqliteReader() : sqlite, work, readOnly);
       } finally {
-        sqliteLock.unlock();
+        lock.unlock();
       }
     }
-    try (Connection c = dataSource.getConnection()) {
-      return inTransaction(c, work);
+    try (Connection c = connection()) {
+      return readOnly ? inReadOnlyTransaction(c, work) : inTransaction(c, work);
     }
   }
 
-  private <T> T inSqliteTransaction(SqlWork<T> work) throws SQLException {
+  private static <T> T inSqliteTransaction(Connection sqlite, SqlWork<T> work, boolean readOnly) throws SQLException {
     // Explicit BEGIN IMMEDIATE / COMMIT in autocommit mode: takes SQLite's write lock up front (no
     // lock-upgrade deadlocks between processes) and costs one round trip less than the driver's own
-    // transaction handling.
-    try (PreparedStatement begin = sqlite.prepareStatement("BEGIN IMMEDIATE")) {
+    // transaction handling. A read takes no write lock (BEGIN DEFERRED): in WAL mode it sees the
+    // last commit and never waits for a writer.
+    try (PreparedStatement begin = sqlite.prepareStatement(readOnly ? "BEGIN DEFERRED" : "BEGIN IMMEDIATE")) {
       begin.execute();
     }
     boolean done = false;
@@ -190,26 +248,52 @@ public final class Database implements AutoCloseable {
    * data). Retries transient failures like {@link #transaction}.
    */
   public <T> T read(SqlWork<T> work) {
-    for (int attempt = 1;; attempt++) {
-      try {
-        if (dialect == Dialect.SQLITE) {
-          sqliteLock.lock();
-          try {
-            return work.run(sqlite);
-          } finally {
-            sqliteLock.unlock();
-          }
+    return retrying("read", ignored -> {
+      if (dialect == Dialect.SQLITE) {
+        sqliteLock.lock();
+        try {
+          return work.run(sqlite);
+        } finally {
+          sqliteLock.unlock();
         }
-        try (Connection c = dataSource.getConnection()) {
-          return work.run(c);
-        }
-      } catch (SQLException e) {
-        if (dialect.isRetryable(e) && attempt < MAX_ATTEMPTS) {
-          backoff(attempt);
-          continue;
-        }
-        throw new StorageException("database read failed: " + e.getMessage(), e);
       }
+      try (Connection c = connection()) {
+        return work.run(c);
+      }
+    });
+  }
+
+  private Connection connection() throws SQLException {
+    try {
+      return dataSource.getConnection();
+    } catch (SQLException e) {
+      if (dialect.isRetryable(e)) {
+        throw e;
+      }
+      throw new StorageException("cannot connect to " + description + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static <T> T inReadOnlyTransaction(Connection c, SqlWork<T> work) throws SQLException {
+    int isolation = c.getTransactionIsolation();
+    c.setAutoCommit(false);
+    c.setReadOnly(true);
+    c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+    try {
+      T result = work.run(c);
+      c.commit();
+      return result;
+    } catch (SQLException | RuntimeException e) {
+      try {
+        c.rollback();
+      } catch (SQLException r) {
+        e.addSuppressed(r);
+      }
+      throw e;
+    } finally {
+      c.setAutoCommit(true);
+      c.setReadOnly(false);
+      c.setTransactionIsolation(isolation);
     }
   }
 
@@ -280,8 +364,11 @@ public final class Database implements AutoCloseable {
             }
           }
         }
+        if (m.code() != null) {
+          m.code().apply(c, dialect);
+        }
         latest = m.version();
-        LOG.info("applied schema migration {} v{}: {}", component, m.version(), m.description());
+        LOG.debug("applied schema migration {} v{}: {}", component, m.version(), m.description());
       }
       if (latest != current) {
         try (PreparedStatement ps = c.prepareStatement(current == 0
@@ -300,6 +387,17 @@ public final class Database implements AutoCloseable {
   @Override
   public void close() {
     try {
+      readerLock.lock();
+      try {
+        closed = true;
+        Connection r = sqliteReader;
+        sqliteReader = null;
+        if (r != null) {
+          r.close();
+        }
+      } finally {
+        readerLock.unlock();
+      }
       if (owned != null) {
         owned.close();
       }

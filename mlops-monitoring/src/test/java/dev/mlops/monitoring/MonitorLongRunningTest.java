@@ -1,0 +1,171 @@
+package dev.mlops.monitoring;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mlops.api.InvalidArgumentException;
+import dev.mlops.api.StorageBackend;
+import dev.mlops.api.monitoring.MonitoringStore;
+import dev.mlops.monitoring.profile.Profile;
+import dev.mlops.monitoring.quality.CheckResult;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A monitor as a long-running service uses it: many logging threads, many windows, dirty values, failing listeners. */
+class MonitorLongRunningTest {
+  @TempDir
+  Path dir;
+
+  private static Profile reference() {
+    Random r = new Random(1);
+    Profile p = new Profile();
+    for (int i = 0; i < 5000; i++) {
+      p.update(Map.of("amount", 100 + 20 * r.nextGaussian(), "channel", r.nextBoolean() ? "web" : "app"));
+    }
+    return p;
+  }
+
+  @Test
+  void eightLoggingThreadsAcrossManyWindowsNeverComputeAReportAndLoseNoRow() throws Exception {
+    int threads = 8;
+    int perThread = 6_000;
+    int windowRows = 400;
+    Set<String> callers = ConcurrentHashMap.newKeySet();
+    List<String> reportThreads = new CopyOnWriteArrayList<>();
+    try (StorageBackend backend = StorageBackend.open("mem:long-running-" + System.nanoTime())) {
+      Monitor m = Monitor.builder("svc").reference(reference()).windowRows(windowRows).history(10).storage(backend)
+          .alert(AlertRule.datasetDrift())
+          .onReport(w -> reportThreads.add(Thread.currentThread().getName()))
+          .build();
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      try {
+        List<Future<?>> fs = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          long seed = t;
+          fs.add(pool.submit(() -> {
+            callers.add(Thread.currentThread().getName());
+            Random r = new Random(seed);
+            for (int i = 0; i < perThread; i++) {
+              m.log(Map.of("amount", 100 + 20 * r.nextGaussian(), "channel", r.nextBoolean() ? "web" : "app"));
+            }
+            return null;
+          }));
+        }
+        for (Future<?> f : fs) {
+          f.get(2, TimeUnit.MINUTES);
+        }
+      } finally {
+        pool.shutdown();
+      }
+      m.close();
+      int total = threads * perThread;
+      int windows = total / windowRows;
+      assertEquals(windows, reportThreads.size());
+      for (String t : reportThreads) {
+        assertFalse(callers.contains(t), "a caller thread computed a report: " + t);
+      }
+      assertEquals(10, m.reports().size(), "the in-memory history is bounded");
+      assertEquals(new Monitor.Stats(total, windows, 0, 0, 0), m.stats());
+      List<MonitoringStore.StoredRecord> stored = backend.store(MonitoringStore.class).reports("svc", 0, Integer.MAX_VALUE);
+      assertEquals(windows, stored.size(), "the store keeps every window");
+      List<Long> numbers = stored.stream().map(MonitoringStore.StoredRecord::window).toList();
+      for (int i = 0; i < numbers.size(); i++) {
+        assertEquals(i, numbers.get(i), "window numbers are contiguous");
+      }
+      long rows = 0;
+      for (MonitoringStore.StoredRecord rec : stored) {
+        rows += new com.fasterxml.jackson.databind.ObjectMapper().readTree(rec.json()).get("rows").asLong();
+      }
+      assertEquals(total, rows, "row counts add up");
+    }
+  }
+
+  @Test
+  void aDirtyValueIsCountedAndReportedWithoutLosingTheWindow() {
+    Monitor m = Monitor.builder("dirty").reference(reference()).windowRows(100).executor(Runnable::run).build();
+    Random r = new Random(2);
+    for (int i = 0; i < 300; i++) {
+      Map<String, Object> row = new HashMap<>();
+      row.put("amount", i == 150 ? "n/a" : (Object) (100 + 20 * r.nextGaussian()));
+      row.put("channel", "web");
+      m.log(row);
+    }
+    List<WindowReport> reports = m.reports();
+    assertEquals(List.of(0L, 1L, 2L), reports.stream().map(WindowReport::window).toList());
+    assertEquals(List.of(100, 100, 100), reports.stream().map(WindowReport::rows).toList());
+    List<CheckResult> type = reports.get(1).quality().failures().stream().filter(c -> c.check().equals("type")).toList();
+    assertEquals(1, type.size(), reports.get(1).quality().toString());
+    assertEquals("amount", type.get(0).column());
+    assertTrue(type.get(0).observed().contains("1 values") && type.get(0).observed().contains("'n/a'"), type.get(0).observed());
+    assertEquals("numerical", reports.get(1).drift().columns().stream().filter(c -> c.name().equals("amount")).findFirst().orElseThrow().type(),
+        "the column keeps its numerical test");
+    assertTrue(reports.get(0).quality().failures().stream().noneMatch(c -> c.check().equals("type")));
+    assertEquals(1, m.stats().typeProblems());
+  }
+
+  @Test
+  void aFailingListenerIsLoggedAndCountedNeverThrownToTheCaller() {
+    List<WindowReport> after = new ArrayList<>();
+    Monitor m = Monitor.builder("listeners").reference(reference()).windowRows(10).executor(Runnable::run)
+        .onReport(w -> {
+          throw new IllegalStateException("listener bug");
+        })
+        .onReport(after::add)
+        .build();
+    for (int i = 0; i < 30; i++) {
+      m.log(Map.of("amount", 100.0 + i, "channel", "web"));
+    }
+    assertEquals(3, after.size(), "later listeners still hear every window");
+    assertEquals(3, m.stats().listenerFailures());
+  }
+
+  @Test
+  void rowsWithoutAMapFollowTheSchemaFixedAtBuild() {
+    Monitor m = Monitor.builder("columnar").reference(reference()).windowRows(50).schema("amount", "channel").executor(Runnable::run).build();
+    Random r = new Random(3);
+    for (int i = 0; i < 100; i++) {
+      m.log(100 + 20 * r.nextGaussian(), r.nextBoolean() ? "web" : "app");
+    }
+    assertEquals(2, m.reports().size());
+    assertTrue(m.reports().get(0).quality().passed(), m.reports().get(0).quality().failures().toString());
+    InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> m.log(1.0));
+    assertTrue(e.getMessage().contains("one value per schema column"), e.getMessage());
+    Monitor numeric = Monitor.builder("numbers").reference(reference()).windowRows(10).schema("amount").executor(Runnable::run).build();
+    for (int i = 0; i < 10; i++) {
+      numeric.logNumbers(100 + i);
+    }
+    assertEquals(10, numeric.reports().get(0).rows());
+    assertThrows(InvalidArgumentException.class, () -> Monitor.builder("x").reference(reference()).build().log(1.0, "web"));
+  }
+
+  @Test
+  void aMonitorOpenedByUriContinuesAfterTheLastStoredWindow() {
+    String uri = "file:" + dir.resolve("store");
+    try (Monitor m = Monitor.builder("svc").reference(reference()).windowRows(10).storage(uri).build()) {
+      for (int i = 0; i < 25; i++) {
+        m.log(Map.of("amount", 100.0 + i, "channel", "web"));
+      }
+    }
+    try (Monitor again = Monitor.builder("svc").reference(reference()).windowRows(10).storage(uri).executor(Runnable::run).build()) {
+      for (int i = 0; i < 10; i++) {
+        again.log(Map.of("amount", 100.0 + i, "channel", "web"));
+      }
+      assertEquals(3, again.reports().get(0).window(), "windows 0-2 were stored by the first monitor");
+    }
+  }
+}

@@ -1,0 +1,206 @@
+package dev.mlops.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.mlops.api.MlopsException;
+import dev.mlops.api.StorageBackend;
+import dev.mlops.api.StorageException;
+import dev.mlops.api.artifact.ArtifactStore;
+import dev.mlops.api.monitoring.MonitoringStore;
+import dev.mlops.api.registry.RegistryStore;
+import dev.mlops.api.tracking.TrackingStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The one compatibility kit of a storage backend: every store contract (tracking, artifacts,
+ * registry, monitoring) run against backends from one factory, plus the backend's own rules, with
+ * a leak check after every test. A backend author writes one short class:
+ *
+ * <pre>{@code
+ * class MyBackendCompatibilityTest extends StorageBackendCompatibilityKit {
+ *   protected StorageBackend newBackend() {
+ *     return StorageBackend.builder().uri("my:" + UUID.randomUUID()).provider(new MyProvider()).build();
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Capability flags: a store type the backend does not offer ({@link StorageBackend#offers})
+ * is reported as not applicable through an assumption, never as a failure; override
+ * {@link #requiredStores()} to make a missing one fail instead. Modelled on Micrometer's
+ * {@code MeterRegistryCompatibilityKit}.
+ */
+public abstract class StorageBackendCompatibilityKit {
+  /** A fresh backend with empty stores; the kit closes it after each test. */
+  protected abstract StorageBackend newBackend();
+
+  /** The store types this backend must offer (default: all four). A missing required store fails the kit. */
+  protected Set<Class<?>> requiredStores() {
+    return Set.of(TrackingStore.class, ArtifactStore.class, RegistryStore.class, MonitoringStore.class);
+  }
+
+  /**
+   * Called after each test with the backend the test used, once it is closed: assert that it
+   * released what it held (connections, files, in-process state). The default checks that the
+   * backend refuses further use.
+   */
+  protected void assertNoLeaks(StorageBackend closed) {
+    assertTrue(closed.isClosed(), "the backend reports itself closed");
+    assertThrows(StorageException.class, () -> closed.store(TrackingStore.class), "a closed backend refuses to make stores");
+  }
+
+  private final List<StorageBackend> opened = new ArrayList<>();
+
+  private StorageBackend openBackend() {
+    StorageBackend b = newBackend();
+    opened.add(b);
+    return b;
+  }
+
+  private <S> S storeOf(StorageBackend b, Class<S> type) {
+    if (!b.offers(type)) {
+      assertFalse(requiredStores().contains(type), b + " does not offer the required " + type.getSimpleName());
+      assumeTrue(false, b + " does not offer " + type.getSimpleName());
+    }
+    return b.store(type);
+  }
+
+  private void closeAndCheck(StorageBackend b) {
+    b.close();
+    assertNoLeaks(b);
+  }
+
+  @AfterEach
+  void closeBackends() {
+    for (StorageBackend b : opened) {
+      if (!b.isClosed()) {
+        closeAndCheck(b);
+      }
+    }
+    opened.clear();
+  }
+
+  @Nested
+  @DisplayName("the backend")
+  class Backend {
+    @Test
+    @DisplayName("offers every required store and makes each once")
+    void storesAreMadeOnce() {
+      StorageBackend b = openBackend();
+      for (Class<?> type : requiredStores()) {
+        assertTrue(b.offers(type), b + " offers " + type.getSimpleName());
+        assertSame(b.store(type), b.store(type), type.getSimpleName() + " is made once per backend");
+      }
+      assertTrue(b.storeTypes().containsAll(requiredStores()), b.storeTypes().toString());
+    }
+
+    @Test
+    @DisplayName("names what it does not offer")
+    void refusesUnknownStores() {
+      StorageBackend b = openBackend();
+      MlopsException e = assertThrows(MlopsException.class, () -> b.store(StringBuilder.class));
+      assertTrue(e.getMessage().contains("StringBuilder"), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("closes idempotently and then refuses to make stores")
+    void closes() {
+      StorageBackend b = openBackend();
+      for (Class<?> type : requiredStores()) {
+        b.store(type);
+      }
+      b.close();
+      b.close();
+      assertNoLeaks(b);
+    }
+
+    @Test
+    @DisplayName("two backends from the factory are independent")
+    void independent() {
+      StorageBackend a = openBackend();
+      StorageBackend c = openBackend();
+      assumeTrue(a.offers(MonitoringStore.class));
+      storeOf(a, MonitoringStore.class).putProfile("m", "reference", new byte[] {1});
+      assertTrue(storeOf(c, MonitoringStore.class).profile("m", "reference").isEmpty(), "a fresh backend starts empty");
+      assertEquals(1, storeOf(a, MonitoringStore.class).profile("m", "reference").orElseThrow().length);
+    }
+  }
+
+  @Nested
+  @DisplayName("tracking store")
+  class Tracking extends TrackingStoreContract {
+    private StorageBackend backend;
+
+    @Override
+    protected TrackingStore newStore() {
+      backend = openBackend();
+      return storeOf(backend, TrackingStore.class);
+    }
+
+    @Override
+    protected void afterStore() {
+      closeAndCheck(backend);
+    }
+  }
+
+  @Nested
+  @DisplayName("artifact store")
+  class Artifacts extends ArtifactStoreContract {
+    private StorageBackend backend;
+
+    @Override
+    protected ArtifactStore newStore() {
+      backend = openBackend();
+      return storeOf(backend, ArtifactStore.class);
+    }
+
+    @Override
+    protected void afterStore() {
+      closeAndCheck(backend);
+    }
+  }
+
+  @Nested
+  @DisplayName("registry store")
+  class Registry extends RegistryStoreContract {
+    private StorageBackend backend;
+
+    @Override
+    protected RegistryStore newStore() {
+      backend = openBackend();
+      return storeOf(backend, RegistryStore.class);
+    }
+
+    @Override
+    protected void afterStore() {
+      closeAndCheck(backend);
+    }
+  }
+
+  @Nested
+  @DisplayName("monitoring store")
+  class Monitoring extends MonitoringStoreContract {
+    private StorageBackend backend;
+
+    @Override
+    protected MonitoringStore newStore() {
+      backend = openBackend();
+      return storeOf(backend, MonitoringStore.class);
+    }
+
+    @Override
+    protected void afterStore() {
+      closeAndCheck(backend);
+    }
+  }
+}

@@ -42,11 +42,28 @@ public final class Validation {
       throw InvalidArgumentException.of(field, key,
           "may contain only letters, digits, underscores (_), dashes (-), periods (.), spaces ( ), colons (:) and slashes (/)");
     }
-    if (key.startsWith("/") || key.equals(".") || key.equals("..") || key.startsWith("../")
-        || key.endsWith("/..") || key.contains("/../") || key.contains("//") || key.endsWith("/")) {
-      throw InvalidArgumentException.of(field, key, "must be a normalised relative path (no leading '/', no '..', no empty segment)");
+    if (!isNormalisedPath(key)) {
+      throw InvalidArgumentException.of(field, key,
+          "must be a normalised relative path (no leading or trailing '/', no '.' or '..' segment, no empty segment)");
     }
     return key;
+  }
+
+  /** MLflow's rule: a key used as a file name must not resolve to another name (posix normpath leaves it unchanged). */
+  private static boolean isNormalisedPath(String key) {
+    int start = 0;
+    while (true) {
+      int slash = key.indexOf('/', start);
+      int end = slash < 0 ? key.length() : slash;
+      int len = end - start;
+      if (len == 0 || (len == 1 && key.charAt(start) == '.') || (len == 2 && key.charAt(start) == '.' && key.charAt(start + 1) == '.')) {
+        return false;
+      }
+      if (slash < 0) {
+        return true;
+      }
+      start = slash + 1;
+    }
   }
 
   // a char loop rather than KEY.matcher(): keys are checked on every metric point

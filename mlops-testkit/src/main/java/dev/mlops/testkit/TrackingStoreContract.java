@@ -267,6 +267,34 @@ public abstract class TrackingStoreContract {
   @DisplayName("metrics")
   class Metrics {
     @Test
+    @DisplayName("of two points with the same step and timestamp, the larger value is the latest (as in MLflow), in one batch or two")
+    void latestTieBreak() {
+      RunInfo info = run(experiment("alpha"), "r");
+      store.logBatch(info.runId(), List.of(new Metric("m", 5, 100, 3)), Map.of(), Map.of());
+      store.logBatch(info.runId(), List.of(new Metric("m", 2, 100, 3)), Map.of(), Map.of());
+      assertEquals(5.0, store.getRun(info.runId()).orElseThrow().latestMetrics().get("m").value());
+      store.logBatch(info.runId(), List.of(new Metric("m", 7, 100, 3)), Map.of(), Map.of());
+      assertEquals(7.0, store.getRun(info.runId()).orElseThrow().latestMetrics().get("m").value());
+      store.logBatch(info.runId(), List.of(new Metric("n", 9, 100, 3), new Metric("n", 4, 100, 3)), Map.of(), Map.of());
+      assertEquals(9.0, store.getRun(info.runId()).orElseThrow().latestMetrics().get("n").value());
+      store.logBatch(info.runId(), List.of(new Metric("m", 1, 101, 3)), Map.of(), Map.of());
+      assertEquals(1.0, store.getRun(info.runId()).orElseThrow().latestMetrics().get("m").value(), "a later timestamp wins");
+    }
+
+    @Test
+    @DisplayName("-0.0 keeps its sign as the latest value and in history")
+    void negativeZero() {
+      RunInfo info = run(experiment("alpha"), "r");
+      store.logBatch(info.runId(), List.of(new Metric("z", -0.0, 100, 0)), Map.of(), Map.of());
+      double latest = store.getRun(info.runId()).orElseThrow().latestMetrics().get("z").value();
+      assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(latest), "latest is -0.0, not 0.0");
+      double inHistory = store.getMetricHistory(info.runId(), "z", 10, null).items().get(0).value();
+      assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(inHistory));
+      assertEquals(1, search(List.of(info.experimentId()), "metrics.z = 0", List.of(), 10, null).items().size(),
+          "-0.0 still equals 0 in a search");
+    }
+
+    @Test
     @DisplayName("NaN, +Inf and -Inf round-trip exactly, as latest values and in history")
     void specialValues() {
       RunInfo info = run(experiment("alpha"), "r");

@@ -73,14 +73,17 @@ public final class FilterParser {
   }
 
   /** Parses a key such as {@code metrics.acc} or {@code start_time}, as used in ORDER BY. */
-  static Key parseKey(String text, boolean allowDataset) {
+  /** A key read from the start of a text, and the text after it. */
+  record KeyAndRest(Key key, String rest) {}
+
+  /** Reads one key from the start of {@code text} (run vocabulary) and returns it with the rest of the text, unread. */
+  static KeyAndRest parseKeyPrefix(String text) {
     FilterParser p = new FilterParser(text, Vocabulary.RUNS);
     Key k = p.key();
-    if (!allowDataset && k.kind() == Key.Kind.DATASET) {
-      throw new InvalidArgumentException("cannot order by dataset field '" + text + "'");
-    }
-    return k;
+    return new KeyAndRest(k, text.substring(p.pos));
   }
+
+
 
   private Expr orExpr() {
     List<Expr> parts = new ArrayList<>();
@@ -254,22 +257,29 @@ public final class FilterParser {
     skipSpace();
     int start = pos;
     char c = peek();
+    String word;
     if (c == '`' || c == '"') {
       String name = quoted(c);
-      Key k = Key.attributeOrNull(name, vocabulary);
-      if (k == null) {
-        pos = start;
-        throw error("a known run attribute " + Key.STRING_ATTRIBUTES + " or " + Key.NUMERIC_ATTRIBUTES);
+      if (c == '`' && peek() == '.') {
+        // MLflow accepts a backtick-quoted prefix: `metrics`.a, `tags`.x
+        word = name;
+      } else {
+        Key k = Key.attributeOrNull(name, vocabulary);
+        if (k == null) {
+          pos = start;
+          throw error("a known run attribute " + Key.STRING_ATTRIBUTES + " or " + Key.NUMERIC_ATTRIBUTES);
+        }
+        return k;
       }
-      return k;
+    } else {
+      if (!(Character.isLetter(c) || c == '_')) {
+        throw error("a key such as metrics.name, params.name, tags.name, attributes.name or datasets.name");
+      }
+      while (pos < src.length() && (Character.isLetterOrDigit(src.charAt(pos)) || src.charAt(pos) == '_')) {
+        pos++;
+      }
+      word = src.substring(start, pos);
     }
-    if (!(Character.isLetter(c) || c == '_')) {
-      throw error("a key such as metrics.name, params.name, tags.name, attributes.name or datasets.name");
-    }
-    while (pos < src.length() && (Character.isLetterOrDigit(src.charAt(pos)) || src.charAt(pos) == '_')) {
-      pos++;
-    }
-    String word = src.substring(start, pos);
     if (peek() == '.') {
       Key.Kind kind = Key.kindOfPrefix(word);
       if (kind == null || vocabulary == Vocabulary.MODELS && kind != Key.Kind.TAG && kind != Key.Kind.ATTRIBUTE) {

@@ -19,27 +19,46 @@ public record OrderBy(Key key, boolean ascending) {
   /** Most ORDER BY keys accepted. */
   public static final int MAX_KEYS = 16;
 
-  /** Parses {@code "metrics.acc DESC"}, {@code "params.lr"}, {@code "start_time ASC"}. */
+  /**
+   * Parses {@code "metrics.acc DESC"}, {@code "params.lr"}, {@code "start_time ASC"}: a key,
+   * optionally whitespace and ASC or DESC (any case), and nothing else, as MLflow accepts them.
+   *
+   * @throws InvalidArgumentException for anything after the key but a direction (a comparison, a
+   *     misspelt direction, trailing whitespace)
+   */
   public static OrderBy parse(String clause) {
     if (clause == null || clause.isBlank()) {
       throw InvalidArgumentException.of("order by clause", clause, "must name a key, optionally followed by ASC or DESC");
     }
-    String c = clause.strip();
-    boolean asc = true;
-    String upper = c.toUpperCase(Locale.ROOT);
-    if (upper.endsWith(" DESC")) {
-      asc = false;
-      c = c.substring(0, c.length() - 5).strip();
-    } else if (upper.endsWith(" ASC")) {
-      c = c.substring(0, c.length() - 4).strip();
+    if (!clause.equals(clause.stripTrailing())) {
+      throw InvalidArgumentException.of("order by clause", clause, "must not end with whitespace");
     }
-    Key key;
+    FilterParser.KeyAndRest parsed;
     try {
-      key = FilterParser.parseKey(c, false);
+      parsed = FilterParser.parseKeyPrefix(clause.stripLeading());
     } catch (InvalidArgumentException e) {
       throw new InvalidArgumentException("invalid order by clause '" + clause + "': " + e.getMessage(), e);
     }
-    return new OrderBy(key, asc);
+    if (parsed.key().kind() == Key.Kind.DATASET) {
+      throw InvalidArgumentException.of("order by clause", clause, "cannot order by a dataset field");
+    }
+    String rest = parsed.rest();
+    boolean asc;
+    if (rest.isEmpty()) {
+      asc = true;
+    } else if (!Character.isWhitespace(rest.charAt(0))) {
+      throw InvalidArgumentException.of("order by clause", clause, "must be a key, optionally followed by ASC or DESC");
+    } else {
+      String dir = rest.strip().toUpperCase(Locale.ROOT);
+      if (dir.equals("ASC")) {
+        asc = true;
+      } else if (dir.equals("DESC")) {
+        asc = false;
+      } else {
+        throw InvalidArgumentException.of("order by clause", clause, "has '" + rest.strip() + "' after the key; expected ASC or DESC");
+      }
+    }
+    return new OrderBy(parsed.key(), asc);
   }
 
   /** Parses a list of clauses; an empty or null list gives {@link #DEFAULT}. */
@@ -51,8 +70,13 @@ public record OrderBy(Key key, boolean ascending) {
       throw InvalidArgumentException.of("order by", clauses.size() + " keys", "at most " + MAX_KEYS + " keys");
     }
     List<OrderBy> out = new ArrayList<>();
+    java.util.Set<Key> seen = new java.util.HashSet<>();
     for (String s : clauses) {
-      out.add(parse(s));
+      OrderBy o = parse(s);
+      if (!seen.add(o.key())) {
+        throw InvalidArgumentException.of("order by", clauses, "names " + o.key() + " twice");
+      }
+      out.add(o);
     }
     return List.copyOf(out);
   }

@@ -20,8 +20,18 @@ public record Metric(String key, double value, long timestamp, long step) {
     }
   }
 
-  /** Whether this point comes after {@code other} in the order that decides a metric's latest value: step, then timestamp. */
+  /**
+   * Whether this point replaces {@code other} as a metric's latest value: the order is step, then
+   * timestamp, then value, as MLflow's stores decide it (of two points with the same step and
+   * timestamp, the larger value is the latest; a NaN never wins such a tie, nor loses one it holds).
+   */
   public boolean isAtOrAfter(Metric other) {
-    return step != other.step ? step > other.step : timestamp >= other.timestamp;
+    if (step != other.step) {
+      return step > other.step;
+    }
+    if (timestamp != other.timestamp) {
+      return timestamp > other.timestamp;
+    }
+    return value >= other.value;
   }
 }

@@ -48,6 +48,11 @@ import java.util.Optional;
  * for search and ordering. NaN is stored as a flag, so it and both infinities round-trip exactly.
  */
 public final class JdbcTrackingStore implements TrackingStore {
+  /** When an incoming point (excluded) replaces the stored latest one: step, then timestamp, then the larger value. */
+  private static final String LATER = "excluded.step > latest_metrics.step OR (excluded.step = latest_metrics.step"
+      + " AND (excluded.ts > latest_metrics.ts OR (excluded.ts = latest_metrics.ts AND excluded.is_nan <> 1"
+      + " AND latest_metrics.is_nan <> 1 AND excluded.value >= latest_metrics.value)))";
+
   static final List<Migration> MIGRATIONS = List.of(new Migration(1, "tracking tables", List.of(
       "CREATE TABLE experiments (experiment_id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, artifact_location TEXT NOT NULL,"
           + " lifecycle_stage TEXT NOT NULL, creation_time {BIGINT} NOT NULL, last_update_time {BIGINT} NOT NULL)",
@@ -80,7 +85,26 @@ public final class JdbcTrackingStore implements TrackingStore {
       "postgres:CREATE INDEX metric_chunks_run_key ON metric_chunks (run_key, key, chunk_id)",
       "CREATE TABLE inputs (run_key {BIGINT} NOT NULL, name TEXT NOT NULL, digest TEXT NOT NULL, context TEXT NOT NULL,"
           + " source_uri TEXT NOT NULL, schema_text TEXT NOT NULL, row_count {BIGINT} NOT NULL, PRIMARY KEY (run_key, name, digest, context)){WITHOUT_ROWID}",
-      "CREATE INDEX inputs_name ON inputs (name)")));
+      "CREATE INDEX inputs_name ON inputs (name)")),
+      // v2: the latest value breaks a (step, timestamp) tie by the larger value, as MLflow does; is_nan = 2 marks -0.0,
+      // which SQLite would otherwise store as the integer 0
+      new Migration(2, "latest metric ties and negative zero", List.of(
+          "sqlite:DROP TRIGGER metric_chunks_latest",
+          "sqlite:CREATE TRIGGER metric_chunks_latest AFTER INSERT ON metric_chunks BEGIN"
+              + " INSERT INTO latest_metrics (run_key, key, value, is_nan, ts, step)"
+              + " VALUES (NEW.run_key, NEW.key, NEW.last_value, NEW.last_is_nan, NEW.last_ts, NEW.last_step)"
+              + " ON CONFLICT (run_key, key) DO UPDATE SET value = excluded.value, is_nan = excluded.is_nan, ts = excluded.ts, step = excluded.step"
+              + " WHERE " + LATER + "; END")));
+
+  /** The is_nan column: 0 a number, 1 NaN, 2 negative zero. */
+  static int special(double v) {
+    return Double.isNaN(v) ? 1 : v == 0 && Double.doubleToRawLongBits(v) != 0 ? 2 : 0;
+  }
+
+  /** A stored value back from its column and its is_nan marker. */
+  static double value(double stored, int special) {
+    return special == 1 ? Double.NaN : special == 2 ? -0.0 : stored;
+  }
 
   private static final String RUN_COLUMNS =
       "r.run_id, r.experiment_id, r.run_name, r.status, r.user_id, r.start_time, r.end_time, r.lifecycle_stage, r.artifact_uri, r.parent_run_id,"
@@ -314,7 +338,7 @@ public final class JdbcTrackingStore implements TrackingStore {
       try (PreparedStatement ps = prepare(c, "SELECT run_key, key, value, is_nan, ts, step FROM latest_metrics" + in + " ORDER BY key", ids);
           ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          double v = rs.getInt(4) == 1 ? Double.NaN : rs.getDouble(3);
+          double v = value(rs.getDouble(3), rs.getInt(4));
           metrics.computeIfAbsent(rs.getLong(1), k -> new LinkedHashMap<>())
               .put(rs.getString(2), new Metric(rs.getString(2), v, rs.getLong(5), rs.getLong(6)));
         }
@@ -461,7 +485,7 @@ public final class JdbcTrackingStore implements TrackingStore {
     try (PreparedStatement chunk = c.prepareStatement("INSERT INTO metric_chunks (run_key, key, point_count, points) VALUES (?, ?, ?, ?)");
         PreparedStatement latest = c.prepareStatement("INSERT INTO latest_metrics (run_key, key, value, is_nan, ts, step) VALUES (?, ?, ?, ?, ?, ?)"
             + " ON CONFLICT (run_key, key) DO UPDATE SET value = excluded.value, is_nan = excluded.is_nan, ts = excluded.ts, step = excluded.step"
-            + " WHERE excluded.step > latest_metrics.step OR (excluded.step = latest_metrics.step AND excluded.ts >= latest_metrics.ts)")) {
+            + " WHERE " + LATER)) {
       for (Map.Entry<String, List<Metric>> e : byKey.entrySet()) {
         bindPoints(chunk, latest, runKey, e.getKey(), e.getValue());
         chunk.addBatch();
@@ -488,7 +512,7 @@ public final class JdbcTrackingStore implements TrackingStore {
     ps.setInt(3, points.size());
     ps.setBytes(4, buf.array());
     ps.setDouble(5, nan ? 0.0 : last.value());
-    ps.setInt(6, nan ? 1 : 0);
+    ps.setInt(6, special(last.value()));
     ps.setLong(7, last.timestamp());
     ps.setLong(8, last.step());
   }
@@ -512,7 +536,7 @@ public final class JdbcTrackingStore implements TrackingStore {
     latest.setLong(1, runKey);
     latest.setString(2, key);
     latest.setDouble(3, nan ? 0.0 : last.value());
-    latest.setInt(4, nan ? 1 : 0);
+    latest.setInt(4, special(last.value()));
     latest.setLong(5, last.timestamp());
     latest.setLong(6, last.step());
   }

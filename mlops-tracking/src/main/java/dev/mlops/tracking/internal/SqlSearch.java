@@ -131,7 +131,7 @@ final class SqlSearch {
         default -> throw new IllegalStateException(c.op().toString());
       };
       // the key's binding (if any) is added inside present() before this value
-      String cond = c.op() == Expr.Op.NE ? "({nan} = 1 OR {v} <> ?)" : "{nan} = 0 AND {v} " + op + " ?";
+      String cond = c.op() == Expr.Op.NE ? "({nan} = 1 OR {v} <> ?)" : "{nan} IN (0, 2) AND {v} " + op + " ?";
       String frag = presentThenBind(key, cond, List.of(v));
       sb.append(frag);
       return;
@@ -168,7 +168,7 @@ final class SqlSearch {
     String marks = "?" + ", ?".repeat(values.size() - 1);
     String cond = in.negated()
         ? (key.numeric() ? "({nan} = 1 OR {v} NOT IN (" + marks + "))" : "{v} NOT IN (" + marks + ")")
-        : (key.numeric() ? "{nan} = 0 AND {v} IN (" + marks + ")" : "{v} IN (" + marks + ")");
+        : (key.numeric() ? "{nan} IN (0, 2) AND {v} IN (" + marks + ")" : "{v} IN (" + marks + ")");
     sb.append(presentThenBind(key, cond, values));
   }
 

@@ -1,5 +1,6 @@
 package dev.mlops.api;
 
+import dev.mlops.api.internal.Validation;
 import java.time.Clock;
 import java.util.function.Supplier;
 
@@ -14,6 +15,9 @@ public abstract class EntryPointBuilder<B extends EntryPointBuilder<B>> {
   private StorageBackend backend;
   private Clock clock = Clock.systemUTC();
   private Supplier<String> principal = () -> System.getProperty("user.name", "unknown");
+
+  /** For the entry points' builders. */
+  protected EntryPointBuilder() {}
 
   /** This builder. */
   protected abstract B self();

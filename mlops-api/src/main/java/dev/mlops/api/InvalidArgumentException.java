@@ -1,5 +1,6 @@
 package dev.mlops.api;
 
+import dev.mlops.api.internal.Validation;
 /**
  * An argument broke a documented rule. The message names the field, the offending value (shortened
  * when long) and the rule. Thrown before anything is written.

@@ -1,5 +1,6 @@
 package dev.mlops.api;
 
+import dev.mlops.api.internal.Validation;
 import dev.mlops.api.spi.StoreProvider;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.mlops.api;
 
+import dev.mlops.api.internal.Validation;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;

@@ -1,5 +1,6 @@
 package dev.mlops.api;
 
+import dev.mlops.api.internal.Validation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;

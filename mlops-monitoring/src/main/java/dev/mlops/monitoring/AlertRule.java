@@ -1,6 +1,6 @@
 package dev.mlops.monitoring;
 
-import dev.mlops.api.Validation;
+import dev.mlops.api.internal.Validation;
 import dev.mlops.monitoring.drift.ColumnDrift;
 import java.util.Locale;
 import java.util.Optional;

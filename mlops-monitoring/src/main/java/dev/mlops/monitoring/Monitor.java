@@ -6,7 +6,7 @@ import dev.mlops.api.EntryPointBuilder;
 import dev.mlops.api.InvalidArgumentException;
 import dev.mlops.api.MlopsException;
 import dev.mlops.api.StorageBackend;
-import dev.mlops.api.Validation;
+import dev.mlops.api.internal.Validation;
 import dev.mlops.api.monitoring.MonitoringStore;
 import dev.mlops.monitoring.drift.DriftOptions;
 import dev.mlops.monitoring.drift.DriftReport;

@@ -1,6 +1,6 @@
 package dev.mlops.registry;
 
-import dev.mlops.api.Validation;
+import dev.mlops.api.internal.Validation;
 import java.util.List;
 import java.util.Locale;
 

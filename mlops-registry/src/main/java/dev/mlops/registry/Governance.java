@@ -3,7 +3,7 @@ package dev.mlops.registry;
 import dev.mlops.api.ConflictException;
 import dev.mlops.api.InvalidArgumentException;
 import dev.mlops.api.NotFoundException;
-import dev.mlops.api.Validation;
+import dev.mlops.api.internal.Validation;
 import dev.mlops.api.registry.GateResult;
 import dev.mlops.api.registry.ModelVersion;
 import dev.mlops.api.registry.ModelVersionStatus;

@@ -8,7 +8,7 @@ import dev.mlops.api.IntegrityException;
 import dev.mlops.api.InvalidArgumentException;
 import dev.mlops.api.NotFoundException;
 import dev.mlops.api.StorageBackend;
-import dev.mlops.api.Validation;
+import dev.mlops.api.internal.Validation;
 import dev.mlops.api.registry.AuditChain;
 import dev.mlops.api.registry.AuditEntry;
 import dev.mlops.api.registry.ModelCard;

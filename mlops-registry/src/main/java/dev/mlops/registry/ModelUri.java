@@ -1,7 +1,8 @@
 package dev.mlops.registry;
 
+import org.jspecify.annotations.Nullable;
 import dev.mlops.api.InvalidArgumentException;
-import dev.mlops.api.Validation;
+import dev.mlops.api.internal.Validation;
 
 /**
  * A parsed model URI: {@code models:/NAME@ALIAS}, {@code models:/NAME/VERSION} or
@@ -11,7 +12,7 @@ import dev.mlops.api.Validation;
  * @param alias the alias, or null
  * @param version the version, or -1 for latest (or when an alias is given)
  */
-public record ModelUri(String name, String alias, int version) {
+public record ModelUri(String name, @Nullable String alias, int version) {
   /** Parses a model URI. @throws InvalidArgumentException naming the URI and the expected forms */
   public static ModelUri parse(String uri) {
     Validation.notNull("model uri", uri);

@@ -1,7 +1,7 @@
 package dev.mlops.registry;
 
 import dev.mlops.api.InvalidArgumentException;
-import dev.mlops.api.Validation;
+import dev.mlops.api.internal.Validation;
 import dev.mlops.api.registry.ModelCard;
 import dev.mlops.api.registry.ModelSignature;
 import dev.mlops.api.registry.ModelVersion;

@@ -5,7 +5,7 @@ import dev.mlops.api.InvalidArgumentException;
 import dev.mlops.api.MlopsException;
 import dev.mlops.api.NotFoundException;
 import dev.mlops.api.StorageBackend;
-import dev.mlops.api.Validation;
+import dev.mlops.api.internal.Validation;
 import dev.mlops.api.artifact.ArtifactStore;
 import dev.mlops.api.registry.AuditChain;
 import dev.mlops.api.registry.AuditEntry;

@@ -1,6 +1,6 @@
 package dev.mlops.registry;
 
-import dev.mlops.api.Validation;
+import dev.mlops.api.internal.Validation;
 import dev.mlops.api.registry.RegistryEvent;
 import dev.mlops.api.registry.RegistryStore;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.mlops.registry;
 
-import dev.mlops.api.Validation;
+import dev.mlops.api.internal.Validation;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;

@@ -26,6 +26,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** The contract every {@link ArtifactStore} must meet; extend it and return a fresh store from {@link #newStore()}. */
 public abstract class ArtifactStoreContract {
+  /** For subclasses: one per backend under test. */
+  protected ArtifactStoreContract() {}
+
   /** A fresh, empty store; closed after each test. */
   protected abstract ArtifactStore newStore();
 

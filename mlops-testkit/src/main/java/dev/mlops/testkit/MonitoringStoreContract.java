@@ -14,6 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /** The contract every {@link MonitoringStore} must meet; extend it and return a fresh store. */
 public abstract class MonitoringStoreContract {
+  /** For subclasses: one per backend under test. */
+  protected MonitoringStoreContract() {}
+
   /** A fresh, empty store; closed after each test. */
   protected abstract MonitoringStore newStore();
 

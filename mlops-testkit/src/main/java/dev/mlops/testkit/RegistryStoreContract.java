@@ -39,6 +39,9 @@ import org.junit.jupiter.api.Test;
  * alias moves atomic, the audit chain linear and events ordered. Extend it and return a fresh store.
  */
 public abstract class RegistryStoreContract {
+  /** For subclasses: one per backend under test. */
+  protected RegistryStoreContract() {}
+
   /** A fresh, empty store; closed after each test. */
   protected abstract RegistryStore newStore();
 

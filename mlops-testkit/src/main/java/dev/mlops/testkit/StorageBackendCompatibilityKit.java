@@ -41,6 +41,9 @@ import org.junit.jupiter.api.Test;
  * {@code MeterRegistryCompatibilityKit}.
  */
 public abstract class StorageBackendCompatibilityKit {
+  /** For subclasses: one per backend under test. */
+  protected StorageBackendCompatibilityKit() {}
+
   /** A fresh backend with empty stores; the kit closes it after each test. */
   protected abstract StorageBackend newBackend();
 

@@ -51,6 +51,9 @@ import org.junit.jupiter.api.Test;
  * }</pre>
  */
 public abstract class TrackingStoreContract {
+  /** For subclasses: one per backend under test. */
+  protected TrackingStoreContract() {}
+
   /** A fresh, empty store. Closed after each test. */
   protected abstract TrackingStore newStore();
 

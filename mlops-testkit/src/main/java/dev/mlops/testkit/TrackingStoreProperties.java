@@ -9,7 +9,7 @@ import dev.mlops.api.search.Expr;
 import dev.mlops.api.search.FilterParser;
 import dev.mlops.api.search.OrderBy;
 import dev.mlops.api.search.RunAccessor;
-import dev.mlops.api.search.SortKey;
+import dev.mlops.api.spi.SortKey;
 import dev.mlops.api.tracking.Experiment;
 import dev.mlops.api.tracking.LifecycleStage;
 import dev.mlops.api.tracking.Metric;
@@ -35,6 +35,9 @@ import net.jqwik.api.Provide;
  * page by page, must agree. Extend it next to {@link TrackingStoreContract}.
  */
 public abstract class TrackingStoreProperties {
+  /** For subclasses: one per backend under test. */
+  protected TrackingStoreProperties() {}
+
   /** A fresh, empty store; closed at the end of each try. */
   protected abstract TrackingStore newStore();
 

@@ -2,7 +2,7 @@ package dev.mlops.tracking;
 
 import dev.mlops.api.InvalidArgumentException;
 import dev.mlops.api.StorageException;
-import dev.mlops.api.Validation;
+import dev.mlops.api.internal.Validation;
 import dev.mlops.api.artifact.ArtifactInfo;
 import dev.mlops.api.artifact.ArtifactPaths;
 import dev.mlops.api.tracking.Dataset;

@@ -1,6 +1,7 @@
 package dev.mlops.tracking;
 
-import dev.mlops.api.Validation;
+import org.jspecify.annotations.Nullable;
+import dev.mlops.api.internal.Validation;
 import dev.mlops.api.tracking.ViewType;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +26,7 @@ import java.util.List;
  * @param maxResults page size, 1 to 50,000
  * @param pageToken the token of the page to fetch, or null for the first
  */
-public record RunQuery(List<String> experiments, String filter, List<String> orderBy, ViewType view, int maxResults, String pageToken) {
+public record RunQuery(List<String> experiments, String filter, List<String> orderBy, ViewType view, int maxResults, @Nullable String pageToken) {
   /** Largest page. */
   public static final int MAX_RESULTS = 50_000;
 
@@ -56,7 +57,7 @@ public record RunQuery(List<String> experiments, String filter, List<String> ord
     private final List<String> orderBy = new ArrayList<>();
     private ViewType view = ViewType.ACTIVE_ONLY;
     private int maxResults = 1000;
-    private String pageToken;
+    private @Nullable String pageToken;
 
     private Builder() {}
 

@@ -2,7 +2,7 @@ package dev.mlops.tracking;
 
 import dev.mlops.api.InvalidArgumentException;
 import dev.mlops.api.MlopsException;
-import dev.mlops.api.Validation;
+import dev.mlops.api.internal.Validation;
 import dev.mlops.api.tracking.Run;
 import dev.mlops.api.tracking.RunStatus;
 import java.util.ArrayList;

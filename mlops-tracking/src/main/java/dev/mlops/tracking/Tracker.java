@@ -6,7 +6,7 @@ import dev.mlops.api.InvalidArgumentException;
 import dev.mlops.api.NotFoundException;
 import dev.mlops.api.Page;
 import dev.mlops.api.StorageBackend;
-import dev.mlops.api.Validation;
+import dev.mlops.api.internal.Validation;
 import dev.mlops.api.artifact.ArtifactStore;
 import dev.mlops.api.search.Expr;
 import dev.mlops.api.search.FilterParser;

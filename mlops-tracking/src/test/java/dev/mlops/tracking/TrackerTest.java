@@ -11,7 +11,7 @@ import dev.mlops.api.InvalidArgumentException;
 import dev.mlops.api.NotFoundException;
 import dev.mlops.api.Page;
 import dev.mlops.api.StorageBackend;
-import dev.mlops.api.Validation;
+import dev.mlops.api.internal.Validation;
 import dev.mlops.api.artifact.ArtifactInfo;
 import dev.mlops.api.tracking.Dataset;
 import dev.mlops.api.tracking.DatasetInput;

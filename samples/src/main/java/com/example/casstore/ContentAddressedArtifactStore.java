@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mlops.api.InvalidArgumentException;
 import dev.mlops.api.NotFoundException;
 import dev.mlops.api.StorageException;
-import dev.mlops.api.Validation;
 import dev.mlops.api.artifact.ArtifactInfo;
 import dev.mlops.api.artifact.ArtifactPaths;
 import dev.mlops.api.artifact.ArtifactStore;
@@ -59,7 +58,15 @@ public final class ContentAddressedArtifactStore implements ArtifactStore {
   }
 
   private Path indexFile(String runId) {
-    return root.resolve("index").resolve(Validation.id("run id", runId) + ".json");
+    return root.resolve("index").resolve(checkRunId(runId) + ".json");
+  }
+
+  /** Run ids become file names here: letters, digits, '_' and '-' only. */
+  private static String checkRunId(String runId) {
+    if (runId == null || !runId.matches("[a-zA-Z0-9][\\w-]{0,255}")) {
+      throw InvalidArgumentException.of("run id", runId, "must match [a-zA-Z0-9][\\w-]{0,255}");
+    }
+    return runId;
   }
 
   private TreeMap<String, Entry> index(String runId) {
@@ -90,7 +97,7 @@ public final class ContentAddressedArtifactStore implements ArtifactStore {
 
   @Override
   public ArtifactInfo put(String runId, String path, InputStream content) {
-    Validation.id("run id", runId);
+    checkRunId(runId);
     String rel = ArtifactPaths.normalize(path);
     Path tmp = root.resolve("tmp").resolve(UUID.randomUUID().toString());
     try {

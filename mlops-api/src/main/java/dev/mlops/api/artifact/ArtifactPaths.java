@@ -1,7 +1,7 @@
 package dev.mlops.api.artifact;
 
 import dev.mlops.api.InvalidArgumentException;
-import dev.mlops.api.Validation;
+import dev.mlops.api.internal.Validation;
 
 /** Validation of artifact paths, shared by every artifact store. */
 public final class ArtifactPaths {

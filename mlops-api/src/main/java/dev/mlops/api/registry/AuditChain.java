@@ -1,5 +1,6 @@
 package dev.mlops.api.registry;
 
+import org.jspecify.annotations.Nullable;
 import dev.mlops.api.internal.Digests;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,7 @@ public final class AuditChain {
   }
 
   /** Makes the entry that follows {@code previous} (null for the first). */
-  public static AuditEntry next(AuditEntry previous, long time, String actor, String action, String target, String before, String after,
+  public static AuditEntry next(@Nullable AuditEntry previous, long time, String actor, String action, String target, String before, String after,
       String reason) {
     long seq = previous == null ? 1 : previous.seq() + 1;
     String prev = previous == null ? "" : previous.hash();
@@ -48,7 +49,7 @@ public final class AuditChain {
    * {@code expectedHead} (may be null) is a head hash recorded earlier; if given, the chain must
    * contain it, which catches truncation of the tail.
    */
-  public static Verification verify(List<AuditEntry> entries, String expectedHead) {
+  public static Verification verify(List<AuditEntry> entries, @Nullable String expectedHead) {
     List<String> problems = new ArrayList<>();
     String prev = "";
     long expectedSeq = 1;

@@ -1,6 +1,6 @@
 package dev.mlops.api.tracking;
 
-import dev.mlops.api.Validation;
+import dev.mlops.api.internal.Validation;
 
 /**
  * A dataset logged as an input of a run.

@@ -1,7 +1,7 @@
 package dev.mlops.api.tracking;
 
 import dev.mlops.api.InvalidArgumentException;
-import dev.mlops.api.Validation;
+import dev.mlops.api.internal.Validation;
 
 /**
  * One metric data point. NaN and both infinities are legal values and round-trip exactly on every

@@ -1,5 +1,6 @@
 package dev.mlops.api.tracking;
 
+import org.jspecify.annotations.Nullable;
 import dev.mlops.api.AlreadyExistsException;
 import dev.mlops.api.ConflictException;
 import dev.mlops.api.NotFoundException;
@@ -103,7 +104,7 @@ public interface TrackingStore extends AutoCloseable {
    * @param pageToken null for the first page, else the token of the previous page
    * @throws NotFoundException if the run does not exist
    */
-  Page<Metric> getMetricHistory(String runId, String key, int maxResults, String pageToken);
+  Page<Metric> getMetricHistory(String runId, String key, int maxResults, @Nullable String pageToken);
 
   /**
    * Searches runs of the given experiments.
@@ -113,7 +114,7 @@ public interface TrackingStore extends AutoCloseable {
    * @param pageToken null for the first page, else the token of the previous page of the same query
    */
   Page<Run> searchRuns(List<String> experimentIds, Expr filter, List<OrderBy> orderBy, ViewType view,
-      int maxResults, String pageToken);
+      int maxResults, @Nullable String pageToken);
 
   @Override
   void close();

@@ -1,5 +1,6 @@
 package dev.mlops.monitoring.drift;
 
+import org.jspecify.annotations.Nullable;
 import java.util.List;
 
 /**
@@ -18,7 +19,7 @@ import java.util.List;
  * @param currentCount values in the current data after dropping missing ones
  * @param bins the bins of binned tests (and of every column's histogram in reports)
  */
-public record ColumnDrift(String name, String type, String test, double statistic, Double pValue, Double rawPValue, double threshold,
+public record ColumnDrift(String name, String type, String test, double statistic, @Nullable Double pValue, @Nullable Double rawPValue, double threshold,
     boolean drift, double effectSize, long referenceCount, long currentCount, List<Bin> bins) {
   public ColumnDrift {
     bins = List.copyOf(bins);

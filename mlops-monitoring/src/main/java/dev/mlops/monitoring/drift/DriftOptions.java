@@ -1,7 +1,7 @@
 package dev.mlops.monitoring.drift;
 
 import dev.mlops.api.InvalidArgumentException;
-import dev.mlops.api.Validation;
+import dev.mlops.api.internal.Validation;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;

@@ -6,7 +6,7 @@ import dev.mlops.monitoring.Table;
 import dev.mlops.monitoring.profile.ColumnProfile;
 import dev.mlops.monitoring.profile.Profile;
 import dev.mlops.monitoring.stats.Binned;
-import dev.mlops.monitoring.stats.KsAccess;
+import dev.mlops.monitoring.stats.TwoSample;
 import dev.mlops.monitoring.stats.Search;
 import dev.mlops.monitoring.stats.TestResult;
 import java.util.ArrayList;
@@ -198,7 +198,7 @@ public final class ProfileDrift {
     }
     double m = Math.max(ref.numericCount(), n);
     double k = Math.min(ref.numericCount(), n);
-    return new TestResult(d, KsAccess.sf(Math.round(Math.rint(m * k / (m + k))), d));
+    return new TestResult(d, TwoSample.kolmogorovSf(Math.round(Math.rint(m * k / (m + k))), d));
   }
 
   private static double[] merge(double[] a, double[] b) {

@@ -2,7 +2,7 @@ package dev.mlops.monitoring.performance;
 
 import dev.mlops.api.InvalidArgumentException;
 import dev.mlops.api.StorageException;
-import dev.mlops.api.Validation;
+import dev.mlops.api.internal.Validation;
 import dev.mlops.api.monitoring.MonitoringStore;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.mlops.monitoring.profile;
 
-import dev.mlops.monitoring.stats.KsAccess;
+import dev.mlops.monitoring.stats.TwoSample;
 import dev.mlops.monitoring.stats.TestResult;
 import java.util.Arrays;
 
@@ -30,7 +30,7 @@ public final class SketchDrift {
     double m = Math.max(reference.numericCount(), current.numericCount());
     double n = Math.min(reference.numericCount(), current.numericCount());
     double en = m * n / (m + n);
-    return new TestResult(d, KsAccess.sf(Math.round(Math.rint(en)), d));
+    return new TestResult(d, TwoSample.kolmogorovSf(Math.round(Math.rint(en)), d));
   }
 
   /** The error bound of {@link #ks}: ε_ref + ε_cur. */

@@ -1,6 +1,6 @@
 package dev.mlops.monitoring.profile;
 
-import dev.mlops.api.Validation;
+import dev.mlops.api.internal.Validation;
 import org.tribuo.Example;
 import org.tribuo.Feature;
 import org.tribuo.Output;

@@ -1,7 +1,7 @@
 package dev.mlops.monitoring.quality;
 
 import dev.mlops.api.InvalidArgumentException;
-import dev.mlops.api.Validation;
+import dev.mlops.api.internal.Validation;
 import dev.mlops.monitoring.Column;
 import dev.mlops.monitoring.Table;
 import dev.mlops.monitoring.stats.Binned;

@@ -1,5 +1,6 @@
 package dev.mlops.monitoring.report;
 
+import org.jspecify.annotations.Nullable;
 import dev.mlops.monitoring.drift.ColumnDrift;
 import dev.mlops.monitoring.drift.DriftReport;
 import dev.mlops.monitoring.performance.ClassificationMetrics;
@@ -41,12 +42,12 @@ public final class HtmlReport {
    * Renders a drift report with data-quality results (may be null) and performance over windows
    * (may be empty).
    */
-  public static String render(DriftReport r, QualityReport quality, List<PredictionLog.WindowPerformance> performance, String title) {
+  public static String render(DriftReport r, @Nullable QualityReport quality, List<PredictionLog.WindowPerformance> performance, String title) {
     return render(r, quality, performance, null, title);
   }
 
   /** As above, with the reference window's metrics as the first row of the performance table (may be null). */
-  public static String render(DriftReport r, QualityReport quality, List<PredictionLog.WindowPerformance> performance,
+  public static String render(DriftReport r, @Nullable QualityReport quality, List<PredictionLog.WindowPerformance> performance,
       ClassificationMetrics reference, String title) {
     StringBuilder sb = new StringBuilder(16_384);
     sb.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">")

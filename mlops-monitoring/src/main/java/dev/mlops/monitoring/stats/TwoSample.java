@@ -39,6 +39,15 @@ public final class TwoSample {
   }
 
   /** {@code scipy.stats.ks_2samp(a, b)}: two-sided, method 'auto' (exact when both sizes are at most 10,000). */
+  /**
+   * The survival function of the two-sided one-sample Kolmogorov-Smirnov statistic: P(D_n &gt; x)
+   * for a sample of {@code n}, as {@code scipy.stats.kstwo.sf(x, n)} computes it (exact for small
+   * n, asymptotic beyond). The p-value of a KS test on sketched or binned data.
+   */
+  public static double kolmogorovSf(long n, double x) {
+    return Kolmogorov.sf(n, x);
+  }
+
   public static TestResult ks(double[] a, double[] b) {
     double[] x = sorted(a, "reference", 1);
     double[] y = sorted(b, "current", 1);

@@ -14,7 +14,7 @@ import dev.mlops.api.internal.jdbc.Migration;
 import dev.mlops.api.internal.jdbc.Sql;
 import dev.mlops.api.search.Expr;
 import dev.mlops.api.search.OrderBy;
-import dev.mlops.api.search.SortKey;
+import dev.mlops.api.spi.SortKey;
 import dev.mlops.api.tracking.Dataset;
 import dev.mlops.api.tracking.DatasetInput;
 import dev.mlops.api.tracking.Experiment;

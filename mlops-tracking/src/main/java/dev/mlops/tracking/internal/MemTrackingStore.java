@@ -10,7 +10,7 @@ import dev.mlops.api.search.Evaluator;
 import dev.mlops.api.search.Expr;
 import dev.mlops.api.search.OrderBy;
 import dev.mlops.api.search.RunAccessor;
-import dev.mlops.api.search.SortKey;
+import dev.mlops.api.spi.SortKey;
 import dev.mlops.api.tracking.DatasetInput;
 import dev.mlops.api.tracking.Experiment;
 import dev.mlops.api.tracking.LifecycleStage;

@@ -4,7 +4,7 @@ import dev.mlops.api.internal.jdbc.Dialect;
 import dev.mlops.api.search.Expr;
 import dev.mlops.api.search.Key;
 import dev.mlops.api.search.OrderBy;
-import dev.mlops.api.search.SortKey;
+import dev.mlops.api.spi.SortKey;
 import java.util.ArrayList;
 import java.util.List;
 

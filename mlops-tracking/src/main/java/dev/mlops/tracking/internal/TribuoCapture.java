@@ -11,7 +11,7 @@ import com.oracle.labs.mlrg.olcut.provenance.Provenance;
 import com.oracle.labs.mlrg.olcut.provenance.ProvenanceUtil;
 import com.oracle.labs.mlrg.olcut.util.Pair;
 import dev.mlops.api.StorageException;
-import dev.mlops.api.Validation;
+import dev.mlops.api.internal.Validation;
 import dev.mlops.api.artifact.ArtifactInfo;
 import dev.mlops.api.tracking.Dataset;
 import dev.mlops.api.tracking.DatasetInput;

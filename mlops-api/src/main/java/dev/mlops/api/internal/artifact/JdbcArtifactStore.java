@@ -4,7 +4,7 @@ import dev.mlops.api.internal.Digests;
 import dev.mlops.api.InvalidArgumentException;
 import dev.mlops.api.NotFoundException;
 import dev.mlops.api.StorageException;
-import dev.mlops.api.Validation;
+import dev.mlops.api.internal.Validation;
 import dev.mlops.api.artifact.ArtifactInfo;
 import dev.mlops.api.artifact.ArtifactPaths;
 import dev.mlops.api.artifact.ArtifactStore;

@@ -1,4 +1,6 @@
-package dev.mlops.api;
+package dev.mlops.api.internal;
+
+import dev.mlops.api.InvalidArgumentException;
 
 import java.util.regex.Pattern;
 

@@ -1,5 +1,9 @@
-package dev.mlops.api.search;
+package dev.mlops.api.spi;
 
+import org.jspecify.annotations.Nullable;
+import dev.mlops.api.internal.Validation;
+import dev.mlops.api.search.Accessor;
+import dev.mlops.api.search.OrderBy;
 import dev.mlops.api.InvalidArgumentException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -17,7 +21,7 @@ import java.util.List;
  * @param values one value per key: a {@link Double}, a {@link String}, or null when rank &gt; 0
  * @param id the row id, the final tie-breaker
  */
-public record SortKey(int[] ranks, Object[] values, String id) {
+public record SortKey(int[] ranks, @Nullable Object[] values, String id) {
   /** Rank of a present, non-NaN value. */
   public static final int PRESENT = 0;
   /** Rank of NaN. */
@@ -111,7 +115,7 @@ public record SortKey(int[] ranks, Object[] values, String id) {
       }
       return new SortKey(ranks, values, id);
     } catch (RuntimeException e) {
-      throw new InvalidArgumentException("page token " + dev.mlops.api.Validation.quote(token)
+      throw new InvalidArgumentException("page token " + dev.mlops.api.internal.Validation.quote(token)
           + " is not a token of this search (was the filter, order or experiment list changed?)", e);
     }
   }
@@ -145,7 +149,7 @@ public record SortKey(int[] ranks, Object[] values, String id) {
 
   /** Pages through rows already filtered: sorts, skips up to the token, takes {@code max}. */
   public static <T> PageSlice<T> page(List<T> rows, List<OrderBy> order, java.util.function.Function<T, SortKey> keyOf,
-      SortKey after, int max) {
+      @Nullable SortKey after, int max) {
     List<Object[]> keyed = new ArrayList<>(rows.size());
     for (T r : rows) {
       SortKey k = keyOf.apply(r);
@@ -171,7 +175,7 @@ public record SortKey(int[] ranks, Object[] values, String id) {
    * @param rows the page
    * @param next the last row's position, or null on the last page
    */
-  public record PageSlice<T>(List<T> rows, SortKey next) {}
+  public record PageSlice<T>(List<T> rows, @Nullable SortKey next) {}
 
   @Override
   public boolean equals(Object o) {

@@ -61,8 +61,9 @@ final class MonitoringDemo {
       i++;
     }
     PredictionLog predictions = new PredictionLog(1000, 0.5).reference(refLabels, refScores);
-    List<Alert> alerts = new ArrayList<>();
-    List<WindowReport> windows = new ArrayList<>();
+    // listeners run on the monitor's own thread: collect into thread-safe lists
+    List<Alert> alerts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<WindowReport> windows = new java.util.concurrent.CopyOnWriteArrayList<>();
     Monitor monitor = Monitor.builder("churn-classifier").reference(reference).storage(backend).windowRows(1000)
         .quality(DataQuality.with(List.of(Check.range("tenure", -50, 120), Check.completeness("spend", 0.95))))
         .segmentBy("plan", 100)
@@ -94,6 +95,7 @@ final class MonitoringDemo {
         monitor.log(r);
       }
     }
+    monitor.close();   // waits for the last window's report (computed off this thread)
     for (WindowReport w : windows) {
       String drifted = String.join(", ", w.drift().columns().stream().filter(ColumnDrift::drift).map(ColumnDrift::name).toList());
       System.out.printf("  window %d: %d rows, drift share %.2f%s, quality %s%n", w.window(), w.rows(), w.drift().driftShare(),

@@ -1,0 +1,224 @@
+package dev.mlops.serving;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.tribuo.Example;
+import org.tribuo.Feature;
+import org.tribuo.ImmutableFeatureMap;
+import org.tribuo.Model;
+import org.tribuo.Output;
+import org.tribuo.VariableInfo;
+import org.tribuo.impl.ArrayExample;
+
+/**
+ * The input a loaded version accepts, from its feature map (the registered signature is derived
+ * from the same map): numeric features by name, and one-hot groups ({@code plan@basic},
+ * {@code plan@pro}, as Tribuo's identity processor names them) that a request may give as
+ * {@code "plan": "pro"}. Turns a request into a Tribuo example, listing every problem: unknown
+ * features, missing features, values of the wrong type, non-finite values. Immutable and
+ * thread-safe; the happy path allocates only the example.
+ */
+final class InputSchema {
+  private final String[] names;
+  private final Map<String, Integer> index;
+  /** Request keys a request must give: plain feature names and one-hot group names. */
+  private final Set<String> required;
+  private final Set<String> oneHotGroups;
+
+  private InputSchema(String[] names, Set<String> oneHotGroups) {
+    this.names = names;
+    this.index = new HashMap<>(names.length * 2);
+    for (int i = 0; i < names.length; i++) {
+      index.put(names[i], i);
+    }
+    this.oneHotGroups = Set.copyOf(oneHotGroups);
+    Set<String> req = new LinkedHashSet<>();
+    for (String n : names) {
+      int at = n.indexOf('@');
+      req.add(at > 0 && oneHotGroups.contains(n.substring(0, at)) ? n.substring(0, at) : n);
+    }
+    this.required = Set.copyOf(req);
+  }
+
+  static InputSchema of(Model<?> model) {
+    ImmutableFeatureMap map = model.getFeatureIDMap();
+    String[] names = new String[map.size()];
+    Map<String, Integer> groupSizes = new LinkedHashMap<>();
+    for (VariableInfo info : map) {
+      int id = map.getID(info.getName());
+      names[id] = info.getName();
+      int at = info.getName().indexOf('@');
+      if (at > 0) {
+        groupSizes.merge(info.getName().substring(0, at), 1, Integer::sum);
+      }
+    }
+    Set<String> groups = new LinkedHashSet<>();
+    groupSizes.forEach((g, n) -> {
+      // a group is one-hot when no plain feature has its name
+      if (map.getID(g) < 0) {
+        groups.add(g);
+      }
+    });
+    return new InputSchema(names, groups);
+  }
+
+  /** Feature names in the model's id order: the order of {@link #fromArray}. */
+  String[] names() {
+    return names.clone();
+  }
+
+  int size() {
+    return names.length;
+  }
+
+  /** Builds an example from a feature map; problems are added to {@code problems} (created on the first one). */
+  <T extends Output<T>> Example<T> fromMap(Map<String, ?> input, T unknown, Problems problems) {
+    int n = input.size();
+    String[] keys = new String[n];
+    double[] values = new double[n];
+    int k = 0;
+    int matched = 0;
+    for (Map.Entry<String, ?> e : input.entrySet()) {
+      String key = e.getKey();
+      Object v = e.getValue();
+      Integer id = index.get(key);
+      if (id != null) {
+        matched++;
+        if (v instanceof Number num) {
+          double d = num.doubleValue();
+          if (Double.isFinite(d)) {
+            keys[k] = key;
+            values[k++] = d;
+          } else {
+            problems.add("feature '" + key + "' is " + d + "; expected a finite number");
+          }
+        } else {
+          problems.add("feature '" + key + "' is " + describe(v) + "; expected a number");
+        }
+      } else if (oneHotGroups.contains(key)) {
+        matched++;
+        if (v instanceof CharSequence || v instanceof Boolean) {
+          String name = key + "@" + v;
+          if (index.containsKey(name)) {
+            keys[k] = name;
+            values[k++] = 1.0;
+          } else {
+            problems.add("feature '" + key + "' has value '" + v + "', which the model never saw; expected one of " + valuesOf(key));
+          }
+        } else {
+          problems.add("feature '" + key + "' is " + describe(v) + "; expected one of " + valuesOf(key));
+        }
+      } else {
+        problems.add("unknown feature '" + key + "'; the model's features are " + required);
+      }
+    }
+    if (matched < required.size()) {
+      for (String r : required) {
+        if (!input.containsKey(r)) {
+          problems.add("missing feature '" + r + "'" + (oneHotGroups.contains(r) ? "; expected one of " + valuesOf(r) : "; expected a number"));
+        }
+      }
+    }
+    if (k < n) {
+      keys = java.util.Arrays.copyOf(keys, k);
+      values = java.util.Arrays.copyOf(values, k);
+    }
+    return new ArrayExample<>(unknown, keys, values);
+  }
+
+  /** Builds an example from values in {@link #names()} order. */
+  <T extends Output<T>> Example<T> fromArray(double[] values, T unknown, Problems problems) {
+    if (values.length != names.length) {
+      problems.add("got " + values.length + " values; expected " + names.length + " in the order " + List.of(names));
+      return new ArrayExample<>(unknown, new String[0], new double[0]);
+    }
+    boolean clean = true;
+    for (int i = 0; i < values.length; i++) {
+      if (!Double.isFinite(values[i])) {
+        problems.add("feature '" + names[i] + "' is " + values[i] + "; expected a finite number");
+        clean = false;
+      }
+    }
+    if (clean) {
+      return new ArrayExample<>(unknown, names, values);
+    }
+    List<String> ks = new ArrayList<>();
+    List<Double> vs = new ArrayList<>();
+    for (int i = 0; i < values.length; i++) {
+      if (Double.isFinite(values[i])) {
+        ks.add(names[i]);
+        vs.add(values[i]);
+      }
+    }
+    return new ArrayExample<>(unknown, ks.toArray(new String[0]), vs.stream().mapToDouble(Double::doubleValue).toArray());
+  }
+
+  /** Checks a caller's example; returns it, or a copy without the unusable features. */
+  <T extends Output<T>> Example<T> check(Example<T> example, T unknown, Problems problems) {
+    List<String> ks = null;
+    for (Feature f : example) {
+      boolean known = index.containsKey(f.getName());
+      boolean finite = Double.isFinite(f.getValue());
+      if (!known) {
+        problems.add("unknown feature '" + f.getName() + "'; the model's features are " + required);
+      } else if (!finite) {
+        problems.add("feature '" + f.getName() + "' is " + f.getValue() + "; expected a finite number");
+      }
+      if (!known || !finite) {
+        ks = ks == null ? new ArrayList<>() : ks;
+      }
+    }
+    if (ks == null) {
+      return example;
+    }
+    List<String> names2 = new ArrayList<>();
+    List<Double> vals = new ArrayList<>();
+    for (Feature f : example) {
+      if (index.containsKey(f.getName()) && Double.isFinite(f.getValue())) {
+        names2.add(f.getName());
+        vals.add(f.getValue());
+      }
+    }
+    return new ArrayExample<>(unknown, names2.toArray(new String[0]), vals.stream().mapToDouble(Double::doubleValue).toArray());
+  }
+
+  private List<String> valuesOf(String group) {
+    List<String> out = new ArrayList<>();
+    for (String n : names) {
+      if (n.startsWith(group + "@")) {
+        out.add(n.substring(group.length() + 1));
+      }
+    }
+    return out;
+  }
+
+  private static String describe(@Nullable Object v) {
+    return v == null ? "null" : "'" + v + "' (" + v.getClass().getSimpleName() + ")";
+  }
+
+  /** A request's problems, created on the first one. */
+  static final class Problems {
+    private @Nullable List<String> list;
+
+    void add(String p) {
+      if (list == null) {
+        list = new ArrayList<>(2);
+      }
+      list.add(p);
+    }
+
+    boolean any() {
+      return list != null;
+    }
+
+    List<String> list() {
+      return list == null ? List.of() : list;
+    }
+  }
+}

@@ -1,0 +1,254 @@
+package dev.mlops.serving;
+
+import dev.mlops.monitoring.stats.Binned;
+import dev.mlops.registry.ModelRegistry;
+import dev.mlops.registry.ModelUri;
+import dev.mlops.api.registry.PromotionRequest;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tribuo.Output;
+
+/**
+ * Applies a {@link RolloutPolicy} to an endpoint's canary. Counting happens on the request path
+ * (adders in the variants' windows); judging, rolling back and promoting run on the server's
+ * control executor, one evaluation at a time, never on a caller's thread.
+ */
+final class Rollout<T extends Output<T>> {
+  private static final Logger LOG = LoggerFactory.getLogger(Endpoint.class);
+
+  private final Endpoint<T> endpoint;
+  private final ModelServer server;
+  private final RolloutPolicy policy;
+  private final Variant<T> canary;
+  private final Variant<T> champion;
+  private final AtomicBoolean evaluating = new AtomicBoolean();
+  private final AtomicInteger running = new AtomicInteger();
+  private final double configuredWeight;
+  private volatile int rolledBackVersion = -1;
+  private volatile int promotedVersion = -1;
+  private volatile long cleanSinceRequests;
+  private volatile long cleanSinceTime;
+  private volatile @Nullable String inputDrift;
+
+  Rollout(Endpoint<T> endpoint, ModelServer server, RolloutPolicy policy) {
+    this.endpoint = endpoint;
+    this.server = server;
+    this.policy = policy;
+    this.champion = endpoint.routed().get(0);
+    this.canary = endpoint.routed().stream().filter(v -> v.role == Variant.Role.CANARY).findFirst()
+        .orElseThrow(() -> new IllegalStateException("a rollout policy needs a canary"));
+    this.configuredWeight = canary.weight;
+    this.cleanSinceTime = server.clock().millis();
+    if (policy.inputMonitor != null) {
+      policy.inputMonitor.onAlert(a -> {
+        if (a.rule().contains("drift")) {
+          inputDrift = a.rule() + " in window " + a.window() + ": " + a.message();
+          schedule();
+        }
+      });
+    }
+  }
+
+  /**
+   * Called after each request a routed variant answered or failed. The request that completes a
+   * canary window judges it on the spot (a few adders and at most a small map: once per window), so
+   * a breach takes the canary's weight to 0 at once; the registry actions and announcements that
+   * follow run on the control executor.
+   */
+  void observed(Variant<T> v) {
+    if (v == canary && canary.weight > 0 && canary.window.requests.sum() >= policy.window) {
+      judge();
+    }
+  }
+
+  private void schedule() {
+    judge();
+  }
+
+  private void judge() {
+    if (!evaluating.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      evaluate();
+    } catch (RuntimeException e) {
+      LOG.error("endpoint {}: evaluating the canary failed", endpoint.name(), e);
+    } finally {
+      evaluating.set(false);
+    }
+  }
+
+  /** Runs registry actions and announcements off the request path. */
+  private void later(Runnable action) {
+    running.incrementAndGet();
+    try {
+      server.control().execute(() -> {
+        try {
+          action.run();
+        } catch (RuntimeException e) {
+          LOG.error("endpoint {}: rollout action failed", endpoint.name(), e);
+        } finally {
+          running.decrementAndGet();
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      running.decrementAndGet();
+    }
+  }
+
+  private void evaluate() {
+    Variant.Active<T> a = canary.active();
+    if (a == null || canary.weight == 0) {
+      return;
+    }
+    String drift = inputDrift;
+    if (drift != null) {
+      inputDrift = null;
+      rollBack(a, "input_drift", drift);
+      return;
+    }
+    if (canary.window.requests.sum() < policy.window) {
+      return;
+    }
+    WindowStats c = canary.rollWindow();
+    WindowStats h = champion.rollWindow();
+    long n = c.requests.sum();
+    double err = c.errorRate();
+    if (err > policy.maxErrorRate) {
+      rollBack(a, "error_rate", String.format(Locale.ROOT, "error rate %.3f > %.3f (champion %.3f) over %d canary requests", err,
+          policy.maxErrorRate, h.errorRate(), n));
+      return;
+    }
+    double cp99 = c.latency.quantile(0.99);
+    double hp99 = h.latency.quantile(0.99);
+    if (n >= 100 && cp99 > policy.minLatencyNanos && !Double.isNaN(hp99) && cp99 > policy.maxLatencyRatio * hp99) {
+      rollBack(a, "latency_p99", String.format(Locale.ROOT, "p99 %.2f ms > %.1f x champion's %.2f ms over %d canary requests", cp99 / 1e6,
+          policy.maxLatencyRatio, hp99 / 1e6, n));
+      return;
+    }
+    if (!Double.isNaN(policy.maxOutputDrift)) {
+      Map<String, Long> co = c.outputCounts();
+      Map<String, Long> ho = h.outputCounts();
+      long cn = co.values().stream().mapToLong(Long::longValue).sum();
+      long hn = ho.values().stream().mapToLong(Long::longValue).sum();
+      if (cn >= policy.minOutputRequests && hn >= policy.minOutputRequests) {
+        double psi = Binned.psi(Binned.categorical(ho, co));
+        if (psi > policy.maxOutputDrift) {
+          rollBack(a, "output_drift", String.format(Locale.ROOT, "PSI of predicted outputs %.3f > %.3f (canary %s vs champion %s)", psi,
+              policy.maxOutputDrift, co, ho));
+          return;
+        }
+      }
+    }
+    if (!Double.isNaN(policy.minAccuracyDelta) && c.labelled.sum() >= policy.minLabels && h.labelled.sum() >= policy.minLabels) {
+      double delta = c.accuracy() - h.accuracy();
+      if (delta < policy.minAccuracyDelta) {
+        rollBack(a, "accuracy", String.format(Locale.ROOT, "labelled accuracy %.3f vs champion %.3f (delta %.3f < %.3f) on %d and %d labels",
+            c.accuracy(), h.accuracy(), delta, policy.minAccuracyDelta, c.labelled.sum(), h.labelled.sum()));
+        return;
+      }
+    }
+    if (policy.promoteAlias != null && promotedVersion != a.version()) {
+      later(() -> maybePromote(a));
+    }
+  }
+
+  private void rollBack(Variant.Active<T> a, String rule, String detail) {
+    endpoint.setWeight(canary.name, 0);
+    rolledBackVersion = a.version();
+    String model = a.loaded().version().name();
+    long time = server.clock().millis();
+    LOG.warn("endpoint {}: canary {} v{} rolled back: {}: {}", endpoint.name(), model, a.version(), rule, detail);
+    later(() -> {
+      endpoint.announce(new RolloutEvent(RolloutEvent.Kind.ROLLED_BACK, endpoint.name(), canary.name, model, a.version(), rule, detail, time));
+      if (policy.restoreAlias) {
+        restoreAlias(a, rule + ": " + detail);
+      }
+    });
+  }
+
+  private void restoreAlias(Variant.Active<T> a, String why) {
+    ModelUri u = ModelUri.parse(canary.uri);
+    List<Integer> before = canary.retainedVersions();
+    if (u.alias() == null || before.isEmpty()) {
+      LOG.warn("endpoint {}: cannot restore the alias of {}: {}", endpoint.name(), canary.uri,
+          u.alias() == null ? "the canary follows no alias" : "no earlier version was served");
+      return;
+    }
+    int previous = before.get(0);
+    ModelRegistry registry = server.registry();
+    String reason = "automatic rollback of v" + a.version() + " by endpoint " + endpoint.name() + ": " + why;
+    try {
+      if (registry.requiredApprovals(u.alias()).isPresent()) {
+        registry.overrideProtectedAlias(u.name(), u.alias(), previous, reason);
+      } else {
+        registry.setAlias(u.name(), u.alias(), previous);
+      }
+      LOG.warn("endpoint {}: alias {}@{} moved back to v{}", endpoint.name(), u.name(), u.alias(), previous);
+    } catch (RuntimeException e) {
+      LOG.error("endpoint {}: moving {}@{} back to v{} failed", endpoint.name(), u.name(), u.alias(), previous, e);
+    }
+  }
+
+  private void maybePromote(Variant.Active<T> a) {
+    if (policy.promoteAlias == null || promotedVersion == a.version()) {
+      return;
+    }
+    long clean = canary.total.requests.sum() - cleanSinceRequests;
+    long since = server.clock().millis() - cleanSinceTime;
+    if (clean < policy.promoteAfter || policy.promoteAfterTime != null && since < policy.promoteAfterTime.toMillis()) {
+      return;
+    }
+    promotedVersion = a.version();
+    ModelRegistry registry = server.registry();
+    String model = a.loaded().version().name();
+    String detail = String.format(Locale.ROOT, "%d clean canary requests over %d s", clean, since / 1000);
+    try {
+      if (registry.requiredApprovals(policy.promoteAlias).isPresent()) {
+        PromotionRequest r = registry.requestPromotion(model, policy.promoteAlias, a.version(),
+            "canary of endpoint " + endpoint.name() + ": " + detail);
+        String outcome = "request " + r.id() + " is " + r.status();
+        LOG.info("endpoint {}: promotion of {} v{} to @{} requested: {}", endpoint.name(), model, a.version(), policy.promoteAlias, outcome);
+        endpoint.announce(new RolloutEvent(RolloutEvent.Kind.PROMOTION_REQUESTED, endpoint.name(), canary.name, model, a.version(),
+            "clean_requests", detail + "; " + outcome, server.clock().millis()));
+      } else {
+        registry.setAlias(model, policy.promoteAlias, a.version());
+        LOG.info("endpoint {}: {}@{} moved to v{} ({})", endpoint.name(), model, policy.promoteAlias, a.version(), detail);
+        endpoint.announce(new RolloutEvent(RolloutEvent.Kind.PROMOTED, endpoint.name(), canary.name, model, a.version(), "clean_requests",
+            detail, server.clock().millis()));
+      }
+    } catch (RuntimeException e) {
+      LOG.error("endpoint {}: promoting {} v{} failed", endpoint.name(), model, a.version(), e);
+    }
+  }
+
+  /** A canary that starts serving a version newer than the one rolled back gets its configured weight again. */
+  void flipped(Variant<T> v, Variant.Active<T> now) {
+    if (v != canary) {
+      return;
+    }
+    cleanSinceRequests = canary.total.requests.sum();
+    cleanSinceTime = server.clock().millis();
+    canary.rollWindow();
+    champion.rollWindow();
+    if (canary.weight == 0 && rolledBackVersion > 0 && now.version() > rolledBackVersion) {
+      rolledBackVersion = -1;
+      endpoint.setWeight(canary.name, configuredWeight);
+      LOG.info("endpoint {}: canary serves v{}, weight back to {}", endpoint.name(), now.version(), configuredWeight);
+    }
+  }
+
+  boolean awaitIdle(long timeoutMillis) {
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    while (running.get() > 0 && System.currentTimeMillis() < deadline) {
+      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+    }
+    return running.get() == 0;
+  }
+}

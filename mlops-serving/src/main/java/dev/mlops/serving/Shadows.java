@@ -1,0 +1,133 @@
+package dev.mlops.serving;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.DoubleAdder;
+import java.util.concurrent.atomic.LongAdder;
+import org.tribuo.Example;
+import org.tribuo.Output;
+import org.tribuo.Prediction;
+import org.tribuo.classification.Label;
+import org.tribuo.regression.Regressor;
+
+/**
+ * Shadow traffic: every request is handed (without blocking, through a bounded queue that drops
+ * and counts when full) to a background worker that runs it on each shadow variant and compares
+ * the shadow's answer with the one returned to the caller: agreement (same label; for a regressor,
+ * within 1 % of the returned value) and the difference of the returned output's score. A slow or
+ * failing shadow never slows or fails the caller.
+ */
+final class Shadows<T extends Output<T>> implements AutoCloseable {
+  private final Endpoint<T> endpoint;
+  private final List<Variant<T>> shadows;
+  private final Handoff<Job<T>> handoff;
+  private final Map<String, Figures> figures = new ConcurrentHashMap<>();
+
+  private record Job<T extends Output<T>>(Request<T> request, Served<T> served) {}
+
+  private static final class Figures {
+    final LongAdder compared = new LongAdder();
+    final LongAdder agreed = new LongAdder();
+    final DoubleAdder scoreDiff = new DoubleAdder();
+    final LongAdder scored = new LongAdder();
+  }
+
+  Shadows(Endpoint<T> endpoint, List<Variant<T>> shadows, int queue) {
+    this.endpoint = endpoint;
+    this.shadows = shadows;
+    for (Variant<T> v : shadows) {
+      figures.put(v.name, new Figures());
+    }
+    this.handoff = new Handoff<>("mlops-endpoint-" + endpoint.name() + "-shadows", queue, this::run);
+  }
+
+  void offer(Request<T> request, Served<T> served) {
+    if (!handoff.offer(new Job<>(request.detached(), served))) {
+      endpoint.metrics.dropped(endpoint.name(), "shadow");
+    }
+  }
+
+  private void run(Job<T> job) {
+    for (Variant<T> v : shadows) {
+      Variant.Active<T> a = v.active();
+      if (a == null) {
+        continue;
+      }
+      long start = System.nanoTime();
+      try {
+        InputSchema.Problems problems = new InputSchema.Problems();
+        Example<T> ex = job.request.example(a.schema(), endpoint.unknown, problems);
+        Prediction<T> p = a.loaded().model().predict(ex);
+        long latency = System.nanoTime() - start;
+        String out = p.getOutput().getSerializableForm(false);
+        v.total.served(out, latency);
+        Figures f = figures.get(v.name);
+        f.compared.increment();
+        boolean agreed = agrees(job.served.output(), p.getOutput());
+        if (agreed) {
+          f.agreed.increment();
+        }
+        Output<?> returned = job.served.output();
+        if (returned instanceof Label l) {
+          Object s = p.getOutputScores().get(l.getLabel());
+          if (s instanceof Label sl) {
+            f.scoreDiff.add(Math.abs(sl.getScore() - l.getScore()));
+            f.scored.increment();
+          }
+        }
+        endpoint.metrics.shadow(endpoint.name(), v.name, agreed);
+      } catch (RuntimeException e) {
+        long latency = System.nanoTime() - start;
+        v.total.failed(latency);
+        endpoint.metrics.failed(endpoint.name(), v.name, "shadow_error");
+      }
+    }
+  }
+
+  private static boolean agrees(Output<?> a, Output<?> b) {
+    if (a instanceof Regressor ra && b instanceof Regressor rb) {
+      double[] x = ra.getValues();
+      double[] y = rb.getValues();
+      if (x.length != y.length) {
+        return false;
+      }
+      for (int i = 0; i < x.length; i++) {
+        if (Math.abs(x[i] - y[i]) > 0.01 * Math.max(Math.abs(x[i]), 1e-9)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return a.getSerializableForm(false).equals(b.getSerializableForm(false));
+  }
+
+  double agreement(Variant<?> v) {
+    Figures f = figures.get(v.name);
+    long n = f.compared.sum();
+    return n == 0 ? Double.NaN : (double) f.agreed.sum() / n;
+  }
+
+  double meanScoreDifference(Variant<?> v) {
+    Figures f = figures.get(v.name);
+    long n = f.scored.sum();
+    return n == 0 ? Double.NaN : f.scoreDiff.sum() / n;
+  }
+
+  int depth() {
+    return handoff.depth();
+  }
+
+  long dropped() {
+    return handoff.dropped();
+  }
+
+  boolean awaitIdle(long timeoutMillis) {
+    return handoff.awaitIdle(timeoutMillis);
+  }
+
+  @Override
+  public void close() {
+    handoff.close();
+  }
+}

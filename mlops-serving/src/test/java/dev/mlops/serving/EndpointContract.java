@@ -1,0 +1,503 @@
+package dev.mlops.serving;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mlops.api.StorageBackend;
+import dev.mlops.api.registry.AuditEntry;
+import dev.mlops.registry.ModelRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tribuo.classification.Label;
+import org.tribuo.impl.ArrayExample;
+
+/** Endpoint behaviour, run on the mem: and file: backends by the subclasses. */
+abstract class EndpointContract {
+  @TempDir
+  Path dir;
+  StorageBackend backend;
+  /** The operator's registry: registers versions and moves aliases, as a person or a pipeline would. */
+  ModelRegistry admin;
+  /** The server opens its own registry on the same backend, acting as "serving". */
+  ModelServer server;
+
+  abstract StorageBackend newBackend();
+
+  @BeforeEach
+  void open() {
+    backend = newBackend();
+    admin = ModelRegistry.builder().storage(backend).principal(() -> "alice").eventPollInterval(Duration.ofMillis(20))
+        .allowJavaSerialization(ServingFixture.ALLOW_TEST_MODELS).build();
+    ServingFixture.register(admin, "churn", Models.train(1));
+    ServingFixture.register(admin, "churn", Models.train(2));
+    admin.setAlias("churn", "champion", 1);
+    server = newServer();
+  }
+
+  ModelServer newServer() {
+    return ModelServer.builder().registry(ModelRegistry.builder().storage(backend).principal(() -> "serving")
+        .eventPollInterval(Duration.ofMillis(20)).allowJavaSerialization(ServingFixture.ALLOW_TEST_MODELS).build()).build();
+  }
+
+  @AfterEach
+  void close() {
+    ModelRegistry r = server.registry();
+    server.close();
+    r.close();
+    admin.close();
+    backend.close();
+  }
+
+  static void eventually(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 15_000;
+    while (!condition.getAsBoolean()) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("timed out waiting until " + what);
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  static dev.mlops.monitoring.profile.Profile reference(Random r) {
+    dev.mlops.monitoring.profile.Profile ref = new dev.mlops.monitoring.profile.Profile();
+    for (int i = 0; i < 1000; i++) {
+      ref.update(Models.request(r));
+    }
+    return ref;
+  }
+
+  @Test
+  void answersWithTheVersionVariantAndARequestIdFromMapsExamplesAndArrays() {
+    Endpoint<Label> e = server.endpoint("churn", Label.class).serve("models:/churn@champion").build();
+    assertEquals(EndpointStatus.State.READY, e.describe().state());
+    Served<Label> s = e.predict(Map.of("x1", 3.0, "x2", 0.0));
+    assertEquals("yes", s.outputText());
+    assertEquals("churn", s.model());
+    assertEquals(1, s.version());
+    assertEquals("champion", s.variant());
+    assertTrue(s.latencyNanos() > 0);
+    assertTrue(s.score() > 0.5 && s.score() <= 1, s.toString());
+    assertEquals(Set.of("yes", "no"), s.scores().keySet());
+    assertFalse(s.requestId().equals(e.predict(Map.of("x1", 3.0, "x2", 0.0)).requestId()), "request ids differ");
+    assertEquals("no", e.predict(new ArrayExample<>(new Label("?"), Models.FEATURES, new double[] {-3, 0})).outputText());
+    assertEquals(List.of("x1", "x2"), e.featureNames());
+    assertEquals("no", e.predict(new double[] {-3, 0}).outputText());
+    assertEquals(2, e.predictAll(List.of(Map.of("x1", 1.0, "x2", 0.0), Map.of("x1", -1.0, "x2", 0.0))).size());
+  }
+
+  @Test
+  void badInputGetsSpecificErrorsOrIsServedWithTheProblemsRecordedAndEitherWayCounted() {
+    Endpoint<Label> e = server.endpoint("churn", Label.class).serve("models:/churn@champion").build();
+    InvalidInputException unknown = assertThrows(InvalidInputException.class, () -> e.predict(Map.of("x1", 1.0, "x2", 0.0, "x9", 1.0)));
+    assertTrue(unknown.getMessage().contains("unknown feature 'x9'"), unknown.getMessage());
+    InvalidInputException missing = assertThrows(InvalidInputException.class, () -> e.predict(Map.of("x1", 1.0)));
+    assertTrue(missing.getMessage().contains("missing feature 'x2'; expected a number"), missing.getMessage());
+    InvalidInputException type = assertThrows(InvalidInputException.class, () -> e.predict(Map.of("x1", "abc", "x2", 0.0)));
+    assertTrue(type.getMessage().contains("feature 'x1' is 'abc' (String); expected a number"), type.getMessage());
+    InvalidInputException nan = assertThrows(InvalidInputException.class, () -> e.predict(Map.of("x1", Double.NaN, "x2", 0.0)));
+    assertTrue(nan.getMessage().contains("feature 'x1' is NaN; expected a finite number"), nan.getMessage());
+    InvalidInputException arr = assertThrows(InvalidInputException.class, () -> e.predict(new double[] {1, 2, 3}));
+    assertTrue(arr.getMessage().contains("expected 2 in the order [x1, x2]"), arr.getMessage());
+    assertEquals(Map.of("missing_feature", 1L, "non_finite", 1L, "unknown_feature", 1L, "wrong_type", 2L), e.inputProblems());
+
+    Endpoint<Label> lenient = server.endpoint("lenient", Label.class).serve("models:/churn@champion")
+        .inputPolicy(InputPolicy.SERVE_AND_RECORD).build();
+    Served<Label> s = lenient.predict(Map.of("x1", 3.0, "x2", Double.POSITIVE_INFINITY, "extra", 1.0));
+    assertEquals("yes", s.outputText());
+    assertEquals(2, s.problems().size(), s.problems().toString());
+    assertEquals(Map.of("non_finite", 1L, "unknown_feature", 1L), lenient.inputProblems());
+  }
+
+  @Test
+  void hotSwapsUnderConcurrentLoadFailNoRequest() throws Exception {
+    Endpoint<Label> e = server.endpoint("churn", Label.class).serve("models:/churn@champion").warmup(5).build();
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicLong ok = new AtomicLong();
+    List<Throwable> failures = new CopyOnWriteArrayList<>();
+    Set<Integer> versions = ConcurrentHashMap.newKeySet();
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    List<Future<?>> fs = new ArrayList<>();
+    for (int t = 0; t < 2; t++) {
+      fs.add(pool.submit(() -> {
+        Random r = new Random();
+        while (!stop.get()) {
+          try {
+            versions.add(e.predict(Models.request(r)).version());
+            ok.incrementAndGet();
+          } catch (Throwable ex) {
+            failures.add(ex);
+          }
+        }
+      }));
+    }
+    try {
+      for (int i = 0; i < 100; i++) {
+        admin.setAlias("churn", "champion", i % 2 == 0 ? 2 : 1);
+        Thread.sleep(5);
+      }
+      admin.setAlias("churn", "champion", 2);
+      eventually("the endpoint serves v2", () -> e.describe().variants().get(0).version() == 2);
+    } finally {
+      stop.set(true);
+      for (Future<?> f : fs) {
+        f.get(30, TimeUnit.SECONDS);
+      }
+      pool.shutdown();
+    }
+    assertTrue(failures.isEmpty(), failures.size() + " failed requests, first: " + (failures.isEmpty() ? "" : failures.get(0)));
+    assertTrue(ok.get() > 1000, "requests ran during the swaps: " + ok.get());
+    assertEquals(Set.of(1, 2), versions);
+    assertEquals(List.of(1), e.describe().variants().get(0).retainedVersions(), "the previous version stays loaded");
+  }
+
+  @Test
+  void aVersionThatFailsItsWarmUpNeverServes() throws Exception {
+    Endpoint<Label> e = server.endpoint("churn", Label.class).serve("models:/churn@champion").build();
+    int broken = ServingFixture.registerSerialized(admin, "churn", new Models.Throwing(Models.train(1)), dir).version();
+    admin.setAlias("churn", "champion", broken);
+    eventually("the failed warm-up is reported", () -> e.describe().state() == EndpointStatus.State.DEGRADED);
+    assertTrue(e.describe().reason().contains("this model is broken"), e.describe().reason());
+    assertEquals(1, e.predict(Map.of("x1", 1.0, "x2", 0.0)).version());
+  }
+
+  @Test
+  void aFailingLoadKeepsTheServingVersionAndReportsDegraded() throws Exception {
+    Endpoint<Label> e = server.endpoint("churn", Label.class).serve("models:/churn@champion").build();
+    // a version that is not a Tribuo model: loading it fails
+    int broken = admin.register(dev.mlops.registry.Registration.of("churn").fromFile(java.nio.file.Files.write(dir.resolve("x.bin"),
+        new byte[] {1, 2, 3})).flavor(dev.mlops.api.registry.ModelVersion.GENERIC)).version();
+    admin.setAlias("churn", "champion", broken);
+    eventually("the endpoint reports the failed load", () -> e.describe().state() == EndpointStatus.State.DEGRADED);
+    EndpointStatus status = e.describe();
+    assertTrue(status.reason().contains("v1 still serves"), status.reason());
+    assertEquals(1, e.predict(Map.of("x1", 1.0, "x2", 0.0)).version());
+    admin.setAlias("churn", "champion", 2);
+    eventually("v2 serves and the endpoint is ready", () -> e.describe().state() == EndpointStatus.State.READY
+        && e.describe().variants().get(0).version() == 2);
+  }
+
+  @Test
+  void anInstantRollbackServesARetainedVersion() throws Exception {
+    Endpoint<Label> e = server.endpoint("churn", Label.class).serve("models:/churn@champion").build();
+    admin.setAlias("churn", "champion", 2);
+    eventually("v2 serves", () -> e.describe().variants().get(0).version() == 2);
+    e.rollbackTo("champion", 1);
+    assertEquals(1, e.predict(Map.of("x1", 1.0, "x2", 0.0)).version());
+    assertThrows(dev.mlops.api.NotFoundException.class, () -> e.rollbackTo("champion", 7));
+  }
+
+  @Test
+  void canarySharesStayWithinABinomialIntervalAndStickyKeysNeverMove() {
+    admin.setAlias("churn", "canary", 2);
+    Endpoint<Label> e = server.endpoint("churn", Label.class).serve("models:/churn@champion").canary("models:/churn@canary", 0.2).build();
+    Random r = new Random(7);
+    int n = 20_000;
+    int canary = 0;
+    for (int i = 0; i < n; i++) {
+      if (e.predict(Models.request(r)).variant().equals("canary")) {
+        canary++;
+      }
+    }
+    double sd = Math.sqrt(n * 0.2 * 0.8);
+    assertTrue(Math.abs(canary - n * 0.2) < 4.5 * sd, canary + " canary requests of " + n);
+    Map<String, String> first = new HashMap<>();
+    for (int i = 0; i < 500; i++) {
+      first.put("user-" + i, e.predict(Models.request(r), "user-" + i).variant());
+    }
+    for (int round = 0; round < 3; round++) {
+      for (int i = 0; i < 500; i++) {
+        assertEquals(first.get("user-" + i), e.predict(Models.request(r), "user-" + i).variant(), "user-" + i);
+      }
+    }
+    long sticky = first.values().stream().filter("canary"::equals).count();
+    assertTrue(sticky > 50 && sticky < 150, sticky + " of 500 keys on the canary");
+    e.setWeight("canary", 0.5);
+    long moved = first.entrySet().stream().filter(x -> x.getValue().equals("canary")
+        && !e.predict(Models.request(r), x.getKey()).variant().equals("canary")).count();
+    assertEquals(0, moved, "raising the canary's weight moves no key off it");
+  }
+
+  @Test
+  void aSlowOrThrowingShadowLeavesTheCallersLatencyAndResultsUnchanged() throws Exception {
+    ServingFixture.registerSerialized(admin, "slow", new Models.Slow(Models.train(1), 200), dir);
+    ServingFixture.registerSerialized(admin, "broken", new Models.Throwing(Models.train(1)), dir);
+    Endpoint<Label> plain = server.endpoint("plain", Label.class).serve("models:/churn@champion").build();
+    Endpoint<Label> e = server.endpoint("shadowed", Label.class).serve("models:/churn@champion")
+        .shadow("slow", "models:/slow/1").shadow("broken", "models:/broken/1").queues(10_000, 10).warmup(0).build();
+    Random r = new Random(3);
+    long worst = 0;
+    for (int i = 0; i < 300; i++) {
+      Map<String, Object> req = Models.request(r);
+      Served<Label> s = e.predict(req);
+      worst = Math.max(worst, s.latencyNanos());
+      assertEquals(plain.predict(req).outputText(), s.outputText());
+      assertEquals("champion", s.variant());
+    }
+    assertTrue(worst < 100_000_000L, "no caller waited for the 200 ms shadow: worst " + worst / 1_000_000 + " ms");
+    EndpointStatus st = e.describe();
+    assertTrue(st.shadowDropped() > 200, "a full shadow queue drops and counts: " + st.shadowDropped());
+    EndpointStatus.VariantStatus broken = st.variants().stream().filter(v -> v.name().equals("broken")).findFirst().orElseThrow();
+    eventually("the broken shadow's failures are counted", () -> e.describe().variants().stream()
+        .filter(v -> v.name().equals("broken")).findFirst().orElseThrow().errors() > 0);
+    assertNotNull(broken);
+  }
+
+  @Test
+  void shadowsRecordAgreementAndScoreDifference() throws Exception {
+    Endpoint<Label> e = server.endpoint("churn", Label.class).serve("models:/churn@champion").shadow("next", "models:/churn/2")
+        .shadow("flipped", "models:/churn/" + ServingFixture.register(admin, "churn", Models.mislabelling(3)).version()).build();
+    Random r = new Random(4);
+    for (int i = 0; i < 400; i++) {
+      e.predict(Models.request(r));
+    }
+    assertTrue(e.awaitBackgroundWork(10_000));
+    Map<String, EndpointStatus.VariantStatus> vs = new HashMap<>();
+    e.describe().variants().forEach(v -> vs.put(v.name(), v));
+    assertTrue(vs.get("next").agreement() > 0.9, vs.get("next").toString());
+    assertTrue(vs.get("flipped").agreement() < 0.1, vs.get("flipped").toString());
+    assertTrue(vs.get("flipped").meanScoreDifference() > 0.5, vs.get("flipped").toString());
+    assertEquals(400, vs.get("next").requests());
+  }
+
+  @Test
+  void aFullEndpointRefusesWithACapacityException() throws Exception {
+    ServingFixture.registerSerialized(admin, "slow", new Models.Slow(Models.train(1), 300), dir);
+    Endpoint<Label> e = server.endpoint("slow", Label.class).serve("models:/slow/1").warmup(0).maxConcurrency(1).async(1, 1).build();
+    java.util.concurrent.CompletableFuture<Served<Label>> first = e.predictAsync(Map.of("x1", 1.0, "x2", 0.0));
+    Thread.sleep(50);
+    CapacityException sync = assertThrows(CapacityException.class, () -> e.predict(Map.of("x1", 1.0, "x2", 0.0)));
+    assertTrue(sync.getMessage().contains("1 requests in flight"), sync.getMessage());
+    e.predictAsync(Map.of("x1", 1.0, "x2", 0.0));
+    CapacityException queue = assertThrows(CapacityException.class, () -> e.predictAsync(Map.of("x1", 1.0, "x2", 0.0)));
+    assertTrue(queue.getMessage().contains("async queue"), queue.getMessage());
+    assertEquals("yes", first.get(5, TimeUnit.SECONDS).outputText());
+    assertTrue(e.describe().rejectedForCapacity() >= 2);
+  }
+
+  @Test
+  void aBanditConvergesToTheBetterArmWithAFixedSeed() {
+    ServingFixture.register(admin, "churn", Models.train(3));
+    Endpoint<Label> e = server.endpoint("churn", Label.class).serve("models:/churn/1").arm("b", "models:/churn/3", 0.5)
+        .bandit(Bandit.thompson(42)).build();
+    Random r = new Random(5);
+    int lastB = 0;
+    for (int i = 0; i < 3000; i++) {
+      Served<Label> s = e.predict(Models.request(r));
+      double p = s.variant().equals("b") ? 0.8 : 0.3;
+      e.feedback(s.requestId(), r.nextDouble() < p ? 1.0 : 0.0);
+      if (i >= 2000 && s.variant().equals("b")) {
+        lastB++;
+      }
+    }
+    assertTrue(lastB > 900, "the better arm got " + lastB + " of the last 1000 requests");
+    List<AbSummary> ab = e.abSummary();
+    AbSummary b = ab.stream().filter(a -> a.variant().equals("b")).findFirst().orElseThrow();
+    assertTrue(b.rate() > 0.7 && b.z() > 0 && b.significant(0.01), b.toString());
+  }
+
+  @Test
+  void anErroringCanaryIsRolledBackWithinItsWindowAndItsAliasRestoredInAVerifiedAuditTrail() throws Exception {
+    admin.setAlias("churn", "canary", 2);
+    // warm-up off: this test is about the rollback rule (with warm-up, the broken version would never serve)
+    Endpoint<Label> e = server.endpoint("churn", Label.class).serve("models:/churn@champion").canary("models:/churn@canary", 0.3)
+        .warmup(0).rollout(RolloutPolicy.builder().window(50).maxErrorRate(0.05).restoreAlias(true).build()).build();
+    List<RolloutEvent> events = new CopyOnWriteArrayList<>();
+    e.onRollout(events::add);
+    int broken = ServingFixture.registerSerialized(admin, "churn", new Models.Throwing(Models.train(1)), dir).version();
+    admin.setAlias("churn", "canary", broken);
+    eventually("the canary serves the broken version", () -> {
+      Integer v = e.describe().variants().get(1).version();
+      return v != null && v == broken;
+    });
+    Random r = new Random(6);
+    int canaryFailures = 0;
+    for (int i = 0; i < 2000 && events.isEmpty(); i++) {
+      try {
+        e.predict(Models.request(r));
+      } catch (IllegalStateException ex) {
+        canaryFailures++;
+      }
+    }
+    eventually("the policy rolled the canary back", () -> !events.isEmpty());
+    RolloutEvent ev = events.get(0);
+    assertEquals(RolloutEvent.Kind.ROLLED_BACK, ev.kind());
+    assertEquals("error_rate", ev.rule());
+    assertEquals(broken, ev.version());
+    assertTrue(ev.detail().startsWith("error rate 1.000 > 0.050"), ev.detail());
+    assertTrue(canaryFailures <= 80, "rolled back within about one window: " + canaryFailures + " failed requests");
+    assertEquals(0.0, e.describe().variants().get(1).weight());
+    eventually("the canary alias is back on v2", () -> admin.aliases("churn").get("canary") == 2);
+    for (int i = 0; i < 200; i++) {
+      assertEquals("champion", e.predict(Models.request(r)).variant());
+    }
+    List<AuditEntry> moves = admin.audit("churn", "serving", Long.MIN_VALUE, Long.MAX_VALUE);
+    assertEquals(1, moves.size(), moves.toString());
+    assertEquals("ALIAS_MOVED", moves.get(0).action());
+    assertEquals("churn@canary", moves.get(0).target());
+    assertTrue(admin.verifyAudit().valid());
+  }
+
+  @Test
+  void aMislabellingCanaryIsRolledBackOnLabelledAccuracy() throws Exception {
+    int bad = ServingFixture.register(admin, "churn", Models.mislabelling(9)).version();
+    admin.setAlias("churn", "canary", bad);
+    Endpoint<Label> e = server.endpoint("churn", Label.class).serve("models:/churn@champion").canary("models:/churn@canary", 0.3)
+        .rollout(RolloutPolicy.builder().window(60).minAccuracyDelta(-0.1, 30).build()).build();
+    List<RolloutEvent> events = new CopyOnWriteArrayList<>();
+    e.onRollout(events::add);
+    Random r = new Random(8);
+    for (int i = 0; i < 3000 && events.isEmpty(); i++) {
+      Map<String, Object> req = Models.request(r);
+      Served<Label> s = e.predict(req);
+      e.feedback(s.requestId(), new Label(Models.truth(req)));
+    }
+    eventually("the policy rolled the canary back", () -> !events.isEmpty());
+    assertEquals("accuracy", events.get(0).rule(), events.get(0).toString());
+    assertEquals(0.0, e.describe().variants().get(1).weight());
+    assertTrue(e.describe().variants().get(1).accuracy() < 0.2, e.describe().toString());
+  }
+
+  @Test
+  void aCleanCanaryIsPromotedThroughTheRegistry() throws Exception {
+    admin.setAlias("churn", "canary", 2);
+    Endpoint<Label> e = server.endpoint("churn", Label.class).serve("models:/churn@champion").canary("models:/churn@canary", 0.5)
+        .rollout(RolloutPolicy.builder().window(50).promoteAfter(200, "champion").build()).build();
+    List<RolloutEvent> events = new CopyOnWriteArrayList<>();
+    e.onRollout(events::add);
+    Random r = new Random(10);
+    for (int i = 0; i < 2000 && events.isEmpty(); i++) {
+      e.predict(Models.request(r));
+    }
+    eventually("the canary was promoted", () -> !events.isEmpty());
+    assertEquals(RolloutEvent.Kind.PROMOTED, events.get(0).kind());
+    eventually("champion points at v2", () -> admin.aliases("churn").get("champion") == 2);
+    eventually("the champion variant serves v2", () -> e.describe().variants().get(0).version() == 2);
+  }
+
+  @Test
+  void predictionLoggingNeverBlocksTheCaller() throws Exception {
+    Random r = new Random(11);
+    dev.mlops.monitoring.profile.Profile ref = reference(r);
+    // a monitor whose window reports take 500 ms on the logging worker's own thread
+    dev.mlops.monitoring.Monitor slow = dev.mlops.monitoring.Monitor.builder("slow").reference(ref).windowRows(10)
+        .executor(Runnable::run).onReport(w -> {
+          try {
+            Thread.sleep(500);
+          } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+          }
+        }).build();
+    Endpoint<Label> e = server.endpoint("churn", Label.class).serve("models:/churn@champion").logTo(slow).queues(50, 10).build();
+    long worst = 0;
+    for (int i = 0; i < 2000; i++) {
+      worst = Math.max(worst, e.predict(Models.request(r)).latencyNanos());
+    }
+    assertTrue(worst < 100_000_000L, "the caller never waited for the monitor: worst " + worst / 1_000_000 + " ms");
+    assertTrue(e.describe().logDropped() > 1000, "entries over the queue's capacity were dropped and counted: " + e.describe().logDropped());
+  }
+
+  @Test
+  void delayedLabelsJoinThePredictionLogAndTheMonitorSeesTheTraffic() throws Exception {
+    Random r = new Random(12);
+    dev.mlops.monitoring.profile.Profile ref = reference(r);
+    dev.mlops.monitoring.Monitor monitor = dev.mlops.monitoring.Monitor.builder("churn-live").reference(ref).windowRows(100)
+        .executor(Runnable::run).build();
+    dev.mlops.monitoring.performance.PredictionLog log = new dev.mlops.monitoring.performance.PredictionLog(100, 0.5);
+    Endpoint<Label> e = server.endpoint("churn", Label.class).serve("models:/churn@champion").logTo(monitor).predictionLog(log, "yes").build();
+    List<String> ids = new ArrayList<>();
+    List<String> truths = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      Map<String, Object> req = Models.request(r);
+      ids.add(e.predict(req).requestId());
+      truths.add(Models.truth(req));
+    }
+    for (int i = 0; i < 150; i++) {
+      assertTrue(e.feedback(ids.get(i), new Label(truths.get(i))));
+    }
+    assertFalse(e.feedback("unknown-id", new Label("yes")));
+    assertTrue(e.awaitBackgroundWork(10_000));
+    assertEquals(3, monitor.reports().size());
+    assertEquals(300, monitor.stats().rows());
+    List<dev.mlops.monitoring.performance.PredictionLog.WindowPerformance> w = log.windows();
+    assertEquals(3, w.size());
+    assertEquals(100, w.get(0).labelled());
+    assertEquals(50, w.get(1).labelled());
+    assertTrue(w.get(0).realized().accuracy() > 0.9);
+    assertEquals(150, e.describe().variants().get(0).labelled());
+  }
+
+  @Test
+  void microBatchingGivesTheSameAnswers() throws Exception {
+    Endpoint<Label> plain = server.endpoint("plain", Label.class).serve("models:/churn@champion").build();
+    Endpoint<Label> batched = server.endpoint("batched", Label.class).serve("models:/churn@champion")
+        .batching(Batching.of(16, Duration.ofMillis(2))).build();
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<Boolean>> fs = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        long seed = t;
+        fs.add(pool.submit(() -> {
+          Random r = new Random(seed);
+          for (int i = 0; i < 200; i++) {
+            Map<String, Object> req = Models.request(r);
+            if (!plain.predict(req).outputText().equals(batched.predict(req).outputText())) {
+              return false;
+            }
+          }
+          return true;
+        }));
+      }
+      for (Future<Boolean> f : fs) {
+        assertTrue(f.get(60, TimeUnit.SECONDS));
+      }
+    } finally {
+      pool.shutdown();
+    }
+    Endpoint<Label> noDelay = server.endpoint("nodelay", Label.class).serve("models:/churn@champion").batching(Batching.noDelay(8)).build();
+    assertEquals("yes", noDelay.predict(Map.of("x1", 3.0, "x2", 0.0)).outputText());
+    Endpoint<Label> adaptive = server.endpoint("adaptive", Label.class).serve("models:/churn@champion")
+        .batching(Batching.adaptive(8, Duration.ofMillis(5))).build();
+    assertEquals("no", adaptive.predict(Map.of("x1", -3.0, "x2", 0.0)).outputText());
+  }
+
+  @Test
+  void micrometerMetersAreTaggedByEndpointVariantAndVersion() throws Exception {
+    io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    admin.setAlias("churn", "canary", 2);
+    try (ModelServer metered = ModelServer.builder().registry(server.registry()).meterRegistry(meters).build()) {
+      Endpoint<Label> e = metered.endpoint("m", Label.class).serve("models:/churn@champion").canary("models:/churn@canary", 0.5).build();
+      Random r = new Random(13);
+      for (int i = 0; i < 200; i++) {
+        e.predict(Models.request(r));
+      }
+      assertThrows(InvalidInputException.class, () -> e.predict(Map.of("x1", 1.0)));
+      long champion = meters.get("mlops.serving.latency").tags("endpoint", "m", "variant", "champion", "version", "1").timer().count();
+      long canary = meters.get("mlops.serving.latency").tags("endpoint", "m", "variant", "canary", "version", "2").timer().count();
+      assertEquals(200, champion + canary);
+      assertTrue(champion > 50 && canary > 50);
+      assertEquals(1.0, meters.get("mlops.serving.errors").tags("endpoint", "m", "kind", "invalid_input").counter().count());
+      assertNotNull(meters.get("mlops.serving.queue.depth").tags("endpoint", "m", "queue", "shadow").gauge());
+    }
+  }
+}

@@ -1,0 +1,117 @@
+package dev.mlops.serving;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import com.oracle.labs.mlrg.olcut.util.Pair;
+import org.tribuo.Example;
+import org.tribuo.Excuse;
+import org.tribuo.Model;
+import org.tribuo.MutableDataset;
+import org.tribuo.Prediction;
+import org.tribuo.classification.Label;
+import org.tribuo.classification.LabelFactory;
+import org.tribuo.classification.sgd.linear.LogisticRegressionTrainer;
+import org.tribuo.impl.ArrayExample;
+import org.tribuo.provenance.ModelProvenance;
+import org.tribuo.provenance.SimpleDataSourceProvenance;
+
+/** Small models for serving tests: two features, labels "yes" and "no", separable by x1. */
+final class Models {
+  static final String[] FEATURES = {"x1", "x2"};
+
+  private Models() {}
+
+  static MutableDataset<Label> data(long seed, boolean flipLabels) {
+    LabelFactory f = new LabelFactory();
+    MutableDataset<Label> d = new MutableDataset<>(new SimpleDataSourceProvenance("blobs", f), f);
+    Random r = new Random(seed);
+    for (int i = 0; i < 300; i++) {
+      boolean yes = r.nextBoolean();
+      String label = yes != flipLabels ? "yes" : "no";
+      d.add(new ArrayExample<>(new Label(label), FEATURES, new double[] {r.nextGaussian() + (yes ? 2 : -2), r.nextGaussian()}));
+    }
+    return d;
+  }
+
+  static Model<Label> train(long seed) {
+    return new LogisticRegressionTrainer().train(data(seed, false));
+  }
+
+  /** A model that says "yes" where the truth is "no" and back: a deliberately broken challenger. */
+  static Model<Label> mislabelling(long seed) {
+    return new LogisticRegressionTrainer().train(data(seed, true));
+  }
+
+  /** The truth of a request: "yes" when x1 is positive. */
+  static String truth(Map<String, ?> features) {
+    return ((Number) features.get("x1")).doubleValue() > 0 ? "yes" : "no";
+  }
+
+  static Map<String, Object> request(Random r) {
+    boolean yes = r.nextBoolean();
+    return Map.of("x1", r.nextGaussian() + (yes ? 2 : -2), "x2", r.nextGaussian());
+  }
+
+  /** A test model with a real model's feature map, provenance and outputs; subclasses decide how it predicts. */
+  abstract static class Custom extends Model<Label> {
+    private static final long serialVersionUID = 1L;
+
+    Custom(String name, Model<Label> like) {
+      super(name, like.getProvenance(), like.getFeatureIDMap(), like.getOutputIDInfo(), true);
+    }
+
+    @Override
+    public Map<String, List<Pair<String, Double>>> getTopFeatures(int n) {
+      return Map.of();
+    }
+
+    @Override
+    public Optional<Excuse<Label>> getExcuse(Example<Label> example) {
+      return Optional.empty();
+    }
+
+    @Override
+    protected Model<Label> copy(String newName, ModelProvenance newProvenance) {
+      return this;
+    }
+  }
+
+  /** Predictions throw: registered as Java-serialized bytes. */
+  static final class Throwing extends Custom {
+    private static final long serialVersionUID = 1L;
+
+    Throwing(Model<Label> like) {
+      super("throwing", like);
+    }
+
+    @Override
+    public Prediction<Label> predict(Example<Label> example) {
+      throw new IllegalStateException("this model is broken");
+    }
+  }
+
+  /** Answers like {@code inner} after sleeping {@code millis}. */
+  static final class Slow extends Custom {
+    private static final long serialVersionUID = 1L;
+    private final Model<Label> inner;
+    private final long millis;
+
+    Slow(Model<Label> inner, long millis) {
+      super("slow", inner);
+      this.inner = inner;
+      this.millis = millis;
+    }
+
+    @Override
+    public Prediction<Label> predict(Example<Label> example) {
+      try {
+        Thread.sleep(millis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return inner.predict(example);
+    }
+  }
+}

@@ -31,33 +31,32 @@ public record AbSummary(String variant, long requests, long outcomes, double rat
 
   static List<AbSummary> of(List<? extends Variant<?>> routed) {
     Variant<?> champion = routed.get(0);
-    long[] h = outcomes(champion);
+    long[] h = outcomes(champion.totals());
     List<AbSummary> out = new ArrayList<>();
     for (Variant<?> v : routed) {
-      long[] c = outcomes(v);
+      WindowStats.Totals t = v.totals();
+      long[] c = outcomes(t);
       double rate = c[1] == 0 ? Double.NaN : (double) c[0] / c[1];
       double hr = h[1] == 0 ? Double.NaN : (double) h[0] / h[1];
       double z = Double.NaN;
       double p = Double.NaN;
       if (v != champion && c[1] > 0 && h[1] > 0) {
         // zTest(ref, cur) is ref minus cur: the champion is the reference, so negate for variant minus champion
-        TestResult t = TwoSample.zTest(h[0], h[1], c[0], c[1]);
-        z = -t.statistic();
-        p = t.pValue();
+        TestResult test = TwoSample.zTest(h[0], h[1], c[0], c[1]);
+        z = -test.statistic();
+        p = test.pValue();
       }
-      out.add(new AbSummary(v.name, v.total.requests.sum(), c[1], rate, h[1], hr, z, p));
+      out.add(new AbSummary(v.name, t.requests(), c[1], rate, h[1], hr, z, p));
     }
     return out;
   }
 
   /** Successes and trials: labelled outcomes when there are any, else rewards rounded to whole successes. */
-  private static long[] outcomes(Variant<?> v) {
-    long labelled = v.total.labelled.sum();
-    if (labelled > 0) {
-      return new long[] {v.total.correct.sum(), labelled};
+  private static long[] outcomes(WindowStats.Totals t) {
+    if (t.labelled > 0) {
+      return new long[] {t.correct, t.labelled};
     }
-    long rewards = v.total.rewards.sum();
-    return new long[] {Math.round(v.total.rewardSum.sum()), rewards};
+    return new long[] {Math.round(t.rewardSum), t.rewards};
   }
 
   @Override

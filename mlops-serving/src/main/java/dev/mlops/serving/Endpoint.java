@@ -57,7 +57,9 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
   private final InputPolicy policy;
   private final @Nullable Cache<String, Issued> issued;
   private final String idPrefix;
-  private final AtomicLong seq = new AtomicLong();
+  /** Request numbers without a shared counter: each thread takes a slot and counts in it. */
+  private final java.util.concurrent.atomic.AtomicInteger slots = new java.util.concurrent.atomic.AtomicInteger();
+  private final ThreadLocal<long[]> ids = ThreadLocal.withInitial(() -> new long[] {(long) slots.getAndIncrement() << 40});
   private final Map<String, LongAdder> problems = new java.util.concurrent.ConcurrentHashMap<>();
   private final LongAdder rejected = new LongAdder();
   private final List<Consumer<RolloutEvent>> rolloutListeners = new CopyOnWriteArrayList<>();
@@ -80,16 +82,17 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
     this.policy = b.inputPolicy;
     this.metrics = server.metrics();
     List<Variant<T>> r = new ArrayList<>();
-    r.add(new Variant<>(b.primaryName, b.primaryUri, Variant.Role.PRIMARY, 1.0, b.retainVersions));
+    boolean outputs = b.rolloutPolicy != null && !Double.isNaN(b.rolloutPolicy.maxOutputDrift);
+    r.add(new Variant<>(b.primaryName, b.primaryUri, Variant.Role.PRIMARY, 1.0, b.retainVersions, outputs));
     for (EndpointBuilder.VariantSpec s : b.variants) {
-      r.add(new Variant<>(s.name(), s.uri(), s.canary() ? Variant.Role.CANARY : Variant.Role.ARM, s.weight(), b.retainVersions));
+      r.add(new Variant<>(s.name(), s.uri(), s.canary() ? Variant.Role.CANARY : Variant.Role.ARM, s.weight(), b.retainVersions, outputs));
     }
     double others = r.stream().skip(1).mapToDouble(v -> v.weight).sum();
     r.get(0).weight = b.bandit != null ? 1.0 : Math.max(0, 1.0 - others);
     this.routed = List.copyOf(r);
     List<Variant<T>> sh = new ArrayList<>();
     for (EndpointBuilder.VariantSpec s : b.shadows) {
-      sh.add(new Variant<>(s.name(), s.uri(), Variant.Role.SHADOW, 0, b.retainVersions));
+      sh.add(new Variant<>(s.name(), s.uri(), Variant.Role.SHADOW, 0, b.retainVersions, false));
     }
     this.shadows = List.copyOf(sh);
     for (Variant<T> v : routed) {
@@ -296,24 +299,21 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
       } catch (CapacityException | EndpointUnavailableException e) {
         throw e;
       } catch (RuntimeException e) {
-        long failedAfter = System.nanoTime() - start;
-        v.total.failed(failedAfter);
-        v.window.failed(failedAfter);
+        v.window.failed(System.nanoTime() - start);
         metrics.failed(name, v.name, "model_error");
         if (rollout != null) {
           rollout.observed(v);
         }
         throw e;
       }
-      String id = idPrefix + Long.toString(seq.incrementAndGet(), 36);
+      long[] counter = ids.get();
+      long number = ++counter[0];
       long latency = System.nanoTime() - start;
-      Served<T> served = new Served<>(p, a.loaded().version().name(), a.version(), v.name, id, latency, problems.list());
-      String out = served.outputText();
-      v.total.served(out, latency);
-      v.window.served(out, latency);
+      Served<T> served = new Served<>(p, a.loaded().version().name(), a.version(), v.name, idPrefix, number, latency, problems.list());
+      v.window.served(served, latency);
       a.meter().served(latency);
       if (issued != null) {
-        issued.put(id, new Issued(v, out, served.score()));
+        issued.put(served.requestId(), new Issued(v, served.outputText(), served.score()));
       }
       if (shadowRunner != null) {
         shadowRunner.offer(request, served);
@@ -373,7 +373,6 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
       return false;
     }
     boolean right = truth.getSerializableForm(false).equals(i.output());
-    i.variant().total.outcome(right);
     i.variant().window.outcome(right);
     if (sink != null) {
       sink.label(requestId, truth, i);
@@ -398,8 +397,7 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
     Variant<?> v = i.variant();
     v.successes.add(reward);
     v.failures.add(1 - reward);
-    v.total.rewards.increment();
-    v.total.rewardSum.add(reward);
+    v.window.reward(reward);
     return true;
   }
 
@@ -482,11 +480,10 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
     List<EndpointStatus.VariantStatus> vs = new ArrayList<>();
     for (Variant<T> v : byName.values()) {
       Variant.Active<T> a = v.active();
-      WindowStats t = v.total;
-      long rewards = t.rewards.sum();
+      WindowStats.Totals t = v.totals();
       vs.add(new EndpointStatus.VariantStatus(v.name, v.role.name(), v.uri, v.weight, a == null ? null : a.version(), v.retainedVersions(),
-          t.requests.sum(), t.errors.sum(), t.latency.quantile(0.5) / 1000, t.latency.quantile(0.99) / 1000, t.labelled.sum(),
-          t.accuracy(), rewards == 0 ? Double.NaN : t.rewardSum.sum() / rewards,
+          t.requests(), t.errors, LatencyHistogram.quantile(t.latency, 0.5) / 1000, LatencyHistogram.quantile(t.latency, 0.99) / 1000,
+          t.labelled, t.accuracy(), t.rewards == 0 ? Double.NaN : t.rewardSum / t.rewards,
           shadowRunner != null && v.role == Variant.Role.SHADOW ? shadowRunner.agreement(v) : Double.NaN,
           shadowRunner != null && v.role == Variant.Role.SHADOW ? shadowRunner.meanScoreDifference(v) : Double.NaN, v.loadProblem));
     }
@@ -529,6 +526,14 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
       case "batch" -> batchers == null ? 0 : batchers.values().stream().mapToInt(Batcher::depth).sum();
       default -> 0;
     };
+  }
+
+  List<String> variantNames() {
+    return List.copyOf(byName.keySet());
+  }
+
+  double latencyQuantileSeconds(String variant, double q) {
+    return LatencyHistogram.quantile(variant(variant).totals().latency, q) / 1e9;
   }
 
   double inFlight() {

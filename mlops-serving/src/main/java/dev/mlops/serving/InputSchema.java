@@ -30,6 +30,15 @@ final class InputSchema {
   /** Request keys a request must give: plain feature names and one-hot group names. */
   private final Set<String> required;
   private final Set<String> oneHotGroups;
+  /** For each one-hot group, value to feature name ("pro" to "plan@pro"). */
+  private final Map<String, Map<String, String>> oneHot = new HashMap<>();
+  /**
+   * Key orders of requests already found valid (every key known, nothing missing), by identity: a
+   * service that builds its maps the same way passes the same key objects in the same order, so a
+   * request whose keys are identical to a validated order skips the name lookups. Exact: a key is
+   * only skipped when it is the very same object as a key validated before.
+   */
+  private final java.util.concurrent.atomic.AtomicReferenceArray<Object[]> validated = new java.util.concurrent.atomic.AtomicReferenceArray<>(4);
 
   private InputSchema(String[] names, Set<String> oneHotGroups) {
     this.names = names;
@@ -44,6 +53,12 @@ final class InputSchema {
       req.add(at > 0 && oneHotGroups.contains(n.substring(0, at)) ? n.substring(0, at) : n);
     }
     this.required = Set.copyOf(req);
+    for (String n : names) {
+      int at = n.indexOf('@');
+      if (at > 0 && oneHotGroups.contains(n.substring(0, at))) {
+        oneHot.computeIfAbsent(n.substring(0, at), g -> new HashMap<>()).put(n.substring(at + 1), n);
+      }
+    }
   }
 
   static InputSchema of(Model<?> model) {
@@ -80,10 +95,65 @@ final class InputSchema {
   /** Builds an example from a feature map; problems are added to {@code problems} (created on the first one). */
   <T extends Output<T>> Example<T> fromMap(Map<String, ?> input, T unknown, Problems problems) {
     int n = input.size();
+    if (n == required.size()) {
+      Example<T> fast = fast(input, n, unknown);
+      if (fast != null) {
+        return fast;
+      }
+    }
+    return slow(input, unknown, problems);
+  }
+
+  /** The fast path: keys identical to a validated order, every value a finite number or a known one-hot value; else null. */
+  private <T extends Output<T>> @Nullable Example<T> fast(Map<String, ?> input, int n, T unknown) {
+    for (int c = 0; c < validated.length(); c++) {
+      Object[] order = validated.get(c);
+      if (order == null || order.length != n) {
+        continue;
+      }
+      String[] keys = new String[n];
+      double[] values = new double[n];
+      int i = 0;
+      boolean ok = true;
+      for (Map.Entry<String, ?> e : input.entrySet()) {
+        String key = e.getKey();
+        if (key != order[i]) {
+          ok = false;
+          break;
+        }
+        Object v = e.getValue();
+        if (v instanceof Number num) {
+          double d = num.doubleValue();
+          if (!Double.isFinite(d)) {
+            return null;
+          }
+          keys[i] = key;
+          values[i] = d;
+        } else {
+          Map<String, String> group = oneHot.get(key);
+          String name = group == null || v == null ? null : group.get(v.toString());
+          if (name == null) {
+            return null;
+          }
+          keys[i] = name;
+          values[i] = 1.0;
+        }
+        i++;
+      }
+      if (ok) {
+        return new ArrayExample<>(unknown, keys, values);
+      }
+    }
+    return null;
+  }
+
+  private <T extends Output<T>> Example<T> slow(Map<String, ?> input, T unknown, Problems problems) {
+    int n = input.size();
     String[] keys = new String[n];
     double[] values = new double[n];
     int k = 0;
     int matched = 0;
+    boolean keysValid = true;
     for (Map.Entry<String, ?> e : input.entrySet()) {
       String key = e.getKey();
       Object v = e.getValue();
@@ -103,33 +173,61 @@ final class InputSchema {
         }
       } else if (oneHotGroups.contains(key)) {
         matched++;
-        if (v instanceof CharSequence || v instanceof Boolean) {
-          String name = key + "@" + v;
-          if (index.containsKey(name)) {
-            keys[k] = name;
-            values[k++] = 1.0;
-          } else {
-            problems.add("feature '" + key + "' has value '" + v + "', which the model never saw; expected one of " + valuesOf(key));
-          }
+        String name = v == null ? null : oneHot.get(key).get(v.toString());
+        if (name != null && (v instanceof CharSequence || v instanceof Boolean)) {
+          keys[k] = name;
+          values[k++] = 1.0;
+        } else if (v instanceof CharSequence || v instanceof Boolean) {
+          problems.add("feature '" + key + "' has value '" + v + "', which the model never saw; expected one of " + valuesOf(key));
         } else {
           problems.add("feature '" + key + "' is " + describe(v) + "; expected one of " + valuesOf(key));
         }
       } else {
+        keysValid = false;
         problems.add("unknown feature '" + key + "'; the model's features are " + required);
       }
     }
     if (matched < required.size()) {
+      keysValid = false;
       for (String r : required) {
         if (!input.containsKey(r)) {
           problems.add("missing feature '" + r + "'" + (oneHotGroups.contains(r) ? "; expected one of " + valuesOf(r) : "; expected a number"));
         }
       }
     }
+    if (keysValid && n == required.size()) {
+      remember(input.keySet().toArray());
+    }
     if (k < n) {
       keys = java.util.Arrays.copyOf(keys, k);
       values = java.util.Arrays.copyOf(values, k);
     }
     return new ArrayExample<>(unknown, keys, values);
+  }
+
+  /** Remembers a validated key order (a small ring: the newest replaces the oldest). */
+  private void remember(Object[] order) {
+    for (int c = 0; c < validated.length(); c++) {
+      Object[] o = validated.get(c);
+      if (o != null && java.util.Arrays.equals(o, order) && identical(o, order)) {
+        return;
+      }
+    }
+    for (int c = 0; c < validated.length(); c++) {
+      if (validated.compareAndSet(c, null, order)) {
+        return;
+      }
+    }
+    validated.set(java.util.concurrent.ThreadLocalRandom.current().nextInt(validated.length()), order);
+  }
+
+  private static boolean identical(Object[] a, Object[] b) {
+    for (int i = 0; i < a.length; i++) {
+      if (a[i] != b[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Builds an example from values in {@link #names()} order. */

@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.FunctionTimer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class MicrometerMetrics implements ServingMetrics {
   private final MeterRegistry registry;
-  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+  private final Map<String, Counts> versions = new ConcurrentHashMap<>();
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
   private final Map<String, DistributionSummary> summaries = new ConcurrentHashMap<>();
 
@@ -27,15 +27,29 @@ final class MicrometerMetrics implements ServingMetrics {
     this.registry = (MeterRegistry) registry;
   }
 
+  /** A version's request count and total time, read by Micrometer when it publishes: two adders on the request path. */
+  private static final class Counts implements VersionMeter {
+    final java.util.concurrent.atomic.LongAdder count = new java.util.concurrent.atomic.LongAdder();
+    final java.util.concurrent.atomic.LongAdder nanos = new java.util.concurrent.atomic.LongAdder();
+
+    @Override
+    public void served(long latencyNanos) {
+      count.increment();
+      nanos.add(latencyNanos);
+    }
+  }
+
   @Override
   public VersionMeter version(String endpoint, String variant, String model, int version) {
     String key = endpoint + '\u0000' + variant + '\u0000' + version;
-    Timer t = timers.computeIfAbsent(key, k -> Timer.builder("mlops.serving.latency")
-        .description("time to answer a prediction request; its count is the number of requests")
-        .tags("endpoint", endpoint, "variant", variant, "model", model, "version", Integer.toString(version))
-        .publishPercentiles(0.5, 0.95, 0.99)
-        .register(registry));
-    return nanos -> t.record(nanos, TimeUnit.NANOSECONDS);
+    return versions.computeIfAbsent(key, k -> {
+      Counts c = new Counts();
+      FunctionTimer.builder("mlops.serving.latency", c, x -> x.count.sum(), x -> x.nanos.sum(), TimeUnit.NANOSECONDS)
+          .description("time to answer a prediction request; its count is the number of requests")
+          .tags("endpoint", endpoint, "variant", variant, "model", model, "version", Integer.toString(version))
+          .register(registry);
+      return c;
+    });
   }
 
   private Counter counter(String name, String... tags) {
@@ -77,5 +91,12 @@ final class MicrometerMetrics implements ServingMetrics {
     Gauge.builder("mlops.serving.queue.depth", endpoint, e -> e.queueDepth("batch")).tags("endpoint", endpoint.name(), "queue", "batch")
         .register(registry);
     Gauge.builder("mlops.serving.in.flight", endpoint, e -> e.inFlight()).tags("endpoint", endpoint.name()).register(registry);
+    for (String variant : endpoint.variantNames()) {
+      for (double q : new double[] {0.5, 0.95, 0.99}) {
+        Gauge.builder("mlops.serving.latency.percentile", endpoint, e -> e.latencyQuantileSeconds(variant, q))
+            .description("latency quantile of a variant since the endpoint started, from its lock-free histogram")
+            .tags("endpoint", endpoint.name(), "variant", variant, "quantile", Double.toString(q)).baseUnit("seconds").register(registry);
+      }
+    }
   }
 }

@@ -109,7 +109,7 @@ public final class ModelServer implements AutoCloseable {
     for (Variant<T> v : endpoint.allVariants()) {
       endpoint.loader.load(v);
     }
-    LOG.info("{}", endpoint.describe());
+    LOG.debug("{}", endpoint.describe());
     return endpoint;
   }
 

@@ -62,7 +62,7 @@ final class Rollout<T extends Output<T>> {
    * follow run on the control executor.
    */
   void observed(Variant<T> v) {
-    if (v == canary && canary.weight > 0 && canary.window.requests.sum() >= policy.window) {
+    if (v == canary && canary.weight > 0 && canary.window.requests() >= policy.window) {
       judge();
     }
   }
@@ -113,12 +113,12 @@ final class Rollout<T extends Output<T>> {
       rollBack(a, "input_drift", drift);
       return;
     }
-    if (canary.window.requests.sum() < policy.window) {
+    if (canary.window.requests() < policy.window) {
       return;
     }
     WindowStats c = canary.rollWindow();
     WindowStats h = champion.rollWindow();
-    long n = c.requests.sum();
+    long n = c.requests();
     double err = c.errorRate();
     if (err > policy.maxErrorRate) {
       rollBack(a, "error_rate", String.format(Locale.ROOT, "error rate %.3f > %.3f (champion %.3f) over %d canary requests", err,
@@ -200,7 +200,7 @@ final class Rollout<T extends Output<T>> {
     if (policy.promoteAlias == null || promotedVersion == a.version()) {
       return;
     }
-    long clean = canary.total.requests.sum() - cleanSinceRequests;
+    long clean = canary.totals().requests() - cleanSinceRequests;
     long since = server.clock().millis() - cleanSinceTime;
     if (clean < policy.promoteAfter || policy.promoteAfterTime != null && since < policy.promoteAfterTime.toMillis()) {
       return;
@@ -233,7 +233,7 @@ final class Rollout<T extends Output<T>> {
     if (v != canary) {
       return;
     }
-    cleanSinceRequests = canary.total.requests.sum();
+    cleanSinceRequests = canary.totals().requests();
     cleanSinceTime = server.clock().millis();
     canary.rollWindow();
     champion.rollWindow();

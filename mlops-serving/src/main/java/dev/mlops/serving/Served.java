@@ -5,28 +5,78 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.tribuo.Output;
 import org.tribuo.Prediction;
 import org.tribuo.classification.Label;
 
 /**
  * One answered request: what the model predicted, which model version and variant answered, and how
- * long it took.
+ * long it took. Immutable.
  *
- * @param prediction Tribuo's prediction (output, scores, feature counts)
- * @param model the registered model's name
- * @param version the version that answered
- * @param variant the variant that answered ({@code champion}, {@code canary}, an arm's name)
- * @param requestId the request's id, to join feedback ({@link Endpoint#feedback}) later
- * @param latencyNanos time spent in {@link Endpoint#predict}, from entry to return
- * @param problems input problems served anyway (only under {@link InputPolicy#SERVE_AND_RECORD})
  * @param <T> the output type
  */
-public record Served<T extends Output<T>>(Prediction<T> prediction, String model, int version, String variant, String requestId,
-    long latencyNanos, List<String> problems) {
-  public Served {
-    Objects.requireNonNull(prediction, "prediction");
-    problems = List.copyOf(problems);
+public final class Served<T extends Output<T>> {
+  private final Prediction<T> prediction;
+  private final String model;
+  private final int version;
+  private final String variant;
+  private final String idPrefix;
+  private final long idNumber;
+  private final long latencyNanos;
+  private final List<String> problems;
+  private @Nullable String requestId;
+
+  Served(Prediction<T> prediction, String model, int version, String variant, String idPrefix, long idNumber, long latencyNanos,
+      List<String> problems) {
+    this.prediction = Objects.requireNonNull(prediction, "prediction");
+    this.model = model;
+    this.version = version;
+    this.variant = variant;
+    this.idPrefix = idPrefix;
+    this.idNumber = idNumber;
+    this.latencyNanos = latencyNanos;
+    this.problems = problems.isEmpty() ? List.of() : List.copyOf(problems);
+  }
+
+  /** Tribuo's prediction (output, scores, feature counts). */
+  public Prediction<T> prediction() {
+    return prediction;
+  }
+
+  /** The registered model's name. */
+  public String model() {
+    return model;
+  }
+
+  /** The version that answered. */
+  public int version() {
+    return version;
+  }
+
+  /** The variant that answered: {@code champion}, {@code canary}, an arm's name. */
+  public String variant() {
+    return variant;
+  }
+
+  /** The request's id, unique within the endpoint, to join feedback ({@link Endpoint#feedback}) later. */
+  public String requestId() {
+    String id = requestId;
+    if (id == null) {
+      id = idPrefix + Long.toString(idNumber, 36);
+      requestId = id;
+    }
+    return id;
+  }
+
+  /** Time spent in {@link Endpoint#predict}, from entry to return, in nanoseconds. */
+  public long latencyNanos() {
+    return latencyNanos;
+  }
+
+  /** Input problems served anyway (only under {@link InputPolicy#SERVE_AND_RECORD}). */
+  public List<String> problems() {
+    return problems;
   }
 
   /** The predicted output (a {@code Label}, a {@code Regressor}, ...). */
@@ -42,13 +92,11 @@ public record Served<T extends Output<T>>(Prediction<T> prediction, String model
   /** The score of every output the model scores (class probabilities when the model produces them), by output text. */
   public Map<String, Double> scores() {
     Map<String, Double> out = new LinkedHashMap<>();
-    if (prediction.hasProbabilities() || prediction.getOutput() instanceof Label) {
-      prediction.getOutputScores().forEach((k, v) -> {
-        if (v instanceof Label l) {
-          out.put(k, l.getScore());
-        }
-      });
-    }
+    prediction.getOutputScores().forEach((k, v) -> {
+      if (v instanceof Label l) {
+        out.put(k, l.getScore());
+      }
+    });
     return out;
   }
 
@@ -61,7 +109,7 @@ public record Served<T extends Output<T>>(Prediction<T> prediction, String model
   public String toString() {
     double s = score();
     return "Served[" + outputText() + (Double.isNaN(s) ? "" : String.format(Locale.ROOT, " (%.3f)", s)) + " by " + model + " v" + version
-        + " (" + variant + "), request " + requestId + String.format(Locale.ROOT, ", %.1f µs", latencyNanos / 1000.0)
+        + " (" + variant + "), request " + requestId() + String.format(Locale.ROOT, ", %.1f µs", latencyNanos / 1000.0)
         + (problems.isEmpty() ? "" : ", problems " + problems) + "]";
   }
 }

@@ -33,14 +33,20 @@ final class Variant<T extends Output<T>> {
   private final AtomicReference<@Nullable Active<T>> active = new AtomicReference<>();
   private final Deque<Active<T>> retained = new ArrayDeque<>();
   private final int retain;
-  final WindowStats total = new WindowStats();
-  volatile WindowStats window = new WindowStats();
+  private final boolean countOutputs;
+  /** The live window: the only stats the request path touches. */
+  volatile WindowStats window;
+  /** The window that ended last: late updates from requests that read it before the swap still land. */
+  private volatile @Nullable WindowStats ending;
+  private final WindowStats.Totals retired = new WindowStats.Totals();
   volatile @Nullable String loadProblem;
   /** Bandit statistics: Beta posterior of the arm's reward, starting at Beta(1, 1). */
   final java.util.concurrent.atomic.DoubleAdder successes = new java.util.concurrent.atomic.DoubleAdder();
   final java.util.concurrent.atomic.DoubleAdder failures = new java.util.concurrent.atomic.DoubleAdder();
 
-  Variant(String name, String uri, Role role, double weight, int retain) {
+  Variant(String name, String uri, Role role, double weight, int retain, boolean countOutputs) {
+    this.countOutputs = countOutputs;
+    this.window = new WindowStats(countOutputs);
     this.name = name;
     this.uri = uri;
     this.role = role;
@@ -81,9 +87,24 @@ final class Variant<T extends Output<T>> {
   }
 
   /** Starts a new evaluation window and returns the one that ended. */
-  WindowStats rollWindow() {
+  synchronized WindowStats rollWindow() {
     WindowStats ended = window;
-    window = new WindowStats();
+    window = new WindowStats(countOutputs);
+    WindowStats older = ending;
+    if (older != null) {
+      retired.add(older);
+    }
+    ending = ended;
     return ended;
+  }
+
+  /** Everything since the variant was built. */
+  synchronized WindowStats.Totals totals() {
+    WindowStats.Totals t = retired.with(window);
+    WindowStats e = ending;
+    if (e != null) {
+      t.add(e);
+    }
+    return t;
   }
 }

@@ -2,31 +2,41 @@ package dev.mlops.serving;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * What one variant did during one evaluation window of the rollout policy (or since it started):
- * requests, errors, latency, the distribution of its outputs, and outcomes where feedback arrived.
- * Lock-free; a new window is a new instance.
+ * What one variant did during one evaluation window of the rollout policy: requests (the latency
+ * histogram's count), errors, latency, the distribution of its outputs (only when a rule needs
+ * it), and outcomes where feedback arrived. Lock-free; a new window is a new instance, and the
+ * ended one is added to the variant's retired totals.
  */
 final class WindowStats {
   final LongAdder requests = new LongAdder();
   final LongAdder errors = new LongAdder();
   final LatencyHistogram latency = new LatencyHistogram();
+  final boolean countOutputs;
   final Map<String, LongAdder> outputs = new ConcurrentHashMap<>();
   final LongAdder labelled = new LongAdder();
   final LongAdder correct = new LongAdder();
   final LongAdder rewards = new LongAdder();
-  final java.util.concurrent.atomic.DoubleAdder rewardSum = new java.util.concurrent.atomic.DoubleAdder();
+  final DoubleAdder rewardSum = new DoubleAdder();
 
-  void served(String output, long latencyNanos) {
+  WindowStats(boolean countOutputs) {
+    this.countOutputs = countOutputs;
+  }
+
+  void served(Served<?> served, long latencyNanos) {
     requests.increment();
     latency.record(latencyNanos);
-    LongAdder a = outputs.get(output);
-    if (a == null) {
-      a = outputs.computeIfAbsent(output, k -> new LongAdder());
+    if (countOutputs) {
+      String output = served.outputText();
+      LongAdder a = outputs.get(output);
+      if (a == null) {
+        a = outputs.computeIfAbsent(output, k -> new LongAdder());
+      }
+      a.increment();
     }
-    a.increment();
   }
 
   void failed(long latencyNanos) {
@@ -42,8 +52,17 @@ final class WindowStats {
     }
   }
 
+  void reward(double reward) {
+    rewards.increment();
+    rewardSum.add(reward);
+  }
+
+  long requests() {
+    return requests.sum();
+  }
+
   double errorRate() {
-    long n = requests.sum();
+    long n = requests();
     return n == 0 ? 0 : (double) errors.sum() / n;
   }
 
@@ -56,5 +75,48 @@ final class WindowStats {
     Map<String, Long> m = new java.util.TreeMap<>();
     outputs.forEach((k, v) -> m.put(k, v.sum()));
     return m;
+  }
+
+  /** Totals of retired windows plus a live one: what describe() reports. */
+  static final class Totals {
+    long requests;
+    long errors;
+    final long[] latency = new long[LatencyHistogram.BUCKETS];
+    long labelled;
+    long correct;
+    long rewards;
+    double rewardSum;
+
+    synchronized void add(WindowStats w) {
+      requests += w.requests.sum();
+      errors += w.errors.sum();
+      w.latency.addTo(latency);
+      labelled += w.labelled.sum();
+      correct += w.correct.sum();
+      rewards += w.rewards.sum();
+      rewardSum += w.rewardSum.sum();
+    }
+
+    /** These totals plus {@code live}, as a new snapshot. */
+    synchronized Totals with(WindowStats live) {
+      Totals t = new Totals();
+      t.requests = requests;
+      t.errors = errors;
+      System.arraycopy(latency, 0, t.latency, 0, latency.length);
+      t.labelled = labelled;
+      t.correct = correct;
+      t.rewards = rewards;
+      t.rewardSum = rewardSum;
+      t.add(live);
+      return t;
+    }
+
+    long requests() {
+      return requests;
+    }
+
+    double accuracy() {
+      return labelled == 0 ? Double.NaN : (double) correct / labelled;
+    }
   }
 }

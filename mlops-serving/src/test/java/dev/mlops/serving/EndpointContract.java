@@ -492,8 +492,8 @@ abstract class EndpointContract {
         e.predict(Models.request(r));
       }
       assertThrows(InvalidInputException.class, () -> e.predict(Map.of("x1", 1.0)));
-      long champion = meters.get("mlops.serving.latency").tags("endpoint", "m", "variant", "champion", "version", "1").timer().count();
-      long canary = meters.get("mlops.serving.latency").tags("endpoint", "m", "variant", "canary", "version", "2").timer().count();
+      long champion = (long) meters.get("mlops.serving.latency").tags("endpoint", "m", "variant", "champion", "version", "1").functionTimer().count();
+      long canary = (long) meters.get("mlops.serving.latency").tags("endpoint", "m", "variant", "canary", "version", "2").functionTimer().count();
       assertEquals(200, champion + canary);
       assertTrue(champion > 50 && canary > 50);
       assertEquals(1.0, meters.get("mlops.serving.errors").tags("endpoint", "m", "kind", "invalid_input").counter().count());

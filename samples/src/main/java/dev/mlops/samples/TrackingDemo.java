@@ -138,6 +138,7 @@ public final class TrackingDemo {
       }
       Model<Label> champion = RegistryDemo.promoteAndServe(tracker.backend(), best, test);
       MonitoringDemo.watch(tracker.backend(), train, champion);
+      ServingDemo.serve(tracker.backend(), train, test);
     }
   }
 }

@@ -1,0 +1,151 @@
+package dev.mlops.samples;
+
+import dev.mlops.api.StorageBackend;
+import dev.mlops.api.registry.ModelVersion;
+import dev.mlops.registry.ModelRegistry;
+import dev.mlops.registry.Registration;
+import dev.mlops.serving.AbSummary;
+import dev.mlops.serving.Endpoint;
+import dev.mlops.serving.EndpointStatus;
+import dev.mlops.serving.ModelServer;
+import dev.mlops.serving.RolloutEvent;
+import dev.mlops.serving.RolloutPolicy;
+import dev.mlops.serving.Served;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.tribuo.Example;
+import org.tribuo.MutableDataset;
+import org.tribuo.classification.Label;
+import org.tribuo.classification.LabelFactory;
+import org.tribuo.classification.dtree.CARTClassificationTrainer;
+import org.tribuo.impl.ArrayExample;
+import org.tribuo.provenance.SimpleDataSourceProvenance;
+
+/**
+ * The serving part of the demo: the champion serves through an in-process endpoint, a retrained
+ * challenger takes 20 % of the traffic as a canary with a shadow beside it, four threads send
+ * requests whose true labels arrive as feedback; then a deliberately broken challenger (it calls
+ * every "churn" customer "stay") becomes the canary, and the endpoint's rollout policy rolls it
+ * back on its labelled accuracy, moving the canary alias back through the registry.
+ */
+final class ServingDemo {
+  private ServingDemo() {}
+
+  static void serve(StorageBackend backend, MutableDataset<Label> train, MutableDataset<Label> test) throws Exception {
+    System.out.println("\nServing models:/churn-classifier@champion in process");
+    try (ModelRegistry operator = ModelRegistry.builder().storage(backend).principal(() -> "alice").eventPollInterval(Duration.ofMillis(50))
+        .protectAlias("champion", 1).build();
+        ModelRegistry servingRegistry = ModelRegistry.builder().storage(backend).principal(() -> "serving")
+            .eventPollInterval(Duration.ofMillis(50)).protectAlias("champion", 1).build();
+        ModelServer server = ModelServer.builder().registry(servingRegistry).build()) {
+      // a retrained challenger (a CART tree) goes to the canary alias
+      ModelVersion challenger = operator.register(Registration.of("churn-classifier")
+          .fromModel(new CARTClassificationTrainer(6).train(train)).description("CART challenger"));
+      operator.setAlias("churn-classifier", "canary", challenger.version());
+      Endpoint<Label> churn = server.endpoint("churn", Label.class)
+          .serve("models:/churn-classifier@champion")
+          .canary("models:/churn-classifier@canary", 0.2)
+          .shadow("shadow", "models:/churn-classifier/" + challenger.version())
+          .rollout(RolloutPolicy.builder().window(200).maxErrorRate(0.02).minAccuracyDelta(-0.10, 50).restoreAlias(true).build())
+          .build();
+      List<RolloutEvent> fired = new CopyOnWriteArrayList<>();
+      churn.onRollout(e -> {
+        fired.add(e);
+        System.out.println("  ROLLOUT " + e);
+      });
+      System.out.println(churn.describe());
+
+      int sent = traffic(churn, test, 4, 4000, 21);
+      System.out.printf("Sent %d requests from 4 threads; the true labels arrived as feedback%n", sent);
+
+      // a broken challenger: it learned "stay" where the truth is "churn"
+      ModelVersion broken = operator.register(Registration.of("churn-classifier").fromModel(
+          new CARTClassificationTrainer(6).train(relabel(train, "churn", "stay"))).description("broken: churn mislabelled as stay"));
+      operator.setAlias("churn-classifier", "canary", broken.version());
+      System.out.printf("%nRegistered v%d (mislabels churn as stay) and moved @canary to it%n", broken.version());
+      long deadline = System.currentTimeMillis() + 10_000;
+      while (churn.describe().variants().get(1).version() != broken.version() && System.currentTimeMillis() < deadline) {
+        Thread.sleep(20);
+      }
+      for (int round = 0; round < 10 && fired.isEmpty(); round++) {
+        traffic(churn, test, 4, 1000, 30 + round);
+      }
+      churn.awaitBackgroundWork(10_000);
+      deadline = System.currentTimeMillis() + 10_000;
+      while (operator.aliases("churn-classifier").get("canary") == broken.version() && System.currentTimeMillis() < deadline) {
+        Thread.sleep(20);
+      }
+      System.out.printf("@canary now points at v%d; the audit trail records the move by %s%n",
+          operator.aliases("churn-classifier").get("canary"),
+          operator.audit("churn-classifier", "serving", Long.MIN_VALUE, Long.MAX_VALUE).stream().map(a -> a.action() + " " + a.target())
+              .toList());
+      traffic(churn, test, 4, 1000, 50);
+      churn.awaitBackgroundWork(10_000);
+      EndpointStatus status = churn.describe();
+      System.out.println("\n" + status);
+      System.out.println("A/B summary against the champion (accuracy on labelled requests):");
+      for (AbSummary ab : churn.abSummary()) {
+        System.out.println("  " + ab);
+      }
+    }
+  }
+
+  /** Sends {@code perThread} requests from each of {@code threads} threads, each answered request followed by its true label. */
+  private static int traffic(Endpoint<Label> endpoint, MutableDataset<Label> test, int threads, int perThread, long seed) throws Exception {
+    List<Example<Label>> examples = new ArrayList<>();
+    test.forEach(examples::add);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<Integer>> fs = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        long s = seed * 100 + t;
+        fs.add(pool.submit(() -> {
+          Random r = new Random(s);
+          int n = 0;
+          for (int i = 0; i < perThread; i++) {
+            Example<Label> e = examples.get(r.nextInt(examples.size()));
+            Map<String, Object> features = new LinkedHashMap<>();
+            e.forEach(f -> features.put(f.getName(), f.getValue()));
+            Served<Label> answer = endpoint.predict(features);
+            endpoint.feedback(answer.requestId(), e.getOutput());
+            n++;
+          }
+          return n;
+        }));
+      }
+      int total = 0;
+      for (Future<Integer> f : fs) {
+        total += f.get(5, TimeUnit.MINUTES);
+      }
+      return total;
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  private static MutableDataset<Label> relabel(MutableDataset<Label> data, String from, String to) {
+    LabelFactory factory = new LabelFactory();
+    MutableDataset<Label> out = new MutableDataset<>(new SimpleDataSourceProvenance("relabelled", factory), factory);
+    for (Example<Label> e : data) {
+      String label = e.getOutput().getLabel().equals(from) ? to : e.getOutput().getLabel();
+      List<String> names = new ArrayList<>();
+      List<Double> values = new ArrayList<>();
+      e.forEach(f -> {
+        names.add(f.getName());
+        values.add(f.getValue());
+      });
+      out.add(new ArrayExample<>(new Label(label), names.toArray(new String[0]), values.stream().mapToDouble(Double::doubleValue).toArray()));
+    }
+    return out;
+  }
+
+}

@@ -115,7 +115,7 @@ public class ServingBenchmarks {
       }
       monitor = Monitor.builder("m").reference(ref).windowRows(10_000).build();
       full = server.endpoint("full", Label.class).serve("models:/m@champion").canary("models:/m@canary", 0.2)
-          .shadow("next", "models:/m/3").logTo(monitor).queues(100_000, 100_000).build();
+          .shadow("next", "models:/m/3").logTo(monitor).build();
       batched = server.endpoint("batched", Label.class).serve("models:/m@champion").batching(Batching.of(32, java.time.Duration.ofMillis(1)))
           .maxConcurrency(512).build();
     }

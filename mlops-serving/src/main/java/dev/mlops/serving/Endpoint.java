@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +34,8 @@ import org.tribuo.Prediction;
  * atomic reference (a request keeps the version it started with), routing reads one immutable
  * table, figures are lock-free adders, and shadow traffic and prediction logging are handed to
  * background workers through bounded lock-free queues that drop and count rather than block.
- * Concurrency is bounded ({@link EndpointBuilder#maxConcurrency}); a request over the limit gets a
+ * Concurrency can be bounded ({@link EndpointBuilder#maxConcurrency}; a synchronous caller's own
+ * threads bound it otherwise) and the async queue always is: a request over either limit gets a
  * {@link CapacityException} at once. Build with {@link ModelServer#endpoint(String, Class)}.
  *
  * @param <T> the output type ({@code Label}, {@code Regressor}, ...)
@@ -51,7 +51,7 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
   private final List<Variant<T>> shadows;
   private final Map<String, Variant<T>> byName = new LinkedHashMap<>();
   private final Router<T> router;
-  private final Semaphore permits;
+  private final @Nullable Limiter permits;
   private final int maxConcurrency;
   private final @Nullable ThreadPoolExecutor async;
   private final InputPolicy policy;
@@ -103,7 +103,7 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
     }
     this.router = new Router<>(routed, b.bandit);
     this.maxConcurrency = b.maxConcurrency;
-    this.permits = new Semaphore(b.maxConcurrency);
+    this.permits = b.maxConcurrency == 0 ? null : new Limiter(b.maxConcurrency);
     this.async = b.asyncQueue == 0 ? null : new ThreadPoolExecutor(b.asyncThreads, b.asyncThreads, 60, TimeUnit.SECONDS,
         new java.util.concurrent.ArrayBlockingQueue<>(b.asyncQueue), daemon("mlops-endpoint-" + name + "-async"),
         new ThreadPoolExecutor.AbortPolicy());
@@ -266,7 +266,8 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
     if (closed) {
       throw new EndpointUnavailableException("endpoint '" + name + "' is closed");
     }
-    if (!permits.tryAcquire()) {
+    Limiter limiter = permits;
+    if (limiter != null && !limiter.tryAcquire()) {
       rejected.increment();
       metrics.failed(name, "", "capacity");
       throw new CapacityException("endpoint '" + name + "' is at capacity: " + maxConcurrency + " requests in flight");
@@ -315,18 +316,24 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
       if (issued != null) {
         issued.put(served.requestId(), new Issued(v, served.outputText(), served.score()));
       }
-      if (shadowRunner != null) {
-        shadowRunner.offer(request, served);
-      }
-      if (sink != null) {
-        sink.offer(request, example, served, v);
+      if (shadowRunner != null || sink != null) {
+        // one copy of the caller's input for both background workers
+        Request<T> kept = request.detached();
+        if (shadowRunner != null) {
+          shadowRunner.offer(kept, served);
+        }
+        if (sink != null) {
+          sink.offer(kept, served, v);
+        }
       }
       if (rollout != null) {
         rollout.observed(v);
       }
       return served;
     } finally {
-      permits.release();
+      if (limiter != null) {
+        limiter.release();
+      }
     }
   }
 
@@ -509,7 +516,7 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
       state = issues.isEmpty() ? EndpointStatus.State.READY : EndpointStatus.State.DEGRADED;
       reason = String.join("; ", issues);
     }
-    return new EndpointStatus(name, state, reason, vs, maxConcurrency - permits.availablePermits(),
+    return new EndpointStatus(name, state, reason, vs, (int) inFlight(),
         shadowRunner == null ? 0 : shadowRunner.depth(), sink == null ? 0 : sink.depth(), shadowRunner == null ? 0 : shadowRunner.dropped(),
         sink == null ? 0 : sink.dropped(), rejected.sum());
   }
@@ -537,7 +544,7 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
   }
 
   double inFlight() {
-    return maxConcurrency - permits.availablePermits();
+    return permits == null ? 0 : maxConcurrency - permits.availablePermits();
   }
 
   /** Waits until shadow requests and prediction-log entries queued so far are processed (for tests and shutdown). */

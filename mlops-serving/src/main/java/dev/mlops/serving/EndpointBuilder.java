@@ -34,7 +34,7 @@ public final class EndpointBuilder<T extends Output<T>> {
   final List<VariantSpec> variants = new ArrayList<>();
   final List<VariantSpec> shadows = new ArrayList<>();
   @Nullable Bandit bandit;
-  int maxConcurrency = 256;
+  int maxConcurrency;
   int asyncQueue = 1024;
   int asyncThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
   InputPolicy inputPolicy = InputPolicy.REJECT;
@@ -134,7 +134,10 @@ public final class EndpointBuilder<T extends Output<T>> {
     return w;
   }
 
-  /** Requests answered at once at most (default 256); one more gets a {@link CapacityException}. */
+  /**
+   * Requests answered at once at most; one more gets a {@link CapacityException}. Off by default:
+   * synchronous callers are bounded by their own threads, {@code predictAsync} by its queue.
+   */
   public EndpointBuilder<T> maxConcurrency(int requests) {
     this.maxConcurrency = Validation.positive("max concurrency", requests);
     return this;

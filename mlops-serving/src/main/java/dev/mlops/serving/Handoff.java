@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 final class Handoff<E> implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Handoff.class);
 
+  private static final int SPINS = 64;
   private final ConcurrentLinkedQueue<E> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger size = new AtomicInteger();
   private final int capacity;
@@ -52,16 +53,25 @@ final class Handoff<E> implements AutoCloseable {
   }
 
   private void run() {
+    int idle = 0;
     while (running || !queue.isEmpty()) {
       E item = queue.poll();
       if (item == null) {
+        // spin a little before parking: under steady traffic the next item is microseconds away, and
+        // waking a parked worker costs the producer far more than the spin costs this thread
+        if (++idle < SPINS) {
+          Thread.onSpinWait();
+          continue;
+        }
         waiting = true;
         if (queue.isEmpty() && running) {
           LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(50));
         }
         waiting = false;
+        idle = 0;
         continue;
       }
+      idle = 0;
       size.decrementAndGet();
       try {
         consumer.accept(item);

@@ -32,9 +32,12 @@ final class LatencyHistogram {
     return (1L << exp) + ((long) (sub + 1) << (exp - 3));
   }
 
+  private static final java.util.concurrent.atomic.AtomicInteger NEXT_STRIPE = new java.util.concurrent.atomic.AtomicInteger();
+  /** Threads take stripes round robin, so the first few threads never share one. */
+  private static final ThreadLocal<int[]> STRIPE = ThreadLocal.withInitial(() -> new int[] {NEXT_STRIPE.getAndIncrement() & (STRIPES - 1)});
+
   private static int stripe() {
-    long id = Thread.currentThread().getId();
-    return (int) ((id ^ (id >>> 3)) & (STRIPES - 1));
+    return STRIPE.get()[0];
   }
 
   void record(long nanos) {

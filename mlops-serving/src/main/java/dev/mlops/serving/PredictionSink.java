@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
-import org.tribuo.Example;
 import org.tribuo.Output;
 import org.tribuo.classification.Label;
 
@@ -42,7 +41,8 @@ final class PredictionSink<T extends Output<T>> implements AutoCloseable {
     this.handoff = new Handoff<>("mlops-endpoint-" + endpoint.name() + "-log", b.logQueue, this::run);
   }
 
-  void offer(Request<T> request, Example<T> example, Served<T> served, Variant<T> v) {
+  /** Queues a detached request for logging. */
+  void offer(Request<T> request, Served<T> served, Variant<T> v) {
     if (sampleRate < 1 && ThreadLocalRandom.current().nextDouble() >= sampleRate) {
       return;
     }
@@ -50,7 +50,7 @@ final class PredictionSink<T extends Output<T>> implements AutoCloseable {
     if (a == null) {
       return;
     }
-    if (!handoff.offer(new Predicted<>(request.detached(), a.schema(), served))) {
+    if (!handoff.offer(new Predicted<>(request, a.schema(), served))) {
       endpoint.metrics.dropped(endpoint.name(), "log");
     }
   }

@@ -42,8 +42,9 @@ final class Shadows<T extends Output<T>> implements AutoCloseable {
     this.handoff = new Handoff<>("mlops-endpoint-" + endpoint.name() + "-shadows", queue, this::run);
   }
 
+  /** Queues a detached request for the shadows. */
   void offer(Request<T> request, Served<T> served) {
-    if (!handoff.offer(new Job<>(request.detached(), served))) {
+    if (!handoff.offer(new Job<>(request, served))) {
       endpoint.metrics.dropped(endpoint.name(), "shadow");
     }
   }

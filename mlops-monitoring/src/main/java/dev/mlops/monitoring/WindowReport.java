@@ -24,4 +24,20 @@ public record WindowReport(String monitor, long window, long start, long end, in
     segments = Map.copyOf(segments);
     alerts = List.copyOf(alerts);
   }
+
+  /**
+   * A one-line summary for logs: window, ISO-8601 times, rows, the drifted columns by name, failed
+   * checks, segments and alerts; the full report is in the accessors and in JSON.
+   */
+  @Override
+  public String toString() {
+    List<String> drifted = drift.columns().stream().filter(c -> c.drift()).map(c -> c.name()).toList();
+    List<String> failed = quality.failures().stream().map(r -> r.check() + (r.column().isEmpty() ? "" : "(" + r.column() + ")")).toList();
+    return "WindowReport[" + monitor + " window " + window + ", " + java.time.Instant.ofEpochMilli(start) + " to "
+        + java.time.Instant.ofEpochMilli(end) + ", " + rows + " rows, "
+        + (drift.datasetDrift() ? "dataset drift" : "no dataset drift") + " (" + drift.driftedColumns() + " of "
+        + drift.columns().size() + " columns" + (drifted.isEmpty() ? "" : ": " + String.join(", ", drifted)) + "), quality "
+        + (failed.isEmpty() ? "passed" : "failed " + failed) + ", " + segments.size() + " segments, " + alerts.size()
+        + " alerts]";
+  }
 }

@@ -77,6 +77,9 @@ public final class ModelCards {
     if (!v.lineage().runId().isEmpty()) {
       row(sb, "Source run", h(v.lineage().runId()));
     }
+    if (!v.lineage().gitCommit().isEmpty()) {
+      row(sb, "Git commit", "<code>" + h(v.lineage().gitCommit()) + "</code>");
+    }
     row(sb, "Owners", c.owners().isEmpty() ? "<span class=\"missing\">none listed</span>" : h(String.join(", ", c.owners())));
     sb.append("</table>");
     section(sb, "Intended use", c.intendedUse());

@@ -391,7 +391,13 @@ abstract class ModelRegistryContract {
 
   @Test
   void modelCardsArePrefilledFromLineageAndRendered() {
-    String runId = trackedRun(1, 0.91);
+    String runId;
+    try (ActiveRun run = tracker.newRun().experiment("fraud-training").tag("mlops.source.git.commit", "0123abc").start()) {
+      run.logModel(Models.train(1), "model");
+      run.logMetric("accuracy", 0.91);
+      run.logInput(new Dataset("transactions", "d1", "", "", 100), DatasetInput.TRAINING);
+      runId = run.id();
+    }
     registry.register(Registration.of("fraud").fromRunArtifact(runId, "model/model.tribuo")
         .card(new ModelCard("Flag transactions", "", List.of(), Map.of(), "", "Human review of every flag", List.of("risk"))));
     ModelCard card = registry.card("fraud", 1);
@@ -406,6 +412,8 @@ abstract class ModelRegistryContract {
     assertTrue(html.startsWith("<!DOCTYPE html>"));
     assertTrue(html.contains("<h1>Model card: fraud v1</h1>"));
     assertFalse(html.contains("<script"));
+    assertTrue(md.contains("| Git commit | 0123abc |"), md);
+    assertTrue(html.contains("<tr><th>Git commit</th><td><code>0123abc</code></td></tr>"), html);
   }
 
   @Test

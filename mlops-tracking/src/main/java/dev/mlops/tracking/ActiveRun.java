@@ -272,4 +272,10 @@ public final class ActiveRun implements AutoCloseable {
       end(RunStatus.FINISHED);
     }
   }
+
+  /** The run's id: {@code ActiveRun[0f3a...]}; {@link #get()} reads its state. */
+  @Override
+  public String toString() {
+    return "ActiveRun[" + runId + "]";
+  }
 }

@@ -218,6 +218,12 @@ public final class Tracker implements AutoCloseable {
 
   // ---------------------------------------------------------------- runs
 
+  /** The store this tracker writes to, with secrets masked: {@code Tracker[file:./mlops]}. */
+  @Override
+  public String toString() {
+    return "Tracker[" + backend.storageUri() + (async != null ? ", async logging" : "") + "]";
+  }
+
   /** Starts a run in the named experiment (created if absent) with a generated name. */
   public ActiveRun startRun(String experimentName) {
     return newRun().experiment(experimentName).start();
@@ -231,16 +237,33 @@ public final class Tracker implements AutoCloseable {
   /**
    * Runs {@code body} in a new run of {@code experimentName} and ends it: FINISHED when the body
    * returns, FAILED with the exception recorded in the tag {@code mlops.failure} when it throws (the
-   * exception is rethrown).
+   * exception is rethrown). A body that throws no checked exception needs no {@code throws} clause:
+   * <pre>{@code tracker.run("churn", run -> train(run));}</pre>
+   *
+   * @param <E> the checked exception the body may throw ({@code RuntimeException} when none)
    */
-  public <T> T run(String experimentName, RunBody<T> body) throws Exception {
-    return newRun().experiment(experimentName).run(body);
+  public <E extends Exception> void run(String experimentName, RunBody<E> body) throws E {
+    newRun().experiment(experimentName).run(body);
+  }
+
+  /**
+   * Like {@link #run(String, RunBody)} for a body that returns a value, which this method returns:
+   * <pre>{@code Model<Label> model = tracker.call("churn", run -> train(run));}</pre>
+   */
+  public <T, E extends Exception> T call(String experimentName, RunFunction<T, E> body) throws E {
+    return newRun().experiment(experimentName).call(body);
   }
 
   /** Code run inside a run by {@link #run} and {@link RunStarter#run}. */
   @FunctionalInterface
-  public interface RunBody<T> {
-    T apply(ActiveRun run) throws Exception;
+  public interface RunBody<E extends Exception> {
+    void accept(ActiveRun run) throws E;
+  }
+
+  /** Code run inside a run that returns a value, by {@link #call} and {@link RunStarter#call}. */
+  @FunctionalInterface
+  public interface RunFunction<T, E extends Exception> {
+    T apply(ActiveRun run) throws E;
   }
 
   /**
@@ -289,7 +312,18 @@ public final class Tracker implements AutoCloseable {
     }
 
     /** Starts the run, runs {@code body}, and ends it FINISHED, or FAILED when the body throws. */
-    public <T> T run(RunBody<T> body) throws Exception {
+    public <E extends Exception> void run(RunBody<E> body) throws E {
+      call(run -> {
+        body.accept(run);
+        return null;
+      });
+    }
+
+    /**
+     * Starts the run, runs {@code body}, ends it FINISHED and returns the body's value, or ends it
+     * FAILED when the body throws.
+     */
+    public <T, E extends Exception> T call(RunFunction<T, E> body) throws E {
       ActiveRun run = start();
       T result;
       try {

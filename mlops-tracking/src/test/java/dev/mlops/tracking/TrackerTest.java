@@ -73,6 +73,39 @@ class TrackerTest {
     assertTrue(f.tags().get(SystemTags.FAILURE).startsWith("java.lang.IllegalStateException: boom"));
   }
 
+  private void train(ActiveRun run) {
+    run.logParam("epochs", 3);
+  }
+
+  @Test
+  void runTakesAVoidBodyWithoutAThrowsClauseAndCallReturnsTheBodysValue() {
+    // compiles without 'throws Exception': the body throws no checked exception
+    tracker.run("exp", run -> train(run));
+    String id = tracker.call("exp", run -> {
+      train(run);
+      return run.id();
+    });
+    Run r = tracker.getRun(id);
+    assertEquals(RunStatus.FINISHED, r.info().status());
+    assertEquals(Map.of("epochs", "3"), r.params());
+
+    String[] failed = new String[1];
+    java.io.IOException io = assertThrows(java.io.IOException.class, () -> tracker.newRun().experiment("exp").run(run -> {
+      failed[0] = run.id();
+      throw new java.io.IOException("disk full");
+    }));
+    assertEquals("disk full", io.getMessage());
+    assertEquals(RunStatus.FAILED, tracker.getRun(failed[0]).info().status());
+  }
+
+  @Test
+  void trackerAndActiveRunPrintWhatTheyAre() {
+    assertEquals("Tracker[file:" + dir.resolve("store") + "]", tracker.toString());
+    try (ActiveRun run = tracker.startRun("exp")) {
+      assertEquals("ActiveRun[" + run.id() + "]", run.toString());
+    }
+  }
+
   @Test
   void experimentsLifecycleAndDefault() {
     assertEquals("0", tracker.defaultExperiment().id());

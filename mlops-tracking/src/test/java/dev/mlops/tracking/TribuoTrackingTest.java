@@ -83,6 +83,22 @@ class TribuoTrackingTest {
   }
 
   @Test
+  void aParamThatContradictsTheModelsProvenanceIsRefusedWithAMessageNamingLogModelAndTheRemedy() {
+    try (Tracker tracker = Tracker.builder().storage("mem:tribuo-conflict-" + System.nanoTime()).build();
+        ActiveRun run = tracker.startRun("tribuo")) {
+      run.logParams(Map.of("lr", 0.1, "epochs", 10));
+      Model<Label> model = new LogisticRegressionTrainer().train(blobs(1, 50)); // trained for 5 epochs
+      var e = org.junit.jupiter.api.Assertions.assertThrows(dev.mlops.api.ConflictException.class,
+          () -> run.logModel(model, "model"));
+      assertTrue(e.getMessage().startsWith("logModel logs the trainer's provenance as params"), e.getMessage());
+      assertTrue(e.getMessage().contains("'epochs'") && e.getMessage().contains("'10'") && e.getMessage().contains("'5'"),
+          e.getMessage());
+      assertTrue(e.getMessage().contains("Log params the trainer does not record"), e.getMessage());
+      assertEquals("10", tracker.getRun(run.id()).params().get("epochs"));
+    }
+  }
+
+  @Test
   void regressionEvaluationMetrics() {
     RegressionFactory f = new RegressionFactory();
     MutableDataset<Regressor> d = new MutableDataset<>(new SimpleDataSourceProvenance("line", f), f);

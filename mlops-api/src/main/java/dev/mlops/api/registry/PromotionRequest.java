@@ -43,4 +43,15 @@ public record PromotionRequest(String id, String model, String alias, int versio
   public long approvals() {
     return decisions.stream().filter(Decision::approve).count();
   }
+
+  /** A short form with ISO-8601 times and the failed gates by name: {@code PromotionRequest[r1 fraud@champion -> v3 OPEN, ...]}. */
+  @Override
+  public String toString() {
+    List<String> failed = gates.stream().filter(g -> !g.passed()).map(GateResult::gate).toList();
+    return "PromotionRequest[" + id + " " + model + "@" + alias + " -> v" + version + " " + status + ", requested by "
+        + requester + " at " + java.time.Instant.ofEpochMilli(createdAt)
+        + (decidedAt > 0 ? ", decided at " + java.time.Instant.ofEpochMilli(decidedAt) : "")
+        + ", " + approvals() + " approval(s) of " + decisions.size() + " decision(s), " + gates.size() + " gate(s)"
+        + (failed.isEmpty() ? "" : ", failed " + failed) + "]";
+  }
 }

@@ -42,4 +42,24 @@ public record Run(RunInfo info, Map<String, String> params, Map<String, Metric> 
   public Optional<String> tag(String key) {
     return Optional.ofNullable(tags.get(key));
   }
+
+  /**
+   * A short form for logs: the run's info, its params, the latest value of each metric (sorted by
+   * key) and how many tags and inputs it has; the full form is in the record's accessors.
+   */
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("Run[").append(info.runId()).append(" '").append(info.runName()).append("' ")
+        .append(info.status()).append(", started ").append(java.time.Instant.ofEpochMilli(info.startTime()));
+    if (info.endTime() >= 0) {
+      sb.append(", ended ").append(java.time.Instant.ofEpochMilli(info.endTime()));
+    }
+    sb.append(", params ").append(new java.util.TreeMap<>(params)).append(", metrics {");
+    String sep = "";
+    for (Metric m : new java.util.TreeMap<>(latestMetrics).values()) {
+      sb.append(sep).append(m.key()).append('=').append(m.value());
+      sep = ", ";
+    }
+    return sb.append("}, ").append(tags.size()).append(" tags, ").append(inputs.size()).append(" inputs]").toString();
+  }
 }

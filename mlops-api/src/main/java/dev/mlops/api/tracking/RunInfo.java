@@ -28,4 +28,14 @@ public record RunInfo(String runId, String experimentId, String runName, RunStat
   public Optional<String> parent() {
     return parentRunId == null || parentRunId.isEmpty() ? Optional.empty() : Optional.of(parentRunId);
   }
+
+  /** A short form with ISO-8601 times, for logs: {@code RunInfo[3f2a... 'brave-owl' FINISHED, ...]}. */
+  @Override
+  public String toString() {
+    return "RunInfo[" + runId + " '" + runName + "' " + status + ", experiment " + experimentId + ", user " + user
+        + ", started " + java.time.Instant.ofEpochMilli(startTime)
+        + (endTime < 0 ? "" : ", ended " + java.time.Instant.ofEpochMilli(endTime))
+        + (lifecycleStage == LifecycleStage.ACTIVE ? "" : ", " + lifecycleStage)
+        + (parentRunId == null || parentRunId.isEmpty() ? "" : ", parent " + parentRunId) + "]";
+  }
 }

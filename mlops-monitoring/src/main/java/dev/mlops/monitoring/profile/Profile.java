@@ -73,6 +73,24 @@ public final class Profile {
     return rows.get();
   }
 
+  /** A short form: rows and up to 20 column names with their kinds, {@code Profile[1000 rows, 3 columns: age (numerical), ...]}. */
+  @Override
+  public String toString() {
+    List<ColumnProfile> cols = columns();
+    StringBuilder sb = new StringBuilder("Profile[").append(rows()).append(" rows, ").append(cols.size()).append(" columns");
+    String sep = ": ";
+    int shown = 0;
+    for (ColumnProfile c : cols) {
+      if (shown++ == 20) {
+        sb.append(", ...");
+        break;
+      }
+      sb.append(sep).append(c.name()).append(c.isNumerical() ? " (numerical)" : " (categorical)");
+      sep = ", ";
+    }
+    return sb.append(']').toString();
+  }
+
   /** Adds a table's rows. */
   public void update(Table table) {
     for (Column c : table.columns().values()) {

@@ -1,5 +1,7 @@
 package dev.mlops.tracking.internal;
 
+import dev.mlops.api.ConflictException;
+
 import dev.mlops.api.internal.Digests;
 import dev.mlops.api.internal.tribuo.TribuoProtobuf;
 import com.oracle.labs.mlrg.olcut.config.json.JsonProvenanceSerialization;
@@ -89,7 +91,13 @@ public final class TribuoCapture {
       }
       params.put(key, e.getValue());
     }
-    run.logParams(params);
+    try {
+      run.logParams(params);
+    } catch (ConflictException e) {
+      throw new ConflictException("logModel logs the trainer's provenance as params, and one of them disagrees with a param "
+          + "this run already has: " + e.getMessage() + ". Log params the trainer does not record (its provenance is "
+          + "the source of truth for them), or log the value the trained model actually used", e);
+    }
     DatasetProvenance data = prov.getDatasetProvenance();
     String dataJson = provenanceJson(data);
     Map<String, String> flatData = flatten(data);

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
  *
  * <pre>{@code
  * class MyBackendCompatibilityTest extends StorageBackendCompatibilityKit {
- *   protected StorageBackend newBackend() {
- *     return StorageBackend.builder().uri("my:" + UUID.randomUUID()).provider(new MyProvider()).build();
+ *   protected StorageBackend newBackend() throws Exception {
+ *     return StorageBackend.builder().uri("my:" + Files.createTempDirectory("my-")).provider(new MyProvider()).build();
  *   }
  * }
  * }</pre>
@@ -44,8 +44,12 @@ public abstract class StorageBackendCompatibilityKit {
   /** For subclasses: one per backend under test. */
   protected StorageBackendCompatibilityKit() {}
 
-  /** A fresh backend with empty stores; the kit closes it after each test. */
-  protected abstract StorageBackend newBackend();
+  /**
+   * A fresh backend with empty stores; the kit closes it after each test.
+   *
+   * @throws Exception when the backend cannot be made (for example its temporary directory); the test fails with it
+   */
+  protected abstract StorageBackend newBackend() throws Exception;
 
   /** The store types this backend must offer (default: all four). A missing required store fails the kit. */
   protected Set<Class<?>> requiredStores() {
@@ -65,7 +69,14 @@ public abstract class StorageBackendCompatibilityKit {
   private final List<StorageBackend> opened = new ArrayList<>();
 
   private StorageBackend openBackend() {
-    StorageBackend b = newBackend();
+    StorageBackend b;
+    try {
+      b = newBackend();
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("newBackend() failed: " + e, e);
+    }
     opened.add(b);
     return b;
   }

@@ -6,15 +6,11 @@ import java.nio.file.Files;
 
 /**
  * The sample third-party backend passes the compatibility kit from outside the library's packages,
- * given to the builder explicitly.
+ * given to the builder explicitly. The README shows this class as written here
+ * ({@code ReadmeSnippetsTest} checks that they agree).
  */
 class CasBackendCompatibilityTest extends StorageBackendCompatibilityKit {
-  @Override
-  protected StorageBackend newBackend() {
-    try {
-      return StorageBackend.builder().uri("cas:" + Files.createTempDirectory("cas-kit-")).provider(new CasStorageProvider()).build();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+  @Override protected StorageBackend newBackend() throws Exception {
+    return StorageBackend.builder().uri("cas:" + Files.createTempDirectory("cas-")).provider(new CasStorageProvider()).build();
   }
 }

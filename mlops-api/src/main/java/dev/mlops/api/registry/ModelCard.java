@@ -36,4 +36,83 @@ public record ModelCard(String intendedUse, String limitations, List<String> tra
           "must be one of intendedUse, limitations, trainingData, evaluationMetrics, fairnessAnalysis, ethicalConsiderations, owners");
     };
   }
+
+  /** A builder for a card; fields not set stay empty ("not written yet"). */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A copy of this card to change: {@code card.toBuilder().limitations("...").build()}. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.intendedUse = intendedUse;
+    b.limitations = limitations;
+    b.trainingData.addAll(trainingData);
+    b.evaluationMetrics.putAll(evaluationMetrics);
+    b.fairnessAnalysis = fairnessAnalysis;
+    b.ethicalConsiderations = ethicalConsiderations;
+    b.owners.addAll(owners);
+    return b;
+  }
+
+  /** Builds a {@link ModelCard}. */
+  public static final class Builder {
+    private String intendedUse = "";
+    private String limitations = "";
+    private final List<String> trainingData = new java.util.ArrayList<>();
+    private final Map<String, Double> evaluationMetrics = new java.util.LinkedHashMap<>();
+    private String fairnessAnalysis = "";
+    private String ethicalConsiderations = "";
+    private final List<String> owners = new java.util.ArrayList<>();
+
+    private Builder() {}
+
+    /** What the model is for and for whom. */
+    public Builder intendedUse(String text) {
+      this.intendedUse = java.util.Objects.requireNonNull(text, "intendedUse");
+      return this;
+    }
+
+    /** Where the model should not be used, known failure modes. */
+    public Builder limitations(String text) {
+      this.limitations = java.util.Objects.requireNonNull(text, "limitations");
+      return this;
+    }
+
+    /** Adds a training data set (the registry prefills these from the source run's inputs). */
+    public Builder trainingData(String dataset) {
+      trainingData.add(java.util.Objects.requireNonNull(dataset, "trainingData"));
+      return this;
+    }
+
+    /** Adds an evaluation metric (the registry prefills these from the source run's metrics). */
+    public Builder evaluationMetric(String name, double value) {
+      evaluationMetrics.put(java.util.Objects.requireNonNull(name, "evaluation metric name"), value);
+      return this;
+    }
+
+    /** How the model behaves across groups. */
+    public Builder fairnessAnalysis(String text) {
+      this.fairnessAnalysis = java.util.Objects.requireNonNull(text, "fairnessAnalysis");
+      return this;
+    }
+
+    /** Risks, harms and their mitigations. */
+    public Builder ethicalConsiderations(String text) {
+      this.ethicalConsiderations = java.util.Objects.requireNonNull(text, "ethicalConsiderations");
+      return this;
+    }
+
+    /** Adds an owner (a person or team to contact). */
+    public Builder owner(String owner) {
+      owners.add(java.util.Objects.requireNonNull(owner, "owner"));
+      return this;
+    }
+
+    /** The card. */
+    public ModelCard build() {
+      return new ModelCard(intendedUse, limitations, trainingData, evaluationMetrics, fairnessAnalysis, ethicalConsiderations,
+          owners);
+    }
+  }
 }

@@ -1,0 +1,139 @@
+package dev.mlops.samples.readme;
+
+import dev.mlops.api.registry.ModelCard;
+import dev.mlops.monitoring.Column;
+import dev.mlops.monitoring.Monitor;
+import dev.mlops.monitoring.Table;
+import dev.mlops.monitoring.profile.Profile;
+import dev.mlops.registry.ModelRegistry;
+import dev.mlops.registry.Registration;
+import dev.mlops.tracking.ActiveRun;
+import dev.mlops.tracking.Tracker;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.tribuo.Example;
+import org.tribuo.Model;
+import org.tribuo.MutableDataset;
+import org.tribuo.classification.Label;
+import org.tribuo.classification.LabelFactory;
+import org.tribuo.classification.evaluation.LabelEvaluation;
+import org.tribuo.classification.evaluation.LabelEvaluator;
+import org.tribuo.classification.sgd.linear.LogisticRegressionTrainer;
+import org.tribuo.impl.ArrayExample;
+import org.tribuo.provenance.SimpleDataSourceProvenance;
+
+/**
+ * What the README's snippets take as given — a trained model and its evaluation, a tracked run
+ * with a model artifact, a registry with a served model, a monitor, a signed-in user, a CSV file —
+ * made for real in the working directory ({@code ./mlops}, {@code ./train.csv}) before a snippet
+ * runs. {@link ReadmeSnippetsTest} compiles each snippet as the body of a subclass and runs it in
+ * its own JVM.
+ */
+public abstract class ReadmeContext {
+  /** A pager the monitoring snippet sends alerts to. */
+  public static final class Pager {
+    /** Prints the alert. */
+    public void send(String message) {
+      System.out.println("PAGE: " + message);
+    }
+  }
+
+  protected final Model<Label> tribuoModel;
+  protected final LabelEvaluation labelEvaluation;
+  protected final Example<Label> example;
+  protected final String runId;
+  protected final ModelRegistry registry;
+  protected final Monitor monitor;
+  protected final Pager pager = new Pager();
+  protected final String userId = "user-42";
+  private String user = "alice";
+
+  protected ReadmeContext() {
+    tribuoModel = new LogisticRegressionTrainer().train(churn(1, 400));
+    labelEvaluation = new LabelEvaluator().evaluate(tribuoModel, churn(2, 200));
+    example = new ArrayExample<>(LabelFactory.UNKNOWN_LABEL, new String[] {"tenure", "calls"}, new double[] {12.0, 3.0});
+    try (Tracker tracker = Tracker.builder().storage("file:./mlops").build();
+        ActiveRun run = tracker.startRun("fraud-training")) {
+      run.logModel(tribuoModel, "model");
+      run.logEvaluation(labelEvaluation, "");
+      runId = run.id();
+    }
+    registry = ModelRegistry.builder().storage("file:./mlops").build();
+    if (registry.getModel("churn").isEmpty()) {
+      for (int seed = 1; seed <= 7; seed++) {
+        registry.register(Registration.of("churn").fromModel(new LogisticRegressionTrainer().train(churn(seed, 300)))
+            .card(ModelCard.builder().intendedUse("Who is about to leave").build()));
+      }
+      registry.setAlias("churn", "champion", 1);
+      registry.setAlias("churn", "canary", 2);
+    }
+    Random r = new Random(3);
+    double[] tenure = new double[500];
+    double[] calls = new double[500];
+    for (int i = 0; i < tenure.length; i++) {
+      tenure[i] = 1 + r.nextInt(60);
+      calls[i] = r.nextInt(8);
+    }
+    monitor = Monitor.builder("churn-serving")
+        .reference(Profile.of(Table.of(List.of(Column.numerical("tenure", tenure), Column.numerical("calls", calls)))))
+        .windowRows(1_000)
+        .build();
+    writeTrainCsv(Path.of("train.csv"));
+  }
+
+  /** Who acts on the registry: the signed-in user. */
+  protected String currentUser() {
+    return user;
+  }
+
+  /** Signs a user in, as an application's login would. */
+  protected void signIn(String name) {
+    user = name;
+  }
+
+  /** A training body: logs the model family and its accuracy. */
+  protected void train(ActiveRun run) {
+    run.logParam("model", "sgd");
+    run.logMetric("accuracy", labelEvaluation.accuracy());
+  }
+
+  /** Closes what the context opened. */
+  protected void close() {
+    monitor.close();
+    registry.close();
+  }
+
+  static MutableDataset<Label> churn(long seed, int n) {
+    LabelFactory f = new LabelFactory();
+    MutableDataset<Label> d = new MutableDataset<>(new SimpleDataSourceProvenance("churn", f), f);
+    Random r = new Random(seed);
+    for (int i = 0; i < n; i++) {
+      boolean leaves = r.nextBoolean();
+      d.add(new ArrayExample<>(new Label(leaves ? "churn" : "stay"), new String[] {"tenure", "calls"},
+          new double[] {leaves ? 3 + 4 * r.nextDouble() : 24 + 30 * r.nextDouble(), leaves ? 4 + r.nextInt(4) : r.nextInt(3)}));
+    }
+    return d;
+  }
+
+  private static void writeTrainCsv(Path file) {
+    Random r = new Random(4);
+    List<String> lines = new ArrayList<>();
+    lines.add("amount,channel,region,email,age");
+    String[] channels = {"web", "app", "shop"};
+    String[] regions = {"eu", "us", "apac"};
+    for (int i = 0; i < 1_000; i++) {
+      lines.add(String.format(java.util.Locale.ROOT, "%.2f,%s,%s,%s,%d", 5 + 100 * r.nextDouble(), channels[r.nextInt(3)],
+          regions[r.nextInt(3)], r.nextInt(20) == 0 ? "" : "u" + i + "@example.com", 18 + r.nextInt(70)));
+    }
+    try {
+      Files.write(file, lines);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -55,17 +55,32 @@ public final class Table {
     return c;
   }
 
+  /** The cells read as missing values by default, compared ignoring case: empty, {@code NA}, {@code NaN}, {@code null}. */
+  public static final Set<String> DEFAULT_MISSING = Set.of("", "na", "nan", "null");
+
   /**
-   * Reads a CSV file with a header row (RFC 4180 quoting; empty cells are missing values). A column
-   * is numerical when every non-empty cell parses as a number and it is not named in
-   * {@code categorical}.
+   * Reads a CSV file with a header row, UTF-8 (a byte-order mark is skipped), RFC 4180 quoting.
+   * Cells in {@link #DEFAULT_MISSING} are missing values. A column is numerical when every other
+   * cell parses as a number and it is not named in {@code categorical}; a column whose cells are
+   * mostly numbers but with some that are not is refused, naming the first such cell (a stray
+   * {@code abc} or {@code 1,5} must not silently turn a numeric column categorical): declare it
+   * categorical or list the token as missing.
+   *
+   * @throws InvalidArgumentException naming the file, line, column and value for malformed input
    */
   public static Table readCsv(Path file, Set<String> categorical) {
+    return readCsv(file, categorical, DEFAULT_MISSING);
+  }
+
+  /** Like {@link #readCsv(Path, Set)} with the given missing-value tokens (compared ignoring case; include {@code ""} for empty cells). */
+  public static Table readCsv(Path file, Set<String> categorical, Set<String> missing) {
     if (!Files.isRegularFile(file)) {
       throw InvalidArgumentException.of("csv file", file, "does not exist or is not a file");
     }
     try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      return readCsv(r, categorical, file.toString());
+      return readCsv(r, categorical, missing, file.toString());
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw InvalidArgumentException.of("csv file", file, "is not UTF-8 text: " + e);
     } catch (IOException e) {
       throw InvalidArgumentException.of("csv file", file, "cannot be read: " + e.getMessage());
     }
@@ -73,32 +88,66 @@ public final class Table {
 
   /** Reads CSV text; {@code source} names it in errors. */
   public static Table readCsv(Reader reader, Set<String> categorical, String source) throws IOException {
-    List<List<String>> records = Csv.parse(new BufferedReader(reader));
+    return readCsv(reader, categorical, DEFAULT_MISSING, source);
+  }
+
+  /** Reads CSV text with the given missing-value tokens; {@code source} names it in errors. */
+  public static Table readCsv(Reader reader, Set<String> categorical, Set<String> missing, String source) throws IOException {
+    Set<String> missingLower = new java.util.HashSet<>();
+    for (String m : missing) {
+      missingLower.add(m.strip().toLowerCase(java.util.Locale.ROOT));
+    }
+    Csv.Parsed parsed = Csv.parse(new BufferedReader(reader), source);
+    List<List<String>> records = parsed.records();
+    List<Integer> lines = parsed.lines();
     if (records.isEmpty() || records.get(0).stream().allMatch(String::isBlank)) {
       throw InvalidArgumentException.of("csv file", source, "has no header row");
     }
     List<String> header = records.get(0);
+    if (!header.isEmpty() && header.get(0).startsWith("\uFEFF")) {
+      header.set(0, header.get(0).substring(1));
+    }
     for (int i = 0; i < header.size(); i++) {
       if (header.get(i).isBlank()) {
         throw InvalidArgumentException.of("csv file", source, "header column " + (i + 1) + " has no name");
       }
     }
     int n = records.size() - 1;
+    for (int row = 0; row < n; row++) {
+      List<String> rec = records.get(row + 1);
+      if (rec.size() != header.size()) {
+        throw InvalidArgumentException.of("csv file", source, "line " + lines.get(row + 1) + " has " + rec.size()
+            + " cells, the header has " + header.size());
+      }
+    }
     List<Column> cols = new ArrayList<>();
     for (int c = 0; c < header.size(); c++) {
       String name = header.get(c).strip();
       String[] cells = new String[n];
-      boolean numeric = !categorical.contains(name);
+      boolean declared = categorical.contains(name);
+      int numbers = 0;
+      int others = 0;
+      int firstOther = -1;
       for (int row = 0; row < n; row++) {
-        List<String> rec = records.get(row + 1);
-        if (rec.size() != header.size()) {
-          throw InvalidArgumentException.of("csv file", source, "row " + (row + 2) + " has " + rec.size() + " cells, the header has " + header.size());
+        String cell = records.get(row + 1).get(c).strip();
+        cells[row] = cell.isEmpty() || missingLower.contains(cell.toLowerCase(java.util.Locale.ROOT)) ? null : cell;
+        if (cells[row] != null && !declared) {
+          if (isNumber(cells[row])) {
+            numbers++;
+          } else {
+            others++;
+            if (firstOther < 0) {
+              firstOther = row;
+            }
+          }
         }
-        String cell = rec.get(c).strip();
-        cells[row] = cell.isEmpty() ? null : cell;
-        if (numeric && cells[row] != null && !isNumber(cells[row])) {
-          numeric = false;
-        }
+      }
+      boolean numeric = !declared && others == 0;
+      if (!declared && others > 0 && numbers > others) {
+        throw InvalidArgumentException.of("csv file", source, "line " + lines.get(firstOther + 1) + ", column '" + name
+            + "': '" + cells[firstOther] + "' is not a number, but " + numbers + " of the column's " + (numbers + others)
+            + " values are (" + others + " are not); declare the column categorical, list the token as a missing value, "
+            + "or fix the cell");
       }
       if (numeric) {
         double[] v = new double[n];
@@ -124,17 +173,27 @@ public final class Table {
 
   /** A minimal RFC 4180 reader: commas, double quotes, doubled quotes, CRLF or LF. */
   static final class Csv {
+    /** Records and the line on which each started. */
+    record Parsed(List<List<String>> records, List<Integer> lines) {}
+
     private Csv() {}
 
-    static List<List<String>> parse(BufferedReader in) throws IOException {
+    static Parsed parse(BufferedReader in, String source) throws IOException {
       List<List<String>> out = new ArrayList<>();
+      List<Integer> starts = new ArrayList<>();
       List<String> rec = new ArrayList<>();
       StringBuilder cell = new StringBuilder();
       boolean quoted = false;
       boolean any = false;
+      int line = 1;
+      int recordLine = 1;
+      int quoteLine = 0;
       int ch;
       while ((ch = in.read()) != -1) {
         char c = (char) ch;
+        if (!any) {
+          recordLine = line;
+        }
         any = true;
         if (quoted) {
           if (c == '"') {
@@ -149,10 +208,14 @@ public final class Table {
               }
             }
           } else {
+            if (c == '\n') {
+              line++;
+            }
             cell.append(c);
           }
         } else if (c == '"') {
           quoted = true;
+          quoteLine = line;
         } else if (c == ',') {
           rec.add(cell.toString());
           cell.setLength(0);
@@ -163,10 +226,12 @@ public final class Table {
               in.reset();
             }
           }
+          line++;
           rec.add(cell.toString());
           cell.setLength(0);
           if (!(rec.size() == 1 && rec.get(0).isEmpty())) {
             out.add(rec);
+            starts.add(recordLine);
           }
           rec = new ArrayList<>();
           any = false;
@@ -174,13 +239,17 @@ public final class Table {
           cell.append(c);
         }
       }
+      if (quoted) {
+        throw InvalidArgumentException.of("csv file", source, "line " + quoteLine + " opens a quoted cell that is never closed");
+      }
       if (any) {
         rec.add(cell.toString());
         if (!(rec.size() == 1 && rec.get(0).isEmpty())) {
           out.add(rec);
+          starts.add(recordLine);
         }
       }
-      return out;
+      return new Parsed(out, starts);
     }
   }
 }

@@ -107,6 +107,15 @@ class TrackerTest {
   }
 
   @Test
+  void aFileStoreOnARegularFileSaysWhatIsWrong() throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("notes.txt"), "x");
+    InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
+        () -> Tracker.builder().storage("file:" + file).build());
+    assertTrue(e.getMessage().contains("must name a directory for the embedded store (created if absent), but "
+        + file.toAbsolutePath() + " is a file"), e.getMessage());
+  }
+
+  @Test
   void experimentsLifecycleAndDefault() {
     assertEquals("0", tracker.defaultExperiment().id());
     var e = tracker.createExperiment("churn", Map.of("team", "risk"));

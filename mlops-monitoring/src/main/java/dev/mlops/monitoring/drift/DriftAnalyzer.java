@@ -125,7 +125,40 @@ public final class DriftAnalyzer {
     double[] cn = type == Column.Type.NUMERICAL ? cur.presentNumbers() : null;
     Binned.Shares shares = type == Column.Type.NUMERICAL ? Binned.numerical(rn, cn, o.bins) : categorical;
     double effect = type == Column.Type.NUMERICAL ? TwoSample.normedWasserstein(rn, cn) : Binned.jensenShannon(categorical);
-    TestResult result = switch (test) {
+    TestResult result;
+    if (type == Column.Type.NUMERICAL && sameConstant(rn, cn)) {
+      // one value on both sides: nothing moved. Tests on means and variances would divide rounding
+      // noise by rounding noise (SciPy's Welch t gives t = -17 for 300 vs 200 copies of 0.1).
+      effect = 0;
+      result = test.isPValue() ? new TestResult(0, 1) : TestResult.distance(0);
+    } else {
+      result = testResult(test, rn, cn, shares, categorical, rc, cc);
+    }
+    List<ColumnDrift.Bin> bins = new ArrayList<>();
+    for (int i = 0; i < shares.labels().length; i++) {
+      bins.add(new ColumnDrift.Bin(shares.labels()[i], shares.reference()[i], shares.current()[i]));
+    }
+    return new Raw(name, type, test, result, threshold, effect, refLabels.size(), curLabels.size(), bins);
+  }
+
+  private static boolean sameConstant(double[] a, double[] b) {
+    double v = a[0];
+    for (double x : a) {
+      if (x != v) {
+        return false;
+      }
+    }
+    for (double x : b) {
+      if (x != v) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static TestResult testResult(DriftTest test, double[] rn, double[] cn, Binned.Shares shares, Binned.Shares categorical,
+      Map<String, Long> rc, Map<String, Long> cc) {
+    return switch (test) {
       case KS -> TwoSample.ks(rn, cn);
       case WASSERSTEIN -> TestResult.distance(TwoSample.normedWasserstein(rn, cn));
       case ENERGY -> TestResult.distance(TwoSample.energy(rn, cn));
@@ -139,11 +172,6 @@ public final class DriftAnalyzer {
       case HELLINGER -> TestResult.distance(Binned.hellinger(shares));
       case CHISQUARE, G_TEST, Z, FISHER_EXACT -> categoricalTest(test, categorical, rc, cc);
     };
-    List<ColumnDrift.Bin> bins = new ArrayList<>();
-    for (int i = 0; i < shares.labels().length; i++) {
-      bins.add(new ColumnDrift.Bin(shares.labels()[i], shares.reference()[i], shares.current()[i]));
-    }
-    return new Raw(name, type, test, result, threshold, effect, refLabels.size(), curLabels.size(), bins);
   }
 
   private static TestResult categoricalTest(DriftTest test, Binned.Shares s, Map<String, Long> rc, Map<String, Long> cc) {

@@ -72,8 +72,9 @@ public final class HtmlReport {
     card(sb, "Correction", h(r.correction()));
     sb.append("</div><table><thead><tr><th>Column</th><th>Type</th><th>Test</th><th>Statistic</th><th>p-value</th><th>Threshold</th>")
         .append("<th>Drift</th></tr></thead><tbody>");
+    int row = 0;
     for (ColumnDrift c : r.columns()) {
-      sb.append("<tr><td><a href=\"#col-").append(h(anchor(c.name()))).append("\">").append(h(c.name())).append("</a></td><td>")
+      sb.append("<tr><td><a href=\"#").append(h(anchor(row++, c.name()))).append("\">").append(h(c.name())).append("</a></td><td>")
           .append(c.type()).append("</td><td>").append(h(c.test())).append("</td><td class=\"n\">").append(num(c.statistic()))
           .append("</td><td class=\"n\">").append(num(c.pValue())).append("</td><td class=\"n\">").append(num(c.threshold()))
           .append("</td><td>").append(c.drift() ? "<span class=\"verdict drift\">drift</span>" : "<span class=\"verdict ok\">ok</span>")
@@ -109,8 +110,9 @@ public final class HtmlReport {
       }
       sb.append("</tbody></table>");
     }
+    int section = 0;
     for (ColumnDrift c : r.columns()) {
-      sb.append("<section class=\"col\" id=\"col-").append(h(anchor(c.name()))).append("\"><h3>").append(h(c.name())).append(" &middot; ")
+      sb.append("<section class=\"col\" id=\"").append(h(anchor(section++, c.name()))).append("\"><h3>").append(h(c.name())).append(" &middot; ")
           .append(h(c.test())).append(c.drift() ? " &middot; drift" : "").append("</h3>");
       sb.append("<div class=\"legend\"><span style=\"background:#6c8cff\"></span>reference<span style=\"background:#ff8a5c\"></span>current</div>");
       histogram(sb, c.bins());
@@ -120,8 +122,9 @@ public final class HtmlReport {
     return sb.toString();
   }
 
-  private static String anchor(String s) {
-    return s.replaceAll("[^A-Za-z0-9_-]", "_");
+  /** A unique id per column: its position keeps {@code a b} and {@code a_b} apart; the name keeps it readable. */
+  private static String anchor(int index, String name) {
+    return "col-" + index + "-" + name.replaceAll("[^A-Za-z0-9_-]", "_");
   }
 
   private static void card(StringBuilder sb, String label, String value) {

@@ -85,15 +85,47 @@ public final class Database implements AutoCloseable {
 
   /** Opens (creating if needed) the SQLite database {@code dir/mlops.db}. */
   public static Database sqlite(Path dir, boolean fullSync) {
+    checkStoreDirectory(dir);
     try {
-      Files.createDirectories(dir);
       Connection c = openSqlite(dir, fullSync);
       Database db = new Database(Dialect.SQLITE, null, c, c, "embedded store " + dir);
       db.sqliteDir = dir;
       db.sqliteFullSync = fullSync;
       return db;
-    } catch (SQLException | IOException e) {
+    } catch (SQLException e) {
       throw new StorageException("cannot open embedded store in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Creates the embedded store's directory if absent, or says what is wrong with it and what to do,
+   * before SQLite gets a chance to answer with "unable to open the database file".
+   */
+  static void checkStoreDirectory(Path dir) {
+    String user = System.getProperty("user.name");
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw dev.mlops.api.InvalidArgumentException.of("storage uri", "file:" + dir,
+          "must name a directory for the embedded store (created if absent), but " + dir.toAbsolutePath() + " is a file");
+    }
+    try {
+      Files.createDirectories(dir);
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      throw dev.mlops.api.InvalidArgumentException.of("storage uri", "file:" + dir, "cannot become the embedded store's "
+          + "directory: " + e.getFile() + " exists and is not a directory; choose another path");
+    } catch (java.nio.file.AccessDeniedException e) {
+      throw new StorageException("cannot create the embedded store's directory " + dir.toAbsolutePath() + ": permission denied on "
+          + e.getFile() + " for user " + user + "; create the directory with write permission for " + user
+          + " or choose another path", e);
+    } catch (IOException e) {
+      throw new StorageException("cannot create the embedded store's directory " + dir.toAbsolutePath() + ": " + e
+          + "; choose a path this process can create", e);
+    }
+    Path db = dir.resolve("mlops.db");
+    if (!Files.isWritable(dir) || (Files.exists(db) && !Files.isWritable(db))) {
+      Path culprit = Files.isWritable(dir) ? db : dir;
+      throw new StorageException("the embedded store in " + dir.toAbsolutePath() + " is not writable: " + culprit
+          + " does not grant write permission to user " + user + "; fix its permissions (the store needs to write "
+          + "mlops.db and its journal there) or choose another directory");
     }
   }
 

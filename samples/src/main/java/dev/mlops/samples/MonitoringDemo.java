@@ -106,8 +106,12 @@ final class MonitoringDemo {
     }
     System.out.printf(Locale.ROOT, "  reference window: accuracy %.3f, F1 %.3f, ROC AUC %.3f%n", predictions.referenceMetrics().accuracy(),
         predictions.referenceMetrics().f1(), predictions.referenceMetrics().rocAuc());
+    // the prediction log and the monitor cut the same rows into windows of 1000; a monitor reopened
+    // on the store continues its numbering, so number the performance lines like its windows
+    long firstWindow = windows.isEmpty() ? 0 : windows.get(0).window();
     for (PredictionLog.WindowPerformance p : predictions.windows()) {
-      System.out.printf(Locale.ROOT, "  window %d performance: estimated accuracy %.3f (CBPE)%s%n", p.window(), p.estimated().accuracy(),
+      System.out.printf(Locale.ROOT, "  window %d performance: estimated accuracy %.3f (CBPE)%s%n", firstWindow + p.window(),
+          p.estimated().accuracy(),
           p.realized() == null ? ", labels not in yet" : String.format(Locale.ROOT, ", realized %.3f on %d labels", p.realized().accuracy(),
               p.labelled()));
     }

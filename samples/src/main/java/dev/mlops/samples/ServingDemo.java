@@ -41,6 +41,7 @@ final class ServingDemo {
   private ServingDemo() {}
 
   static void serve(StorageBackend backend, MutableDataset<Label> train, MutableDataset<Label> test) throws Exception {
+    long demoStart = System.currentTimeMillis();
     System.out.println("\nServing models:/churn-classifier@champion in process");
     try (ModelRegistry operator = ModelRegistry.builder().storage(backend).principal(() -> "alice").eventPollInterval(Duration.ofMillis(50))
         .protectAlias("champion", 1).build();
@@ -84,10 +85,10 @@ final class ServingDemo {
       while (operator.aliases("churn-classifier").get("canary") == broken.version() && System.currentTimeMillis() < deadline) {
         Thread.sleep(20);
       }
-      System.out.printf("@canary now points at v%d; the audit trail records the move by %s%n",
+      System.out.printf("@canary now points at v%d; the audit trail records the move: %s%n",
           operator.aliases("churn-classifier").get("canary"),
-          operator.audit("churn-classifier", "serving", Long.MIN_VALUE, Long.MAX_VALUE).stream().map(a -> a.action() + " " + a.target())
-              .toList());
+          operator.audit("churn-classifier", "serving", demoStart, Long.MAX_VALUE).stream()
+              .map(a -> a.actor() + " " + a.action() + " " + a.target() + " " + a.after()).toList());
       traffic(churn, test, 4, 1000, 50);
       churn.awaitBackgroundWork(10_000);
       EndpointStatus status = churn.describe();

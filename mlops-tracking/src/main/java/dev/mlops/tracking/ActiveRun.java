@@ -200,7 +200,8 @@ public final class ActiveRun implements AutoCloseable {
 
   /**
    * Logs a trained Tribuo model: the trainer's hyperparameters as params (flattened from its
-   * provenance), its training data as a dataset input, Tribuo, Java and OS versions as tags, the full
+   * provenance), its training data as a dataset input (unless the run already has a training input,
+   * which then stands for it), Tribuo, Java and OS versions as tags, the full
    * provenance as {@code <artifactPath>/provenance.json} and the model in Tribuo's protobuf format as
    * {@code <artifactPath>/model.tribuo} (its SHA-256 also in the tag {@code mlops.model.sha256}).
    *

@@ -99,6 +99,19 @@ class TribuoTrackingTest {
   }
 
   @Test
+  void trainingDataTheCallerDeclaredIsNotListedTwice() {
+    try (Tracker tracker = Tracker.builder().storage("mem:tribuo-inputs-" + System.nanoTime()).build();
+        ActiveRun run = tracker.startRun("tribuo")) {
+      run.logInput(new dev.mlops.api.tracking.Dataset("churn-train", "abc123", "s3://bucket/churn.csv", "", 50),
+          dev.mlops.api.tracking.DatasetInput.TRAINING);
+      run.logModel(new LogisticRegressionTrainer().train(blobs(1, 50)), "model");
+      Run r = tracker.getRun(run.id());
+      assertEquals(1, r.inputs().size(), r.inputs().toString());
+      assertEquals("churn-train", r.inputs().get(0).dataset().name());
+    }
+  }
+
+  @Test
   void regressionEvaluationMetrics() {
     RegressionFactory f = new RegressionFactory();
     MutableDataset<Regressor> d = new MutableDataset<>(new SimpleDataSourceProvenance("line", f), f);

@@ -111,8 +111,12 @@ public final class TribuoCapture {
     String description = source == null ? "" : flatten((ObjectProvenance) source).getOrDefault("description", "");
     String name = !description.isBlank() && description.length() <= 200 ? description
         : shortName(source == null ? "tribuo-dataset" : source.getClassName());
-    run.logInput(new Dataset(name, digest, sourceText, schema,
-        data.getNumExamples()), DatasetInput.TRAINING);
+    // training data the caller declared is the run's record of it (a model card would otherwise list
+    // the same data twice, once per digest); Tribuo's view stays in provenance.json
+    boolean declared = run.get().inputs().stream().anyMatch(i -> i.context().equals(DatasetInput.TRAINING));
+    if (!declared) {
+      run.logInput(new Dataset(name, digest, sourceText, schema, data.getNumExamples()), DatasetInput.TRAINING);
+    }
     byte[] modelBytes = protobuf(model);
     String sha = sha256(modelBytes);
     Map<String, String> tags = new LinkedHashMap<>();

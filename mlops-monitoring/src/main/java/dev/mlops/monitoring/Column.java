@@ -13,7 +13,10 @@ import java.util.Map;
 public final class Column {
   /** Column types. */
   public enum Type {
-    NUMERICAL, CATEGORICAL;
+    /** Numbers (missing values are NaN). */
+    NUMERICAL,
+    /** Categories (missing values are null). */
+    CATEGORICAL;
 
     /** Lower-case name used in reports. */
     public String label() {
@@ -41,10 +44,12 @@ public final class Column {
     return new Column(name, null, values.clone());
   }
 
+  /** The column name. */
   public String name() {
     return name;
   }
 
+  /** Whether the column holds numbers or categories. */
   public Type type() {
     return numbers != null ? Type.NUMERICAL : Type.CATEGORICAL;
   }

@@ -39,14 +39,21 @@ public final class Table {
     return new Table(m, Math.max(rows, 0));
   }
 
+  /** The number of rows (every column has this many cells). */
   public int rows() {
     return rows;
   }
 
+  /** The columns by name, in the order of the input. */
   public Map<String, Column> columns() {
     return columns;
   }
 
+  /**
+   * The named column.
+   *
+   * @throws InvalidArgumentException naming the known columns when there is none of that name
+   */
   public Column column(String name) {
     Column c = columns.get(name);
     if (c == null) {

@@ -20,6 +20,7 @@ import java.util.Map;
  */
 public record WindowReport(String monitor, long window, long start, long end, int rows, DriftReport drift, QualityReport quality,
     Map<String, DriftReport> segments, List<Alert> alerts) {
+  /** Copies segments and alerts; both are immutable. */
   public WindowReport {
     segments = Map.copyOf(segments);
     alerts = List.copyOf(alerts);

@@ -14,6 +14,7 @@ import org.tribuo.Output;
  * @param <T> the output type
  */
 public record LoadedModel<T extends Output<T>>(ModelVersion version, Model<T> model) {
+  /** Both parts are required. */
   public LoadedModel {
     Objects.requireNonNull(version, "version");
     Objects.requireNonNull(model, "model");

@@ -10,6 +10,7 @@ import java.util.Objects;
  * @param model what the version's {@link ModelFlavor} loaded
  */
 public record LoadedObject(ModelVersion version, Object model) {
+  /** Both parts are required. */
   public LoadedObject {
     Objects.requireNonNull(version, "version");
     Objects.requireNonNull(model, "model");

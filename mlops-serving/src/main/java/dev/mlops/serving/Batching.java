@@ -16,6 +16,7 @@ import java.time.Duration;
  * @param adaptive whether the wait is sized from the observed batch latency (up to {@code maxDelay})
  */
 public record Batching(int maxBatchSize, Duration maxDelay, boolean adaptive) {
+  /** Checks the settings: a batch of at least 1, a delay that is not negative. */
   public Batching {
     if (maxBatchSize < 1) {
       throw InvalidArgumentException.of("max batch size", maxBatchSize, "must be at least 1");

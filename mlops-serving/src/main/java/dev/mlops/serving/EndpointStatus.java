@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
  */
 public record EndpointStatus(String endpoint, State state, String reason, List<VariantStatus> variants, int inFlight, int shadowQueue,
     int logQueue, long shadowDropped, long logDropped, long rejectedForCapacity) {
+  /** Copies the variants; the list is immutable. */
   public EndpointStatus {
     variants = List.copyOf(variants);
   }
@@ -59,6 +60,7 @@ public record EndpointStatus(String endpoint, State state, String reason, List<V
   public record VariantStatus(String name, String role, String uri, double weight, @Nullable Integer version, List<Integer> retainedVersions,
       long requests, long errors, double p50Micros, double p99Micros, long labelled, double accuracy, double meanReward, double agreement,
       double meanScoreDifference, @Nullable String loadProblem) {
+    /** Copies the retained versions; the list is immutable. */
     public VariantStatus {
       retainedVersions = List.copyOf(retainedVersions);
     }

@@ -16,6 +16,7 @@ import java.util.TreeSet;
  * @param runs the runs compared, in the order asked
  */
 public record RunComparison(List<Run> runs) {
+  /** Copies the runs; the list is immutable. */
   public RunComparison {
     runs = List.copyOf(runs);
   }

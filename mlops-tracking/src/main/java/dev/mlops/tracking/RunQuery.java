@@ -30,6 +30,7 @@ public record RunQuery(List<String> experiments, String filter, List<String> ord
   /** Largest page. */
   public static final int MAX_RESULTS = 50_000;
 
+  /** Copies the lists; both are immutable. */
   public RunQuery {
     experiments = List.copyOf(experiments);
     orderBy = List.copyOf(orderBy);

@@ -121,6 +121,7 @@ public final class Sweep {
   /** One trial's work: train with {@code params} and log the objective metric to {@code run}. */
   @FunctionalInterface
   public interface Trial {
+    /** Trains and evaluates one trial with its params, logging into its child run; throwing marks the trial FAILED. */
     void run(Map<String, Object> params, ActiveRun run) throws Exception;
   }
 

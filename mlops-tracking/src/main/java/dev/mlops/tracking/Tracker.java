@@ -257,12 +257,14 @@ public final class Tracker implements AutoCloseable {
   /** Code run inside a run by {@link #run} and {@link RunStarter#run}. */
   @FunctionalInterface
   public interface RunBody<E extends Exception> {
+    /** Does the work of the run; throwing ends the run FAILED. */
     void accept(ActiveRun run) throws E;
   }
 
   /** Code run inside a run that returns a value, by {@link #call} and {@link RunStarter#call}. */
   @FunctionalInterface
   public interface RunFunction<T, E extends Exception> {
+    /** Does the work of the run and returns its result; throwing ends the run FAILED. */
     T apply(ActiveRun run) throws E;
   }
 

@@ -97,6 +97,7 @@ public final class DriftCli {
 
   private DriftCli() {}
 
+  /** Runs the command line and exits with its status (0, 1 with {@code --fail-on-drift} and drift, 2 on bad input). */
   public static void main(String[] args) {
     int code = run(args, System.out, System.err);
     if (code != 0) {

@@ -21,6 +21,7 @@ import java.util.List;
  */
 public record ColumnDrift(String name, String type, String test, double statistic, @Nullable Double pValue, @Nullable Double rawPValue, double threshold,
     boolean drift, double effectSize, long referenceCount, long currentCount, List<Bin> bins) {
+  /** Copies the bins; the list is immutable. */
   public ColumnDrift {
     bins = List.copyOf(bins);
   }

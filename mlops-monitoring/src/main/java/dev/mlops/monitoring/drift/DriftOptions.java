@@ -46,6 +46,7 @@ public final class DriftOptions {
     return builder().build();
   }
 
+  /** A builder with the defaults: tests chosen per column, their default thresholds, 10 bins, no correction. */
   public static Builder builder() {
     return new Builder();
   }
@@ -150,6 +151,7 @@ public final class DriftOptions {
       return this;
     }
 
+    /** The options. */
     public DriftOptions build() {
       return new DriftOptions(this);
     }

@@ -15,6 +15,7 @@ import java.util.List;
  */
 public record DriftReport(int referenceRows, int currentRows, boolean datasetDrift, double driftShare, int driftedColumns,
     List<ColumnDrift> columns, String correction) {
+  /** Copies the columns; the list is immutable. */
   public DriftReport {
     columns = List.copyOf(columns);
   }

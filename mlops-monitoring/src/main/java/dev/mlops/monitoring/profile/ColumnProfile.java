@@ -55,6 +55,7 @@ public final class ColumnProfile {
     this.hll = hll;
   }
 
+  /** The column name. */
   public String name() {
     return name;
   }
@@ -198,14 +199,17 @@ public final class ColumnProfile {
     return missing + nan + posInf + negInf;
   }
 
+  /** Values that were null or counted with {@link #updateMissing()}. */
   public synchronized long nullCount() {
     return missing;
   }
 
+  /** Numeric values that were NaN. */
   public synchronized long nanCount() {
     return nan;
   }
 
+  /** Numeric values that were positive or negative infinity. */
   public synchronized long infiniteCount() {
     return posInf + negInf;
   }
@@ -231,14 +235,17 @@ public final class ColumnProfile {
     return n > 0 && n >= strings + booleans;
   }
 
+  /** The smallest finite numeric value seen; NaN when there is none. */
   public synchronized double min() {
     return n == 0 ? Double.NaN : min;
   }
 
+  /** The largest finite numeric value seen; NaN when there is none. */
   public synchronized double max() {
     return n == 0 ? Double.NaN : max;
   }
 
+  /** The mean of the finite numeric values seen; NaN when there is none. */
   public synchronized double mean() {
     return n == 0 ? Double.NaN : mean;
   }

@@ -9,6 +9,7 @@ import java.util.List;
  * @param results every check, in order
  */
 public record QualityReport(long rows, List<CheckResult> results) {
+  /** Copies the results; the list is immutable. */
   public QualityReport {
     results = List.copyOf(results);
   }

@@ -38,7 +38,6 @@ public final class TwoSample {
     return a;
   }
 
-  /** {@code scipy.stats.ks_2samp(a, b)}: two-sided, method 'auto' (exact when both sizes are at most 10,000). */
   /**
    * The survival function of the two-sided one-sample Kolmogorov-Smirnov statistic: P(D_n &gt; x)
    * for a sample of {@code n}, as {@code scipy.stats.kstwo.sf(x, n)} computes it (exact for small
@@ -48,6 +47,7 @@ public final class TwoSample {
     return Kolmogorov.sf(n, x);
   }
 
+  /** {@code scipy.stats.ks_2samp(a, b)}: two-sided, method 'auto' (exact when both sizes are at most 10,000). */
   public static TestResult ks(double[] a, double[] b) {
     double[] x = sorted(a, "reference", 1);
     double[] y = sorted(b, "current", 1);

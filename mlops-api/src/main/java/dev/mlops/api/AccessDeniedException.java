@@ -4,6 +4,8 @@ package dev.mlops.api;
 public class AccessDeniedException extends MlopsException {
   private static final long serialVersionUID = 1L;
 
+  /** An exception with the given message. */
+
   public AccessDeniedException(String message) {
     super(message);
   }

@@ -8,9 +8,13 @@ import dev.mlops.api.internal.Validation;
 public class InvalidArgumentException extends MlopsException {
   private static final long serialVersionUID = 1L;
 
+  /** An exception with the given message. */
+
   public InvalidArgumentException(String message) {
     super(message);
   }
+
+  /** An exception with the given message and cause. */
 
   public InvalidArgumentException(String message, Throwable cause) {
     super(message, cause);

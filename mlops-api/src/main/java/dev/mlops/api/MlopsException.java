@@ -8,9 +8,13 @@ package dev.mlops.api;
 public class MlopsException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** An exception with the given message. */
+
   public MlopsException(String message) {
     super(message);
   }
+
+  /** An exception with the given message and cause. */
 
   public MlopsException(String message, Throwable cause) {
     super(message, cause);

@@ -11,6 +11,7 @@ import java.util.Optional;
  * @param nextPageToken the token to pass to get the next page, if there is one
  */
 public record Page<T>(List<T> items, Optional<String> nextPageToken) {
+  /** The canonical constructor: collections are copied and immutable; a null token becomes empty. */
   public Page {
     items = List.copyOf(items);
     nextPageToken = nextPageToken == null ? Optional.empty() : nextPageToken;

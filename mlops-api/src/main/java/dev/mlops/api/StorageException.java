@@ -4,9 +4,13 @@ package dev.mlops.api;
 public class StorageException extends MlopsException {
   private static final long serialVersionUID = 1L;
 
+  /** An exception with the given message. */
+
   public StorageException(String message) {
     super(message);
   }
+
+  /** An exception with the given message and cause. */
 
   public StorageException(String message, Throwable cause) {
     super(message, cause);

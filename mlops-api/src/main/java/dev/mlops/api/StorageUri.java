@@ -26,6 +26,7 @@ public record StorageUri(String uri, String scheme, String location, Map<String,
   private static final Pattern SECRET = Pattern.compile("(?i)([?&;](?:password|passwd|pwd|secret|token|apikey|api_key|access_key|secret_key)=)([^&;]*)");
   private static final Pattern USERINFO = Pattern.compile("(//[^/:@]*:)([^@/]*)(@)");
 
+  /** The canonical constructor: collections are copied and immutable; invalid components are refused. */
   public StorageUri {
     Validation.notNull("storage uri", uri);
     parameters = Map.copyOf(parameters);

@@ -32,7 +32,9 @@ public abstract class ArtifactStoreContract {
   /** A fresh, empty store; closed after each test. */
   protected abstract ArtifactStore newStore();
 
+  /** The store under test, fresh for each test. */
   protected ArtifactStore store;
+  /** The run id the artifacts are stored under. */
   protected static final String RUN = "0123456789abcdef0123456789abcdef";
 
   @BeforeEach
@@ -49,10 +51,12 @@ public abstract class ArtifactStoreContract {
   /** Called after each test once the store is closed: release what {@link #newStore()} opened. */
   protected void afterStore() {}
 
+  /** The lower-case hex SHA-256 of the bytes. */
   protected static String sha256(byte[] b) throws Exception {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
   }
 
+  /** The UTF-8 bytes of {@code s} as a stream. */
   protected static InputStream text(String s) {
     return new ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8));
   }

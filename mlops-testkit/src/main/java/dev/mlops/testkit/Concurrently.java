@@ -14,6 +14,7 @@ public final class Concurrently {
   /** Work done by thread number {@code thread} (0-based). */
   @FunctionalInterface
   public interface Body {
+    /** The work of thread number {@code thread} (0-based). */
     void run(int thread) throws Exception;
   }
 

@@ -23,6 +23,7 @@ public abstract class MonitoringStoreContract {
   /** Called after each test once the store is closed. */
   protected void afterStore() {}
 
+  /** The store under test, fresh for each test. */
   protected MonitoringStore store;
 
   @BeforeEach

@@ -48,7 +48,9 @@ public abstract class RegistryStoreContract {
   /** Called after each test once the store is closed. */
   protected void afterStore() {}
 
+  /** The store under test, fresh for each test. */
   protected RegistryStore store;
+  /** The clock the tests advance by hand; starts at 2023-11-14T22:13:20Z. */
   protected final FakeClock clock = new FakeClock(1_700_000_000_000L);
 
   @BeforeEach
@@ -62,6 +64,7 @@ public abstract class RegistryStoreContract {
     afterStore();
   }
 
+  /** A READY version {@code n} of {@code model} with a fixed digest. */
   protected static ModelVersion version(String model, int n) {
     return new ModelVersion(model, n, ModelVersionStatus.READY, ModelVersion.GENERIC, "file:/m", "ab" + n, 10, "d", Map.of("k", "v"),
         ModelSignature.NONE, new Lineage("run", "exp", Map.of("lr", "0.1"), Map.of("acc", 0.9), List.of("iris@1 (training)"), ""),

@@ -57,7 +57,9 @@ public abstract class TrackingStoreContract {
   /** A fresh, empty store. Closed after each test. */
   protected abstract TrackingStore newStore();
 
+  /** The store under test, fresh for each test. */
   protected TrackingStore store;
+  /** The clock the tests advance by hand; starts at 2023-11-14T22:13:20Z. */
   protected final FakeClock clock = new FakeClock(1_700_000_000_000L);
   private final AtomicInteger ids = new AtomicInteger();
 
@@ -75,11 +77,13 @@ public abstract class TrackingStoreContract {
   /** Called after each test once the store is closed: release what {@link #newStore()} opened. */
   protected void afterStore() {}
 
+  /** Creates an active experiment with that name. */
   protected Experiment experiment(String name) {
     long now = clock.tick();
     return store.createExperiment(new Experiment("e" + ids.incrementAndGet(), name, "runs:/", LifecycleStage.ACTIVE, now, now, Map.of()));
   }
 
+  /** Creates a RUNNING run with that name in the experiment. */
   protected RunInfo run(Experiment e, String name) {
     String id = String.format("%032x", ids.incrementAndGet() * 7919L);
     RunInfo info = new RunInfo(id, e.id(), name, RunStatus.RUNNING, "alice", clock.tick(), -1, LifecycleStage.ACTIVE, "runs:/" + id, "");
@@ -87,14 +91,17 @@ public abstract class TrackingStoreContract {
     return info;
   }
 
+  /** A metric point at the clock's next tick. */
   protected Metric metric(String key, double value, long step) {
     return new Metric(key, value, clock.tick(), step);
   }
 
+  /** Searches the store with a parsed filter and order. */
   protected Page<Run> search(List<String> exps, String filter, List<String> order, int max, String token) {
     return store.searchRuns(exps, FilterParser.parse(filter), OrderBy.parseAll(order), ViewType.ACTIVE_ONLY, max, token);
   }
 
+  /** The names of the runs a search returns, in order. */
   protected List<String> searchNames(Experiment e, String filter, String... order) {
     List<String> names = new ArrayList<>();
     for (Run r : search(List.of(e.id()), filter, List.of(order), 1000, null).items()) {

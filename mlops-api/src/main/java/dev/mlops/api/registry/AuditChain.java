@@ -38,6 +38,7 @@ public final class AuditChain {
    * @param problems one line per problem, naming the entry
    */
   public record Verification(boolean valid, long entries, long headSeq, String headHash, List<String> problems) {
+    /** The canonical constructor: collections are copied and immutable. */
     public Verification {
       problems = List.copyOf(problems);
     }

@@ -18,6 +18,7 @@ public record Lineage(String runId, String experimentId, Map<String, String> par
   /** No lineage. */
   public static final Lineage NONE = new Lineage("", "", Map.of(), Map.of(), List.of(), "");
 
+  /** The canonical constructor: collections are copied and immutable. */
   public Lineage {
     params = Map.copyOf(params);
     metrics = Map.copyOf(metrics);

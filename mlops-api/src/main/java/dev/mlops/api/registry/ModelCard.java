@@ -12,6 +12,7 @@ public record ModelCard(String intendedUse, String limitations, List<String> tra
   /** An empty card. */
   public static final ModelCard EMPTY = new ModelCard("", "", List.of(), Map.of(), "", "", List.of());
 
+  /** The canonical constructor: collections are copied and immutable; null strings become empty. */
   public ModelCard {
     intendedUse = intendedUse == null ? "" : intendedUse;
     limitations = limitations == null ? "" : limitations;

@@ -10,6 +10,7 @@ public record ModelSignature(List<FeatureSpec> inputs, List<String> outputDomain
   /** No signature. */
   public static final ModelSignature NONE = new ModelSignature(List.of(), List.of(), "");
 
+  /** The canonical constructor: collections are copied and immutable; null strings become empty. */
   public ModelSignature {
     inputs = List.copyOf(inputs);
     outputDomain = List.copyOf(outputDomain);

@@ -31,6 +31,7 @@ public record ModelVersion(String name, int version, ModelVersionStatus status, 
   /** Flavor of opaque bytes. */
   public static final String GENERIC = "generic";
 
+  /** The canonical constructor: collections are copied and immutable; null strings become empty. */
   public ModelVersion {
     tags = Map.copyOf(tags);
     description = description == null ? "" : description;

@@ -21,7 +21,12 @@ public record PromotionRequest(String id, String model, String alias, int versio
     List<Decision> decisions, List<GateResult> gates, long createdAt, long decidedAt) {
   /** Request states. */
   public enum Status {
-    OPEN, APPROVED, REJECTED
+    /** Waiting for approvals. */
+    OPEN,
+    /** Approved: the alias moved to the version. */
+    APPROVED,
+    /** Rejected by an approver or by a failing gate. */
+    REJECTED
   }
 
   /**
@@ -34,6 +39,7 @@ public record PromotionRequest(String id, String model, String alias, int versio
    */
   public record Decision(String actor, boolean approve, String comment, long time) {}
 
+  /** The canonical constructor: collections are copied and immutable. */
   public PromotionRequest {
     decisions = List.copyOf(decisions);
     gates = List.copyOf(gates);

@@ -14,6 +14,7 @@ import java.util.Map;
  */
 public record RegisteredModel(String name, String description, long creationTime, long lastUpdatedTime, Map<String, String> tags,
     int nextVersion) {
+  /** The canonical constructor: collections are copied and immutable; null strings become empty. */
   public RegisteredModel {
     tags = Map.copyOf(tags);
     description = description == null ? "" : description;

@@ -32,6 +32,7 @@ public sealed interface RegistryEvent {
 
   /** A model was created, explicitly or by its first registration. */
   record ModelCreated(long seq, String model, long time) implements RegistryEvent {
+    /** The canonical constructor: invalid components are refused. */
     public ModelCreated {
       Objects.requireNonNull(model, "model");
     }
@@ -47,6 +48,7 @@ public sealed interface RegistryEvent {
    * see it.
    */
   record ModelRenamed(long seq, String model, long time, String oldName, String newName) implements RegistryEvent {
+    /** The canonical constructor: invalid components are refused. */
     public ModelRenamed {
       Objects.requireNonNull(model, "model");
       Objects.requireNonNull(oldName, "oldName");
@@ -61,6 +63,7 @@ public sealed interface RegistryEvent {
 
   /** A model was deleted with its versions and aliases. */
   record ModelDeleted(long seq, String model, long time) implements RegistryEvent {
+    /** The canonical constructor: invalid components are refused. */
     public ModelDeleted {
       Objects.requireNonNull(model, "model");
     }
@@ -73,6 +76,7 @@ public sealed interface RegistryEvent {
 
   /** A version was registered. */
   record VersionRegistered(long seq, String model, long time, int version, String sha256) implements RegistryEvent {
+    /** The canonical constructor: invalid components are refused. */
     public VersionRegistered {
       Objects.requireNonNull(model, "model");
       Objects.requireNonNull(sha256, "sha256");
@@ -86,6 +90,7 @@ public sealed interface RegistryEvent {
 
   /** A version was deleted (its number is never reused). */
   record VersionDeleted(long seq, String model, long time, int version) implements RegistryEvent {
+    /** The canonical constructor: invalid components are refused. */
     public VersionDeleted {
       Objects.requireNonNull(model, "model");
     }
@@ -98,6 +103,7 @@ public sealed interface RegistryEvent {
 
   /** A version tag was set. */
   record VersionTagSet(long seq, String model, long time, int version, String key) implements RegistryEvent {
+    /** The canonical constructor: invalid components are refused. */
     public VersionTagSet {
       Objects.requireNonNull(model, "model");
       Objects.requireNonNull(key, "key");
@@ -113,6 +119,7 @@ public sealed interface RegistryEvent {
    * An alias now points at {@code version}; {@code previousVersion} is 0 when the alias is new.
    */
   record AliasMoved(long seq, String model, long time, String alias, int version, int previousVersion) implements RegistryEvent {
+    /** The canonical constructor: invalid components are refused. */
     public AliasMoved {
       Objects.requireNonNull(model, "model");
       Objects.requireNonNull(alias, "alias");
@@ -131,6 +138,7 @@ public sealed interface RegistryEvent {
 
   /** An alias was deleted; it pointed at {@code version}. */
   record AliasDeleted(long seq, String model, long time, String alias, int version) implements RegistryEvent {
+    /** The canonical constructor: invalid components are refused. */
     public AliasDeleted {
       Objects.requireNonNull(model, "model");
       Objects.requireNonNull(alias, "alias");
@@ -144,6 +152,7 @@ public sealed interface RegistryEvent {
 
   /** A promotion request was opened (it may be rejected at once by its gates: see {@link RequestRejected}). */
   record RequestOpened(long seq, String model, long time, String requestId, String alias, int version) implements RegistryEvent {
+    /** The canonical constructor: invalid components are refused. */
     public RequestOpened {
       Objects.requireNonNull(model, "model");
       Objects.requireNonNull(requestId, "requestId");
@@ -158,6 +167,7 @@ public sealed interface RegistryEvent {
 
   /** A promotion request was approved; an {@link AliasMoved} follows in the same transaction. */
   record RequestApproved(long seq, String model, long time, String requestId, String alias, int version) implements RegistryEvent {
+    /** The canonical constructor: invalid components are refused. */
     public RequestApproved {
       Objects.requireNonNull(model, "model");
       Objects.requireNonNull(requestId, "requestId");
@@ -172,6 +182,7 @@ public sealed interface RegistryEvent {
 
   /** A promotion request was rejected, by an approver or by its gates. */
   record RequestRejected(long seq, String model, long time, String requestId, String alias, int version) implements RegistryEvent {
+    /** The canonical constructor: invalid components are refused. */
     public RequestRejected {
       Objects.requireNonNull(model, "model");
       Objects.requireNonNull(requestId, "requestId");
@@ -189,6 +200,7 @@ public sealed interface RegistryEvent {
    * the store): kept with its stored type and payload so that delivery order is never broken.
    */
   record Unknown(long seq, String model, long time, String storedType, String payload) implements RegistryEvent {
+    /** The canonical constructor: invalid components are refused. */
     public Unknown {
       Objects.requireNonNull(model, "model");
       Objects.requireNonNull(storedType, "storedType");

@@ -47,11 +47,13 @@ public interface RegistryStore extends AutoCloseable {
 
   /** The reads available in a snapshot and inside a transaction. */
   interface View {
+    /** A model by name. */
     Optional<RegisteredModel> model(String name);
 
     /** Every model, by name. */
     List<RegisteredModel> models();
 
+    /** A version of a model. */
     Optional<ModelVersion> version(String name, int version);
 
     /** Versions of a model, by number. */
@@ -60,6 +62,7 @@ public interface RegistryStore extends AutoCloseable {
     /** Aliases of a model: alias to version, by alias. */
     Map<String, Integer> aliases(String name);
 
+    /** A promotion request by id. */
     Optional<PromotionRequest> request(String id);
 
     /** Requests of a model, in creation order. */
@@ -71,19 +74,25 @@ public interface RegistryStore extends AutoCloseable {
 
   /** The operations available inside a transaction: every read plus the writes. */
   interface Tx extends View {
+    /** Creates or replaces a model. */
     void putModel(RegisteredModel model);
 
     /** Deletes a model with its versions, aliases and requests. */
     void deleteModel(String name);
 
+    /** Creates or replaces a version. */
     void putVersion(ModelVersion version);
 
+    /** Deletes a version (its aliases are the caller's to delete first). */
     void deleteVersion(String name, int version);
 
+    /** Points an alias at a version, creating or moving it. */
     void putAlias(String name, String alias, int version);
 
+    /** Deletes an alias. */
     void deleteAlias(String name, String alias);
 
+    /** Creates or replaces a promotion request. */
     void putRequest(PromotionRequest request);
 
     /** Appends an entry; its seq must be the last seq + 1 (a store refuses anything else). */

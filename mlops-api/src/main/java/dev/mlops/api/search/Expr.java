@@ -7,7 +7,22 @@ public sealed interface Expr permits Expr.And, Expr.Or, Expr.Not, Expr.Compare, 
 
   /** Comparison operators. */
   enum Op {
-    EQ("="), NE("!="), LT("<"), LE("<="), GT(">"), GE(">="), LIKE("LIKE"), ILIKE("ILIKE");
+    /** {@code =} */
+    EQ("="),
+    /** {@code !=} */
+    NE("!="),
+    /** {@code <} */
+    LT("<"),
+    /** {@code <=} */
+    LE("<="),
+    /** {@code >} */
+    GT(">"),
+    /** {@code >=} */
+    GE(">="),
+    /** {@code LIKE}, case-sensitive, {@code %} and {@code _} wildcards */
+    LIKE("LIKE"),
+    /** {@code ILIKE}, {@code LIKE} ignoring case */
+    ILIKE("ILIKE");
 
     final String symbol;
 
@@ -31,6 +46,7 @@ public sealed interface Expr permits Expr.And, Expr.Or, Expr.Not, Expr.Compare, 
 
   /** All parts match. */
   record And(List<Expr> parts) implements Expr {
+    /** The canonical constructor: collections are copied and immutable. */
     public And {
       parts = List.copyOf(parts);
     }
@@ -43,6 +59,7 @@ public sealed interface Expr permits Expr.And, Expr.Or, Expr.Not, Expr.Compare, 
 
   /** At least one part matches. */
   record Or(List<Expr> parts) implements Expr {
+    /** The canonical constructor: collections are copied and immutable. */
     public Or {
       parts = List.copyOf(parts);
     }
@@ -74,6 +91,7 @@ public sealed interface Expr permits Expr.And, Expr.Or, Expr.Not, Expr.Compare, 
 
   /** {@code key [NOT] IN (v1, v2, ...)}. A missing key matches neither form. */
   record In(Key key, boolean negated, List<Object> values) implements Expr {
+    /** The canonical constructor: collections are copied and immutable. */
     public In {
       values = List.copyOf(values);
     }

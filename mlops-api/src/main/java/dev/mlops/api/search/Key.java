@@ -14,7 +14,16 @@ import java.util.Set;
 public record Key(Kind kind, String name) {
   /** Key families. */
   public enum Kind {
-    METRIC, PARAM, TAG, ATTRIBUTE, DATASET
+    /** {@code metrics.KEY}: a metric's latest value. */
+    METRIC,
+    /** {@code params.KEY}. */
+    PARAM,
+    /** {@code tags.KEY}. */
+    TAG,
+    /** {@code attributes.NAME}: a run attribute such as {@code start_time} or {@code status}. */
+    ATTRIBUTE,
+    /** {@code datasets.FIELD}: a field of a run's dataset inputs. */
+    DATASET
   }
 
   /** Numeric run attributes (epoch milliseconds). */

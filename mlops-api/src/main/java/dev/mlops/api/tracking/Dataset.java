@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param rowCount the number of rows, or -1 when unknown
  */
 public record Dataset(String name, String digest, String sourceUri, String schema, long rowCount) {
+  /** The canonical constructor: invalid components are refused; null strings become empty. */
   public Dataset {
     Validation.name("dataset name", name, Validation.MAX_DATASET_NAME_LENGTH);
     Validation.name("dataset digest", digest, 256);

@@ -14,6 +14,7 @@ public record DatasetInput(Dataset dataset, String context) {
   /** Context for evaluation data. */
   public static final String EVALUATION = "evaluation";
 
+  /** The canonical constructor: invalid components are refused. */
   public DatasetInput {
     Validation.notNull("dataset", dataset);
     Validation.name("dataset context", context, 250);

@@ -15,6 +15,7 @@ import java.util.Map;
  */
 public record Experiment(String id, String name, String artifactLocation, LifecycleStage lifecycleStage,
     long creationTime, long lastUpdateTime, Map<String, String> tags) {
+  /** The canonical constructor: collections are copied and immutable. */
   public Experiment {
     tags = Map.copyOf(tags);
   }

@@ -13,6 +13,7 @@ import dev.mlops.api.internal.Validation;
  * @param step the training step (0 when not given)
  */
 public record Metric(String key, double value, long timestamp, long step) {
+  /** The canonical constructor: invalid components are refused. */
   public Metric {
     Validation.key("metric key", key);
     if (timestamp < 0) {

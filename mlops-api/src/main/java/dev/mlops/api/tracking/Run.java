@@ -15,6 +15,7 @@ import java.util.Optional;
  */
 public record Run(RunInfo info, Map<String, String> params, Map<String, Metric> latestMetrics,
     Map<String, String> tags, List<DatasetInput> inputs) {
+  /** The canonical constructor: collections are copied and immutable. */
   public Run {
     params = Map.copyOf(params);
     latestMetrics = Map.copyOf(latestMetrics);

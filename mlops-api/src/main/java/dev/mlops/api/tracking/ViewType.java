@@ -2,8 +2,11 @@ package dev.mlops.api.tracking;
 
 /** Which lifecycle stages a listing or search includes. */
 public enum ViewType {
+  /** Only active entities. */
   ACTIVE_ONLY,
+  /** Only deleted entities. */
   DELETED_ONLY,
+  /** Active and deleted entities. */
   ALL;
 
   /** Whether an entity in {@code stage} is included. */

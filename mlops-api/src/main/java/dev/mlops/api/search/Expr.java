@@ -2,7 +2,7 @@ package dev.mlops.api.search;
 
 import java.util.List;
 
-/** A parsed filter expression. Immutable; print with {@link #toString()} and parse back to an equal tree. */
+/** A parsed filter expression. Immutable; print with {@code toString()} and parse back to an equal tree. */
 public sealed interface Expr permits Expr.And, Expr.Or, Expr.Not, Expr.Compare, Expr.In, Expr.IsNull, Expr.True {
 
   /** Comparison operators. */

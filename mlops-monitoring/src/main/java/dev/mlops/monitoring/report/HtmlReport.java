@@ -131,38 +131,69 @@ public final class HtmlReport {
     sb.append("<div class=\"card\">").append(label).append("<b>").append(value).append("</b></div>");
   }
 
+  /**
+   * Paired bars per bin on a shared percent y axis. The left margin grows with the longest x label
+   * (labels are rotated 30 degrees and end under their bars, so the first one extends left) and the
+   * chart takes the card's full width.
+   */
   private static void histogram(StringBuilder sb, List<ColumnDrift.Bin> bins) {
     List<ColumnDrift.Bin> shown = bins.size() > 40 ? bins.subList(0, 40) : bins;
-    int w = 720;
-    int hgt = 180;
-    int pad = 24;
+    boolean labelled = shown.size() <= 24;
+    int longest = 0;
+    for (ColumnDrift.Bin b : shown) {
+      longest = Math.max(longest, Math.min(22, b.label().length()));
+    }
+    int w = 960;
+    int hgt = 200;
+    int top = 12;
+    // 6.5 px per character at 11 px, projected on the x axis (cos 30 degrees), plus room for the tick labels
+    int left = Math.max(56, labelled ? (int) Math.ceil(longest * 6.5 * 0.87) + 8 : 56);
+    int right = 16;
     double max = 0;
     for (ColumnDrift.Bin b : shown) {
       max = Math.max(max, Math.max(b.reference(), b.current()));
     }
     max = max == 0 ? 1 : max;
-    double slot = (double) (w - 2 * pad) / Math.max(1, shown.size());
-    sb.append("<svg role=\"img\" width=\"100%\" style=\"max-width:").append(w).append("px\" viewBox=\"0 0 ").append(w).append(' ')
-        .append(hgt + 70).append("\" xmlns=\"http://www.w3.org/2000/svg\">");
-    sb.append("<line x1=\"").append(pad).append("\" y1=\"").append(hgt).append("\" x2=\"").append(w - pad).append("\" y2=\"").append(hgt)
-        .append("\" stroke=\"#c9cedd\"/>");
+    double slot = (double) (w - left - right) / Math.max(1, shown.size());
+    int bottom = labelled ? (int) Math.ceil(longest * 6.5 * 0.5) + 24 : 12;
+    sb.append("<svg role=\"img\" width=\"100%\" viewBox=\"0 0 ").append(w).append(' ').append(hgt + bottom)
+        .append("\" xmlns=\"http://www.w3.org/2000/svg\" font-size=\"11\">");
+    // y axis: 0, half and the largest share, as percentages
+    sb.append(String.format(Locale.ROOT, "<line class=\"y-axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#c9cedd\"/>",
+        left, top, left, hgt));
+    for (double f : new double[] {0, 0.5, 1}) {
+      double y = hgt - (hgt - top) * f;
+      sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#eef0f6\"/>", left, y, w - right, y));
+      sb.append(String.format(Locale.ROOT, "<text class=\"y-tick\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\" dominant-baseline=\"middle\">%s</text>",
+          left - 6, y, percent(max * f)));
+    }
+    sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#c9cedd\"/>", left, hgt, w - right, hgt));
     for (int i = 0; i < shown.size(); i++) {
       ColumnDrift.Bin b = shown.get(i);
-      double x = pad + i * slot;
+      double x = left + i * slot;
       double bw = Math.max(1, slot * 0.4);
-      double rh = (hgt - 10) * b.reference() / max;
-      double ch = (hgt - 10) * b.current() / max;
+      double rh = (hgt - top) * b.reference() / max;
+      double ch = (hgt - top) * b.current() / max;
       sb.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#6c8cff\"><title>%s reference %.2f%%</title></rect>",
           x + slot * 0.08, hgt - rh, bw, rh, h(b.label()), b.reference() * 100));
       sb.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#ff8a5c\"><title>%s current %.2f%%</title></rect>",
           x + slot * 0.5, hgt - ch, bw, ch, h(b.label()), b.current() * 100));
-      if (shown.size() <= 24) {
+      if (labelled) {
         String label = b.label().length() > 22 ? b.label().substring(0, 21) + "…" : b.label();
         double tx = x + slot / 2;
         sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"end\" transform=\"rotate(-30 %.1f %d)\">%s</text>",
-            tx, hgt + 12, tx, hgt + 12, h(label)));
+            tx, hgt + 14, tx, hgt + 14, h(label)));
       }
     }
     sb.append("</svg>");
+  }
+
+  /** A share as a percentage with as many decimals as its size needs: 40%, 2.5%, 0.25%. */
+  static String percent(double share) {
+    double p = share * 100;
+    if (p == 0 || p >= 10) {
+      return String.format(Locale.ROOT, "%.0f%%", p);
+    }
+    return String.format(Locale.ROOT, p >= 1 ? "%.1f%%" : "%.2f%%", p);
   }
 }

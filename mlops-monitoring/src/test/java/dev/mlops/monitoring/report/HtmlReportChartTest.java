@@ -1,0 +1,41 @@
+package dev.mlops.monitoring.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mlops.monitoring.drift.ColumnDrift;
+import dev.mlops.monitoring.drift.DriftReport;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class HtmlReportChartTest {
+  @Test
+  void chartsHaveAPercentYAxisUseTheFullWidthAndLeaveRoomForTheFirstLabel() {
+    String first = "[-1234.56, -1000.25)";
+    List<ColumnDrift.Bin> bins = List.of(new ColumnDrift.Bin(first, 0.25, 0.1), new ColumnDrift.Bin("[-1000.25, 0)", 0.4, 0.5),
+        new ColumnDrift.Bin("[0, inf)", 0.35, 0.4));
+    ColumnDrift c = new ColumnDrift("amount", "numerical", "ks", 0.2, 0.01, 0.01, 0.05, true, 0.3, 100, 100, bins);
+    String page = HtmlReport.render(new DriftReport(100, 100, true, 1, 1, List.of(c), "none"), "t");
+    assertTrue(page.contains("class=\"y-axis\""), "a y axis");
+    for (String tick : new String[] {">0%<", ">25%<", ">50%<"}) {
+      assertTrue(page.contains(tick), "y tick " + tick);
+    }
+    assertFalse(page.contains("max-width:720px"), "the chart is not capped at half a wide card");
+    Matcher m = Pattern.compile("<text x=\"([0-9.]+)\" y=\"[0-9]+\" text-anchor=\"end\" transform=\"rotate\\(-30").matcher(page);
+    assertTrue(m.find(), "x labels");
+    double anchor = Double.parseDouble(m.group(1));
+    // the rotated label ends at its anchor and extends left by about its length times cos 30 degrees
+    assertTrue(anchor - first.length() * 6.5 * 0.87 >= 0, "the first label starts inside the chart: anchor " + anchor);
+  }
+
+  @Test
+  void percentagesGetTheDecimalsTheyNeed() {
+    assertEquals("0%", HtmlReport.percent(0));
+    assertEquals("40%", HtmlReport.percent(0.4));
+    assertEquals("2.5%", HtmlReport.percent(0.025));
+    assertEquals("0.25%", HtmlReport.percent(0.0025));
+  }
+}

@@ -16,12 +16,13 @@ module dev.mlops.api {
   exports dev.mlops.api.artifact;
   exports dev.mlops.api.monitoring;
   exports dev.mlops.api.registry;
+  exports dev.mlops.api.retraining;
   exports dev.mlops.api.search;
   exports dev.mlops.api.spi;
   exports dev.mlops.api.tracking;
 
-  exports dev.mlops.api.internal to dev.mlops.tracking, dev.mlops.registry, dev.mlops.monitoring, dev.mlops.serving;
-  exports dev.mlops.api.internal.jdbc to dev.mlops.tracking, dev.mlops.registry, dev.mlops.monitoring;
+  exports dev.mlops.api.internal to dev.mlops.tracking, dev.mlops.registry, dev.mlops.monitoring, dev.mlops.serving, dev.mlops.retraining;
+  exports dev.mlops.api.internal.jdbc to dev.mlops.tracking, dev.mlops.registry, dev.mlops.monitoring, dev.mlops.retraining;
   exports dev.mlops.api.internal.tribuo to dev.mlops.tracking, dev.mlops.registry, dev.mlops.serving;
 
   // the value records are written and read as JSON by the stores

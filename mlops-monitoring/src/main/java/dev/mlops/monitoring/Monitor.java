@@ -6,6 +6,7 @@ import dev.mlops.api.EntryPointBuilder;
 import dev.mlops.api.InvalidArgumentException;
 import dev.mlops.api.MlopsException;
 import dev.mlops.api.StorageBackend;
+import dev.mlops.api.internal.DaemonThreads;
 import dev.mlops.api.internal.Validation;
 import dev.mlops.api.monitoring.MonitoringStore;
 import dev.mlops.monitoring.drift.DriftOptions;
@@ -73,7 +74,7 @@ public final class Monitor implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String name;
-  private final Profile reference;
+  private volatile Profile reference;
   private final int windowRows;
   private final @Nullable Duration windowDuration;
   private final DriftOptions driftOptions;
@@ -108,7 +109,7 @@ public final class Monitor implements AutoCloseable {
   private volatile boolean shut;
 
   /** A window cut from the stream, waiting for its report. */
-  private record ClosedWindow(long index, long start, long end, WindowBuffer rows, CompletableFuture<WindowReport> done) {}
+  private record ClosedWindow(long index, long start, long end, WindowBuffer rows, Profile reference, CompletableFuture<WindowReport> done) {}
 
   private Monitor(Builder b, EntryPointBuilder.@Nullable Settings settings) {
     this.name = b.name;
@@ -128,11 +129,7 @@ public final class Monitor implements AutoCloseable {
     this.ownedBackend = settings != null && settings.ownsBackend() ? backend : null;
     this.store = backend == null ? null : backend.store(MonitoringStore.class);
     if (b.executor == null) {
-      this.ownedExecutor = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "mlops-monitor-" + b.name);
-        t.setDaemon(true);
-        return t;
-      });
+      this.ownedExecutor = Executors.newSingleThreadExecutor(DaemonThreads.named("mlops-monitor-" + b.name));
       this.executor = ownedExecutor;
     } else {
       this.ownedExecutor = null;
@@ -228,7 +225,7 @@ public final class Monitor implements AutoCloseable {
   // guarded by lock: closes the open window and queues it, in window order
   private CompletableFuture<WindowReport> cut() {
     long now = clock.millis();
-    ClosedWindow w = new ClosedWindow(nextWindow++, windowStart, now, buffer, new CompletableFuture<>());
+    ClosedWindow w = new ClosedWindow(nextWindow++, windowStart, now, buffer, reference, new CompletableFuture<>());
     buffer = new WindowBuffer(reference, windowDuration == null ? windowRows : Math.max(16, w.rows.rows()));
     windowStart = now;
     lastWindow = w.done;
@@ -302,7 +299,7 @@ public final class Monitor implements AutoCloseable {
       windowFailures.increment();
       LOG.error("monitor {}: window {} ({} rows) could not be analysed", name, w.index, w.rows.rows(), e);
       String why = e.getClass().getSimpleName() + ": " + e.getMessage();
-      DriftReport none = new DriftReport(reference.rows() > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) reference.rows(), w.rows.rows(),
+      DriftReport none = new DriftReport(w.reference.rows() > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) w.reference.rows(), w.rows.rows(),
           false, 0, 0, List.of(), "not computed: " + why);
       QualityReport q = new QualityReport(w.rows.rows(), List.of(new CheckResult("analysis", "", false, why, "the window can be analysed")));
       report = new WindowReport(name, w.index, w.start, w.end, w.rows.rows(), none, q, Map.of(), List.of());
@@ -316,6 +313,7 @@ public final class Monitor implements AutoCloseable {
 
   private WindowReport compute(ClosedWindow w) {
     Table t = w.rows.table();
+    Profile reference = w.reference;
     DriftReport drift = ProfileDrift.compare(reference, only(t, reference), driftOptions);
     QualityReport q = quality.check(reference, t);
     List<WindowBuffer.TypeProblem> problems = w.rows.typeProblems();
@@ -459,6 +457,41 @@ public final class Monitor implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  /** The reference profile windows are compared with now. */
+  public Profile reference() {
+    return reference;
+  }
+
+  /**
+   * Replaces the reference profile, for example with the training data of a newly promoted model
+   * (a new reference period). The open window is cut first and compared with the old reference;
+   * later windows are compared with the new one. With a store, the new profile replaces the stored
+   * {@code reference} and is also kept under {@code reference-<time>}.
+   *
+   * @throws InvalidArgumentException if the new profile's columns differ from the current one's
+   */
+  public void replaceReference(Profile next) {
+    Validation.notNull("reference", next);
+    List<String> old = reference.columns().stream().map(ColumnProfile::name).toList();
+    List<String> now = next.columns().stream().map(ColumnProfile::name).toList();
+    if (!old.equals(now)) {
+      throw InvalidArgumentException.of("reference", now, "a replacement reference must have the same columns as the current one " + old);
+    }
+    synchronized (lock) {
+      if (buffer.rows() > 0) {
+        cut();
+      }
+      reference = next;
+      buffer = new WindowBuffer(next, windowDuration == null ? windowRows : 1024);
+    }
+    if (store != null) {
+      byte[] bytes = next.toBytes();
+      store.putProfile(name, "reference", bytes);
+      store.putProfile(name, "reference-" + clock.millis(), bytes);
+    }
+    LOG.info("monitor {}: reference replaced ({} rows)", name, next.rows());
   }
 
   /**

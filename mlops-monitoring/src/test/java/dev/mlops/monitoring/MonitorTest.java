@@ -47,6 +47,43 @@ class MonitorTest {
     return p;
   }
 
+  private static boolean amountDrifts(WindowReport w) {
+    return w.drift().columns().stream().anyMatch(c -> c.name().equals("amount") && c.drift());
+  }
+
+  @Test
+  void aReplacedReferenceIsComparedWithFromTheNextWindowAndKeptInTheStore() throws Exception {
+    Random r = new Random(3);
+    Profile old = reference(r);
+    Profile shifted = new Profile();
+    for (int i = 0; i < 20_000; i++) {
+      shifted.update(row(r, 1, null));
+    }
+    try (StorageBackend backend = StorageBackend.open("file:" + dir.resolve("ref"));
+        Monitor m = Monitor.builder("ref").reference(old).windowRows(1000).storage(backend).executor(Runnable::run).build()) {
+      for (int i = 0; i < 1500; i++) {
+        m.log(row(r, 1, null));
+      }
+      m.replaceReference(shifted);
+      for (int i = 0; i < 1000; i++) {
+        m.log(row(r, 1, null));
+      }
+      List<WindowReport> reports = m.reports();
+      assertEquals(3, reports.size(), "the open window was cut at the replacement");
+      assertTrue(amountDrifts(reports.get(0)) && amountDrifts(reports.get(1)), "windows before: compared with the old reference");
+      assertFalse(amountDrifts(reports.get(2)), "the window after: compared with the new reference");
+      assertEquals(500, reports.get(1).rows());
+      assertEquals(shifted.rows(), m.reference().rows());
+      assertEquals(shifted.rows(), Profile.fromBytes(backend.store(dev.mlops.api.monitoring.MonitoringStore.class).profile("ref", "reference")
+          .orElseThrow()).rows());
+      assertEquals(1, backend.store(dev.mlops.api.monitoring.MonitoringStore.class).profileKeys("ref", "reference-").size());
+      Profile other = Profile.of(Table.of(List.of(Column.numerical("x", new double[] {1, 2}))));
+      dev.mlops.api.InvalidArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(dev.mlops.api.InvalidArgumentException.class,
+          () -> m.replaceReference(other));
+      assertTrue(e.getMessage().contains("same columns"), e.getMessage());
+    }
+  }
+
   @Test
   void windowsFromManyThreadsGiveDriftQualitySegmentsAndAlertsWithCooldownAndStoredHistory() throws Exception {
     Random r = new Random(1);

@@ -62,11 +62,7 @@ final class RegistryEvents implements AutoCloseable {
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String name) {
-    return r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    };
+    return dev.mlops.api.internal.DaemonThreads.named(name);
   }
 
   /** The newest event this JVM has taken into account. */

@@ -1,6 +1,7 @@
 package dev.mlops.tracking;
 
 import dev.mlops.api.InvalidArgumentException;
+import dev.mlops.api.internal.DaemonThreads;
 import dev.mlops.api.MlopsException;
 import dev.mlops.api.internal.Validation;
 import dev.mlops.api.tracking.Run;
@@ -146,11 +147,7 @@ public final class Sweep {
     }
     ActiveRun parent = tracker.newRun().experiment(experiment).name(name).tag("mlops.sweep.trials", Integer.toString(trials.size()))
         .tag("mlops.sweep.objective", metric + (maximize ? " (max)" : " (min)")).start();
-    ExecutorService exec = Executors.newFixedThreadPool(Math.min(parallelism, trials.size()), r -> {
-      Thread t = new Thread(r, "mlops-sweep");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService exec = Executors.newFixedThreadPool(Math.min(parallelism, trials.size()), DaemonThreads.named("mlops-sweep"));
     List<String> ids = new ArrayList<>();
     int failures = 0;
     try {

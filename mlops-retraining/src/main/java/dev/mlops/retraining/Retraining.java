@@ -1,0 +1,90 @@
+package dev.mlops.retraining;
+
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One retraining of a loop, as its history keeps it: the trigger, the data, the validation, both
+ * models' metrics, the blessing decision with its figures and the rollout.
+ *
+ * @param id its id, unique in the loop
+ * @param key the idempotency key of its trigger set: a retraining re-run after a crash has the same key and reuses a registered challenger
+ * @param attempt 1 for the first run of this key, 2 after one crash, ...
+ * @param state where it ended (or stands)
+ * @param triggers the triggers it serves, coalesced
+ * @param runId its tracked parent run, once started
+ * @param championVersion the version the alias served when it began
+ * @param challengerVersion the registered challenger
+ * @param seed the seed of the holdout split
+ * @param trainRows training rows
+ * @param holdoutRows held-out rows
+ * @param trainDigest digest of the training rows
+ * @param holdoutDigest digest of the held-out rows
+ * @param lineage where the rows came from, as the data source said
+ * @param validation the data validation
+ * @param challengerMetrics the challenger's metrics on the holdout
+ * @param championMetrics the champion's metrics on the same holdout
+ * @param blessing the blessing decision
+ * @param rollout the rollout
+ * @param referenceDigest digest of the monitors' new reference profile, after a promotion
+ * @param error the error of a failed or killed retraining
+ * @param created when it began
+ * @param updated its last write (heartbeat)
+ * @param epoch the lease epoch it ran under
+ * @param holder the loop instance that ran it
+ */
+public record Retraining(String id, String key, int attempt, State state, List<Trigger> triggers, @Nullable String runId,
+    @Nullable Integer championVersion, @Nullable Integer challengerVersion, long seed, int trainRows, int holdoutRows,
+    @Nullable String trainDigest, @Nullable String holdoutDigest, Map<String, String> lineage, @Nullable ValidationResult validation,
+    Map<String, Double> challengerMetrics, Map<String, Double> championMetrics, @Nullable BlessingDecision blessing,
+    @Nullable RolloutResult rollout, @Nullable String referenceDigest, @Nullable String error, long created, long updated, long epoch,
+    String holder) {
+
+  /** Retraining states. */
+  public enum State {
+    /** Running (or its process died; the next lease holder marks it KILLED). */
+    RUNNING,
+    /** Blessed and registered; the rollout waits for approvals. */
+    PENDING_APPROVAL,
+    /** The data failed validation: nothing was trained. */
+    DATA_REFUSED,
+    /** The challenger failed the blessing rule: not rolled out. */
+    NOT_BLESSED,
+    /** Training, evaluation or registration threw: the champion is untouched. */
+    FAILED,
+    /** Its process died or lost the lease mid-way. */
+    KILLED,
+    /** The alias serves the challenger and the monitors were re-referenced. */
+    PROMOTED,
+    /** A gate or an approver refused the promotion. */
+    REJECTED,
+    /** The rollout failed with an error. */
+    ROLLOUT_FAILED;
+
+    /** Whether nothing more will happen to it. */
+    public boolean terminal() {
+      return this != RUNNING && this != PENDING_APPROVAL;
+    }
+
+    /** Whether it counts as a failed attempt (towards the automatic pause). */
+    public boolean failure() {
+      return this == FAILED || this == KILLED || this == ROLLOUT_FAILED;
+    }
+  }
+
+  /** Copies. */
+  public Retraining {
+    triggers = List.copyOf(triggers);
+    lineage = Map.copyOf(lineage);
+    challengerMetrics = Map.copyOf(challengerMetrics);
+    championMetrics = Map.copyOf(championMetrics);
+  }
+
+  @Override
+  public String toString() {
+    return "Retraining[" + id + " " + state + ", triggers " + triggers.stream().map(t -> t.kind() + ": " + t.reason()).toList()
+        + (challengerVersion == null ? "" : ", challenger v" + challengerVersion) + (championVersion == null ? "" : ", champion v" + championVersion)
+        + (blessing == null ? "" : ", " + blessing.reason()) + (rollout == null ? "" : ", rollout " + rollout.state()) + (error == null ? "" : ", error " + error) + "]";
+  }
+}

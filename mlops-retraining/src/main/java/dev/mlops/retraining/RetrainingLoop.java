@@ -1,0 +1,741 @@
+package dev.mlops.retraining;
+
+import dev.mlops.api.InvalidArgumentException;
+import dev.mlops.api.StorageBackend;
+import dev.mlops.api.internal.DaemonThreads;
+import dev.mlops.api.internal.Digests;
+import dev.mlops.api.internal.Validation;
+import dev.mlops.api.retraining.RetrainingStore;
+import dev.mlops.monitoring.Alert;
+import dev.mlops.monitoring.Monitor;
+import dev.mlops.registry.ModelRegistry;
+import dev.mlops.tracking.Tracker;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tribuo.Output;
+import org.tribuo.Trainer;
+import org.tribuo.classification.Label;
+import org.tribuo.regression.Regressor;
+
+/**
+ * Continuous training of one registered model: triggers (monitor alerts, a performance signal, a
+ * schedule, new labelled rows, a manual call) become retrainings that validate fresh data, train a
+ * challenger, evaluate it and the champion on the same held-out rows, decide by a blessing rule, and
+ * roll the challenger out only through the registry's governance. After a promotion the watched
+ * monitors compare with the new champion's training data. Everything is recorded: a tracked parent
+ * run per retraining, and the loop's history in the store.
+ *
+ * <pre>{@code
+ * RetrainingLoop<Label> loop = RetrainingLoop.builder("churn", Label.class)
+ *     .tracker(tracker).registry(registry).model("churn").alias("champion")
+ *     .watch(monitor).performance(PerformanceSignal.predictionLog(log, "accuracy", 0.8))
+ *     .data(context -> TrainingData.of(recentLabelledRows(), Map.of("source", "last 7 days")))
+ *     .trainer(new LogisticRegressionTrainer())
+ *     .blessing(Blessing.of(MetricThreshold.higherIsBetter("accuracy").absoluteChange(-0.005).atLeast(0.7)))
+ *     .rollout(Rollout.promotionRequest())
+ *     .build();
+ * }</pre>
+ *
+ * <p>Guarantees. At most one retraining of a loop runs at a time across every process on the store:
+ * a lease in the store with an epoch (a fencing token) decides which, and every write that follows
+ * from it (the retraining's record, the registration, the rollout, the re-reference) is checked
+ * against the epoch first, so a process whose lease passed to another cannot act. Triggers are
+ * deduplicated by idempotency key; triggers arriving during a retraining are coalesced into one
+ * follow-up, which starts after the cooldown; a trigger within the cooldown after a retraining is
+ * recorded and skipped; missed schedule slots are not replayed unless {@link Builder#catchUp}; after
+ * {@link Builder#maxFailures} failed attempts in a row the loop pauses until {@link #resume()}. A
+ * drift or quality alert retrains only when the performance signal confirms a drop, unless
+ * {@link Builder#retrainOnDriftAlone}. A retraining whose process died is found by the next lease
+ * holder, its run marked KILLED (never FINISHED), and its triggers queued again under the same
+ * idempotency key, which finds an already registered challenger instead of registering twice.
+ */
+public final class RetrainingLoop<T extends Output<T>> implements AutoCloseable {
+  static final Logger LOG = LoggerFactory.getLogger(RetrainingLoop.class);
+  /** The version tag holding the idempotency key of the retraining that registered it. */
+  public static final String KEY_TAG = "mlops.retraining.key";
+  /** The run tag naming the loop a retraining run belongs to. */
+  public static final String LOOP_TAG = "mlops.retraining.loop";
+
+  final String name;
+  final Class<T> outputType;
+  final Tracker tracker;
+  final ModelRegistry registry;
+  final String model;
+  final String alias;
+  final String experiment;
+  final RetrainingStore store;
+  final List<Monitor> monitors;
+  final @Nullable PerformanceSignal performance;
+  final boolean driftAlone;
+  final @Nullable Duration schedule;
+  final boolean catchUp;
+  final @Nullable LongSupplier labels;
+  final long labelsEvery;
+  final Duration cooldown;
+  final int maxFailures;
+  final TrainingDataSource<T> data;
+  final DataValidation validation;
+  final Training<T> training;
+  final double holdoutFraction;
+  final long seed;
+  final ModelEvaluator<T> evaluator;
+  final Blessing blessing;
+  final Rollout rollout;
+  final Duration leaseTtl;
+  final Clock clock;
+  final String holder;
+  private final Executor executor;
+  private final @Nullable ExecutorService ownedExecutor;
+  final ScheduledExecutorService timer;
+  private final AtomicBoolean draining = new AtomicBoolean();
+  private final AtomicBoolean again = new AtomicBoolean();
+  private final Object pollLock = new Object();
+  private long lastSlot = Long.MIN_VALUE;
+  private long lastLabelBucket = Long.MIN_VALUE;
+  private volatile @Nullable String appliedReference;
+  private volatile boolean closed;
+
+  private RetrainingLoop(Builder<T> b, ModelRegistry registry, RetrainingStore store, ModelEvaluator<T> evaluator, Training<T> training) {
+    this.name = b.name;
+    this.outputType = b.outputType;
+    this.tracker = b.tracker;
+    this.registry = registry;
+    this.model = b.model;
+    this.alias = b.alias;
+    this.experiment = b.experiment == null ? "retraining-" + b.name : b.experiment;
+    this.store = store;
+    this.monitors = List.copyOf(b.monitors);
+    this.performance = b.performance;
+    this.driftAlone = b.driftAlone;
+    this.schedule = b.schedule;
+    this.catchUp = b.catchUp;
+    this.labels = b.labels;
+    this.labelsEvery = b.labelsEvery;
+    this.cooldown = b.cooldown;
+    this.maxFailures = b.maxFailures;
+    this.data = b.data;
+    this.validation = b.validation;
+    this.training = training;
+    this.holdoutFraction = b.holdoutFraction;
+    this.seed = b.seed;
+    this.evaluator = evaluator;
+    this.blessing = b.blessing;
+    this.rollout = b.rollout;
+    this.leaseTtl = b.leaseTtl;
+    this.clock = b.clock;
+    this.holder = b.holder != null ? b.holder
+        : ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+    this.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("mlops-retraining-timer-" + b.name));
+    if (b.executor == null) {
+      this.ownedExecutor = Executors.newSingleThreadExecutor(DaemonThreads.named("mlops-retraining-" + b.name));
+      this.executor = ownedExecutor;
+    } else {
+      this.ownedExecutor = null;
+      this.executor = b.executor;
+    }
+    tracker.getOrCreateExperiment(experiment);
+    long now = clock.millis();
+    if (schedule != null) {
+      this.lastSlot = now / schedule.toMillis();
+    }
+    if (labels != null) {
+      this.lastLabelBucket = labels.getAsLong() / labelsEvery;
+    }
+    for (Monitor m : monitors) {
+      m.onAlert(this::onAlert);
+    }
+    if (!b.pollInterval.isZero()) {
+      long ms = b.pollInterval.toMillis();
+      timer.scheduleWithFixedDelay(this::pollQuietly, ms, ms, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** A builder of the loop named {@code name} (unique per store: the lease and the history are keyed by it) for models of {@code outputType}. */
+  public static <T extends Output<T>> Builder<T> builder(String name, Class<T> outputType) {
+    return new Builder<>(Validation.key("name", name), Validation.notNull("outputType", outputType));
+  }
+
+  /** The loop's name. */
+  public String name() {
+    return name;
+  }
+
+  /** This loop instance's lease holder id (process name and a random suffix unless set). */
+  public String holder() {
+    return holder;
+  }
+
+  // ------------------------------------------------------------------ triggers
+
+  /** Asks for a retraining now, for {@code reason}; each call is a distinct trigger. */
+  public TriggerResult trigger(String reason) {
+    return trigger(reason, "manual:" + UUID.randomUUID());
+  }
+
+  /** Asks for a retraining with the caller's idempotency key: a second call with the same key is a {@code DUPLICATE}. */
+  public TriggerResult trigger(String reason, String idempotencyKey) {
+    Validation.notNull("reason", reason);
+    Validation.key("idempotencyKey", idempotencyKey);
+    return offer(new Trigger(Trigger.Kind.MANUAL, reason, idempotencyKey, clock.millis(), Map.of()));
+  }
+
+  /**
+   * Takes a monitor alert (watched monitors deliver theirs here; wire others with
+   * {@code monitor.onAlert(loop::onAlert)}). Its idempotency key is the monitor, rule and window, so
+   * the same alert delivered twice counts once.
+   */
+  public TriggerResult onAlert(Alert alert) {
+    String rule = alert.rule();
+    Trigger.Kind kind = rule.equals("dataset_drift") || rule.startsWith("column_drift:") ? Trigger.Kind.DRIFT
+        : rule.equals("quality_failed") ? Trigger.Kind.QUALITY : rule.startsWith("metric_below:") ? Trigger.Kind.PERFORMANCE : Trigger.Kind.ALERT;
+    return offer(new Trigger(kind, alert.message(), "alert:" + alert.monitor() + ":" + rule + ":" + alert.window(), clock.millis(),
+        Map.of("monitor", alert.monitor(), "rule", rule, "window", Long.toString(alert.window()))));
+  }
+
+  private TriggerResult record(Trigger t, TriggerResult.Outcome outcome, String detail, @Nullable String marker) {
+    boolean added = store.addTrigger(new RetrainingStore.StoredTrigger(name, t.key(), t.time(),
+        LoopJson.write(new LoopJson.Entry(t, outcome, detail)), marker));
+    if (!added) {
+      return new TriggerResult(TriggerResult.Outcome.DUPLICATE, t, "a trigger with key " + t.key() + " was already received");
+    }
+    LOG.info("retraining loop {}: {} trigger {} ({}): {}", name, t.kind(), t.key(), outcome, detail);
+    return new TriggerResult(outcome, t, detail);
+  }
+
+  TriggerResult offer(Trigger offered) {
+    Trigger t = offered;
+    if (closed) {
+      throw new IllegalStateException("retraining loop " + name + " is closed");
+    }
+    if (paused()) {
+      return record(t, TriggerResult.Outcome.PAUSED, "the loop is paused after " + maxFailures + " failed attempts in a row: call resume()",
+          "paused");
+    }
+    if ((t.kind() == Trigger.Kind.DRIFT || t.kind() == Trigger.Kind.QUALITY || t.kind() == Trigger.Kind.ALERT) && !driftAlone) {
+      Optional<PerformanceCheck> check = performance == null ? Optional.empty() : performance.check();
+      if (check.isEmpty() || !check.get().degraded()) {
+        Trigger.Kind kind = t.kind();
+        String why = check.map(c -> String.format(Locale.ROOT, "%s alert without a performance drop: %s = %.4g (floor %.4g, %s)",
+            kind.name().toLowerCase(Locale.ROOT), c.metric(), c.value(), c.threshold(), c.source()))
+            .orElse(kind.name().toLowerCase(Locale.ROOT) + " alert without a performance reading to confirm it");
+        return record(t, TriggerResult.Outcome.SUPPRESSED, why, "suppressed");
+      }
+      PerformanceCheck c = check.get();
+      Map<String, String> detail = new HashMap<>(t.detail());
+      detail.put("confirmed_by", String.format(Locale.ROOT, "%s = %.4g below %.4g (%s)", c.metric(), c.value(), c.threshold(), c.source()));
+      t = new Trigger(t.kind(), t.reason(), t.key(), t.time(), detail);
+    }
+    List<Retraining> history = history();
+    boolean busy = history.stream().anyMatch(r -> !r.state().terminal()) || !store.triggers(name, true, 0, 1).isEmpty();
+    long lastEnd = history.stream().filter(r -> r.state().terminal()).mapToLong(Retraining::updated).max().orElse(Long.MIN_VALUE);
+    if (!busy && lastEnd != Long.MIN_VALUE && t.time() < lastEnd + cooldown.toMillis()) {
+      return record(t, TriggerResult.Outcome.COOLDOWN, "within the cooldown of " + cooldown + " after the retraining that ended at "
+          + java.time.Instant.ofEpochMilli(lastEnd), "cooldown");
+    }
+    TriggerResult r = record(t, TriggerResult.Outcome.QUEUED, busy ? "queued behind the running retraining: coalesced into one follow-up"
+        : "queued", null);
+    if (r.queued()) {
+      requestDrain();
+    }
+    return r;
+  }
+
+  /**
+   * Checks the schedule, the new-label count and the performance signal now, takes over work a dead
+   * process left, resolves pending rollouts, and starts a retraining if one is due. The loop calls
+   * this every poll interval; calling it directly is for tests and for loops built without polling.
+   */
+  public void poll() {
+    if (closed) {
+      return;
+    }
+    long now = clock.millis();
+    synchronized (pollLock) {
+      if (schedule != null) {
+        long slot = now / schedule.toMillis();
+        if (slot > lastSlot) {
+          long from = catchUp ? Math.max(lastSlot + 1, slot - 1000) : slot;
+          for (long s = from; s <= slot; s++) {
+            offer(new Trigger(Trigger.Kind.SCHEDULE, "scheduled every " + schedule, "schedule:" + s, now,
+                Map.of("slot_start", java.time.Instant.ofEpochMilli(s * schedule.toMillis()).toString())));
+          }
+          lastSlot = slot;
+        }
+      }
+      if (labels != null) {
+        long total = labels.getAsLong();
+        long bucket = total / labelsEvery;
+        if (bucket > lastLabelBucket) {
+          offer(new Trigger(Trigger.Kind.NEW_DATA, total + " labelled rows (a retraining every " + labelsEvery + " new ones)",
+              "labels:" + bucket, now, Map.of("labelled_rows", Long.toString(total))));
+          lastLabelBucket = bucket;
+        }
+      }
+      if (performance != null) {
+        performance.check().filter(PerformanceCheck::degraded).ifPresent(c -> offer(new Trigger(Trigger.Kind.PERFORMANCE,
+            String.format(Locale.ROOT, "%s = %.4g below %.4g (%s)", c.metric(), c.value(), c.threshold(), c.source()),
+            "performance:" + c.key(), now, Map.of("metric", c.metric(), "value", Double.toString(c.value()),
+                "threshold", Double.toString(c.threshold())))));
+      }
+    }
+    applyLatestReference();
+    requestDrain();
+  }
+
+  private void pollQuietly() {
+    try {
+      poll();
+    } catch (RuntimeException e) {
+      LOG.warn("retraining loop {}: poll failed", name, e);
+    }
+  }
+
+  // ------------------------------------------------------------------ the worker
+
+  void requestDrain() {
+    if (closed) {
+      return;
+    }
+    again.set(true);
+    if (draining.compareAndSet(false, true)) {
+      try {
+        executor.execute(this::drain);
+      } catch (RuntimeException e) {
+        draining.set(false);
+        throw e;
+      }
+    }
+  }
+
+  private void drain() {
+    try {
+      while (again.getAndSet(false) && !closed) {
+        try {
+          new Worker<>(this).runOnce();
+        } catch (RuntimeException e) {
+          LOG.warn("retraining loop {}: a pass of the worker failed; the next poll retries", name, e);
+        }
+      }
+    } finally {
+      draining.set(false);
+    }
+    if (again.get() && !closed) {
+      requestDrain();
+    }
+  }
+
+  /** Waits until the worker is idle (no pass running or asked for); true if it became idle within {@code timeout}. */
+  public boolean awaitIdle(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (draining.get() || again.get()) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      Thread.sleep(5);
+    }
+    return true;
+  }
+
+  /** Points the watched monitors at the newest promoted champion's training data, once per promotion, in this process. */
+  void applyLatestReference() {
+    if (monitors.isEmpty()) {
+      return;
+    }
+    Optional<Retraining> latest = history().stream().filter(r -> r.state() == Retraining.State.PROMOTED && r.referenceDigest() != null)
+        .reduce((a, b) -> b);
+    if (latest.isPresent() && !latest.get().id().equals(appliedReference)) {
+      Worker.applyReference(this, latest.get());
+      appliedReference = latest.get().id();
+    }
+  }
+
+  void markReferenceApplied(String retrainingId) {
+    appliedReference = retrainingId;
+  }
+
+  // ------------------------------------------------------------------ history
+
+  /** Every retraining of this loop, oldest first. */
+  public List<Retraining> history() {
+    List<Retraining> out = new ArrayList<>();
+    for (RetrainingStore.StoredRetraining s : store.retrainings(name, 0, Integer.MAX_VALUE)) {
+      out.add(LoopJson.read(s.json(), Retraining.class));
+    }
+    return out;
+  }
+
+  /** One retraining. */
+  public Optional<Retraining> retraining(String id) {
+    return store.retraining(name, id).map(s -> LoopJson.read(s.json(), Retraining.class));
+  }
+
+  /** Every trigger received, oldest first, with what the loop decided (duplicates are not stored, only reported to the caller). */
+  public List<TriggerResult> triggers() {
+    List<TriggerResult> out = new ArrayList<>();
+    for (RetrainingStore.StoredTrigger s : store.triggers(name, false, 0, Integer.MAX_VALUE)) {
+      if (s.key().startsWith("resume:")) {
+        continue;
+      }
+      LoopJson.Entry e = LoopJson.read(s.json(), LoopJson.Entry.class);
+      out.add(new TriggerResult(e.outcome(), e.trigger(), e.detail()));
+    }
+    return out;
+  }
+
+  /** Whether the loop is paused: the last {@code maxFailures} retraining attempts since the last {@link #resume()} all failed. */
+  public boolean paused() {
+    if (maxFailures <= 0) {
+      return false;
+    }
+    long resumed = store.triggers(name, false, 0, Integer.MAX_VALUE).stream().filter(t -> t.key().startsWith("resume:"))
+        .mapToLong(RetrainingStore.StoredTrigger::time).max().orElse(Long.MIN_VALUE);
+    List<Retraining> h = history().stream().filter(r -> r.created() >= resumed && r.state().terminal()).toList();
+    if (h.size() < maxFailures) {
+      return false;
+    }
+    return h.subList(h.size() - maxFailures, h.size()).stream().allMatch(r -> r.state().failure());
+  }
+
+  /** Ends a pause: failures before now no longer count. */
+  public void resume() {
+    long now = clock.millis();
+    store.addTrigger(new RetrainingStore.StoredTrigger(name, "resume:" + now + ":" + UUID.randomUUID(), now, "{}", "resume"));
+    LOG.info("retraining loop {}: resumed", name);
+    requestDrain();
+  }
+
+  /** The history as a self-contained HTML timeline (no scripts or network). */
+  public String timelineHtml() {
+    return Timeline.render(this);
+  }
+
+  /** Writes {@link #timelineHtml()} to {@code file}. */
+  public Path writeTimeline(Path file) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    return Files.writeString(file, timelineHtml(), StandardCharsets.UTF_8);
+  }
+
+  /** Stops polling and the worker; a retraining in progress is interrupted (the next lease holder records it KILLED). */
+  @Override
+  public void close() {
+    closed = true;
+    timer.shutdownNow();
+    if (ownedExecutor != null) {
+      ownedExecutor.shutdownNow();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RetrainingLoop[" + name + " maintains " + model + "@" + alias + ", holder " + holder + "]";
+  }
+
+  static String digest(String text) {
+    return Digests.sha256(text);
+  }
+
+  /**
+   * Builds a {@link RetrainingLoop}. Required: {@link #tracker}, {@link #registry}, {@link #model},
+   * {@link #data}, a training ({@link #trainer} or {@link #training}) and {@link #blessing}.
+   */
+  public static final class Builder<T extends Output<T>> {
+    private final String name;
+    private final Class<T> outputType;
+    private @Nullable Tracker tracker;
+    private @Nullable ModelRegistry registry;
+    private @Nullable String model;
+    private String alias = "champion";
+    private @Nullable String experiment;
+    private @Nullable StorageBackend storage;
+    private final List<Monitor> monitors = new ArrayList<>();
+    private @Nullable PerformanceSignal performance;
+    private boolean driftAlone;
+    private @Nullable Duration schedule;
+    private boolean catchUp;
+    private @Nullable LongSupplier labels;
+    private long labelsEvery;
+    private Duration cooldown = Duration.ofHours(1);
+    private int maxFailures = 3;
+    private @Nullable TrainingDataSource<T> data;
+    private DataValidation validation = DataValidation.defaults();
+    private @Nullable Training<T> training;
+    private double holdoutFraction = 0.2;
+    private long seed = 42;
+    private @Nullable ModelEvaluator<T> evaluator;
+    private @Nullable Blessing blessing;
+    private Rollout rollout = Rollout.promotionRequest();
+    private Duration leaseTtl = Duration.ofMinutes(2);
+    private Duration pollInterval = Duration.ofSeconds(10);
+    private Clock clock = Clock.systemUTC();
+    private @Nullable String holder;
+    private @Nullable Executor executor;
+
+    Builder(String name, Class<T> outputType) {
+      this.name = name;
+      this.outputType = outputType;
+    }
+
+    /** Where retraining runs are tracked (required). */
+    public Builder<T> tracker(Tracker tracker) {
+      this.tracker = Validation.notNull("tracker", tracker);
+      return this;
+    }
+
+    /** Where challengers are registered and promoted (required); its storage also keeps the loop's lease and history unless {@link #storage} says otherwise. */
+    public Builder<T> registry(ModelRegistry registry) {
+      this.registry = Validation.notNull("registry", registry);
+      return this;
+    }
+
+    /** The registered model the loop maintains (required). */
+    public Builder<T> model(String model) {
+      this.model = Validation.key("model", model);
+      return this;
+    }
+
+    /** The alias that serves the champion (default {@code champion}). */
+    public Builder<T> alias(String alias) {
+      this.alias = Validation.key("alias", alias);
+      return this;
+    }
+
+    /** The experiment of the retraining runs (default {@code retraining-<name>}). */
+    public Builder<T> experiment(String experiment) {
+      this.experiment = Validation.key("experiment", experiment);
+      return this;
+    }
+
+    /** Keeps the lease, trigger queue and history in this backend (default: the registry's). */
+    public Builder<T> storage(StorageBackend backend) {
+      this.storage = Validation.notNull("storage", backend);
+      return this;
+    }
+
+    /** Triggers on this monitor's alerts, and re-references it to the new champion's training data after a promotion. */
+    public Builder<T> watch(Monitor monitor) {
+      monitors.add(Validation.notNull("monitor", monitor));
+      return this;
+    }
+
+    /** A performance signal: a trigger of its own when it reads degraded, and the confirmation drift alerts need. */
+    public Builder<T> performance(PerformanceSignal signal) {
+      this.performance = Validation.notNull("performance", signal);
+      return this;
+    }
+
+    /** Whether a drift or quality alert retrains without a confirming performance drop (default false). */
+    public Builder<T> retrainOnDriftAlone(boolean alone) {
+      this.driftAlone = alone;
+      return this;
+    }
+
+    /** Retrains once per {@code every}, aligned to the epoch (the first slot is the next one, not the current). */
+    public Builder<T> schedule(Duration every) {
+      if (every == null || every.isNegative() || every.isZero()) {
+        throw InvalidArgumentException.of("schedule", every, "must be a positive duration");
+      }
+      this.schedule = every;
+      return this;
+    }
+
+    /** Whether slots missed while no loop ran are each replayed (default false: only the latest slot fires). */
+    public Builder<T> catchUp(boolean catchUp) {
+      this.catchUp = catchUp;
+      return this;
+    }
+
+    /** Retrains every {@code every} new labelled rows, read from {@code totalLabelled} (a running count). */
+    public Builder<T> newLabels(LongSupplier totalLabelled, long every) {
+      if (every < 1) {
+        throw InvalidArgumentException.of("newLabels.every", every, "must be >= 1");
+      }
+      this.labels = Validation.notNull("totalLabelled", totalLabelled);
+      this.labelsEvery = every;
+      return this;
+    }
+
+    /** The quiet time after each retraining attempt (default 1 hour). */
+    public Builder<T> cooldown(Duration cooldown) {
+      if (cooldown == null || cooldown.isNegative()) {
+        throw InvalidArgumentException.of("cooldown", cooldown, "must be zero or positive");
+      }
+      this.cooldown = cooldown;
+      return this;
+    }
+
+    /** Pauses the loop after this many failed attempts in a row (default 3; 0 never pauses). */
+    public Builder<T> maxFailures(int failures) {
+      if (failures < 0) {
+        throw InvalidArgumentException.of("maxFailures", failures, "must be >= 0");
+      }
+      this.maxFailures = failures;
+      return this;
+    }
+
+    /** Where each retraining's rows come from (required). */
+    public Builder<T> data(TrainingDataSource<T> source) {
+      this.data = Validation.notNull("data", source);
+      return this;
+    }
+
+    /** The data validation (default {@link DataValidation#defaults()}). */
+    public Builder<T> validation(DataValidation validation) {
+      this.validation = Validation.notNull("validation", validation);
+      return this;
+    }
+
+    /** Trains challengers with a Tribuo trainer. */
+    public Builder<T> trainer(Trainer<T> trainer) {
+      this.training = Training.of(Validation.notNull("trainer", trainer));
+      return this;
+    }
+
+    /** Trains challengers with any code. */
+    public Builder<T> training(Training<T> training) {
+      this.training = Validation.notNull("training", training);
+      return this;
+    }
+
+    /** The share of rows held out when the data source gives no holdout (default 0.2). */
+    public Builder<T> holdoutFraction(double fraction) {
+      if (!(fraction > 0 && fraction < 1)) {
+        throw InvalidArgumentException.of("holdoutFraction", fraction, "must be in (0, 1)");
+      }
+      this.holdoutFraction = fraction;
+      return this;
+    }
+
+    /** The seed of the holdout split, recorded on every retraining (default 42). */
+    public Builder<T> seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /** The evaluator (default: {@link ModelEvaluator#classification()} for labels, {@link ModelEvaluator#regression()} for regressors). */
+    public Builder<T> evaluator(ModelEvaluator<T> evaluator) {
+      this.evaluator = Validation.notNull("evaluator", evaluator);
+      return this;
+    }
+
+    /** The blessing rule (required: a loop never decides silently). */
+    public Builder<T> blessing(Blessing blessing) {
+      this.blessing = Validation.notNull("blessing", blessing);
+      return this;
+    }
+
+    /** How a blessed challenger is rolled out (default {@link Rollout#promotionRequest()}). */
+    public Builder<T> rollout(Rollout rollout) {
+      this.rollout = Validation.notNull("rollout", rollout);
+      return this;
+    }
+
+    /** The lease's time to live (default 2 minutes); it is renewed every third of it while a retraining runs. */
+    public Builder<T> leaseTtl(Duration ttl) {
+      if (ttl == null || ttl.toMillis() < 30) {
+        throw InvalidArgumentException.of("leaseTtl", ttl, "must be at least 30 ms");
+      }
+      this.leaseTtl = ttl;
+      return this;
+    }
+
+    /** How often the loop polls its schedule and signals (default 10 s; zero: only when {@link RetrainingLoop#poll()} is called). */
+    public Builder<T> pollInterval(Duration interval) {
+      if (interval == null || interval.isNegative()) {
+        throw InvalidArgumentException.of("pollInterval", interval, "must be zero or positive");
+      }
+      this.pollInterval = interval;
+      return this;
+    }
+
+    /** The clock of triggers, cooldowns and leases (default UTC system clock). */
+    public Builder<T> clock(Clock clock) {
+      this.clock = Validation.notNull("clock", clock);
+      return this;
+    }
+
+    /** This instance's lease holder id (default: process name plus a random suffix). */
+    public Builder<T> holder(String holder) {
+      this.holder = Validation.key("holder", holder);
+      return this;
+    }
+
+    /** Runs retrainings on this executor (default: one daemon thread of the loop's own). */
+    public Builder<T> executor(Executor executor) {
+      this.executor = Validation.notNull("executor", executor);
+      return this;
+    }
+
+    /**
+     * Builds and starts the loop (polling, alert listening).
+     *
+     * @throws InvalidArgumentException naming the first missing or inconsistent setting
+     */
+    @SuppressWarnings("unchecked")
+    public RetrainingLoop<T> build() {
+      if (tracker == null) {
+        throw InvalidArgumentException.of("tracker", "(none)", "a retraining loop tracks its runs: call tracker(...)");
+      }
+      if (registry == null) {
+        throw InvalidArgumentException.of("registry", "(none)", "a retraining loop registers challengers: call registry(...)");
+      }
+      if (model == null) {
+        throw InvalidArgumentException.of("model", "(none)", "name the registered model the loop maintains: call model(...)");
+      }
+      if (data == null) {
+        throw InvalidArgumentException.of("data", "(none)", "a retraining needs rows to train on: call data(...)");
+      }
+      if (training == null) {
+        throw InvalidArgumentException.of("training", "(none)", "call trainer(...) or training(...)");
+      }
+      if (blessing == null) {
+        throw InvalidArgumentException.of("blessing", "(none)",
+            "a loop without a blessing rule would roll out every challenger: call blessing(Blessing.of(...))");
+      }
+      if (!monitors.isEmpty() && performance == null && !driftAlone) {
+        throw InvalidArgumentException.of("performance", "(none)", "watched monitors' drift alerts retrain only when a performance signal"
+            + " confirms a drop: call performance(...), or retrainOnDriftAlone(true) to retrain on drift alone");
+      }
+      ModelEvaluator<T> ev = evaluator;
+      if (ev == null) {
+        if (outputType == Label.class) {
+          ev = (ModelEvaluator<T>) (ModelEvaluator<?>) ModelEvaluator.classification();
+        } else if (outputType == Regressor.class) {
+          ev = (ModelEvaluator<T>) (ModelEvaluator<?>) ModelEvaluator.regression();
+        } else {
+          throw InvalidArgumentException.of("evaluator", "(none)", "no built-in evaluator for " + outputType.getSimpleName() + ": call evaluator(...)");
+        }
+      }
+      StorageBackend backend = storage != null ? storage : registry.backend();
+      if (!backend.offers(RetrainingStore.class)) {
+        throw InvalidArgumentException.of("storage", backend.storageUri(), "this backend offers no RetrainingStore (schemes with one: "
+            + StorageBackend.knownSchemes() + ")");
+      }
+      return new RetrainingLoop<>(this, registry, backend.store(RetrainingStore.class), ev, training);
+    }
+  }
+}

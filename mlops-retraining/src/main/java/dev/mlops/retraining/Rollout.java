@@ -1,0 +1,94 @@
+package dev.mlops.retraining;
+
+import dev.mlops.api.MlopsException;
+import dev.mlops.api.registry.PromotionRequest;
+import dev.mlops.registry.ModelRegistry;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * How a blessed challenger reaches the alias. Built-ins go through the registry's governance and
+ * never around it: {@link #promotionRequest()} opens a request that the alias's gates check and its
+ * approvers decide; {@link #moveAlias()} moves an unprotected alias (the registry refuses a
+ * protected one).
+ */
+public interface Rollout {
+  /**
+   * What a rollout acts on.
+   *
+   * @param registry the registry
+   * @param model the model name
+   * @param alias the alias the loop maintains
+   * @param version the blessed challenger
+   * @param reason why, for the request and the audit trail
+   */
+  record Target(ModelRegistry registry, String model, String alias, int version, String reason) {}
+
+  /** Starts the rollout. */
+  RolloutResult start(Target target);
+
+  /** Polls a {@link RolloutResult.State#PENDING} rollout; by default it stays pending. */
+  default RolloutResult poll(Target target, RolloutResult pending) {
+    return pending;
+  }
+
+  /** Opens a promotion request on the alias; the result follows the request (approved, rejected by a gate or an approver). */
+  static Rollout promotionRequest() {
+    return new Rollout() {
+      @Override
+      public RolloutResult start(Target t) {
+        try {
+          return of(t.registry().requestPromotion(t.model(), t.alias(), t.version(), t.reason()));
+        } catch (MlopsException e) {
+          return new RolloutResult(RolloutResult.State.FAILED, "promotion request refused: " + e.getMessage(), Map.of());
+        }
+      }
+
+      @Override
+      public RolloutResult poll(Target t, RolloutResult pending) {
+        String id = pending.figures().get("request");
+        return id == null ? pending : t.registry().request(id).map(Rollout::of).orElse(pending);
+      }
+
+      @Override
+      public String toString() {
+        return "promotion request";
+      }
+    };
+  }
+
+  private static RolloutResult of(PromotionRequest r) {
+    Map<String, String> figures = Map.of("request", r.id(), "alias", r.alias(), "version", Integer.toString(r.version()));
+    return switch (r.status()) {
+      case OPEN -> new RolloutResult(RolloutResult.State.PENDING, "promotion request " + r.id() + " is open for approval", figures);
+      case APPROVED -> new RolloutResult(RolloutResult.State.PROMOTED, "promotion request " + r.id() + " approved by "
+          + r.decisions().stream().filter(PromotionRequest.Decision::approve).map(PromotionRequest.Decision::actor).collect(Collectors.joining(", ")),
+          figures);
+      case REJECTED -> new RolloutResult(RolloutResult.State.REJECTED, "promotion request " + r.id() + " rejected"
+          + (r.gates().stream().anyMatch(g -> !g.passed()) ? " by gates: " + r.gates().stream().filter(g -> !g.passed())
+              .map(g -> g.gate() + ": " + g.detail()).collect(Collectors.joining("; ")) : " by " + r.decisions().stream().filter(d -> !d.approve())
+              .map(d -> d.actor() + (d.comment().isEmpty() ? "" : " (" + d.comment() + ")")).collect(Collectors.joining(", "))), figures);
+    };
+  }
+
+  /** Moves an unprotected alias to the challenger at once. */
+  static Rollout moveAlias() {
+    return new Rollout() {
+      @Override
+      public RolloutResult start(Target t) {
+        try {
+          t.registry().setAlias(t.model(), t.alias(), t.version());
+          return new RolloutResult(RolloutResult.State.PROMOTED, "alias @" + t.alias() + " moved to version " + t.version(),
+              Map.of("alias", t.alias(), "version", Integer.toString(t.version())));
+        } catch (MlopsException e) {
+          return new RolloutResult(RolloutResult.State.FAILED, "alias move refused: " + e.getMessage(), Map.of());
+        }
+      }
+
+      @Override
+      public String toString() {
+        return "alias move";
+      }
+    };
+  }
+}

@@ -1,0 +1,328 @@
+package dev.mlops.retraining;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mlops.api.InvalidArgumentException;
+import dev.mlops.api.StorageBackend;
+import dev.mlops.api.registry.PromotionRequest;
+import dev.mlops.api.tracking.Run;
+import dev.mlops.api.tracking.RunStatus;
+import dev.mlops.monitoring.Alert;
+import dev.mlops.monitoring.AlertRule;
+import dev.mlops.monitoring.Monitor;
+import dev.mlops.registry.Gates;
+import dev.mlops.registry.ModelRegistry;
+import dev.mlops.testkit.FakeClock;
+import dev.mlops.tracking.Tracker;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.tribuo.classification.Label;
+import org.tribuo.classification.sgd.linear.LogisticRegressionTrainer;
+
+/** The loop end to end on an in-memory store with a fake clock and small Tribuo models; every executor runs inline. */
+class RetrainingLoopTest {
+  private static final PerformanceSignal DROPPED = () -> Optional.of(new PerformanceCheck("w1", "test labels", "accuracy", 0.55, 0.8, true));
+  private final FakeClock clock = new FakeClock(1_700_000_000_000L);
+  private StorageBackend backend;
+  private Tracker tracker;
+  private ModelRegistry registry;
+
+  @BeforeEach
+  void open() {
+    backend = StorageBackend.open("mem:ct-" + UUID.randomUUID());
+    tracker = Tracker.builder().storage(backend).clock(clock).build();
+    registry = ModelRegistry.builder().storage(backend).clock(clock).principal(() -> "ct-bot").build();
+  }
+
+  @AfterEach
+  void close() {
+    tracker.close();
+    registry.close();
+    backend.close();
+  }
+
+  private RetrainingLoop.Builder<Label> loop(String name) {
+    return RetrainingLoop.builder(name, Label.class).tracker(tracker).registry(registry).model("churn").clock(clock)
+        .executor(Runnable::run).pollInterval(Duration.ZERO).cooldown(Duration.ofMinutes(30)).rollout(Rollout.moveAlias())
+        .data(ctx -> TrainingData.of(Fixture.data(ctx.time(), 400, 3), Map.of("source", "shifted world")))
+        .trainer(new LogisticRegressionTrainer())
+        .blessing(Blessing.of(MetricThreshold.higherIsBetter("accuracy").absoluteChange(-0.01).atLeast(0.7)));
+  }
+
+  private Monitor monitor(String name) {
+    return Monitor.builder(name).reference(Fixture.profile(5, 2000, 0)).windowRows(300).alert(AlertRule.datasetDrift()).clock(clock)
+        .executor(Runnable::run).build();
+  }
+
+  @Test
+  void anInjectedDriftFiresExactlyOneRetrainingThatIsPromotedAndReReferencesTheMonitor() {
+    int champion = Fixture.champion(registry, "churn", "champion");
+    try (Monitor monitor = monitor("traffic");
+        RetrainingLoop<Label> loop = loop("churn-loop").watch(monitor).performance(DROPPED).build()) {
+      Random r = new Random(11);
+      for (int i = 0; i < 300; i++) {
+        monitor.log(Fixture.row(r, 0));
+      }
+      assertTrue(loop.history().isEmpty(), "no drift, no retraining");
+      for (int i = 0; i < 300; i++) {
+        monitor.log(Fixture.row(r, 3));
+      }
+      List<Retraining> history = loop.history();
+      assertEquals(1, history.size(), history.toString());
+      Retraining rt = history.get(0);
+      assertEquals(Retraining.State.PROMOTED, rt.state(), rt.toString());
+      assertEquals(Trigger.Kind.DRIFT, rt.triggers().get(0).kind());
+      assertTrue(rt.triggers().get(0).detail().get("confirmed_by").contains("accuracy"), rt.triggers().toString());
+      assertEquals(champion, rt.championVersion());
+      assertEquals(rt.challengerVersion(), registry.aliases("churn").get("champion"));
+      assertTrue(rt.challengerMetrics().get("accuracy") > rt.championMetrics().get("accuracy"), rt.toString());
+      assertNotNull(rt.referenceDigest());
+      assertEquals(320, monitor.reference().rows(), "the new reference is the challenger's training rows (400 minus the 20 % holdout)");
+
+      // the run records the trigger, data, validation, both models' metrics and the decision
+      Run run = tracker.getRun(rt.runId());
+      assertEquals(RunStatus.FINISHED, run.info().status());
+      assertEquals("PROMOTED", run.tags().get("mlops.retraining.outcome"));
+      assertTrue(run.latestMetrics().containsKey("accuracy") && run.latestMetrics().containsKey("champion.accuracy"));
+      assertEquals(2, run.inputs().size());
+      assertTrue(tracker.artifacts().list(rt.runId(), "trigger").stream().anyMatch(a -> a.path().endsWith(".html")));
+      assertEquals(rt.runId(), registry.getVersion("churn", rt.challengerVersion()).lineage().runId());
+
+      // the same alert again is a duplicate; another window's alert within the cooldown is recorded and skipped
+      Alert again = new Alert("traffic", "dataset_drift", 1, clock.millis(), "dataset drift");
+      assertEquals(TriggerResult.Outcome.DUPLICATE, loop.onAlert(again).outcome());
+      assertEquals(TriggerResult.Outcome.COOLDOWN, loop.onAlert(new Alert("traffic", "dataset_drift", 2, clock.millis(), "again")).outcome());
+      // with the new reference, more rows of the shifted world raise no drift
+      for (int i = 0; i < 600; i++) {
+        monitor.log(Fixture.row(r, 3));
+      }
+      assertTrue(monitor.reports().stream().skip(2).noneMatch(w -> w.drift().datasetDrift()), monitor.reports().toString());
+      assertEquals(1, loop.history().size());
+      assertTrue(loop.timelineHtml().contains("PROMOTED"));
+    }
+  }
+
+  @Test
+  void driftWithoutAPerformanceDropIsRecordedAndSuppressed() {
+    Fixture.champion(registry, "churn", "champion");
+    PerformanceSignal fine = () -> Optional.of(new PerformanceCheck("w1", "labels", "accuracy", 0.93, 0.8, false));
+    try (Monitor monitor = monitor("m"); RetrainingLoop<Label> loop = loop("l").watch(monitor).performance(fine).build()) {
+      TriggerResult t = loop.onAlert(new Alert("m", "dataset_drift", 4, clock.millis(), "dataset drift: 2 of 2 columns"));
+      assertEquals(TriggerResult.Outcome.SUPPRESSED, t.outcome());
+      assertTrue(t.detail().contains("0.93"), t.detail());
+      assertTrue(loop.history().isEmpty());
+      assertEquals(TriggerResult.Outcome.SUPPRESSED, loop.triggers().get(0).outcome());
+    }
+    try (Monitor monitor = monitor("m2")) {
+      InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> loop("l2").watch(monitor).build());
+      assertTrue(e.getMessage().contains("performance"), e.getMessage());
+    }
+  }
+
+  @Test
+  void triggersDuringARetrainingAreCoalescedIntoOneFollowUpAfterTheCooldown() {
+    Fixture.champion(registry, "churn", "champion");
+    AtomicReference<RetrainingLoop<Label>> self = new AtomicReference<>();
+    AtomicInteger trainings = new AtomicInteger();
+    try (RetrainingLoop<Label> loop = loop("coalesce").training((train, ctx) -> {
+      if (trainings.incrementAndGet() == 1) {
+        for (int i = 0; i < 3; i++) {
+          TriggerResult t = self.get().trigger("arrived during the retraining " + i);
+          assertEquals(TriggerResult.Outcome.QUEUED, t.outcome());
+          assertTrue(t.detail().contains("coalesced"), t.detail());
+        }
+      }
+      return new LogisticRegressionTrainer().train(train);
+    }).build()) {
+      self.set(loop);
+      assertTrue(loop.trigger("first").queued());
+      assertEquals(1, loop.history().size(), "the follow-up waits for the cooldown");
+      loop.poll();
+      assertEquals(1, loop.history().size());
+      clock.advance(Duration.ofMinutes(31).toMillis());
+      loop.poll();
+      List<Retraining> h = loop.history();
+      assertEquals(2, h.size());
+      assertEquals(3, h.get(1).triggers().size(), "the three triggers became one follow-up");
+      assertEquals(2, trainings.get());
+    }
+  }
+
+  @Test
+  void aWorseChallengerIsNeverRolledOutAndTheReasonIsRecorded() {
+    int champion = Fixture.champion(registry, "churn", "champion");
+    try (RetrainingLoop<Label> loop = loop("worse").data(ctx -> TrainingData.of(Fixture.data(9, 400, 0), Map.of()))
+        .training((train, ctx) -> Fixture.mislabelling(3, 0)).build()) {
+      loop.trigger("weekly");
+      Retraining rt = loop.history().get(0);
+      assertEquals(Retraining.State.NOT_BLESSED, rt.state());
+      assertNotNull(rt.blessing());
+      assertFalse(rt.blessing().blessed());
+      assertTrue(rt.blessing().reason().contains("accuracy change"), rt.blessing().reason());
+      assertNull(rt.challengerVersion());
+      assertEquals(champion, registry.aliases("churn").get("champion"));
+      assertEquals(1, registry.versions("churn").size(), "nothing registered");
+      assertEquals("false", tracker.getRun(rt.runId()).tags().get("mlops.retraining.blessed"));
+    }
+  }
+
+  @Test
+  void badTrainingDataIsRefusedBeforeTraining() {
+    int champion = Fixture.champion(registry, "churn", "champion");
+    AtomicBoolean trained = new AtomicBoolean();
+    try (RetrainingLoop<Label> loop = loop("bad").data(ctx -> TrainingData.of(Fixture.oneClass(2, 400), Map.of()))
+        .training((train, ctx) -> {
+          trained.set(true);
+          return new LogisticRegressionTrainer().train(train);
+        }).build()) {
+      loop.trigger("manual");
+      Retraining rt = loop.history().get(0);
+      assertEquals(Retraining.State.DATA_REFUSED, rt.state());
+      assertFalse(trained.get(), "nothing was trained");
+      assertTrue(rt.validation().failures().get(0).contains("1 class(es)"), rt.validation().failures().toString());
+      assertEquals(champion, registry.aliases("churn").get("champion"));
+    }
+  }
+
+  @Test
+  void aTrainingExceptionLeavesTheChampionServingAndRepeatedFailuresPauseTheLoop() {
+    int champion = Fixture.champion(registry, "churn", "champion");
+    try (RetrainingLoop<Label> loop = loop("failing").maxFailures(2).training((train, ctx) -> {
+      throw new IllegalStateException("out of memory in the trainer");
+    }).build()) {
+      loop.trigger("one");
+      Retraining rt = loop.history().get(0);
+      assertEquals(Retraining.State.FAILED, rt.state());
+      assertTrue(rt.error().contains("out of memory in the trainer"));
+      assertEquals(RunStatus.FAILED, tracker.getRun(rt.runId()).info().status());
+      assertEquals(champion, registry.aliases("churn").get("champion"));
+      clock.advance(Duration.ofHours(1).toMillis());
+      assertTrue(loop.trigger("two").queued(), "the loop keeps listening after a failure");
+      assertEquals(2, loop.history().size());
+      assertTrue(loop.paused());
+      clock.advance(Duration.ofHours(1).toMillis());
+      assertEquals(TriggerResult.Outcome.PAUSED, loop.trigger("three").outcome());
+      loop.resume();
+      assertFalse(loop.paused());
+      assertTrue(loop.trigger("four").queued());
+      assertEquals(3, loop.history().size());
+    }
+  }
+
+  @Test
+  void thePromotionGoesThroughGatesAndApprovalsWithTheAuditTrailVerified() {
+    registry.close();
+    registry = ModelRegistry.builder().storage(backend).clock(clock).principal(() -> "ct-bot").protectAlias("champion", 1)
+        .gate("champion", Gates.metricAtLeast("accuracy", 0.8)).build();
+    int champion = Fixture.champion(registry, "churn", "staging");
+    registry.overrideProtectedAlias("churn", "champion", champion, "first model, set by hand");
+    try (Monitor monitor = monitor("gov");
+        RetrainingLoop<Label> loop = loop("governed").watch(monitor).performance(DROPPED).rollout(Rollout.promotionRequest()).build();
+        ModelRegistry alice = ModelRegistry.builder().storage(backend).clock(clock).principal(() -> "alice").protectAlias("champion", 1)
+            .gate("champion", Gates.metricAtLeast("accuracy", 0.8)).build()) {
+      long rowsBefore = monitor.reference().rows();
+      loop.trigger("drift seen by the on-call");
+      Retraining rt = loop.history().get(0);
+      assertEquals(Retraining.State.PENDING_APPROVAL, rt.state(), rt.toString());
+      assertEquals(champion, registry.aliases("churn").get("champion"), "nothing moves before approval");
+      String requestId = rt.rollout().figures().get("request");
+      PromotionRequest approved = alice.approve(requestId, "looks good");
+      assertEquals(PromotionRequest.Status.APPROVED, approved.status());
+      assertEquals(rowsBefore, monitor.reference().rows());
+      loop.poll();
+      Retraining done = loop.retraining(rt.id()).orElseThrow();
+      assertEquals(Retraining.State.PROMOTED, done.state(), done.toString());
+      assertTrue(done.rollout().detail().contains("alice"), done.rollout().detail());
+      assertNotEquals(rowsBefore, monitor.reference().rows(), "the monitor now compares with the new champion's training data");
+      assertTrue(registry.verifyAudit().valid(), registry.verifyAudit().toString());
+      assertTrue(registry.audit().stream().anyMatch(a -> a.actor().equals("alice")));
+    }
+  }
+
+  @Test
+  void aGateFailureRejectsThePromotionWithTheGateNamed() {
+    registry.close();
+    registry = ModelRegistry.builder().storage(backend).clock(clock).principal(() -> "ct-bot").protectAlias("champion", 1)
+        .gate("champion", Gates.metricAtLeast("accuracy", 0.999)).build();
+    int champion = Fixture.champion(registry, "churn", "staging");
+    registry.overrideProtectedAlias("churn", "champion", champion, "first model");
+    try (RetrainingLoop<Label> loop = loop("gated").rollout(Rollout.promotionRequest()).build()) {
+      loop.trigger("manual");
+      Retraining rt = loop.history().get(0);
+      assertEquals(Retraining.State.REJECTED, rt.state(), rt.toString());
+      assertTrue(rt.rollout().detail().contains("accuracy"), rt.rollout().detail());
+      assertEquals(champion, registry.aliases("churn").get("champion"));
+    }
+  }
+
+  @Test
+  void scheduleFiresOncePerSlotWithoutCatchUpAndNewLabelsTriggerByCount() {
+    Fixture.champion(registry, "churn", "champion");
+    AtomicInteger labelled = new AtomicInteger();
+    try (RetrainingLoop<Label> loop = loop("sched").cooldown(Duration.ZERO).schedule(Duration.ofHours(1))
+        .newLabels(labelled::get, 1000).build()) {
+      loop.poll();
+      assertTrue(loop.triggers().isEmpty(), "the first slot is the next one");
+      clock.advance(Duration.ofHours(5).toMillis());
+      loop.poll();
+      assertEquals(1, loop.triggers().size(), "missed slots are not replayed");
+      labelled.set(999);
+      loop.poll();
+      assertEquals(1, loop.triggers().size());
+      labelled.set(1500);
+      loop.poll();
+      assertEquals(2, loop.triggers().size());
+      assertTrue(loop.triggers().stream().anyMatch(t -> t.trigger().kind() == Trigger.Kind.NEW_DATA));
+      assertEquals(2, loop.history().size());
+    }
+    try (RetrainingLoop<Label> loop = loop("catchup").cooldown(Duration.ZERO).schedule(Duration.ofHours(1)).catchUp(true).build()) {
+      clock.advance(Duration.ofHours(3).toMillis());
+      loop.poll();
+      assertEquals(3, loop.triggers().size(), "with catch-up each missed slot is a trigger");
+      assertEquals(3, loop.history().size(), "each replayed slot is a retraining of its own, one after the other");
+    }
+  }
+
+  @Test
+  void theFirstModelFollowsTheExplicitPolicy() {
+    try (RetrainingLoop<Label> loop = loop("first").build()) {
+      loop.trigger("bootstrap");
+      Retraining rt = loop.history().get(0);
+      assertEquals(Retraining.State.PROMOTED, rt.state(), rt.toString());
+      assertTrue(rt.blessing().firstModel());
+      assertTrue(rt.blessing().reason().startsWith("first model"), rt.blessing().reason());
+    }
+    try (RetrainingLoop<Label> loop = loop("refuse").model("other")
+        .blessing(Blessing.of(MetricThreshold.higherIsBetter("accuracy").atLeast(0.5)).firstModel(Blessing.FirstModelPolicy.REFUSE)).build()) {
+      loop.trigger("bootstrap");
+      assertEquals(Retraining.State.NOT_BLESSED, loop.history().get(0).state());
+    }
+  }
+
+  @Test
+  void aLoopWithoutABlessingRuleOrDataDoesNotBuild() {
+    InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
+        () -> RetrainingLoop.builder("x", Label.class).tracker(tracker).registry(registry).model("m").data(ctx -> null)
+            .trainer(new LogisticRegressionTrainer()).build());
+    assertTrue(e.getMessage().contains("blessing"), e.getMessage());
+    e = assertThrows(InvalidArgumentException.class, () -> RetrainingLoop.builder("x", Label.class).tracker(tracker).registry(registry)
+        .model("m").build());
+    assertTrue(e.getMessage().contains("data"), e.getMessage());
+  }
+}

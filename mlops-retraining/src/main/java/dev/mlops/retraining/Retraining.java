@@ -45,8 +45,8 @@ public record Retraining(String id, String key, int attempt, State state, List<T
   public enum State {
     /** Running (or its process died; the next lease holder marks it KILLED). */
     RUNNING,
-    /** Blessed and registered; the rollout waits for approvals. */
-    PENDING_APPROVAL,
+    /** Blessed and registered; the rollout waits for approvals or for a canary's verdict (the loop polls it). */
+    ROLLOUT_PENDING,
     /** The data failed validation: nothing was trained. */
     DATA_REFUSED,
     /** The challenger failed the blessing rule: not rolled out. */
@@ -64,7 +64,7 @@ public record Retraining(String id, String key, int attempt, State state, List<T
 
     /** Whether nothing more will happen to it. */
     public boolean terminal() {
-      return this != RUNNING && this != PENDING_APPROVAL;
+      return this != RUNNING && this != ROLLOUT_PENDING;
     }
 
     /** Whether it counts as a failed attempt (towards the automatic pause). */

@@ -63,7 +63,8 @@ import org.tribuo.regression.Regressor;
  * from it (the retraining's record, the registration, the rollout, the re-reference) is checked
  * against the epoch first, so a process whose lease passed to another cannot act. Triggers are
  * deduplicated by idempotency key; triggers arriving during a retraining are coalesced into one
- * follow-up, which starts after the cooldown; a trigger within the cooldown after a retraining is
+ * follow-up, which starts after the cooldown (unless that retraining promoted a new champion: the
+ * triggers were about the replaced one, and are closed as {@code SUPERSEDED}); a trigger within the cooldown after a retraining is
  * recorded and skipped; missed schedule slots are not replayed unless {@link Builder#catchUp}; after
  * {@link Builder#maxFailures} failed attempts in a row the loop pauses until {@link #resume()}. A
  * drift or quality alert retrains only when the performance signal confirms a drop, unless
@@ -77,6 +78,7 @@ public final class RetrainingLoop<T extends Output<T>> implements AutoCloseable 
   public static final String KEY_TAG = "mlops.retraining.key";
   /** The run tag naming the loop a retraining run belongs to. */
   public static final String LOOP_TAG = "mlops.retraining.loop";
+  static final String SUPERSEDED = "superseded:";
 
   final String name;
   final Class<T> outputType;
@@ -358,14 +360,19 @@ public final class RetrainingLoop<T extends Output<T>> implements AutoCloseable 
     return true;
   }
 
-  /** Points the watched monitors at the newest promoted champion's training data, once per promotion, in this process. */
+  /**
+   * Points the watched monitors at the newest promoted challenger's training data, once per promotion, in this process (so
+   * every process of a fleet follows the promotion one process made), while the alias still serves that challenger.
+   */
   void applyLatestReference() {
     if (monitors.isEmpty()) {
       return;
     }
     Optional<Retraining> latest = history().stream().filter(r -> r.state() == Retraining.State.PROMOTED && r.referenceDigest() != null)
         .reduce((a, b) -> b);
-    if (latest.isPresent() && !latest.get().id().equals(appliedReference)) {
+    // only while the alias still serves that retraining's challenger: a champion set by other means has its own reference
+    if (latest.isPresent() && !latest.get().id().equals(appliedReference) && registry.getModel(model).isPresent()
+        && latest.get().challengerVersion() != null && latest.get().challengerVersion().equals(registry.aliases(model).get(alias))) {
       Worker.applyReference(this, latest.get());
       appliedReference = latest.get().id();
     }
@@ -399,7 +406,12 @@ public final class RetrainingLoop<T extends Output<T>> implements AutoCloseable 
         continue;
       }
       LoopJson.Entry e = LoopJson.read(s.json(), LoopJson.Entry.class);
-      out.add(new TriggerResult(e.outcome(), e.trigger(), e.detail()));
+      if (s.retraining() != null && s.retraining().startsWith(SUPERSEDED)) {
+        out.add(new TriggerResult(TriggerResult.Outcome.SUPERSEDED, e.trigger(), "queued before retraining "
+            + s.retraining().substring(SUPERSEDED.length()) + " promoted a new champion: it was about the replaced one"));
+      } else {
+        out.add(new TriggerResult(e.outcome(), e.trigger(), e.detail()));
+      }
     }
     return out;
   }

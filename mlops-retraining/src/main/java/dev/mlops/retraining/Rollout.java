@@ -10,7 +10,8 @@ import java.util.stream.Collectors;
  * How a blessed challenger reaches the alias. Built-ins go through the registry's governance and
  * never around it: {@link #promotionRequest()} opens a request that the alias's gates check and its
  * approvers decide; {@link #moveAlias()} moves an unprotected alias (the registry refuses a
- * protected one).
+ * protected one); {@link #canary(String)} hands the challenger to a serving endpoint's canary and
+ * follows its verdict.
  */
 public interface Rollout {
   /**
@@ -68,6 +69,52 @@ public interface Rollout {
           + (r.gates().stream().anyMatch(g -> !g.passed()) ? " by gates: " + r.gates().stream().filter(g -> !g.passed())
               .map(g -> g.gate() + ": " + g.detail()).collect(Collectors.joining("; ")) : " by " + r.decisions().stream().filter(d -> !d.approve())
               .map(d -> d.actor() + (d.comment().isEmpty() ? "" : " (" + d.comment() + ")")).collect(Collectors.joining(", "))), figures);
+    };
+  }
+
+  /**
+   * Moves the (unprotected) {@code canaryAlias} to the challenger and waits for the endpoints that
+   * serve it as a canary: their rollout policy promotes it to the loop's alias (a {@code
+   * promoteAfter} through a promotion request, so gates and approvals still decide) or rolls it back
+   * (a {@code restoreAlias} moves the canary alias off it). PROMOTED when the loop's alias serves the
+   * challenger; REJECTED when the canary alias no longer does.
+   */
+  static Rollout canary(String canaryAlias) {
+    dev.mlops.api.internal.Validation.key("canaryAlias", canaryAlias);
+    return new Rollout() {
+      @Override
+      public RolloutResult start(Target t) {
+        if (canaryAlias.equals(t.alias())) {
+          return new RolloutResult(RolloutResult.State.FAILED, "the canary alias must differ from the alias the loop maintains (@"
+              + t.alias() + ")", Map.of());
+        }
+        try {
+          t.registry().setAlias(t.model(), canaryAlias, t.version());
+        } catch (MlopsException e) {
+          return new RolloutResult(RolloutResult.State.FAILED, "canary alias move refused: " + e.getMessage(), Map.of());
+        }
+        return new RolloutResult(RolloutResult.State.PENDING, "@" + canaryAlias + " serves version " + t.version()
+            + "; the endpoint's rollout policy promotes or rolls it back", Map.of("canary", canaryAlias, "version", Integer.toString(t.version())));
+      }
+
+      @Override
+      public RolloutResult poll(Target t, RolloutResult pending) {
+        Map<String, Integer> aliases = t.registry().aliases(t.model());
+        if (Integer.valueOf(t.version()).equals(aliases.get(t.alias()))) {
+          return new RolloutResult(RolloutResult.State.PROMOTED, "the canary on @" + canaryAlias + " passed and @" + t.alias()
+              + " serves version " + t.version(), pending.figures());
+        }
+        if (!Integer.valueOf(t.version()).equals(aliases.get(canaryAlias))) {
+          return new RolloutResult(RolloutResult.State.REJECTED, "the canary was rolled back: @" + canaryAlias + " now serves "
+              + (aliases.get(canaryAlias) == null ? "nothing" : "version " + aliases.get(canaryAlias)), pending.figures());
+        }
+        return pending;
+      }
+
+      @Override
+      public String toString() {
+        return "canary on @" + canaryAlias;
+      }
     };
   }
 

@@ -30,7 +30,7 @@ final class Timeline {
   private static String color(Retraining.State s) {
     return switch (s) {
       case PROMOTED -> "#1a7f37";
-      case PENDING_APPROVAL, RUNNING -> "#9a6700";
+      case ROLLOUT_PENDING, RUNNING -> "#9a6700";
       case NOT_BLESSED, DATA_REFUSED, REJECTED -> "#57606a";
       default -> "#cf222e";
     };

@@ -19,7 +19,9 @@ public record TriggerResult(Outcome outcome, Trigger trigger, String detail) {
     /** The loop is paused after repeated failures: recorded, not queued. */
     PAUSED,
     /** A drift or quality alert without a confirming performance signal: recorded, not queued. */
-    SUPPRESSED
+    SUPPRESSED,
+    /** Queued while a retraining ran that then promoted a new champion: the trigger was about the replaced one, so it is closed. */
+    SUPERSEDED
   }
 
   /** Whether a retraining will take this trigger. */

@@ -65,7 +65,7 @@ final class Worker<T extends Output<T>> {
     Optional<Lease> current = store.lease(loop.name);
     List<Retraining> orphans = history.stream().filter(r -> r.state() == Retraining.State.RUNNING && (current.isEmpty()
         || current.get().until() <= now || current.get().epoch() != r.epoch())).toList();
-    boolean pendingRollouts = history.stream().anyMatch(r -> r.state() == Retraining.State.PENDING_APPROVAL);
+    boolean pendingRollouts = history.stream().anyMatch(r -> r.state() == Retraining.State.ROLLOUT_PENDING);
     if (orphans.isEmpty() && !pendingRollouts && store.triggers(loop.name, true, 0, 1).isEmpty()) {
       return;
     }
@@ -79,7 +79,7 @@ final class Worker<T extends Output<T>> {
         kill(lease, r);
       }
       for (Retraining r : loop.history()) {
-        if (r.state() == Retraining.State.PENDING_APPROVAL) {
+        if (r.state() == Retraining.State.ROLLOUT_PENDING) {
           resolve(lease, new Draft(r));
         }
       }
@@ -173,7 +173,7 @@ final class Worker<T extends Output<T>> {
       d.rollout = result;
     }
     switch (result.state()) {
-      case PENDING -> d.state = Retraining.State.PENDING_APPROVAL;
+      case PENDING -> d.state = Retraining.State.ROLLOUT_PENDING;
       case REJECTED -> d.state = Retraining.State.REJECTED;
       case FAILED -> d.state = Retraining.State.ROLLOUT_FAILED;
       case PROMOTED -> {
@@ -188,6 +188,13 @@ final class Worker<T extends Output<T>> {
         d.referenceDigest = rereference(loop, d.snapshot());
         loop.markReferenceApplied(d.id);
         d.state = Retraining.State.PROMOTED;
+        // triggers queued meanwhile were about the champion just replaced: the promotion answers them
+        List<String> meanwhile = store.triggers(loop.name, true, 0, 10_000).stream().map(RetrainingStore.StoredTrigger::key).toList();
+        if (!meanwhile.isEmpty()) {
+          store.close(lease, loop.clock.millis(), meanwhile, RetrainingLoop.SUPERSEDED + d.id);
+          RetrainingLoop.LOG.info("retraining loop {}: {} trigger(s) queued during {} closed: the promotion answers them", loop.name,
+              meanwhile.size(), d.id);
+        }
       }
       default -> throw new IllegalStateException(result.state().name());
     }
@@ -404,11 +411,30 @@ final class Worker<T extends Output<T>> {
       d.challengerVersion = version;
     }
     run.setTag("mlops.retraining.challenger_version", Integer.toString(version));
+    run.setTag("mlops.retraining.infra_check", infraCheck(version, holdout));
     save(lease, d);
     fence(lease);
     RolloutResult result = loop.rollout.start(target(d));
     finishRollout(lease, d, result);
     run.logText("rollout.json", LoopJson.pretty(d.rollout));
+  }
+
+  /**
+   * Before any rollout, the registered version is loaded back the way serving loads it (SHA-256
+   * verified) and answers warm-up predictions on held-out rows (TFX's InfraValidator, in process);
+   * a failure fails the retraining with the champion untouched.
+   */
+  private String infraCheck(int version, Dataset<T> holdout) {
+    Model<T> loaded = loop.registry.load("models:/" + loop.model + "/" + version, loop.outputType).model();
+    int n = 0;
+    for (Example<T> e : holdout) {
+      if (n == 5) {
+        break;
+      }
+      loaded.predict(e);
+      n++;
+    }
+    return "version " + version + " loaded with its digest verified and answered " + n + " warm-up predictions";
   }
 
   private Optional<Integer> existingVersion(String key) {

@@ -147,6 +147,7 @@ class RetrainingLoopTest {
           assertEquals(TriggerResult.Outcome.QUEUED, t.outcome());
           assertTrue(t.detail().contains("coalesced"), t.detail());
         }
+        return Fixture.mislabelling(4, 3); // not blessed: the champion stays, so the queued triggers still stand
       }
       return new LogisticRegressionTrainer().train(train);
     }).build()) {
@@ -161,6 +162,29 @@ class RetrainingLoopTest {
       assertEquals(2, h.size());
       assertEquals(3, h.get(1).triggers().size(), "the three triggers became one follow-up");
       assertEquals(2, trainings.get());
+      assertEquals(Retraining.State.PROMOTED, h.get(1).state());
+    }
+  }
+
+  @Test
+  void triggersQueuedDuringAPromotingRetrainingAreSupersededByThePromotion() {
+    Fixture.champion(registry, "churn", "champion");
+    AtomicReference<RetrainingLoop<Label>> self = new AtomicReference<>();
+    try (RetrainingLoop<Label> loop = loop("supersede").cooldown(Duration.ZERO).training((train, ctx) -> {
+      if (self.get().history().size() == 1) {
+        self.get().trigger("about the old champion");
+      }
+      return new LogisticRegressionTrainer().train(train);
+    }).build()) {
+      self.set(loop);
+      loop.trigger("first");
+      loop.poll();
+      assertEquals(1, loop.history().size(), loop.history().toString());
+      assertEquals(Retraining.State.PROMOTED, loop.history().get(0).state());
+      TriggerResult closed = loop.triggers().stream().filter(x -> x.trigger().reason().equals("about the old champion")).findFirst()
+          .orElseThrow();
+      assertEquals(TriggerResult.Outcome.SUPERSEDED, closed.outcome());
+      assertTrue(closed.detail().contains(loop.history().get(0).id()), closed.detail());
     }
   }
 
@@ -239,7 +263,7 @@ class RetrainingLoopTest {
       long rowsBefore = monitor.reference().rows();
       loop.trigger("drift seen by the on-call");
       Retraining rt = loop.history().get(0);
-      assertEquals(Retraining.State.PENDING_APPROVAL, rt.state(), rt.toString());
+      assertEquals(Retraining.State.ROLLOUT_PENDING, rt.state(), rt.toString());
       assertEquals(champion, registry.aliases("churn").get("champion"), "nothing moves before approval");
       String requestId = rt.rollout().figures().get("request");
       PromotionRequest approved = alice.approve(requestId, "looks good");

@@ -94,6 +94,11 @@ class RetrainingStoreTest {
       assertEquals(old.epoch(), r1.epoch(), "the record keeps the epoch it ran under");
       assertEquals(List.of("r1"), s.retrainings("loop", 0, 10).stream().map(StoredRetraining::id).toList());
       assertEquals(Optional.empty(), s.retraining("loop", "nope"));
+      assertFalse(s.close(old, 212, List.of("manual:1"), "superseded:x"), "closing is fenced too");
+      assertTrue(s.close(next, 212, List.of("manual:1"), "superseded:x"));
+      assertEquals(List.of("alert:m:drift:7"), s.triggers("loop", true, 0, 10).stream().map(StoredTrigger::key).toList());
+      assertEquals("superseded:x", s.triggers("loop", false, 0, 10).stream().filter(t -> t.key().equals("manual:1")).findFirst()
+          .orElseThrow().retraining());
     }
   }
 

@@ -35,7 +35,8 @@ import org.tribuo.provenance.SimpleDataSourceProvenance;
  * comparison table; then registers the best model, promotes it to {@code @champion} through a gated
  * request approved by a second user, loads it back by alias and predicts ({@link RegistryDemo}); and
  * finally monitors production-like traffic that drifts away from the training data
- * ({@link MonitoringDemo}).
+ * ({@link MonitoringDemo}), serves it with canary and rollback ({@link ServingDemo}), and retrains it when
+ * the customers change ({@link ContinuousTrainingDemo}).
  *
  * <p>The data set is generated here with a fixed seed: three classes of customers ("stay",
  * "downgrade", "churn") whose four features (tenure, monthly spend, support calls, usage trend)
@@ -139,6 +140,7 @@ public final class TrackingDemo {
       Model<Label> champion = RegistryDemo.promoteAndServe(tracker.backend(), best, test);
       MonitoringDemo.watch(tracker.backend(), train, champion);
       ServingDemo.serve(tracker.backend(), train, test);
+      ContinuousTrainingDemo.run(tracker.backend(), train, test);
     }
   }
 }

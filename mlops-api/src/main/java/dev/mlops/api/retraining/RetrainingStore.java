@@ -82,6 +82,12 @@ public interface RetrainingStore extends AutoCloseable {
   /** Fenced: replaces a retraining's state, update time and record. False (nothing written) if {@code lease} is not current at {@code now}. */
   boolean update(Lease lease, long now, StoredRetraining retraining);
 
+  /**
+   * Fenced: closes the still-pending triggers {@code triggerKeys} without a retraining, marking them
+   * {@code marker} (for example superseded by a promotion). False if {@code lease} is not current.
+   */
+  boolean close(Lease lease, long now, List<String> triggerKeys, String marker);
+
   /** Fenced: returns the triggers a retraining took to the queue (after it was killed). False if {@code lease} is not current. */
   boolean requeue(Lease lease, long now, String retrainingId);
 

@@ -126,6 +126,19 @@ public final class JdbcRetrainingStore implements RetrainingStore {
   }
 
   @Override
+  public boolean close(Lease lease, long now, List<String> triggerKeys, String marker) {
+    return db.transaction(c -> {
+      if (!current(c, lease, now)) {
+        return false;
+      }
+      for (String key : triggerKeys) {
+        Sql.update(c, "UPDATE ct_triggers SET retraining = ? WHERE loop_name = ? AND tkey = ? AND retraining IS NULL", marker, lease.loop(), key);
+      }
+      return true;
+    });
+  }
+
+  @Override
   public boolean requeue(Lease lease, long now, String retrainingId) {
     return db.transaction(c -> {
       if (!current(c, lease, now)) {

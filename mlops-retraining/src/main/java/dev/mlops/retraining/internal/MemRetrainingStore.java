@@ -109,6 +109,20 @@ public final class MemRetrainingStore implements RetrainingStore {
   }
 
   @Override
+  public synchronized boolean close(Lease lease, long now, List<String> triggerKeys, String marker) {
+    if (!current(lease, now)) {
+      return false;
+    }
+    for (String key : triggerKeys) {
+      StoredTrigger t = triggers.get(k(lease.loop(), key));
+      if (t != null && t.retraining() == null) {
+        triggers.put(k(lease.loop(), key), new StoredTrigger(t.loop(), t.key(), t.time(), t.json(), marker));
+      }
+    }
+    return true;
+  }
+
+  @Override
   public synchronized boolean requeue(Lease lease, long now, String retrainingId) {
     if (!current(lease, now)) {
       return false;

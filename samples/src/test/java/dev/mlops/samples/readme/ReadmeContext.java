@@ -102,6 +102,11 @@ public abstract class ReadmeContext {
     run.logMetric("accuracy", labelEvaluation.accuracy());
   }
 
+  /** The labelled rows a retraining trains on: a fresh sample of the same customers. */
+  protected MutableDataset<Label> recentLabelledRows() {
+    return churn(9, 400);
+  }
+
   /** Closes what the context opened. */
   protected void close() {
     monitor.close();

@@ -1,0 +1,175 @@
+package dev.mlops.samples;
+
+import dev.mlops.api.StorageBackend;
+import dev.mlops.monitoring.AlertRule;
+import dev.mlops.monitoring.Monitor;
+import dev.mlops.monitoring.WindowReport;
+import dev.mlops.monitoring.drift.ColumnDrift;
+import dev.mlops.monitoring.profile.Profile;
+import dev.mlops.monitoring.profile.TribuoProfiles;
+import dev.mlops.registry.Gates;
+import dev.mlops.registry.ModelRegistry;
+import dev.mlops.retraining.Blessing;
+import dev.mlops.retraining.DataValidation;
+import dev.mlops.retraining.MetricThreshold;
+import dev.mlops.retraining.PerformanceCheck;
+import dev.mlops.retraining.Retraining;
+import dev.mlops.retraining.RetrainingLoop;
+import dev.mlops.retraining.Rollout;
+import dev.mlops.retraining.TrainingData;
+import dev.mlops.tracking.Tracker;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import org.tribuo.Example;
+import org.tribuo.Model;
+import org.tribuo.MutableDataset;
+import org.tribuo.classification.Label;
+import org.tribuo.classification.LabelFactory;
+import org.tribuo.classification.dtree.CARTClassificationTrainer;
+import org.tribuo.classification.evaluation.LabelEvaluator;
+import org.tribuo.impl.ArrayExample;
+import org.tribuo.provenance.SimpleDataSourceProvenance;
+
+/**
+ * The continuous-training part of the demo: customers change (churners now have longer tenure,
+ * higher spend and a better usage trend), the monitor sees the drift, the delayed labels confirm
+ * that the champion's accuracy fell, and the retraining loop trains a challenger on the recent
+ * labelled rows, evaluates it against the champion on the same held-out rows, blesses it, and opens
+ * a promotion request that a second user approves. The monitor is then re-referenced to the new
+ * champion's training data and the drift subsides. The loop's history is printed and written as HTML.
+ */
+final class ContinuousTrainingDemo {
+  private static final String MODEL = "churn-classifier";
+  private static final String[] FEATURES = {"tenure", "spend", "calls", "trend"};
+  private static final String[] CLASSES = {"stay", "downgrade", "churn"};
+  private static final int WINDOW = 1000;
+
+  private ContinuousTrainingDemo() {}
+
+  /** A labelled customer of a world where {@code shift} moves the churners (0: the training world, 1: the changed one). */
+  private static Example<Label> customer(Random random, double shift) {
+    double[][] means = {{24, 70, 1, 0.5}, {12, 55, 3, -0.2}, {4 + 16 * shift, 40 + 70 * shift, 5, -1.0 + 2.0 * shift}};
+    double[][] sds = {{10, 15, 1.2, 0.6}, {8, 15, 1.5, 0.6}, {4, 15, 2.0, 0.7}};
+    int c = random.nextInt(CLASSES.length);
+    double[] x = new double[FEATURES.length];
+    for (int f = 0; f < x.length; f++) {
+      x[f] = means[c][f] + sds[c][f] * random.nextGaussian();
+    }
+    return new ArrayExample<>(new Label(CLASSES[c]), FEATURES, x);
+  }
+
+  private static Map<String, Object> features(Example<Label> e) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    e.forEach(f -> m.put(f.getName(), f.getValue()));
+    return m;
+  }
+
+  /** The model @champion serves now, read by version (a registry's alias cache follows other instances' moves within its poll interval). */
+  private static Model<Label> serving(ModelRegistry registry) {
+    return registry.load("models:/" + MODEL + "/" + registry.aliases(MODEL).get("champion"), Label.class).model();
+  }
+
+  private static double accuracy(Model<Label> model, Iterable<Example<Label>> rows) {
+    int n = 0;
+    int right = 0;
+    for (Example<Label> e : rows) {
+      n++;
+      right += model.predict(e).getOutput().getLabel().equals(e.getOutput().getLabel()) ? 1 : 0;
+    }
+    return n == 0 ? Double.NaN : right / (double) n;
+  }
+
+  static void run(StorageBackend backend, MutableDataset<Label> train, MutableDataset<Label> test) throws Exception {
+    System.out.println("\nContinuous training of " + MODEL + "@champion");
+    try (Tracker tracker = Tracker.builder().storage(backend).build();
+        ModelRegistry bot = ModelRegistry.builder().storage(backend).principal(() -> "retraining-bot").protectAlias("champion", 1)
+            .gate("champion", Gates.metricAtLeast("accuracy", 0.6)).build();
+        ModelRegistry alice = ModelRegistry.builder().storage(backend).principal(() -> "alice").protectAlias("champion", 1)
+            .gate("champion", Gates.metricAtLeast("accuracy", 0.6)).build()) {
+      Model<Label> first = serving(bot);
+      double championAccuracy = new LabelEvaluator().evaluate(first, test).accuracy();
+      double floor = championAccuracy - 0.10;
+      System.out.printf(Locale.ROOT, "Champion v%d: accuracy %.3f on the test set; the performance floor is %.3f%n",
+          bot.aliases(MODEL).get("champion"), championAccuracy, floor);
+
+      Profile reference = TribuoProfiles.of(train, List.of(FEATURES), true);
+      // delayed labels: the last rows whose true label is known, scored by whatever @champion serves
+      Deque<Example<Label>> labelled = new ArrayDeque<>();
+      try (Monitor monitor = Monitor.builder("churn-ct").reference(reference).windowRows(WINDOW).storage(backend)
+          .alert(AlertRule.datasetDrift()).executor(Runnable::run).build();
+          RetrainingLoop<Label> loop = RetrainingLoop.builder("churn-ct", Label.class)
+              .tracker(tracker).registry(bot).model(MODEL).alias("champion")
+              .watch(monitor)
+              .performance(() -> {
+                if (labelled.size() < WINDOW) {
+                  return Optional.empty();
+                }
+                double acc = accuracy(serving(bot),
+                    labelled.stream().skip(labelled.size() - WINDOW).toList());
+                return Optional.of(new PerformanceCheck("labels-" + labelled.size(), "delayed labels of the last " + WINDOW + " rows",
+                    "accuracy", acc, floor, acc < floor));
+              })
+              .data(ctx -> {
+                // the labelled rows of the last window: what the customers look like now
+                MutableDataset<Label> recent = new MutableDataset<>(new SimpleDataSourceProvenance("recent labelled rows",
+                    new LabelFactory()), new LabelFactory());
+                labelled.stream().skip(Math.max(0, labelled.size() - WINDOW)).forEach(recent::add);
+                return TrainingData.of(recent, Map.of("source", "the last " + recent.size() + " labelled rows of the stream"));
+              })
+              .validation(DataValidation.defaults().minRows(300))
+              .trainer(new CARTClassificationTrainer(6))
+              .blessing(Blessing.of(MetricThreshold.higherIsBetter("accuracy").absoluteChange(0.02).atLeast(0.6)))
+              .rollout(Rollout.promotionRequest())
+              .cooldown(Duration.ZERO) // the demo runs in seconds; the default is one hour
+              .pollInterval(Duration.ZERO).executor(Runnable::run)
+              .build()) {
+        Random random = new Random(2024);
+        for (int w = 0; w < 6; w++) {
+          double shift = w < 2 ? 0 : 1;
+          for (int k = 0; k < WINDOW; k++) {
+            Example<Label> e = customer(random, shift);
+            labelled.addLast(e);
+            if (labelled.size() > 4 * WINDOW) {
+              labelled.removeFirst();
+            }
+            monitor.log(features(e)); // the alert (if any) reaches the loop as the window closes
+          }
+          WindowReport report = monitor.reports().get(monitor.reports().size() - 1);
+          Model<Label> serving = serving(bot);
+          System.out.printf(Locale.ROOT, "  window %d (%s): drift share %.2f%s; @champion v%d accuracy %.3f on its labels%n", report.window(),
+              shift == 0 ? "as trained" : "customers changed", report.drift().driftShare(),
+              report.drift().datasetDrift() ? " DRIFT (" + String.join(", ", report.drift().columns().stream().filter(ColumnDrift::drift)
+                  .map(ColumnDrift::name).toList()) + ")" : "", bot.aliases(MODEL).get("champion"),
+              accuracy(serving, labelled.stream().skip(labelled.size() - WINDOW).toList()));
+          for (Retraining r : loop.history()) {
+            if (r.state() == Retraining.State.ROLLOUT_PENDING) {
+              System.out.printf(Locale.ROOT, "  retraining %s: challenger v%d accuracy %.3f vs champion v%d %.3f on the same %d held-out rows%n",
+                  r.id(), r.challengerVersion(), r.challengerMetrics().get("accuracy"), r.championVersion(),
+                  r.championMetrics().get("accuracy"), r.holdoutRows());
+              System.out.println("  " + r.blessing().reason());
+              String request = r.rollout().figures().get("request");
+              System.out.println("  " + r.rollout().detail() + "; alice approves it");
+              alice.approve(request, "challenger beats the champion on recent labelled rows");
+              loop.poll(); // the loop sees the approval and re-references the monitor
+            }
+          }
+        }
+        System.out.println("Loop history:");
+        for (Retraining r : loop.history()) {
+          System.out.println("  " + r);
+        }
+        Path html = loop.writeTimeline(Path.of("mlops", "reports", "retraining-timeline.html"));
+        System.out.println("Retraining timeline written to " + html);
+        System.out.println("Audit trail verifies: " + bot.verifyAudit().valid());
+      }
+    }
+  }
+}

@@ -66,9 +66,11 @@ public final class Blessing {
   }
 
   /**
-   * Also demands that the challenger be significantly better than the champion by McNemar's test on
-   * the same holdout rows ({@code p < alpha} with more rows only the challenger got right).
-   * Classifiers only: the evaluation must give per-row correctness.
+   * Also demands that the challenger be significantly better than the champion on the same holdout
+   * rows: for classifiers (per-row correctness) by McNemar's test ({@code p < alpha} with more rows
+   * only the challenger got right); otherwise by a paired bootstrap of the per-row losses (the
+   * {@code 1 - alpha} percentile interval of the mean loss reduction lies above 0; 9,999 resamples
+   * seeded by the holdout size, recorded).
    */
   public Blessing requireSignificantImprovement(double alpha) {
     if (!(alpha > 0 && alpha < 1)) {
@@ -109,11 +111,20 @@ public final class Blessing {
     List<String> failures = checks.stream().filter(c -> !c.passed()).map(BlessingDecision.MetricCheck::detail)
         .collect(Collectors.toCollection(ArrayList::new));
     McNemar test = null;
+    PairedBootstrap boot = null;
     if (alpha != null && champion != null) {
       boolean[] a = champion.correct();
       boolean[] b = challenger.correct();
-      if (a == null || b == null) {
-        failures.add("McNemar's test needs per-row correctness, which this evaluation does not give");
+      double[] la = champion.losses();
+      double[] lb = challenger.losses();
+      if ((a == null || b == null) && la != null && lb != null) {
+        boot = PairedBootstrap.of(la, lb, 1 - alpha, PairedBootstrap.DEFAULT_RESAMPLES, la.length);
+        if (!boot.challengerBetter()) {
+          failures.add(String.format(Locale.ROOT, "not significantly better: the %.0f%% interval of the mean loss reduction is [%.4g, %.4g]",
+              (1 - alpha) * 100, boot.low(), boot.high()));
+        }
+      } else if (a == null || b == null) {
+        failures.add("a significance test needs per-row correctness or losses, which this evaluation does not give");
       } else {
         test = McNemar.of(a, b);
         if (!(test.c() > test.b() && test.pValue() < alpha)) {
@@ -138,11 +149,13 @@ public final class Blessing {
       reason = first ? "first model (no champion): blessed on value bounds only, change conditions skipped; "
           + checks.stream().map(BlessingDecision.MetricCheck::detail).collect(Collectors.joining("; "))
           : "blessed: " + checks.stream().map(BlessingDecision.MetricCheck::detail).collect(Collectors.joining("; "))
-              + (test == null ? "" : String.format(Locale.ROOT, "; McNemar p=%.4g", test.pValue()));
+              + (test == null ? "" : String.format(Locale.ROOT, "; McNemar p=%.4g", test.pValue()))
+              + (boot == null ? "" : String.format(Locale.ROOT, "; loss reduction %.4g, interval [%.4g, %.4g]", boot.meanDifference(),
+                  boot.low(), boot.high()));
     } else {
       reason = "not blessed: " + String.join("; ", failures);
     }
-    return new BlessingDecision(blessed, reason, first, checks, test, holdoutDecisions);
+    return new BlessingDecision(blessed, reason, first, checks, test, boot, holdoutDecisions);
   }
 
   /** The rule's figures, for the record. */

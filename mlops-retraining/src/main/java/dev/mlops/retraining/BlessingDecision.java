@@ -10,11 +10,12 @@ import org.jspecify.annotations.Nullable;
  * @param reason one sentence: why
  * @param firstModel whether there was no champion (the first-model policy decided the change conditions)
  * @param checks each metric's figures and outcome
- * @param mcnemar McNemar's test (champion first, challenger second) when it was asked for, else null
+ * @param mcnemar McNemar's test (champion first, challenger second) when it was asked for on a classifier, else null
+ * @param bootstrap the paired bootstrap of the loss difference when it was asked for on a model without per-row correctness, else null
  * @param holdoutDecisions how many blessing decisions, this one included, were made on the same holdout rows
  */
 public record BlessingDecision(boolean blessed, String reason, boolean firstModel, List<MetricCheck> checks, @Nullable McNemar mcnemar,
-    int holdoutDecisions) {
+    @Nullable PairedBootstrap bootstrap, int holdoutDecisions) {
   /** Copies. */
   public BlessingDecision {
     checks = List.copyOf(checks);

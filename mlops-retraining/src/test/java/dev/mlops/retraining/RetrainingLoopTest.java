@@ -19,7 +19,12 @@ import dev.mlops.monitoring.Monitor;
 import dev.mlops.registry.Gates;
 import dev.mlops.registry.ModelRegistry;
 import dev.mlops.testkit.FakeClock;
+import dev.mlops.tracking.RunQuery;
+import dev.mlops.tracking.Sweep;
 import dev.mlops.tracking.Tracker;
+import org.tribuo.classification.sgd.linear.LinearSGDTrainer;
+import org.tribuo.classification.sgd.objectives.LogMulticlass;
+import org.tribuo.math.optimisers.AdaGrad;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -336,6 +341,29 @@ class RetrainingLoopTest {
         .blessing(Blessing.of(MetricThreshold.higherIsBetter("accuracy").atLeast(0.5)).firstModel(Blessing.FirstModelPolicy.REFUSE)).build()) {
       loop.trigger("bootstrap");
       assertEquals(Retraining.State.NOT_BLESSED, loop.history().get(0).state());
+    }
+  }
+
+  @Test
+  void aSweepChoosesTheChallengerOnItsOwnSplitAndNeverSeesTheHoldout() {
+    Fixture.champion(registry, "churn", "champion");
+    Sweep sweep = Sweep.grid(Map.of("epochs", List.of(1, 3), "lr", List.of(0.01, 0.5))).objective("accuracy", true).parallelism(1);
+    try (RetrainingLoop<Label> loop = loop("sweep").training(Training.sweep(tracker, "retraining-sweep", sweep,
+        p -> new LinearSGDTrainer(new LogMulticlass(), new AdaGrad((Double) p.get("lr")), (Integer) p.get("epochs"), 1L),
+        ModelEvaluator.classification(), 0.25)).build()) {
+      loop.trigger("monthly");
+      Retraining rt = loop.history().get(0);
+      assertEquals(Retraining.State.PROMOTED, rt.state(), rt.toString());
+      Run run = tracker.getRun(rt.runId());
+      String sweepRun = run.tags().get("mlops.retraining.sweep_run_id");
+      assertNotNull(sweepRun, run.tags().toString());
+      List<Run> trials = tracker.searchAll(RunQuery.builder().experiments("retraining-sweep")
+          .filter("tags.`mlops.parentRunId` = '" + sweepRun + "'").build());
+      assertEquals(4, trials.size());
+      assertTrue(trials.stream().allMatch(t -> rt.id().equals(t.tags().get("mlops.retraining.id"))));
+      int trainRows = rt.trainRows();
+      assertTrue(trials.stream().allMatch(t -> t.latestMetrics().containsKey("accuracy")));
+      assertEquals(320, trainRows, "the loop's holdout (80 of 400 rows) stays out of the sweep");
     }
   }
 

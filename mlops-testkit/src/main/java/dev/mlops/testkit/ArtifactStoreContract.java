@@ -16,8 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -25,31 +23,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The contract every {@link ArtifactStore} must meet; extend it and return a fresh store from {@link #newStore()}. */
-public abstract class ArtifactStoreContract {
+public abstract class ArtifactStoreContract extends StoreContract<ArtifactStore> {
   /** For subclasses: one per backend under test. */
   protected ArtifactStoreContract() {}
 
-  /** A fresh, empty store; closed after each test. */
-  protected abstract ArtifactStore newStore();
-
-  /** The store under test, fresh for each test. */
-  protected ArtifactStore store;
   /** The run id the artifacts are stored under. */
   protected static final String RUN = "0123456789abcdef0123456789abcdef";
-
-  @BeforeEach
-  void open() {
-    store = newStore();
-  }
-
-  @AfterEach
-  void close() {
-    store.close();
-    afterStore();
-  }
-
-  /** Called after each test once the store is closed: release what {@link #newStore()} opened. */
-  protected void afterStore() {}
 
   /** The lower-case hex SHA-256 of the bytes. */
   protected static String sha256(byte[] b) throws Exception {

@@ -7,35 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mlops.api.monitoring.MonitoringStore;
 import dev.mlops.api.monitoring.MonitoringStore.StoredRecord;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** The contract every {@link MonitoringStore} must meet; extend it and return a fresh store. */
-public abstract class MonitoringStoreContract {
+public abstract class MonitoringStoreContract extends StoreContract<MonitoringStore> {
   /** For subclasses: one per backend under test. */
   protected MonitoringStoreContract() {}
-
-  /** A fresh, empty store; closed after each test. */
-  protected abstract MonitoringStore newStore();
-
-  /** Called after each test once the store is closed. */
-  protected void afterStore() {}
-
-  /** The store under test, fresh for each test. */
-  protected MonitoringStore store;
-
-  @BeforeEach
-  void open() {
-    store = newStore();
-  }
-
-  @AfterEach
-  void close() {
-    store.close();
-    afterStore();
-  }
 
   @Test
   @DisplayName("profiles are stored and replaced per monitor and key")

@@ -27,8 +27,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -38,31 +36,12 @@ import org.junit.jupiter.api.Test;
  * transactions, and transactions that never interleave, which is what keeps version numbers gap-free,
  * alias moves atomic, the audit chain linear and events ordered. Extend it and return a fresh store.
  */
-public abstract class RegistryStoreContract {
+public abstract class RegistryStoreContract extends StoreContract<RegistryStore> {
   /** For subclasses: one per backend under test. */
   protected RegistryStoreContract() {}
 
-  /** A fresh, empty store; closed after each test. */
-  protected abstract RegistryStore newStore();
-
-  /** Called after each test once the store is closed. */
-  protected void afterStore() {}
-
-  /** The store under test, fresh for each test. */
-  protected RegistryStore store;
   /** The clock the tests advance by hand; starts at 2023-11-14T22:13:20Z. */
   protected final FakeClock clock = new FakeClock(1_700_000_000_000L);
-
-  @BeforeEach
-  void open() {
-    store = newStore();
-  }
-
-  @AfterEach
-  void close() {
-    store.close();
-    afterStore();
-  }
 
   /** A READY version {@code n} of {@code model} with a fixed digest. */
   protected static ModelVersion version(String model, int n) {

@@ -10,6 +10,7 @@ import dev.mlops.api.StorageBackend;
 import dev.mlops.api.StorageException;
 import dev.mlops.api.artifact.ArtifactStore;
 import dev.mlops.api.monitoring.MonitoringStore;
+import dev.mlops.api.retraining.RetrainingStore;
 import dev.mlops.api.registry.RegistryStore;
 import dev.mlops.api.tracking.TrackingStore;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The one compatibility kit of a storage backend: every store contract (tracking, artifacts,
- * registry, monitoring) run against backends from one factory, plus the backend's own rules, with
+ * registry, monitoring, retraining) run against backends from one factory, plus the backend's own rules, with
  * a leak check after every test. A backend author writes one short class:
  *
  * <pre>{@code
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * }
  * }</pre>
  *
- * <p>A backend must offer all four store types ({@link StorageBackend#offers}); one that keeps
+ * <p>A backend must offer all five store types ({@link StorageBackend#offers}); one that keeps
  * only some of them itself makes the others from an embedded backend, as the sample
  * content-addressed backend does, and passes the whole kit. A missing store type fails the tests
  * that need it, naming it: nothing is skipped. Modelled on Micrometer's
@@ -60,7 +61,7 @@ public abstract class StorageBackendCompatibilityKit {
   }
 
   private static final List<Class<?>> STORE_TYPES = List.of(TrackingStore.class, ArtifactStore.class, RegistryStore.class,
-      MonitoringStore.class);
+      MonitoringStore.class, RetrainingStore.class);
 
   private final List<StorageBackend> opened = new ArrayList<>();
 
@@ -78,7 +79,7 @@ public abstract class StorageBackendCompatibilityKit {
   }
 
   private <S> S storeOf(StorageBackend b, Class<S> type) {
-    assertTrue(b.offers(type), b + " does not offer " + type.getSimpleName() + "; the kit needs all four store types");
+    assertTrue(b.offers(type), b + " does not offer " + type.getSimpleName() + "; the kit needs all five store types");
     return b.store(type);
   }
 
@@ -202,6 +203,23 @@ public abstract class StorageBackendCompatibilityKit {
     protected MonitoringStore newStore() {
       backend = openBackend();
       return storeOf(backend, MonitoringStore.class);
+    }
+
+    @Override
+    protected void afterStore() {
+      closeAndCheck(backend);
+    }
+  }
+
+  @Nested
+  @DisplayName("retraining store")
+  class Retraining extends RetrainingStoreContract {
+    private StorageBackend backend;
+
+    @Override
+    protected RetrainingStore newStore() {
+      backend = openBackend();
+      return storeOf(backend, RetrainingStore.class);
     }
 
     @Override

@@ -34,7 +34,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -50,32 +49,13 @@ import org.junit.jupiter.api.Test;
  * }
  * }</pre>
  */
-public abstract class TrackingStoreContract {
+public abstract class TrackingStoreContract extends StoreContract<TrackingStore> {
   /** For subclasses: one per backend under test. */
   protected TrackingStoreContract() {}
 
-  /** A fresh, empty store. Closed after each test. */
-  protected abstract TrackingStore newStore();
-
-  /** The store under test, fresh for each test. */
-  protected TrackingStore store;
   /** The clock the tests advance by hand; starts at 2023-11-14T22:13:20Z. */
   protected final FakeClock clock = new FakeClock(1_700_000_000_000L);
   private final AtomicInteger ids = new AtomicInteger();
-
-  @BeforeEach
-  void openStore() {
-    store = newStore();
-  }
-
-  @AfterEach
-  void closeStore() {
-    store.close();
-    afterStore();
-  }
-
-  /** Called after each test once the store is closed: release what {@link #newStore()} opened. */
-  protected void afterStore() {}
 
   /** Creates an active experiment with that name. */
   protected Experiment experiment(String name) {

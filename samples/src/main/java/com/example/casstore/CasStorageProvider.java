@@ -30,7 +30,8 @@ public final class CasStorageProvider implements StoreProvider {
 
   @Override
   public Set<Class<?>> storeTypes() {
-    return Set.of(ArtifactStore.class, dev.mlops.api.tracking.TrackingStore.class, RegistryStore.class, MonitoringStore.class);
+    return Set.of(ArtifactStore.class, dev.mlops.api.tracking.TrackingStore.class, RegistryStore.class, MonitoringStore.class,
+        dev.mlops.api.retraining.RetrainingStore.class);
   }
 
   @Override

@@ -111,6 +111,7 @@ public final class RetrainingLoop<T extends Output<T>> implements AutoCloseable 
   private final Executor executor;
   private final @Nullable ExecutorService ownedExecutor;
   final ScheduledExecutorService timer;
+  private final List<java.util.function.Consumer<Retraining>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final AtomicBoolean draining = new AtomicBoolean();
   private final AtomicBoolean again = new AtomicBoolean();
   private final Object pollLock = new Object();
@@ -165,6 +166,7 @@ public final class RetrainingLoop<T extends Output<T>> implements AutoCloseable 
     if (labels != null) {
       this.lastLabelBucket = labels.getAsLong() / labelsEvery;
     }
+    listeners.addAll(b.listeners);
     for (Monitor m : monitors) {
       m.onAlert(this::onAlert);
     }
@@ -378,6 +380,21 @@ public final class RetrainingLoop<T extends Output<T>> implements AutoCloseable 
     }
   }
 
+  /** Calls {@code listener} with each retraining when it ends, waits for its rollout, or is found killed (on the worker's thread). */
+  public void onRetraining(java.util.function.Consumer<Retraining> listener) {
+    listeners.add(Validation.notNull("listener", listener));
+  }
+
+  void publish(Retraining r) {
+    for (java.util.function.Consumer<Retraining> l : listeners) {
+      try {
+        l.accept(r);
+      } catch (RuntimeException e) {
+        LOG.warn("retraining loop {}: a retraining listener failed", name, e);
+      }
+    }
+  }
+
   void markReferenceApplied(String retrainingId) {
     appliedReference = retrainingId;
   }
@@ -506,6 +523,7 @@ public final class RetrainingLoop<T extends Output<T>> implements AutoCloseable 
     private Clock clock = Clock.systemUTC();
     private @Nullable String holder;
     private @Nullable Executor executor;
+    private final List<java.util.function.Consumer<Retraining>> listeners = new ArrayList<>();
 
     Builder(String name, Class<T> outputType) {
       this.name = name;
@@ -693,6 +711,12 @@ public final class RetrainingLoop<T extends Output<T>> implements AutoCloseable 
     /** This instance's lease holder id (default: process name plus a random suffix). */
     public Builder<T> holder(String holder) {
       this.holder = Validation.key("holder", holder);
+      return this;
+    }
+
+    /** Calls {@code listener} with each retraining when it ends, waits for its rollout, or is found killed. */
+    public Builder<T> onRetraining(java.util.function.Consumer<Retraining> listener) {
+      listeners.add(Validation.notNull("listener", listener));
       return this;
     }
 

@@ -29,8 +29,8 @@ public interface Training<T extends Output<T>> {
   /**
    * A sweep that chooses the challenger's parameters. The training rows are split again (seeded by
    * the retraining's seed): each trial trains on one part and is scored by {@code evaluator} on the
-   * other, as child runs of the sweep's parent run in {@code experiment} (tagged with the
-   * retraining's id); the trial best by the sweep's objective is then retrained on all the training
+   * other, as child runs of the sweep's parent run in {@code experiment}, itself a child of the
+   * retraining's run (trials are tagged with the retraining's id); the trial best by the sweep's objective is then retrained on all the training
    * rows. The loop's holdout never reaches the sweep, so the champion-challenger comparison is not
    * spent on choosing parameters.
    *
@@ -49,7 +49,7 @@ public interface Training<T extends Output<T>> {
     }
     return (train, context) -> {
       List<Dataset<T>> parts = Worker.split(train, validationFraction, context.seed());
-      Sweep.Result result = sweep.run(tracker, experiment, (params, run) -> {
+      Sweep.Result result = sweep.run(tracker, experiment, context.runId(), (params, run) -> {
         run.setTag("mlops.retraining.id", context.retrainingId());
         Model<T> m = trainers.apply(params).train(parts.get(0));
         Map<String, Double> metrics = new LinkedHashMap<>();

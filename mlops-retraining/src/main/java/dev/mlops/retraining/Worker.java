@@ -147,6 +147,7 @@ final class Worker<T extends Output<T>> {
     }
     RetrainingLoop.LOG.warn("retraining loop {}: retraining {} was left running by a dead process; marked KILLED and its triggers queued again",
         loop.name, r.id());
+    loop.publish(d.snapshot());
   }
 
   private Rollout.Target target(Draft d) {
@@ -166,6 +167,7 @@ final class Worker<T extends Output<T>> {
     finishRollout(lease, d, after);
     save(lease, d);
     tag(d.runId, "mlops.retraining.outcome", d.state.name());
+    loop.publish(d.snapshot());
   }
 
   private void finishRollout(Lease lease, Draft d, RolloutResult result) {
@@ -289,6 +291,7 @@ final class Worker<T extends Output<T>> {
       run.end(lost ? RunStatus.KILLED : RunStatus.FINISHED);
     }
     RetrainingLoop.LOG.info("retraining loop {}: {}", loop.name, d.snapshot());
+    loop.publish(d.snapshot());
   }
 
   private static String truncate(String s) {

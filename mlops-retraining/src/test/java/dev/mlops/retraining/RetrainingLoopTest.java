@@ -232,11 +232,14 @@ class RetrainingLoopTest {
   @Test
   void aTrainingExceptionLeavesTheChampionServingAndRepeatedFailuresPauseTheLoop() {
     int champion = Fixture.champion(registry, "churn", "champion");
-    try (RetrainingLoop<Label> loop = loop("failing").maxFailures(2).training((train, ctx) -> {
+    List<Retraining> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (RetrainingLoop<Label> loop = loop("failing").maxFailures(2).onRetraining(events::add).training((train, ctx) -> {
       throw new IllegalStateException("out of memory in the trainer");
     }).build()) {
       loop.trigger("one");
       Retraining rt = loop.history().get(0);
+      assertEquals(1, events.size());
+      assertEquals(Retraining.State.FAILED, events.get(0).state(), "the failure is published as an event");
       assertEquals(Retraining.State.FAILED, rt.state());
       assertTrue(rt.error().contains("out of memory in the trainer"));
       assertEquals(RunStatus.FAILED, tracker.getRun(rt.runId()).info().status());
@@ -357,6 +360,7 @@ class RetrainingLoopTest {
       Run run = tracker.getRun(rt.runId());
       String sweepRun = run.tags().get("mlops.retraining.sweep_run_id");
       assertNotNull(sweepRun, run.tags().toString());
+      assertEquals(rt.runId(), tracker.getRun(sweepRun).tags().get("mlops.parentRunId"), "the sweep is a child of the retraining's run");
       List<Run> trials = tracker.searchAll(RunQuery.builder().experiments("retraining-sweep")
           .filter("tags.`mlops.parentRunId` = '" + sweepRun + "'").build());
       assertEquals(4, trials.size());

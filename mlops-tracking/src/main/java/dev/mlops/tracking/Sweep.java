@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A hyperparameter sweep: grid or random search over a parameter space. Each trial is a child run
@@ -142,10 +143,24 @@ public final class Sweep {
    * @throws InvalidArgumentException if no objective was set
    */
   public Result run(Tracker tracker, String experiment, Trial trial) {
+    return run(tracker, experiment, null, trial);
+  }
+
+  /**
+   * Runs the sweep in {@code experiment} with its parent run a child of {@code parentRunId} (for
+   * example the retraining that the sweep chooses a model for), or a top-level run if null.
+   *
+   * @throws InvalidArgumentException if no objective was set
+   */
+  public Result run(Tracker tracker, String experiment, @Nullable String parentRunId, Trial trial) {
     if (metric == null) {
       throw new InvalidArgumentException("objective: a sweep needs objective(metric, maximize) before run()");
     }
-    ActiveRun parent = tracker.newRun().experiment(experiment).name(name).tag("mlops.sweep.trials", Integer.toString(trials.size()))
+    Tracker.RunStarter starter = tracker.newRun().experiment(experiment).name(name);
+    if (parentRunId != null) {
+      starter.parent(parentRunId);
+    }
+    ActiveRun parent = starter.tag("mlops.sweep.trials", Integer.toString(trials.size()))
         .tag("mlops.sweep.objective", metric + (maximize ? " (max)" : " (min)")).start();
     ExecutorService exec = Executors.newFixedThreadPool(Math.min(parallelism, trials.size()), DaemonThreads.named("mlops-sweep"));
     List<String> ids = new ArrayList<>();

@@ -1,6 +1,7 @@
 package dev.mlops.samples;
 
 import dev.mlops.api.StorageBackend;
+import dev.mlops.api.registry.PromotionRequest;
 import dev.mlops.monitoring.AlertRule;
 import dev.mlops.monitoring.Monitor;
 import dev.mlops.monitoring.WindowReport;
@@ -17,6 +18,10 @@ import dev.mlops.retraining.Retraining;
 import dev.mlops.retraining.RetrainingLoop;
 import dev.mlops.retraining.Rollout;
 import dev.mlops.retraining.TrainingData;
+import dev.mlops.serving.Endpoint;
+import dev.mlops.serving.ModelServer;
+import dev.mlops.serving.RolloutPolicy;
+import dev.mlops.serving.Served;
 import dev.mlops.tracking.Tracker;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,8 +47,9 @@ import org.tribuo.provenance.SimpleDataSourceProvenance;
  * The continuous-training part of the demo: customers change (churners now have longer tenure,
  * higher spend and a better usage trend), the monitor sees the drift, the delayed labels confirm
  * that the champion's accuracy fell, and the retraining loop trains a challenger on the recent
- * labelled rows, evaluates it against the champion on the same held-out rows, blesses it, and opens
- * a promotion request that a second user approves. The monitor is then re-referenced to the new
+ * labelled rows, evaluates it against the champion on the same held-out rows, blesses it, and hands
+ * it to the serving endpoint's canary; after clean live traffic the endpoint asks for its promotion,
+ * which a second user approves. The monitor is then re-referenced to the new
  * champion's training data and the drift subsides. The loop's history is printed and written as HTML.
  */
 final class ContinuousTrainingDemo {
@@ -93,8 +99,18 @@ final class ContinuousTrainingDemo {
         ModelRegistry bot = ModelRegistry.builder().storage(backend).principal(() -> "retraining-bot").protectAlias("champion", 1)
             .gate("champion", Gates.metricAtLeast("accuracy", 0.6)).build();
         ModelRegistry alice = ModelRegistry.builder().storage(backend).principal(() -> "alice").protectAlias("champion", 1)
-            .gate("champion", Gates.metricAtLeast("accuracy", 0.6)).build()) {
+            .gate("champion", Gates.metricAtLeast("accuracy", 0.6)).build();
+        ModelRegistry servingRegistry = ModelRegistry.builder().storage(backend).principal(() -> "serving").protectAlias("champion", 1)
+            .gate("champion", Gates.metricAtLeast("accuracy", 0.6)).eventPollInterval(Duration.ofMillis(20)).build();
+        ModelServer server = ModelServer.builder().registry(servingRegistry).build()) {
       Model<Label> first = serving(bot);
+      // the endpoint serves @champion and gives half its traffic to @canary (where the loop puts a blessed
+      // challenger); after 800 clean canary requests it asks for the canary's promotion to @champion
+      bot.setAlias(MODEL, "canary", bot.aliases(MODEL).get("champion"));
+      Endpoint<Label> endpoint = server.endpoint("churn-ct", Label.class).serve("models:/" + MODEL + "@champion")
+          .canary("models:/" + MODEL + "@canary", 0.5)
+          .rollout(RolloutPolicy.builder().window(400).minAccuracyDelta(-0.10, 100).restoreAlias(true).promoteAfter(800, "champion").build())
+          .build();
       double championAccuracy = new LabelEvaluator().evaluate(first, test).accuracy();
       double floor = championAccuracy - 0.10;
       System.out.printf(Locale.ROOT, "Champion v%d: accuracy %.3f on the test set; the performance floor is %.3f%n",
@@ -127,12 +143,13 @@ final class ContinuousTrainingDemo {
               .validation(DataValidation.defaults().minRows(300))
               .trainer(new CARTClassificationTrainer(6))
               .blessing(Blessing.of(MetricThreshold.higherIsBetter("accuracy").absoluteChange(0.02).atLeast(0.6)))
-              .rollout(Rollout.promotionRequest())
+              .rollout(Rollout.canary("canary"))      // serving judges it on live traffic, then governance decides
               .cooldown(Duration.ZERO) // the demo runs in seconds; the default is one hour
               .pollInterval(Duration.ZERO).executor(Runnable::run)
               .build()) {
         Random random = new Random(2024);
-        for (int w = 0; w < 6; w++) {
+        java.util.Set<String> announced = new java.util.HashSet<>();
+        for (int w = 0; w < 7; w++) {
           double shift = w < 2 ? 0 : 1;
           for (int k = 0; k < WINDOW; k++) {
             Example<Label> e = customer(random, shift);
@@ -140,8 +157,11 @@ final class ContinuousTrainingDemo {
             if (labelled.size() > 4 * WINDOW) {
               labelled.removeFirst();
             }
+            Served<Label> answer = endpoint.predict(features(e));
+            endpoint.feedback(answer.requestId(), e.getOutput()); // in the demo the truth arrives at once
             monitor.log(features(e)); // the alert (if any) reaches the loop as the window closes
           }
+          endpoint.awaitBackgroundWork(10_000);
           WindowReport report = monitor.reports().get(monitor.reports().size() - 1);
           Model<Label> serving = serving(bot);
           System.out.printf(Locale.ROOT, "  window %d (%s): drift share %.2f%s; @champion v%d accuracy %.3f on its labels%n", report.window(),
@@ -150,15 +170,19 @@ final class ContinuousTrainingDemo {
                   .map(ColumnDrift::name).toList()) + ")" : "", bot.aliases(MODEL).get("champion"),
               accuracy(serving, labelled.stream().skip(labelled.size() - WINDOW).toList()));
           for (Retraining r : loop.history()) {
-            if (r.state() == Retraining.State.ROLLOUT_PENDING) {
+            if (r.state() == Retraining.State.ROLLOUT_PENDING && announced.add(r.id())) {
               System.out.printf(Locale.ROOT, "  retraining %s: challenger v%d accuracy %.3f vs champion v%d %.3f on the same %d held-out rows%n",
                   r.id(), r.challengerVersion(), r.challengerMetrics().get("accuracy"), r.championVersion(),
                   r.championMetrics().get("accuracy"), r.holdoutRows());
-              System.out.println("  " + r.blessing().reason());
-              String request = r.rollout().figures().get("request");
-              System.out.println("  " + r.rollout().detail() + "; alice approves it");
-              alice.approve(request, "challenger beats the champion on recent labelled rows");
-              loop.poll(); // the loop sees the approval and re-references the monitor
+              System.out.println("  " + r.blessing().reason() + "; " + r.rollout().detail());
+            }
+          }
+          for (PromotionRequest request : alice.requests(MODEL)) {
+            if (request.status() == PromotionRequest.Status.OPEN && request.requester().equals("serving")) {
+              System.out.printf("  the canary v%d served its requests cleanly; the endpoint asked for its promotion (%s); alice approves%n",
+                  request.version(), request.gates().stream().map(g -> g.gate() + (g.passed() ? " passed" : " failed")).toList());
+              alice.approve(request.id(), "the retrained model did well on live traffic");
+              loop.poll(); // the loop sees @champion serve its challenger and re-references the monitor
             }
           }
         }

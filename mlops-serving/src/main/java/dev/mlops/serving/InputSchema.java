@@ -38,7 +38,13 @@ final class InputSchema {
    * request whose keys are identical to a validated order skips the name lookups. Exact: a key is
    * only skipped when it is the very same object as a key validated before.
    */
-  private final java.util.concurrent.atomic.AtomicReferenceArray<Object[]> validated = new java.util.concurrent.atomic.AtomicReferenceArray<>(4);
+  private final java.util.concurrent.atomic.AtomicReferenceArray<Order> validated = new java.util.concurrent.atomic.AtomicReferenceArray<>(4);
+
+  /**
+   * A validated key order and, when every key is a plain numeric feature, each key's position in
+   * Tribuo's sorted order (so the fast path builds a presorted example).
+   */
+  private record Order(Object[] keys, int @Nullable [] sortedPos) {}
 
   private InputSchema(String[] names, Set<String> oneHotGroups) {
     this.names = names;
@@ -107,10 +113,12 @@ final class InputSchema {
   /** The fast path: keys identical to a validated order, every value a finite number or a known one-hot value; else null. */
   private <T extends Output<T>> @Nullable Example<T> fast(Map<String, ?> input, int n, T unknown) {
     for (int c = 0; c < validated.length(); c++) {
-      Object[] order = validated.get(c);
-      if (order == null || order.length != n) {
+      Order validatedOrder = validated.get(c);
+      if (validatedOrder == null || validatedOrder.keys().length != n) {
         continue;
       }
+      Object[] order = validatedOrder.keys();
+      int[] pos = validatedOrder.sortedPos();
       String[] keys = new String[n];
       double[] values = new double[n];
       int i = 0;
@@ -127,8 +135,11 @@ final class InputSchema {
           if (!Double.isFinite(d)) {
             return null;
           }
-          keys[i] = key;
-          values[i] = d;
+          int at = pos == null ? i : pos[i];
+          keys[at] = key;
+          values[at] = d;
+        } else if (pos != null) {
+          return null;
         } else {
           Map<String, String> group = oneHot.get(key);
           String name = group == null || v == null ? null : group.get(v.toString());
@@ -141,7 +152,7 @@ final class InputSchema {
         i++;
       }
       if (ok) {
-        return new ArrayExample<>(unknown, keys, values);
+        return pos == null ? new ArrayExample<>(unknown, keys, values) : new PresortedExample<>(unknown, keys, values);
       }
     }
     return null;
@@ -206,19 +217,37 @@ final class InputSchema {
   }
 
   /** Remembers a validated key order (a small ring: the newest replaces the oldest). */
-  private void remember(Object[] order) {
+  private void remember(Object[] keys) {
     for (int c = 0; c < validated.length(); c++) {
-      Object[] o = validated.get(c);
-      if (o != null && java.util.Arrays.equals(o, order) && identical(o, order)) {
+      Order o = validated.get(c);
+      if (o != null && java.util.Arrays.equals(o.keys(), keys) && identical(o.keys(), keys)) {
         return;
       }
     }
+    Order order = new Order(keys, sortedPositions(keys));
     for (int c = 0; c < validated.length(); c++) {
       if (validated.compareAndSet(c, null, order)) {
         return;
       }
     }
     validated.set(java.util.concurrent.ThreadLocalRandom.current().nextInt(validated.length()), order);
+  }
+
+  /** Each key's position in String order (Tribuo's), or null when a key is a one-hot group (its feature name depends on the value). */
+  private int @Nullable [] sortedPositions(Object[] keys) {
+    Integer[] idx = new Integer[keys.length];
+    for (int i = 0; i < keys.length; i++) {
+      if (!index.containsKey((String) keys[i])) {
+        return null;
+      }
+      idx[i] = i;
+    }
+    java.util.Arrays.sort(idx, (a, b) -> ((String) keys[a]).compareTo((String) keys[b]));
+    int[] pos = new int[keys.length];
+    for (int rank = 0; rank < idx.length; rank++) {
+      pos[idx[rank]] = rank;
+    }
+    return pos;
   }
 
   private static boolean identical(Object[] a, Object[] b) {

@@ -61,7 +61,30 @@ public final class Column {
 
   /** Numerical values without missing ones (NaN and ±Inf dropped). */
   public double[] presentNumbers() {
-    return Arrays.stream(numbers).filter(Double::isFinite).toArray();
+    double[] out = new double[numbers.length];
+    int n = 0;
+    for (double v : numbers) {
+      if (Double.isFinite(v)) {
+        out[n++] = v;
+      }
+    }
+    return n == out.length ? out : Arrays.copyOf(out, n);
+  }
+
+  /** Distinct present values (numbers compared as numbers, so 0.0 and -0.0 are one value, as their labels are). */
+  public long distinctPresent() {
+    if (numbers == null) {
+      return new java.util.HashSet<>(presentLabels()).size();
+    }
+    double[] v = presentNumbers();
+    Arrays.sort(v);
+    long distinct = v.length == 0 ? 0 : 1;
+    for (int i = 1; i < v.length; i++) {
+      if (v[i] != v[i - 1]) {
+        distinct++;
+      }
+    }
+    return distinct;
   }
 
   /** Values as category labels (numbers formatted), missing ones dropped. */

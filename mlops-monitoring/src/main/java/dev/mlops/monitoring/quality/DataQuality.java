@@ -88,7 +88,7 @@ public final class DataQuality {
         }
         out.add(new CheckResult("new_categories", ref.name(), unseen.isEmpty(), unseen.isEmpty() ? "none" : unseen.toString(), "none"));
       }
-      long distinct = new HashSet<>(cur.presentLabels()).size();
+      long distinct = cur.distinctPresent();
       boolean constant = distinct <= 1 && ref.distinctEstimate() > 1.5;
       out.add(new CheckResult("not_constant", ref.name(), !constant, distinct + " distinct values",
           "more than 1 (reference has about " + Math.round(ref.distinctEstimate()) + ")"));

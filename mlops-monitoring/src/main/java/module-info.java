@@ -3,6 +3,7 @@ module dev.mlops.monitoring {
   requires transitive dev.mlops.api;
   requires transitive org.tribuo.core;
   requires com.fasterxml.jackson.databind;
+  requires com.fasterxml.jackson.dataformat.csv;
   // Commons Math 3 and DataSketches declare no module name: these are their file-name-based automatic names
   requires commons.math3;
   requires datasketches.java;

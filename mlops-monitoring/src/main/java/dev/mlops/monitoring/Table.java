@@ -1,7 +1,8 @@
 package dev.mlops.monitoring;
 
 import dev.mlops.api.InvalidArgumentException;
-import java.io.BufferedReader;
+import java.util.function.LongConsumer;
+import org.jspecify.annotations.Nullable;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -84,13 +85,7 @@ public final class Table {
     if (!Files.isRegularFile(file)) {
       throw InvalidArgumentException.of("csv file", file, "does not exist or is not a file");
     }
-    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      return readCsv(r, categorical, missing, file.toString());
-    } catch (java.nio.charset.CharacterCodingException e) {
-      throw InvalidArgumentException.of("csv file", file, "is not UTF-8 text: " + e);
-    } catch (IOException e) {
-      throw InvalidArgumentException.of("csv file", file, "cannot be read: " + e.getMessage());
-    }
+    return readCsv(file, categorical, missing, null);
   }
 
   /** Reads CSV text; {@code source} names it in errors. */
@@ -100,163 +95,30 @@ public final class Table {
 
   /** Reads CSV text with the given missing-value tokens; {@code source} names it in errors. */
   public static Table readCsv(Reader reader, Set<String> categorical, Set<String> missing, String source) throws IOException {
-    Set<String> missingLower = new java.util.HashSet<>();
-    for (String m : missing) {
-      missingLower.add(m.strip().toLowerCase(java.util.Locale.ROOT));
+    // a reader can be read once: keep its text for the two passes (files are read twice instead)
+    StringBuilder text = new StringBuilder();
+    char[] buf = new char[8192];
+    for (int k; (k = reader.read(buf)) != -1; ) {
+      text.append(buf, 0, k);
     }
-    Csv.Parsed parsed = Csv.parse(new BufferedReader(reader), source);
-    List<List<String>> records = parsed.records();
-    List<Integer> lines = parsed.lines();
-    if (records.isEmpty() || records.get(0).stream().allMatch(String::isBlank)) {
-      throw InvalidArgumentException.of("csv file", source, "has no header row");
-    }
-    List<String> header = records.get(0);
-    if (!header.isEmpty() && header.get(0).startsWith("\uFEFF")) {
-      header.set(0, header.get(0).substring(1));
-    }
-    for (int i = 0; i < header.size(); i++) {
-      if (header.get(i).isBlank()) {
-        throw InvalidArgumentException.of("csv file", source, "header column " + (i + 1) + " has no name");
-      }
-    }
-    int n = records.size() - 1;
-    for (int row = 0; row < n; row++) {
-      List<String> rec = records.get(row + 1);
-      if (rec.size() != header.size()) {
-        throw InvalidArgumentException.of("csv file", source, "line " + lines.get(row + 1) + " has " + rec.size()
-            + " cells, the header has " + header.size());
-      }
-    }
-    List<Column> cols = new ArrayList<>();
-    for (int c = 0; c < header.size(); c++) {
-      String name = header.get(c).strip();
-      String[] cells = new String[n];
-      boolean declared = categorical.contains(name);
-      int numbers = 0;
-      int others = 0;
-      int firstOther = -1;
-      for (int row = 0; row < n; row++) {
-        String cell = records.get(row + 1).get(c).strip();
-        cells[row] = cell.isEmpty() || missingLower.contains(cell.toLowerCase(java.util.Locale.ROOT)) ? null : cell;
-        if (cells[row] != null && !declared) {
-          if (isNumber(cells[row])) {
-            numbers++;
-          } else {
-            others++;
-            if (firstOther < 0) {
-              firstOther = row;
-            }
-          }
-        }
-      }
-      boolean numeric = !declared && others == 0;
-      if (!declared && others > 0 && numbers > others) {
-        throw InvalidArgumentException.of("csv file", source, "line " + lines.get(firstOther + 1) + ", column '" + name
-            + "': '" + cells[firstOther] + "' is not a number, but " + numbers + " of the column's " + (numbers + others)
-            + " values are (" + others + " are not); declare the column categorical, list the token as a missing value, "
-            + "or fix the cell");
-      }
-      if (numeric) {
-        double[] v = new double[n];
-        for (int row = 0; row < n; row++) {
-          v[row] = cells[row] == null ? Double.NaN : Double.parseDouble(cells[row]);
-        }
-        cols.add(Column.numerical(name, v));
-      } else {
-        cols.add(Column.categorical(name, cells));
-      }
-    }
-    return of(cols);
+    String all = text.toString();
+    return new CsvColumns(() -> new java.io.StringReader(all), source, categorical, missing, null).read();
   }
 
-  private static boolean isNumber(String s) {
+  /**
+   * Like {@link #readCsv(Path, Set, Set)}, reporting the rows read so far to {@code progress} every
+   * 100,000 rows of each of the two passes over the file (for a progress line on a terminal).
+   */
+  public static Table readCsv(Path file, Set<String> categorical, Set<String> missing, @Nullable LongConsumer progress) {
+    if (!Files.isRegularFile(file)) {
+      throw InvalidArgumentException.of("csv file", file, "does not exist or is not a file");
+    }
     try {
-      Double.parseDouble(s);
-      return !s.endsWith("f") && !s.endsWith("d") && !s.endsWith("F") && !s.endsWith("D");
-    } catch (NumberFormatException e) {
-      return false;
-    }
-  }
-
-  /** A minimal RFC 4180 reader: commas, double quotes, doubled quotes, CRLF or LF. */
-  static final class Csv {
-    /** Records and the line on which each started. */
-    record Parsed(List<List<String>> records, List<Integer> lines) {}
-
-    private Csv() {}
-
-    static Parsed parse(BufferedReader in, String source) throws IOException {
-      List<List<String>> out = new ArrayList<>();
-      List<Integer> starts = new ArrayList<>();
-      List<String> rec = new ArrayList<>();
-      StringBuilder cell = new StringBuilder();
-      boolean quoted = false;
-      boolean any = false;
-      int line = 1;
-      int recordLine = 1;
-      int quoteLine = 0;
-      int ch;
-      while ((ch = in.read()) != -1) {
-        char c = (char) ch;
-        if (!any) {
-          recordLine = line;
-        }
-        any = true;
-        if (quoted) {
-          if (c == '"') {
-            in.mark(1);
-            int next = in.read();
-            if (next == '"') {
-              cell.append('"');
-            } else {
-              quoted = false;
-              if (next != -1) {
-                in.reset();
-              }
-            }
-          } else {
-            if (c == '\n') {
-              line++;
-            }
-            cell.append(c);
-          }
-        } else if (c == '"') {
-          quoted = true;
-          quoteLine = line;
-        } else if (c == ',') {
-          rec.add(cell.toString());
-          cell.setLength(0);
-        } else if (c == '\n' || c == '\r') {
-          if (c == '\r') {
-            in.mark(1);
-            if (in.read() != '\n') {
-              in.reset();
-            }
-          }
-          line++;
-          rec.add(cell.toString());
-          cell.setLength(0);
-          if (!(rec.size() == 1 && rec.get(0).isEmpty())) {
-            out.add(rec);
-            starts.add(recordLine);
-          }
-          rec = new ArrayList<>();
-          any = false;
-        } else {
-          cell.append(c);
-        }
-      }
-      if (quoted) {
-        throw InvalidArgumentException.of("csv file", source, "line " + quoteLine + " opens a quoted cell that is never closed");
-      }
-      if (any) {
-        rec.add(cell.toString());
-        if (!(rec.size() == 1 && rec.get(0).isEmpty())) {
-          out.add(rec);
-          starts.add(recordLine);
-        }
-      }
-      return new Parsed(out, starts);
+      return new CsvColumns(() -> Files.newBufferedReader(file, StandardCharsets.UTF_8), file.toString(), categorical, missing, progress).read();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw InvalidArgumentException.of("csv file", file, "is not UTF-8 text: " + e);
+    } catch (IOException e) {
+      throw InvalidArgumentException.of("csv file", file, "cannot be read: " + e.getMessage());
     }
   }
 }

@@ -120,6 +120,33 @@ public final class DriftCli {
     return v != null ? v : "unknown (not run from the released jar)";
   }
 
+  /** Files at least this large get a progress line on stderr when the command runs on a terminal. */
+  static final long PROGRESS_BYTES = 32L << 20;
+
+  /** A progress line for a large file read on a terminal: rows so far, per pass; null otherwise. */
+  private static java.util.function.@org.jspecify.annotations.Nullable LongConsumer progress(Path file, PrintStream err) {
+    long size;
+    try {
+      size = java.nio.file.Files.size(file);
+    } catch (java.io.IOException e) {
+      return null; // the reader reports it
+    }
+    if (System.console() == null || size < PROGRESS_BYTES) {
+      return null;
+    }
+    long[] last = {0};
+    int[] pass = {1};
+    return rows -> {
+      if (rows < last[0]) {
+        pass[0]++;
+      }
+      last[0] = rows;
+      err.printf(java.util.Locale.ROOT, "\rreading %s: %,d rows (%s)%s", file.getFileName(), rows,
+          pass[0] == 1 ? "checking types" : "loading columns", pass[0] == 1 ? "" : "   ");
+      err.flush();
+    };
+  }
+
   /** Runs the command; returns the exit code. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
     try {
@@ -185,8 +212,33 @@ public final class DriftCli {
       }
       checkWritable("--json", json);
       checkWritable("--html", html);
-      Table ref = Table.readCsv(reference, categorical, missing);
-      Table cur = Table.readCsv(current, categorical, missing);
+      // the two files are independent: read the reference on a second thread while this one reads the current file
+      Path refFile = reference;
+      java.util.concurrent.CompletableFuture<Table> refRead = java.util.concurrent.CompletableFuture.supplyAsync(
+          () -> Table.readCsv(refFile, categorical, missing, progress(refFile, err)), runnable -> {
+            Thread t = new Thread(runnable, "drift-read-reference");
+            t.setDaemon(true);
+            t.start();
+          });
+      Table cur = null;
+      RuntimeException curError = null;
+      try {
+        cur = Table.readCsv(current, categorical, missing, progress(current, err));
+      } catch (RuntimeException e) {
+        curError = e;
+      }
+      Table ref;
+      try {
+        ref = refRead.join();
+      } catch (java.util.concurrent.CompletionException e) {
+        if (e.getCause() instanceof RuntimeException re) {
+          throw re; // the reference's problem first, as the files are named
+        }
+        throw e;
+      }
+      if (curError != null) {
+        throw curError;
+      }
       for (String c : categorical) {
         ref.column(c);
       }

@@ -96,33 +96,44 @@ public final class DriftAnalyzer {
     String name = ref.name();
     Column.Type type = ref.type() == Column.Type.NUMERICAL && cur.type() == Column.Type.NUMERICAL ? Column.Type.NUMERICAL
         : Column.Type.CATEGORICAL;
-    List<String> refLabels = ref.presentLabels();
-    List<String> curLabels = cur.presentLabels();
-    if (refLabels.isEmpty()) {
+    // numbers are compared as numbers: no value is formatted as text unless a categorical test needs its label
+    double[] rn = type == Column.Type.NUMERICAL ? ref.presentNumbers() : null;
+    double[] cn = type == Column.Type.NUMERICAL ? cur.presentNumbers() : null;
+    List<String> refLabels = rn == null ? ref.presentLabels() : null;
+    List<String> curLabels = cn == null ? cur.presentLabels() : null;
+    int refCount = rn != null ? rn.length : refLabels.size();
+    int curCount = cn != null ? cn.length : curLabels.size();
+    if (refCount == 0) {
       throw InvalidArgumentException.of("column", name, "has no values in the reference");
     }
-    if (curLabels.isEmpty()) {
+    if (curCount == 0) {
       throw InvalidArgumentException.of("column", name, "has no values in the current data");
     }
-    HashSet<String> distinct = new HashSet<>(refLabels);
-    distinct.addAll(curLabels);
+    int distinct;
+    if (rn != null) {
+      distinct = distinctNumbers(rn, cn);
+    } else {
+      HashSet<String> labels = new HashSet<>(refLabels);
+      labels.addAll(curLabels);
+      distinct = labels.size();
+    }
     DriftTest test = o.columnTests.get(name);
-    if (test == null && o.test != null && fits(o.test, type, distinct.size())) {
+    if (test == null && o.test != null && fits(o.test, type, distinct)) {
       test = o.test;
     }
     if (test == null) {
-      test = defaultTest(type, ref.presentLabels().size(), distinct.size());
+      test = defaultTest(type, refCount, distinct);
     }
-    if (!fits(test, type, distinct.size())) {
+    if (!fits(test, type, distinct)) {
       throw InvalidArgumentException.of("test " + test.id(), "column " + name, type == Column.Type.CATEGORICAL && !test.fitsCategorical()
-          ? "does not fit a categorical column" : "needs a column with at most 2 distinct values; '" + name + "' has " + distinct.size());
+          ? "does not fit a categorical column" : "needs a column with at most 2 distinct values; '" + name + "' has " + distinct);
     }
     double threshold = o.columnThresholds.getOrDefault(name, o.threshold != null ? o.threshold : test.defaultThreshold());
-    Map<String, Long> rc = ref.counts();
-    Map<String, Long> cc = cur.counts();
-    Binned.Shares categorical = Binned.categorical(rc, cc);
-    double[] rn = type == Column.Type.NUMERICAL ? ref.presentNumbers() : null;
-    double[] cn = type == Column.Type.NUMERICAL ? cur.presentNumbers() : null;
+    boolean countsNeeded = type == Column.Type.CATEGORICAL || test == DriftTest.CHISQUARE || test == DriftTest.G_TEST || test == DriftTest.Z
+        || test == DriftTest.FISHER_EXACT;
+    Map<String, Long> rc = countsNeeded ? ref.counts() : Map.of();
+    Map<String, Long> cc = countsNeeded ? cur.counts() : Map.of();
+    Binned.Shares categorical = countsNeeded ? Binned.categorical(rc, cc) : null;
     Binned.Shares shares = type == Column.Type.NUMERICAL ? Binned.numerical(rn, cn, o.bins) : categorical;
     double effect = type == Column.Type.NUMERICAL ? TwoSample.normedWasserstein(rn, cn) : Binned.jensenShannon(categorical);
     TestResult result;
@@ -138,7 +149,21 @@ public final class DriftAnalyzer {
     for (int i = 0; i < shares.labels().length; i++) {
       bins.add(new ColumnDrift.Bin(shares.labels()[i], shares.reference()[i], shares.current()[i]));
     }
-    return new Raw(name, type, test, result, threshold, effect, refLabels.size(), curLabels.size(), bins);
+    return new Raw(name, type, test, result, threshold, effect, refCount, curCount, bins);
+  }
+
+  /** Distinct values of two samples together, compared as numbers (0.0 and -0.0 are one value, as their labels are). */
+  private static int distinctNumbers(double[] a, double[] b) {
+    double[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    java.util.Arrays.sort(all);
+    int distinct = all.length == 0 ? 0 : 1;
+    for (int i = 1; i < all.length; i++) {
+      if (all[i] != all[i - 1]) {
+        distinct++;
+      }
+    }
+    return distinct;
   }
 
   private static boolean sameConstant(double[] a, double[] b) {

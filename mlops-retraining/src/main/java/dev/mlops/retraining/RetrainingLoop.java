@@ -1,7 +1,5 @@
 package dev.mlops.retraining;
 
-import dev.mlops.api.InvalidArgumentException;
-import dev.mlops.api.StorageBackend;
 import dev.mlops.api.internal.DaemonThreads;
 import dev.mlops.api.internal.Digests;
 import dev.mlops.api.internal.Validation;
@@ -35,9 +33,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tribuo.Output;
-import org.tribuo.Trainer;
 import org.tribuo.classification.Label;
-import org.tribuo.regression.Regressor;
 
 /**
  * Continuous training of one registered model: triggers (monitor alerts, a performance signal, a
@@ -65,10 +61,10 @@ import org.tribuo.regression.Regressor;
  * deduplicated by idempotency key; triggers arriving during a retraining are coalesced into one
  * follow-up, which starts after the cooldown (unless that retraining promoted a new champion: the
  * triggers were about the replaced one, and are closed as {@code SUPERSEDED}); a trigger within the cooldown after a retraining is
- * recorded and skipped; missed schedule slots are not replayed unless {@link Builder#catchUp}; after
- * {@link Builder#maxFailures} failed attempts in a row the loop pauses until {@link #resume()}. A
+ * recorded and skipped; missed schedule slots are not replayed unless {@link RetrainingLoopBuilder#catchUp}; after
+ * {@link RetrainingLoopBuilder#maxFailures} failed attempts in a row the loop pauses until {@link #resume()}. A
  * drift or quality alert retrains only when the performance signal confirms a drop, unless
- * {@link Builder#retrainOnDriftAlone}. A retraining whose process died is found by the next lease
+ * {@link RetrainingLoopBuilder#retrainOnDriftAlone}. A retraining whose process died is found by the next lease
  * holder, its run marked KILLED (never FINISHED), and its triggers queued again under the same
  * idempotency key, which finds an already registered challenger instead of registering twice.
  */
@@ -120,7 +116,7 @@ public final class RetrainingLoop<T extends Output<T>> implements AutoCloseable 
   private volatile @Nullable String appliedReference;
   private volatile boolean closed;
 
-  private RetrainingLoop(Builder<T> b, ModelRegistry registry, RetrainingStore store, ModelEvaluator<T> evaluator, Training<T> training) {
+  RetrainingLoop(RetrainingLoopBuilder<T> b, ModelRegistry registry, RetrainingStore store, ModelEvaluator<T> evaluator, Training<T> training) {
     this.name = b.name;
     this.outputType = b.outputType;
     this.tracker = b.tracker;
@@ -177,8 +173,8 @@ public final class RetrainingLoop<T extends Output<T>> implements AutoCloseable 
   }
 
   /** A builder of the loop named {@code name} (unique per store: the lease and the history are keyed by it) for models of {@code outputType}. */
-  public static <T extends Output<T>> Builder<T> builder(String name, Class<T> outputType) {
-    return new Builder<>(Validation.key("name", name), Validation.notNull("outputType", outputType));
+  public static <T extends Output<T>> RetrainingLoopBuilder<T> builder(String name, Class<T> outputType) {
+    return new RetrainingLoopBuilder<>(Validation.key("name", name), Validation.notNull("outputType", outputType));
   }
 
   /** The loop's name. */
@@ -486,292 +482,5 @@ public final class RetrainingLoop<T extends Output<T>> implements AutoCloseable 
 
   static String digest(String text) {
     return Digests.sha256(text);
-  }
-
-  /**
-   * Builds a {@link RetrainingLoop}. Required: {@link #tracker}, {@link #registry}, {@link #model},
-   * {@link #data}, a training ({@link #trainer} or {@link #training}) and {@link #blessing}.
-   */
-  public static final class Builder<T extends Output<T>> {
-    private final String name;
-    private final Class<T> outputType;
-    private @Nullable Tracker tracker;
-    private @Nullable ModelRegistry registry;
-    private @Nullable String model;
-    private String alias = "champion";
-    private @Nullable String experiment;
-    private @Nullable StorageBackend storage;
-    private final List<Monitor> monitors = new ArrayList<>();
-    private @Nullable PerformanceSignal performance;
-    private boolean driftAlone;
-    private @Nullable Duration schedule;
-    private boolean catchUp;
-    private @Nullable LongSupplier labels;
-    private long labelsEvery;
-    private Duration cooldown = Duration.ofHours(1);
-    private int maxFailures = 3;
-    private @Nullable TrainingDataSource<T> data;
-    private DataValidation validation = DataValidation.defaults();
-    private @Nullable Training<T> training;
-    private double holdoutFraction = 0.2;
-    private long seed = 42;
-    private @Nullable ModelEvaluator<T> evaluator;
-    private @Nullable Blessing blessing;
-    private Rollout rollout = Rollout.promotionRequest();
-    private Duration leaseTtl = Duration.ofMinutes(2);
-    private Duration pollInterval = Duration.ofSeconds(10);
-    private Clock clock = Clock.systemUTC();
-    private @Nullable String holder;
-    private @Nullable Executor executor;
-    private final List<java.util.function.Consumer<Retraining>> listeners = new ArrayList<>();
-
-    Builder(String name, Class<T> outputType) {
-      this.name = name;
-      this.outputType = outputType;
-    }
-
-    /** Where retraining runs are tracked (required). */
-    public Builder<T> tracker(Tracker tracker) {
-      this.tracker = Validation.notNull("tracker", tracker);
-      return this;
-    }
-
-    /** Where challengers are registered and promoted (required); its storage also keeps the loop's lease and history unless {@link #storage} says otherwise. */
-    public Builder<T> registry(ModelRegistry registry) {
-      this.registry = Validation.notNull("registry", registry);
-      return this;
-    }
-
-    /** The registered model the loop maintains (required). */
-    public Builder<T> model(String model) {
-      this.model = Validation.key("model", model);
-      return this;
-    }
-
-    /** The alias that serves the champion (default {@code champion}). */
-    public Builder<T> alias(String alias) {
-      this.alias = Validation.key("alias", alias);
-      return this;
-    }
-
-    /** The experiment of the retraining runs (default {@code retraining-<name>}). */
-    public Builder<T> experiment(String experiment) {
-      this.experiment = Validation.key("experiment", experiment);
-      return this;
-    }
-
-    /** Keeps the lease, trigger queue and history in this backend (default: the registry's). */
-    public Builder<T> storage(StorageBackend backend) {
-      this.storage = Validation.notNull("storage", backend);
-      return this;
-    }
-
-    /** Triggers on this monitor's alerts, and re-references it to the new champion's training data after a promotion. */
-    public Builder<T> watch(Monitor monitor) {
-      monitors.add(Validation.notNull("monitor", monitor));
-      return this;
-    }
-
-    /** A performance signal: a trigger of its own when it reads degraded, and the confirmation drift alerts need. */
-    public Builder<T> performance(PerformanceSignal signal) {
-      this.performance = Validation.notNull("performance", signal);
-      return this;
-    }
-
-    /** Whether a drift or quality alert retrains without a confirming performance drop (default false). */
-    public Builder<T> retrainOnDriftAlone(boolean alone) {
-      this.driftAlone = alone;
-      return this;
-    }
-
-    /** Retrains once per {@code every}, aligned to the epoch (the first slot is the next one, not the current). */
-    public Builder<T> schedule(Duration every) {
-      if (every == null || every.isNegative() || every.isZero()) {
-        throw InvalidArgumentException.of("schedule", every, "must be a positive duration");
-      }
-      this.schedule = every;
-      return this;
-    }
-
-    /** Whether slots missed while no loop ran are each replayed (default false: only the latest slot fires). */
-    public Builder<T> catchUp(boolean catchUp) {
-      this.catchUp = catchUp;
-      return this;
-    }
-
-    /** Retrains every {@code every} new labelled rows, read from {@code totalLabelled} (a running count). */
-    public Builder<T> newLabels(LongSupplier totalLabelled, long every) {
-      if (every < 1) {
-        throw InvalidArgumentException.of("newLabels.every", every, "must be >= 1");
-      }
-      this.labels = Validation.notNull("totalLabelled", totalLabelled);
-      this.labelsEvery = every;
-      return this;
-    }
-
-    /** The quiet time after each retraining attempt (default 1 hour). */
-    public Builder<T> cooldown(Duration cooldown) {
-      if (cooldown == null || cooldown.isNegative()) {
-        throw InvalidArgumentException.of("cooldown", cooldown, "must be zero or positive");
-      }
-      this.cooldown = cooldown;
-      return this;
-    }
-
-    /** Pauses the loop after this many failed attempts in a row (default 3; 0 never pauses). */
-    public Builder<T> maxFailures(int failures) {
-      if (failures < 0) {
-        throw InvalidArgumentException.of("maxFailures", failures, "must be >= 0");
-      }
-      this.maxFailures = failures;
-      return this;
-    }
-
-    /** Where each retraining's rows come from (required). */
-    public Builder<T> data(TrainingDataSource<T> source) {
-      this.data = Validation.notNull("data", source);
-      return this;
-    }
-
-    /** The data validation (default {@link DataValidation#defaults()}). */
-    public Builder<T> validation(DataValidation validation) {
-      this.validation = Validation.notNull("validation", validation);
-      return this;
-    }
-
-    /** Trains challengers with a Tribuo trainer. */
-    public Builder<T> trainer(Trainer<T> trainer) {
-      this.training = Training.of(Validation.notNull("trainer", trainer));
-      return this;
-    }
-
-    /** Trains challengers with any code. */
-    public Builder<T> training(Training<T> training) {
-      this.training = Validation.notNull("training", training);
-      return this;
-    }
-
-    /** The share of rows held out when the data source gives no holdout (default 0.2). */
-    public Builder<T> holdoutFraction(double fraction) {
-      if (!(fraction > 0 && fraction < 1)) {
-        throw InvalidArgumentException.of("holdoutFraction", fraction, "must be in (0, 1)");
-      }
-      this.holdoutFraction = fraction;
-      return this;
-    }
-
-    /** The seed of the holdout split, recorded on every retraining (default 42). */
-    public Builder<T> seed(long seed) {
-      this.seed = seed;
-      return this;
-    }
-
-    /** The evaluator (default: {@link ModelEvaluator#classification()} for labels, {@link ModelEvaluator#regression()} for regressors). */
-    public Builder<T> evaluator(ModelEvaluator<T> evaluator) {
-      this.evaluator = Validation.notNull("evaluator", evaluator);
-      return this;
-    }
-
-    /** The blessing rule (required: a loop never decides silently). */
-    public Builder<T> blessing(Blessing blessing) {
-      this.blessing = Validation.notNull("blessing", blessing);
-      return this;
-    }
-
-    /** How a blessed challenger is rolled out (default {@link Rollout#promotionRequest()}). */
-    public Builder<T> rollout(Rollout rollout) {
-      this.rollout = Validation.notNull("rollout", rollout);
-      return this;
-    }
-
-    /** The lease's time to live (default 2 minutes); it is renewed every third of it while a retraining runs. */
-    public Builder<T> leaseTtl(Duration ttl) {
-      if (ttl == null || ttl.toMillis() < 30) {
-        throw InvalidArgumentException.of("leaseTtl", ttl, "must be at least 30 ms");
-      }
-      this.leaseTtl = ttl;
-      return this;
-    }
-
-    /** How often the loop polls its schedule and signals (default 10 s; zero: only when {@link RetrainingLoop#poll()} is called). */
-    public Builder<T> pollInterval(Duration interval) {
-      if (interval == null || interval.isNegative()) {
-        throw InvalidArgumentException.of("pollInterval", interval, "must be zero or positive");
-      }
-      this.pollInterval = interval;
-      return this;
-    }
-
-    /** The clock of triggers, cooldowns and leases (default UTC system clock). */
-    public Builder<T> clock(Clock clock) {
-      this.clock = Validation.notNull("clock", clock);
-      return this;
-    }
-
-    /** This instance's lease holder id (default: process name plus a random suffix). */
-    public Builder<T> holder(String holder) {
-      this.holder = Validation.key("holder", holder);
-      return this;
-    }
-
-    /** Calls {@code listener} with each retraining when it ends, waits for its rollout, or is found killed. */
-    public Builder<T> onRetraining(java.util.function.Consumer<Retraining> listener) {
-      listeners.add(Validation.notNull("listener", listener));
-      return this;
-    }
-
-    /** Runs retrainings on this executor (default: one daemon thread of the loop's own). */
-    public Builder<T> executor(Executor executor) {
-      this.executor = Validation.notNull("executor", executor);
-      return this;
-    }
-
-    /**
-     * Builds and starts the loop (polling, alert listening).
-     *
-     * @throws InvalidArgumentException naming the first missing or inconsistent setting
-     */
-    @SuppressWarnings("unchecked")
-    public RetrainingLoop<T> build() {
-      if (tracker == null) {
-        throw InvalidArgumentException.of("tracker", "(none)", "a retraining loop tracks its runs: call tracker(...)");
-      }
-      if (registry == null) {
-        throw InvalidArgumentException.of("registry", "(none)", "a retraining loop registers challengers: call registry(...)");
-      }
-      if (model == null) {
-        throw InvalidArgumentException.of("model", "(none)", "name the registered model the loop maintains: call model(...)");
-      }
-      if (data == null) {
-        throw InvalidArgumentException.of("data", "(none)", "a retraining needs rows to train on: call data(...)");
-      }
-      if (training == null) {
-        throw InvalidArgumentException.of("training", "(none)", "call trainer(...) or training(...)");
-      }
-      if (blessing == null) {
-        throw InvalidArgumentException.of("blessing", "(none)",
-            "a loop without a blessing rule would roll out every challenger: call blessing(Blessing.of(...))");
-      }
-      if (!monitors.isEmpty() && performance == null && !driftAlone) {
-        throw InvalidArgumentException.of("performance", "(none)", "watched monitors' drift alerts retrain only when a performance signal"
-            + " confirms a drop: call performance(...), or retrainOnDriftAlone(true) to retrain on drift alone");
-      }
-      ModelEvaluator<T> ev = evaluator;
-      if (ev == null) {
-        if (outputType == Label.class) {
-          ev = (ModelEvaluator<T>) (ModelEvaluator<?>) ModelEvaluator.classification();
-        } else if (outputType == Regressor.class) {
-          ev = (ModelEvaluator<T>) (ModelEvaluator<?>) ModelEvaluator.regression();
-        } else {
-          throw InvalidArgumentException.of("evaluator", "(none)", "no built-in evaluator for " + outputType.getSimpleName() + ": call evaluator(...)");
-        }
-      }
-      StorageBackend backend = storage != null ? storage : registry.backend();
-      if (!backend.offers(RetrainingStore.class)) {
-        throw InvalidArgumentException.of("storage", backend.storageUri(), "this backend offers no RetrainingStore (schemes with one: "
-            + StorageBackend.knownSchemes() + ")");
-      }
-      return new RetrainingLoop<>(this, registry, backend.store(RetrainingStore.class), ev, training);
-    }
   }
 }

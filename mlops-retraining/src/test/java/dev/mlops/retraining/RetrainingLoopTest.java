@@ -62,7 +62,7 @@ class RetrainingLoopTest {
     backend.close();
   }
 
-  private RetrainingLoop.Builder<Label> loop(String name) {
+  private RetrainingLoopBuilder<Label> loop(String name) {
     return RetrainingLoop.builder(name, Label.class).tracker(tracker).registry(registry).model("churn").clock(clock)
         .executor(Runnable::run).pollInterval(Duration.ZERO).cooldown(Duration.ofMinutes(30)).rollout(Rollout.moveAlias())
         .data(ctx -> TrainingData.of(Fixture.data(ctx.time(), 400, 3), Map.of("source", "shifted world")))

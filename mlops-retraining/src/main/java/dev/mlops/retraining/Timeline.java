@@ -37,7 +37,7 @@ final class Timeline {
   }
 
   private static String metrics(Map<String, Double> m) {
-    return m.entrySet().stream().map(e -> esc(e.getKey()) + " " + String.format(Locale.ROOT, "%.4f", e.getValue()))
+    return new java.util.TreeMap<>(m).entrySet().stream().map(e -> esc(e.getKey()) + " " + String.format(Locale.ROOT, "%.4f", e.getValue()))
         .collect(Collectors.joining("<br>"));
   }
 

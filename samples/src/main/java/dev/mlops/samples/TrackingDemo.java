@@ -141,6 +141,8 @@ public final class TrackingDemo {
       MonitoringDemo.watch(tracker.backend(), train, champion);
       ServingDemo.serve(tracker.backend(), train, test);
       ContinuousTrainingDemo.run(tracker.backend(), train, test);
+      System.out.println("\nBrowse this store: java -jar mlops-ui/target/mlops-ui.jar --storage " + storage + " --port 5000"
+          + " (then open http://127.0.0.1:5000/)");
     }
   }
 }

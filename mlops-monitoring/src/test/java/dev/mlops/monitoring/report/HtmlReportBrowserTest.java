@@ -29,18 +29,8 @@ class HtmlReportBrowserTest {
   @TempDir
   Path dir;
 
-  static synchronized Path chromium() throws Exception {
-    Path bin = Path.of("/usr/bin/chromium");
-    if (!Files.isExecutable(bin)) {
-      for (String[] cmd : new String[][] {{"apt-get", "update", "-qq"}, {"apt-get", "install", "-y", "-qq", "chromium"}}) {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(15, TimeUnit.MINUTES) || p.exitValue() != 0) {
-          throw new AssertionError("this test needs Debian's chromium and could not install it: " + String.join(" ", cmd) + "\n" + out);
-        }
-      }
-    }
-    return bin;
+  static Path chromium() throws Exception {
+    return dev.mlops.testkit.Chromium.binary();
   }
 
   record Run(String stdout, String stderr) {}

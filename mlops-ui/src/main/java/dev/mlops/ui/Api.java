@@ -1,0 +1,302 @@
+package dev.mlops.ui;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mlops.api.InvalidArgumentException;
+import dev.mlops.api.NotFoundException;
+import dev.mlops.api.Page;
+import dev.mlops.api.StorageBackend;
+import dev.mlops.api.artifact.ArtifactInfo;
+import dev.mlops.api.monitoring.MonitoringStore;
+import dev.mlops.api.registry.AuditChain;
+import dev.mlops.api.registry.ModelVersion;
+import dev.mlops.api.registry.PromotionRequest;
+import dev.mlops.api.registry.RegisteredModel;
+import dev.mlops.api.tracking.DatasetInput;
+import dev.mlops.api.tracking.Experiment;
+import dev.mlops.api.tracking.Metric;
+import dev.mlops.api.tracking.Run;
+import dev.mlops.api.tracking.ViewType;
+import dev.mlops.registry.ModelRegistry;
+import dev.mlops.tracking.RunQuery;
+import dev.mlops.tracking.Tracker;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The UI's JSON endpoints: read-only views over the tracker, the registry and the monitoring store. */
+final class Api {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Points beyond which a metric history is always reduced, whatever the chart asks. */
+  static final int MAX_BUCKETS = 4_000;
+
+  private final Tracker tracker;
+  private final ModelRegistry registry;
+  private final StorageBackend backend;
+
+  Api(Tracker tracker, ModelRegistry registry, StorageBackend backend) {
+    this.tracker = tracker;
+    this.registry = registry;
+    this.backend = backend;
+  }
+
+  static Map<String, String> query(String raw) {
+    Map<String, String> q = new LinkedHashMap<>();
+    if (raw == null || raw.isEmpty()) {
+      return q;
+    }
+    for (String part : raw.split("&")) {
+      int eq = part.indexOf('=');
+      String k = URLDecoder.decode(eq < 0 ? part : part.substring(0, eq), StandardCharsets.UTF_8);
+      String v = eq < 0 ? "" : URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8);
+      q.putIfAbsent(k, v);
+    }
+    return q;
+  }
+
+  static String error(String message) {
+    return write(Map.of("error", message == null ? "error" : message));
+  }
+
+  static String write(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
+    }
+  }
+
+  private static String required(Map<String, String> q, String name) {
+    String v = q.get(name);
+    if (v == null || v.isBlank()) {
+      throw InvalidArgumentException.of(name, "(none)", "this page needs ?" + name + "=");
+    }
+    return v;
+  }
+
+  private static int intParam(Map<String, String> q, String name, int dflt, int min, int max) {
+    String v = q.get(name);
+    if (v == null || v.isBlank()) {
+      return dflt;
+    }
+    try {
+      int n = Integer.parseInt(v.strip());
+      if (n < min || n > max) {
+        throw InvalidArgumentException.of(name, v, "must be in [" + min + ", " + max + "]");
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw InvalidArgumentException.of(name, v, "must be a whole number");
+    }
+  }
+
+  String handle(String route, Map<String, String> q) {
+    return switch (route) {
+      case "experiments" -> write(experiments());
+      case "runs" -> write(runs(q));
+      case "run" -> write(run(required(q, "id")));
+      case "metric" -> write(metric(q));
+      case "models" -> write(models());
+      case "model" -> write(model(required(q, "name")));
+      case "audit" -> write(audit());
+      case "monitor" -> write(monitor(required(q, "name"), q));
+      default -> throw new NotFoundException("no API route '" + route + "'");
+    };
+  }
+
+  private List<Map<String, Object>> experiments() {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Experiment e : tracker.listExperiments(ViewType.ACTIVE_ONLY)) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("id", e.id());
+      m.put("name", e.name());
+      m.put("created", e.creationTime());
+      m.put("tags", e.tags());
+      out.add(m);
+    }
+    return out;
+  }
+
+  private static Map<String, Object> summary(Run r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", r.id());
+    m.put("name", r.info().runName());
+    m.put("experiment", r.info().experimentId());
+    m.put("status", r.info().status().name());
+    m.put("user", r.info().user());
+    m.put("start", r.info().startTime());
+    m.put("end", r.info().endTime());
+    m.put("parent", r.info().parentRunId());
+    m.put("params", new TreeMap<>(r.params()));
+    Map<String, Double> latest = new TreeMap<>();
+    r.latestMetrics().forEach((k, v) -> latest.put(k, v.value()));
+    m.put("metrics", latest);
+    m.put("tags", new TreeMap<>(r.tags()));
+    return m;
+  }
+
+  private Map<String, Object> runs(Map<String, String> q) {
+    RunQuery.Builder b = RunQuery.builder().maxResults(intParam(q, "max", 100, 1, 1000));
+    String exp = q.get("experiment");
+    if (exp != null && !exp.isBlank()) {
+      b.experiments(exp.split(","));
+    } else {
+      List<String> all = tracker.listExperiments(ViewType.ACTIVE_ONLY).stream().map(Experiment::id).toList();
+      b.experiments(all.toArray(new String[0]));
+    }
+    String filter = q.get("filter");
+    if (filter != null && !filter.isBlank()) {
+      b.filter(filter);
+    }
+    String order = q.get("order");
+    if (order != null && !order.isBlank()) {
+      b.orderBy(order.split(","));
+    }
+    String page = q.get("page");
+    if (page != null && !page.isBlank()) {
+      b.pageToken(page);
+    }
+    Page<Run> p = tracker.searchRuns(b.build());
+    List<Map<String, Object>> runs = new ArrayList<>();
+    for (Run r : p.items()) {
+      runs.add(summary(r));
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("runs", runs);
+    out.put("next", p.nextPageToken().orElse(null));
+    return out;
+  }
+
+  private Map<String, Object> run(String id) {
+    Run r = tracker.getRun(id);
+    Map<String, Object> m = summary(r);
+    List<Map<String, Object>> inputs = new ArrayList<>();
+    for (DatasetInput in : r.inputs()) {
+      inputs.add(Map.of("name", in.dataset().name(), "digest", in.dataset().digest(), "source", in.dataset().sourceUri(),
+          "rows", in.dataset().rowCount(), "context", in.context()));
+    }
+    m.put("inputs", inputs);
+    List<Map<String, Object>> artifacts = new ArrayList<>();
+    for (ArtifactInfo a : tracker.artifacts().list(id, "")) {
+      artifacts.add(Map.of("path", a.path(), "directory", a.directory(), "size", a.size()));
+    }
+    m.put("artifacts", artifacts);
+    return m;
+  }
+
+  private Map<String, Object> metric(Map<String, String> q) {
+    String run = required(q, "run");
+    String key = required(q, "key");
+    int buckets = intParam(q, "buckets", 800, 1, MAX_BUCKETS);
+    MetricSeries.Axis axis;
+    try {
+      axis = MetricSeries.Axis.valueOf(q.getOrDefault("x", "step").toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw InvalidArgumentException.of("x", q.get("x"), "must be step, time or relative");
+    }
+    double from = q.containsKey("start") ? Double.parseDouble(q.get("start")) : Double.NEGATIVE_INFINITY;
+    double to = q.containsKey("end") ? Double.parseDouble(q.get("end")) : Double.POSITIVE_INFINITY;
+    List<Metric> history = tracker.metricHistory(run, key);
+    MetricSeries s = MetricSeries.of(history, axis, buckets, from, to);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("key", key);
+    out.put("axis", axis.name().toLowerCase(Locale.ROOT));
+    out.put("points", s.points());
+    out.put("reduced", s.reduced());
+    out.put("x", s.x());
+    out.put("min", s.min());
+    out.put("max", s.max());
+    out.put("last", s.last());
+    return out;
+  }
+
+  private List<Map<String, Object>> models() {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (RegisteredModel m : registry.searchModels("")) {
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("name", m.name());
+      e.put("description", m.description());
+      e.put("aliases", registry.aliases(m.name()));
+      e.put("tags", m.tags());
+      out.add(e);
+    }
+    return out;
+  }
+
+  private Map<String, Object> model(String name) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("name", name);
+    out.put("aliases", registry.aliases(name));
+    List<Map<String, Object>> versions = new ArrayList<>();
+    for (ModelVersion v : registry.versions(name)) {
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("version", v.version());
+      e.put("status", v.status().name());
+      e.put("sha256", v.sha256());
+      e.put("size", v.size());
+      e.put("description", v.description());
+      e.put("run", v.lineage().runId());
+      e.put("datasets", v.lineage().datasets());
+      e.put("signature", v.signature().toString());
+      e.put("createdBy", v.createdBy());
+      e.put("created", v.creationTime());
+      e.put("tags", v.tags());
+      versions.add(e);
+    }
+    out.put("versions", versions);
+    List<Map<String, Object>> requests = new ArrayList<>();
+    for (PromotionRequest r : registry.requests(name)) {
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("id", r.id());
+      e.put("alias", r.alias());
+      e.put("version", r.version());
+      e.put("requester", r.requester());
+      e.put("status", r.status().name());
+      e.put("gates", r.gates().stream().map(g -> Map.of("gate", g.gate(), "passed", g.passed(), "detail", g.detail())).toList());
+      e.put("decisions", r.decisions().stream().map(d -> Map.of("actor", d.actor(), "approve", d.approve(), "comment", d.comment()))
+          .toList());
+      requests.add(e);
+    }
+    out.put("requests", requests);
+    return out;
+  }
+
+  private Map<String, Object> audit() {
+    AuditChain.Verification v = registry.verifyAudit();
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("valid", v.valid());
+    out.put("entries", v.entries());
+    out.put("head", v.headHash());
+    out.put("problems", v.problems());
+    out.put("recent", registry.audit().stream().skip(Math.max(0, registry.audit().size() - 50)).map(a -> Map.of("seq", a.seq(),
+        "time", a.time(), "actor", a.actor(), "action", a.action(), "target", a.target())).toList());
+    return out;
+  }
+
+  private Map<String, Object> monitor(String name, Map<String, String> q) {
+    MonitoringStore store = backend.store(MonitoringStore.class);
+    int limit = intParam(q, "limit", 200, 1, 5000);
+    List<Object> windows = new ArrayList<>();
+    for (MonitoringStore.StoredRecord r : store.reports(name, 0, limit)) {
+      try {
+        windows.add(JSON.readTree(r.json()));
+      } catch (JsonProcessingException e) {
+        windows.add(Map.of("window", r.window(), "error", "unreadable report: " + e.getOriginalMessage()));
+      }
+    }
+    List<Object> alerts = new ArrayList<>();
+    for (MonitoringStore.StoredRecord r : store.alerts(name, 0, limit)) {
+      try {
+        alerts.add(JSON.readTree(r.json()));
+      } catch (JsonProcessingException e) {
+        alerts.add(Map.of("window", r.window(), "error", "unreadable alert"));
+      }
+    }
+    return Map.of("name", name, "windows", windows, "alerts", alerts);
+  }
+}

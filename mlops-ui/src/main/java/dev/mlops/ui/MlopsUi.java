@@ -1,0 +1,377 @@
+package dev.mlops.ui;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.mlops.api.InvalidArgumentException;
+import dev.mlops.api.MlopsException;
+import dev.mlops.api.NotFoundException;
+import dev.mlops.api.StorageBackend;
+import dev.mlops.api.internal.DaemonThreads;
+import dev.mlops.api.internal.Validation;
+import dev.mlops.registry.ModelRegistry;
+import dev.mlops.tracking.Tracker;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A read-only web UI over one storage backend: experiments and a runs table with the filter
+ * language, a run's params, metrics, tags, inputs and artifacts with metric charts reduced on the
+ * server (per-bucket minimum, maximum and last value), the registry's models, versions, aliases,
+ * promotion requests and the audit trail's verification, and a monitor's windows. Embedded in a
+ * service, or started alone ({@link MlopsUiMain}).
+ *
+ * <pre>{@code
+ * try (MlopsUi ui = MlopsUi.builder().storage(backend).port(5000).start()) {
+ *   System.out.println("open " + ui.url());
+ * }
+ * }</pre>
+ *
+ * <p>Safety: it binds to the loopback interface unless told otherwise; every response carries a
+ * Content-Security-Policy without inline scripts or other origins; the Host header must be one of
+ * the allowed names (loopback names and the configured ones), against DNS rebinding; with a token,
+ * every request needs it (an {@code Authorization: Bearer} header, or the cookie a first visit
+ * with {@code ?token=} sets); only GET and HEAD are served; static paths are normalized and
+ * confined to the UI's own files and the WebJars. Pages put store values into the page with
+ * {@code textContent}, never as markup.
+ */
+public final class MlopsUi implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(MlopsUi.class);
+  static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+      + "frame-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+  static final String COOKIE = "mlops_ui_token";
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final @Nullable StorageBackend ownedBackend;
+  private final Tracker tracker;
+  private final ModelRegistry registry;
+  private final Set<String> allowedHosts;
+  private final byte @Nullable [] token;
+  private final Api api;
+  private final String host;
+
+  private MlopsUi(Builder b, StorageBackend backend, boolean owned) throws IOException {
+    this.ownedBackend = owned ? backend : null;
+    this.tracker = Tracker.builder().storage(backend).build();
+    this.registry = ModelRegistry.builder().storage(backend).build();
+    this.token = b.token == null ? null : b.token.getBytes(StandardCharsets.UTF_8);
+    Set<String> hosts = new LinkedHashSet<>(List.of("localhost", "127.0.0.1", "[::1]", "::1"));
+    hosts.add(b.bindAddress.toLowerCase(Locale.ROOT));
+    for (String h : b.allowedHosts) {
+      hosts.add(h.toLowerCase(Locale.ROOT));
+    }
+    this.allowedHosts = Set.copyOf(hosts);
+    this.api = new Api(tracker, registry, backend);
+    this.executor = new ThreadPoolExecutor(2, b.threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(256),
+        DaemonThreads.named("mlops-ui"));
+    this.server = HttpServer.create(new InetSocketAddress(b.bindAddress, b.port), 64);
+    server.setExecutor(executor);
+    server.createContext("/", this::handle);
+    server.start();
+    this.host = b.bindAddress.contains(":") ? "[" + b.bindAddress + "]" : b.bindAddress;
+    LOG.info("mlops UI on {} over {}", url(), backend.storageUri());
+  }
+
+  /** A builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The port it listens on (the chosen one when built with port 0). */
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  /** The address to open in a browser. */
+  public String url() {
+    return "http://" + host + ":" + port() + "/";
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+    tracker.close();
+    registry.close();
+    if (ownedBackend != null) {
+      ownedBackend.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "MlopsUi[" + url() + "]";
+  }
+
+  // ------------------------------------------------------------------ requests
+
+  private void handle(HttpExchange ex) throws IOException {
+    try (ex) {
+      var h = ex.getResponseHeaders();
+      h.set("Content-Security-Policy", CSP);
+      h.set("X-Content-Type-Options", "nosniff");
+      h.set("Referrer-Policy", "no-referrer");
+      h.set("X-Frame-Options", "DENY");
+      String method = ex.getRequestMethod();
+      if (!method.equals("GET") && !method.equals("HEAD")) {
+        h.set("Allow", "GET, HEAD");
+        send(ex, 405, "text/plain", "the UI is read-only: only GET and HEAD are served");
+        return;
+      }
+      if (!hostAllowed(ex.getRequestHeaders().getFirst("Host"))) {
+        send(ex, 403, "text/plain", "this Host is not one the UI answers to; start it with the host allowed");
+        return;
+      }
+      URI uri = ex.getRequestURI();
+      Map<String, String> query = Api.query(uri.getRawQuery());
+      if (token != null) {
+        String offered = query.get("token");
+        if (offered != null && matches(offered)) {
+          h.set("Set-Cookie", COOKIE + "=" + offered + "; HttpOnly; SameSite=Strict; Path=/");
+          h.set("Location", uri.getRawPath());
+          send(ex, 303, "text/plain", "signed in");
+          return;
+        }
+        if (!authorized(ex)) {
+          send(ex, 401, "text/plain", "a token is required: open the UI once with ?token=TOKEN or send Authorization: Bearer TOKEN");
+          return;
+        }
+      }
+      String path = uri.getRawPath();
+      if (path.startsWith("/api/")) {
+        api(ex, path.substring("/api/".length()), query);
+      } else if (path.equals("/") || path.equals("/index.html")) {
+        resource(ex, "dev/mlops/ui/static/index.html");
+      } else if (path.startsWith("/static/")) {
+        confined(ex, path.substring("/static/".length()), "dev/mlops/ui/static/");
+      } else if (path.startsWith("/webjars/")) {
+        confined(ex, path.substring("/webjars/".length()), "META-INF/resources/webjars/");
+      } else if (path.equals("/favicon.ico")) {
+        send(ex, 204, "image/x-icon", "");
+      } else {
+        send(ex, 404, "text/plain", "no page " + path);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("mlops UI: {} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
+    }
+  }
+
+  private boolean hostAllowed(@Nullable String hostHeader) {
+    if (hostHeader == null) {
+      return false;
+    }
+    String h = hostHeader.strip().toLowerCase(Locale.ROOT);
+    if (h.startsWith("[")) {
+      int end = h.indexOf(']');
+      h = end < 0 ? h : h.substring(0, end + 1);
+    } else if (h.indexOf(':') >= 0) {
+      h = h.substring(0, h.lastIndexOf(':'));
+    }
+    return allowedHosts.contains(h);
+  }
+
+  private boolean matches(String offered) {
+    return token != null && MessageDigest.isEqual(token, offered.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private boolean authorized(HttpExchange ex) {
+    String auth = ex.getRequestHeaders().getFirst("Authorization");
+    if (auth != null && auth.startsWith("Bearer ") && matches(auth.substring("Bearer ".length()).strip())) {
+      return true;
+    }
+    List<String> cookies = ex.getRequestHeaders().get("Cookie");
+    if (cookies != null) {
+      for (String line : cookies) {
+        for (String c : line.split(";")) {
+          String kv = c.strip();
+          if (kv.startsWith(COOKIE + "=") && matches(kv.substring(COOKIE.length() + 1))) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  private void api(HttpExchange ex, String route, Map<String, String> query) throws IOException {
+    ex.getResponseHeaders().set("Cache-Control", "no-store");
+    long start = System.nanoTime();
+    int status = 200;
+    String body;
+    try {
+      body = api.handle(route, query);
+    } catch (NotFoundException e) {
+      status = 404;
+      body = Api.error(e.getMessage());
+    } catch (InvalidArgumentException e) {
+      status = 400;
+      body = Api.error(e.getMessage());
+    } catch (MlopsException | IllegalArgumentException e) {
+      status = 400;
+      body = Api.error(e.getMessage());
+    }
+    ex.getResponseHeaders().set("Server-Timing", String.format(Locale.ROOT, "app;dur=%.1f", (System.nanoTime() - start) / 1e6));
+    send(ex, status, "application/json; charset=utf-8", body);
+  }
+
+  /** Serves {@code rel} from {@code root} on the class path, if it stays inside it after decoding and normalization. */
+  private void confined(HttpExchange ex, String rel, String root) throws IOException {
+    String decoded = java.net.URLDecoder.decode(rel.replace("+", "%2B"), StandardCharsets.UTF_8);
+    if (decoded.isEmpty() || decoded.contains("\\") || decoded.contains("\0") || decoded.startsWith("/")
+        || !java.nio.file.Path.of(decoded).normalize().toString().equals(decoded) || decoded.contains("..")) {
+      send(ex, 400, "text/plain", "bad path");
+      return;
+    }
+    resource(ex, root + decoded);
+  }
+
+  private void resource(HttpExchange ex, String name) throws IOException {
+    try (InputStream in = MlopsUi.class.getClassLoader().getResourceAsStream(name)) {
+      if (in == null) {
+        send(ex, 404, "text/plain", "not found");
+        return;
+      }
+      byte[] body = in.readAllBytes();
+      ex.getResponseHeaders().set("Cache-Control", name.startsWith("META-INF") ? "public, max-age=86400" : "no-cache");
+      send(ex, 200, contentType(name), body);
+    }
+  }
+
+  private static String contentType(String name) {
+    if (name.endsWith(".html")) {
+      return "text/html; charset=utf-8";
+    }
+    if (name.endsWith(".js")) {
+      return "text/javascript; charset=utf-8";
+    }
+    if (name.endsWith(".css")) {
+      return "text/css; charset=utf-8";
+    }
+    if (name.endsWith(".svg")) {
+      return "image/svg+xml";
+    }
+    if (name.endsWith(".png")) {
+      return "image/png";
+    }
+    return "application/octet-stream";
+  }
+
+  private static void send(HttpExchange ex, int status, String type, String body) throws IOException {
+    send(ex, status, type, body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
+    ex.getResponseHeaders().set("Content-Type", type);
+    boolean head = ex.getRequestMethod().equals("HEAD");
+    ex.sendResponseHeaders(status, head || body.length == 0 ? -1 : body.length);
+    if (!head && body.length > 0) {
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(body);
+      }
+    }
+  }
+
+  /** Builds an {@link MlopsUi}. */
+  public static final class Builder {
+    private @Nullable StorageBackend backend;
+    private @Nullable String uri;
+    private int port = 5000;
+    private String bindAddress = "127.0.0.1";
+    private @Nullable String token;
+    private final Set<String> allowedHosts = new LinkedHashSet<>();
+    private int threads = 8;
+
+    private Builder() {}
+
+    /** The store to show; the caller closes it. */
+    public Builder storage(StorageBackend backend) {
+      this.backend = Validation.notNull("storage", backend);
+      this.uri = null;
+      return this;
+    }
+
+    /** The store to show, by URI; the UI opens it and closes it with itself. */
+    public Builder storage(String uri) {
+      this.uri = Validation.notNull("storage", uri);
+      this.backend = null;
+      return this;
+    }
+
+    /** The port (default 5000; 0 picks a free one, see {@link MlopsUi#port()}). */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw InvalidArgumentException.of("port", port, "must be in [0, 65535]");
+      }
+      this.port = port;
+      return this;
+    }
+
+    /** The interface to bind (default 127.0.0.1, loopback only); its name is allowed as a Host. */
+    public Builder bindAddress(String address) {
+      this.bindAddress = Validation.notNull("bindAddress", address);
+      return this;
+    }
+
+    /** Requires this token on every request (at least 16 characters). */
+    public Builder token(String token) {
+      Validation.notNull("token", token);
+      if (token.length() < 16) {
+        throw InvalidArgumentException.of("token", "(" + token.length() + " characters)", "must have at least 16 characters");
+      }
+      this.token = token;
+      return this;
+    }
+
+    /** Further Host header names the UI answers to (for example the name of a reverse proxy). */
+    public Builder allowedHosts(String... hosts) {
+      for (String h : hosts) {
+        allowedHosts.add(Validation.notNull("allowedHosts", h));
+      }
+      return this;
+    }
+
+    /** The most requests served at once (default 8). */
+    public Builder threads(int threads) {
+      this.threads = Validation.positive("threads", threads);
+      return this;
+    }
+
+    /**
+     * Starts the UI.
+     *
+     * @throws InvalidArgumentException without a store
+     * @throws java.io.UncheckedIOException when the port cannot be bound
+     */
+    public MlopsUi start() {
+      if (backend == null && uri == null) {
+        throw InvalidArgumentException.of("storage", "(none)", "call storage(backend) or storage(uri)");
+      }
+      StorageBackend b = backend != null ? backend : StorageBackend.open(uri);
+      try {
+        return new MlopsUi(this, b, backend == null);
+      } catch (IOException e) {
+        if (backend == null) {
+          b.close();
+        }
+        throw new java.io.UncheckedIOException("cannot listen on " + bindAddress + ":" + port + ": " + e.getMessage(), e);
+      }
+    }
+  }
+}

@@ -1,0 +1,12 @@
+/** A browsable, read-only web UI over a store: runs, models, the audit trail, monitors. */
+module dev.mlops.ui {
+  requires transitive dev.mlops.api;
+  requires dev.mlops.tracking;
+  requires dev.mlops.registry;
+  requires dev.mlops.monitoring;
+  requires jdk.httpserver;
+  requires com.fasterxml.jackson.databind;
+  requires org.slf4j;
+
+  exports dev.mlops.ui;
+}

@@ -1,0 +1,32 @@
+'use strict';
+// The registry: the audit trail's verification first, then models with aliases, then one model's
+// versions (status, digest, lineage, signature) and promotion requests with their gate outcomes.
+(async function () {
+  const message = document.getElementById('message');
+  try {
+    const a = await ui.get('/api/audit');
+    const box = ui.el('p', a.valid ? 'Audit trail verified: ' + a.entries + ' entries, chain intact (head ' + String(a.head).slice(0, 12) + ')'
+      : 'Audit trail does NOT verify: ' + a.problems.join('; '), a.valid ? 'ok' : 'bad');
+    box.id = 'audit-status';
+    document.getElementById('audit').replaceChildren(box);
+    const models = await ui.get('/api/models');
+    document.getElementById('models').replaceChildren(ui.table(['model', 'aliases', 'description'], models.map(m => [
+      ui.link('/static/models.html?name=' + encodeURIComponent(m.name), m.name),
+      Object.entries(m.aliases).map(([k, v]) => '@' + k + ' \u2192 v' + v).join(', '), m.description])));
+    const name = ui.params().get('name');
+    if (name) {
+      const m = await ui.get('/api/model?name=' + encodeURIComponent(name));
+      const div = document.getElementById('model');
+      div.replaceChildren(ui.el('h2', m.name),
+        ui.table(['version', 'status', 'aliases', 'sha256', 'source run', 'datasets', 'created by', 'created', 'description'],
+          m.versions.map(v => [v.version, v.status, Object.entries(m.aliases).filter(([, x]) => x === v.version).map(([k]) => '@' + k).join(' '),
+            String(v.sha256).slice(0, 16), v.run ? ui.link('/static/run.html?id=' + encodeURIComponent(v.run), v.run) : '',
+            (v.datasets || []).join(', '), v.createdBy, ui.time(v.created), v.description])),
+        ui.el('h3', 'Promotion requests'),
+        ui.table(['request', 'alias', 'version', 'requester', 'status', 'gates', 'decisions'], m.requests.map(r => [r.id, '@' + r.alias, r.version,
+          r.requester, r.status, r.gates.map(g => (g.passed ? 'PASS ' : 'FAIL ') + g.gate + ' (' + g.detail + ')').join('; '),
+          r.decisions.map(d => d.actor + (d.approve ? ' approved' : ' rejected') + (d.comment ? ': ' + d.comment : '')).join('; ')])));
+    }
+  } catch (e) { ui.fail(message, e); }
+  ui.ready();
+})();

@@ -1,0 +1,88 @@
+'use strict';
+// A run: params, latest metrics, tags, inputs, artifacts, and charts of metric histories reduced on
+// the server to the chart's width (each bucket's min, max and last value), refined on zoom.
+(async function () {
+  const id = ui.params().get('id');
+  const message = document.getElementById('message');
+  const chartDiv = document.getElementById('chart');
+  const note = document.getElementById('chartnote');
+  const axis = document.getElementById('axis');
+  const log = document.getElementById('log');
+  let run;
+  try {
+    run = await ui.get('/api/run?id=' + encodeURIComponent(id));
+  } catch (e) { ui.fail(message, e); ui.ready(); return; }
+  document.getElementById('title').textContent = run.name || run.id;
+  document.getElementById('summary').textContent = run.status + ', started ' + ui.time(run.start) + ' by ' + run.user
+    + (run.end > 0 ? ', ended ' + ui.time(run.end) : '') + ' \u2014 ' + run.id;
+  document.getElementById('params').replaceChildren(ui.kv(run.params));
+  document.getElementById('tags').replaceChildren(ui.kv(run.tags));
+  document.getElementById('inputs').replaceChildren(ui.table(['name', 'context', 'rows', 'digest', 'source'],
+    run.inputs.map(i => [i.name, i.context, i.rows, i.digest, i.source])));
+  document.getElementById('artifacts').replaceChildren(ui.table(['path', 'size'], run.artifacts.map(a => [a.path + (a.directory ? '/' : ''), a.directory ? '' : a.size])));
+
+  // the chart's state lives in the URL (?metric=a,b&x=step), so a chart can be bookmarked and shared
+  const wanted = (ui.params().get('metric') || '').split(',').filter(k => k in run.metrics);
+  const selected = new Set(wanted.length ? wanted : Object.keys(run.metrics).slice(0, 1));
+  if (['step', 'time', 'relative'].includes(ui.params().get('x'))) axis.value = ui.params().get('x');
+  function remember() {
+    const p = ui.params();
+    p.set('metric', [...selected].join(','));
+    p.set('x', axis.value);
+    history.replaceState(null, '', location.pathname + '?' + p.toString());
+  }
+  const boxes = Object.entries(run.metrics).map(([k, v]) => {
+    const cb = ui.el('input');
+    cb.type = 'checkbox';
+    cb.checked = selected.has(k);
+    cb.addEventListener('change', () => { if (cb.checked) selected.add(k); else selected.delete(k); draw(); });
+    const label = ui.el('label');
+    label.append(cb, ' ' + k + ' = ' + ui.num(v) + '  ');
+    return label;
+  });
+  document.getElementById('metrics').replaceChildren(...boxes);
+  let plot = null;
+  let range = null;
+
+  async function draw() {
+    remember();
+    if (plot) { plot.destroy(); plot = null; }
+    if (!selected.size) { note.textContent = ''; return; }
+    const width = Math.max(300, Math.min(1200, document.body.clientWidth - 60));
+    const q = k => '/api/metric?run=' + encodeURIComponent(id) + '&key=' + encodeURIComponent(k) + '&x=' + axis.value
+      + '&buckets=' + width + (range ? '&start=' + range[0] + '&end=' + range[1] : '');
+    try {
+      const series = await Promise.all([...selected].map(k => ui.get(q(k))));
+      const xs = [...new Set(series.flatMap(s => s.x))].sort((a, b) => a - b);
+      const at = s => { const m = new Map(s.x.map((x, i) => [x, i])); return f => xs.map(x => m.has(x) ? f[m.get(x)] : null); };
+      const data = [xs];
+      const opts = [{}];
+      const palette = ['#0969da', '#cf222e', '#1a7f37', '#8250df', '#bf8700', '#1b7c83', '#e16f24', '#57606a'];
+      series.forEach((s, n) => {
+        const pick = at(s);
+        data.push(pick(s.last));
+        opts.push({label: s.key, stroke: palette[n % palette.length], width: 1.5, spanGaps: true,
+          points: {show: s.x.length < 50}});
+        if (s.reduced) {
+          data.push(pick(s.min), pick(s.max));
+          opts.push({label: s.key + ' min', stroke: '#8c959f', width: 1, spanGaps: true}, {label: s.key + ' max', stroke: '#8c959f', width: 1, spanGaps: true});
+        }
+      });
+      const reduced = series.filter(s => s.reduced);
+      note.textContent = reduced.length ? reduced.map(s => s.key + ': ' + s.points + ' points shown as ' + s.x.length
+        + ' buckets (min, max and last of each; zoom in for detail)').join('; ') : 'every logged point is shown';
+      plot = new uPlot({width, height: 320, series: opts, scales: {x: {time: axis.value === 'time'}, y: {distr: log.checked ? 3 : 1}},
+        hooks: {setSelect: [u => {
+          if (u.select.width > 5) {
+            range = [u.posToVal(u.select.left, 'x'), u.posToVal(u.select.left + u.select.width, 'x')];
+            if (axis.value === 'time') range = range.map(v => v * 1000);
+            draw();
+          }
+        }]}}, data.map((d, i) => i === 0 && axis.value === 'time' ? d.map(v => v / 1000) : d), chartDiv);
+    } catch (e) { ui.fail(message, e); }
+  }
+  axis.addEventListener('change', () => { range = null; draw(); });
+  log.addEventListener('change', draw);
+  await draw();
+  ui.ready();
+})();

@@ -1,0 +1,170 @@
+package dev.mlops.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mlops.api.StorageBackend;
+import dev.mlops.registry.ModelRegistry;
+import dev.mlops.registry.Registration;
+import dev.mlops.testkit.Chromium;
+import dev.mlops.tracking.ActiveRun;
+import dev.mlops.tracking.Tracker;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The UI over a file: store: its JSON API, its safety rules, and its pages in a real headless Chromium. */
+class MlopsUiTest {
+  static final String HOSTILE = "<img src=x onerror=alert(1)>";
+  @TempDir
+  Path dir;
+  private StorageBackend backend;
+  private MlopsUi ui;
+  private String runId;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeEach
+  void fill() throws Exception {
+    backend = StorageBackend.open("file:" + dir.resolve("store"));
+    try (Tracker tracker = Tracker.builder().storage(backend).build();
+        ActiveRun run = tracker.newRun().experiment("churn").name(HOSTILE).start()) {
+      run.logParam("model", "cart").setTag("note", HOSTILE);
+      for (int step = 0; step < 5000; step++) {
+        run.logMetric("loss", step == 1234 ? 50 : 1.0 / (1 + step), step);
+      }
+      run.logMetric("accuracy", 0.91);
+      run.logText("notes/readme.txt", "hello");
+      runId = run.id();
+      tracker.flush();
+    }
+    try (ModelRegistry registry = ModelRegistry.builder().storage(backend).build()) {
+      Path model = Files.writeString(dir.resolve("model.bin"), "a model");
+      registry.register(Registration.of("churn").fromFile(model).flavor("generic").sourceRun(runId));
+      registry.setAlias("churn", "champion", 1);
+    }
+    ui = MlopsUi.builder().storage(backend).port(0).start();
+  }
+
+  @AfterEach
+  void close() {
+    if (ui != null) {
+      ui.close();
+    }
+    backend.close();
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(ui.url() + path.substring(1))).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private JsonNode json(String path) throws Exception {
+    HttpResponse<String> r = get(path);
+    assertEquals(200, r.statusCode(), r.body());
+    return new ObjectMapper().readTree(r.body());
+  }
+
+  @Test
+  void theApiListsRunsFiltersThemAndReducesLongHistoriesKeepingSpikes() throws Exception {
+    JsonNode runs = json("/api/runs?filter=" + java.net.URLEncoder.encode("metrics.accuracy > 0.9", StandardCharsets.UTF_8));
+    assertEquals(1, runs.get("runs").size());
+    assertEquals(HOSTILE, runs.get("runs").get(0).get("name").asText(), "values are data, returned as JSON strings");
+    assertEquals(0, json("/api/runs?filter=" + java.net.URLEncoder.encode("metrics.accuracy > 0.95", StandardCharsets.UTF_8)).get("runs").size());
+    HttpResponse<String> bad = get("/api/runs?filter=" + java.net.URLEncoder.encode("metrics.accuracy >>> 1", StandardCharsets.UTF_8));
+    assertEquals(400, bad.statusCode());
+    assertTrue(new ObjectMapper().readTree(bad.body()).get("error").asText().length() > 10, bad.body());
+    JsonNode m = json("/api/metric?run=" + runId + "&key=loss&buckets=100");
+    assertTrue(m.get("reduced").asBoolean());
+    assertEquals(5000, m.get("points").asInt());
+    double max = 0;
+    for (JsonNode v : m.get("max")) {
+      max = Math.max(max, v.asDouble());
+    }
+    assertEquals(50.0, max, "the spike at step 1234 is kept");
+    JsonNode run = json("/api/run?id=" + runId);
+    assertEquals("cart", run.get("params").get("model").asText());
+    assertEquals("notes", run.get("artifacts").get(0).get("path").asText());
+    JsonNode model = json("/api/model?name=churn");
+    assertEquals(runId, model.get("versions").get(0).get("run").asText());
+    assertTrue(json("/api/audit").get("valid").asBoolean());
+    assertEquals(404, get("/api/run?id=0123456789abcdef0123456789abcdef").statusCode());
+    assertTrue(get("/api/runs").headers().firstValue("Server-Timing").isPresent());
+  }
+
+  @Test
+  void safetyRulesHold() throws Exception {
+    HttpResponse<String> page = get("/");
+    assertEquals(200, page.statusCode());
+    assertEquals(MlopsUi.CSP, page.headers().firstValue("Content-Security-Policy").orElseThrow());
+    assertFalse(page.body().contains("<script>"), "no inline script");
+    assertEquals("nosniff", page.headers().firstValue("X-Content-Type-Options").orElseThrow());
+    assertEquals(405, http.send(HttpRequest.newBuilder(URI.create(ui.url() + "api/runs")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode(), "read-only");
+    assertEquals(400, raw("GET /webjars/..%2f..%2fMETA-INF/MANIFEST.MF HTTP/1.1", "127.0.0.1").startsWith("HTTP/1.1 400") ? 400 : 0);
+    assertEquals(400, raw("GET /static/..%2F..%2Fdev/mlops/ui/MlopsUi.class HTTP/1.1", "127.0.0.1").startsWith("HTTP/1.1 400") ? 400 : 0);
+    assertEquals(200, get("/webjars/uplot/1.6.30/dist/uPlot.iife.min.js").statusCode());
+    assertTrue(raw("GET / HTTP/1.1", "evil.example").startsWith("HTTP/1.1 403"), "a rebound Host is refused");
+    assertTrue(raw("GET / HTTP/1.1", "localhost:" + ui.port()).startsWith("HTTP/1.1 200"));
+  }
+
+  @Test
+  void aTokenGuardsEveryRouteAndTheFirstVisitSetsACookie() throws Exception {
+    try (MlopsUi guarded = MlopsUi.builder().storage(backend).port(0).token("0123456789abcdef-secret").start()) {
+      HttpClient client = HttpClient.newBuilder().cookieHandler(new java.net.CookieManager()).followRedirects(HttpClient.Redirect.NORMAL).build();
+      assertEquals(401, client.send(HttpRequest.newBuilder(URI.create(guarded.url() + "api/runs")).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode());
+      assertEquals(200, client.send(HttpRequest.newBuilder(URI.create(guarded.url() + "api/runs"))
+          .header("Authorization", "Bearer 0123456789abcdef-secret").build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+      assertEquals(401, client.send(HttpRequest.newBuilder(URI.create(guarded.url() + "?token=wrong-token-value-123")).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode());
+      HttpResponse<String> signedIn = client.send(HttpRequest.newBuilder(URI.create(guarded.url() + "?token=0123456789abcdef-secret")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, signedIn.statusCode(), "the redirect after the cookie lands on the page");
+      assertEquals(200, client.send(HttpRequest.newBuilder(URI.create(guarded.url() + "api/models")).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode(), "the cookie now signs requests");
+    }
+  }
+
+  @Test
+  void pagesRenderStoreValuesAsTextInARealBrowser() throws Exception {
+    String runs = Chromium.dumpDom(ui.url(), 15_000);
+    assertTrue(runs.contains("ready:"), "the page finished loading: " + runs);
+    assertTrue(runs.contains("&lt;img src=x onerror=alert(1)&gt;"), "the hostile run name is shown as text");
+    assertFalse(runs.contains("<img src=\"x\""), "and never becomes an element");
+    assertTrue(runs.contains("metrics.accuracy") && runs.contains("0.910000"), runs);
+    String run = Chromium.dumpDom(ui.url() + "static/run.html?id=" + runId + "&metric=loss", 15_000);
+    assertTrue(run.contains("ready:") && run.contains("uplot"), "the chart was drawn: " + run);
+    assertTrue(run.contains("buckets (min, max and last of each"), "the chart says it shows reduced data");
+    String models = Chromium.dumpDom(ui.url() + "static/models.html?name=churn", 15_000);
+    assertTrue(models.contains("Audit trail verified"), models);
+    assertTrue(models.contains("@champion"), models);
+  }
+
+  /** A raw request, for headers a client library will not send (a forged Host, an undecoded path). */
+  private String raw(String requestLine, String host) throws Exception {
+    try (Socket s = new Socket("127.0.0.1", ui.port())) {
+      OutputStream out = s.getOutputStream();
+      out.write((requestLine + "\r\nHost: " + host + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = s.getInputStream();
+      ByteArrayOutputStream buf = new ByteArrayOutputStream();
+      in.transferTo(buf);
+      return buf.toString(StandardCharsets.UTF_8);
+    }
+  }
+
+}

@@ -82,4 +82,15 @@ public abstract class MonitoringStoreContract extends StoreContract<MonitoringSt
     assertEquals(List.of("reference", "window-1", "window-2"), store.profileKeys("m", ""));
     assertTrue(store.profileKeys("m", "x").isEmpty());
   }
+
+  @Test
+  @DisplayName("lists the monitors with anything stored, sorted")
+  void monitors() {
+    assertTrue(store.monitors().isEmpty());
+    store.putProfile("payments", "reference", new byte[] {1});
+    store.addReport(new StoredRecord("churn", 0, 1, "{}"));
+    store.addAlert(new StoredRecord("zeta", 0, 1, "{}"));
+    store.addReport(new StoredRecord("churn", 1, 2, "{}"));
+    assertEquals(List.of("churn", "payments", "zeta"), store.monitors());
+  }
 }

@@ -71,6 +71,10 @@ final class Api {
     }
   }
 
+  static String requiredParam(Map<String, String> q, String name) {
+    return required(q, name);
+  }
+
   private static String required(Map<String, String> q, String name) {
     String v = q.get(name);
     if (v == null || v.isBlank()) {
@@ -105,6 +109,8 @@ final class Api {
       case "model" -> write(model(required(q, "name")));
       case "audit" -> write(audit());
       case "monitor" -> write(monitor(required(q, "name"), q));
+      case "monitors" -> write(backend.store(MonitoringStore.class).monitors());
+      case "artifacts" -> write(artifacts(required(q, "run"), q.getOrDefault("dir", "")));
       default -> throw new NotFoundException("no API route '" + route + "'");
     };
   }
@@ -188,6 +194,33 @@ final class Api {
     m.put("artifacts", artifacts);
     return m;
   }
+
+  private List<Map<String, Object>> artifacts(String run, String dir) {
+    tracker.getRun(run);
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (ArtifactInfo a : tracker.artifacts().list(run, dir)) {
+      out.add(Map.of("path", a.path(), "directory", a.directory(), "size", a.size()));
+    }
+    return out;
+  }
+
+  /** A stored window's drift report as the self-contained HTML report (shown in a sandboxed frame). */
+  String windowReport(String monitor, long window) {
+    for (MonitoringStore.StoredRecord r : backend.store(MonitoringStore.class).reports(monitor, window, 1)) {
+      if (r.window() == window) {
+        try {
+          dev.mlops.monitoring.WindowReport w = READER.readValue(r.json(), dev.mlops.monitoring.WindowReport.class);
+          return dev.mlops.monitoring.report.HtmlReport.render(w.drift(), w.quality(), List.of(), "Monitor " + monitor + ", window " + window);
+        } catch (JsonProcessingException e) {
+          throw new IllegalArgumentException("window " + window + " of monitor " + monitor + " cannot be read: " + e.getOriginalMessage());
+        }
+      }
+    }
+    throw new NotFoundException("monitor '" + monitor + "' has no stored window " + window);
+  }
+
+  private static final ObjectMapper READER = new ObjectMapper()
+      .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   private Map<String, Object> metric(Map<String, String> q) {
     String run = required(q, "run");

@@ -163,6 +163,10 @@ public final class MlopsUi implements AutoCloseable {
         confined(ex, path.substring("/static/".length()), "dev/mlops/ui/static/");
       } else if (path.startsWith("/webjars/")) {
         confined(ex, path.substring("/webjars/".length()), "META-INF/resources/webjars/");
+      } else if (path.equals("/report")) {
+        report(ex, query);
+      } else if (path.equals("/download")) {
+        download(ex, query);
       } else if (path.equals("/favicon.ico")) {
         send(ex, 204, "image/x-icon", "");
       } else {
@@ -229,6 +233,55 @@ public final class MlopsUi implements AutoCloseable {
     }
     ex.getResponseHeaders().set("Server-Timing", String.format(Locale.ROOT, "app;dur=%.1f", (System.nanoTime() - start) / 1e6));
     send(ex, status, "application/json; charset=utf-8", body);
+  }
+
+  /** A stored window's drift report: its own strict sandbox (no scripts, no same origin), shown in an {@code iframe sandbox}. */
+  private void report(HttpExchange ex, Map<String, String> query) throws IOException {
+    try {
+      String html = api.windowReport(Api.requiredParam(query, "monitor"), Long.parseLong(Api.requiredParam(query, "window")));
+      ex.getResponseHeaders().set("Content-Security-Policy", "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+          + "frame-ancestors 'self'");
+      ex.getResponseHeaders().set("X-Frame-Options", "SAMEORIGIN");
+      send(ex, 200, "text/html; charset=utf-8", html);
+    } catch (NotFoundException e) {
+      send(ex, 404, "text/plain", e.getMessage());
+    } catch (MlopsException | IllegalArgumentException e) {
+      send(ex, 400, "text/plain", String.valueOf(e.getMessage()));
+    }
+  }
+
+  /** An artifact, streamed as an attachment (never rendered by the browser); the store refuses paths outside the run. */
+  private void download(HttpExchange ex, Map<String, String> query) throws IOException {
+    String run;
+    String path;
+    try {
+      run = Api.requiredParam(query, "run");
+      path = dev.mlops.api.artifact.ArtifactPaths.normalize(Api.requiredParam(query, "path"));
+    } catch (MlopsException | IllegalArgumentException e) {
+      send(ex, 400, "text/plain", String.valueOf(e.getMessage()));
+      return;
+    }
+    InputStream in;
+    try {
+      in = tracker.artifacts().open(run, path);
+    } catch (NotFoundException e) {
+      send(ex, 404, "text/plain", e.getMessage());
+      return;
+    } catch (MlopsException e) {
+      send(ex, 400, "text/plain", String.valueOf(e.getMessage()));
+      return;
+    }
+    try (in) {
+      String file = path.substring(path.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
+      ex.getResponseHeaders().set("Content-Type", "application/octet-stream");
+      ex.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"" + file + "\"");
+      ex.sendResponseHeaders(200, ex.getRequestMethod().equals("HEAD") ? -1 : 0);
+      if (!ex.getRequestMethod().equals("HEAD")) {
+        try (OutputStream out = ex.getResponseBody()) {
+          in.transferTo(out);
+        }
+      }
+    }
   }
 
   /** Serves {@code rel} from {@code root} on the class path, if it stays inside it after decoding and normalization. */

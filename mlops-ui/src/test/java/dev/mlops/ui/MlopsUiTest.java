@@ -57,6 +57,20 @@ class MlopsUiTest {
       registry.register(Registration.of("churn").fromFile(model).flavor("generic").sourceRun(runId));
       registry.setAlias("churn", "champion", 1);
     }
+    // a monitor with stored windows: the second drifts, and a column name is hostile
+    java.util.Random r = new java.util.Random(1);
+    double[] ref = new double[2000];
+    for (int i = 0; i < ref.length; i++) {
+      ref[i] = r.nextGaussian();
+    }
+    dev.mlops.monitoring.profile.Profile reference = dev.mlops.monitoring.profile.Profile.of(dev.mlops.monitoring.Table.of(
+        java.util.List.of(dev.mlops.monitoring.Column.numerical(HOSTILE, ref))));
+    try (dev.mlops.monitoring.Monitor monitor = dev.mlops.monitoring.Monitor.builder("traffic").reference(reference).windowRows(500)
+        .storage(backend).alert(dev.mlops.monitoring.AlertRule.datasetDrift()).executor(Runnable::run).build()) {
+      for (int i = 0; i < 1000; i++) {
+        monitor.log(java.util.Map.of(HOSTILE, r.nextGaussian() + (i < 500 ? 0 : 2)));
+      }
+    }
     ui = MlopsUi.builder().storage(backend).port(0).start();
   }
 
@@ -152,6 +166,37 @@ class MlopsUiTest {
     String models = Chromium.dumpDom(ui.url() + "static/models.html?name=churn", 15_000);
     assertTrue(models.contains("Audit trail verified"), models);
     assertTrue(models.contains("@champion"), models);
+  }
+
+  @Test
+  void monitorsArtifactsAndComparisonAreServedSafely() throws Exception {
+    assertEquals("traffic", json("/api/monitors").get(0).asText());
+    JsonNode m = json("/api/monitor?name=traffic");
+    assertEquals(2, m.get("windows").size());
+    assertTrue(m.get("alerts").size() >= 1);
+    HttpResponse<String> report = get("/report?monitor=traffic&window=1");
+    assertEquals(200, report.statusCode(), report.body());
+    assertTrue(report.headers().firstValue("Content-Security-Policy").orElseThrow().startsWith("sandbox;"), "the report is sandboxed");
+    assertFalse(report.body().contains(HOSTILE), "the report escapes the column name");
+    assertEquals(404, get("/report?monitor=traffic&window=9").statusCode());
+    HttpResponse<String> file = get("/download?run=" + runId + "&path=notes/readme.txt");
+    assertEquals(200, file.statusCode());
+    assertEquals("hello", file.body());
+    assertTrue(file.headers().firstValue("Content-Disposition").orElseThrow().startsWith("attachment"), "never rendered inline");
+    assertEquals(400, get("/download?run=" + runId + "&path=" + java.net.URLEncoder.encode("../../mlops.db", StandardCharsets.UTF_8))
+        .statusCode(), "a path leaving the run's artifacts is refused");
+    assertEquals(404, get("/download?run=" + runId + "&path=notes/missing.txt").statusCode());
+    String monitors = Chromium.dumpDom(ui.url() + "static/monitors.html?name=traffic", 15_000);
+    assertTrue(monitors.contains("ready:") && monitors.contains("DRIFT"), monitors);
+    String compare;
+    try (Tracker tracker = Tracker.builder().storage(backend).build();
+        ActiveRun other = tracker.newRun().experiment("churn").name("other").start()) {
+      other.logParam("model", "logistic").logMetric("accuracy", 0.8);
+      compare = Chromium.dumpDom(ui.url() + "static/compare.html?runs=" + runId + "," + other.id(), 15_000);
+    }
+    assertTrue(compare.contains("ready:") && compare.contains("class=\"diff\">model"), "the differing param is marked: " + compare);
+    String run = Chromium.dumpDom(ui.url() + "static/run.html?id=" + runId, 15_000);
+    assertTrue(run.contains("notes/"), "the artifact tree shows the directory: " + run);
   }
 
   /** A raw request, for headers a client library will not send (a forged Host, an undecoded path). */

@@ -21,6 +21,9 @@ public interface MonitoringStore extends AutoCloseable {
   /** The keys of a monitor's stored profiles that start with {@code prefix}, sorted. */
   List<String> profileKeys(String monitor, String prefix);
 
+  /** The names of the monitors with anything stored (a profile, a report or an alert), sorted. */
+  List<String> monitors();
+
   /** Appends a window report. */
   void addReport(StoredRecord report);
 

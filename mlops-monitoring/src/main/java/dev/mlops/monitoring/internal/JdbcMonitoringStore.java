@@ -42,6 +42,12 @@ public final class JdbcMonitoringStore implements MonitoringStore {
         monitor, prefix)).stream().filter(k -> k.startsWith(prefix)).toList();
   }
 
+  @Override
+  public List<String> monitors() {
+    return db.read(c -> Sql.list(c, "SELECT monitor FROM mon_profiles UNION SELECT monitor FROM mon_reports UNION SELECT monitor FROM mon_alerts"
+        + " ORDER BY 1", rs -> rs.getString(1)));
+  }
+
   private void add(String table, StoredRecord r) {
     db.transaction(c -> Sql.update(c, "INSERT INTO " + table + " (monitor, window_index, time, json) VALUES (?, ?, ?, ?)", r.monitor(),
         r.window(), r.time(), r.json()));

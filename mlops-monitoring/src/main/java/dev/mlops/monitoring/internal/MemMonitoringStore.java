@@ -72,6 +72,15 @@ public final class MemMonitoringStore implements MonitoringStore {
   }
 
   @Override
+  public synchronized List<String> monitors() {
+    java.util.TreeSet<String> names = new java.util.TreeSet<>();
+    profiles.keySet().forEach(k -> names.add(k.substring(0, k.indexOf('\u0000'))));
+    reports.forEach(r -> names.add(r.monitor()));
+    alerts.forEach(r -> names.add(r.monitor()));
+    return List.copyOf(names);
+  }
+
+  @Override
   public void close() {
     SHARED.release(name);
   }

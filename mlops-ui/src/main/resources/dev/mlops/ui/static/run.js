@@ -19,7 +19,39 @@
   document.getElementById('tags').replaceChildren(ui.kv(run.tags));
   document.getElementById('inputs').replaceChildren(ui.table(['name', 'context', 'rows', 'digest', 'source'],
     run.inputs.map(i => [i.name, i.context, i.rows, i.digest, i.source])));
-  document.getElementById('artifacts').replaceChildren(ui.table(['path', 'size'], run.artifacts.map(a => [a.path + (a.directory ? '/' : ''), a.directory ? '' : a.size])));
+  // artifacts as a tree: directories open in place, files download (streamed) or preview as text
+  const preview = ui.el('pre');
+  preview.hidden = true;
+  async function tree(dir, into) {
+    const items = await ui.get('/api/artifacts?run=' + encodeURIComponent(id) + '&dir=' + encodeURIComponent(dir));
+    const list = ui.el('ul');
+    items.forEach(a => {
+      const li = ui.el('li');
+      if (a.directory) {
+        const b = ui.el('button', a.path.split('/').pop() + '/');
+        b.addEventListener('click', async () => { if (!li.querySelector('ul')) await tree(a.path, li); });
+        li.appendChild(b);
+      } else {
+        li.appendChild(ui.link('/download?run=' + encodeURIComponent(id) + '&path=' + encodeURIComponent(a.path), a.path.split('/').pop()));
+        li.append(' (' + a.size + ' bytes) ');
+        if (/\.(txt|json|md|csv|log|yaml|yml)$/i.test(a.path) && a.size <= 1048576) {
+          const b = ui.el('button', 'preview');
+          b.addEventListener('click', async () => {
+            const r = await fetch('/download?run=' + encodeURIComponent(id) + '&path=' + encodeURIComponent(a.path));
+            preview.textContent = await r.text();
+            preview.hidden = false;
+          });
+          li.appendChild(b);
+        }
+      }
+      list.appendChild(li);
+    });
+    into.appendChild(list);
+  }
+  const artifacts = document.getElementById('artifacts');
+  artifacts.replaceChildren();
+  await tree('', artifacts);
+  artifacts.appendChild(preview);
 
   // the chart's state lives in the URL (?metric=a,b&x=step), so a chart can be bookmarked and shared
   const wanted = (ui.params().get('metric') || '').split(',').filter(k => k in run.metrics);

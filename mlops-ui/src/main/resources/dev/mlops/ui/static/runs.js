@@ -39,12 +39,16 @@
       const ids = new Set(r.runs.map(x => x.id));
       const rows = [];
       const add = (x, depth) => {
-        rows.push([ui.link('/static/run.html?id=' + encodeURIComponent(x.id), (depth ? '\u2514 ' : '') + (x.name || x.id)), x.status,
+        const pick = ui.el('input');
+        pick.type = 'checkbox';
+        pick.value = x.id;
+        pick.className = 'pick';
+        rows.push([pick, ui.link('/static/run.html?id=' + encodeURIComponent(x.id), (depth ? '\u2514 ' : '') + (x.name || x.id)), x.status,
           ui.time(x.start), x.user, ...paramKeys.map(k => x.params[k]), ...metricKeys.map(k => k in x.metrics ? ui.num(x.metrics[k]) : '')]);
         (byParent.get(x.id) || []).forEach(c => add(c, depth + 1));
       };
       r.runs.filter(x => !x.parent || !ids.has(x.parent)).forEach(x => add(x, 0));
-      const t = ui.table(['run', 'status', 'started', 'user', ...paramKeys.map(k => 'params.' + k), ...metricKeys.map(k => 'metrics.' + k)], rows);
+      const t = ui.table(['', 'run', 'status', 'started', 'user', ...paramKeys.map(k => 'params.' + k), ...metricKeys.map(k => 'metrics.' + k)], rows);
       if (page) out.appendChild(t); else out.replaceChildren(t);
       more.hidden = !r.next;
       more.dataset.page = r.next || '';
@@ -63,6 +67,10 @@
     load();
   });
   more.addEventListener('click', () => load(more.dataset.page));
+  document.getElementById('compare').addEventListener('click', () => {
+    const ids = [...document.querySelectorAll('input.pick:checked')].map(c => c.value);
+    location.href = '/static/compare.html?runs=' + ids.map(encodeURIComponent).join(',');
+  });
   window.addEventListener('popstate', () => { state(); load(); });
   state();
   load();

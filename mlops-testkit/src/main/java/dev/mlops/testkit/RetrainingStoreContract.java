@@ -90,6 +90,17 @@ public abstract class RetrainingStoreContract extends StoreContract<RetrainingSt
   }
 
   @Test
+  @DisplayName("lists the loops with anything stored, sorted")
+  void loops() {
+    assertTrue(store.loops().isEmpty());
+    store.addTrigger(new StoredTrigger("zeta", "k", 1, "{}", null));
+    store.acquire("alpha", "A", 0, 10);
+    Lease l = store.acquire("mid", "A", 0, 1000).orElseThrow();
+    store.begin(l, 1, new StoredRetraining("mid", "r", 1, 1, "RUNNING", l.epoch(), "{}"), List.of());
+    assertEquals(List.of("alpha", "mid", "zeta"), store.loops());
+  }
+
+  @Test
   @DisplayName("retrainings come back in creation order, from a time")
   void history() {
     Lease l = store.acquire("loop", "A", 0, 1_000_000).orElseThrow();

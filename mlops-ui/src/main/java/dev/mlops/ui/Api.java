@@ -12,6 +12,7 @@ import dev.mlops.api.registry.AuditChain;
 import dev.mlops.api.registry.ModelVersion;
 import dev.mlops.api.registry.PromotionRequest;
 import dev.mlops.api.registry.RegisteredModel;
+import dev.mlops.api.retraining.RetrainingStore;
 import dev.mlops.api.tracking.DatasetInput;
 import dev.mlops.api.tracking.Experiment;
 import dev.mlops.api.tracking.Metric;
@@ -110,6 +111,8 @@ final class Api {
       case "audit" -> write(audit());
       case "monitor" -> write(monitor(required(q, "name"), q));
       case "monitors" -> write(backend.store(MonitoringStore.class).monitors());
+      case "loops" -> write(backend.offers(RetrainingStore.class) ? backend.store(RetrainingStore.class).loops() : List.of());
+      case "loop" -> write(loop(required(q, "name")));
       case "artifacts" -> write(artifacts(required(q, "run"), q.getOrDefault("dir", "")));
       default -> throw new NotFoundException("no API route '" + route + "'");
     };
@@ -202,6 +205,36 @@ final class Api {
       out.add(Map.of("path", a.path(), "directory", a.directory(), "size", a.size()));
     }
     return out;
+  }
+
+  /** A retraining loop's history and triggers, as the loop stored them. */
+  private Map<String, Object> loop(String name) {
+    if (!backend.offers(RetrainingStore.class)) {
+      throw new NotFoundException("this store keeps no retraining loops");
+    }
+    RetrainingStore store = backend.store(RetrainingStore.class);
+    List<Object> retrainings = new ArrayList<>();
+    for (RetrainingStore.StoredRetraining r : store.retrainings(name, 0, 10_000)) {
+      retrainings.add(tree(r.json()));
+    }
+    List<Object> triggers = new ArrayList<>();
+    for (RetrainingStore.StoredTrigger t : store.triggers(name, false, 0, 10_000)) {
+      if (!t.key().startsWith("resume:")) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("entry", tree(t.json()));
+        e.put("taken", t.retraining());
+        triggers.add(e);
+      }
+    }
+    return Map.of("name", name, "retrainings", retrainings, "triggers", triggers);
+  }
+
+  private static Object tree(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (JsonProcessingException e) {
+      return Map.of("error", "unreadable record: " + e.getOriginalMessage());
+    }
   }
 
   /** A stored window's drift report as the self-contained HTML report (shown in a sandboxed frame). */

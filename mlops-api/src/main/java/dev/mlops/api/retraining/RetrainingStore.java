@@ -94,6 +94,9 @@ public interface RetrainingStore extends AutoCloseable {
   /** The loop's retrainings created at or after {@code fromTime}, oldest first. */
   List<StoredRetraining> retrainings(String loop, long fromTime, int limit);
 
+  /** The names of the loops with anything stored (a lease, a trigger or a retraining), sorted. */
+  List<String> loops();
+
   /** One retraining. */
   Optional<StoredRetraining> retraining(String loop, String id);
 

@@ -162,6 +162,12 @@ public final class JdbcRetrainingStore implements RetrainingStore {
   }
 
   @Override
+  public List<String> loops() {
+    return db.read(c -> Sql.list(c, "SELECT loop_name FROM ct_lease UNION SELECT loop_name FROM ct_triggers"
+        + " UNION SELECT loop_name FROM ct_retrainings ORDER BY 1", rs -> rs.getString(1)));
+  }
+
+  @Override
   public Optional<StoredRetraining> retraining(String loop, String id) {
     return db.read(c -> Sql.first(c, "SELECT loop_name, id, created, updated, state, epoch, json FROM ct_retrainings"
         + " WHERE loop_name = ? AND id = ?", JdbcRetrainingStore::retraining, loop, id));

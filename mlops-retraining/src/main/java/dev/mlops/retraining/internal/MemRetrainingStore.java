@@ -149,6 +149,14 @@ public final class MemRetrainingStore implements RetrainingStore {
   }
 
   @Override
+  public synchronized List<String> loops() {
+    java.util.TreeSet<String> names = new java.util.TreeSet<>(leases.keySet());
+    triggers.values().forEach(t -> names.add(t.loop()));
+    retrainings.values().forEach(r -> names.add(r.loop()));
+    return List.copyOf(names);
+  }
+
+  @Override
   public synchronized Optional<StoredRetraining> retraining(String loop, String id) {
     return Optional.ofNullable(retrainings.get(k(loop, id)));
   }

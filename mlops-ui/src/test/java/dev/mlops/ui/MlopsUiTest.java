@@ -195,6 +195,7 @@ class MlopsUiTest {
       compare = Chromium.dumpDom(ui.url() + "static/compare.html?runs=" + runId + "," + other.id(), 15_000);
     }
     assertTrue(compare.contains("ready:") && compare.contains("class=\"diff\">model"), "the differing param is marked: " + compare);
+    assertEquals(2, compare.split("<circle", -1).length - 1, "the scatter has a point per run: " + compare);
     String run = Chromium.dumpDom(ui.url() + "static/run.html?id=" + runId, 15_000);
     assertTrue(run.contains("notes/"), "the artifact tree shows the directory: " + run);
   }

@@ -33,11 +33,56 @@
         + '&buckets=' + width).catch(() => ({x: [], last: []}))));
       const xs = [...new Set(series.flatMap(s => s.x))].sort((a, b) => a - b);
       const data = [xs, ...series.map(s => { const m = new Map(s.x.map((x, i) => [x, s.last[i]])); return xs.map(x => m.has(x) ? m.get(x) : null); })];
-      plot = new uPlot({width, height: 300, series: [{}, ...runs.map((r, i) => ({label: r.name || r.id, stroke: palette[i % palette.length],
+      plot = new uPlot({width, height: 300, scales: {x: {time: false}}, series: [{}, ...runs.map((r, i) => ({label: r.name || r.id, stroke: palette[i % palette.length],
         spanGaps: true, points: {show: xs.length < 50}}))]}, data, chart);
     }
     select.addEventListener('change', draw);
     await draw();
+
+    // a scatter of one param against one metric, drawn as SVG (numbers on a linear axis, other values as categories)
+    const xSel = document.getElementById('xparam');
+    const ySel = document.getElementById('ymetric');
+    const paramKeys = [...new Set(runs.flatMap(r => Object.keys(r.params)))].sort();
+    paramKeys.forEach(k => { const o = ui.el('option', k); o.value = k; xSel.appendChild(o); });
+    metrics.keys.forEach(k => { const o = ui.el('option', k); o.value = k; ySel.appendChild(o); });
+    const wanted = ui.params().get('param');
+    if (wanted && paramKeys.includes(wanted)) xSel.value = wanted;
+    const NS = 'http://www.w3.org/2000/svg';
+    const svgEl = (tag, attrs) => { const e = document.createElementNS(NS, tag); Object.entries(attrs).forEach(([k, v]) => e.setAttribute(k, v)); return e; };
+    function scatter() {
+      const pts = runs.filter(r => xSel.value in r.params && ySel.value in r.metrics).map(r => ({x: r.params[xSel.value], y: r.metrics[ySel.value], r}));
+      const W = 640, H = 320, L = 60, B = 40;
+      const svg = svgEl('svg', {width: W, height: H, viewBox: '0 0 ' + W + ' ' + H, role: 'img'});
+      if (pts.length) {
+        const numeric = pts.every(p => p.x.trim() !== '' && !isNaN(Number(p.x)));
+        const cats = [...new Set(pts.map(p => p.x))].sort();
+        const xv = p => numeric ? Number(p.x) : cats.indexOf(p.x);
+        const xs = pts.map(xv), ys = pts.map(p => p.y);
+        const [x0, x1] = [Math.min(...xs), Math.max(...xs)], [y0, y1] = [Math.min(...ys), Math.max(...ys)];
+        const sx = v => L + (x1 === x0 ? 0.5 : (v - x0) / (x1 - x0)) * (W - L - 20);
+        const sy = v => H - B - (y1 === y0 ? 0.5 : (v - y0) / (y1 - y0)) * (H - B - 20);
+        svg.appendChild(svgEl('line', {x1: L, y1: H - B, x2: W - 10, y2: H - B, stroke: '#57606a'}));
+        svg.appendChild(svgEl('line', {x1: L, y1: 10, x2: L, y2: H - B, stroke: '#57606a'}));
+        [[y0, H - B], [y1, 20]].forEach(([v, y]) => { const t = svgEl('text', {x: L - 6, y: y + 4, 'text-anchor': 'end', 'font-size': 11}); t.textContent = ui.num(v); svg.appendChild(t); });
+        (numeric ? [x0, x1] : cats.map((c, i) => i)).forEach(v => {
+          const t = svgEl('text', {x: sx(v), y: H - B + 16, 'text-anchor': 'middle', 'font-size': 11});
+          t.textContent = numeric ? ui.num(v) : cats[v];
+          svg.appendChild(t);
+        });
+        pts.forEach(p => {
+          const c = svgEl('circle', {cx: sx(xv(p)), cy: sy(p.y), r: 5, fill: '#0969da', 'fill-opacity': 0.7});
+          const title = svgEl('title', {});
+          title.textContent = (p.r.name || p.r.id) + ': ' + xSel.value + ' = ' + p.x + ', ' + ySel.value + ' = ' + ui.num(p.y);
+          c.appendChild(title);
+          svg.appendChild(c);
+        });
+        const xl = svgEl('text', {x: (L + W) / 2, y: H - 4, 'text-anchor': 'middle', 'font-size': 12}); xl.textContent = 'params.' + xSel.value; svg.appendChild(xl);
+      }
+      document.getElementById('scatter').replaceChildren(svg);
+    }
+    xSel.addEventListener('change', scatter);
+    ySel.addEventListener('change', scatter);
+    scatter();
   } catch (e) { ui.fail(message, e); }
   ui.ready();
 })();

@@ -16,6 +16,16 @@
   document.getElementById('summary').textContent = run.status + ', started ' + ui.time(run.start) + ' by ' + run.user
     + (run.end > 0 ? ', ended ' + ui.time(run.end) : '') + ' \u2014 ' + run.id;
   document.getElementById('params').replaceChildren(ui.kv(run.params));
+  // a parent run (a sweep): link to its children side by side
+  try {
+    const kids = await ui.get('/api/runs?max=1000&filter=' + encodeURIComponent("tags.`mlops.parentRunId` = '" + run.id + "'"));
+    if (kids.runs.length >= 2) {
+      const p = ui.el('p');
+      p.appendChild(ui.link('/static/compare.html?runs=' + kids.runs.map(k => encodeURIComponent(k.id)).join(','),
+        'compare its ' + kids.runs.length + ' child runs'));
+      document.getElementById('summary').after(p);
+    }
+  } catch (e) { /* no children */ }
   document.getElementById('tags').replaceChildren(ui.kv(run.tags));
   document.getElementById('inputs').replaceChildren(ui.table(['name', 'context', 'rows', 'digest', 'source'],
     run.inputs.map(i => [i.name, i.context, i.rows, i.digest, i.source])));

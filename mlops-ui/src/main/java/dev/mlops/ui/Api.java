@@ -39,11 +39,13 @@ final class Api {
   private final Tracker tracker;
   private final ModelRegistry registry;
   private final StorageBackend backend;
+  private final Map<String, java.util.function.Supplier<?>> live;
 
-  Api(Tracker tracker, ModelRegistry registry, StorageBackend backend) {
+  Api(Tracker tracker, ModelRegistry registry, StorageBackend backend, Map<String, java.util.function.Supplier<?>> live) {
     this.tracker = tracker;
     this.registry = registry;
     this.backend = backend;
+    this.live = live;
   }
 
   static Map<String, String> query(String raw) {
@@ -111,6 +113,7 @@ final class Api {
       case "audit" -> write(audit());
       case "monitor" -> write(monitor(required(q, "name"), q));
       case "monitors" -> write(backend.store(MonitoringStore.class).monitors());
+      case "live" -> write(live());
       case "loops" -> write(backend.offers(RetrainingStore.class) ? backend.store(RetrainingStore.class).loops() : List.of());
       case "loop" -> write(loop(required(q, "name")));
       case "artifacts" -> write(artifacts(required(q, "run"), q.getOrDefault("dir", "")));
@@ -204,6 +207,19 @@ final class Api {
     for (ArtifactInfo a : tracker.artifacts().list(run, dir)) {
       out.add(Map.of("path", a.path(), "directory", a.directory(), "size", a.size()));
     }
+    return out;
+  }
+
+  /** Each live status the embedding application registered, read now; a failing one reports its error. */
+  private Map<String, Object> live() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    live.forEach((name, status) -> {
+      try {
+        out.put(name, JSON.valueToTree(status.get()));
+      } catch (RuntimeException e) {
+        out.put(name, Map.of("error", e.getClass().getSimpleName() + ": " + e.getMessage()));
+      }
+    });
     return out;
   }
 

@@ -78,7 +78,7 @@ public final class MlopsUi implements AutoCloseable {
       hosts.add(h.toLowerCase(Locale.ROOT));
     }
     this.allowedHosts = Set.copyOf(hosts);
-    this.api = new Api(tracker, registry, backend);
+    this.api = new Api(tracker, registry, backend, Map.copyOf(b.live));
     this.executor = new ThreadPoolExecutor(2, b.threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(256),
         DaemonThreads.named("mlops-ui"));
     this.server = HttpServer.create(new InetSocketAddress(b.bindAddress, b.port), 64);
@@ -350,8 +350,20 @@ public final class MlopsUi implements AutoCloseable {
     private @Nullable String token;
     private final Set<String> allowedHosts = new LinkedHashSet<>();
     private int threads = 8;
+    private final Map<String, java.util.function.Supplier<?>> live = new java.util.LinkedHashMap<>();
 
     private Builder() {}
+
+    /**
+     * Shows what {@code status} returns on the Live page, re-read every few seconds, for state that lives in
+     * this JVM rather than in the store: for example
+     * {@code live("endpoints", () -> server.endpoints().stream().map(Endpoint::describe).toList())}.
+     * The value is written as JSON (records, lists, maps, numbers and strings).
+     */
+    public Builder live(String name, java.util.function.Supplier<?> status) {
+      live.put(Validation.key("live name", name), Validation.notNull("status", status));
+      return this;
+    }
 
     /** The store to show; the caller closes it. */
     public Builder storage(StorageBackend backend) {

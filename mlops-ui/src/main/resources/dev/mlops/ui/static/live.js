@@ -1,0 +1,34 @@
+'use strict';
+// State that lives in the embedding JVM (serving endpoints, for example), re-read every 5 s without
+// reloading the page. Lists of objects become tables; nested lists become tables inside cells.
+(function () {
+  const out = document.getElementById('live');
+  const message = document.getElementById('message');
+  function render(v) {
+    if (Array.isArray(v) && v.length && v.every(x => x && typeof x === 'object' && !Array.isArray(x))) {
+      const keys = [...new Set(v.flatMap(x => Object.keys(x)))];
+      return ui.table(keys, v.map(x => keys.map(k => x[k] !== null && typeof x[k] === 'object' ? render(x[k]) : fmt(x[k]))));
+    }
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      return ui.table(['key', 'value'], Object.entries(v).map(([k, x]) => [k, x !== null && typeof x === 'object' ? render(x) : fmt(x)]));
+    }
+    return ui.el('span', Array.isArray(v) ? v.map(fmt).join(', ') : fmt(v));
+  }
+  function fmt(x) {
+    return x === null || x === undefined ? '' : typeof x === 'number' ? ui.num(x) : String(x);
+  }
+  async function refresh() {
+    try {
+      const data = await ui.get('/api/live');
+      const parts = [];
+      Object.entries(data).forEach(([name, v]) => parts.push(ui.el('h2', name), render(v)));
+      if (!parts.length) parts.push(ui.el('p', 'the application registered no live status (MlopsUi.Builder.live)', 'muted'));
+      out.replaceChildren(...parts);
+      message.replaceChildren();
+      document.getElementById('when').textContent = 'as of ' + new Date().toISOString();
+    } catch (e) { ui.fail(message, e); }
+    ui.ready();
+  }
+  refresh();
+  setInterval(refresh, 5000);
+})();

@@ -117,6 +117,6 @@ public final class ModelCards {
   }
 
   static String h(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    return dev.mlops.api.internal.Html.escape(s);
   }
 }

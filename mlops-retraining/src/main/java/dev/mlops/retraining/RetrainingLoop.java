@@ -229,7 +229,8 @@ public final class RetrainingLoop<T extends Output<T>> implements AutoCloseable 
     if (closed) {
       throw new IllegalStateException("retraining loop " + name + " is closed");
     }
-    if (paused()) {
+    List<Retraining> history = history();
+    if (paused(history)) {
       return record(t, TriggerResult.Outcome.PAUSED, "the loop is paused after " + maxFailures + " failed attempts in a row: call resume()",
           "paused");
     }
@@ -247,7 +248,6 @@ public final class RetrainingLoop<T extends Output<T>> implements AutoCloseable 
       detail.put("confirmed_by", String.format(Locale.ROOT, "%s = %.4g below %.4g (%s)", c.metric(), c.value(), c.threshold(), c.source()));
       t = new Trigger(t.kind(), t.reason(), t.key(), t.time(), detail);
     }
-    List<Retraining> history = history();
     boolean busy = history.stream().anyMatch(r -> !r.state().terminal()) || !store.triggers(name, true, 0, 1).isEmpty();
     long lastEnd = history.stream().filter(r -> r.state().terminal()).mapToLong(Retraining::updated).max().orElse(Long.MIN_VALUE);
     if (!busy && lastEnd != Long.MIN_VALUE && t.time() < lastEnd + cooldown.toMillis()) {
@@ -431,12 +431,17 @@ public final class RetrainingLoop<T extends Output<T>> implements AutoCloseable 
 
   /** Whether the loop is paused: the last {@code maxFailures} retraining attempts since the last {@link #resume()} all failed. */
   public boolean paused() {
+    return paused(history());
+  }
+
+  /** {@link #paused()} on a history already read. */
+  boolean paused(List<Retraining> history) {
     if (maxFailures <= 0) {
       return false;
     }
     long resumed = store.triggers(name, false, 0, Integer.MAX_VALUE).stream().filter(t -> t.key().startsWith("resume:"))
         .mapToLong(RetrainingStore.StoredTrigger::time).max().orElse(Long.MIN_VALUE);
-    List<Retraining> h = history().stream().filter(r -> r.created() >= resumed && r.state().terminal()).toList();
+    List<Retraining> h = history.stream().filter(r -> r.created() >= resumed && r.state().terminal()).toList();
     if (h.size() < maxFailures) {
       return false;
     }

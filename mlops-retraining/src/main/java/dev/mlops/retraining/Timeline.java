@@ -1,5 +1,6 @@
 package dev.mlops.retraining;
 
+import dev.mlops.api.internal.Html;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -11,20 +12,7 @@ final class Timeline {
   private Timeline() {}
 
   static String esc(Object o) {
-    String s = String.valueOf(o);
-    StringBuilder b = new StringBuilder(s.length());
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '<' -> b.append("&lt;");
-        case '>' -> b.append("&gt;");
-        case '&' -> b.append("&amp;");
-        case '"' -> b.append("&quot;");
-        case '\'' -> b.append("&#39;");
-        default -> b.append(c);
-      }
-    }
-    return b.toString();
+    return Html.escape(String.valueOf(o));
   }
 
   private static String color(Retraining.State s) {

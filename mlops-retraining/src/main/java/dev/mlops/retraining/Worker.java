@@ -84,7 +84,7 @@ final class Worker<T extends Output<T>> {
         }
       }
       history = loop.history();
-      if (history.stream().anyMatch(r -> !r.state().terminal()) || loop.paused()) {
+      if (history.stream().anyMatch(r -> !r.state().terminal()) || loop.paused(history)) {
         return;
       }
       List<RetrainingStore.StoredTrigger> pending = store.triggers(loop.name, true, 0, 10_000);

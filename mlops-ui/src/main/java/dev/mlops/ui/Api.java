@@ -355,7 +355,8 @@ final class Api {
     out.put("entries", v.entries());
     out.put("head", v.headHash());
     out.put("problems", v.problems());
-    out.put("recent", registry.audit().stream().skip(Math.max(0, registry.audit().size() - 50)).map(a -> Map.of("seq", a.seq(),
+    List<dev.mlops.api.registry.AuditEntry> trail = registry.audit();
+    out.put("recent", trail.stream().skip(Math.max(0, trail.size() - 50)).map(a -> Map.of("seq", a.seq(),
         "time", a.time(), "actor", a.actor(), "action", a.action(), "target", a.target())).toList());
     return out;
   }

@@ -215,11 +215,8 @@ public final class DriftCli {
       // the two files are independent: read the reference on a second thread while this one reads the current file
       Path refFile = reference;
       java.util.concurrent.CompletableFuture<Table> refRead = java.util.concurrent.CompletableFuture.supplyAsync(
-          () -> Table.readCsv(refFile, categorical, missing, progress(refFile, err)), runnable -> {
-            Thread t = new Thread(runnable, "drift-read-reference");
-            t.setDaemon(true);
-            t.start();
-          });
+          () -> Table.readCsv(refFile, categorical, missing, progress(refFile, err)),
+          runnable -> dev.mlops.api.internal.DaemonThreads.named("drift-read-reference").newThread(runnable).start());
       Table cur = null;
       RuntimeException curError = null;
       try {

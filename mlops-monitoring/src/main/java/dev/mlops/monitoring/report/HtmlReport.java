@@ -19,7 +19,7 @@ public final class HtmlReport {
   private HtmlReport() {}
 
   private static String h(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    return dev.mlops.api.internal.Html.escape(s);
   }
 
   private static String num(Double d) {

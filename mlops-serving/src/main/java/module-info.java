@@ -7,6 +7,7 @@ module dev.mlops.serving {
   requires org.tribuo.classification.core;
   requires org.tribuo.regression.core;
   requires com.github.benmanes.caffeine;
+  requires org.jctools.core;
   requires com.fasterxml.jackson.databind;
   requires static micrometer.core;
   requires org.slf4j;

@@ -94,6 +94,9 @@ public class ServingBenchmarks {
     Endpoint<Label> plain;
     Endpoint<Label> full;
     Endpoint<Label> batched;
+    Endpoint<Label> canaryOnly;
+    Endpoint<Label> shadowOnly;
+    Endpoint<Label> logOnly;
     Monitor monitor;
     List<Map<String, Object>> requests;
 
@@ -113,15 +116,28 @@ public class ServingBenchmarks {
       for (Map<String, Object> r : requests) {
         ref.update(r);
       }
-      monitor = Monitor.builder("m").reference(ref).windowRows(10_000).build();
+      // window reports on the endpoint's logging thread: background work takes one core at most
+      monitor = Monitor.builder("m").reference(ref).windowRows(10_000).executor(Runnable::run).build();
       full = server.endpoint("full", Label.class).serve("models:/m@champion").canary("models:/m@canary", 0.2)
           .shadow("next", "models:/m/3").logTo(monitor).build();
+      canaryOnly = server.endpoint("c", Label.class).serve("models:/m@champion").canary("models:/m@canary", 0.2).build();
+      shadowOnly = server.endpoint("s", Label.class).serve("models:/m@champion").shadow("next", "models:/m/3").build();
+      logOnly = server.endpoint("l", Label.class).serve("models:/m@champion").logTo(monitor).build();
       batched = server.endpoint("batched", Label.class).serve("models:/m@champion").batching(Batching.of(32, java.time.Duration.ofMillis(1)))
           .maxConcurrency(512).build();
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
+      // what the background thread kept up with: shown beside the figures, since a full queue drops
+      for (Endpoint<Label> e : List.of(full, shadowOnly, logOnly)) {
+        var st = e.describe();
+        long served = st.variants().stream().filter(v -> !v.name().equals("next")).mapToLong(v -> v.requests()).sum();
+        if (served > 100_000) {
+          System.out.printf("%n%s: %d requests, shadow dropped %.1f %%, log dropped %.1f %%, monitor rows %d%n", e.name(), served,
+              100.0 * st.shadowDropped() / served, 100.0 * st.logDropped() / served, e == shadowOnly ? 0 : monitor.stats().rows());
+        }
+      }
       server.close();
       monitor.close();
       registry.close();
@@ -171,6 +187,30 @@ public class ServingBenchmarks {
   @OutputTimeUnit(TimeUnit.NANOSECONDS)
   public Served<Label> endpointCanaryShadowLogging(Serving s, Cursor c) {
     return s.full.predict(c.next(s));
+  }
+
+  /** A 20 % canary alone. */
+  @Benchmark
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.NANOSECONDS)
+  public Served<Label> endpointCanary(Serving s, Cursor c) {
+    return s.canaryOnly.predict(c.next(s));
+  }
+
+  /** A shadow alone (run on the endpoint's background thread). */
+  @Benchmark
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.NANOSECONDS)
+  public Served<Label> endpointShadow(Serving s, Cursor c) {
+    return s.shadowOnly.predict(c.next(s));
+  }
+
+  /** Prediction logging into a Monitor alone. */
+  @Benchmark
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.NANOSECONDS)
+  public Served<Label> endpointLogging(Serving s, Cursor c) {
+    return s.logOnly.predict(c.next(s));
   }
 
   /** Throughput from 2 caller threads, raw. */

@@ -197,6 +197,26 @@ public final class Monitor implements AutoCloseable {
     }
   }
 
+  /**
+   * Adds one row of numbers under the given column names (NaN is missing; columns not named are
+   * missing in this row): no map per row, for high-rate callers whose rows are not in one fixed
+   * schema. The arrays are read during the call, not kept.
+   *
+   * @throws InvalidArgumentException if either array is null or their lengths differ
+   */
+  public void logNumbers(String[] columns, double[] values) {
+    Validation.notNull("columns", columns);
+    Validation.notNull("values", values);
+    if (columns.length != values.length) {
+      throw InvalidArgumentException.of("values", values.length + " values", "must have one value per column; got " + columns.length + " columns");
+    }
+    synchronized (lock) {
+      beforeRow();
+      buffer.add(columns, values);
+      afterRow();
+    }
+  }
+
   private String[] requireSchema(int length) {
     if (schema == null) {
       throw InvalidArgumentException.of("row", length + " values", "needs a schema: build the monitor with schema(columns...)");

@@ -154,6 +154,27 @@ class MonitorLongRunningTest {
   }
 
   @Test
+  void numbersUnderNamedColumnsMatchTheSameRowsGivenAsMaps() {
+    Random r = new Random(5);
+    Monitor byMap = Monitor.builder("maps").reference(reference()).windowRows(40).executor(Runnable::run).build();
+    Monitor byName = Monitor.builder("named").reference(reference()).windowRows(40).executor(Runnable::run).build();
+    for (int i = 0; i < 40; i++) {
+      double amount = 100 + 20 * r.nextGaussian();
+      byMap.log(Map.of("amount", amount));
+      byName.logNumbers(new String[] {"amount"}, new double[] {amount});
+    }
+    WindowReport a = byMap.reports().get(0);
+    WindowReport b = byName.reports().get(0);
+    assertEquals(40, b.rows());
+    assertEquals(a.drift().columns(), b.drift().columns());
+    assertEquals(a.quality().failures(), b.quality().failures(), "the unnamed column is missing in both");
+    InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
+        () -> byName.logNumbers(new String[] {"amount", "x"}, new double[] {1.0}));
+    assertTrue(e.getMessage().contains("values") && e.getMessage().contains("one value per column"), e.getMessage());
+    assertThrows(InvalidArgumentException.class, () -> byName.logNumbers(null, new double[0]));
+  }
+
+  @Test
   void aMonitorOpenedByUriContinuesAfterTheLastStoredWindow() {
     String uri = "file:" + dir.resolve("store");
     try (Monitor m = Monitor.builder("svc").reference(reference()).windowRows(10).storage(uri).build()) {

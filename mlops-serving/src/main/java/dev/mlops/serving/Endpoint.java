@@ -67,6 +67,8 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
   final Loader<T> loader;
   private final @Nullable Shadows<T> shadowRunner;
   private final @Nullable PredictionSink<T> sink;
+  /** One background thread for shadow traffic and prediction logging. */
+  private final Handoff background;
   private final @Nullable Rollout<T> rollout;
   private final @Nullable Map<String, Batcher<T>> batchers;
   private volatile boolean closed;
@@ -111,8 +113,10 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
     this.issued = feedback ? com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(b.feedbackWindow).build() : null;
     this.idPrefix = name + "-" + Long.toString(ThreadLocalRandom.current().nextLong() & 0xFFFFFFL, 36) + "-";
     this.loader = new Loader<>(this, server, b.warmupRequests);
-    this.shadowRunner = shadows.isEmpty() ? null : new Shadows<>(this, shadows, b.shadowQueue);
-    this.sink = b.monitors.isEmpty() && b.predictionLogs.isEmpty() ? null : new PredictionSink<>(this, b);
+    this.background = new Handoff("mlops-endpoint-" + name + "-background");
+    this.shadowRunner = shadows.isEmpty() ? null : new Shadows<>(this, shadows, background, b.shadowQueue);
+    this.sink = b.monitors.isEmpty() && b.predictionLogs.isEmpty() ? null : new PredictionSink<>(this, b, background);
+    background.start();
     this.rollout = b.rolloutPolicy == null ? null : new Rollout<>(this, server, b.rolloutPolicy);
     if (b.batching != null) {
       Map<String, Batcher<T>> m = new LinkedHashMap<>();
@@ -316,14 +320,15 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
       if (issued != null) {
         issued.put(served.requestId(), new Issued(v, served.outputText(), served.score()));
       }
-      if (shadowRunner != null || sink != null) {
-        // one copy of the caller's input for both background workers
-        Request<T> kept = request.detached();
+      boolean log = sink != null && sink.sampled();
+      if (shadowRunner != null || log) {
+        // one object, and at most one copy of the caller's input, for every background lane
+        Answered<T> job = new Answered<>(request.detached(example), a.schema(), served);
         if (shadowRunner != null) {
-          shadowRunner.offer(kept, served);
+          shadowRunner.offer(job);
         }
-        if (sink != null) {
-          sink.offer(kept, served, v);
+        if (log) {
+          sink.offer(job);
         }
       }
       if (rollout != null) {
@@ -535,6 +540,14 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
     };
   }
 
+  double droppedFrom(String queue) {
+    return switch (queue) {
+      case "shadow" -> shadowRunner == null ? 0 : shadowRunner.dropped();
+      case "log" -> sink == null ? 0 : sink.dropped();
+      default -> 0;
+    };
+  }
+
   List<String> variantNames() {
     return List.copyOf(byName.keySet());
   }
@@ -549,13 +562,7 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
 
   /** Waits until shadow requests and prediction-log entries queued so far are processed (for tests and shutdown). */
   public boolean awaitBackgroundWork(long timeoutMillis) {
-    boolean ok = true;
-    if (shadowRunner != null) {
-      ok &= shadowRunner.awaitIdle(timeoutMillis);
-    }
-    if (sink != null) {
-      ok &= sink.awaitIdle(timeoutMillis);
-    }
+    boolean ok = background.awaitIdle(timeoutMillis);
     if (rollout != null) {
       ok &= rollout.awaitIdle(timeoutMillis);
     }
@@ -575,12 +582,7 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
     if (batchers != null) {
       batchers.values().forEach(Batcher::close);
     }
-    if (shadowRunner != null) {
-      shadowRunner.close();
-    }
-    if (sink != null) {
-      sink.close();
-    }
+    background.close();
     server.removed(this);
   }
 

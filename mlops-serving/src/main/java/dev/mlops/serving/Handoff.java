@@ -1,119 +1,196 @@
 package dev.mlops.serving;
 
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
-import org.jspecify.annotations.Nullable;
+import org.jctools.queues.MpscArrayQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A bounded, lock-free hand-off from request threads to one background worker: {@link #offer}
- * never blocks (a full queue drops the item and counts it), and the worker calls the consumer
- * item by item, isolating its failures. Used for shadow traffic and prediction logging.
+ * Bounded, lock-free hand-offs from request threads to one background worker thread per endpoint.
+ * Each {@link Lane} (shadow traffic, prediction logging) has its own bounded queue (JCTools'
+ * multi-producer single-consumer array queue: an offer is one CAS, no allocation, and fails at
+ * once when the queue is full), its own consumer and its own counts; {@link Lane#offer} never
+ * blocks (a full lane drops the item and counts it). The worker takes one item from each lane in
+ * turn, isolating the consumers' failures. One thread serves every lane so that background work
+ * competes with request threads for one core at most, not one per kind of work.
  */
-final class Handoff<E> implements AutoCloseable {
+final class Handoff implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Handoff.class);
 
   private static final int SPINS = 64;
-  private final ConcurrentLinkedQueue<E> queue = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger size = new AtomicInteger();
-  private final int capacity;
-  private final Consumer<E> consumer;
-  private final LongAdder dropped = new LongAdder();
-  private final LongAdder failed = new LongAdder();
-  private final LongAdder done = new LongAdder();
-  private final Thread worker;
-  private volatile boolean waiting;
+  private static final int SKIP_WHEN_FULL = 32;
+  private final List<Lane<?>> lanes = new ArrayList<>();
+  private final String name;
+  private Lane<?>[] order = new Lane<?>[0];
+  private Thread worker;
+  /** Awake, napping (a short timed park after recent work: producers do not wake it unless a lane fills) or asleep. */
+  private volatile int rest;
+  private static final int AWAKE = 0;
+  private static final int NAPPING = 1;
+  private static final int ASLEEP = 2;
+  /** Naps of {@link #NAP_NANOS} without work before the worker sleeps until woken. */
+  private static final int NAPS = 100;
+  private static final long NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+  /** Set before the worker polls, cleared only after a pass over every lane found nothing: idle when clear and empty. */
+  private volatile boolean busy;
   private volatile boolean running = true;
 
-  Handoff(String name, int capacity, Consumer<E> consumer) {
-    this.capacity = capacity;
-    this.consumer = consumer;
-    this.worker = new Thread(this::run, name);
-    worker.setDaemon(true);
-    worker.start();
+  Handoff(String name) {
+    this.name = name;
   }
 
-  /** Queues an item for the worker; false (and counted) when the queue is full or closed. Never blocks. */
-  boolean offer(E item) {
-    if (!running || size.incrementAndGet() > capacity) {
-      size.decrementAndGet();
-      dropped.increment();
-      return false;
+  /** A lane of at least {@code capacity} items (rounded up to a power of two) for {@code consumer}; before {@link #start}. */
+  <E> Lane<E> lane(int capacity, Consumer<E> consumer) {
+    if (worker != null) {
+      throw new IllegalStateException("lanes are added before the worker starts");
     }
-    queue.offer(item);
-    if (waiting) {
-      LockSupport.unpark(worker);
+    Lane<E> lane = new Lane<>(this, capacity, consumer);
+    lanes.add(lane);
+    return lane;
+  }
+
+  /** Starts the worker when any lane was added; idempotent. */
+  Handoff start() {
+    if (worker == null && !lanes.isEmpty()) {
+      order = lanes.toArray(new Lane<?>[0]);
+      worker = new Thread(this::run, name);
+      worker.setDaemon(true);
+      worker.start();
+    }
+    return this;
+  }
+
+  /** One kind of background work: its queue, consumer and counts. */
+  static final class Lane<E> {
+    private final Handoff owner;
+    private final MpscArrayQueue<E> queue;
+    private final Consumer<E> consumer;
+    private final int half;
+    /** Offers still to drop after the lane was found full; racy by design (a lost update only changes how many are skipped). */
+    private int skip;
+    private final LongAdder dropped = new LongAdder();
+    private final LongAdder failed = new LongAdder();
+    private final LongAdder done = new LongAdder();
+
+    private Lane(Handoff owner, int capacity, Consumer<E> consumer) {
+      this.owner = owner;
+      this.queue = new MpscArrayQueue<>(Math.max(2, capacity));
+      this.half = queue.capacity() / 2;
+      this.consumer = consumer;
+    }
+
+    /** Queues an item for the worker; false (and counted) when the lane is full or closed. Never blocks. */
+    boolean offer(E item) {
+      // once the lane was found full, the next offers drop without touching the queue: a failed
+      // offer reads the index the worker keeps writing, which costs a cache miss per request
+      if (skip > 0) {
+        skip--;
+        dropped.increment();
+        return false;
+      }
+      if (!owner.running || !queue.offer(item)) {
+        skip = SKIP_WHEN_FULL;
+        dropped.increment();
+        return false;
+      }
+      // waking a parked thread is a system call: a napping worker wakes by itself within a
+      // millisecond, so it is woken only when this lane is half full; a sleeping one always
+      int rest = owner.rest;
+      if (rest == ASLEEP || rest == NAPPING && queue.size() > half) {
+        LockSupport.unpark(owner.worker);
+      }
+      return true;
+    }
+
+    /** Runs one queued item; whether there was one. */
+    private boolean runOne(String worker) {
+      E item = queue.relaxedPoll();
+      if (item == null) {
+        return false;
+      }
+      try {
+        consumer.accept(item);
+      } catch (RuntimeException | Error e) {
+        failed.increment();
+        LOG.debug("{} failed on an item", worker, e);
+      } finally {
+        done.increment();
+      }
+      return true;
+    }
+
+    int depth() {
+      return queue.size();
+    }
+
+    long dropped() {
+      return dropped.sum();
+    }
+
+    long failed() {
+      return failed.sum();
+    }
+
+    long processed() {
+      return done.sum();
+    }
+  }
+
+  private boolean empty() {
+    for (Lane<?> l : order) {
+      if (!l.queue.isEmpty()) {
+        return false;
+      }
     }
     return true;
   }
 
   private void run() {
     int idle = 0;
-    while (running || !queue.isEmpty()) {
-      E item = queue.poll();
-      if (item == null) {
-        // spin a little before parking: under steady traffic the next item is microseconds away, and
-        // waking a parked worker costs the producer far more than the spin costs this thread
-        if (++idle < SPINS) {
-          Thread.onSpinWait();
-          continue;
-        }
-        waiting = true;
-        if (queue.isEmpty() && running) {
-          LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(50));
-        }
-        waiting = false;
+    int naps = 0;
+    while (running || !empty()) {
+      if (!busy) {
+        busy = true;
+      }
+      boolean any = false;
+      for (Lane<?> l : order) {
+        any |= l.runOne(name);
+      }
+      if (any) {
         idle = 0;
+        naps = 0;
+        continue;
+      }
+      busy = false;
+      // spin a little before parking: under steady traffic the next item is microseconds away
+      if (++idle < SPINS) {
+        Thread.onSpinWait();
         continue;
       }
       idle = 0;
-      size.decrementAndGet();
-      try {
-        consumer.accept(item);
-      } catch (RuntimeException | Error e) {
-        failed.increment();
-        LOG.debug("{} failed on an item", worker.getName(), e);
-      } finally {
-        done.increment();
+      boolean nap = naps++ < NAPS;
+      rest = nap ? NAPPING : ASLEEP;
+      if (empty() && running) {
+        LockSupport.parkNanos(this, nap ? NAP_NANOS : TimeUnit.MILLISECONDS.toNanos(50));
       }
+      rest = AWAKE;
     }
+    busy = false;
   }
 
-  int depth() {
-    return size.get();
-  }
-
-  long dropped() {
-    return dropped.sum();
-  }
-
-  long failed() {
-    return failed.sum();
-  }
-
-  long processed() {
-    return done.sum();
-  }
-
-  /** Waits until the queue is empty and its last item is processed, up to {@code timeoutMillis}; whether it is. */
+  /** Waits until every lane is empty and its last item is processed, up to {@code timeoutMillis}; whether they are. */
   boolean awaitIdle(long timeoutMillis) {
     long deadline = System.currentTimeMillis() + timeoutMillis;
     while (System.currentTimeMillis() < deadline) {
-      if (size.get() == 0 && queue.isEmpty()) {
-        // the worker may still be inside the consumer for the last item
-        long before = done.sum();
-        LockSupport.parkNanos(2_000_000);
-        if (size.get() == 0 && done.sum() == before) {
-          return true;
-        }
-      } else {
-        LockSupport.parkNanos(1_000_000);
+      if (!busy && empty()) {
+        return true;
       }
+      LockSupport.parkNanos(1_000_000);
     }
     return false;
   }
@@ -122,15 +199,15 @@ final class Handoff<E> implements AutoCloseable {
   @Override
   public void close() {
     running = false;
-    LockSupport.unpark(worker);
+    Thread w = worker;
+    if (w == null) {
+      return;
+    }
+    LockSupport.unpark(w);
     try {
-      worker.join(5_000);
+      w.join(5_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  @Nullable Thread thread() {
-    return worker;
   }
 }

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -78,11 +79,6 @@ final class MicrometerMetrics implements ServingMetrics {
   }
 
   @Override
-  public void dropped(String endpoint, String queue) {
-    counter("mlops.serving.dropped", "endpoint", endpoint, "queue", queue).increment();
-  }
-
-  @Override
   public void queues(Endpoint<?> endpoint) {
     Gauge.builder("mlops.serving.queue.depth", endpoint, e -> e.queueDepth("shadow")).tags("endpoint", endpoint.name(), "queue", "shadow")
         .register(registry);
@@ -90,6 +86,11 @@ final class MicrometerMetrics implements ServingMetrics {
         .register(registry);
     Gauge.builder("mlops.serving.queue.depth", endpoint, e -> e.queueDepth("batch")).tags("endpoint", endpoint.name(), "queue", "batch")
         .register(registry);
+    for (String queue : new String[] {"shadow", "log"}) {
+      // the lanes count their own drops; the request path never touches a meter for them
+      FunctionCounter.builder("mlops.serving.dropped", endpoint, e -> e.droppedFrom(queue))
+          .description("items dropped from a full background queue").tags("endpoint", endpoint.name(), "queue", queue).register(registry);
+    }
     Gauge.builder("mlops.serving.in.flight", endpoint, e -> e.inFlight()).tags("endpoint", endpoint.name()).register(registry);
     for (String variant : endpoint.variantNames()) {
       for (double q : new double[] {0.5, 0.95, 0.99}) {

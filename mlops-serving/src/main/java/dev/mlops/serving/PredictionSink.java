@@ -17,62 +17,63 @@ import org.tribuo.classification.Label;
  * {@link PredictionLog}s (the positive class's score, and later the label that
  * {@link Endpoint#feedback} joins), in order.
  */
-final class PredictionSink<T extends Output<T>> implements AutoCloseable {
+final class PredictionSink<T extends Output<T>> {
   private final Endpoint<T> endpoint;
   private final List<EndpointBuilder.MonitorSpec> monitors;
   private final List<EndpointBuilder.LogSpec> logs;
   private final double sampleRate;
   private final boolean logOutputs;
-  private final Handoff<Entry<T>> handoff;
+  /** {@link Answered} requests and {@link Labelled} feedback, in order. */
+  private final Handoff.Lane<Object> lane;
   private final LongAdder labelsMissed = new LongAdder();
 
-  private sealed interface Entry<T extends Output<T>> permits Predicted, Labelled {}
+  /** A label that {@link Endpoint#feedback} joins to a logged prediction. */
+  private record Labelled(String requestId, String variant, String truth) {}
 
-  private record Predicted<T extends Output<T>>(Request<T> request, InputSchema schema, Served<T> served) implements Entry<T> {}
-
-  private record Labelled<T extends Output<T>>(String requestId, String variant, String truth) implements Entry<T> {}
-
-  PredictionSink(Endpoint<T> endpoint, EndpointBuilder<T> b) {
+  PredictionSink(Endpoint<T> endpoint, EndpointBuilder<T> b, Handoff worker) {
     this.endpoint = endpoint;
     this.monitors = List.copyOf(b.monitors);
     this.logs = List.copyOf(b.predictionLogs);
     this.sampleRate = b.sampleRate;
     this.logOutputs = b.logOutputs;
-    this.handoff = new Handoff<>("mlops-endpoint-" + endpoint.name() + "-log", b.logQueue, this::run);
+    this.lane = worker.lane(b.logQueue, this::run);
   }
 
-  /** Queues a detached request for logging. */
-  void offer(Request<T> request, Served<T> served, Variant<T> v) {
-    if (sampleRate < 1 && ThreadLocalRandom.current().nextDouble() >= sampleRate) {
-      return;
-    }
-    Variant.Active<T> a = v.active();
-    if (a == null) {
-      return;
-    }
-    if (!handoff.offer(new Predicted<>(request, a.schema(), served))) {
-      endpoint.metrics.dropped(endpoint.name(), "log");
-    }
+  /** Whether this request is logged (the sampling rate's draw). */
+  boolean sampled() {
+    return sampleRate >= 1 || ThreadLocalRandom.current().nextDouble() < sampleRate;
+  }
+
+  /** Queues an answered request for logging. */
+  void offer(Answered<T> job) {
+    lane.offer(job);
   }
 
   void label(String requestId, T truth, Endpoint.Issued issued) {
-    if (!logs.isEmpty() && !handoff.offer(new Labelled<>(requestId, issued.variant().name, truth.getSerializableForm(false)))) {
-      endpoint.metrics.dropped(endpoint.name(), "log");
+    if (!logs.isEmpty()) {
+      lane.offer(new Labelled(requestId, issued.variant().name, truth.getSerializableForm(false)));
     }
   }
 
-  private void run(Entry<T> e) {
-    if (e instanceof Predicted<T> p) {
+  @SuppressWarnings("unchecked")
+  private void run(Object e) {
+    if (e instanceof Answered<?> answered) {
+      Answered<T> p = (Answered<T>) answered;
       Map<String, Object> row = null;
       for (EndpointBuilder.MonitorSpec m : monitors) {
-        if (m.variant() != null && !m.variant().equals(p.served.variant())) {
+        if (m.variant() != null && !m.variant().equals(p.served().variant())) {
+          continue;
+        }
+        if (!logOutputs && p.request() instanceof Request.OfExample<T> oe && oe.example instanceof PresortedExample<T> pe) {
+          // plain numbers by name: no map for the row
+          m.monitor().logNumbers(pe.names(), pe.values());
           continue;
         }
         if (row == null) {
-          row = p.request.columns(p.schema);
+          row = p.request().columns(p.schema());
           if (logOutputs) {
-            row.put("prediction", p.served.outputText());
-            double s = p.served.score();
+            row.put("prediction", p.served().outputText());
+            double s = p.served().score();
             if (!Double.isNaN(s)) {
               row.put("prediction_score", s);
             }
@@ -81,15 +82,15 @@ final class PredictionSink<T extends Output<T>> implements AutoCloseable {
         m.monitor().log(row);
       }
       for (EndpointBuilder.LogSpec l : logs) {
-        if (l.variant() != null && !l.variant().equals(p.served.variant())) {
+        if (l.variant() != null && !l.variant().equals(p.served().variant())) {
           continue;
         }
-        Double score = positiveScore(p.served, l.positive());
+        Double score = positiveScore(p.served(), l.positive());
         if (score != null) {
-          l.log().predict(p.served.requestId(), score);
+          l.log().predict(p.served().requestId(), score);
         }
       }
-    } else if (e instanceof Labelled<T> lab) {
+    } else if (e instanceof Labelled lab) {
       for (EndpointBuilder.LogSpec l : logs) {
         if (l.variant() != null && !l.variant().equals(lab.variant)) {
           continue;
@@ -110,23 +111,14 @@ final class PredictionSink<T extends Output<T>> implements AutoCloseable {
   }
 
   int depth() {
-    return handoff.depth();
+    return lane.depth();
   }
 
   long dropped() {
-    return handoff.dropped();
+    return lane.dropped();
   }
 
   long labelsMissed() {
     return labelsMissed.sum();
-  }
-
-  boolean awaitIdle(long timeoutMillis) {
-    return handoff.awaitIdle(timeoutMillis);
-  }
-
-  @Override
-  public void close() {
-    handoff.close();
   }
 }

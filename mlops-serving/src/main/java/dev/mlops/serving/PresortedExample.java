@@ -18,4 +18,14 @@ final class PresortedExample<T extends Output<T>> extends ArrayExample<T> {
     this.featureValues = values;
     this.size = sortedNames.length;
   }
+
+  /** The feature names, sorted; the example's own array, not to be changed. */
+  String[] names() {
+    return featureNames;
+  }
+
+  /** The feature values in {@link #names()} order; the example's own array, not to be changed. */
+  double[] values() {
+    return featureValues;
+  }
 }

@@ -26,8 +26,12 @@ abstract sealed class Request<T extends Output<T>> permits Request.OfMap, Reques
   /** The input as column name to value, for monitoring. */
   abstract Map<String, Object> columns(InputSchema schema);
 
-  /** A copy the background workers may keep after the caller returns. */
-  abstract Request<T> detached();
+  /**
+   * A form the background workers may keep after the caller returns, given the example this
+   * request became ({@code built}, which the endpoint created and no one mutates): no copy where
+   * that example says everything the caller gave.
+   */
+  abstract Request<T> detached(Example<T> built);
 
   static final class OfMap<T extends Output<T>> extends Request<T> {
     final Map<String, ?> map;
@@ -47,8 +51,10 @@ abstract sealed class Request<T extends Output<T>> permits Request.OfMap, Reques
     }
 
     @Override
-    Request<T> detached() {
-      return new OfMap<>(new LinkedHashMap<>(map));
+    Request<T> detached(Example<T> built) {
+      // a presorted example holds every key of a map of plain numbers, by name; a one-hot group
+      // ("plan": "pro") is kept as the caller gave it, for monitoring
+      return built instanceof PresortedExample ? new OfExample<>(built) : new OfMap<>(new LinkedHashMap<>(map));
     }
   }
 
@@ -75,7 +81,7 @@ abstract sealed class Request<T extends Output<T>> permits Request.OfMap, Reques
     }
 
     @Override
-    Request<T> detached() {
+    Request<T> detached(Example<T> built) {
       return new OfArray<>(values.clone());
     }
   }
@@ -102,8 +108,8 @@ abstract sealed class Request<T extends Output<T>> permits Request.OfMap, Reques
     }
 
     @Override
-    Request<T> detached() {
-      return new OfExample<>(example.copy());
+    Request<T> detached(Example<T> built) {
+      return new OfExample<>(built == example ? example.copy() : built);
     }
   }
 }

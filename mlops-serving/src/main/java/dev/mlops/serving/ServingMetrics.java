@@ -29,9 +29,6 @@ interface ServingMetrics {
   /** A shadow compared with the answer returned: whether they agreed. */
   default void shadow(String endpoint, String shadow, boolean agreed) {}
 
-  /** An item dropped from a full background queue ({@code shadow}, {@code log}). */
-  default void dropped(String endpoint, String queue) {}
-
-  /** Registers gauges of an endpoint's queue depths. */
+  /** Registers gauges of an endpoint's queue depths and counters of what its background queues dropped (read from the endpoint). */
   default void queues(Endpoint<?> endpoint) {}
 }

@@ -16,15 +16,13 @@ import org.tribuo.regression.Regressor;
  * and counts when full) to a background worker that runs it on each shadow variant and compares
  * the shadow's answer with the one returned to the caller: agreement (same label; for a regressor,
  * within 1 % of the returned value) and the difference of the returned output's score. A slow or
- * failing shadow never slows or fails the caller.
+ * failing shadow never slows or fails the caller. Runs on the endpoint's background worker ({@link Handoff}).
  */
-final class Shadows<T extends Output<T>> implements AutoCloseable {
+final class Shadows<T extends Output<T>> {
   private final Endpoint<T> endpoint;
   private final List<Variant<T>> shadows;
-  private final Handoff<Job<T>> handoff;
+  private final Handoff.Lane<Answered<T>> lane;
   private final Map<String, Figures> figures = new ConcurrentHashMap<>();
-
-  private record Job<T extends Output<T>>(Request<T> request, Served<T> served) {}
 
   private static final class Figures {
     final LongAdder compared = new LongAdder();
@@ -33,23 +31,21 @@ final class Shadows<T extends Output<T>> implements AutoCloseable {
     final LongAdder scored = new LongAdder();
   }
 
-  Shadows(Endpoint<T> endpoint, List<Variant<T>> shadows, int queue) {
+  Shadows(Endpoint<T> endpoint, List<Variant<T>> shadows, Handoff worker, int queue) {
     this.endpoint = endpoint;
     this.shadows = shadows;
     for (Variant<T> v : shadows) {
       figures.put(v.name, new Figures());
     }
-    this.handoff = new Handoff<>("mlops-endpoint-" + endpoint.name() + "-shadows", queue, this::run);
+    this.lane = worker.lane(queue, this::run);
   }
 
   /** Queues a detached request for the shadows. */
-  void offer(Request<T> request, Served<T> served) {
-    if (!handoff.offer(new Job<>(request, served))) {
-      endpoint.metrics.dropped(endpoint.name(), "shadow");
-    }
+  void offer(Answered<T> job) {
+    lane.offer(job);
   }
 
-  private void run(Job<T> job) {
+  private void run(Answered<T> job) {
     for (Variant<T> v : shadows) {
       Variant.Active<T> a = v.active();
       if (a == null) {
@@ -58,18 +54,18 @@ final class Shadows<T extends Output<T>> implements AutoCloseable {
       long start = System.nanoTime();
       try {
         InputSchema.Problems problems = new InputSchema.Problems();
-        Example<T> ex = job.request.example(a.schema(), endpoint.unknown, problems);
+        Example<T> ex = job.request().example(a.schema(), endpoint.unknown, problems);
         Prediction<T> p = a.loaded().model().predict(ex);
         long latency = System.nanoTime() - start;
         v.window.requests.increment();
         v.window.latency.record(latency);
         Figures f = figures.get(v.name);
         f.compared.increment();
-        boolean agreed = agrees(job.served.output(), p.getOutput());
+        boolean agreed = agrees(job.served().output(), p.getOutput());
         if (agreed) {
           f.agreed.increment();
         }
-        Output<?> returned = job.served.output();
+        Output<?> returned = job.served().output();
         if (returned instanceof Label l) {
           Object s = p.getOutputScores().get(l.getLabel());
           if (s instanceof Label sl) {
@@ -100,6 +96,9 @@ final class Shadows<T extends Output<T>> implements AutoCloseable {
       }
       return true;
     }
+    if (a instanceof Label la && b instanceof Label lb) {
+      return la.getLabel().equals(lb.getLabel());
+    }
     return a.getSerializableForm(false).equals(b.getSerializableForm(false));
   }
 
@@ -116,19 +115,10 @@ final class Shadows<T extends Output<T>> implements AutoCloseable {
   }
 
   int depth() {
-    return handoff.depth();
+    return lane.depth();
   }
 
   long dropped() {
-    return handoff.dropped();
-  }
-
-  boolean awaitIdle(long timeoutMillis) {
-    return handoff.awaitIdle(timeoutMillis);
-  }
-
-  @Override
-  public void close() {
-    handoff.close();
+    return lane.dropped();
   }
 }

@@ -498,6 +498,8 @@ abstract class EndpointContract {
       assertTrue(champion > 50 && canary > 50);
       assertEquals(1.0, meters.get("mlops.serving.errors").tags("endpoint", "m", "kind", "invalid_input").counter().count());
       assertNotNull(meters.get("mlops.serving.queue.depth").tags("endpoint", "m", "queue", "shadow").gauge());
+      assertEquals((double) e.describe().shadowDropped(),
+          meters.get("mlops.serving.dropped").tags("endpoint", "m", "queue", "shadow").functionCounter().count());
     }
   }
 }

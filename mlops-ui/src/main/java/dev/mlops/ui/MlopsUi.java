@@ -273,8 +273,16 @@ public final class MlopsUi implements AutoCloseable {
     }
     try (in) {
       String file = path.substring(path.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
-      ex.getResponseHeaders().set("Content-Type", "application/octet-stream");
-      ex.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"" + file + "\"");
+      String image = "1".equals(query.get("preview")) ? RASTER.get(extension(file)) : null;
+      if (image != null) {
+        // a raster image previewed in an <img>: its own type, inline, and a sandbox in case it is opened directly
+        ex.getResponseHeaders().set("Content-Type", image);
+        ex.getResponseHeaders().set("Content-Disposition", "inline; filename=\"" + file + "\"");
+        ex.getResponseHeaders().set("Content-Security-Policy", "default-src 'none'; sandbox");
+      } else {
+        ex.getResponseHeaders().set("Content-Type", "application/octet-stream");
+        ex.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"" + file + "\"");
+      }
       ex.sendResponseHeaders(200, ex.getRequestMethod().equals("HEAD") ? -1 : 0);
       if (!ex.getRequestMethod().equals("HEAD")) {
         try (OutputStream out = ex.getResponseBody()) {
@@ -282,6 +290,15 @@ public final class MlopsUi implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** Image types an artifact may be previewed as (never SVG, which can carry scripts). */
+  private static final Map<String, String> RASTER = Map.of("png", "image/png", "jpg", "image/jpeg", "jpeg", "image/jpeg", "gif", "image/gif",
+      "webp", "image/webp");
+
+  private static String extension(String file) {
+    int dot = file.lastIndexOf('.');
+    return dot < 0 ? "" : file.substring(dot + 1).toLowerCase(Locale.ROOT);
   }
 
   /** Serves {@code rel} from {@code root} on the class path, if it stays inside it after decoding and normalization. */

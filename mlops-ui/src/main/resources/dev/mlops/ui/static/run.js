@@ -8,6 +8,7 @@
   const note = document.getElementById('chartnote');
   const axis = document.getElementById('axis');
   const log = document.getElementById('log');
+  const smoothing = document.getElementById('smoothing');
   let run;
   try {
     run = await ui.get('/api/run?id=' + encodeURIComponent(id));
@@ -26,12 +27,19 @@
       document.getElementById('summary').after(p);
     }
   } catch (e) { /* no children */ }
-  document.getElementById('tags').replaceChildren(ui.kv(run.tags));
+  // the run's own tags first; the library's system tags (mlops.*) grouped below, folded
+  const own = Object.fromEntries(Object.entries(run.tags).filter(([k]) => !k.startsWith('mlops.')));
+  const system = Object.fromEntries(Object.entries(run.tags).filter(([k]) => k.startsWith('mlops.')));
+  const folded = ui.el('details');
+  folded.id = 'system-tags';
+  folded.append(ui.el('summary', 'system tags (' + Object.keys(system).length + ')'), ui.kv(system));
+  document.getElementById('tags').replaceChildren(ui.kv(own), folded);
   document.getElementById('inputs').replaceChildren(ui.table(['name', 'context', 'rows', 'digest', 'source'],
     run.inputs.map(i => [i.name, i.context, i.rows, i.digest, i.source])));
   // artifacts as a tree: directories open in place, files download (streamed) or preview as text
   const preview = ui.el('pre');
   preview.hidden = true;
+  const imagePreview = ui.el('div');
   async function tree(dir, into) {
     const items = await ui.get('/api/artifacts?run=' + encodeURIComponent(id) + '&dir=' + encodeURIComponent(dir));
     const list = ui.el('ul');
@@ -50,6 +58,17 @@
             const r = await fetch('/download?run=' + encodeURIComponent(id) + '&path=' + encodeURIComponent(a.path));
             preview.textContent = await r.text();
             preview.hidden = false;
+            imagePreview.replaceChildren();
+          });
+          li.appendChild(b);
+        } else if (/\.(png|jpe?g|gif|webp)$/i.test(a.path)) {
+          const b = ui.el('button', 'preview');
+          b.addEventListener('click', () => {
+            const img = ui.el('img', null, 'preview');
+            img.alt = a.path;
+            img.src = '/download?preview=1&run=' + encodeURIComponent(id) + '&path=' + encodeURIComponent(a.path);
+            imagePreview.replaceChildren(img);
+            preview.hidden = true;
           });
           li.appendChild(b);
         }
@@ -62,15 +81,31 @@
   artifacts.replaceChildren();
   await tree('', artifacts);
   artifacts.appendChild(preview);
+  artifacts.appendChild(imagePreview);
 
   // the chart's state lives in the URL (?metric=a,b&x=step), so a chart can be bookmarked and shared
   const wanted = (ui.params().get('metric') || '').split(',').filter(k => k in run.metrics);
   const selected = new Set(wanted.length ? wanted : Object.keys(run.metrics).slice(0, 1));
   if (['step', 'time', 'relative'].includes(ui.params().get('x'))) axis.value = ui.params().get('x');
+  if (ui.params().get('smoothing')) smoothing.value = ui.params().get('smoothing');
+  // TensorBoard's smoothing: an exponential moving average of the shown values, debiased at the start
+  function smooth(values) {
+    const w = Number(smoothing.value);
+    if (!(w > 0)) return values;
+    let avg = 0;
+    let n = 0;
+    return values.map(v => {
+      if (v === null || !isFinite(v)) return v;
+      n++;
+      avg = avg * w + (1 - w) * v;
+      return avg / (1 - Math.pow(w, n));
+    });
+  }
   function remember() {
     const p = ui.params();
     p.set('metric', [...selected].join(','));
     p.set('x', axis.value);
+    if (Number(smoothing.value) > 0) p.set('smoothing', smoothing.value); else p.delete('smoothing');
     history.replaceState(null, '', location.pathname + '?' + p.toString());
   }
   const boxes = Object.entries(run.metrics).map(([k, v]) => {
@@ -79,6 +114,7 @@
     cb.checked = selected.has(k);
     cb.addEventListener('change', () => { if (cb.checked) selected.add(k); else selected.delete(k); draw(); });
     const label = ui.el('label');
+    label.dataset.key = k;
     label.append(cb, ' ' + k + ' = ' + ui.num(v) + '  ');
     return label;
   });
@@ -102,9 +138,9 @@
       const palette = ['#0969da', '#cf222e', '#1a7f37', '#8250df', '#bf8700', '#1b7c83', '#e16f24', '#57606a'];
       series.forEach((s, n) => {
         const pick = at(s);
-        data.push(pick(s.last));
-        opts.push({label: s.key, stroke: palette[n % palette.length], width: 1.5, spanGaps: true,
-          points: {show: s.x.length < 50}});
+        data.push(smooth(pick(s.last)));
+        opts.push({label: s.key + (Number(smoothing.value) > 0 ? ' (smoothed ' + smoothing.value + ')' : ''), stroke: palette[n % palette.length],
+          width: 1.5, spanGaps: true, points: {show: s.x.length < 50}});
         if (s.reduced) {
           data.push(pick(s.min), pick(s.max));
           opts.push({label: s.key + ' min', stroke: '#8c959f', width: 1, spanGaps: true}, {label: s.key + ' max', stroke: '#8c959f', width: 1, spanGaps: true});
@@ -125,6 +161,29 @@
   }
   axis.addEventListener('change', () => { range = null; draw(); });
   log.addEventListener('change', draw);
+  const smoothingValue = document.getElementById('smoothingvalue');
+  smoothingValue.textContent = smoothing.value;
+  smoothing.addEventListener('change', () => { smoothingValue.textContent = smoothing.value; draw(); });
   await draw();
   ui.ready();
+  // a run still logging: its figures and chart follow without a page refresh
+  if (run.status === 'RUNNING') {
+    let seen = JSON.stringify(run.metrics);
+    const timer = setInterval(async () => {
+      try {
+        const now = await ui.get('/api/run?id=' + encodeURIComponent(id));
+        document.getElementById('summary').textContent = now.status + ', started ' + ui.time(now.start) + ' by ' + now.user
+          + (now.end > 0 ? ', ended ' + ui.time(now.end) : '') + ' \u2014 ' + now.id;
+        document.querySelectorAll('#metrics label').forEach(l => {
+          const k = l.dataset.key;
+          if (k in now.metrics) l.lastChild.textContent = ' ' + k + ' = ' + ui.num(now.metrics[k]) + '  ';
+        });
+        if (JSON.stringify(now.metrics) !== seen) {
+          seen = JSON.stringify(now.metrics);
+          await draw();
+        }
+        if (now.status !== 'RUNNING') clearInterval(timer);
+      } catch (e) { /* the next tick tries again */ }
+    }, 5000);
+  }
 })();

@@ -5,6 +5,7 @@
   const exp = document.getElementById('experiment');
   const filter = document.getElementById('filter');
   const order = document.getElementById('order');
+  const columns = document.getElementById('columns');
   const out = document.getElementById('runs');
   const message = document.getElementById('message');
   const more = document.getElementById('more');
@@ -21,6 +22,33 @@
     exp.value = p.get('experiment') || '';
     filter.value = p.get('filter') || '';
     order.value = p.get('order') || '';
+    columns.value = p.get('columns') || '';
+  }
+
+  // the search as it stands, for the address bar: every state of the table has its own URL
+  function query() {
+    const q = new URLSearchParams();
+    if (exp.value) q.set('experiment', exp.value);
+    if (filter.value) q.set('filter', filter.value);
+    if (order.value) q.set('order', order.value);
+    if (columns.value) q.set('columns', columns.value);
+    return q;
+  }
+
+  function navigate() {
+    history.pushState(null, '', '/?' + query().toString());
+    load();
+  }
+
+  // a column's value in a run: params.x, metrics.x or tags.x
+  function cell(x, col) {
+    const dot = col.indexOf('.');
+    const kind = col.substring(0, dot);
+    const key = col.substring(dot + 1);
+    if (kind === 'metrics') return key in x.metrics ? ui.num(x.metrics[key]) : '';
+    if (kind === 'params') return x.params[key];
+    if (kind === 'tags') return x.tags[key];
+    return '';
   }
 
   async function load(page) {
@@ -32,8 +60,12 @@
     message.replaceChildren();
     try {
       const r = await ui.get('/api/runs?' + q.toString());
-      const metricKeys = [...new Set(r.runs.flatMap(x => Object.keys(x.metrics)))].sort().slice(0, 8);
-      const paramKeys = [...new Set(r.runs.flatMap(x => Object.keys(x.params)))].sort().slice(0, 6);
+      // chosen columns, or the first params and metrics the page's runs have
+      let cols = columns.value.split(',').map(c => c.trim()).filter(c => /^(params|metrics|tags)\../.test(c));
+      if (!cols.length) {
+        cols = [...[...new Set(r.runs.flatMap(x => Object.keys(x.params)))].sort().slice(0, 6).map(k => 'params.' + k),
+          ...[...new Set(r.runs.flatMap(x => Object.keys(x.metrics)))].sort().slice(0, 8).map(k => 'metrics.' + k)];
+      }
       const byParent = new Map();
       r.runs.forEach(x => { if (x.parent) { (byParent.get(x.parent) || byParent.set(x.parent, []).get(x.parent)).push(x); } });
       const ids = new Set(r.runs.map(x => x.id));
@@ -44,11 +76,26 @@
         pick.value = x.id;
         pick.className = 'pick';
         rows.push([pick, ui.link('/static/run.html?id=' + encodeURIComponent(x.id), (depth ? '\u2514 ' : '') + (x.name || x.id)), x.status,
-          ui.time(x.start), x.user, ...paramKeys.map(k => x.params[k]), ...metricKeys.map(k => k in x.metrics ? ui.num(x.metrics[k]) : '')]);
+          ui.time(x.start), x.user, ...cols.map(c => cell(x, c))]);
         (byParent.get(x.id) || []).forEach(c => add(c, depth + 1));
       };
       r.runs.filter(x => !x.parent || !ids.has(x.parent)).forEach(x => add(x, 0));
-      const t = ui.table(['', 'run', 'status', 'started', 'user', ...paramKeys.map(k => 'params.' + k), ...metricKeys.map(k => 'metrics.' + k)], rows);
+      const t = ui.table(['', 'run', 'status', 'started', 'user', ...cols], rows);
+      // sortable headers: the store orders (so paging stays exact); a second click reverses
+      const keys = ['', '', '', 'start_time', '', ...cols.map(c => c.startsWith('tags.') ? '' : c)];
+      const [current, direction] = (order.value.split(',')[0] || '').trim().split(/\s+/);
+      t.querySelectorAll('th').forEach((th, i) => {
+        const key = keys[i];
+        if (!key) return;
+        th.classList.add('sortable');
+        th.dataset.key = key;
+        const desc = (direction || 'ASC').toUpperCase() === 'DESC';
+        if (key === current) th.classList.add(desc ? 'sorted-desc' : 'sorted-asc');
+        th.addEventListener('click', () => {
+          order.value = key + (key === current && desc ? ' ASC' : ' DESC');
+          navigate();
+        });
+      });
       if (page) out.appendChild(t); else out.replaceChildren(t);
       more.hidden = !r.next;
       more.dataset.page = r.next || '';
@@ -59,12 +106,7 @@
 
   form.addEventListener('submit', ev => {
     ev.preventDefault();
-    const q = new URLSearchParams();
-    if (exp.value) q.set('experiment', exp.value);
-    if (filter.value) q.set('filter', filter.value);
-    if (order.value) q.set('order', order.value);
-    history.pushState(null, '', '/?' + q.toString());
-    load();
+    navigate();
   });
   more.addEventListener('click', () => load(more.dataset.page));
   document.getElementById('compare').addEventListener('click', () => {

@@ -621,24 +621,9 @@ public final class JdbcTrackingStore implements TrackingStore {
     }
     String fp = SortKey.fingerprint(experimentIds, filter, orderBy, view);
     SortKey after = pageToken == null ? null : SortKey.fromToken(pageToken, fp, orderBy.size());
-    SqlSearch q = new SqlSearch(dialect);
-    SqlSearch.Ordering ord = q.ordering(orderBy);
-    List<Object> args = new ArrayList<>(ord.joinParams());
-    StringBuilder where = new StringBuilder(" WHERE 1=1");
-    if (!experimentIds.isEmpty()) {
-      where.append(" AND r.experiment_id IN (?").append(", ?".repeat(experimentIds.size() - 1)).append(')');
-      args.addAll(experimentIds);
-    }
-    if (view != ViewType.ALL) {
-      where.append(" AND r.lifecycle_stage = ?");
-      args.add(view == ViewType.ACTIVE_ONLY ? LifecycleStage.ACTIVE.name() : LifecycleStage.DELETED.name());
-    }
-    String f = q.where(filter);
-    where.append(" AND ").append(f);
-    String keyset = after == null ? "" : " WHERE " + q.after(orderBy, after);
-    args.addAll(q.params);
-    String sql = "SELECT * FROM (SELECT " + RUN_COLUMNS + ord.columns() + " FROM runs r" + ord.joins() + where + ") s" + keyset
-        + " ORDER BY " + ord.orderBy() + " LIMIT " + (maxResults + 1);
+    SearchSql search = searchSql(experimentIds, filter, orderBy, view, maxResults, after);
+    String sql = search.sql();
+    List<Object> args = search.args();
     return db.read(c -> {
       List<RunInfo> infos = new ArrayList<>();
       List<Long> runKeys = new ArrayList<>();
@@ -666,6 +651,48 @@ public final class JdbcTrackingStore implements TrackingStore {
         next = keys.get(maxResults - 1).toToken(fp);
       }
       return new Page<>(withData(c, infos, runKeys), Optional.ofNullable(next));
+    });
+  }
+
+  /** A search's SQL and its arguments. */
+  record SearchSql(String sql, List<Object> args) {}
+
+  SearchSql searchSql(List<String> experimentIds, Expr filter, List<OrderBy> orderBy, ViewType view, int maxResults,
+      @org.jspecify.annotations.Nullable SortKey after) {
+    SqlSearch q = new SqlSearch(dialect);
+    SqlSearch.Ordering ord = q.ordering(orderBy);
+    List<Object> args = new ArrayList<>(ord.joinParams());
+    StringBuilder where = new StringBuilder(" WHERE 1=1");
+    if (!experimentIds.isEmpty()) {
+      where.append(" AND r.experiment_id IN (?").append(", ?".repeat(experimentIds.size() - 1)).append(')');
+      args.addAll(experimentIds);
+    }
+    if (view != ViewType.ALL) {
+      where.append(" AND r.lifecycle_stage = ?");
+      args.add(view == ViewType.ACTIVE_ONLY ? LifecycleStage.ACTIVE.name() : LifecycleStage.DELETED.name());
+    }
+    String f = q.where(filter);
+    where.append(" AND ").append(f);
+    String keyset = after == null ? "" : " WHERE " + q.after(orderBy, after);
+    args.addAll(q.params);
+    String sql = "SELECT * FROM (SELECT " + RUN_COLUMNS + ord.columns() + " FROM runs r" + ord.joins() + where + ") s" + keyset
+        + " ORDER BY " + ord.orderBy() + " LIMIT " + (maxResults + 1);
+    return new SearchSql(sql, args);
+  }
+
+  /** The database's plan for a search's first page, one line per step (SQLite's EXPLAIN QUERY PLAN, PostgreSQL's EXPLAIN). */
+  List<String> explainSearch(List<String> experimentIds, Expr filter, List<OrderBy> orderBy, ViewType view, int maxResults) {
+    SearchSql search = searchSql(experimentIds, filter, orderBy, view, maxResults, null);
+    String explain = (dialect == Dialect.POSTGRES ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + search.sql();
+    return db.read(c -> {
+      List<String> lines = new ArrayList<>();
+      try (PreparedStatement ps = prepare(c, explain, search.args().toArray()); ResultSet rs = ps.executeQuery()) {
+        int col = rs.getMetaData().getColumnCount();
+        while (rs.next()) {
+          lines.add(rs.getString(col));
+        }
+      }
+      return lines;
     });
   }
 

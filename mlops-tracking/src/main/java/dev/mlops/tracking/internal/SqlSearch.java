@@ -227,7 +227,11 @@ final class SqlSearch {
         }
       }
       cols.append(", ").append(rank).append(" AS k").append(i).append("r, ").append(value).append(" AS k").append(i).append('v');
-      ob.append("k").append(i).append("r, k").append(i).append('v').append(order.get(i).ascending() ? " ASC" : " DESC").append(", ");
+      // a constant rank orders nothing; leaving it out lets an index on the value give the order
+      if (!rank.equals("0")) {
+        ob.append("k").append(i).append("r, ");
+      }
+      ob.append("k").append(i).append('v').append(order.get(i).ascending() ? " ASC" : " DESC").append(", ");
     }
     ob.append("run_id").append(collate).append(" ASC");
     return new Ordering(cols.toString(), joins.toString(), joinParams, ob.toString());

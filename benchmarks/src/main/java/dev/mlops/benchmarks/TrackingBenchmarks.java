@@ -168,6 +168,24 @@ public class TrackingBenchmarks {
     s.tracker.store().logBatch(s.run.id(), points, Map.of(), Map.of());
   }
 
+  /**
+   * Experiment {@code e1} with {@code runs} finished runs, each with metrics {@code acc} and
+   * {@code loss}, params {@code model} (one of four) and {@code seed}, and a tag {@code team}.
+   */
+  static void fillRuns(TrackingStore store, int runs) {
+    store.createExperiment(new Experiment("e1", "search", "runs:/", LifecycleStage.ACTIVE, 1, 1, Map.of()));
+    String[] models = {"sgd", "cart", "xgb", "svm"};
+    // several writers at once: PostgreSQL takes them in parallel, SQLite serialises them
+    java.util.stream.IntStream.range(0, runs).parallel().forEach(i -> {
+      Random r = new Random(i);
+      String id = String.format("%032x", i + 1L);
+      store.createRun(new RunInfo(id, "e1", "run-" + i, RunStatus.FINISHED, "bench", 1_000_000L + i, 2_000_000L + i,
+          LifecycleStage.ACTIVE, "runs:/" + id, ""), Map.of("team", "t" + (i % 7)), Map.of("model", models[r.nextInt(4)], "seed",
+          Integer.toString(i)));
+      store.logBatch(id, List.of(new Metric("acc", r.nextDouble(), 1, 0), new Metric("loss", r.nextDouble(), 1, 0)), Map.of(), Map.of());
+    });
+  }
+
   /** State of the search benchmark: 100,000 runs, each with two metrics and two params. */
   @State(Scope.Benchmark)
   public static class SearchState {
@@ -186,16 +204,7 @@ public class TrackingBenchmarks {
     public void setup() {
       backend = StorageBackend.open(backendKind.equals("file") ? "file:" + tempDir("bench-search-") : PostgresServer.newDatabase());
       store = backend.store(TrackingStore.class);
-      store.createExperiment(new Experiment("e1", "search", "runs:/", LifecycleStage.ACTIVE, 1, 1, Map.of()));
-      String[] models = {"sgd", "cart", "xgb", "svm"};
-      // several writers at once: PostgreSQL takes them in parallel, SQLite serialises them
-      java.util.stream.IntStream.range(0, runs).parallel().forEach(i -> {
-        Random r = new Random(i);
-        String id = String.format("%032x", i + 1L);
-        store.createRun(new RunInfo(id, "e1", "run-" + i, RunStatus.FINISHED, "bench", 1_000_000L + i, 2_000_000L + i,
-            LifecycleStage.ACTIVE, "runs:/" + id, ""), Map.of(), Map.of("model", models[r.nextInt(4)], "seed", Integer.toString(i)));
-        store.logBatch(id, List.of(new Metric("acc", r.nextDouble(), 1, 0), new Metric("loss", r.nextDouble(), 1, 0)), Map.of(), Map.of());
-      });
+      fillRuns(store, runs);
       filter = FilterParser.parse("metrics.acc > 0.5 AND params.model = 'sgd'");
       order = OrderBy.parseAll(List.of("metrics.acc DESC"));
     }

@@ -1,11 +1,6 @@
 package dev.mlops.benchmarks;
 
 import dev.mlops.api.StorageBackend;
-import dev.mlops.api.tracking.Experiment;
-import dev.mlops.api.tracking.LifecycleStage;
-import dev.mlops.api.tracking.Metric;
-import dev.mlops.api.tracking.RunInfo;
-import dev.mlops.api.tracking.RunStatus;
 import dev.mlops.api.tracking.TrackingStore;
 import dev.mlops.ui.MlopsUi;
 import java.net.URI;
@@ -15,9 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -57,17 +49,7 @@ public class UiBenchmarks {
     public void setup() throws Exception {
       dir = TrackingBenchmarks.tempDir("bench-ui-");
       backend = StorageBackend.open("file:" + dir);
-      TrackingStore store = backend.store(TrackingStore.class);
-      store.createExperiment(new Experiment("e1", "search", "runs:/", LifecycleStage.ACTIVE, 1, 1, Map.of()));
-      String[] models = {"sgd", "cart", "xgb", "svm"};
-      java.util.stream.IntStream.range(0, 100_000).parallel().forEach(i -> {
-        Random r = new Random(i);
-        String id = String.format("%032x", i + 1L);
-        store.createRun(new RunInfo(id, "e1", "run-" + i, RunStatus.FINISHED, "bench", 1_000_000L + i, 2_000_000L + i,
-            LifecycleStage.ACTIVE, "runs:/" + id, ""), Map.of("team", "t" + (i % 7)), Map.of("model", models[r.nextInt(4)], "seed",
-            Integer.toString(i)));
-        store.logBatch(id, List.of(new Metric("acc", r.nextDouble(), 1, 0), new Metric("loss", r.nextDouble(), 1, 0)), Map.of(), Map.of());
-      });
+      TrackingBenchmarks.fillRuns(backend.store(TrackingStore.class), 100_000);
       ui = MlopsUi.builder().storage(backend).port(0).start();
       http = HttpClient.newHttpClient();
       firstPage = URI.create(ui.url() + "api/runs");

@@ -254,6 +254,11 @@ final class Api {
   }
 
   /** A stored window's drift report as the self-contained HTML report (shown in a sandboxed frame). */
+  /** A version's model card as a self-contained HTML page (every value escaped by the registry). */
+  String cardHtml(String model, int version) {
+    return registry.cardHtml(model, version);
+  }
+
   String windowReport(String monitor, long window) {
     for (MonitoringStore.StoredRecord r : backend.store(MonitoringStore.class).reports(monitor, window, 1)) {
       if (r.window() == window) {
@@ -324,7 +329,10 @@ final class Api {
       e.put("description", v.description());
       e.put("run", v.lineage().runId());
       e.put("datasets", v.lineage().datasets());
-      e.put("signature", v.signature().toString());
+      // "x1: double, plan: category → no | yes", or empty when the version has no signature
+      String inputs = String.join(", ", v.signature().inputs().stream().map(f -> f.name() + ": " + f.type()).toList());
+      String outputs = String.join(" | ", v.signature().outputDomain());
+      e.put("signature", inputs.isEmpty() && outputs.isEmpty() ? "" : inputs + (outputs.isEmpty() ? "" : " \u2192 " + outputs));
       e.put("createdBy", v.createdBy());
       e.put("created", v.creationTime());
       e.put("tags", v.tags());

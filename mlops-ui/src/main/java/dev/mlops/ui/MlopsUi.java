@@ -164,7 +164,9 @@ public final class MlopsUi implements AutoCloseable {
       } else if (path.startsWith("/webjars/")) {
         confined(ex, path.substring("/webjars/".length()), "META-INF/resources/webjars/");
       } else if (path.equals("/report")) {
-        report(ex, query);
+        sandboxed(ex, () -> api.windowReport(Api.requiredParam(query, "monitor"), Long.parseLong(Api.requiredParam(query, "window"))));
+      } else if (path.equals("/card")) {
+        sandboxed(ex, () -> api.cardHtml(Api.requiredParam(query, "name"), Integer.parseInt(Api.requiredParam(query, "version"))));
       } else if (path.equals("/download")) {
         download(ex, query);
       } else if (path.equals("/favicon.ico")) {
@@ -235,10 +237,13 @@ public final class MlopsUi implements AutoCloseable {
     send(ex, status, "application/json; charset=utf-8", body);
   }
 
-  /** A stored window's drift report: its own strict sandbox (no scripts, no same origin), shown in an {@code iframe sandbox}. */
-  private void report(HttpExchange ex, Map<String, String> query) throws IOException {
+  /**
+   * A self-contained HTML document from the store (a window's drift report, a model card) under its
+   * own strict sandbox (no scripts, no same origin), shown in an {@code iframe sandbox}.
+   */
+  private void sandboxed(HttpExchange ex, java.util.function.Supplier<String> document) throws IOException {
     try {
-      String html = api.windowReport(Api.requiredParam(query, "monitor"), Long.parseLong(Api.requiredParam(query, "window")));
+      String html = document.get();
       ex.getResponseHeaders().set("Content-Security-Policy", "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
           + "frame-ancestors 'self'");
       ex.getResponseHeaders().set("X-Frame-Options", "SAMEORIGIN");

@@ -9,6 +9,9 @@ import dev.mlops.monitoring.Column;
 import dev.mlops.monitoring.Monitor;
 import dev.mlops.monitoring.Table;
 import dev.mlops.monitoring.profile.Profile;
+import dev.mlops.api.registry.FeatureSpec;
+import dev.mlops.api.registry.ModelCard;
+import dev.mlops.api.registry.ModelSignature;
 import dev.mlops.registry.ModelRegistry;
 import dev.mlops.registry.Registration;
 import dev.mlops.testkit.Browser;
@@ -78,7 +81,10 @@ class UiClickThroughTest {
       ModelRegistry bob = ModelRegistry.builder().storage(b).principal(() -> "bob").protectAlias("champion", 1).build();
       try (alice; bob) {
         Path model = Files.writeString(dir.resolve("model.bin"), "a model");
-        alice.register(Registration.of("churn").fromFile(model).flavor("generic").sourceRun(runIds.get(0)));
+        alice.register(Registration.of("churn").fromFile(model).flavor("generic").sourceRun(runIds.get(0))
+            .signature(new ModelSignature(List.of(new FeatureSpec("tenure", "double"), new FeatureSpec("calls", "double")), List.of("no", "yes"), ""))
+            .card(new ModelCard("Rank accounts by churn risk for the retention team", "Not for credit decisions", List.of("accounts-2026"),
+                Map.of("accuracy", 0.91), "", "", List.of("growth"))));
         String request = alice.requestPromotion("churn", "champion", 1, "best accuracy of the sweep").id();
         bob.approve(request, "card reviewed");
       }
@@ -128,6 +134,15 @@ class UiClickThroughTest {
         throw new IllegalStateException(e);
       }
     }
+  }
+
+  private String http(String path) throws Exception {
+    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(ui.url() + path.substring(1))).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    assertTrue(r.headers().firstValue("Content-Security-Policy").orElseThrow().startsWith("sandbox;"), "the card is sandboxed");
+    return r.body();
   }
 
   private static int rows(Browser b) throws Exception {
@@ -236,6 +251,11 @@ class UiClickThroughTest {
       assertEquals("ok", b.eval("document.querySelector('#audit-status').className").asText());
       String model = b.text("#model");
       assertTrue(model.contains("@champion") && model.contains("APPROVED") && model.contains("bob approved: card reviewed"), model);
+      assertTrue(model.contains("tenure: double, calls: double \u2192 no | yes"), "the signature is shown: " + model);
+      b.click("#model button.card");
+      b.waitFor("location.search.includes('card=1') && !document.querySelector('#card').hidden");
+      String cardDoc = http("/card?name=churn&version=1");
+      assertTrue(cardDoc.contains("Rank accounts by churn risk") && cardDoc.contains("Not for credit decisions"), cardDoc);
       b.screenshot(SHOTS.resolve("models.png"));
       b.click("#model table a");
       b.waitFor("location.pathname.endsWith('run.html') && document.title.startsWith('ready')");

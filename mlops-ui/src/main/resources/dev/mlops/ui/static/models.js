@@ -3,6 +3,24 @@
 // versions (status, digest, lineage, signature) and promotion requests with their gate outcomes.
 (async function () {
   const message = document.getElementById('message');
+  // a version's model card, rendered by the registry, in a sandboxed frame (no script, no access to the page)
+  const card = document.getElementById('card');
+  function showCard(name, version) {
+    card.hidden = false;
+    document.getElementById('cardtitle').hidden = false;
+    document.getElementById('cardtitle').textContent = 'Model card: ' + name + ' v' + version;
+    card.src = '/card?name=' + encodeURIComponent(name) + '&version=' + version;
+  }
+  function cardButton(name, version) {
+    const b = ui.el('button', 'model card', 'card');
+    b.addEventListener('click', () => {
+      const p = ui.params();
+      p.set('card', version);
+      history.pushState(null, '', location.pathname + '?' + p.toString());
+      showCard(name, version);
+    });
+    return b;
+  }
   try {
     const a = await ui.get('/api/audit');
     const box = ui.el('p', a.valid ? 'Audit trail verified: ' + a.entries + ' entries, chain intact (head ' + String(a.head).slice(0, 12) + ')'
@@ -18,15 +36,16 @@
       const m = await ui.get('/api/model?name=' + encodeURIComponent(name));
       const div = document.getElementById('model');
       div.replaceChildren(ui.el('h2', m.name),
-        ui.table(['version', 'status', 'aliases', 'sha256', 'source run', 'datasets', 'created by', 'created', 'description'],
+        ui.table(['version', 'status', 'aliases', 'sha256', 'source run', 'datasets', 'signature', 'created by', 'created', 'description', ''],
           m.versions.map(v => [v.version, v.status, Object.entries(m.aliases).filter(([, x]) => x === v.version).map(([k]) => '@' + k).join(' '),
             String(v.sha256).slice(0, 16), v.run ? ui.link('/static/run.html?id=' + encodeURIComponent(v.run), v.run) : '',
-            (v.datasets || []).join(', '), v.createdBy, ui.time(v.created), v.description])),
+            (v.datasets || []).join(', '), v.signature, v.createdBy, ui.time(v.created), v.description, cardButton(m.name, v.version)])),
         ui.el('h3', 'Promotion requests'),
         ui.table(['request', 'alias', 'version', 'requester', 'status', 'gates', 'decisions'], m.requests.map(r => [r.id, '@' + r.alias, r.version,
           r.requester, r.status, r.gates.map(g => (g.passed ? 'PASS ' : 'FAIL ') + g.gate + ' (' + g.detail + ')').join('; '),
           r.decisions.map(d => d.actor + (d.approve ? ' approved' : ' rejected') + (d.comment ? ': ' + d.comment : '')).join('; ')])));
     }
+    if (name && ui.params().get('card')) showCard(name, Number(ui.params().get('card')));
   } catch (e) { ui.fail(message, e); }
   ui.ready();
 })();

@@ -2,7 +2,7 @@
 module dev.mlops.ui {
   requires transitive dev.mlops.api;
   requires dev.mlops.tracking;
-  requires dev.mlops.registry;
+  requires transitive dev.mlops.registry;
   requires dev.mlops.monitoring;
   requires jdk.httpserver;
   requires com.fasterxml.jackson.databind;

@@ -19,5 +19,10 @@ public enum Action {
   /** Approving or rejecting a promotion request. */
   APPROVE,
   /** Deleting a model or version. */
-  DELETE
+  DELETE,
+  /**
+   * Seeing a model, its versions, promotion requests and audit entries where a read-only surface
+   * filters what it shows (the web UI); the registry's own read methods do not check it.
+   */
+  VIEW
 }

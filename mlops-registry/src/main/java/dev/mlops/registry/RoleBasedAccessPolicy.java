@@ -23,12 +23,12 @@ public final class RoleBasedAccessPolicy implements AccessPolicy {
   /** Roles and the actions they allow. */
   public enum Role {
     /** Reads only. */
-    VIEWER(EnumSet.noneOf(Action.class)),
+    VIEWER(EnumSet.of(Action.VIEW)),
     /** Creates models, registers versions, tags, moves unprotected aliases and asks for promotions. */
-    CONTRIBUTOR(EnumSet.of(Action.CREATE_MODEL, Action.UPDATE_MODEL, Action.REGISTER_VERSION, Action.TAG, Action.MOVE_ALIAS,
+    CONTRIBUTOR(EnumSet.of(Action.VIEW, Action.CREATE_MODEL, Action.UPDATE_MODEL, Action.REGISTER_VERSION, Action.TAG, Action.MOVE_ALIAS,
         Action.REQUEST_PROMOTION)),
     /** Approves or rejects promotion requests. */
-    APPROVER(EnumSet.of(Action.APPROVE)),
+    APPROVER(EnumSet.of(Action.VIEW, Action.APPROVE)),
     /** Everything, including deletion and moving protected aliases directly. */
     ADMIN(EnumSet.allOf(Action.class));
 

@@ -41,11 +41,28 @@ final class Api {
   private final StorageBackend backend;
   private final Map<String, java.util.function.Supplier<?>> live;
 
-  Api(Tracker tracker, ModelRegistry registry, StorageBackend backend, Map<String, java.util.function.Supplier<?>> live) {
+  private final dev.mlops.registry.@org.jspecify.annotations.Nullable AccessPolicy policy;
+
+  Api(Tracker tracker, ModelRegistry registry, StorageBackend backend, Map<String, java.util.function.Supplier<?>> live,
+      dev.mlops.registry.@org.jspecify.annotations.Nullable AccessPolicy policy) {
     this.tracker = tracker;
     this.registry = registry;
     this.backend = backend;
     this.live = live;
+    this.policy = policy;
+  }
+
+  /** Whether {@code principal} may see the model {@code name} (always, without an access policy). */
+  boolean visible(String principal, String name) {
+    return policy == null || policy.allows(principal, dev.mlops.registry.Action.VIEW, name);
+  }
+
+  /** A model the principal may see, or the same "no model" answer as for one that does not exist. */
+  private String visibleModel(String principal, String name) {
+    if (!visible(principal, name)) {
+      throw new NotFoundException("no registered model '" + name + "'");
+    }
+    return name;
   }
 
   static Map<String, String> query(String raw) {
@@ -102,15 +119,15 @@ final class Api {
     }
   }
 
-  String handle(String route, Map<String, String> q) {
+  String handle(String route, Map<String, String> q, String principal) {
     return switch (route) {
       case "experiments" -> write(experiments());
       case "runs" -> write(runs(q));
       case "run" -> write(run(required(q, "id")));
       case "metric" -> write(metric(q));
-      case "models" -> write(models());
-      case "model" -> write(model(required(q, "name")));
-      case "audit" -> write(audit());
+      case "models" -> write(models(principal));
+      case "model" -> write(model(visibleModel(principal, required(q, "name"))));
+      case "audit" -> write(audit(principal));
       case "monitor" -> write(monitor(required(q, "name"), q));
       case "monitors" -> write(backend.store(MonitoringStore.class).monitors());
       case "live" -> write(live());
@@ -255,8 +272,8 @@ final class Api {
 
   /** A stored window's drift report as the self-contained HTML report (shown in a sandboxed frame). */
   /** A version's model card as a self-contained HTML page (every value escaped by the registry). */
-  String cardHtml(String model, int version) {
-    return registry.cardHtml(model, version);
+  String cardHtml(String principal, String model, int version) {
+    return registry.cardHtml(visibleModel(principal, model), version);
   }
 
   String windowReport(String monitor, long window) {
@@ -302,9 +319,12 @@ final class Api {
     return out;
   }
 
-  private List<Map<String, Object>> models() {
+  private List<Map<String, Object>> models(String principal) {
     List<Map<String, Object>> out = new ArrayList<>();
     for (RegisteredModel m : registry.searchModels("")) {
+      if (!visible(principal, m.name())) {
+        continue;
+      }
       Map<String, Object> e = new LinkedHashMap<>();
       e.put("name", m.name());
       e.put("description", m.description());
@@ -356,7 +376,7 @@ final class Api {
     return out;
   }
 
-  private Map<String, Object> audit() {
+  private Map<String, Object> audit(String principal) {
     AuditChain.Verification v = registry.verifyAudit();
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("valid", v.valid());
@@ -364,6 +384,17 @@ final class Api {
     out.put("head", v.headHash());
     out.put("problems", v.problems());
     List<dev.mlops.api.registry.AuditEntry> trail = registry.audit();
+    if (policy != null) {
+      // only entries about models the principal may see; the chain's verdict is the whole trail's
+      java.util.Set<String> names = new java.util.HashSet<>();
+      registry.searchModels("").forEach(m -> {
+        if (visible(principal, m.name())) {
+          names.add(m.name());
+        }
+      });
+      trail = trail.stream().filter(a -> names.stream().anyMatch(n -> a.target().equals(n) || a.target().startsWith(n + "@")
+          || a.target().startsWith(n + "/"))).toList();
+    }
     out.put("recent", trail.stream().skip(Math.max(0, trail.size() - 50)).map(a -> Map.of("seq", a.seq(),
         "time", a.time(), "actor", a.actor(), "action", a.action(), "target", a.target())).toList());
     return out;

@@ -56,6 +56,8 @@ public final class MlopsUi implements AutoCloseable {
   static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
       + "frame-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
   static final String COOKIE = "mlops_ui_token";
+  /** The principal of every request when no {@link Authenticator} is given. */
+  public static final String ANONYMOUS = "anonymous";
 
   private final HttpServer server;
   private final ExecutorService executor;
@@ -65,6 +67,7 @@ public final class MlopsUi implements AutoCloseable {
   private final Set<String> allowedHosts;
   private final byte @Nullable [] token;
   private final Api api;
+  private final @Nullable Authenticator authenticator;
   private final String host;
 
   private MlopsUi(Builder b, StorageBackend backend, boolean owned) throws IOException {
@@ -78,7 +81,8 @@ public final class MlopsUi implements AutoCloseable {
       hosts.add(h.toLowerCase(Locale.ROOT));
     }
     this.allowedHosts = Set.copyOf(hosts);
-    this.api = new Api(tracker, registry, backend, Map.copyOf(b.live));
+    this.api = new Api(tracker, registry, backend, Map.copyOf(b.live), b.accessPolicy);
+    this.authenticator = b.authenticator;
     this.executor = new ThreadPoolExecutor(2, b.threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(256),
         DaemonThreads.named("mlops-ui"));
     this.server = HttpServer.create(new InetSocketAddress(b.bindAddress, b.port), 64);
@@ -154,9 +158,18 @@ public final class MlopsUi implements AutoCloseable {
           return;
         }
       }
+      String principal = ANONYMOUS;
+      if (authenticator != null) {
+        String who = authenticator.principal(ex.getRequestHeaders());
+        if (who == null) {
+          send(ex, 401, "text/plain", "not signed in");
+          return;
+        }
+        principal = who;
+      }
       String path = uri.getRawPath();
       if (path.startsWith("/api/")) {
-        api(ex, path.substring("/api/".length()), query);
+        api(ex, path.substring("/api/".length()), query, principal);
       } else if (path.equals("/") || path.equals("/index.html")) {
         resource(ex, "dev/mlops/ui/static/index.html");
       } else if (path.startsWith("/static/")) {
@@ -166,7 +179,8 @@ public final class MlopsUi implements AutoCloseable {
       } else if (path.equals("/report")) {
         sandboxed(ex, () -> api.windowReport(Api.requiredParam(query, "monitor"), Long.parseLong(Api.requiredParam(query, "window"))));
       } else if (path.equals("/card")) {
-        sandboxed(ex, () -> api.cardHtml(Api.requiredParam(query, "name"), Integer.parseInt(Api.requiredParam(query, "version"))));
+        String who = principal;
+        sandboxed(ex, () -> api.cardHtml(who, Api.requiredParam(query, "name"), Integer.parseInt(Api.requiredParam(query, "version"))));
       } else if (path.equals("/download")) {
         download(ex, query);
       } else if (path.equals("/favicon.ico")) {
@@ -216,13 +230,13 @@ public final class MlopsUi implements AutoCloseable {
     return false;
   }
 
-  private void api(HttpExchange ex, String route, Map<String, String> query) throws IOException {
+  private void api(HttpExchange ex, String route, Map<String, String> query, String principal) throws IOException {
     ex.getResponseHeaders().set("Cache-Control", "no-store");
     long start = System.nanoTime();
     int status = 200;
     String body;
     try {
-      body = api.handle(route, query);
+      body = api.handle(route, query, principal);
     } catch (NotFoundException e) {
       status = 404;
       body = Api.error(e.getMessage());
@@ -373,8 +387,26 @@ public final class MlopsUi implements AutoCloseable {
     private final Set<String> allowedHosts = new LinkedHashSet<>();
     private int threads = 8;
     private final Map<String, java.util.function.Supplier<?>> live = new java.util.LinkedHashMap<>();
+    private @Nullable Authenticator authenticator;
+    private dev.mlops.registry.@Nullable AccessPolicy accessPolicy;
 
     private Builder() {}
+
+    /** Decides who each request comes from (refusing it with 401 when it answers null); without one every request is {@link #ANONYMOUS}. */
+    public Builder authenticator(Authenticator authenticator) {
+      this.authenticator = Validation.notNull("authenticator", authenticator);
+      return this;
+    }
+
+    /**
+     * Shows each principal only the models this policy lets it {@link dev.mlops.registry.Action#VIEW}
+     * (the models list, a model's page and card, and the audit entries about them; other models
+     * answer as if they did not exist). Runs and monitors are not filtered by it.
+     */
+    public Builder accessPolicy(dev.mlops.registry.AccessPolicy policy) {
+      this.accessPolicy = Validation.notNull("accessPolicy", policy);
+      return this;
+    }
 
     /**
      * Shows what {@code status} returns on the Live page, re-read every few seconds, for state that lives in

@@ -201,6 +201,48 @@ class MlopsUiTest {
   }
 
   @Test
+  void withTheRegistrysAccessPolicyEachPrincipalSeesOnlyItsModels() throws Exception {
+    try (ModelRegistry registry = ModelRegistry.builder().storage(backend).build()) {
+      registry.register(Registration.of("fraud-scores").fromFile(Files.writeString(dir.resolve("f.bin"), "fraud")).flavor("generic"));
+    }
+    dev.mlops.registry.AccessPolicy policy = dev.mlops.registry.RoleBasedAccessPolicy.builder()
+        .grant("alice", dev.mlops.registry.RoleBasedAccessPolicy.Role.VIEWER, "fraud-*")
+        .grant("bob", dev.mlops.registry.RoleBasedAccessPolicy.Role.APPROVER, "*").build();
+    // the embedding application says who is asking: here a header its proxy would set
+    Authenticator byHeader = headers -> {
+      java.util.List<String> user = headers.get("X-User");
+      return user == null || user.isEmpty() ? null : user.get(0);
+    };
+    try (MlopsUi guarded = MlopsUi.builder().storage(backend).port(0).authenticator(byHeader).accessPolicy(policy).start()) {
+      java.util.function.BiFunction<String, String, HttpResponse<String>> as = (user, path) -> {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(guarded.url() + path.substring(1)));
+        if (user != null) {
+          r.header("X-User", user);
+        }
+        try {
+          return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      };
+      assertEquals(401, as.apply(null, "/api/models").statusCode(), "no principal, no answer");
+      JsonNode alice = new ObjectMapper().readTree(as.apply("alice", "/api/models").body());
+      assertEquals(1, alice.size());
+      assertEquals("fraud-scores", alice.get(0).get("name").asText());
+      assertEquals(404, as.apply("alice", "/api/model?name=churn").statusCode(), "a model she may not see answers as missing");
+      assertEquals(404, as.apply("alice", "/card?name=churn&version=1").statusCode());
+      assertEquals(200, as.apply("alice", "/api/model?name=fraud-scores").statusCode());
+      JsonNode audit = new ObjectMapper().readTree(as.apply("alice", "/api/audit").body());
+      assertTrue(audit.get("recent").size() >= 1);
+      for (JsonNode e : audit.get("recent")) {
+        assertTrue(e.get("target").asText().startsWith("fraud-scores"), "only entries about her models: " + e);
+      }
+      assertEquals(2, new ObjectMapper().readTree(as.apply("bob", "/api/models").body()).size(), "bob may see every model");
+      assertEquals(0, new ObjectMapper().readTree(as.apply("carol", "/api/models").body()).size(), "no grant, no models");
+    }
+  }
+
+  @Test
   void aRetrainingLoopsHistoryIsShown() throws Exception {
     dev.mlops.api.retraining.RetrainingStore store = backend.store(dev.mlops.api.retraining.RetrainingStore.class);
     String trigger = "{\"trigger\":{\"kind\":\"DRIFT\",\"reason\":\"" + HOSTILE + "\",\"key\":\"alert:m:dataset_drift:3\",\"time\":5,"

@@ -18,6 +18,7 @@ import dev.mlops.api.tracking.Experiment;
 import dev.mlops.api.tracking.Metric;
 import dev.mlops.api.tracking.Run;
 import dev.mlops.api.tracking.ViewType;
+import dev.mlops.monitoring.performance.PredictionLog;
 import dev.mlops.registry.ModelRegistry;
 import dev.mlops.tracking.RunQuery;
 import dev.mlops.tracking.Tracker;
@@ -419,6 +420,38 @@ final class Api {
         alerts.add(Map.of("window", r.window(), "error", "unreadable alert"));
       }
     }
-    return Map.of("name", name, "windows", windows, "alerts", alerts);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("name", name);
+    out.put("windows", windows);
+    out.put("alerts", alerts);
+    out.put("performance", performance(store, name));
+    return out;
+  }
+
+  /**
+   * The prediction log stored under the monitor's name, if any: per window the realized metrics over
+   * the labelled predictions and the CBPE estimate from the scores (when its reference window is
+   * stored), and the reference's own metrics.
+   */
+  private Map<String, Object> performance(MonitoringStore store, String name) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (store.profileKeys(name, "predictions/window-").isEmpty()) {
+      out.put("windows", List.of());
+      return out;
+    }
+    PredictionLog log = PredictionLog.builder(name).store(store).build();
+    out.put("reference", log.referenceMetrics());
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (PredictionLog.WindowPerformance w : log.windows()) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("window", w.window());
+      row.put("predictions", w.predictions());
+      row.put("labelled", w.labelled());
+      row.put("realized", w.realized());
+      row.put("estimated", w.estimated());
+      rows.add(row);
+    }
+    out.put("windows", rows);
+    return out;
   }
 }

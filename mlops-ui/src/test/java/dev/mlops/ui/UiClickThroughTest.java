@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mlops.api.StorageBackend;
 import dev.mlops.monitoring.AlertRule;
 import dev.mlops.monitoring.Column;
+import dev.mlops.api.monitoring.MonitoringStore;
 import dev.mlops.monitoring.Monitor;
+import dev.mlops.monitoring.performance.PredictionLog;
 import dev.mlops.monitoring.Table;
 import dev.mlops.monitoring.profile.Profile;
 import dev.mlops.api.registry.FeatureSpec;
@@ -100,6 +102,23 @@ class UiClickThroughTest {
           monitor.log(Map.of("amount", r.nextGaussian() + (i < 500 ? 0 : 2)));
         }
       }
+      // the served model's predictions under the monitor's name: labels for the first window only
+      int[] labels = new int[300];
+      double[] scores = new double[300];
+      for (int i = 0; i < labels.length; i++) {
+        labels[i] = r.nextBoolean() ? 1 : 0;
+        scores[i] = Math.min(0.99, Math.max(0.01, (labels[i] == 1 ? 0.7 : 0.3) + 0.15 * r.nextGaussian()));
+      }
+      PredictionLog log = PredictionLog.builder("traffic").windowSize(100).store(b.store(MonitoringStore.class)).build()
+          .reference(labels, scores);
+      for (int i = 0; i < 300; i++) {
+        int truth = r.nextBoolean() ? 1 : 0;
+        log.predict("p" + i, Math.min(0.99, Math.max(0.01, (truth == 1 ? 0.7 : 0.3) + 0.15 * r.nextGaussian())));
+        if (i < 100) {
+          log.label("p" + i, truth);
+        }
+      }
+      log.close();
     }
     // a copy of the store whose first audit entry names another actor: the chain no longer verifies
     Path copy = dir.resolve("tampered");
@@ -272,6 +291,13 @@ class UiClickThroughTest {
       // monitoring: the drifted window, and its full report in the sandboxed frame
       b.open(ui.url() + "static/monitors.html?name=traffic");
       b.waitFor("document.title.startsWith('ready') && document.body.textContent.includes('DRIFT')");
+      b.waitFor("document.querySelector('#performance .uplot')");
+      String performance = b.text("#performance-table");
+      assertEquals(4, b.eval("document.querySelectorAll('#performance-table tr').length").asInt(), "three windows: " + performance);
+      assertTrue(b.eval("[...document.querySelectorAll('#performance-table tr')][1].children[3].textContent !== ''"
+          + " && [...document.querySelectorAll('#performance-table tr')][3].children[3].textContent === ''"
+          + " && [...document.querySelectorAll('#performance-table tr')][3].children[4].textContent !== ''").asBoolean(),
+          "realized accuracy where labels arrived, the CBPE estimate everywhere: " + performance);
       b.screenshot(SHOTS.resolve("monitors.png"));
 
       // the one error a page may report is the refused filter's 400 response

@@ -34,6 +34,8 @@ import org.jspecify.annotations.Nullable;
 public final class PredictionLog implements AutoCloseable {
   private static final long EMPTY = 0x7ff8_dead_beef_0001L;
   private static final String PREFIX = "predictions/window-";
+  /** The labelled reference window, kept so a log reopened on the store (or the web UI) estimates with CBPE again. */
+  private static final String REFERENCE = "predictions/reference";
   private static final int FORMAT = 1;
 
   private final String name;
@@ -100,6 +102,19 @@ public final class PredictionLog implements AutoCloseable {
       }
     }
     this.firstWindow = first;
+    if (store != null) {
+      Optional<byte[]> stored = store.profile(name, REFERENCE);
+      if (stored.isPresent()) {
+        List<double[]> rows = decode(REFERENCE, stored.get());
+        int[] labels = new int[rows.size()];
+        double[] scores = new double[rows.size()];
+        for (int i = 0; i < labels.length; i++) {
+          scores[i] = rows.get(i)[0];
+          labels[i] = (int) rows.get(i)[1];
+        }
+        fit(labels, scores);
+      }
+    }
   }
 
   /** A builder of a log named {@code name} (its key in the monitoring store). */
@@ -107,11 +122,28 @@ public final class PredictionLog implements AutoCloseable {
     return new Builder(name);
   }
 
-  /** Sets the labelled reference window: fits CBPE's calibration and keeps its metrics for comparison. */
+  /**
+   * Sets the labelled reference window: fits CBPE's calibration and keeps its metrics for
+   * comparison. With a store, the window is written there too, and a log later built on the same
+   * store and name starts from it.
+   */
   public PredictionLog reference(int[] labels, double[] scores) {
-    this.cbpe = Cbpe.fit(labels, scores, threshold);
-    this.reference = ClassificationMetrics.binary(labels, scores, threshold);
+    fit(labels, scores);
+    if (store != null) {
+      ByteBuffer buf = ByteBuffer.allocate(8 + labels.length * 9);
+      buf.putInt(FORMAT).putInt(labels.length);
+      for (int i = 0; i < labels.length; i++) {
+        buf.putDouble(scores[i]).put((byte) labels[i]);
+      }
+      store.putProfile(name, REFERENCE, buf.array());
+    }
     return this;
+  }
+
+  private void fit(int[] labels, double[] scores) {
+    Cbpe fitted = Cbpe.fit(labels, scores, threshold);
+    this.reference = ClassificationMetrics.binary(labels, scores, threshold);
+    this.cbpe = fitted;
   }
 
   /** The reference window's metrics, if set. */

@@ -1,6 +1,7 @@
 package dev.mlops.monitoring.performance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -95,6 +96,34 @@ class PredictionLogTest {
       PredictionLog reopened = PredictionLog.builder("churn").windowSize(10).store(store).build();
       reopened.predict("q", 0.5);
       assertEquals(5, reopened.windows().get(reopened.windows().size() - 1).window(), "numbering continues after the stored windows");
+    }
+  }
+
+  @Test
+  void theReferenceWindowIsStoredSoAReopenedLogEstimatesAsBefore() {
+    try (dev.mlops.api.StorageBackend backend = dev.mlops.api.StorageBackend.open("mem:predictions-ref-" + System.nanoTime())) {
+      dev.mlops.api.monitoring.MonitoringStore store = backend.store(dev.mlops.api.monitoring.MonitoringStore.class);
+      java.util.Random r = new java.util.Random(4);
+      int[] labels = new int[400];
+      double[] scores = new double[400];
+      for (int i = 0; i < labels.length; i++) {
+        labels[i] = r.nextBoolean() ? 1 : 0;
+        scores[i] = Math.min(0.99, Math.max(0.01, (labels[i] == 1 ? 0.7 : 0.3) + 0.2 * r.nextGaussian()));
+      }
+      PredictionLog log = PredictionLog.builder("churn").windowSize(50).store(store).build().reference(labels, scores);
+      for (int i = 0; i < 100; i++) {
+        log.predict("p" + i, r.nextDouble());
+      }
+      log.flush();
+      List<PredictionLog.WindowPerformance> before = log.windows();
+      assertNotNull(before.get(0).estimated());
+      PredictionLog reopened = PredictionLog.builder("churn").windowSize(50).store(store).build();
+      assertEquals(log.referenceMetrics(), reopened.referenceMetrics());
+      List<PredictionLog.WindowPerformance> after = reopened.windows();
+      assertEquals(before.size(), after.size());
+      for (int w = 0; w < before.size(); w++) {
+        assertEquals(before.get(w).estimated(), after.get(w).estimated(), "window " + w + " is estimated the same");
+      }
     }
   }
 

@@ -27,6 +27,31 @@
         ui.table(['window', 'closed', 'rows', 'drift share', 'dataset', 'drifted columns', 'quality failures', ''], rows),
         ui.el('h3', 'Alerts'),
         ui.table(['window', 'time', 'rule', 'message'], m.alerts.map(a => [a.window, ui.time(a.time), a.rule, a.message])));
+      // performance from the prediction log of the same name: realized once labels arrive, CBPE before
+      const perf = m.performance || {windows: []};
+      if (perf.windows.length) {
+        const f = v => v === null || v === undefined || !isFinite(v) ? '' : ui.num(v);
+        const section = ui.el('div');
+        section.id = 'performance';
+        section.append(ui.el('h3', 'Performance'), ui.el('p', perf.reference
+          ? 'reference accuracy ' + f(perf.reference.accuracy) + ', F1 ' + f(perf.reference.f1) + ' (CBPE is calibrated on it)'
+          : 'no reference window stored: realized figures only', 'muted'));
+        const chart = ui.el('div');
+        section.appendChild(chart);
+        const table = ui.table(['window', 'predictions', 'labelled', 'accuracy (realized)', 'accuracy (CBPE)', 'F1 (realized)', 'F1 (CBPE)'],
+          perf.windows.map(w => [w.window, w.predictions, w.labelled, w.realized ? f(w.realized.accuracy) : '',
+            w.estimated ? f(w.estimated.accuracy) : '', w.realized ? f(w.realized.f1) : '', w.estimated ? f(w.estimated.f1) : '']));
+        table.id = 'performance-table';
+        section.appendChild(table);
+        document.getElementById('monitor').appendChild(section);
+        const xs = perf.windows.map(w => w.window);
+        const real = perf.windows.map(w => w.realized ? w.realized.accuracy : null);
+        const est = perf.windows.map(w => w.estimated ? w.estimated.accuracy : null);
+        new uPlot({width: Math.max(300, Math.min(900, document.body.clientWidth - 60)), height: 220,
+          series: [{label: 'window'}, {label: 'accuracy (realized)', stroke: '#0969da', width: 1.5, spanGaps: false},
+            {label: 'accuracy (CBPE estimate)', stroke: '#bf8700', width: 1.5, dash: [6, 4], spanGaps: false}],
+          scales: {x: {time: false}}, axes: [{incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]}, {}]}, [xs, real, est], chart);
+      }
     }
   } catch (e) { ui.fail(message, e); }
   ui.ready();

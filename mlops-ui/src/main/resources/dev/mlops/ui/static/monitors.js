@@ -10,48 +10,61 @@
       ui.link('/static/monitors.html?name=' + encodeURIComponent(n), n)])));
     const name = ui.params().get('name');
     if (name) {
-      const m = await ui.get('/api/monitor?name=' + encodeURIComponent(name));
-      const rows = m.windows.map(w => {
-        const drift = w.drift || {};
-        const drifted = (drift.columns || []).filter(c => c.drift).map(c => c.name);
-        const failures = ((w.quality || {}).results || []).filter(r => !r.passed).map(r => r.check + (r.column ? '(' + r.column + ')' : ''));
-        const open = ui.el('button', 'report');
-        open.addEventListener('click', () => {
-          frame.hidden = false;
-          frame.src = '/report?monitor=' + encodeURIComponent(name) + '&window=' + w.window;
+      let seen = '';
+      const render = m => {
+        const rows = m.windows.map(w => {
+          const drift = w.drift || {};
+          const drifted = (drift.columns || []).filter(c => c.drift).map(c => c.name);
+          const failures = ((w.quality || {}).results || []).filter(r => !r.passed).map(r => r.check + (r.column ? '(' + r.column + ')' : ''));
+          const open = ui.el('button', 'report');
+          open.addEventListener('click', () => {
+            frame.hidden = false;
+            frame.src = '/report?monitor=' + encodeURIComponent(name) + '&window=' + w.window;
+          });
+          return [w.window, ui.time(w.end), w.rows, drift.driftShare === undefined ? '' : ui.num(drift.driftShare),
+            drift.datasetDrift ? 'DRIFT' : '', drifted.join(', '), failures.join(', '), open];
         });
-        return [w.window, ui.time(w.end), w.rows, drift.driftShare === undefined ? '' : ui.num(drift.driftShare),
-          drift.datasetDrift ? 'DRIFT' : '', drifted.join(', '), failures.join(', '), open];
-      });
-      document.getElementById('monitor').replaceChildren(ui.el('h2', name),
-        ui.table(['window', 'closed', 'rows', 'drift share', 'dataset', 'drifted columns', 'quality failures', ''], rows),
-        ui.el('h3', 'Alerts'),
-        ui.table(['window', 'time', 'rule', 'message'], m.alerts.map(a => [a.window, ui.time(a.time), a.rule, a.message])));
-      // performance from the prediction log of the same name: realized once labels arrive, CBPE before
-      const perf = m.performance || {windows: []};
-      if (perf.windows.length) {
-        const f = v => v === null || v === undefined || !isFinite(v) ? '' : ui.num(v);
-        const section = ui.el('div');
-        section.id = 'performance';
-        section.append(ui.el('h3', 'Performance'), ui.el('p', perf.reference
-          ? 'reference accuracy ' + f(perf.reference.accuracy) + ', F1 ' + f(perf.reference.f1) + ' (CBPE is calibrated on it)'
-          : 'no reference window stored: realized figures only', 'muted'));
-        const chart = ui.el('div');
-        section.appendChild(chart);
-        const table = ui.table(['window', 'predictions', 'labelled', 'accuracy (realized)', 'accuracy (CBPE)', 'F1 (realized)', 'F1 (CBPE)'],
-          perf.windows.map(w => [w.window, w.predictions, w.labelled, w.realized ? f(w.realized.accuracy) : '',
-            w.estimated ? f(w.estimated.accuracy) : '', w.realized ? f(w.realized.f1) : '', w.estimated ? f(w.estimated.f1) : '']));
-        table.id = 'performance-table';
-        section.appendChild(table);
-        document.getElementById('monitor').appendChild(section);
-        const xs = perf.windows.map(w => w.window);
-        const real = perf.windows.map(w => w.realized ? w.realized.accuracy : null);
-        const est = perf.windows.map(w => w.estimated ? w.estimated.accuracy : null);
-        new uPlot({width: Math.max(300, Math.min(900, document.body.clientWidth - 60)), height: 220,
-          series: [{label: 'window'}, {label: 'accuracy (realized)', stroke: '#0969da', width: 1.5, spanGaps: false},
-            {label: 'accuracy (CBPE estimate)', stroke: '#bf8700', width: 1.5, dash: [6, 4], spanGaps: false}],
-          scales: {x: {time: false}}, axes: [{incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]}, {}]}, [xs, real, est], chart);
-      }
+        document.getElementById('monitor').replaceChildren(ui.el('h2', name),
+          ui.table(['window', 'closed', 'rows', 'drift share', 'dataset', 'drifted columns', 'quality failures', ''], rows),
+          ui.el('h3', 'Alerts'),
+          ui.table(['window', 'time', 'rule', 'message'], m.alerts.map(a => [a.window, ui.time(a.time), a.rule, a.message])));
+        // performance from the prediction log of the same name: realized once labels arrive, CBPE before
+        const perf = m.performance || {windows: []};
+        if (perf.windows.length) {
+          const f = v => v === null || v === undefined || !isFinite(v) ? '' : ui.num(v);
+          const section = ui.el('div');
+          section.id = 'performance';
+          section.append(ui.el('h3', 'Performance'), ui.el('p', perf.reference
+            ? 'reference accuracy ' + f(perf.reference.accuracy) + ', F1 ' + f(perf.reference.f1) + ' (CBPE is calibrated on it)'
+            : 'no reference window stored: realized figures only', 'muted'));
+          const chart = ui.el('div');
+          section.appendChild(chart);
+          const table = ui.table(['window', 'predictions', 'labelled', 'accuracy (realized)', 'accuracy (CBPE)', 'F1 (realized)', 'F1 (CBPE)'],
+            perf.windows.map(w => [w.window, w.predictions, w.labelled, w.realized ? f(w.realized.accuracy) : '',
+              w.estimated ? f(w.estimated.accuracy) : '', w.realized ? f(w.realized.f1) : '', w.estimated ? f(w.estimated.f1) : '']));
+          table.id = 'performance-table';
+          section.appendChild(table);
+          document.getElementById('monitor').appendChild(section);
+          const xs = perf.windows.map(w => w.window);
+          const real = perf.windows.map(w => w.realized ? w.realized.accuracy : null);
+          const est = perf.windows.map(w => w.estimated ? w.estimated.accuracy : null);
+          new uPlot({width: Math.max(300, Math.min(900, document.body.clientWidth - 60)), height: 220,
+            series: [{label: 'window'}, {label: 'accuracy (realized)', stroke: '#0969da', width: 1.5, spanGaps: false},
+              {label: 'accuracy (CBPE estimate)', stroke: '#bf8700', width: 1.5, dash: [6, 4], spanGaps: false}],
+            scales: {x: {time: false}}, axes: [{incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]}, {}]}, [xs, real, est], chart);
+        }
+      };
+      // a window closing elsewhere shows up here without a page refresh
+      const refresh = async () => {
+        const m = await ui.get('/api/monitor?name=' + encodeURIComponent(name));
+        const now = JSON.stringify([m.windows.length, m.alerts.length, m.performance]);
+        if (now !== seen) {
+          seen = now;
+          render(m);
+        }
+      };
+      await refresh();
+      setInterval(() => refresh().catch(() => {}), 10000);
     }
   } catch (e) { ui.fail(message, e); }
   ui.ready();

@@ -56,6 +56,15 @@ public final class MlopsUi implements AutoCloseable {
   static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
       + "frame-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
   static final String COOKIE = "mlops_ui_token";
+  static {
+    // The JDK's server sends a response's headers and its body as two packets; with Nagle's
+    // algorithm on, the body waits for the client's delayed ACK (40 ms on Linux) on every answer.
+    // Read by the JDK when its first server starts; left alone if the application set it.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   /** The principal of every request when no {@link Authenticator} is given. */
   public static final String ANONYMOUS = "anonymous";
 

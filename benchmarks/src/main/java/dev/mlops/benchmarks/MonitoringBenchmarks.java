@@ -30,6 +30,7 @@ public class MonitoringBenchmarks {
   public static class ProfileState {
     double[] values;
     ColumnProfile column;
+    org.apache.datasketches.kll.KllDoublesSketch kll;
 
     @Setup(Level.Trial)
     public void setup() {
@@ -39,7 +40,21 @@ public class MonitoringBenchmarks {
         values[i] = r.nextGaussian() * 10 + 50;
       }
       column = new Profile().column("x");
+      kll = org.apache.datasketches.kll.KllDoublesSketch.newHeapInstance(ColumnProfile.KLL_K);
     }
+  }
+
+  /** Baseline for {@link #profileUpdate}: a bare DataSketches KLL sketch of the same k updated with the same values. */
+  @Benchmark
+  @BenchmarkMode(Mode.Throughput)
+  @OutputTimeUnit(TimeUnit.SECONDS)
+  @OperationsPerInvocation(100_000)
+  public org.apache.datasketches.kll.KllDoublesSketch bareKllUpdate(ProfileState s) {
+    double[] v = s.values;
+    for (int i = 0; i < v.length; i++) {
+      s.kll.update(v[i]);
+    }
+    return s.kll;
   }
 
   /** Numerical values added to a profile per second (one thread, batch update). */
@@ -78,6 +93,34 @@ public class MonitoringBenchmarks {
   @Measurement(iterations = 3, time = 10)
   public TestResult exactKs1M(KsState s) {
     return TwoSample.ks(s.a, s.b);
+  }
+
+  /** Baseline for {@link #exactKs1M}: sorting copies of both samples, which any exact KS must do. */
+  @Benchmark
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MILLISECONDS)
+  @Warmup(iterations = 2, time = 5)
+  @Measurement(iterations = 3, time = 10)
+  public double sortBothCopies1M(KsState s) {
+    double[] a = s.a.clone();
+    double[] b = s.b.clone();
+    java.util.Arrays.sort(a);
+    java.util.Arrays.sort(b);
+    return a[0] + b[0];
+  }
+
+  /** The same sorts with {@code Arrays.parallelSort}: whether a parallel sort pays on this machine. */
+  @Benchmark
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MILLISECONDS)
+  @Warmup(iterations = 2, time = 5)
+  @Measurement(iterations = 3, time = 10)
+  public double parallelSortBothCopies1M(KsState s) {
+    double[] a = s.a.clone();
+    double[] b = s.b.clone();
+    java.util.Arrays.parallelSort(a);
+    java.util.Arrays.parallelSort(b);
+    return a[0] + b[0];
   }
 
   /** A reference profile of 1,000,000 rows x 50 numerical columns, and 100,000 current rows. */

@@ -29,6 +29,41 @@ public final class TwoSample {
     return s;
   }
 
+  /** Samples at least this large are sorted at the same time, one on a pool thread. */
+  private static final int CONCURRENT_SORT = 200_000;
+
+  /**
+   * Sorted copies of both samples (each checked as {@link #sorted} does). Large samples are sorted
+   * at the same time, the second on the common pool: sorting is most of an exact test's time, and
+   * {@code Arrays.parallelSort} does not help on two cores, where the common pool has one thread.
+   */
+  private static double[][] sortedPair(double[] a, double[] b) {
+    if (Math.min(a.length, b.length) < CONCURRENT_SORT) {
+      return new double[][] {sorted(a, "reference", 1), sorted(b, "current", 1)};
+    }
+    java.util.concurrent.CompletableFuture<double[]> second =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> sorted(b, "current", 1));
+    double[] first;
+    try {
+      first = sorted(a, "reference", 1);
+    } catch (RuntimeException e) {
+      try {
+        second.join();
+      } catch (RuntimeException ignored) {
+        // the reference's problem is the one reported
+      }
+      throw e;
+    }
+    try {
+      return new double[][] {first, second.join()};
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw e;
+    }
+  }
+
   private static long gcd(long a, long b) {
     while (b != 0) {
       long t = a % b;
@@ -49,13 +84,15 @@ public final class TwoSample {
 
   /** {@code scipy.stats.ks_2samp(a, b)}: two-sided, method 'auto' (exact when both sizes are at most 10,000). */
   public static TestResult ks(double[] a, double[] b) {
-    double[] x = sorted(a, "reference", 1);
-    double[] y = sorted(b, "current", 1);
+    double[][] both = sortedPair(a, b);
+    double[] x = both[0];
+    double[] y = both[1];
     int n1 = x.length;
     int n2 = y.length;
-    // walk the merged order; the ECDF difference only changes at data points
-    double maxS = Double.NEGATIVE_INFINITY;
-    double minS = Double.POSITIVE_INFINITY;
+    // walk the merged order; the ECDF difference only changes at data points. It is kept exactly,
+    // as i/n1 - j/n2 = (i*n2 - j*n1) / (n1*n2), in whole numbers: no division per step
+    long maxS = Long.MIN_VALUE;
+    long minS = Long.MAX_VALUE;
     int i = 0;
     int j = 0;
     while (i < n1 || j < n2) {
@@ -66,12 +103,14 @@ public final class TwoSample {
       while (j < n2 && y[j] <= v) {
         j++;
       }
-      double diff = (double) i / n1 - (double) j / n2;
+      long diff = (long) i * n2 - (long) j * n1;
       maxS = Math.max(maxS, diff);
       minS = Math.min(minS, diff);
     }
-    double minAbs = Math.min(1, Math.max(0, -minS));
-    double d = minAbs > maxS ? minAbs : maxS;
+    double scale = (double) n1 * n2;
+    double minAbs = Math.min(1, Math.max(0, -minS / scale));
+    double maxD = maxS / scale;
+    double d = minAbs > maxD ? minAbs : maxD;
     long g = gcd(n1, n2);
     if (Math.max(n1, n2) <= 10_000) {
       long lcm = (n1 / g) * (long) n2;

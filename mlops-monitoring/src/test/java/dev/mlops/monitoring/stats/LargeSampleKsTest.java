@@ -16,18 +16,8 @@ import org.junit.jupiter.api.Test;
  */
 class LargeSampleKsTest {
   private static double ecdf(double[] sorted, double v) {
-    // the share of values <= v
-    int lo = 0;
-    int hi = sorted.length;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (sorted[mid] <= v) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return (double) lo / sorted.length;
+    // the share of values <= v (numpy.searchsorted, side='right')
+    return (double) Search.upperBound(sorted, v) / sorted.length;
   }
 
   @Test

@@ -57,6 +57,16 @@ public class MonitoringBenchmarks {
     return s.kll;
   }
 
+  /** The same bare sketch fed the batch at once through KLL's vector update: the floor for a batch update. */
+  @Benchmark
+  @BenchmarkMode(Mode.Throughput)
+  @OutputTimeUnit(TimeUnit.SECONDS)
+  @OperationsPerInvocation(100_000)
+  public org.apache.datasketches.kll.KllDoublesSketch bareKllVectorUpdate(ProfileState s) {
+    s.kll.update(s.values, 0, s.values.length);
+    return s.kll;
+  }
+
   /** Numerical values added to a profile per second (one thread, batch update). */
   @Benchmark
   @BenchmarkMode(Mode.Throughput)

@@ -67,8 +67,25 @@ public final class ColumnProfile {
 
   /** Adds many numbers under one lock. */
   public synchronized void update(double[] values, int from, int to) {
+    // counts, moments and distinct values one by one; the quantile sketch takes the run of finite
+    // values at once (KLL's vector update), so a batch costs little more than a bare sketch's
+    int run = from;
     for (int i = from; i < to; i++) {
-      add(values[i]);
+      double v = values[i];
+      if (Double.isFinite(v)) {
+        count(v);
+      } else {
+        kllRun(values, run, i);
+        run = i + 1;
+        add(v);
+      }
+    }
+    kllRun(values, run, to);
+  }
+
+  private void kllRun(double[] values, int from, int to) {
+    if (to > from) {
+      kll.update(values, from, to - from);
     }
   }
 
@@ -85,6 +102,12 @@ public final class ColumnProfile {
       }
       return;
     }
+    count(v);
+    kll.update(v);
+  }
+
+  /** Everything but the quantile sketch, for a finite value. */
+  private void count(double v) {
     if (v == Math.rint(v)) {
       integral++;
     } else {
@@ -100,7 +123,6 @@ public final class ColumnProfile {
     if (v > max) {
       max = v;
     }
-    kll.update(v);
     hll.update(v);
   }
 

@@ -95,6 +95,55 @@ public class TrackingBenchmarks {
     s.run.logMetric("loss", 0.5, s.step++);
   }
 
+  /**
+   * Baseline for {@link #syncLogMetricFile}: one prepared INSERT of a point (run, key, value,
+   * time, step) into a SQLite table, committed on its own, with the store's connection settings
+   * (WAL, synchronous=NORMAL, immediate transactions, 60 s busy timeout).
+   */
+  @State(Scope.Benchmark)
+  public static class SqliteState {
+    Path dir;
+    java.sql.Connection connection;
+    java.sql.PreparedStatement insert;
+    long step;
+
+    @Setup(Level.Trial)
+    public void setup() throws java.sql.SQLException {
+      dir = tempDir("bench-sqlite-");
+      org.sqlite.SQLiteConfig cfg = new org.sqlite.SQLiteConfig();
+      cfg.setJournalMode(org.sqlite.SQLiteConfig.JournalMode.WAL);
+      cfg.setSynchronous(org.sqlite.SQLiteConfig.SynchronousMode.NORMAL);
+      cfg.setBusyTimeout(60_000);
+      cfg.setTransactionMode(org.sqlite.SQLiteConfig.TransactionMode.IMMEDIATE);
+      connection = cfg.createConnection("jdbc:sqlite:" + dir.resolve("baseline.db"));
+      try (java.sql.Statement st = connection.createStatement()) {
+        st.execute("CREATE TABLE points (run_key INTEGER NOT NULL, key TEXT NOT NULL, value REAL NOT NULL, ts INTEGER NOT NULL,"
+            + " step INTEGER NOT NULL)");
+      }
+      insert = connection.prepareStatement("INSERT INTO points (run_key, key, value, ts, step) VALUES (?, ?, ?, ?, ?)");
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws java.sql.SQLException {
+      insert.close();
+      connection.close();
+      deleteTree(dir);
+    }
+  }
+
+  /** The floor under a synchronous logMetric: one autocommitted prepared INSERT in the same SQLite setup. */
+  @Benchmark
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public int sqliteInsertBaseline(SqliteState s) throws java.sql.SQLException {
+    s.insert.setLong(1, 1);
+    s.insert.setString(2, "loss");
+    s.insert.setDouble(3, 0.5);
+    s.insert.setLong(4, System.currentTimeMillis());
+    s.insert.setLong(5, s.step++);
+    return s.insert.executeUpdate();
+  }
+
   /** State of the asynchronous benchmark: a bounded queue of 200,000 points, flushed after each iteration. */
   @State(Scope.Benchmark)
   public static class AsyncState {

@@ -94,7 +94,10 @@ public final class JdbcTrackingStore implements TrackingStore {
               + " INSERT INTO latest_metrics (run_key, key, value, is_nan, ts, step)"
               + " VALUES (NEW.run_key, NEW.key, NEW.last_value, NEW.last_is_nan, NEW.last_ts, NEW.last_step)"
               + " ON CONFLICT (run_key, key) DO UPDATE SET value = excluded.value, is_nan = excluded.is_nan, ts = excluded.ts, step = excluded.step"
-              + " WHERE " + LATER + "; END")));
+              + " WHERE " + LATER + "; END")),
+      // v3: a metric's values in order, so "order by one metric" reads the first page along an index
+      new Migration(3, "metric values in order", List.of(
+          "CREATE INDEX latest_metrics_key_ordered ON latest_metrics (key, value, is_nan)")));
 
   /** The is_nan column: 0 a number, 1 NaN, 2 negative zero. */
   static int special(double v) {
@@ -621,14 +624,19 @@ public final class JdbcTrackingStore implements TrackingStore {
     }
     String fp = SortKey.fingerprint(experimentIds, filter, orderBy, view);
     SortKey after = pageToken == null ? null : SortKey.fromToken(pageToken, fp, orderBy.size());
-    SearchSql search = searchSql(experimentIds, filter, orderBy, view, maxResults, after);
-    String sql = search.sql();
-    List<Object> args = search.args();
+    List<SearchSql> segments = byOneMetric(orderBy)
+        ? metricSegments(experimentIds, filter, orderBy.get(0), view, after)
+        : List.of(searchSql(experimentIds, filter, orderBy, view, maxResults, after));
     return db.read(c -> {
       List<RunInfo> infos = new ArrayList<>();
       List<Long> runKeys = new ArrayList<>();
       List<SortKey> keys = new ArrayList<>();
-      try (PreparedStatement ps = prepare(c, sql, args.toArray()); ResultSet rs = ps.executeQuery()) {
+      for (SearchSql segment : segments) {
+        if (infos.size() > maxResults) {
+          break;
+        }
+        String sql = segment.sql() + (segments.size() > 1 ? " LIMIT " + (maxResults + 1 - infos.size()) : "");
+        try (PreparedStatement ps = prepare(c, sql, segment.args().toArray()); ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           infos.add(readRunInfo(rs));
           runKeys.add(rs.getLong(11));
@@ -643,6 +651,7 @@ public final class JdbcTrackingStore implements TrackingStore {
           }
           keys.add(new SortKey(ranks, values, rs.getString(1)));
         }
+        }
       }
       String next = null;
       if (infos.size() > maxResults) {
@@ -656,6 +665,71 @@ public final class JdbcTrackingStore implements TrackingStore {
 
   /** A search's SQL and its arguments. */
   record SearchSql(String sql, List<Object> args) {}
+
+  private static boolean byOneMetric(List<OrderBy> orderBy) {
+    return orderBy.size() == 1 && orderBy.get(0).key().kind() == dev.mlops.api.search.Key.Kind.METRIC;
+  }
+
+  /**
+   * The common shape "order by one metric" as up to three queries read in turn, each in the
+   * order of the final result: runs with a value, by value, read along the (key, value) index and
+   * stopped at the page's end; then runs whose value is NaN; then runs without the metric (each by
+   * run id). The generic query computes a rank for every matching run and sorts them all. Same
+   * rows, same order, same keyset tokens. Each segment's SQL still needs its LIMIT.
+   */
+  List<SearchSql> metricSegments(List<String> experimentIds, Expr filter, OrderBy order, ViewType view,
+      @org.jspecify.annotations.Nullable SortKey after) {
+    String collate = dialect == Dialect.POSTGRES ? " COLLATE \"C\"" : "";
+    String metric = order.key().name();
+    int from = after == null ? SortKey.PRESENT : after.ranks()[0];
+    List<SearchSql> out = new ArrayList<>();
+    for (int rank = from; rank <= SortKey.MISSING; rank++) {
+      SqlSearch q = new SqlSearch(dialect);
+      List<Object> args = new ArrayList<>();
+      StringBuilder sql = new StringBuilder("SELECT ").append(RUN_COLUMNS);
+      switch (rank) {
+        case SortKey.PRESENT -> {
+          sql.append(", 0 AS k0r, o0.value AS k0v FROM latest_metrics o0 JOIN runs r ON r.run_key = o0.run_key WHERE o0.key = ? AND o0.is_nan <> 1");
+          args.add(metric);
+        }
+        case SortKey.NAN -> {
+          sql.append(", 1 AS k0r, 0 AS k0v FROM latest_metrics o0 JOIN runs r ON r.run_key = o0.run_key WHERE o0.key = ? AND o0.is_nan = 1");
+          args.add(metric);
+        }
+        default -> {
+          sql.append(", 2 AS k0r, 0 AS k0v FROM runs r WHERE NOT EXISTS (SELECT 1 FROM latest_metrics o0 WHERE o0.run_key = r.run_key"
+              + " AND o0.key = ?)");
+          args.add(metric);
+        }
+      }
+      if (!experimentIds.isEmpty()) {
+        sql.append(" AND r.experiment_id IN (?").append(", ?".repeat(experimentIds.size() - 1)).append(')');
+        args.addAll(experimentIds);
+      }
+      if (view != ViewType.ALL) {
+        sql.append(" AND r.lifecycle_stage = ?");
+        args.add(view == ViewType.ACTIVE_ONLY ? LifecycleStage.ACTIVE.name() : LifecycleStage.DELETED.name());
+      }
+      sql.append(" AND ").append(q.where(filter));
+      args.addAll(q.params);
+      if (after != null && rank == from) {
+        if (rank == SortKey.PRESENT) {
+          double v = (Double) after.values()[0];
+          sql.append(" AND (o0.value ").append(order.ascending() ? ">" : "<").append(" ? OR (o0.value = ? AND r.run_id").append(collate)
+              .append(" > ?))");
+          args.add(v);
+          args.add(v);
+        } else {
+          sql.append(" AND r.run_id").append(collate).append(" > ?");
+        }
+        args.add(after.id());
+      }
+      sql.append(" ORDER BY ").append(rank == SortKey.PRESENT ? "o0.value" + (order.ascending() ? " ASC, " : " DESC, ") : "")
+          .append("r.run_id").append(collate).append(" ASC");
+      out.add(new SearchSql(sql.toString(), args));
+    }
+    return out;
+  }
 
   SearchSql searchSql(List<String> experimentIds, Expr filter, List<OrderBy> orderBy, ViewType view, int maxResults,
       @org.jspecify.annotations.Nullable SortKey after) {

@@ -666,6 +666,18 @@ public final class JdbcTrackingStore implements TrackingStore {
   /** A search's SQL and its arguments. */
   record SearchSql(String sql, List<Object> args) {}
 
+  /** " AND" conditions for the experiments and the view. */
+  private static void scope(StringBuilder sql, List<Object> args, List<String> experimentIds, ViewType view) {
+    if (!experimentIds.isEmpty()) {
+      sql.append(" AND r.experiment_id IN (?").append(", ?".repeat(experimentIds.size() - 1)).append(')');
+      args.addAll(experimentIds);
+    }
+    if (view != ViewType.ALL) {
+      sql.append(" AND r.lifecycle_stage = ?");
+      args.add(view == ViewType.ACTIVE_ONLY ? LifecycleStage.ACTIVE.name() : LifecycleStage.DELETED.name());
+    }
+  }
+
   private static boolean byOneMetric(List<OrderBy> orderBy) {
     return orderBy.size() == 1 && orderBy.get(0).key().kind() == dev.mlops.api.search.Key.Kind.METRIC;
   }
@@ -702,14 +714,7 @@ public final class JdbcTrackingStore implements TrackingStore {
           args.add(metric);
         }
       }
-      if (!experimentIds.isEmpty()) {
-        sql.append(" AND r.experiment_id IN (?").append(", ?".repeat(experimentIds.size() - 1)).append(')');
-        args.addAll(experimentIds);
-      }
-      if (view != ViewType.ALL) {
-        sql.append(" AND r.lifecycle_stage = ?");
-        args.add(view == ViewType.ACTIVE_ONLY ? LifecycleStage.ACTIVE.name() : LifecycleStage.DELETED.name());
-      }
+      scope(sql, args, experimentIds, view);
       sql.append(" AND ").append(q.where(filter));
       args.addAll(q.params);
       if (after != null && rank == from) {
@@ -737,14 +742,7 @@ public final class JdbcTrackingStore implements TrackingStore {
     SqlSearch.Ordering ord = q.ordering(orderBy);
     List<Object> args = new ArrayList<>(ord.joinParams());
     StringBuilder where = new StringBuilder(" WHERE 1=1");
-    if (!experimentIds.isEmpty()) {
-      where.append(" AND r.experiment_id IN (?").append(", ?".repeat(experimentIds.size() - 1)).append(')');
-      args.addAll(experimentIds);
-    }
-    if (view != ViewType.ALL) {
-      where.append(" AND r.lifecycle_stage = ?");
-      args.add(view == ViewType.ACTIVE_ONLY ? LifecycleStage.ACTIVE.name() : LifecycleStage.DELETED.name());
-    }
+    scope(where, args, experimentIds, view);
     String f = q.where(filter);
     where.append(" AND ").append(f);
     String keyset = after == null ? "" : " WHERE " + q.after(orderBy, after);

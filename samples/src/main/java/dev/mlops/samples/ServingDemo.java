@@ -56,7 +56,7 @@ final class ServingDemo {
           .serve("models:/churn-classifier@champion")
           .canary("models:/churn-classifier@canary", 0.2)
           .shadow("shadow", "models:/churn-classifier/" + challenger.version())
-          .rollout(RolloutPolicy.builder().window(200).maxErrorRate(0.02).minAccuracyDelta(-0.10, 50).restoreAlias(true).build())
+          .rollout(RolloutPolicy.builder().window(200).maxErrorRate(0.02).minAccuracyDelta(-0.15, 50).restoreAlias(true).build())
           .build();
       List<RolloutEvent> fired = new CopyOnWriteArrayList<>();
       churn.onRollout(e -> {
@@ -77,6 +77,7 @@ final class ServingDemo {
       while (churn.describe().variants().get(1).version() != broken.version() && System.currentTimeMillis() < deadline) {
         Thread.sleep(20);
       }
+      fired.clear();
       for (int round = 0; round < 10 && fired.isEmpty(); round++) {
         traffic(churn, test, 4, 1000, 30 + round);
       }

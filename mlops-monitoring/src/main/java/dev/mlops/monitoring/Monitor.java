@@ -189,12 +189,7 @@ public final class Monitor implements AutoCloseable {
 
   /** Adds one row of numbers in schema order (NaN is missing); see {@link #log(Object...)}. */
   public void logNumbers(double... values) {
-    String[] s = requireSchema(values.length);
-    synchronized (lock) {
-      beforeRow();
-      buffer.add(s, values);
-      afterRow();
-    }
+    appendNumbers(requireSchema(values.length), values);
   }
 
   /**
@@ -210,6 +205,10 @@ public final class Monitor implements AutoCloseable {
     if (columns.length != values.length) {
       throw InvalidArgumentException.of("values", values.length + " values", "must have one value per column; got " + columns.length + " columns");
     }
+    appendNumbers(columns, values);
+  }
+
+  private void appendNumbers(String[] columns, double[] values) {
     synchronized (lock) {
       beforeRow();
       buffer.add(columns, values);

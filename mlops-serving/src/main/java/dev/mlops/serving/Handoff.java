@@ -74,8 +74,6 @@ final class Handoff implements AutoCloseable {
     /** Offers still to drop after the lane was found full; racy by design (a lost update only changes how many are skipped). */
     private int skip;
     private final LongAdder dropped = new LongAdder();
-    private final LongAdder failed = new LongAdder();
-    private final LongAdder done = new LongAdder();
 
     private Lane(Handoff owner, int capacity, Consumer<E> consumer) {
       this.owner = owner;
@@ -116,10 +114,8 @@ final class Handoff implements AutoCloseable {
       try {
         consumer.accept(item);
       } catch (RuntimeException | Error e) {
-        failed.increment();
+        // the consumers count their own failures (a shadow's errors, labels that missed)
         LOG.debug("{} failed on an item", worker, e);
-      } finally {
-        done.increment();
       }
       return true;
     }
@@ -130,14 +126,6 @@ final class Handoff implements AutoCloseable {
 
     long dropped() {
       return dropped.sum();
-    }
-
-    long failed() {
-      return failed.sum();
-    }
-
-    long processed() {
-      return done.sum();
     }
   }
 

@@ -130,12 +130,7 @@ public final class PredictionLog implements AutoCloseable {
   public PredictionLog reference(int[] labels, double[] scores) {
     fit(labels, scores);
     if (store != null) {
-      ByteBuffer buf = ByteBuffer.allocate(8 + labels.length * 9);
-      buf.putInt(FORMAT).putInt(labels.length);
-      for (int i = 0; i < labels.length; i++) {
-        buf.putDouble(scores[i]).put((byte) labels[i]);
-      }
-      store.putProfile(name, REFERENCE, buf.array());
+      store.putProfile(name, REFERENCE, encode(labels.length, i -> scores[i], i -> labels[i]));
     }
     return this;
   }
@@ -237,13 +232,17 @@ public final class PredictionLog implements AutoCloseable {
     for (int i = 0; i < windowSize && w.scores.get(i) != EMPTY; i++) {
       n++;
     }
+    store.putProfile(name, key(index), encode(n, i -> Double.longBitsToDouble(w.scores.get(i)), w.labels::get));
+  }
+
+  /** Stored form of {@code n} predictions (a window, or the reference): format, count, then each score and label (-1 unlabelled). */
+  private static byte[] encode(int n, java.util.function.IntToDoubleFunction score, java.util.function.IntUnaryOperator label) {
     ByteBuffer buf = ByteBuffer.allocate(8 + n * 9);
     buf.putInt(FORMAT).putInt(n);
     for (int i = 0; i < n; i++) {
-      buf.putDouble(Double.longBitsToDouble(w.scores.get(i)));
-      buf.put((byte) w.labels.get(i));
+      buf.putDouble(score.applyAsDouble(i)).put((byte) label.applyAsInt(i));
     }
-    store.putProfile(name, key(index), buf.array());
+    return buf.array();
   }
 
   private static String key(long window) {

@@ -52,10 +52,8 @@
   }
 
   async function load(page) {
-    const q = new URLSearchParams();
-    if (exp.value) q.set('experiment', exp.value);
-    if (filter.value) q.set('filter', filter.value);
-    if (order.value) q.set('order', order.value);
+    const q = query();
+    q.delete('columns');
     if (page) q.set('page', page);
     message.replaceChildren();
     try {

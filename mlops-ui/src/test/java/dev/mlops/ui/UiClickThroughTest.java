@@ -198,9 +198,11 @@ class UiClickThroughTest {
       b.waitFor("document.querySelector('#runs table tr:nth-child(2) td:nth-child(2)').textContent === 'run-cart'");
       b.back();
       b.waitFor("!location.search.includes('order=') && location.search.includes('filter=')");
-      b.waitFor("document.querySelectorAll('#runs table tr').length === 3");
+      b.waitFor("document.querySelectorAll('#runs table tr').length === 3 && !document.querySelector('th.sorted-desc')");
       b.forward();
       b.waitFor("location.search.includes('order=metrics.accuracy+DESC') && document.querySelector('th.sorted-desc')");
+      // the header follows the address at once, the rows when the store has answered
+      b.waitFor("document.querySelector('#runs table tr:nth-child(2) td:nth-child(2)').textContent === 'run-cart'");
       assertEquals("run-cart", firstRun(b));
 
       // chosen columns, a tag among them

@@ -51,13 +51,18 @@
     return '';
   }
 
+  // a newer search supersedes an older one still in flight: its answer, when late, is dropped
+  let latest = 0;
+
   async function load(page) {
     const q = query();
     q.delete('columns');
     if (page) q.set('page', page);
+    const mine = ++latest;
     message.replaceChildren();
     try {
       const r = await ui.get('/api/runs?' + q.toString());
+      if (mine !== latest) return;
       // chosen columns, or the first params and metrics the page's runs have
       let cols = columns.value.split(',').map(c => c.trim()).filter(c => /^(params|metrics|tags)\../.test(c));
       if (!cols.length) {
@@ -98,7 +103,10 @@
       more.hidden = !r.next;
       more.dataset.page = r.next || '';
       if (!r.runs.length && !page) out.replaceChildren(ui.el('p', 'no runs match', 'muted'));
-    } catch (e) { ui.fail(message, e); }
+    } catch (e) {
+      if (mine !== latest) return;
+      ui.fail(message, e);
+    }
     ui.ready();
   }
 

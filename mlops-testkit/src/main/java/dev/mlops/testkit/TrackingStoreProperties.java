@@ -44,8 +44,8 @@ public abstract class TrackingStoreProperties {
   /** One operation on run {@code run % runs}. */
   public record Op(int kind, int run, String key, double value, String text, long step) {}
 
-  private static final double[] VALUES = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -1, 0, 0.5, 1, 2};
-  private static final String[] ATOMS = {"metrics.m1 > 0", "metrics.m2 = 1", "metrics.m1 <= 0.5", "metrics.m2 != 2",
+  private static final double[] VALUES = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -1, -0.0, 0, 0.5, 1, 2};
+  private static final String[] ATOMS = {"metrics.m1 > 0", "metrics.m2 = 1", "metrics.m2 >= 0", "metrics.m1 <= 0.5", "metrics.m2 != 2",
       "params.p1 = 'a'", "params.p2 != 'b'", "tags.t1 LIKE 'x%'", "tags.t2 ILIKE 'z%'", "metrics.m1 IS NULL",
       "params.p3 IN ('a', 'c')", "status = 'FINISHED'", "metrics.m2 NOT IN (0, 1)", "tags.t1 IS NOT NULL", "run_name LIKE 'r_'"};
   private static final String[] ORDERS = {"metrics.m1 DESC", "metrics.m2", "params.p1", "tags.t1 DESC", "start_time", "status", "run_name DESC"};

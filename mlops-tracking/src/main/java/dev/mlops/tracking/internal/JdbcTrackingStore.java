@@ -11,6 +11,7 @@ import dev.mlops.api.StorageException;
 import dev.mlops.api.internal.jdbc.Database;
 import dev.mlops.api.internal.jdbc.Dialect;
 import dev.mlops.api.internal.jdbc.Migration;
+import dev.mlops.api.internal.jdbc.PostgresStatements;
 import dev.mlops.api.internal.jdbc.Sql;
 import dev.mlops.api.search.Expr;
 import dev.mlops.api.search.OrderBy;
@@ -31,6 +32,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -320,40 +322,49 @@ public final class JdbcTrackingStore implements TrackingStore {
         rs.getLong(6), end, LifecycleStage.valueOf(rs.getString(8)), rs.getString(9), rs.getString(10));
   }
 
-  /** Loads params, tags, latest metrics and inputs of the runs in bulk and assembles them in order. */
+  /**
+   * Loads params, tags, latest metrics and inputs of the runs in bulk, in one query per 500 runs
+   * (one round trip, each table read along its primary key, no sort: a run's maps are unordered and
+   * its inputs are sorted here), and assembles them in order.
+   */
   private List<Run> withData(Connection c, List<RunInfo> infos, List<Long> runKeys) throws SQLException {
     Map<Long, Map<String, String>> params = new HashMap<>();
     Map<Long, Map<String, String>> tags = new HashMap<>();
     Map<Long, Map<String, Metric>> metrics = new HashMap<>();
     Map<Long, List<DatasetInput>> inputs = new HashMap<>();
     for (int from = 0; from < infos.size(); from += 500) {
-      Object[] ids = runKeys.subList(from, Math.min(infos.size(), from + 500)).toArray();
-      String in = " WHERE run_key IN (?" + ", ?".repeat(ids.length - 1) + ")";
-      for (String table : new String[] {"params", "tags"}) {
-        Map<Long, Map<String, String>> target = table.equals("params") ? params : tags;
-        try (PreparedStatement ps = prepare(c, "SELECT run_key, key, value FROM " + table + in + " ORDER BY key", ids);
-            ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            target.computeIfAbsent(rs.getLong(1), k -> new LinkedHashMap<>()).put(rs.getString(2), rs.getString(3));
+      List<Long> keys = runKeys.subList(from, Math.min(infos.size(), from + 500));
+      String in = " WHERE run_key IN (?" + ", ?".repeat(keys.size() - 1) + ")";
+      Object[] args = new Object[keys.size() * 4];
+      for (int t = 0; t < 4; t++) {
+        for (int i = 0; i < keys.size(); i++) {
+          args[t * keys.size() + i] = keys.get(i);
+        }
+      }
+      String sql = dialect.ddl("SELECT 0, run_key, key, value, CAST(0 AS {DOUBLE}), 0, 0, 0, '', '', '' FROM params" + in
+          + " UNION ALL SELECT 1, run_key, key, value, 0, 0, 0, 0, '', '', '' FROM tags" + in
+          + " UNION ALL SELECT 2, run_key, key, '', value, is_nan, ts, step, '', '', '' FROM latest_metrics" + in
+          + " UNION ALL SELECT 3, run_key, name, digest, 0, 0, 0, row_count, context, source_uri, schema_text FROM inputs" + in);
+      try (PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          long run = rs.getLong(2);
+          switch (rs.getInt(1)) {
+            case 0 -> params.computeIfAbsent(run, k -> new HashMap<>()).put(rs.getString(3), rs.getString(4));
+            case 1 -> tags.computeIfAbsent(run, k -> new HashMap<>()).put(rs.getString(3), rs.getString(4));
+            case 2 -> {
+              String key = rs.getString(3);
+              metrics.computeIfAbsent(run, k -> new HashMap<>())
+                  .put(key, new Metric(key, value(rs.getDouble(5), rs.getInt(6)), rs.getLong(7), rs.getLong(8)));
+            }
+            default -> inputs.computeIfAbsent(run, k -> new ArrayList<>()).add(new DatasetInput(
+                new Dataset(rs.getString(3), rs.getString(4), rs.getString(10), rs.getString(11), rs.getLong(8)), rs.getString(9)));
           }
         }
       }
-      try (PreparedStatement ps = prepare(c, "SELECT run_key, key, value, is_nan, ts, step FROM latest_metrics" + in + " ORDER BY key", ids);
-          ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          double v = value(rs.getDouble(3), rs.getInt(4));
-          metrics.computeIfAbsent(rs.getLong(1), k -> new LinkedHashMap<>())
-              .put(rs.getString(2), new Metric(rs.getString(2), v, rs.getLong(5), rs.getLong(6)));
-        }
-      }
-      try (PreparedStatement ps = prepare(c, "SELECT run_key, name, digest, context, source_uri, schema_text, row_count FROM inputs" + in
-          + " ORDER BY name, digest, context", ids); ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          inputs.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(new DatasetInput(
-              new Dataset(rs.getString(2), rs.getString(3), rs.getString(5), rs.getString(6), rs.getLong(7)), rs.getString(4)));
-        }
-      }
     }
+    Comparator<DatasetInput> byKey = Comparator.comparing((DatasetInput d) -> d.dataset().name())
+        .thenComparing(d -> d.dataset().digest()).thenComparing(DatasetInput::context);
+    inputs.values().forEach(list -> list.sort(byKey));
     List<Run> out = new ArrayList<>(infos.size());
     for (int n = 0; n < infos.size(); n++) {
       RunInfo i = infos.get(n);
@@ -624,9 +635,7 @@ public final class JdbcTrackingStore implements TrackingStore {
     }
     String fp = SortKey.fingerprint(experimentIds, filter, orderBy, view);
     SortKey after = pageToken == null ? null : SortKey.fromToken(pageToken, fp, orderBy.size());
-    List<SearchSql> segments = byOneMetric(orderBy)
-        ? metricSegments(experimentIds, filter, orderBy.get(0), view, after)
-        : List.of(searchSql(experimentIds, filter, orderBy, view, maxResults, after));
+    List<SearchSql> segments = queries(experimentIds, filter, orderBy, view, maxResults, after);
     return db.read(c -> {
       List<RunInfo> infos = new ArrayList<>();
       List<Long> runKeys = new ArrayList<>();
@@ -636,7 +645,7 @@ public final class JdbcTrackingStore implements TrackingStore {
           break;
         }
         String sql = segment.sql() + (segments.size() > 1 ? " LIMIT " + (maxResults + 1 - infos.size()) : "");
-        try (PreparedStatement ps = prepare(c, sql, segment.args().toArray()); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = prepare(c, sql, segment.args().toArray()); ResultSet rs = planned(ps).executeQuery()) {
         while (rs.next()) {
           infos.add(readRunInfo(rs));
           runKeys.add(rs.getLong(11));
@@ -661,6 +670,22 @@ public final class JdbcTrackingStore implements TrackingStore {
       }
       return new Page<>(withData(c, infos, runKeys), Optional.ofNullable(next));
     });
+  }
+
+  /** The queries a search runs in turn; only the last of several lacks its LIMIT, which the reader adds. */
+  private List<SearchSql> queries(List<String> experimentIds, Expr filter, List<OrderBy> orderBy, ViewType view, int maxResults,
+      @org.jspecify.annotations.Nullable SortKey after) {
+    return byOneMetric(orderBy)
+        ? metricSegments(experimentIds, filter, orderBy.get(0), view, after)
+        : List.of(searchSql(experimentIds, filter, orderBy, view, maxResults, after));
+  }
+
+  /** A search's statement, planned with its values on PostgreSQL (see {@link PostgresStatements#planWithValues}). */
+  private PreparedStatement planned(PreparedStatement ps) throws SQLException {
+    if (dialect == Dialect.POSTGRES) {
+      PostgresStatements.planWithValues(ps);
+    }
+    return ps;
   }
 
   /** A search's SQL and its arguments. */
@@ -696,13 +721,15 @@ public final class JdbcTrackingStore implements TrackingStore {
     int from = after == null ? SortKey.PRESENT : after.ranks()[0];
     List<SearchSql> out = new ArrayList<>();
     for (int rank = from; rank <= SortKey.MISSING; rank++) {
-      SqlSearch q = new SqlSearch(dialect);
+      SqlSearch q = new SqlSearch(dialect, rank == SortKey.MISSING ? "r.run_key" : "o0.run_key");
       List<Object> args = new ArrayList<>();
       StringBuilder sql = new StringBuilder("SELECT ").append(RUN_COLUMNS);
+      Expr rest = filter;
       switch (rank) {
         case SortKey.PRESENT -> {
           sql.append(", 0 AS k0r, o0.value AS k0v FROM latest_metrics o0 JOIN runs r ON r.run_key = o0.run_key WHERE o0.key = ? AND o0.is_nan <> 1");
           args.add(metric);
+          rest = rangeOn(metric, filter, sql, args);
         }
         case SortKey.NAN -> {
           sql.append(", 1 AS k0r, 0 AS k0v FROM latest_metrics o0 JOIN runs r ON r.run_key = o0.run_key WHERE o0.key = ? AND o0.is_nan = 1");
@@ -715,7 +742,7 @@ public final class JdbcTrackingStore implements TrackingStore {
         }
       }
       scope(sql, args, experimentIds, view);
-      sql.append(" AND ").append(q.where(filter));
+      sql.append(" AND ").append(q.where(rest));
       args.addAll(q.params);
       if (after != null && rank == from) {
         if (rank == SortKey.PRESENT) {
@@ -736,6 +763,41 @@ public final class JdbcTrackingStore implements TrackingStore {
     return out;
   }
 
+  /**
+   * Moves the filter's top-level comparisons of the ordering metric itself ("metrics.acc > 0.5 AND
+   * ...") onto the joined row as a range of the ordered index, so the database reads only that range
+   * (without it SQLite's planner scans every run of the experiment and sorts). The same rows: in the
+   * present segment the joined row is the run's only row of that key and its value is not NaN.
+   * Returns the rest of the filter.
+   */
+  private static Expr rangeOn(String metric, Expr filter, StringBuilder sql, List<Object> args) {
+    List<Expr> parts = filter instanceof Expr.And and ? and.parts() : List.of(filter);
+    List<Expr> rest = new ArrayList<>();
+    for (Expr part : parts) {
+      boolean moved = false;
+      if (part instanceof Expr.Compare c && c.key().kind() == dev.mlops.api.search.Key.Kind.METRIC && c.key().name().equals(metric)
+          && c.value() instanceof Double v && !v.isNaN()) {
+        String op = switch (c.op()) {
+          case EQ -> "=";
+          case LT -> "<";
+          case LE -> "<=";
+          case GT -> ">";
+          case GE -> ">=";
+          default -> null;
+        };
+        if (op != null) {
+          sql.append(" AND o0.value ").append(op).append(" ?");
+          args.add(v);
+          moved = true;
+        }
+      }
+      if (!moved) {
+        rest.add(part);
+      }
+    }
+    return rest.isEmpty() ? new Expr.True() : rest.size() == 1 ? rest.get(0) : new Expr.And(rest);
+  }
+
   SearchSql searchSql(List<String> experimentIds, Expr filter, List<OrderBy> orderBy, ViewType view, int maxResults,
       @org.jspecify.annotations.Nullable SortKey after) {
     SqlSearch q = new SqlSearch(dialect);
@@ -752,10 +814,15 @@ public final class JdbcTrackingStore implements TrackingStore {
     return new SearchSql(sql, args);
   }
 
-  /** The database's plan for a search's first page, one line per step (SQLite's EXPLAIN QUERY PLAN, PostgreSQL's EXPLAIN). */
+  /**
+   * The database's plan for the first query of a search's first page, one line per step (SQLite's
+   * EXPLAIN QUERY PLAN, PostgreSQL's EXPLAIN).
+   */
   List<String> explainSearch(List<String> experimentIds, Expr filter, List<OrderBy> orderBy, ViewType view, int maxResults) {
-    SearchSql search = searchSql(experimentIds, filter, orderBy, view, maxResults, null);
-    String explain = (dialect == Dialect.POSTGRES ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + search.sql();
+    List<SearchSql> queries = queries(experimentIds, filter, orderBy, view, maxResults, null);
+    SearchSql search = queries.get(0);
+    String explain = (dialect == Dialect.POSTGRES ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + search.sql()
+        + (queries.size() > 1 ? " LIMIT " + (maxResults + 1) : "");
     return db.read(c -> {
       List<String> lines = new ArrayList<>();
       try (PreparedStatement ps = prepare(c, explain, search.args().toArray()); ResultSet rs = ps.executeQuery()) {

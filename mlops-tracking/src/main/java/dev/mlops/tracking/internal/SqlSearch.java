@@ -16,10 +16,21 @@ import java.util.List;
  */
 final class SqlSearch {
   private final Dialect dialect;
+  private final String runKey;
   final List<Object> params = new ArrayList<>();
 
   SqlSearch(Dialect dialect) {
+    this(dialect, "r.run_key");
+  }
+
+  /**
+   * @param runKey the column the subqueries of params, metrics, tags and inputs are correlated on:
+   *     {@code r.run_key}, or a joined row's equal column, which lets the database test them before
+   *     it reads the run's row
+   */
+  SqlSearch(Dialect dialect, String runKey) {
     this.dialect = dialect;
+    this.runKey = runKey;
   }
 
   /** The WHERE fragment of {@code e} over runs aliased {@code r}; binds go to {@link #params}. */
@@ -102,7 +113,7 @@ final class SqlSearch {
       };
       return "(" + guard + (cond == null ? "" : " AND " + cond.replace("{v}", col).replace("{nan}", "0")) + ")";
     }
-    StringBuilder sb = new StringBuilder("EXISTS (SELECT 1 FROM ").append(src[0]).append(" x WHERE x.run_key = r.run_key");
+    StringBuilder sb = new StringBuilder("EXISTS (SELECT 1 FROM ").append(src[0]).append(" x WHERE x.run_key = ").append(runKey);
     if (key.kind() != Key.Kind.DATASET) {
       sb.append(" AND x.").append("key = ?");
       params.add(key.name());

@@ -180,6 +180,32 @@ public class TrackingBenchmarks {
     }
   }
 
+  /**
+   * The floor under asynchronous logging: the same points bulk-inserted into a SQLite table in one
+   * transaction per 1,000 (one prepared INSERT executed as a JDBC batch), same connection settings
+   * as {@link SqliteState}.
+   */
+  @Benchmark
+  @BenchmarkMode(Mode.Throughput)
+  @OutputTimeUnit(TimeUnit.SECONDS)
+  @OperationsPerInvocation(1000)
+  public int[] sqliteBulkInsertBaseline(SqliteState s) throws java.sql.SQLException {
+    s.connection.setAutoCommit(false);
+    long now = System.currentTimeMillis();
+    for (int i = 0; i < 1000; i++) {
+      s.insert.setLong(1, 1);
+      s.insert.setString(2, "loss");
+      s.insert.setDouble(3, i * 0.001);
+      s.insert.setLong(4, now);
+      s.insert.setLong(5, s.step++);
+      s.insert.addBatch();
+    }
+    int[] counts = s.insert.executeBatch();
+    s.connection.commit();
+    s.connection.setAutoCommit(true);
+    return counts;
+  }
+
   /** State of the PostgreSQL batch benchmark: embedded server, one run. */
   @State(Scope.Benchmark)
   public static class PostgresBatchState {

@@ -14,6 +14,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -133,9 +134,15 @@ public class MonitoringBenchmarks {
     return a[0] + b[0];
   }
 
-  /** A reference profile of 1,000,000 rows x 50 numerical columns, and 100,000 current rows. */
+  /**
+   * A reference profile of 1,000,000 rows and 100,000 current rows, for 10, 50 or 500 numerical
+   * columns (ten distinct column distributions, repeated; every third shifted).
+   */
   @State(Scope.Benchmark)
   public static class ReportState {
+    @Param({"10", "50", "500"})
+    public int columns;
+
     dev.mlops.monitoring.profile.Profile reference;
     dev.mlops.monitoring.Table current;
 
@@ -144,27 +151,75 @@ public class MonitoringBenchmarks {
       Random r = new Random(3);
       reference = new dev.mlops.monitoring.profile.Profile();
       java.util.List<dev.mlops.monitoring.Column> cols = new java.util.ArrayList<>();
-      double[] batch = new double[1_000_000];
-      for (int c = 0; c < 50; c++) {
-        for (int i = 0; i < batch.length; i++) {
-          batch[i] = r.nextGaussian() * (1 + c % 5) + c;
+      double[][] ref = new double[10][1_000_000];
+      double[][] cur = new double[10][100_000];
+      for (int c = 0; c < 10; c++) {
+        for (int i = 0; i < ref[c].length; i++) {
+          ref[c][i] = r.nextGaussian() * (1 + c % 5) + c;
         }
-        reference.update("f" + c, batch);
-        double[] cur = new double[100_000];
-        for (int i = 0; i < cur.length; i++) {
-          cur[i] = r.nextGaussian() * (1 + c % 5) + c + (c % 3 == 0 ? 0.3 : 0);
+        for (int i = 0; i < cur[c].length; i++) {
+          cur[c][i] = r.nextGaussian() * (1 + c % 5) + c + (c % 3 == 0 ? 0.3 : 0);
         }
-        cols.add(dev.mlops.monitoring.Column.numerical("f" + c, cur));
+      }
+      for (int c = 0; c < columns; c++) {
+        reference.update("f" + c, ref[c % 10]);
+        cols.add(dev.mlops.monitoring.Column.numerical("f" + c, cur[c % 10]));
       }
       current = dev.mlops.monitoring.Table.of(cols);
     }
   }
 
-  /** A drift report for 50 numerical columns: reference profile of 1,000,000 rows against 100,000 current rows. */
+  /** A drift report: every column's reference profile of 1,000,000 rows against its 100,000 current rows. */
   @Benchmark
   @BenchmarkMode(Mode.SampleTime)
   @OutputTimeUnit(TimeUnit.MILLISECONDS)
-  public dev.mlops.monitoring.drift.DriftReport driftReport50Columns(ReportState s) {
+  public dev.mlops.monitoring.drift.DriftReport driftReport(ReportState s) {
     return dev.mlops.monitoring.drift.ProfileDrift.compare(s.reference, s.current, dev.mlops.monitoring.drift.DriftOptions.defaults());
+  }
+
+  /** Profiles of 1,000 rows x 10 numerical columns each (shards or windows), to be merged into one. */
+  @State(Scope.Benchmark)
+  public static class MergeState {
+    @Param({"10", "100", "1000"})
+    public int profiles;
+
+    java.util.List<dev.mlops.monitoring.profile.Profile> parts;
+
+    @Setup(Level.Trial)
+    public void setup() {
+      Random r = new Random(5);
+      parts = new java.util.ArrayList<>();
+      double[] values = new double[1_000];
+      for (int p = 0; p < profiles; p++) {
+        dev.mlops.monitoring.profile.Profile profile = new dev.mlops.monitoring.profile.Profile();
+        for (int c = 0; c < 10; c++) {
+          for (int i = 0; i < values.length; i++) {
+            values[i] = r.nextGaussian() * (1 + c) + c;
+          }
+          profile.update("f" + c, values);
+        }
+        parts.add(profile);
+      }
+    }
+  }
+
+  /** {@code Profile.mergeAll}: the profiles merged in one pass into one profile of every row. */
+  @Benchmark
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MILLISECONDS)
+  public dev.mlops.monitoring.profile.Profile mergeAllProfiles(MergeState s) {
+    return dev.mlops.monitoring.profile.Profile.mergeAll(s.parts);
+  }
+
+  /** A chain of {@code Profile.merge} calls, each copying the growing result. */
+  @Benchmark
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MILLISECONDS)
+  public dev.mlops.monitoring.profile.Profile mergeProfilesOneByOne(MergeState s) {
+    dev.mlops.monitoring.profile.Profile out = new dev.mlops.monitoring.profile.Profile();
+    for (dev.mlops.monitoring.profile.Profile p : s.parts) {
+      out = out.merge(p);
+    }
+    return out;
   }
 }

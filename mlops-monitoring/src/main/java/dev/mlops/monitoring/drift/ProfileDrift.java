@@ -86,7 +86,11 @@ public final class ProfileDrift {
       if (ref.numericCount() == 0 || x.length == 0) {
         throw InvalidArgumentException.of("column", name, "has no values in the " + (x.length == 0 ? "current data" : "reference"));
       }
-      Arrays.sort(x);
+      double[][] steps = ref.cdfSteps();
+      SketchBuckets buckets = SketchBuckets.applies(steps[0], x) ? new SketchBuckets(steps[0], steps[1], x) : null;
+      if (buckets == null) {
+        Arrays.sort(x);
+      }
       DriftTest test = o.columnTests.getOrDefault(name, o.test != null && !o.test.isBinned() && o.test != DriftTest.KS
           && o.test != DriftTest.WASSERSTEIN ? null : o.test);
       if (test == null) {
@@ -98,10 +102,11 @@ public final class ProfileDrift {
       }
       double threshold = o.columnThresholds.getOrDefault(name, o.threshold != null ? o.threshold : test.defaultThreshold());
       double sd = Math.sqrt(ref.variance());
-      double w = wasserstein(ref, x) / (sd == 0 ? 0.001 : sd);
-      Binned.Shares shares = shares(ref, x, o.bins);
+      double w = (buckets != null ? buckets.wasserstein() : wasserstein(ref, x)) / (sd == 0 ? 0.001 : sd);
+      Binned.Shares shares = buckets != null ? shares(ref, x.length, edge -> buckets.isItem(edge) ? buckets.countBelowItem(edge)
+          : countBelow(x, edge), o.bins) : shares(ref, x, o.bins);
       TestResult r = switch (test) {
-        case KS -> ks(ref, x);
+        case KS -> buckets != null ? ks(ref, buckets.ks(), x.length) : ks(ref, x);
         case WASSERSTEIN -> TestResult.distance(w);
         case PSI -> TestResult.distance(Binned.psi(shares));
         case KL_DIV -> TestResult.distance(Binned.klDivergence(shares));
@@ -196,9 +201,24 @@ public final class ProfileDrift {
       }
       d = Math.max(d, Math.abs(f.at(x) - (double) j / n));
     }
+    return ks(ref, d, n);
+  }
+
+  /** The KS result of statistic {@code d} between the reference and {@code n} current values (asymptotic p-value). */
+  static TestResult ks(ColumnProfile ref, double d, int n) {
     double m = Math.max(ref.numericCount(), n);
     double k = Math.min(ref.numericCount(), n);
     return new TestResult(d, TwoSample.kolmogorovSf(Math.round(Math.rint(m * k / (m + k))), d));
+  }
+
+  private static long countBelow(double[] values, double x) {
+    long c = 0;
+    for (double v : values) {
+      if (v < x) {
+        c++;
+      }
+    }
+    return c;
   }
 
   private static double[] merge(double[] a, double[] b) {
@@ -233,6 +253,11 @@ public final class ProfileDrift {
 
   /** Quantile bins of the reference sketch; reference shares from the sketch, current shares exact. */
   static Binned.Shares shares(ColumnProfile ref, double[] sortedCur, int bins) {
+    return shares(ref, sortedCur.length, edge -> Search.lowerBound(sortedCur, edge), bins);
+  }
+
+  /** Quantile bins of the reference sketch; current shares from {@code below}, the count of current values under an edge. */
+  static Binned.Shares shares(ColumnProfile ref, int n, java.util.function.DoubleToLongFunction below, int bins) {
     java.util.TreeSet<Double> e = new java.util.TreeSet<>();
     for (int i = 1; i < bins; i++) {
       e.add(ref.quantile((double) i / bins));
@@ -241,13 +266,13 @@ public final class ProfileDrift {
     double[] r = new double[edges.length + 1];
     double[] c = new double[edges.length + 1];
     double prevRank = 0;
-    int prevIdx = 0;
+    long prevIdx = 0;
     for (int i = 0; i <= edges.length; i++) {
       double rankBelow = i == edges.length ? 1.0 : ref.rank(Math.nextDown(edges[i]));
       r[i] = Math.max(0, rankBelow - prevRank);
       prevRank = rankBelow;
-      int idx = i == edges.length ? sortedCur.length : Search.lowerBound(sortedCur, edges[i]);
-      c[i] = (double) (idx - prevIdx) / sortedCur.length;
+      long idx = i == edges.length ? n : below.applyAsLong(edges[i]);
+      c[i] = (double) (idx - prevIdx) / n;
       prevIdx = idx;
     }
     String[] labels = new String[edges.length + 1];

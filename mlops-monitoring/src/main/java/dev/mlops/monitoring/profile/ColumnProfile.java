@@ -5,6 +5,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.datasketches.common.ArrayOfStringsSerDe;
 import org.apache.datasketches.frequencies.ErrorType;
@@ -162,29 +163,57 @@ public final class ColumnProfile {
     if (!a.name.equals(b.name)) {
       throw InvalidArgumentException.of("column", b.name, "cannot merge into the profile of column '" + a.name + "'");
     }
-    a.missing += b.missing;
-    a.nan += b.nan;
-    a.posInf += b.posInf;
-    a.negInf += b.negInf;
-    a.integral += b.integral;
-    a.fractional += b.fractional;
-    a.strings += b.strings;
-    a.booleans += b.booleans;
-    if (b.n > 0) {
-      long total = a.n + b.n;
-      double delta = b.mean - a.mean;
-      a.mean = a.mean + delta * b.n / total;
-      a.m2 = a.m2 + b.m2 + delta * delta * ((double) a.n * b.n / total);
-      a.n = total;
-      a.min = Math.min(a.min, b.min);
-      a.max = Math.max(a.max, b.max);
-    }
+    a.addCounts(b);
     a.kll.merge(b.kll);
     a.frequent.merge(b.frequent);
     Union u = new Union(HLL_LG_K);
     u.update(a.hll);
     u.update(b.hll);
     return new ColumnProfile(a.name, a.kll, a.frequent, u.getResult()).copyCountsFrom(a);
+  }
+
+  /** Adds {@code b}'s counters and moments to this profile's (Chan et al.'s parallel formulas for the moments). */
+  private void addCounts(ColumnProfile b) {
+    missing += b.missing;
+    nan += b.nan;
+    posInf += b.posInf;
+    negInf += b.negInf;
+    integral += b.integral;
+    fractional += b.fractional;
+    strings += b.strings;
+    booleans += b.booleans;
+    if (b.n > 0) {
+      long total = n + b.n;
+      double delta = b.mean - mean;
+      mean = mean + delta * b.n / total;
+      m2 = m2 + b.m2 + delta * delta * ((double) n * b.n / total);
+      n = total;
+      min = Math.min(min, b.min);
+      max = Math.max(max, b.max);
+    }
+  }
+
+  /**
+   * The profile of every part's values, each part read once under its lock and merged into one
+   * accumulator (where a chain of {@link #merge} calls copies the growing result at every step).
+   *
+   * @throws dev.mlops.api.InvalidArgumentException if a part profiles another column
+   */
+  static ColumnProfile mergeAll(String name, List<ColumnProfile> parts) {
+    ColumnProfile a = new ColumnProfile(name);
+    Union u = new Union(HLL_LG_K);
+    for (ColumnProfile b : parts) {
+      if (!b.name.equals(name)) {
+        throw InvalidArgumentException.of("column", b.name, "cannot merge into the profile of column '" + name + "'");
+      }
+      synchronized (b) {
+        a.addCounts(b);
+        a.kll.merge(b.kll);
+        a.frequent.merge(b.frequent);
+        u.update(b.hll);
+      }
+    }
+    return new ColumnProfile(name, a.kll, a.frequent, u.getResult()).copyCountsFrom(a);
   }
 
   private ColumnProfile copyCountsFrom(ColumnProfile a) {

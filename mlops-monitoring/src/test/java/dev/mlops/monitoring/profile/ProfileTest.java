@@ -30,7 +30,7 @@ class ProfileTest {
 
   @Property(tries = 40)
   void mergedPartsEqualTheWholeWithinSketchError(@ForAll @IntRange(min = 1, max = 6) int parts, @ForAll @IntRange(min = 1, max = 30_000) int size,
-      @ForAll long seed) {
+      @ForAll long seed, @ForAll boolean inOneCall) {
     Random r = new Random(seed);
     double[] data = new double[size];
     for (int i = 0; i < size; i++) {
@@ -39,6 +39,7 @@ class ProfileTest {
     Profile whole = new Profile();
     whole.update("x", data);
     Profile merged = new Profile();
+    java.util.List<Profile> all = new java.util.ArrayList<>();
     int from = 0;
     for (int p = 0; p < parts; p++) {
       int to = p == parts - 1 ? size : from + size / parts;
@@ -46,8 +47,12 @@ class ProfileTest {
       part.update("x", Arrays.copyOfRange(data, from, to));
       part.column("y").update("v" + p);
       merged = merged.merge(part);
+      all.add(part);
       from = to;
     }
+    // Profile.mergeAll answers as the chain of merges does
+    merged = inOneCall ? Profile.mergeAll(all) : merged;
+    assertEquals(java.util.List.of("x", "y"), merged.columns().stream().map(ColumnProfile::name).toList());
     ColumnProfile w = whole.column("x");
     ColumnProfile m = merged.column("x");
     assertEquals(w.count(), m.count());
@@ -70,6 +75,7 @@ class ProfileTest {
     double distinct = Arrays.stream(data).distinct().count();
     assertEquals(distinct, m.distinctEstimate(), Math.max(2, 0.05 * distinct));
     assertEquals(parts, merged.column("y").count());
+    assertEquals(parts, merged.column("y").frequentItems().size());
   }
 
   @Test

@@ -99,7 +99,10 @@ public final class JdbcTrackingStore implements TrackingStore {
               + " WHERE " + LATER + "; END")),
       // v3: a metric's values in order, so "order by one metric" reads the first page along an index
       new Migration(3, "metric values in order", List.of(
-          "CREATE INDEX latest_metrics_key_ordered ON latest_metrics (key, value, is_nan)")));
+          "CREATE INDEX latest_metrics_key_ordered ON latest_metrics (key, value, is_nan)")),
+      // v4: the ordered index serves value ranges too (key = ? AND value < ?); the first index only cost every metric write
+      new Migration(4, "one index of metric values", List.of(
+          "DROP INDEX latest_metrics_key_value")));
 
   /** The is_nan column: 0 a number, 1 NaN, 2 negative zero. */
   static int special(double v) {

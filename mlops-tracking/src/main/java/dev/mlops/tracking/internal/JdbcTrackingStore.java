@@ -114,7 +114,8 @@ public final class JdbcTrackingStore implements TrackingStore {
     return special == 1 ? Double.NaN : special == 2 ? -0.0 : stored;
   }
 
-  private static final String RUN_COLUMNS =
+  /** A run's columns as search results and run reads start: ten fields, then the run key. */
+  static final String RUN_COLUMNS =
       "r.run_id, r.experiment_id, r.run_name, r.status, r.user_id, r.start_time, r.end_time, r.lifecycle_stage, r.artifact_uri, r.parent_run_id,"
           + " r.run_key";
   /** Index of the first ORDER BY column in a search result row. */
@@ -638,16 +639,17 @@ public final class JdbcTrackingStore implements TrackingStore {
     }
     String fp = SortKey.fingerprint(experimentIds, filter, orderBy, view);
     SortKey after = pageToken == null ? null : SortKey.fromToken(pageToken, fp, orderBy.size());
-    List<SearchSql> segments = queries(experimentIds, filter, orderBy, view, maxResults, after);
+    List<SearchQueries.SearchSql> segments = new SearchQueries(dialect).queries(experimentIds, filter, orderBy, view, after);
     return db.read(c -> {
       List<RunInfo> infos = new ArrayList<>();
       List<Long> runKeys = new ArrayList<>();
       List<SortKey> keys = new ArrayList<>();
-      for (SearchSql segment : segments) {
+      for (SearchQueries.SearchSql segment : segments) {
         if (infos.size() > maxResults) {
           break;
         }
-        String sql = segment.sql() + (segments.size() > 1 ? " LIMIT " + (maxResults + 1 - infos.size()) : "");
+        // each query reads at most what the page still needs, and one more to know if there is a next page
+        String sql = segment.sql() + " LIMIT " + (maxResults + 1 - infos.size());
         try (PreparedStatement ps = prepare(c, sql, segment.args().toArray()); ResultSet rs = planned(ps).executeQuery()) {
         while (rs.next()) {
           infos.add(readRunInfo(rs));
@@ -675,14 +677,6 @@ public final class JdbcTrackingStore implements TrackingStore {
     });
   }
 
-  /** The queries a search runs in turn; only the last of several lacks its LIMIT, which the reader adds. */
-  private List<SearchSql> queries(List<String> experimentIds, Expr filter, List<OrderBy> orderBy, ViewType view, int maxResults,
-      @org.jspecify.annotations.Nullable SortKey after) {
-    return byOneMetric(orderBy)
-        ? metricSegments(experimentIds, filter, orderBy.get(0), view, after)
-        : List.of(searchSql(experimentIds, filter, orderBy, view, maxResults, after));
-  }
-
   /** A search's statement, planned with its values on PostgreSQL (see {@link PostgresStatements#planWithValues}). */
   private PreparedStatement planned(PreparedStatement ps) throws SQLException {
     if (dialect == Dialect.POSTGRES) {
@@ -691,141 +685,13 @@ public final class JdbcTrackingStore implements TrackingStore {
     return ps;
   }
 
-  /** A search's SQL and its arguments. */
-  record SearchSql(String sql, List<Object> args) {}
-
-  /** " AND" conditions for the experiments and the view. */
-  private static void scope(StringBuilder sql, List<Object> args, List<String> experimentIds, ViewType view) {
-    if (!experimentIds.isEmpty()) {
-      sql.append(" AND r.experiment_id IN (?").append(", ?".repeat(experimentIds.size() - 1)).append(')');
-      args.addAll(experimentIds);
-    }
-    if (view != ViewType.ALL) {
-      sql.append(" AND r.lifecycle_stage = ?");
-      args.add(view == ViewType.ACTIVE_ONLY ? LifecycleStage.ACTIVE.name() : LifecycleStage.DELETED.name());
-    }
-  }
-
-  private static boolean byOneMetric(List<OrderBy> orderBy) {
-    return orderBy.size() == 1 && orderBy.get(0).key().kind() == dev.mlops.api.search.Key.Kind.METRIC;
-  }
-
-  /**
-   * The common shape "order by one metric" as up to three queries read in turn, each in the
-   * order of the final result: runs with a value, by value, read along the (key, value) index and
-   * stopped at the page's end; then runs whose value is NaN; then runs without the metric (each by
-   * run id). The generic query computes a rank for every matching run and sorts them all. Same
-   * rows, same order, same keyset tokens. Each segment's SQL still needs its LIMIT.
-   */
-  List<SearchSql> metricSegments(List<String> experimentIds, Expr filter, OrderBy order, ViewType view,
-      @org.jspecify.annotations.Nullable SortKey after) {
-    String collate = dialect == Dialect.POSTGRES ? " COLLATE \"C\"" : "";
-    String metric = order.key().name();
-    int from = after == null ? SortKey.PRESENT : after.ranks()[0];
-    List<SearchSql> out = new ArrayList<>();
-    for (int rank = from; rank <= SortKey.MISSING; rank++) {
-      SqlSearch q = new SqlSearch(dialect, rank == SortKey.MISSING ? "r.run_key" : "o0.run_key");
-      List<Object> args = new ArrayList<>();
-      StringBuilder sql = new StringBuilder("SELECT ").append(RUN_COLUMNS);
-      Expr rest = filter;
-      switch (rank) {
-        case SortKey.PRESENT -> {
-          sql.append(", 0 AS k0r, o0.value AS k0v FROM latest_metrics o0 JOIN runs r ON r.run_key = o0.run_key WHERE o0.key = ? AND o0.is_nan <> 1");
-          args.add(metric);
-          rest = rangeOn(metric, filter, sql, args);
-        }
-        case SortKey.NAN -> {
-          sql.append(", 1 AS k0r, 0 AS k0v FROM latest_metrics o0 JOIN runs r ON r.run_key = o0.run_key WHERE o0.key = ? AND o0.is_nan = 1");
-          args.add(metric);
-        }
-        default -> {
-          sql.append(", 2 AS k0r, 0 AS k0v FROM runs r WHERE NOT EXISTS (SELECT 1 FROM latest_metrics o0 WHERE o0.run_key = r.run_key"
-              + " AND o0.key = ?)");
-          args.add(metric);
-        }
-      }
-      scope(sql, args, experimentIds, view);
-      sql.append(" AND ").append(q.where(rest));
-      args.addAll(q.params);
-      if (after != null && rank == from) {
-        if (rank == SortKey.PRESENT) {
-          double v = (Double) after.values()[0];
-          sql.append(" AND (o0.value ").append(order.ascending() ? ">" : "<").append(" ? OR (o0.value = ? AND r.run_id").append(collate)
-              .append(" > ?))");
-          args.add(v);
-          args.add(v);
-        } else {
-          sql.append(" AND r.run_id").append(collate).append(" > ?");
-        }
-        args.add(after.id());
-      }
-      sql.append(" ORDER BY ").append(rank == SortKey.PRESENT ? "o0.value" + (order.ascending() ? " ASC, " : " DESC, ") : "")
-          .append("r.run_id").append(collate).append(" ASC");
-      out.add(new SearchSql(sql.toString(), args));
-    }
-    return out;
-  }
-
-  /**
-   * Moves the filter's top-level comparisons of the ordering metric itself ("metrics.acc > 0.5 AND
-   * ...") onto the joined row as a range of the ordered index, so the database reads only that range
-   * (without it SQLite's planner scans every run of the experiment and sorts). The same rows: in the
-   * present segment the joined row is the run's only row of that key and its value is not NaN.
-   * Returns the rest of the filter.
-   */
-  private static Expr rangeOn(String metric, Expr filter, StringBuilder sql, List<Object> args) {
-    List<Expr> parts = filter instanceof Expr.And and ? and.parts() : List.of(filter);
-    List<Expr> rest = new ArrayList<>();
-    for (Expr part : parts) {
-      boolean moved = false;
-      if (part instanceof Expr.Compare c && c.key().kind() == dev.mlops.api.search.Key.Kind.METRIC && c.key().name().equals(metric)
-          && c.value() instanceof Double v && !v.isNaN()) {
-        String op = switch (c.op()) {
-          case EQ -> "=";
-          case LT -> "<";
-          case LE -> "<=";
-          case GT -> ">";
-          case GE -> ">=";
-          default -> null;
-        };
-        if (op != null) {
-          sql.append(" AND o0.value ").append(op).append(" ?");
-          args.add(v);
-          moved = true;
-        }
-      }
-      if (!moved) {
-        rest.add(part);
-      }
-    }
-    return rest.isEmpty() ? new Expr.True() : rest.size() == 1 ? rest.get(0) : new Expr.And(rest);
-  }
-
-  SearchSql searchSql(List<String> experimentIds, Expr filter, List<OrderBy> orderBy, ViewType view, int maxResults,
-      @org.jspecify.annotations.Nullable SortKey after) {
-    SqlSearch q = new SqlSearch(dialect);
-    SqlSearch.Ordering ord = q.ordering(orderBy);
-    List<Object> args = new ArrayList<>(ord.joinParams());
-    StringBuilder where = new StringBuilder(" WHERE 1=1");
-    scope(where, args, experimentIds, view);
-    String f = q.where(filter);
-    where.append(" AND ").append(f);
-    String keyset = after == null ? "" : " WHERE " + q.after(orderBy, after);
-    args.addAll(q.params);
-    String sql = "SELECT * FROM (SELECT " + RUN_COLUMNS + ord.columns() + " FROM runs r" + ord.joins() + where + ") s" + keyset
-        + " ORDER BY " + ord.orderBy() + " LIMIT " + (maxResults + 1);
-    return new SearchSql(sql, args);
-  }
-
   /**
    * The database's plan for the first query of a search's first page, one line per step (SQLite's
    * EXPLAIN QUERY PLAN, PostgreSQL's EXPLAIN).
    */
   List<String> explainSearch(List<String> experimentIds, Expr filter, List<OrderBy> orderBy, ViewType view, int maxResults) {
-    List<SearchSql> queries = queries(experimentIds, filter, orderBy, view, maxResults, null);
-    SearchSql search = queries.get(0);
-    String explain = (dialect == Dialect.POSTGRES ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + search.sql()
-        + (queries.size() > 1 ? " LIMIT " + (maxResults + 1) : "");
+    SearchQueries.SearchSql search = new SearchQueries(dialect).queries(experimentIds, filter, orderBy, view, null).get(0);
+    String explain = (dialect == Dialect.POSTGRES ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + search.sql() + " LIMIT " + (maxResults + 1);
     return db.read(c -> {
       List<String> lines = new ArrayList<>();
       try (PreparedStatement ps = prepare(c, explain, search.args().toArray()); ResultSet rs = ps.executeQuery()) {

@@ -145,6 +145,11 @@ class ProfileTest {
     assertEquals(p.column("amount").mean(), back.column("amount").mean());
     assertEquals(p.column("amount").quantile(0.5), back.column("amount").quantile(0.5));
     assertEquals(p.column("channel").frequentItems(), back.column("channel").frequentItems());
+    // the distinct-count sketch is kept with 8-bit registers and stored with 4-bit ones: same registers, same estimate
+    assertEquals(p.column("amount").distinctEstimate(), back.column("amount").distinctEstimate());
+    assertEquals(4950, back.column("amount").distinctEstimate(), 0.05 * 4950);
+    back.update("amount", new double[] {1e9, 2e9});
+    assertEquals(p.column("amount").distinctEstimate() + 2, back.column("amount").distinctEstimate(), 1.0);
     assertTrue(p.toJson().contains("\"distinctEstimate\""));
 
     // written by format version 1; kept so that later versions prove they still read it
@@ -155,6 +160,8 @@ class ProfileTest {
       assertEquals(4950, v1.column("amount").numericCount());
       assertEquals(p.column("amount").mean(), v1.column("amount").mean(), 1e-12);
       assertEquals(3, v1.column("channel").frequentItems().size());
+      assertEquals(p.column("amount").distinctEstimate(), v1.column("amount").distinctEstimate());
+      assertEquals(p.column("channel").distinctEstimate(), v1.column("channel").distinctEstimate());
     }
     assertThrows(InvalidArgumentException.class, () -> Profile.fromBytes(new byte[] {1, 2, 3, 4, 5, 6}));
   }

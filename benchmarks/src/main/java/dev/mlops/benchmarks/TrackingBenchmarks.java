@@ -67,6 +67,16 @@ public class TrackingBenchmarks {
     }
   }
 
+  /** A raw SQLite connection with the store's settings: WAL, synchronous=NORMAL, immediate transactions, 60 s busy timeout. */
+  static java.sql.Connection openSqlite(Path file) throws java.sql.SQLException {
+    org.sqlite.SQLiteConfig cfg = new org.sqlite.SQLiteConfig();
+    cfg.setJournalMode(org.sqlite.SQLiteConfig.JournalMode.WAL);
+    cfg.setSynchronous(org.sqlite.SQLiteConfig.SynchronousMode.NORMAL);
+    cfg.setBusyTimeout(60_000);
+    cfg.setTransactionMode(org.sqlite.SQLiteConfig.TransactionMode.IMMEDIATE);
+    return cfg.createConnection("jdbc:sqlite:" + file);
+  }
+
   /** State of the synchronous benchmark: one run in a fresh file: store. */
   @State(Scope.Benchmark)
   public static class SyncState {
@@ -110,12 +120,7 @@ public class TrackingBenchmarks {
     @Setup(Level.Trial)
     public void setup() throws java.sql.SQLException {
       dir = tempDir("bench-sqlite-");
-      org.sqlite.SQLiteConfig cfg = new org.sqlite.SQLiteConfig();
-      cfg.setJournalMode(org.sqlite.SQLiteConfig.JournalMode.WAL);
-      cfg.setSynchronous(org.sqlite.SQLiteConfig.SynchronousMode.NORMAL);
-      cfg.setBusyTimeout(60_000);
-      cfg.setTransactionMode(org.sqlite.SQLiteConfig.TransactionMode.IMMEDIATE);
-      connection = cfg.createConnection("jdbc:sqlite:" + dir.resolve("baseline.db"));
+      connection = openSqlite(dir.resolve("baseline.db"));
       try (java.sql.Statement st = connection.createStatement()) {
         st.execute("CREATE TABLE points (run_key INTEGER NOT NULL, key TEXT NOT NULL, value REAL NOT NULL, ts INTEGER NOT NULL,"
             + " step INTEGER NOT NULL)");
@@ -141,6 +146,60 @@ public class TrackingBenchmarks {
     s.insert.setDouble(3, 0.5);
     s.insert.setLong(4, System.currentTimeMillis());
     s.insert.setLong(5, s.step++);
+    return s.insert.executeUpdate();
+  }
+
+  /**
+   * The store's own tables written by hand: a {@code file:} store with one active run, then a raw
+   * connection with {@link SqliteState}'s settings executing the store's statement for one point
+   * (the chunk row, whose trigger upserts the latest value and its ordered index). What
+   * {@link #syncLogMetricFile} costs above this is the library; what this costs above
+   * {@link #sqliteInsertBaseline} is the schema.
+   */
+  @State(Scope.Benchmark)
+  public static class SameSchemaState {
+    Path dir;
+    java.sql.Connection connection;
+    java.sql.PreparedStatement insert;
+    long step;
+
+    @Setup(Level.Trial)
+    public void setup() throws java.sql.SQLException {
+      dir = tempDir("bench-schema-");
+      try (Tracker t = Tracker.builder().storage("file:" + dir).build()) {
+        t.startRun("bench");
+      }
+      connection = openSqlite(dir.resolve("mlops.db"));
+      insert = connection.prepareStatement("INSERT INTO metric_chunks (run_key, key, point_count, points, last_value,"
+          + " last_is_nan, last_ts, last_step, chunk_id) SELECT ?, ?, ?, ?, ?, ?, ?, ?,"
+          + " (SELECT COALESCE(MAX(chunk_id), 0) + 1 FROM metric_chunks WHERE run_key = ?1 AND key = ?2)"
+          + " WHERE EXISTS (SELECT 1 FROM runs WHERE run_key = ?1 AND lifecycle_stage = 'ACTIVE')");
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws java.sql.SQLException {
+      insert.close();
+      connection.close();
+      deleteTree(dir);
+    }
+  }
+
+  /** Second baseline for {@link #syncLogMetricFile}: the store's own INSERT on its own tables, by hand (see {@link SameSchemaState}). */
+  @Benchmark
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public int sameSchemaInsertBaseline(SameSchemaState s) throws java.sql.SQLException {
+    long step = s.step++;
+    long now = System.currentTimeMillis();
+    java.nio.ByteBuffer point = java.nio.ByteBuffer.allocate(24).putLong(step).putLong(now).putLong(Double.doubleToRawLongBits(0.5));
+    s.insert.setLong(1, 1);
+    s.insert.setString(2, "loss");
+    s.insert.setInt(3, 1);
+    s.insert.setBytes(4, point.array());
+    s.insert.setDouble(5, 0.5);
+    s.insert.setInt(6, 0);
+    s.insert.setLong(7, now);
+    s.insert.setLong(8, step);
     return s.insert.executeUpdate();
   }
 

@@ -26,7 +26,6 @@ import dev.mlops.api.tracking.RunInfo;
 import dev.mlops.api.tracking.RunStatus;
 import dev.mlops.api.tracking.TrackingStore;
 import dev.mlops.api.tracking.ViewType;
-import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -45,7 +44,7 @@ import java.util.Optional;
  * {@link SqlSearch}.
  *
  * <p>Metric history is kept in chunks: each {@code logBatch} writes one row per metric key holding
- * the packed points (step, timestamp, value bits: 24 bytes each), so a batch of a million points
+ * the packed points ({@link MetricPoints}: about 10 bytes a point), so a batch of a million points
  * is a handful of rows. The latest point of every key is kept in {@code latest_metrics}, indexed,
  * for search and ordering. NaN is stored as a flag, so it and both infinities round-trip exactly.
  */
@@ -102,7 +101,10 @@ public final class JdbcTrackingStore implements TrackingStore {
           "CREATE INDEX latest_metrics_key_ordered ON latest_metrics (key, value, is_nan)")),
       // v4: the ordered index serves value ranges too (key = ? AND value < ?); the first index only cost every metric write
       new Migration(4, "one index of metric values", List.of(
-          "DROP INDEX latest_metrics_key_value")));
+          "DROP INDEX latest_metrics_key_value")),
+      // v5: chunks are written in the delta form (MetricPoints), about 10 bytes a point instead of 24; no DDL,
+      // the version records that releases before it cannot read such chunks
+      new Migration(5, "delta-encoded metric chunks", List.of()));
 
   /** The is_nan column: 0 a number, 1 NaN, 2 negative zero. */
   static int special(double v) {
@@ -516,40 +518,37 @@ public final class JdbcTrackingStore implements TrackingStore {
 
   /** Binds a SQLite chunk row: the packed points and the chunk's latest point (the trigger moves it into latest_metrics). */
   private static void bindSqliteChunk(PreparedStatement ps, long runKey, String key, List<Metric> points) throws SQLException {
-    ByteBuffer buf = ByteBuffer.allocate(points.size() * 24);
-    Metric last = points.get(0);
-    for (Metric m : points) {
-      buf.putLong(m.step()).putLong(m.timestamp()).putLong(Double.doubleToRawLongBits(m.value()));
-      if (m.isAtOrAfter(last)) {
-        last = m;
-      }
-    }
+    Metric last = latest(points);
     boolean nan = Double.isNaN(last.value());
     ps.setLong(1, runKey);
     ps.setString(2, key);
     ps.setInt(3, points.size());
-    ps.setBytes(4, buf.array());
+    ps.setBytes(4, MetricPoints.encode(points));
     ps.setDouble(5, nan ? 0.0 : last.value());
     ps.setInt(6, special(last.value()));
     ps.setLong(7, last.timestamp());
     ps.setLong(8, last.step());
   }
 
-  /** Binds one key's chunk of points and its latest point. */
-  private static void bindPoints(PreparedStatement chunk, PreparedStatement latest, long runKey, String key, List<Metric> points)
-      throws SQLException {
-    ByteBuffer buf = ByteBuffer.allocate(points.size() * 24);
+  /** The point that is the latest of the chunk: step, then timestamp, then the larger value. */
+  private static Metric latest(List<Metric> points) {
     Metric last = points.get(0);
     for (Metric m : points) {
-      buf.putLong(m.step()).putLong(m.timestamp()).putLong(Double.doubleToRawLongBits(m.value()));
       if (m.isAtOrAfter(last)) {
         last = m;
       }
     }
+    return last;
+  }
+
+  /** Binds one key's chunk of points and its latest point. */
+  private static void bindPoints(PreparedStatement chunk, PreparedStatement latest, long runKey, String key, List<Metric> points)
+      throws SQLException {
+    Metric last = latest(points);
     chunk.setLong(1, runKey);
     chunk.setString(2, key);
     chunk.setInt(3, points.size());
-    chunk.setBytes(4, buf.array());
+    chunk.setBytes(4, MetricPoints.encode(points));
     boolean nan = Double.isNaN(last.value());
     latest.setLong(1, runKey);
     latest.setString(2, key);
@@ -603,11 +602,11 @@ public final class JdbcTrackingStore implements TrackingStore {
           while (rs.next()) {
             long id = rs.getLong(1);
             int count = rs.getInt(2);
-            ByteBuffer buf = ByteBuffer.wrap(rs.getBytes(3));
+            long[] steps = new long[count];
+            long[] timestamps = new long[count];
+            double[] values = new double[count];
+            MetricPoints.decode(rs.getBytes(3), count, steps, timestamps, values);
             for (int i = 0; i < count; i++) {
-              long step = buf.getLong();
-              long ts = buf.getLong();
-              double v = Double.longBitsToDouble(buf.getLong());
               if (id == pos[0] && i < skip) {
                 continue;
               }
@@ -615,7 +614,7 @@ public final class JdbcTrackingStore implements TrackingStore {
                 next = HistoryToken.encodeChunk(id, i);
                 break outer;
               }
-              out.add(new Metric(key, v, ts, step));
+              out.add(new Metric(key, values[i], timestamps[i], steps[i]));
             }
             if (out.size() == maxResults && next == null) {
               // the page is full at a chunk boundary: the next page starts at the next chunk, if any

@@ -1,7 +1,9 @@
 package dev.mlops.tracking.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.mlops.api.StorageException;
 import dev.mlops.api.internal.jdbc.Database;
 import dev.mlops.api.internal.jdbc.Sql;
 import dev.mlops.api.tracking.Metric;
@@ -41,7 +43,22 @@ class TrackingSchemaMigrationTest {
       assertEquals(5.0, store.getRun(runId).orElseThrow().latestMetrics().get("m").value(), "a smaller tie does not replace");
       store.logBatch(runId, List.of(new Metric("m", 8, 100, 3)), Map.of(), Map.of());
       assertEquals(8.0, store.getRun(runId).orElseThrow().latestMetrics().get("m").value(), "the migrated trigger breaks ties by value");
-      assertEquals(3, store.getMetricHistory(runId, "m", 10, null).items().size());
+      // the version 1 chunk (raw form) and the two written now (delta form) read back as one history
+      assertEquals(List.of(new Metric("m", 5, 100, 3), new Metric("m", 2, 100, 3), new Metric("m", 8, 100, 3)),
+          store.getMetricHistory(runId, "m", 10, null).items());
+    }
+  }
+
+  @Test
+  void aStoreWrittenByANewerReleaseIsRefusedNotMisread() {
+    try (Database db = Database.sqlite(dir, false)) {
+      db.migrate("tracking", JdbcTrackingStore.MIGRATIONS);
+      db.transaction(c -> Sql.update(c, "UPDATE mlops_schema SET version = ? WHERE component = 'tracking'", 99));
+      StorageException e = assertThrows(StorageException.class, () -> db.migrate("tracking", JdbcTrackingStore.MIGRATIONS));
+      int known = JdbcTrackingStore.MIGRATIONS.get(JdbcTrackingStore.MIGRATIONS.size() - 1).version();
+      assertEquals("the store's tracking schema is at version 99, newer than this release's " + known
+          + "; open it with the release that wrote it or a later one", e.getMessage());
+      assertEquals(List.of(99), db.read(c -> Sql.list(c, "SELECT version FROM mlops_schema WHERE component = 'tracking'", rs -> rs.getInt(1))));
     }
   }
 }

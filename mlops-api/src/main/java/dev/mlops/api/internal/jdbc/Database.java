@@ -380,6 +380,12 @@ public final class Database implements AutoCloseable {
           }
         }
       }
+      int known = migrations.isEmpty() ? 0 : migrations.get(migrations.size() - 1).version();
+      if (current > known) {
+        // a newer release changed the store's format (e.g. how metric points are packed): reading it here could misread data
+        throw new StorageException("the store's " + component + " schema is at version " + current + ", newer than this release's "
+            + known + "; open it with the release that wrote it or a later one");
+      }
       int latest = current;
       for (Migration m : migrations) {
         if (m.version() <= current) {

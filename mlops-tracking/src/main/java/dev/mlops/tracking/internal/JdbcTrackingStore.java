@@ -43,14 +43,15 @@ import java.util.Optional;
  * implementation serves both; the few dialect differences are in {@link Dialect} and
  * {@link SqlSearch}.
  *
- * <p>Metric history is kept in chunks: each {@code logBatch} writes one row per metric key holding
- * the packed points ({@link MetricPoints}: about 10 bytes a point), so a batch of a million points
- * is a handful of rows. The latest point of every key is kept in {@code latest_metrics}, indexed,
- * for search and ordering. NaN is stored as a flag, so it and both infinities round-trip exactly.
+ * <p>Metric history is kept in chunks ({@link MetricChunks}): each {@code logBatch} writes one row
+ * per metric key holding the packed points ({@link MetricPoints}: about 10 bytes a point), so a
+ * batch of a million points is a handful of rows. The latest point of every key is kept in
+ * {@code latest_metrics}, indexed, for search and ordering. NaN is stored as a flag, so it and both
+ * infinities round-trip exactly.
  */
 public final class JdbcTrackingStore implements TrackingStore {
   /** When an incoming point (excluded) replaces the stored latest one: step, then timestamp, then the larger value. */
-  private static final String LATER = "excluded.step > latest_metrics.step OR (excluded.step = latest_metrics.step"
+  static final String LATER = "excluded.step > latest_metrics.step OR (excluded.step = latest_metrics.step"
       + " AND (excluded.ts > latest_metrics.ts OR (excluded.ts = latest_metrics.ts AND excluded.is_nan <> 1"
       + " AND latest_metrics.is_nan <> 1 AND excluded.value >= latest_metrics.value)))";
 
@@ -428,8 +429,8 @@ public final class JdbcTrackingStore implements TrackingStore {
       if (runKey != null) {
         // one guarded INSERT in autocommit: the trigger updates the latest value in the same implicit transaction
         int written = db.autocommit(c -> {
-          try (PreparedStatement ps = c.prepareStatement(SQLITE_GUARDED_CHUNK)) {
-            bindSqliteChunk(ps, runKey, metrics.get(0).key(), metrics);
+          try (PreparedStatement ps = c.prepareStatement(MetricChunks.SQLITE_GUARDED_INSERT)) {
+            MetricChunks.bindSqlite(ps, runKey, metrics.get(0).key(), metrics);
             return ps.executeUpdate();
           }
         });
@@ -449,7 +450,7 @@ public final class JdbcTrackingStore implements TrackingStore {
       }
       writeKeyValues(c, "tags", run.key(), tags, true);
       if (!metrics.isEmpty()) {
-        writeMetrics(c, run.key(), metrics);
+        MetricChunks.write(c, dialect, run.key(), metrics);
       }
       return null;
     });
@@ -476,86 +477,6 @@ public final class JdbcTrackingStore implements TrackingStore {
         }
       }
     }
-  }
-
-  private static final String SQLITE_CHUNK = "INSERT INTO metric_chunks (run_key, key, point_count, points, last_value, last_is_nan,"
-      + " last_ts, last_step, chunk_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
-      + " (SELECT COALESCE(MAX(chunk_id), 0) + 1 FROM metric_chunks WHERE run_key = ?1 AND key = ?2))";
-
-  /** The SQLite fast path's statement: the chunk is written only if the run exists and is active. */
-  private static final String SQLITE_GUARDED_CHUNK = "INSERT INTO metric_chunks (run_key, key, point_count, points, last_value,"
-      + " last_is_nan, last_ts, last_step, chunk_id) SELECT ?, ?, ?, ?, ?, ?, ?, ?,"
-      + " (SELECT COALESCE(MAX(chunk_id), 0) + 1 FROM metric_chunks WHERE run_key = ?1 AND key = ?2)"
-      + " WHERE EXISTS (SELECT 1 FROM runs WHERE run_key = ?1 AND lifecycle_stage = 'ACTIVE')";
-
-  private void writeMetrics(Connection c, long runKey, List<Metric> metrics) throws SQLException {
-    Map<String, List<Metric>> byKey = new LinkedHashMap<>();
-    for (Metric m : metrics) {
-      byKey.computeIfAbsent(m.key(), k -> new ArrayList<>()).add(m);
-    }
-    if (dialect == Dialect.SQLITE) {
-      try (PreparedStatement chunk = c.prepareStatement(SQLITE_CHUNK)) {
-        for (Map.Entry<String, List<Metric>> e : byKey.entrySet()) {
-          bindSqliteChunk(chunk, runKey, e.getKey(), e.getValue());
-          chunk.executeUpdate();
-        }
-      }
-      return;
-    }
-    try (PreparedStatement chunk = c.prepareStatement("INSERT INTO metric_chunks (run_key, key, point_count, points) VALUES (?, ?, ?, ?)");
-        PreparedStatement latest = c.prepareStatement("INSERT INTO latest_metrics (run_key, key, value, is_nan, ts, step) VALUES (?, ?, ?, ?, ?, ?)"
-            + " ON CONFLICT (run_key, key) DO UPDATE SET value = excluded.value, is_nan = excluded.is_nan, ts = excluded.ts, step = excluded.step"
-            + " WHERE " + LATER)) {
-      for (Map.Entry<String, List<Metric>> e : byKey.entrySet()) {
-        bindPoints(chunk, latest, runKey, e.getKey(), e.getValue());
-        chunk.addBatch();
-        latest.addBatch();
-      }
-      chunk.executeBatch();
-      latest.executeBatch();
-    }
-  }
-
-  /** Binds a SQLite chunk row: the packed points and the chunk's latest point (the trigger moves it into latest_metrics). */
-  private static void bindSqliteChunk(PreparedStatement ps, long runKey, String key, List<Metric> points) throws SQLException {
-    Metric last = latest(points);
-    boolean nan = Double.isNaN(last.value());
-    ps.setLong(1, runKey);
-    ps.setString(2, key);
-    ps.setInt(3, points.size());
-    ps.setBytes(4, MetricPoints.encode(points));
-    ps.setDouble(5, nan ? 0.0 : last.value());
-    ps.setInt(6, special(last.value()));
-    ps.setLong(7, last.timestamp());
-    ps.setLong(8, last.step());
-  }
-
-  /** The point that is the latest of the chunk: step, then timestamp, then the larger value. */
-  private static Metric latest(List<Metric> points) {
-    Metric last = points.get(0);
-    for (Metric m : points) {
-      if (m.isAtOrAfter(last)) {
-        last = m;
-      }
-    }
-    return last;
-  }
-
-  /** Binds one key's chunk of points and its latest point. */
-  private static void bindPoints(PreparedStatement chunk, PreparedStatement latest, long runKey, String key, List<Metric> points)
-      throws SQLException {
-    Metric last = latest(points);
-    chunk.setLong(1, runKey);
-    chunk.setString(2, key);
-    chunk.setInt(3, points.size());
-    chunk.setBytes(4, MetricPoints.encode(points));
-    boolean nan = Double.isNaN(last.value());
-    latest.setLong(1, runKey);
-    latest.setString(2, key);
-    latest.setDouble(3, nan ? 0.0 : last.value());
-    latest.setInt(4, special(last.value()));
-    latest.setLong(5, last.timestamp());
-    latest.setLong(6, last.step());
   }
 
   @Override
@@ -591,42 +512,7 @@ public final class JdbcTrackingStore implements TrackingStore {
     long[] pos = HistoryToken.decodeChunk(pageToken);
     return db.read(c -> {
       long runKey = requireRun(c, runId).key();
-      List<Metric> out = new ArrayList<>();
-      String next = null;
-      try (PreparedStatement ps = prepare(c, "SELECT chunk_id, point_count, points FROM metric_chunks WHERE run_key = ? AND key = ?"
-          + " AND chunk_id >= ? ORDER BY chunk_id", runKey, key, pos[0])) {
-        ps.setFetchSize(64);
-        try (ResultSet rs = ps.executeQuery()) {
-          int skip = (int) pos[1];
-          outer:
-          while (rs.next()) {
-            long id = rs.getLong(1);
-            int count = rs.getInt(2);
-            long[] steps = new long[count];
-            long[] timestamps = new long[count];
-            double[] values = new double[count];
-            MetricPoints.decode(rs.getBytes(3), count, steps, timestamps, values);
-            for (int i = 0; i < count; i++) {
-              if (id == pos[0] && i < skip) {
-                continue;
-              }
-              if (out.size() == maxResults) {
-                next = HistoryToken.encodeChunk(id, i);
-                break outer;
-              }
-              out.add(new Metric(key, values[i], timestamps[i], steps[i]));
-            }
-            if (out.size() == maxResults && next == null) {
-              // the page is full at a chunk boundary: the next page starts at the next chunk, if any
-              if (rs.next()) {
-                next = HistoryToken.encodeChunk(rs.getLong(1), 0);
-              }
-              break;
-            }
-          }
-        }
-      }
-      return new Page<>(out, Optional.ofNullable(next));
+      return MetricChunks.page(c, runKey, key, maxResults, pos);
     });
   }
 

@@ -1,0 +1,146 @@
+package dev.mlops.tracking.internal;
+
+import dev.mlops.api.Page;
+import dev.mlops.api.internal.jdbc.Dialect;
+import dev.mlops.api.internal.jdbc.Sql;
+import dev.mlops.api.tracking.Metric;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Metric history in {@code metric_chunks}: one row per logged batch and key holding its points in
+ * the packed form of {@link MetricPoints}, and the latest point of each key kept in
+ * {@code latest_metrics} (on SQLite by the chunk table's trigger, on PostgreSQL by an upsert in the
+ * same transaction).
+ */
+final class MetricChunks {
+  private static final String SQLITE_INSERT = "INSERT INTO metric_chunks (run_key, key, point_count, points, last_value, last_is_nan,"
+      + " last_ts, last_step, chunk_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
+      + " (SELECT COALESCE(MAX(chunk_id), 0) + 1 FROM metric_chunks WHERE run_key = ?1 AND key = ?2))";
+
+  /** The SQLite fast path's statement: the chunk is written only if the run exists and is active. */
+  static final String SQLITE_GUARDED_INSERT = "INSERT INTO metric_chunks (run_key, key, point_count, points, last_value,"
+      + " last_is_nan, last_ts, last_step, chunk_id) SELECT ?, ?, ?, ?, ?, ?, ?, ?,"
+      + " (SELECT COALESCE(MAX(chunk_id), 0) + 1 FROM metric_chunks WHERE run_key = ?1 AND key = ?2)"
+      + " WHERE EXISTS (SELECT 1 FROM runs WHERE run_key = ?1 AND lifecycle_stage = 'ACTIVE')";
+
+  private MetricChunks() {}
+
+  /** Writes one chunk per key of {@code metrics} and moves each key's latest point into latest_metrics. */
+  static void write(Connection c, Dialect dialect, long runKey, List<Metric> metrics) throws SQLException {
+    Map<String, List<Metric>> byKey = new LinkedHashMap<>();
+    for (Metric m : metrics) {
+      byKey.computeIfAbsent(m.key(), k -> new ArrayList<>()).add(m);
+    }
+    if (dialect == Dialect.SQLITE) {
+      try (PreparedStatement chunk = c.prepareStatement(SQLITE_INSERT)) {
+        for (Map.Entry<String, List<Metric>> e : byKey.entrySet()) {
+          bindSqlite(chunk, runKey, e.getKey(), e.getValue());
+          chunk.executeUpdate();
+        }
+      }
+      return;
+    }
+    try (PreparedStatement chunk = c.prepareStatement("INSERT INTO metric_chunks (run_key, key, point_count, points) VALUES (?, ?, ?, ?)");
+        PreparedStatement latest = c.prepareStatement("INSERT INTO latest_metrics (run_key, key, value, is_nan, ts, step) VALUES (?, ?, ?, ?, ?, ?)"
+            + " ON CONFLICT (run_key, key) DO UPDATE SET value = excluded.value, is_nan = excluded.is_nan, ts = excluded.ts, step = excluded.step"
+            + " WHERE " + JdbcTrackingStore.LATER)) {
+      for (Map.Entry<String, List<Metric>> e : byKey.entrySet()) {
+        bindPoints(chunk, latest, runKey, e.getKey(), e.getValue());
+        chunk.addBatch();
+        latest.addBatch();
+      }
+      chunk.executeBatch();
+      latest.executeBatch();
+    }
+  }
+
+  /** Binds a SQLite chunk row: the packed points and the chunk's latest point (the trigger moves it into latest_metrics). */
+  static void bindSqlite(PreparedStatement ps, long runKey, String key, List<Metric> points) throws SQLException {
+    Metric last = latest(points);
+    boolean nan = Double.isNaN(last.value());
+    ps.setLong(1, runKey);
+    ps.setString(2, key);
+    ps.setInt(3, points.size());
+    ps.setBytes(4, MetricPoints.encode(points));
+    ps.setDouble(5, nan ? 0.0 : last.value());
+    ps.setInt(6, JdbcTrackingStore.special(last.value()));
+    ps.setLong(7, last.timestamp());
+    ps.setLong(8, last.step());
+  }
+
+  /** The point that is the latest of the chunk: step, then timestamp, then the larger value. */
+  private static Metric latest(List<Metric> points) {
+    Metric last = points.get(0);
+    for (Metric m : points) {
+      if (m.isAtOrAfter(last)) {
+        last = m;
+      }
+    }
+    return last;
+  }
+
+  /** Binds one key's chunk of points and its latest point. */
+  private static void bindPoints(PreparedStatement chunk, PreparedStatement latest, long runKey, String key, List<Metric> points)
+      throws SQLException {
+    Metric last = latest(points);
+    chunk.setLong(1, runKey);
+    chunk.setString(2, key);
+    chunk.setInt(3, points.size());
+    chunk.setBytes(4, MetricPoints.encode(points));
+    boolean nan = Double.isNaN(last.value());
+    latest.setLong(1, runKey);
+    latest.setString(2, key);
+    latest.setDouble(3, nan ? 0.0 : last.value());
+    latest.setInt(4, JdbcTrackingStore.special(last.value()));
+    latest.setLong(5, last.timestamp());
+    latest.setLong(6, last.step());
+  }
+
+  /** A page of one key's history from the chunk and point a page token names ({@link HistoryToken}). */
+  static Page<Metric> page(Connection c, long runKey, String key, int maxResults, long[] pos) throws SQLException {
+    List<Metric> out = new ArrayList<>();
+    String next = null;
+    try (PreparedStatement ps = Sql.prepare(c, "SELECT chunk_id, point_count, points FROM metric_chunks WHERE run_key = ? AND key = ?"
+        + " AND chunk_id >= ? ORDER BY chunk_id", runKey, key, pos[0])) {
+      ps.setFetchSize(64);
+      try (ResultSet rs = ps.executeQuery()) {
+        int skip = (int) pos[1];
+        outer:
+        while (rs.next()) {
+          long id = rs.getLong(1);
+          int count = rs.getInt(2);
+          long[] steps = new long[count];
+          long[] timestamps = new long[count];
+          double[] values = new double[count];
+          MetricPoints.decode(rs.getBytes(3), count, steps, timestamps, values);
+          for (int i = 0; i < count; i++) {
+            if (id == pos[0] && i < skip) {
+              continue;
+            }
+            if (out.size() == maxResults) {
+              next = HistoryToken.encodeChunk(id, i);
+              break outer;
+            }
+            out.add(new Metric(key, values[i], timestamps[i], steps[i]));
+          }
+          if (out.size() == maxResults && next == null) {
+            // the page is full at a chunk boundary: the next page starts at the next chunk, if any
+            if (rs.next()) {
+              next = HistoryToken.encodeChunk(rs.getLong(1), 0);
+            }
+            break;
+          }
+        }
+      }
+    }
+    return new Page<>(out, Optional.ofNullable(next));
+  }
+}

@@ -71,26 +71,71 @@ public final class ColumnProfile {
 
   /** Adds many numbers under one lock. */
   public synchronized void update(double[] values, int from, int to) {
-    // counts, moments and distinct values one by one; the quantile sketch takes the run of finite
-    // values at once (KLL's vector update), so a batch costs little more than a bare sketch's
+    // each run of finite values is taken at once: counts and moments in two tight passes and
+    // merged in (Chan et al.), the quantile sketch through KLL's vector update, so a batch costs
+    // little more than a bare sketch's update; NaN and infinities in between are only counted
     int run = from;
     for (int i = from; i < to; i++) {
       double v = values[i];
-      if (Double.isFinite(v)) {
-        count(v);
-      } else {
-        kllRun(values, run, i);
+      if (!Double.isFinite(v)) {
+        finiteRun(values, run, i);
         run = i + 1;
         add(v);
       }
     }
-    kllRun(values, run, to);
+    finiteRun(values, run, to);
   }
 
-  private void kllRun(double[] values, int from, int to) {
-    if (to > from) {
-      kll.update(values, from, to - from);
+  private void finiteRun(double[] values, int from, int to) {
+    int k = to - from;
+    if (k <= 0) {
+      return;
     }
+    double sum = 0;
+    double lo = min;
+    double hi = max;
+    long ints = 0;
+    for (int i = from; i < to; i++) {
+      double v = values[i];
+      sum += v;
+      if (v < lo) {
+        lo = v;
+      }
+      if (v > hi) {
+        hi = v;
+      }
+      if (v == Math.rint(v)) {
+        ints++;
+      }
+      hll.update(v);
+    }
+    // two-pass moments of the run: deviations from the run's own mean, corrected for its rounding
+    double runMean = sum / k;
+    double squares = 0;
+    double residual = 0;
+    for (int i = from; i < to; i++) {
+      double d = values[i] - runMean;
+      squares += d * d;
+      residual += d;
+    }
+    double runM2 = Math.max(0, squares - residual * residual / k);
+    if (!Double.isFinite(runMean) || !Double.isFinite(runM2)) {
+      // sums beyond the double range: the one-by-one recurrence never forms them
+      for (int i = from; i < to; i++) {
+        moments(values[i]);
+      }
+    } else {
+      long total = n + k;
+      double delta = runMean - mean;
+      mean = mean + delta * k / total;
+      m2 = m2 + runM2 + delta * delta * ((double) n * k / total);
+      n = total;
+    }
+    integral += ints;
+    fractional += k - ints;
+    min = lo;
+    max = hi;
+    kll.update(values, from, k);
   }
 
   private void add(double v) {
@@ -117,10 +162,7 @@ public final class ColumnProfile {
     } else {
       fractional++;
     }
-    n++;
-    double delta = v - mean;
-    mean += delta / n;
-    m2 += delta * (v - mean);
+    moments(v);
     if (v < min) {
       min = v;
     }
@@ -128,6 +170,14 @@ public final class ColumnProfile {
       max = v;
     }
     hll.update(v);
+  }
+
+  /** Welford's recurrence for one finite value. */
+  private void moments(double v) {
+    n++;
+    double delta = v - mean;
+    mean += delta / n;
+    m2 += delta * (v - mean);
   }
 
   /** Adds one value of any kind: null is missing, numbers and booleans as such, anything else as a string. */

@@ -377,6 +377,12 @@ public class TrackingBenchmarks {
       + " WHERE m.key = 'acc' AND m.is_nan = 0 AND m.value > 0.5 AND p.value = 'sgd' AND r.experiment_id = 'e1'"
       + " AND r.lifecycle_stage = 'ACTIVE' ORDER BY m.value DESC, r.run_id LIMIT 100";
 
+  /** One row of {@link #HAND_WRITTEN_SEARCH}, every column read. */
+  static String handWrittenRow(java.sql.ResultSet rs) throws java.sql.SQLException {
+    return rs.getString(1) + rs.getString(2) + rs.getString(3) + rs.getString(4) + rs.getString(5) + rs.getLong(6) + rs.getLong(7)
+        + rs.getString(8) + rs.getString(9) + rs.getString(10) + rs.getDouble(11);
+  }
+
   /**
    * The floor under {@link #search100Of100k}: its 100 runs read by one hand-written indexed query
    * through the store's own connections (the search also reads each run's params, metrics and tags).
@@ -391,8 +397,46 @@ public class TrackingBenchmarks {
       List<String> out = new ArrayList<>(100);
       try (java.sql.PreparedStatement ps = c.prepareStatement(HAND_WRITTEN_SEARCH); java.sql.ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(rs.getString(1) + rs.getString(2) + rs.getString(3) + rs.getString(4) + rs.getString(5) + rs.getLong(6)
-              + rs.getLong(7) + rs.getString(8) + rs.getString(9) + rs.getString(10) + rs.getDouble(11));
+          out.add(handWrittenRow(rs));
+        }
+      }
+      return out;
+    });
+  }
+
+  /**
+   * A second floor under {@link #search100Of100k}, for what it returns: the hand-written query's 100
+   * runs, then each run's params, tags, latest metrics and inputs by a second hand-written query
+   * (primary-key lookups of the page's run keys), as a search returns whole runs.
+   */
+  @Benchmark
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MILLISECONDS)
+  @Warmup(iterations = 2, time = 2)
+  @Measurement(iterations = 3, time = 3)
+  public List<String> handWrittenWholeRunsBaseline(SearchState s) {
+    return dev.mlops.api.internal.jdbc.Database.of(s.backend).read(c -> {
+      List<String> out = new ArrayList<>(600);
+      List<Long> keys = new ArrayList<>(100);
+      try (java.sql.PreparedStatement ps = c.prepareStatement(HAND_WRITTEN_SEARCH.replace(", m.value FROM", ", m.value, r.run_key FROM"));
+          java.sql.ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(handWrittenRow(rs));
+          keys.add(rs.getLong(12));
+        }
+      }
+      String in = " WHERE run_key IN (?" + ", ?".repeat(keys.size() - 1) + ")";
+      try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT key, value, 0.0 FROM params" + in + " UNION ALL SELECT key, value, 0.0 FROM tags" + in
+          + " UNION ALL SELECT key, '', value FROM latest_metrics" + in + " UNION ALL SELECT name, digest, 0.0 FROM inputs" + in)) {
+        for (int t = 0; t < 4; t++) {
+          for (int i = 0; i < keys.size(); i++) {
+            ps.setLong(t * keys.size() + i + 1, keys.get(i));
+          }
+        }
+        try (java.sql.ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(rs.getString(1) + rs.getString(2) + rs.getDouble(3));
+          }
         }
       }
       return out;

@@ -12,25 +12,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A {@code file:} store written by release 0.1.0 at commit 3d29205 (schema version 2, before the
- * search indexes of version 3), with the answers that release gave to {@link GoldenStore#QUERIES}:
- * this release opens the same files (migrating them) and must answer every search, page for page,
- * and every metric history the same.
+ * {@code file:} stores written by earlier releases with the answers those releases gave to
+ * {@link GoldenStore#QUERIES}: this release opens the same files (migrating them) and must answer
+ * every search, page for page, and every metric history the same. {@code 3d29205}: schema version 2,
+ * before the search indexes of version 3, metric points in the raw form; {@code dbd6a0d}: schema
+ * version 5, metric points in the delta form.
  */
 class GoldenStoreTest {
   @TempDir
   Path dir;
 
-  @Test
-  void aStoreWrittenByTheFirstReleaseOpensAndSearchesTheSame() throws IOException {
+  @ParameterizedTest
+  @ValueSource(strings = {"0.1.0-3d29205", "0.1.0-dbd6a0d"})
+  void aStoreWrittenByAnEarlierReleaseOpensAndSearchesTheSame(String release) throws IOException {
     Path store = dir.resolve("store");
-    unzip("/golden/store-0.1.0-3d29205.zip", store);
+    unzip("/golden/store-" + release + ".zip", store);
     String expected;
-    try (InputStream in = GoldenStoreTest.class.getResourceAsStream("/golden/answers-0.1.0-3d29205.json")) {
+    try (InputStream in = GoldenStoreTest.class.getResourceAsStream("/golden/answers-" + release + ".json")) {
       expected = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
     for (int open = 0; open < 2; open++) {
@@ -51,7 +54,7 @@ class GoldenStoreTest {
           notes.add("none");
         }
       }
-      assertTrue(notes.contains("run 0"), "artifacts written by the first release download intact: " + notes);
+      assertTrue(notes.contains("run 0"), "artifacts written by release " + release + " download intact: " + notes);
     }
   }
 

@@ -125,11 +125,7 @@ public final class ColumnProfile {
         moments(values[i]);
       }
     } else {
-      long total = n + k;
-      double delta = runMean - mean;
-      mean = mean + delta * k / total;
-      m2 = m2 + runM2 + delta * delta * ((double) n * k / total);
-      n = total;
+      mergeMoments(k, runMean, runM2);
     }
     integral += ints;
     fractional += k - ints;
@@ -170,6 +166,15 @@ public final class ColumnProfile {
       max = v;
     }
     hll.update(v);
+  }
+
+  /** Adds the moments of {@code bn} other values to this profile's (Chan et al.'s parallel formulas). */
+  private void mergeMoments(long bn, double bMean, double bM2) {
+    long total = n + bn;
+    double delta = bMean - mean;
+    mean = mean + delta * bn / total;
+    m2 = m2 + bM2 + delta * delta * ((double) n * bn / total);
+    n = total;
   }
 
   /** Welford's recurrence for one finite value. */
@@ -236,11 +241,7 @@ public final class ColumnProfile {
     strings += b.strings;
     booleans += b.booleans;
     if (b.n > 0) {
-      long total = n + b.n;
-      double delta = b.mean - mean;
-      mean = mean + delta * b.n / total;
-      m2 = m2 + b.m2 + delta * delta * ((double) n * b.n / total);
-      n = total;
+      mergeMoments(b.n, b.mean, b.m2);
       min = Math.min(min, b.min);
       max = Math.max(max, b.max);
     }

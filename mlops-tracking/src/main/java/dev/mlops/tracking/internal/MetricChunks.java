@@ -64,16 +64,33 @@ final class MetricChunks {
 
   /** Binds a SQLite chunk row: the packed points and the chunk's latest point (the trigger moves it into latest_metrics). */
   static void bindSqlite(PreparedStatement ps, long runKey, String key, List<Metric> points) throws SQLException {
-    Metric last = latest(points);
-    boolean nan = Double.isNaN(last.value());
+    bindChunk(ps, runKey, key, points);
+    bindPoint(ps, 5, latest(points));
+  }
+
+  /** Binds one key's chunk of points and, for the upsert into latest_metrics, its latest point. */
+  private static void bindPoints(PreparedStatement chunk, PreparedStatement latest, long runKey, String key, List<Metric> points)
+      throws SQLException {
+    bindChunk(chunk, runKey, key, points);
+    latest.setLong(1, runKey);
+    latest.setString(2, key);
+    bindPoint(latest, 3, latest(points));
+  }
+
+  /** Parameters 1 to 4: run, key, point count and the packed points. */
+  private static void bindChunk(PreparedStatement ps, long runKey, String key, List<Metric> points) throws SQLException {
     ps.setLong(1, runKey);
     ps.setString(2, key);
     ps.setInt(3, points.size());
     ps.setBytes(4, MetricPoints.encode(points));
-    ps.setDouble(5, nan ? 0.0 : last.value());
-    ps.setInt(6, JdbcTrackingStore.special(last.value()));
-    ps.setLong(7, last.timestamp());
-    ps.setLong(8, last.step());
+  }
+
+  /** Four parameters from {@code at}: a point's value (0 for NaN), its NaN / -0.0 marker, timestamp and step. */
+  private static void bindPoint(PreparedStatement ps, int at, Metric point) throws SQLException {
+    ps.setDouble(at, Double.isNaN(point.value()) ? 0.0 : point.value());
+    ps.setInt(at + 1, JdbcTrackingStore.special(point.value()));
+    ps.setLong(at + 2, point.timestamp());
+    ps.setLong(at + 3, point.step());
   }
 
   /** The point that is the latest of the chunk: step, then timestamp, then the larger value. */
@@ -85,23 +102,6 @@ final class MetricChunks {
       }
     }
     return last;
-  }
-
-  /** Binds one key's chunk of points and its latest point. */
-  private static void bindPoints(PreparedStatement chunk, PreparedStatement latest, long runKey, String key, List<Metric> points)
-      throws SQLException {
-    Metric last = latest(points);
-    chunk.setLong(1, runKey);
-    chunk.setString(2, key);
-    chunk.setInt(3, points.size());
-    chunk.setBytes(4, MetricPoints.encode(points));
-    boolean nan = Double.isNaN(last.value());
-    latest.setLong(1, runKey);
-    latest.setString(2, key);
-    latest.setDouble(3, nan ? 0.0 : last.value());
-    latest.setInt(4, JdbcTrackingStore.special(last.value()));
-    latest.setLong(5, last.timestamp());
-    latest.setLong(6, last.step());
   }
 
   /** A page of one key's history from the chunk and point a page token names ({@link HistoryToken}). */

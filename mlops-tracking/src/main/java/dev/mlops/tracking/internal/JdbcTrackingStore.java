@@ -11,6 +11,7 @@ import dev.mlops.api.StorageException;
 import dev.mlops.api.internal.jdbc.Database;
 import dev.mlops.api.internal.jdbc.Dialect;
 import dev.mlops.api.internal.jdbc.Migration;
+import dev.mlops.api.internal.jdbc.PostgresLiterals;
 import dev.mlops.api.internal.jdbc.PostgresStatements;
 import dev.mlops.api.internal.jdbc.Sql;
 import dev.mlops.api.search.Expr;
@@ -535,7 +536,7 @@ public final class JdbcTrackingStore implements TrackingStore {
         }
         // each query reads at most what the page still needs, and one more to know if there is a next page
         String sql = segment.sql() + " LIMIT " + (maxResults + 1 - infos.size());
-        try (PreparedStatement ps = prepare(c, sql, segment.args().toArray()); ResultSet rs = planned(ps).executeQuery()) {
+        try (PreparedStatement ps = searchStatement(c, sql, segment.args()); ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           infos.add(readRunInfo(rs));
           runKeys.add(rs.getLong(11));
@@ -562,12 +563,23 @@ public final class JdbcTrackingStore implements TrackingStore {
     });
   }
 
-  /** A search's statement, planned with its values on PostgreSQL (see {@link PostgresStatements#planWithValues}). */
-  private PreparedStatement planned(PreparedStatement ps) throws SQLException {
+  /**
+   * A search's statement. On PostgreSQL its values are written into the SQL as literals
+   * ({@link PostgresLiterals}): the server plans it with them, and a search repeated on a
+   * connection reuses that plan instead of planning again (bound values would leave the choice
+   * between planning every call and a generic plan that reads every run: measured 54 ms against 2 ms).
+   */
+  private PreparedStatement searchStatement(Connection c, String sql, List<Object> args) throws SQLException {
     if (dialect == Dialect.POSTGRES) {
+      String literal = PostgresLiterals.inline(sql, args);
+      if (literal != null) {
+        return c.prepareStatement(literal);
+      }
+      PreparedStatement ps = prepare(c, sql, args.toArray());
       PostgresStatements.planWithValues(ps);
+      return ps;
     }
-    return ps;
+    return prepare(c, sql, args.toArray());
   }
 
   /**
@@ -579,7 +591,7 @@ public final class JdbcTrackingStore implements TrackingStore {
     String explain = (dialect == Dialect.POSTGRES ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + search.sql() + " LIMIT " + (maxResults + 1);
     return db.read(c -> {
       List<String> lines = new ArrayList<>();
-      try (PreparedStatement ps = prepare(c, explain, search.args().toArray()); ResultSet rs = ps.executeQuery()) {
+      try (PreparedStatement ps = searchStatement(c, explain, search.args()); ResultSet rs = ps.executeQuery()) {
         int col = rs.getMetaData().getColumnCount();
         while (rs.next()) {
           lines.add(rs.getString(col));

@@ -152,7 +152,7 @@ public class TrackingBenchmarks {
   /**
    * The store's own tables written by hand: a {@code file:} store with one active run, then a raw
    * connection with {@link SqliteState}'s settings executing the store's statement for one point
-   * (the chunk row, whose trigger upserts the latest value and its ordered index). What
+   * (the chunk row, whose trigger marks its key pending until the latest value is folded). What
    * {@link #syncLogMetricFile} costs above this is the library; what this costs above
    * {@link #sqliteInsertBaseline} is the schema.
    */
@@ -170,10 +170,10 @@ public class TrackingBenchmarks {
         t.startRun("bench");
       }
       connection = openSqlite(dir.resolve("mlops.db"));
-      insert = connection.prepareStatement("INSERT INTO metric_chunks (run_key, key, point_count, points, last_value,"
-          + " last_is_nan, last_ts, last_step, chunk_id) SELECT ?, ?, ?, ?, ?, ?, ?, ?,"
-          + " (SELECT COALESCE(MAX(chunk_id), 0) + 1 FROM metric_chunks WHERE run_key = ?1 AND key = ?2)"
-          + " WHERE EXISTS (SELECT 1 FROM runs WHERE run_key = ?1 AND lifecycle_stage = 'ACTIVE')");
+      insert = connection.prepareStatement("INSERT OR IGNORE INTO metric_chunks (run_key, key, point_count, points, last_value,"
+          + " last_is_nan, last_ts, last_step, chunk_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
+          + " CASE WHEN EXISTS (SELECT 1 FROM runs WHERE run_key = ?1 AND lifecycle_stage = 'ACTIVE')"
+          + " THEN (SELECT COALESCE(MAX(chunk_id), 0) + 1 FROM metric_chunks WHERE run_key = ?1 AND key = ?2) END)");
     }
 
     @TearDown(Level.Trial)

@@ -47,8 +47,9 @@ import java.util.Optional;
  * <p>Metric history is kept in chunks ({@link MetricChunks}): each {@code logBatch} writes one row
  * per metric key holding the packed points ({@link MetricPoints}: about 10 bytes a point), so a
  * batch of a million points is a handful of rows. The latest point of every key is kept in
- * {@code latest_metrics}, indexed, for search and ordering. NaN is stored as a flag, so it and both
- * infinities round-trip exactly.
+ * {@code latest_metrics}, indexed, for search and ordering; on SQLite it is brought up to date when
+ * it is read ({@link #foldLatest}) or every {@value #FOLD_EVERY} chunks written. NaN is stored as
+ * a flag, so it and both infinities round-trip exactly.
  */
 public final class JdbcTrackingStore implements TrackingStore {
   /** When an incoming point (excluded) replaces the stored latest one: step, then timestamp, then the larger value. */
@@ -106,7 +107,16 @@ public final class JdbcTrackingStore implements TrackingStore {
           "DROP INDEX latest_metrics_key_value")),
       // v5: chunks are written in the delta form (MetricPoints), about 10 bytes a point instead of 24; no DDL,
       // the version records that releases before it cannot read such chunks
-      new Migration(5, "delta-encoded metric chunks", List.of()));
+      new Migration(5, "delta-encoded metric chunks", List.of()),
+      // v6 (SQLite): a chunk marks its key pending instead of updating the latest value, its index and the ordered
+      // index in the same commit; readers of latest values fold pending keys first (MetricChunks.foldPending)
+      new Migration(6, "latest metric values folded on read", List.of(
+          "sqlite:CREATE TABLE metric_pending (run_key INTEGER NOT NULL, key TEXT NOT NULL, from_chunk INTEGER NOT NULL,"
+              + " PRIMARY KEY (run_key, key)) WITHOUT ROWID",
+          "sqlite:DROP TRIGGER metric_chunks_latest",
+          "sqlite:CREATE TRIGGER metric_chunks_pending AFTER INSERT ON metric_chunks BEGIN"
+              + " INSERT INTO metric_pending (run_key, key, from_chunk) VALUES (NEW.run_key, NEW.key, NEW.chunk_id)"
+              + " ON CONFLICT (run_key, key) DO NOTHING; END")));
 
   /** The is_nan column: 0 a number, 1 NaN, 2 negative zero. */
   static int special(double v) {
@@ -128,8 +138,12 @@ public final class JdbcTrackingStore implements TrackingStore {
   /** A run's surrogate key (child tables refer to it: integer joins are several times cheaper than text ones) and stage. */
   private record RunRef(long key, LifecycleStage stage) {}
 
+  /** Chunks written on SQLite after which the writer folds pending latest values itself, so a reader never has many to fold. */
+  static final int FOLD_EVERY = 4096;
+
   private final Database db;
   private final Dialect dialect;
+  private final java.util.concurrent.atomic.AtomicLong chunkWrites = new java.util.concurrent.atomic.AtomicLong();
   /** Run id to surrogate key; both are fixed when the run is created and runs are never removed. */
   private final Cache<String, Long> runKeys = Caffeine.newBuilder().maximumSize(10_000).build();
 
@@ -299,6 +313,7 @@ public final class JdbcTrackingStore implements TrackingStore {
 
   @Override
   public Optional<Run> getRun(String runId) {
+    foldLatest();
     return db.read(c -> {
       List<Long> keys = new ArrayList<>();
       List<RunInfo> infos = runInfos(c, "SELECT " + RUN_COLUMNS + " FROM runs r WHERE r.run_id = ?", List.of(runId), keys);
@@ -407,6 +422,10 @@ public final class JdbcTrackingStore implements TrackingStore {
   public void updateRun(String runId, RunStatus status, long endTime, String runName) {
     db.transaction(c -> {
       requireRun(c, runId);
+      if (dialect == Dialect.SQLITE) {
+        // a run that ends leaves no latest value to fold
+        MetricChunks.foldPending(c);
+      }
       if (runName == null) {
         return update(c, "UPDATE runs SET status = ?, end_time = ? WHERE run_id = ?", status.name(), endTime < 0 ? null : endTime, runId);
       }
@@ -428,7 +447,7 @@ public final class JdbcTrackingStore implements TrackingStore {
     if (dialect == Dialect.SQLITE && params.isEmpty() && tags.isEmpty() && !metrics.isEmpty() && singleKey(metrics)) {
       Long runKey = runKeys.getIfPresent(runId);
       if (runKey != null) {
-        // one guarded INSERT in autocommit: the trigger updates the latest value in the same implicit transaction
+        // one guarded INSERT in autocommit: the trigger marks the key pending in the same implicit transaction
         int written = db.autocommit(c -> {
           try (PreparedStatement ps = c.prepareStatement(MetricChunks.SQLITE_GUARDED_INSERT)) {
             MetricChunks.bindSqlite(ps, runKey, metrics.get(0).key(), metrics);
@@ -436,6 +455,12 @@ public final class JdbcTrackingStore implements TrackingStore {
           }
         });
         if (written == 1) {
+          if (foldDue(1)) {
+            db.transaction(c -> {
+              MetricChunks.foldPending(c);
+              return null;
+            });
+          }
           return;
         }
         // run deleted: the full path below raises the right exception
@@ -451,7 +476,10 @@ public final class JdbcTrackingStore implements TrackingStore {
       }
       writeKeyValues(c, "tags", run.key(), tags, true);
       if (!metrics.isEmpty()) {
-        MetricChunks.write(c, dialect, run.key(), metrics);
+        int chunks = MetricChunks.write(c, dialect, run.key(), metrics);
+        if (dialect == Dialect.SQLITE && foldDue(chunks)) {
+          MetricChunks.foldPending(c);
+        }
       }
       return null;
     });
@@ -526,6 +554,7 @@ public final class JdbcTrackingStore implements TrackingStore {
     String fp = SortKey.fingerprint(experimentIds, filter, orderBy, view);
     SortKey after = pageToken == null ? null : SortKey.fromToken(pageToken, fp, orderBy.size());
     List<SearchQueries.SearchSql> segments = new SearchQueries(dialect).queries(experimentIds, filter, orderBy, view, after);
+    foldLatest();
     return db.read(c -> {
       List<RunInfo> infos = new ArrayList<>();
       List<Long> runKeys = new ArrayList<>();
@@ -561,6 +590,26 @@ public final class JdbcTrackingStore implements TrackingStore {
       }
       return new Page<>(withData(c, infos, runKeys), Optional.ofNullable(next));
     });
+  }
+
+  /** Counts chunks written; true when the count passes a multiple of {@link #FOLD_EVERY}, so the writer folds. */
+  private boolean foldDue(int chunks) {
+    long after = chunkWrites.addAndGet(chunks);
+    return after / FOLD_EVERY != (after - chunks) / FOLD_EVERY;
+  }
+
+  /**
+   * Brings latest_metrics up to date on SQLite before it is read: if some key is pending (written by
+   * this or another process since the last fold), folds every pending key in one write transaction.
+   * Costs one indexed read when nothing is pending.
+   */
+  private void foldLatest() {
+    if (dialect == Dialect.SQLITE && db.read(MetricChunks::anyPending)) {
+      db.transaction(c -> {
+        MetricChunks.foldPending(c);
+        return null;
+      });
+    }
   }
 
   /**

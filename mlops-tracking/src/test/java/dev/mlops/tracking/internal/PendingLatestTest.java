@@ -46,6 +46,13 @@ class PendingLatestTest {
     }
   }
 
+  /** A fresh file: store under {@code name} with experiment e1 and one active run. */
+  private StorageBackend withOneRun(String name) {
+    StorageBackend backend = StorageBackend.open("file:" + dir.resolve(name));
+    createRuns(backend.store(TrackingStore.class), 1);
+    return backend;
+  }
+
   private static String runId(int i) {
     return String.format("%032x", i + 1L);
   }
@@ -131,9 +138,8 @@ class PendingLatestTest {
 
   @Test
   void aPointForADeletedRunWritesNothingAndIsRefused() {
-    try (StorageBackend backend = StorageBackend.open("file:" + dir.resolve("deleted"))) {
+    try (StorageBackend backend = withOneRun("deleted")) {
       TrackingStore store = backend.store(TrackingStore.class);
-      createRuns(store, 1);
       String run = runId(0);
       store.logBatch(run, List.of(new Metric("loss", 1, 1, 0)), Map.of(), Map.of());
       store.logBatch(run, List.of(new Metric("loss", 2, 2, 1)), Map.of(), Map.of());
@@ -170,9 +176,8 @@ class PendingLatestTest {
 
   @Test
   void aWriterThatIsNeverReadFoldsItselfAndAnEndedRunLeavesNothingPending() {
-    try (StorageBackend backend = StorageBackend.open("file:" + dir.resolve("writer"))) {
+    try (StorageBackend backend = withOneRun("writer")) {
       TrackingStore store = backend.store(TrackingStore.class);
-      createRuns(store, 1);
       String run = runId(0);
       // single points (one guarded INSERT each, once the run's key is known) and batches of two keys (the full path)
       for (int step = 0; step < JdbcTrackingStore.FOLD_EVERY + 1; step++) {

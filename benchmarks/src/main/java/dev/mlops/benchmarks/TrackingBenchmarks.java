@@ -425,12 +425,21 @@ public class TrackingBenchmarks {
           keys.add(rs.getLong(12));
         }
       }
-      String in = " WHERE run_key IN (?" + ", ?".repeat(keys.size() - 1) + ")";
+      // PostgreSQL: the page's keys as one array (its kept plan probes the primary keys; a list of bound keys may not)
+      boolean array = s.backendKind.equals("postgres");
+      String in = array ? " WHERE run_key = ANY(?)" : " WHERE run_key IN (?" + ", ?".repeat(keys.size() - 1) + ")";
       try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT key, value, 0.0 FROM params" + in + " UNION ALL SELECT key, value, 0.0 FROM tags" + in
           + " UNION ALL SELECT key, '', value FROM latest_metrics" + in + " UNION ALL SELECT name, digest, 0.0 FROM inputs" + in)) {
-        for (int t = 0; t < 4; t++) {
-          for (int i = 0; i < keys.size(); i++) {
-            ps.setLong(t * keys.size() + i + 1, keys.get(i));
+        if (array) {
+          java.sql.Array a = c.createArrayOf("bigint", keys.toArray());
+          for (int t = 1; t <= 4; t++) {
+            ps.setArray(t, a);
+          }
+        } else {
+          for (int t = 0; t < 4; t++) {
+            for (int i = 0; i < keys.size(); i++) {
+              ps.setLong(t * keys.size() + i + 1, keys.get(i));
+            }
           }
         }
         try (java.sql.ResultSet rs = ps.executeQuery()) {

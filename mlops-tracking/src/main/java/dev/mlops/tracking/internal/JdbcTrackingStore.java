@@ -32,6 +32,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -357,11 +358,18 @@ public final class JdbcTrackingStore implements TrackingStore {
     Map<Long, List<DatasetInput>> inputs = new HashMap<>();
     for (int from = 0; from < infos.size(); from += 500) {
       List<Long> keys = runKeys.subList(from, Math.min(infos.size(), from + 500));
-      String in = " WHERE run_key IN (?" + ", ?".repeat(keys.size() - 1) + ")";
-      Object[] args = new Object[keys.size() * 4];
-      for (int t = 0; t < 4; t++) {
-        for (int i = 0; i < keys.size(); i++) {
-          args[t * keys.size() + i] = keys.get(i);
+      // PostgreSQL: one array per table; its kept plan probes each table's primary key (a kept plan for a
+      // list of 100 bound keys read whole tables of 10,000 runs: 2.0 ms where the array takes 0.9 ms)
+      boolean array = dialect == Dialect.POSTGRES;
+      String in = array ? " WHERE run_key = ANY(?)" : " WHERE run_key IN (?" + ", ?".repeat(keys.size() - 1) + ")";
+      Object[] args = new Object[array ? 4 : keys.size() * 4];
+      if (array) {
+        Arrays.fill(args, c.createArrayOf("bigint", keys.toArray()));
+      } else {
+        for (int t = 0; t < 4; t++) {
+          for (int i = 0; i < keys.size(); i++) {
+            args[t * keys.size() + i] = keys.get(i);
+          }
         }
       }
       String sql = dialect.ddl("SELECT 0, run_key, key, value, CAST(0 AS {DOUBLE}), 0, 0, 0, '', '', '' FROM params" + in

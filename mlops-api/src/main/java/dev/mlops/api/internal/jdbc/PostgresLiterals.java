@@ -18,7 +18,7 @@ public final class PostgresLiterals {
   /**
    * {@code sql} with each {@code ?} placeholder outside quoted text replaced by the literal of the
    * matching argument, or null when an argument has no literal form here (a string holding a NUL
-   * character, bytes), in which case the caller binds the arguments as usual.
+   * character, bytes, an array), in which case the caller binds the arguments as usual.
    *
    * @throws IllegalArgumentException if the number of placeholders and arguments differ
    */
@@ -64,7 +64,7 @@ public final class PostgresLiterals {
       out.append("CAST(").append(n.intValue()).append(" AS INTEGER)");
     } else if (a instanceof Boolean b) {
       out.append("CAST(").append(b ? 1 : 0).append(" AS INTEGER)");
-    } else if (a instanceof byte[]) {
+    } else if (a instanceof byte[] || a instanceof java.sql.Array) {
       return false;
     } else {
       String s = a.toString();

@@ -23,7 +23,7 @@ public final class Sql {
     T read(ResultSet rs) throws SQLException;
   }
 
-  /** Binds {@code args} in order: null, Double, Float, Long, Integer, Boolean, byte[], or anything else as its string. */
+  /** Binds {@code args} in order: null, Double, Float, Long, Integer, Boolean, byte[], java.sql.Array, or anything else as its string. */
   public static void bind(PreparedStatement ps, Object... args) throws SQLException {
     for (int i = 0; i < args.length; i++) {
       Object a = args[i];
@@ -42,6 +42,8 @@ public final class Sql {
         ps.setInt(p, b ? 1 : 0);
       } else if (a instanceof byte[] bytes) {
         ps.setBytes(p, bytes);
+      } else if (a instanceof java.sql.Array array) {
+        ps.setArray(p, array);
       } else {
         ps.setString(p, a.toString());
       }

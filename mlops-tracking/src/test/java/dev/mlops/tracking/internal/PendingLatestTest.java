@@ -180,7 +180,7 @@ class PendingLatestTest {
       TrackingStore store = backend.store(TrackingStore.class);
       String run = runId(0);
       // single points (one guarded INSERT each, once the run's key is known) and batches of two keys (the full path)
-      for (int step = 0; step < JdbcTrackingStore.FOLD_EVERY + 1; step++) {
+      for (int step = 0; step < PendingLatest.FOLD_EVERY + 1; step++) {
         List<Metric> points = step % 3 == 0 ? List.of(new Metric("loss", step, step, step), new Metric("acc", step, step, step))
             : List.of(new Metric("loss", step, step, step));
         store.logBatch(run, points, Map.of(), Map.of());
@@ -192,13 +192,13 @@ class PendingLatestTest {
           return rs.getLong(1);
         }
       });
-      assertTrue(pendingChunks <= JdbcTrackingStore.FOLD_EVERY, "chunks waiting to be folded: " + pendingChunks);
-      store.logBatch(run, List.of(new Metric("loss", -1, 0, JdbcTrackingStore.FOLD_EVERY + 5)), Map.of(), Map.of());
+      assertTrue(pendingChunks <= PendingLatest.FOLD_EVERY, "chunks waiting to be folded: " + pendingChunks);
+      store.logBatch(run, List.of(new Metric("loss", -1, 0, PendingLatest.FOLD_EVERY + 5)), Map.of(), Map.of());
       assertTrue(anyPending(backend));
       store.updateRun(run, RunStatus.FINISHED, 5_000, null);
       assertFalse(anyPending(backend), "ending the run folded its latest values");
       Metric last = store.getRun(run).orElseThrow().latestMetrics().get("loss");
-      assertEquals(JdbcTrackingStore.FOLD_EVERY + 5, last.step());
+      assertEquals(PendingLatest.FOLD_EVERY + 5, last.step());
       assertEquals(-1.0, last.value());
     }
   }

@@ -395,13 +395,21 @@ public class TrackingBenchmarks {
   public List<String> handWrittenQueryBaseline(SearchState s) {
     return dev.mlops.api.internal.jdbc.Database.of(s.backend).read(c -> {
       List<String> out = new ArrayList<>(100);
-      try (java.sql.PreparedStatement ps = c.prepareStatement(HAND_WRITTEN_SEARCH); java.sql.ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(handWrittenRow(rs));
-        }
-      }
+      readHandWrittenPage(c, HAND_WRITTEN_SEARCH, out, null);
       return out;
     });
+  }
+
+  /** Runs a hand-written page query, adding each row to {@code out} and, if {@code keys} is given, its run key (column 12). */
+  static void readHandWrittenPage(java.sql.Connection c, String sql, List<String> out, List<Long> keys) throws java.sql.SQLException {
+    try (java.sql.PreparedStatement ps = c.prepareStatement(sql); java.sql.ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(handWrittenRow(rs));
+        if (keys != null) {
+          keys.add(rs.getLong(12));
+        }
+      }
+    }
   }
 
   /**
@@ -418,13 +426,7 @@ public class TrackingBenchmarks {
     return dev.mlops.api.internal.jdbc.Database.of(s.backend).read(c -> {
       List<String> out = new ArrayList<>(600);
       List<Long> keys = new ArrayList<>(100);
-      try (java.sql.PreparedStatement ps = c.prepareStatement(HAND_WRITTEN_SEARCH.replace(", m.value FROM", ", m.value, r.run_key FROM"));
-          java.sql.ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(handWrittenRow(rs));
-          keys.add(rs.getLong(12));
-        }
-      }
+      readHandWrittenPage(c, HAND_WRITTEN_SEARCH.replace(", m.value FROM", ", m.value, r.run_key FROM"), out, keys);
       // PostgreSQL: the page's keys as one array (its kept plan probes the primary keys; a list of bound keys may not)
       boolean array = s.backendKind.equals("postgres");
       String in = array ? " WHERE run_key = ANY(?)" : " WHERE run_key IN (?" + ", ?".repeat(keys.size() - 1) + ")";

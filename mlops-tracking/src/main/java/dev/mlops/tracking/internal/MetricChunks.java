@@ -42,6 +42,10 @@ final class MetricChunks {
       + " CASE WHEN EXISTS (SELECT 1 FROM runs WHERE run_key = ?1 AND lifecycle_stage = 'ACTIVE')"
       + " THEN (SELECT COALESCE(MAX(chunk_id), 0) + 1 FROM metric_chunks WHERE run_key = ?1 AND key = ?2) END)";
 
+  /** The upsert of an INSERT into latest_metrics: the incoming point replaces the stored one where it is later. */
+  private static final String UPSERT_IF_LATER = " ON CONFLICT (run_key, key) DO UPDATE SET value = excluded.value, is_nan = excluded.is_nan,"
+      + " ts = excluded.ts, step = excluded.step WHERE " + JdbcTrackingStore.LATER;
+
   /**
    * Each pending key's chunks from the first one not yet folded, in the order they were written, upserted
    * into latest_metrics where later (the trigger of schema v2 to v5 did the same one chunk at a time).
@@ -51,9 +55,7 @@ final class MetricChunks {
   static final String SQLITE_FOLD = "INSERT INTO latest_metrics (run_key, key, value, is_nan, ts, step)"
       + " SELECT c.run_key, c.key, c.last_value, c.last_is_nan, c.last_ts, c.last_step FROM metric_pending p"
       + " CROSS JOIN metric_chunks c ON c.run_key = p.run_key AND c.key = p.key AND c.chunk_id >= p.from_chunk"
-      + " WHERE 1 ORDER BY p.run_key, p.key, c.chunk_id"
-      + " ON CONFLICT (run_key, key) DO UPDATE SET value = excluded.value, is_nan = excluded.is_nan, ts = excluded.ts, step = excluded.step"
-      + " WHERE " + JdbcTrackingStore.LATER;
+      + " WHERE 1 ORDER BY p.run_key, p.key, c.chunk_id" + UPSERT_IF_LATER;
 
   private MetricChunks() {}
 
@@ -92,8 +94,7 @@ final class MetricChunks {
     }
     try (PreparedStatement chunk = c.prepareStatement("INSERT INTO metric_chunks (run_key, key, point_count, points) VALUES (?, ?, ?, ?)");
         PreparedStatement latest = c.prepareStatement("INSERT INTO latest_metrics (run_key, key, value, is_nan, ts, step) VALUES (?, ?, ?, ?, ?, ?)"
-            + " ON CONFLICT (run_key, key) DO UPDATE SET value = excluded.value, is_nan = excluded.is_nan, ts = excluded.ts, step = excluded.step"
-            + " WHERE " + JdbcTrackingStore.LATER)) {
+            + UPSERT_IF_LATER)) {
       for (Map.Entry<String, List<Metric>> e : byKey.entrySet()) {
         bindPoints(chunk, latest, runKey, e.getKey(), e.getValue());
         chunk.addBatch();

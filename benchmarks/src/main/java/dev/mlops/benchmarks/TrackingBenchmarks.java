@@ -342,7 +342,7 @@ public class TrackingBenchmarks {
       fillRuns(store, runs);
       if (backendKind.equals("postgres")) {
         // the planner statistics and visibility map autovacuum keeps in a running database (it would gather
-        // them within its one-minute nap, during some forks' measurements and not others')
+        // them within its one-minute nap)
         dev.mlops.api.internal.jdbc.Database.of(backend).read(c -> {
           try (java.sql.Statement st = c.createStatement()) {
             st.execute("VACUUM ANALYZE");
@@ -430,11 +430,10 @@ public class TrackingBenchmarks {
       readHandWrittenPage(c, HAND_WRITTEN_SEARCH.replace(", m.value FROM", ", m.value, r.run_key FROM"), out, keys);
       // each table read along its primary key, only its own columns; on PostgreSQL the four reads in one round
       // trip with the page's keys as one array (its kept plan probes the primary keys; a list of bound keys may not)
-      String[] reads = {"SELECT key, value FROM params", "SELECT key, value FROM tags", "SELECT key, value, is_nan, ts, step FROM latest_metrics",
-          "SELECT name, digest, row_count, context, source_uri, schema_text FROM inputs"};
+      String[] reads = HAND_WRITTEN_DATA_READS;
       if (s.backendKind.equals("postgres")) {
         java.sql.Array a = c.createArrayOf("bigint", keys.toArray());
-        try (java.sql.PreparedStatement ps = c.prepareStatement(String.join(" WHERE run_key = ANY(?); ", reads) + " WHERE run_key = ANY(?)")) {
+        try (java.sql.PreparedStatement ps = c.prepareStatement(HAND_WRITTEN_DATA_POSTGRES)) {
           for (int t = 1; t <= reads.length; t++) {
             ps.setArray(t, a);
           }
@@ -463,6 +462,12 @@ public class TrackingBenchmarks {
       return out;
     });
   }
+
+  /** The whole-runs floor's reads of the page's data, one per table, each only its own columns. */
+  static final String[] HAND_WRITTEN_DATA_READS = {"SELECT key, value FROM params", "SELECT key, value FROM tags",
+      "SELECT key, value, is_nan, ts, step FROM latest_metrics", "SELECT name, digest, row_count, context, source_uri, schema_text FROM inputs"};
+  /** PostgreSQL: the four reads as one statement, each with the page's keys as one array. */
+  static final String HAND_WRITTEN_DATA_POSTGRES = String.join(" WHERE run_key = ANY(?); ", HAND_WRITTEN_DATA_READS) + " WHERE run_key = ANY(?)";
 
   /** Adds each row of the page-data read of table {@code table} (0 params, 1 tags, 2 latest metrics, 3 inputs) to {@code out}. */
   static void readHandWrittenData(java.sql.ResultSet rs, int table, List<String> out) throws java.sql.SQLException {

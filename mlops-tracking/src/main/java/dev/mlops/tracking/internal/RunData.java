@@ -41,7 +41,8 @@ final class RunData {
   private static final Comparator<DatasetInput> INPUT_ORDER = Comparator.comparing((DatasetInput d) -> d.dataset().name())
       .thenComparing(d -> d.dataset().digest()).thenComparing(DatasetInput::context);
 
-  private final List<Map<Long, Map<String, String>>> texts = List.of(new HashMap<>(), new HashMap<>());
+  private final Map<Long, Map<String, String>> params = new HashMap<>();
+  private final Map<Long, Map<String, String>> tags = new HashMap<>();
   private final Map<Long, Map<String, Metric>> metrics = new HashMap<>();
   private final Map<Long, List<DatasetInput>> inputs = new HashMap<>();
 
@@ -67,8 +68,9 @@ final class RunData {
         }
       } else {
         Object[] args = keys.toArray();
+        String in = inList(keys.size());
         for (int table = 0; table < READS.size(); table++) {
-          try (PreparedStatement ps = Sql.prepare(c, READS.get(table) + inList(keys.size()), args); ResultSet rs = ps.executeQuery()) {
+          try (PreparedStatement ps = Sql.prepare(c, READS.get(table) + in, args); ResultSet rs = ps.executeQuery()) {
             data.add(table, rs);
           }
         }
@@ -78,8 +80,8 @@ final class RunData {
     List<Run> out = new ArrayList<>(infos.size());
     for (int n = 0; n < infos.size(); n++) {
       Long id = runKeys.get(n);
-      out.add(new Run(infos.get(n), data.texts.get(0).getOrDefault(id, Map.of()), data.metrics.getOrDefault(id, Map.of()),
-          data.texts.get(1).getOrDefault(id, Map.of()), data.inputs.getOrDefault(id, List.of())));
+      out.add(new Run(infos.get(n), data.params.getOrDefault(id, Map.of()), data.metrics.getOrDefault(id, Map.of()),
+          data.tags.getOrDefault(id, Map.of()), data.inputs.getOrDefault(id, List.of())));
     }
     return out;
   }
@@ -99,7 +101,7 @@ final class RunData {
           for (String read : READS) {
             st.execute("PREPARE run_data_plan (bigint[]) AS " + read + " WHERE run_key = ANY($1)");
             try {
-              plans.add(lines(st.executeQuery("EXPLAIN EXECUTE run_data_plan(" + keys + ")")));
+              plans.add(Sql.list(c, "EXPLAIN EXECUTE run_data_plan(" + keys + ")", RunData::lastColumn));
             } finally {
               st.execute("DEALLOCATE run_data_plan");
             }
@@ -110,23 +112,15 @@ final class RunData {
       }
     } else {
       for (String read : READS) {
-        try (PreparedStatement ps = Sql.prepare(c, "EXPLAIN QUERY PLAN " + read + inList(runKeys.size()), runKeys.toArray())) {
-          plans.add(lines(ps.executeQuery()));
-        }
+        plans.add(Sql.list(c, "EXPLAIN QUERY PLAN " + read + inList(runKeys.size()), RunData::lastColumn, runKeys.toArray()));
       }
     }
     return plans;
   }
 
-  private static List<String> lines(ResultSet rs) throws SQLException {
-    try (rs) {
-      List<String> lines = new ArrayList<>();
-      int column = rs.getMetaData().getColumnCount();
-      while (rs.next()) {
-        lines.add(rs.getString(column));
-      }
-      return lines;
-    }
+  /** A plan row's text: the last column of EXPLAIN's (PostgreSQL) or EXPLAIN QUERY PLAN's (SQLite) rows. */
+  private static String lastColumn(ResultSet rs) throws SQLException {
+    return rs.getString(rs.getMetaData().getColumnCount());
   }
 
   private static String inList(int keys) {
@@ -138,7 +132,7 @@ final class RunData {
     while (rs.next()) {
       long run = rs.getLong(1);
       switch (table) {
-        case 0, 1 -> texts.get(table).computeIfAbsent(run, k -> new HashMap<>()).put(rs.getString(2), rs.getString(3));
+        case 0, 1 -> (table == 0 ? params : tags).computeIfAbsent(run, k -> new HashMap<>()).put(rs.getString(2), rs.getString(3));
         case 2 -> {
           String key = rs.getString(2);
           metrics.computeIfAbsent(run, k -> new HashMap<>())

@@ -156,8 +156,9 @@ class MonitorLongRunningTest {
   @Test
   void numbersUnderNamedColumnsMatchTheSameRowsGivenAsMaps() {
     Random r = new Random(5);
-    Monitor byMap = Monitor.builder("maps").reference(reference()).windowRows(40).executor(Runnable::run).build();
-    Monitor byName = Monitor.builder("named").reference(reference()).windowRows(40).executor(Runnable::run).build();
+    Profile reference = reference();
+    Monitor byMap = Monitor.builder("maps").reference(reference).windowRows(40).executor(Runnable::run).build();
+    Monitor byName = Monitor.builder("named").reference(reference).windowRows(40).executor(Runnable::run).build();
     for (int i = 0; i < 40; i++) {
       double amount = 100 + 20 * r.nextGaussian();
       byMap.log(Map.of("amount", amount));

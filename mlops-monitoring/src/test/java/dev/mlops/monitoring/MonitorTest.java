@@ -80,7 +80,7 @@ class MonitorTest {
       Profile other = Profile.of(Table.of(List.of(Column.numerical("x", new double[] {1, 2}))));
       dev.mlops.api.InvalidArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(dev.mlops.api.InvalidArgumentException.class,
           () -> m.replaceReference(other));
-      assertTrue(e.getMessage().contains("same columns"), e.getMessage());
+      assertTrue(e.getMessage().contains("every column the monitor watches") && e.getMessage().contains("it lacks ["), e.getMessage());
     }
   }
 

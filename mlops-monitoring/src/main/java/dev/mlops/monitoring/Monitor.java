@@ -10,22 +10,15 @@ import dev.mlops.api.internal.DaemonThreads;
 import dev.mlops.api.internal.Validation;
 import dev.mlops.api.monitoring.MonitoringStore;
 import dev.mlops.monitoring.drift.DriftOptions;
-import dev.mlops.monitoring.drift.DriftReport;
-import dev.mlops.monitoring.drift.ProfileDrift;
-import dev.mlops.monitoring.drift.UntestedColumn;
 import dev.mlops.monitoring.profile.ColumnProfile;
 import dev.mlops.monitoring.profile.Profile;
-import dev.mlops.monitoring.quality.CheckResult;
 import dev.mlops.monitoring.quality.DataQuality;
-import dev.mlops.monitoring.quality.QualityReport;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -93,15 +86,11 @@ public final class Monitor implements AutoCloseable {
   // the watched columns less the segment column, which is one value within each segment
   private volatile Profile segmentReference;
   private final List<String> watchedNames;
-  private final Set<String> ignored;
   private final int windowRows;
   private final @Nullable Duration windowDuration;
   private final int maxWindowRows;
   private final int maxPending;
-  private final DriftOptions driftOptions;
-  private final DataQuality quality;
   private final @Nullable String segmentColumn;
-  private final int segmentMinRows;
   private final List<AlertRule> rules;
   private final Duration cooldown;
   private final Clock clock;
@@ -112,6 +101,7 @@ public final class Monitor implements AutoCloseable {
   private final Executor executor;
   private final @Nullable ExecutorService ownedExecutor;
   private final @Nullable StoredHistory history;
+  private final WindowAnalysis analysis;
   private final List<Consumer<Alert>> alertListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<WindowReport>> reportListeners = new CopyOnWriteArrayList<>();
   private final Map<String, Long> lastFired = new HashMap<>();
@@ -134,52 +124,17 @@ public final class Monitor implements AutoCloseable {
   private @Nullable CompletableFuture<WindowReport> lastWindow;
   private volatile boolean shut;
 
-  /** A window cut from the stream, waiting for its report; the windows dropped just before it are added to it (under the lock). */
-  private static final class ClosedWindow {
-    final long index;
-    final long start;
-    final long end;
-    final WindowBuffer rows;
-    final Profile reference;
-    final Profile segmentReference;
-    final CompletableFuture<WindowReport> done = new CompletableFuture<>();
-    long droppedWindows;
-    long droppedRows;
-
-    ClosedWindow(long index, long start, long end, WindowBuffer rows, Profile reference, Profile segmentReference) {
-      this.index = index;
-      this.start = start;
-      this.end = end;
-      this.rows = rows;
-      this.reference = reference;
-      this.segmentReference = segmentReference;
-    }
-  }
-
   private Monitor(Builder b, Profile reference, List<String> watchedNames, EntryPointBuilder.@Nullable Settings settings) {
     this.name = b.name;
     this.reference = reference;
     this.watchedNames = List.copyOf(watchedNames);
     this.watched = reference.select(watchedNames);
-    this.segmentReference = segmentReference(watched, b.segmentColumn);
-    Set<String> skip = new HashSet<>(b.excluded);
-    for (ColumnProfile c : reference.columns()) {
-      if (!watchedNames.contains(c.name())) {
-        skip.add(c.name());
-      }
-    }
-    if (b.segmentColumn != null && !watchedNames.contains(b.segmentColumn)) {
-      skip.add(b.segmentColumn);
-    }
-    this.ignored = Set.copyOf(skip);
+    this.segmentReference = WindowAnalysis.segmentReference(watched, b.segmentColumn);
     this.windowRows = b.windowRows;
     this.windowDuration = b.windowDuration;
     this.maxWindowRows = b.windowDuration == null ? b.windowRows : b.maxWindowRows;
     this.maxPending = b.maxPending;
-    this.driftOptions = b.driftOptions;
-    this.quality = b.quality;
     this.segmentColumn = b.segmentColumn;
-    this.segmentMinRows = b.segmentMinRows;
     this.rules = List.copyOf(b.rules);
     this.cooldown = b.cooldown;
     this.schema = b.schema == null ? null : b.schema.clone();
@@ -189,6 +144,8 @@ public final class Monitor implements AutoCloseable {
     this.ownedBackend = settings != null && settings.ownsBackend() ? backend : null;
     this.store = backend == null ? null : backend.store(MonitoringStore.class);
     this.history = store == null ? null : new StoredHistory(store, name, b.retention);
+    this.analysis = new WindowAnalysis(name, reference, watchedNames, b.excluded, b.driftOptions, b.quality, b.segmentColumn, b.segmentMinRows,
+        store, typeProblems);
     if (b.executor == null) {
       this.ownedExecutor = Executors.newSingleThreadExecutor(DaemonThreads.named("mlops-monitor-" + b.name));
       this.executor = ownedExecutor;
@@ -205,11 +162,6 @@ public final class Monitor implements AutoCloseable {
       // windows continue after the last stored one: one indexed query, not a read of every report
       this.nextWindow = store.lastWindow(name) + 1;
     }
-  }
-
-  private static Profile segmentReference(Profile watched, @Nullable String segmentColumn) {
-    List<String> names = watched.columns().stream().map(ColumnProfile::name).filter(c -> !c.equals(segmentColumn)).toList();
-    return names.size() == watched.columns().size() ? watched : watched.select(names);
   }
 
   private WindowBuffer newBuffer(Profile columns) {
@@ -394,16 +346,11 @@ public final class Monitor implements AutoCloseable {
   private WindowReport process(ClosedWindow w) {
     WindowReport report;
     try {
-      report = compute(w);
+      report = analysis.analyse(w);
     } catch (RuntimeException e) {
       windowFailures.increment();
       LOG.error("monitor {}: window {} ({} rows) could not be analysed", name, w.index, w.rows.rows(), e);
-      String why = e.getClass().getSimpleName() + ": " + e.getMessage();
-      List<UntestedColumn> none = w.reference.columns().stream().map(c -> new UntestedColumn(c.name(), "analysis failed: " + why)).toList();
-      DriftReport drift = new DriftReport((int) Math.min(Integer.MAX_VALUE, w.reference.rows()), w.rows.rows(), false, 0, 0, List.of(),
-          "not computed", none);
-      QualityReport q = new QualityReport(w.rows.rows(), List.of(new CheckResult("analysis", "", false, why, "the window can be analysed")));
-      report = new WindowReport(name, w.index, w.start, w.end, w.rows.rows(), drift, q, Map.of(), List.of());
+      report = analysis.failed(w, e);
     }
     report = raiseAlerts(report, w.droppedWindows, w.droppedRows);
     rowsAnalysed.add(w.rows.rows());
@@ -411,54 +358,6 @@ public final class Monitor implements AutoCloseable {
     persist(w, report);
     notifyListeners(report);
     return report;
-  }
-
-  /** The window's table without the columns the monitor does not watch (the label, excluded ones, the segment column). */
-  private Table analysed(Table t) {
-    if (ignored.isEmpty()) {
-      return t;
-    }
-    List<Column> cols = new ArrayList<>();
-    for (Column c : t.columns().values()) {
-      if (!ignored.contains(c.name())) {
-        cols.add(c);
-      }
-    }
-    return cols.size() == t.columns().size() ? t : Table.of(cols);
-  }
-
-  private WindowReport compute(ClosedWindow w) {
-    Table logged = w.rows.table();
-    Table t = analysed(logged);
-    Profile reference = w.reference;
-    DriftReport drift = ProfileDrift.compare(reference, t, driftOptions);
-    QualityReport q = quality.check(reference, t, logged);
-    List<WindowBuffer.TypeProblem> problems = w.rows.typeProblems();
-    if (!problems.isEmpty()) {
-      List<CheckResult> results = new ArrayList<>(q.results());
-      for (WindowBuffer.TypeProblem p : problems) {
-        typeProblems.add(p.count());
-        results.add(new CheckResult("type", p.column(), false, p.count() + " values of another type (e.g. '" + p.example()
-            + "'), counted as missing", "numerical"));
-      }
-      q = new QualityReport(q.rows(), results);
-    }
-    Map<String, DriftReport> segments = new LinkedHashMap<>();
-    if (segmentColumn != null) {
-      for (Map.Entry<String, int[]> g : w.rows.groups(segmentColumn).entrySet()) {
-        if (g.getValue().length >= segmentMinRows) {
-          Table segment = analysed(w.rows.table(g.getValue()));
-          segments.put(g.getKey(), ProfileDrift.compare(w.segmentReference, segment, driftOptions));
-          if (store != null) {
-            store.putProfile(name, StoredHistory.segmentKey(w.index, g.getKey()), Profile.of(segment).toBytes());
-          }
-        }
-      }
-    }
-    if (store != null) {
-      store.putProfile(name, StoredHistory.windowKey(w.index), Profile.of(t).toBytes());
-    }
-    return new WindowReport(name, w.index, w.start, w.end, w.rows.rows(), drift, q, segments, List.of());
   }
 
   // runs on the executor, one window at a time
@@ -601,7 +500,7 @@ public final class Monitor implements AutoCloseable {
       }
       reference = next;
       watched = selected;
-      segmentReference = segmentReference(selected, segmentColumn);
+      segmentReference = WindowAnalysis.segmentReference(selected, segmentColumn);
       buffer = newBuffer(selected);
     }
     if (store != null) {

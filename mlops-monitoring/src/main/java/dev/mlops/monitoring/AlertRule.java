@@ -1,7 +1,6 @@
 package dev.mlops.monitoring;
 
 import dev.mlops.api.internal.Validation;
-import dev.mlops.monitoring.drift.ColumnDrift;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.ToDoubleFunction;
@@ -33,7 +32,10 @@ public interface AlertRule {
     };
   }
 
-  /** Fires when the dataset drifts. */
+  /**
+   * Fires when the dataset drifts (over the tested columns), with the drift verdict as message:
+   * {@code dataset drift in 2 of 4 tested columns (amount, channel)}, and which were not tested.
+   */
   static AlertRule datasetDrift() {
     return new AlertRule() {
       @Override
@@ -46,9 +48,7 @@ public interface AlertRule {
         if (!r.drift().datasetDrift()) {
           return Optional.empty();
         }
-        return Optional.of(String.format(Locale.ROOT, "dataset drift: %d of %d columns (%s)", r.drift().driftedColumns(),
-            r.drift().columns().size(), r.drift().columns().stream().filter(ColumnDrift::drift).map(ColumnDrift::name)
-                .collect(Collectors.joining(", "))));
+        return Optional.of(r.drift().verdict());
       }
     };
   }

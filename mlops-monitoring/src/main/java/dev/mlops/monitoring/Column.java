@@ -59,6 +59,14 @@ public final class Column {
     return numbers != null ? numbers.length : categories.length;
   }
 
+  /** The value of row {@code i}: a Double or a String, null when missing (NaN, ±Inf or null). */
+  @org.jspecify.annotations.Nullable Object value(int i) {
+    if (numbers != null) {
+      return Double.isFinite(numbers[i]) ? numbers[i] : null;
+    }
+    return categories[i];
+  }
+
   /** Numerical values without missing ones (NaN and ±Inf dropped). */
   public double[] presentNumbers() {
     double[] out = new double[numbers.length];

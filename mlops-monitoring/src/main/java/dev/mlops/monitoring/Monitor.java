@@ -10,33 +10,28 @@ import dev.mlops.api.internal.DaemonThreads;
 import dev.mlops.api.internal.Validation;
 import dev.mlops.api.monitoring.MonitoringStore;
 import dev.mlops.monitoring.drift.DriftOptions;
-import dev.mlops.monitoring.drift.DriftReport;
-import dev.mlops.monitoring.drift.ProfileDrift;
 import dev.mlops.monitoring.profile.ColumnProfile;
 import dev.mlops.monitoring.profile.Profile;
-import dev.mlops.monitoring.quality.CheckResult;
 import dev.mlops.monitoring.quality.DataQuality;
-import dev.mlops.monitoring.quality.QualityReport;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -51,17 +46,27 @@ import org.slf4j.LoggerFactory;
  * Reports and alerts go to listeners and, with a backend, to the monitoring store, together with the
  * reference profile (key {@code reference}) and each window's profile (key {@code window-N}).
  *
+ * <p>The monitor watches the reference's columns, or those named with {@link Builder#features} less
+ * those named with {@link Builder#exclude} (a label column the logged rows never carry, an
+ * identifier). A watched column that no row of a window names fails that window's
+ * {@code column_present} check and is listed as not tested in its drift report, while every other
+ * column is analysed: a report never counts a column it did not test as "no drift".
+ *
  * <p>Fit for a long-running service: a logging thread only appends to the open window (a short
  * lock, no map per row with {@link #log(Object...)}); a closed window's report is computed on the
  * monitor's executor, one window at a time and in window order, never on a caller's thread (unless
- * a same-thread executor was chosen). A value of the wrong type is counted as a type problem of
- * its window, never loses the window's other rows and never throws to the caller. A failing
- * listener is logged and counted. The in-memory history is bounded ({@link Builder#history}); the
- * store keeps all of it. Thread-safe.
+ * a same-thread executor was chosen). Memory is bounded whatever the rate: at most
+ * {@link Builder#maxPendingWindows} closed windows wait for their report; when one more closes, the
+ * oldest waiting window is dropped whole, counted in {@link #stats()}, and the next report says how
+ * many windows and rows were dropped before it (and raises a {@code windows_dropped} alert). A value
+ * of the wrong type is counted as a type problem of its window, never loses the window's other rows
+ * and never throws to the caller. A failing listener is logged and counted. The in-memory history is
+ * bounded ({@link Builder#history}); the store keeps what its {@link Retention} keeps. Thread-safe.
  *
  * <pre>{@code
  * Monitor monitor = Monitor.builder("payments")
  *     .reference(Profile.of(trainingTable))
+ *     .exclude("label")
  *     .windowRows(10_000)
  *     .alert(AlertRule.datasetDrift())
  *     .onAlert(alert -> pager.send(alert.message()))
@@ -72,15 +77,20 @@ import org.slf4j.LoggerFactory;
 public final class Monitor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Monitor.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The rule name of the alert raised when windows were dropped before a report. */
+  public static final String WINDOWS_DROPPED = "windows_dropped";
 
   private final String name;
   private volatile Profile reference;
+  private volatile Profile watched;
+  // the watched columns less the segment column, which is one value within each segment
+  private volatile Profile segmentReference;
+  private final List<String> watchedNames;
   private final int windowRows;
   private final @Nullable Duration windowDuration;
-  private final DriftOptions driftOptions;
-  private final DataQuality quality;
+  private final int maxWindowRows;
+  private final int maxPending;
   private final @Nullable String segmentColumn;
-  private final int segmentMinRows;
   private final List<AlertRule> rules;
   private final Duration cooldown;
   private final Clock clock;
@@ -90,36 +100,41 @@ public final class Monitor implements AutoCloseable {
   private final int historyLimit;
   private final Executor executor;
   private final @Nullable ExecutorService ownedExecutor;
+  private final @Nullable StoredHistory history;
+  private final WindowAnalysis analysis;
   private final List<Consumer<Alert>> alertListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<WindowReport>> reportListeners = new CopyOnWriteArrayList<>();
   private final Map<String, Long> lastFired = new HashMap<>();
   private final Deque<WindowReport> reports = new ArrayDeque<>();
   private final Deque<Alert> alerts = new ArrayDeque<>();
   private final Object lock = new Object();
-  private final Queue<ClosedWindow> closed = new ConcurrentLinkedQueue<>();
-  private final AtomicBoolean draining = new AtomicBoolean();
   private final LongAdder rowsLogged = new LongAdder();
+  private final LongAdder rowsAnalysed = new LongAdder();
   private final LongAdder typeProblems = new LongAdder();
   private final LongAdder listenerFailures = new LongAdder();
   private final LongAdder windowFailures = new LongAdder();
+  // guarded by lock: closed windows waiting for their report, oldest first, and whether a drain runs
+  private final Deque<ClosedWindow> closed = new ArrayDeque<>();
+  private boolean draining;
+  private long windowsDropped;
+  private long rowsDropped;
   private WindowBuffer buffer;
   private long windowStart;
   private long nextWindow;
   private @Nullable CompletableFuture<WindowReport> lastWindow;
   private volatile boolean shut;
 
-  /** A window cut from the stream, waiting for its report. */
-  private record ClosedWindow(long index, long start, long end, WindowBuffer rows, Profile reference, CompletableFuture<WindowReport> done) {}
-
-  private Monitor(Builder b, EntryPointBuilder.@Nullable Settings settings) {
+  private Monitor(Builder b, Profile reference, List<String> watchedNames, EntryPointBuilder.@Nullable Settings settings) {
     this.name = b.name;
-    this.reference = b.reference;
+    this.reference = reference;
+    this.watchedNames = List.copyOf(watchedNames);
+    this.watched = reference.select(watchedNames);
+    this.segmentReference = WindowAnalysis.segmentReference(watched, b.segmentColumn);
     this.windowRows = b.windowRows;
     this.windowDuration = b.windowDuration;
-    this.driftOptions = b.driftOptions;
-    this.quality = b.quality;
+    this.maxWindowRows = b.windowDuration == null ? b.windowRows : b.maxWindowRows;
+    this.maxPending = b.maxPending;
     this.segmentColumn = b.segmentColumn;
-    this.segmentMinRows = b.segmentMinRows;
     this.rules = List.copyOf(b.rules);
     this.cooldown = b.cooldown;
     this.schema = b.schema == null ? null : b.schema.clone();
@@ -128,6 +143,9 @@ public final class Monitor implements AutoCloseable {
     StorageBackend backend = settings == null ? null : settings.backend();
     this.ownedBackend = settings != null && settings.ownsBackend() ? backend : null;
     this.store = backend == null ? null : backend.store(MonitoringStore.class);
+    this.history = store == null ? null : new StoredHistory(store, name, b.retention);
+    this.analysis = new WindowAnalysis(name, reference, watchedNames, b.excluded, b.driftOptions, b.quality, b.segmentColumn, b.segmentMinRows,
+        store, typeProblems);
     if (b.executor == null) {
       this.ownedExecutor = Executors.newSingleThreadExecutor(DaemonThreads.named("mlops-monitor-" + b.name));
       this.executor = ownedExecutor;
@@ -138,12 +156,16 @@ public final class Monitor implements AutoCloseable {
     this.alertListeners.addAll(b.alertListeners);
     this.reportListeners.addAll(b.reportListeners);
     this.windowStart = clock.millis();
-    this.buffer = new WindowBuffer(reference, windowDuration == null ? windowRows : 1024);
+    this.buffer = newBuffer(watched);
     if (store != null) {
       store.putProfile(name, "reference", reference.toBytes());
       // windows continue after the last stored one: one indexed query, not a read of every report
       this.nextWindow = store.lastWindow(name) + 1;
     }
+  }
+
+  private WindowBuffer newBuffer(Profile columns) {
+    return new WindowBuffer(columns, windowDuration == null ? windowRows : Math.min(1024, maxWindowRows));
   }
 
   /** A builder for a monitor of this name. */
@@ -156,10 +178,16 @@ public final class Monitor implements AutoCloseable {
     return name;
   }
 
+  /** The columns this monitor analyses: the reference's, or its features, less the excluded ones, in the reference's order. */
+  public List<String> watchedColumns() {
+    return watchedNames;
+  }
+
   /**
    * Adds one row (column name to value; null or absent is missing). Thread-safe and cheap: the row
    * is appended to the open window; a window it completes is handed to the executor. Never throws
    * for a value's type: a value that does not match its column's type counts as a type problem.
+   * Never blocks on the analysis: when too many closed windows wait for it, the oldest is dropped.
    *
    * @throws InvalidArgumentException if {@code row} is null
    */
@@ -236,46 +264,51 @@ public final class Monitor implements AutoCloseable {
   // guarded by lock
   private void afterRow() {
     rowsLogged.increment();
-    if (windowDuration == null && buffer.rows() >= windowRows) {
+    if (buffer.rows() >= maxWindowRows) {
       cut();
     }
   }
 
-  // guarded by lock: closes the open window and queues it, in window order
+  // guarded by lock: closes the open window and queues it, in window order; when the queue is full,
+  // the oldest waiting window is dropped whole and the window after it carries the count
   private CompletableFuture<WindowReport> cut() {
     long now = clock.millis();
-    ClosedWindow w = new ClosedWindow(nextWindow++, windowStart, now, buffer, reference, new CompletableFuture<>());
-    buffer = new WindowBuffer(reference, windowDuration == null ? windowRows : Math.max(16, w.rows.rows()));
+    ClosedWindow w = new ClosedWindow(nextWindow++, windowStart, now, buffer, watched, segmentReference);
+    buffer = newBuffer(watched);
     windowStart = now;
     lastWindow = w.done;
-    closed.add(w);
-    schedule();
-    return w.done;
-  }
-
-  private void schedule() {
-    if (draining.compareAndSet(false, true)) {
+    while (closed.size() >= maxPending) {
+      ClosedWindow old = closed.pollFirst();
+      ClosedWindow heir = closed.isEmpty() ? w : closed.peekFirst();
+      heir.droppedWindows += old.droppedWindows + 1;
+      heir.droppedRows += old.droppedRows + old.rows.rows();
+      windowsDropped++;
+      rowsDropped += old.rows.rows();
+      old.done.cancel(false);
+    }
+    closed.addLast(w);
+    if (!draining) {
+      draining = true;
       try {
         executor.execute(this::drain);
       } catch (RejectedExecutionException e) {
-        draining.set(false);
         LOG.warn("monitor {}: executor refused a window report ({}); it runs on the caller", name, e.getMessage());
         drain();
       }
     }
+    return w.done;
   }
 
   /** Processes closed windows one at a time, in order; at most one drain runs at a time. */
   private void drain() {
     while (true) {
-      ClosedWindow w = closed.poll();
-      if (w == null) {
-        draining.set(false);
-        // a window queued between poll and set must not wait for the next one
-        if (closed.isEmpty() || !draining.compareAndSet(false, true)) {
+      ClosedWindow w;
+      synchronized (lock) {
+        w = closed.pollFirst();
+        if (w == null) {
+          draining = false;
           return;
         }
-        continue;
       }
       try {
         w.done.complete(process(w));
@@ -313,63 +346,28 @@ public final class Monitor implements AutoCloseable {
   private WindowReport process(ClosedWindow w) {
     WindowReport report;
     try {
-      report = compute(w);
+      report = analysis.analyse(w);
     } catch (RuntimeException e) {
       windowFailures.increment();
       LOG.error("monitor {}: window {} ({} rows) could not be analysed", name, w.index, w.rows.rows(), e);
-      String why = e.getClass().getSimpleName() + ": " + e.getMessage();
-      DriftReport none = new DriftReport(w.reference.rows() > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) w.reference.rows(), w.rows.rows(),
-          false, 0, 0, List.of(), "not computed: " + why);
-      QualityReport q = new QualityReport(w.rows.rows(), List.of(new CheckResult("analysis", "", false, why, "the window can be analysed")));
-      report = new WindowReport(name, w.index, w.start, w.end, w.rows.rows(), none, q, Map.of(), List.of());
+      report = analysis.failed(w, e);
     }
-    report = raiseAlerts(report);
+    report = raiseAlerts(report, w.droppedWindows, w.droppedRows);
+    rowsAnalysed.add(w.rows.rows());
     remember(report);
     persist(w, report);
     notifyListeners(report);
     return report;
   }
 
-  private WindowReport compute(ClosedWindow w) {
-    Table t = w.rows.table();
-    Profile reference = w.reference;
-    DriftReport drift = ProfileDrift.compare(reference, only(t, reference), driftOptions);
-    QualityReport q = quality.check(reference, t);
-    List<WindowBuffer.TypeProblem> problems = w.rows.typeProblems();
-    if (!problems.isEmpty()) {
-      List<CheckResult> results = new ArrayList<>(q.results());
-      for (WindowBuffer.TypeProblem p : problems) {
-        typeProblems.add(p.count());
-        results.add(new CheckResult("type", p.column(), false, p.count() + " values of another type (e.g. '" + p.example()
-            + "'), counted as missing", "numerical"));
-      }
-      q = new QualityReport(q.rows(), results);
-    }
-    Map<String, DriftReport> segments = new LinkedHashMap<>();
-    if (segmentColumn != null) {
-      for (Map.Entry<String, int[]> g : w.rows.groups(segmentColumn).entrySet()) {
-        if (g.getValue().length >= segmentMinRows) {
-          try {
-            Table segment = w.rows.table(g.getValue());
-            segments.put(g.getKey(), ProfileDrift.compare(reference, only(segment, reference), driftOptions));
-            if (store != null) {
-              store.putProfile(name, "window-" + w.index + "-segment-" + g.getKey(), Profile.of(segment).toBytes());
-            }
-          } catch (InvalidArgumentException e) {
-            LOG.debug("segment {} skipped: {}", g.getKey(), e.getMessage());
-          }
-        }
-      }
-    }
-    if (store != null) {
-      store.putProfile(name, "window-" + w.index, Profile.of(t).toBytes());
-    }
-    return new WindowReport(name, w.index, w.start, w.end, w.rows.rows(), drift, q, segments, List.of());
-  }
-
   // runs on the executor, one window at a time
-  private WindowReport raiseAlerts(WindowReport draft) {
+  private WindowReport raiseAlerts(WindowReport draft, long droppedWindows, long droppedRows) {
     List<Alert> raised = new ArrayList<>();
+    if (droppedWindows > 0) {
+      String message = String.format(Locale.ROOT, "monitor %s dropped %d windows (%d rows) before window %d unanalysed: more than %d closed"
+          + " windows waited for their reports", name, droppedWindows, droppedRows, draft.window(), maxPending);
+      fire(WINDOWS_DROPPED, Optional.of(message), draft, raised);
+    }
     for (AlertRule rule : rules) {
       Optional<String> msg;
       try {
@@ -377,17 +375,21 @@ public final class Monitor implements AutoCloseable {
       } catch (RuntimeException e) {
         msg = Optional.of("rule failed: " + e);
       }
-      if (msg.isPresent()) {
-        Long last = lastFired.get(rule.name());
-        if (last != null && draft.end() - last < cooldown.toMillis()) {
-          continue;
-        }
-        lastFired.put(rule.name(), draft.end());
-        raised.add(new Alert(name, rule.name(), draft.window(), draft.end(), msg.get()));
-      }
+      fire(rule.name(), msg, draft, raised);
     }
     return new WindowReport(draft.monitor(), draft.window(), draft.start(), draft.end(), draft.rows(), draft.drift(), draft.quality(),
-        draft.segments(), raised);
+        draft.segments(), raised, droppedWindows, droppedRows, false);
+  }
+
+  private void fire(String rule, Optional<String> msg, WindowReport draft, List<Alert> raised) {
+    if (msg.isPresent()) {
+      Long last = lastFired.get(rule);
+      if (last != null && draft.end() - last < cooldown.toMillis()) {
+        return;
+      }
+      lastFired.put(rule, draft.end());
+      raised.add(new Alert(name, rule, draft.window(), draft.end(), msg.get()));
+    }
   }
 
   private void remember(WindowReport report) {
@@ -404,7 +406,7 @@ public final class Monitor implements AutoCloseable {
   }
 
   private void persist(ClosedWindow w, WindowReport report) {
-    if (store == null) {
+    if (store == null || history == null) {
       return;
     }
     try {
@@ -412,6 +414,7 @@ public final class Monitor implements AutoCloseable {
       for (Alert a : report.alerts()) {
         store.addAlert(new MonitoringStore.StoredRecord(name, w.index, a.time(), JSON.writeValueAsString(a)));
       }
+      history.prune(w.index, clock.millis());
     } catch (JsonProcessingException | MlopsException e) {
       LOG.error("could not store window {} of monitor {}", w.index, name, e);
     }
@@ -438,17 +441,7 @@ public final class Monitor implements AutoCloseable {
     }
   }
 
-  private static Table only(Table t, Profile reference) {
-    List<Column> cols = new ArrayList<>();
-    for (ColumnProfile c : reference.columns()) {
-      if (t.columns().containsKey(c.name())) {
-        cols.add(t.column(c.name()));
-      }
-    }
-    return Table.of(cols);
-  }
-
-  /** The most recent window reports in this process, oldest first (at most {@link Builder#history}; the store keeps all). */
+  /** The most recent window reports in this process, oldest first (at most {@link Builder#history}; the store keeps what its retention keeps). */
   public List<WindowReport> reports() {
     synchronized (reports) {
       return List.copyOf(reports);
@@ -462,7 +455,7 @@ public final class Monitor implements AutoCloseable {
     }
   }
 
-  /** The stored alert history (every process), oldest first; without a backend, {@link #alerts()}. */
+  /** The stored alert history (every process, as far as the retention keeps it), oldest first; without a backend, {@link #alerts()}. */
   public List<Alert> alertHistory() {
     if (store == null) {
       return alerts();
@@ -478,7 +471,7 @@ public final class Monitor implements AutoCloseable {
     return out;
   }
 
-  /** The reference profile windows are compared with now. */
+  /** The reference profile windows are compared with now (every column it was given, watched or not). */
   public Profile reference() {
     return reference;
   }
@@ -489,21 +482,26 @@ public final class Monitor implements AutoCloseable {
    * later windows are compared with the new one. With a store, the new profile replaces the stored
    * {@code reference} and is also kept under {@code reference-<time>}.
    *
-   * @throws InvalidArgumentException if the new profile's columns differ from the current one's
+   * @throws InvalidArgumentException if the new profile lacks a column the monitor watches
+   *     ({@link #watchedColumns()}), before anything changes
    */
   public void replaceReference(Profile next) {
     Validation.notNull("reference", next);
-    List<String> old = reference.columns().stream().map(ColumnProfile::name).toList();
     List<String> now = next.columns().stream().map(ColumnProfile::name).toList();
-    if (!old.equals(now)) {
-      throw InvalidArgumentException.of("reference", now, "a replacement reference must have the same columns as the current one " + old);
+    List<String> lacking = watchedNames.stream().filter(c -> !now.contains(c)).toList();
+    if (!lacking.isEmpty()) {
+      throw InvalidArgumentException.of("reference", now, "a replacement reference must hold every column the monitor watches "
+          + watchedNames + "; it lacks " + lacking);
     }
+    Profile selected = next.select(watchedNames);
     synchronized (lock) {
       if (buffer.rows() > 0) {
         cut();
       }
       reference = next;
-      buffer = new WindowBuffer(next, windowDuration == null ? windowRows : 1024);
+      watched = selected;
+      segmentReference = WindowAnalysis.segmentReference(selected, segmentColumn);
+      buffer = newBuffer(selected);
     }
     if (store != null) {
       byte[] bytes = next.toBytes();
@@ -514,23 +512,29 @@ public final class Monitor implements AutoCloseable {
   }
 
   /**
-   * Counters of this monitor since it was built.
+   * Counters of this monitor since it was built. Rows reconcile: once {@link #flush()} returned,
+   * {@code rows == rowsAnalysed + rowsDropped}; before, the difference is in the open window and in
+   * the {@code pendingWindows} waiting for their reports.
    *
    * @param rows rows logged
-   * @param windows windows closed (including the ones still being analysed)
+   * @param windows windows closed (including the ones still being analysed and the dropped ones)
    * @param typeProblems values of the wrong type, counted as missing
    * @param windowFailures windows whose analysis failed (their report says why)
    * @param listenerFailures listener calls that threw
+   * @param rowsAnalysed rows of the windows whose report was made
+   * @param windowsDropped windows dropped unanalysed because {@link Builder#maxPendingWindows} windows already waited
+   * @param rowsDropped rows of the dropped windows
+   * @param pendingWindows closed windows waiting for their report now (never more than {@link Builder#maxPendingWindows})
    */
-  public record Stats(long rows, long windows, long typeProblems, long windowFailures, long listenerFailures) {}
+  public record Stats(long rows, long windows, long typeProblems, long windowFailures, long listenerFailures, long rowsAnalysed,
+      long windowsDropped, long rowsDropped, int pendingWindows) {}
 
   /** This monitor's counters. */
   public Stats stats() {
-    long windows;
     synchronized (lock) {
-      windows = nextWindow;
+      return new Stats(rowsLogged.sum(), nextWindow, typeProblems.sum(), windowFailures.sum(), listenerFailures.sum(), rowsAnalysed.sum(),
+          windowsDropped, rowsDropped, closed.size());
     }
-    return new Stats(rowsLogged.sum(), windows, typeProblems.sum(), windowFailures.sum(), listenerFailures.sum());
   }
 
   /** Adds an alert listener. */
@@ -566,8 +570,12 @@ public final class Monitor implements AutoCloseable {
   public static final class Builder extends EntryPointBuilder<Builder> {
     private final String name;
     private @Nullable Profile reference;
+    private @Nullable Set<String> features;
+    private final Set<String> excluded = new LinkedHashSet<>();
     private int windowRows = 1000;
     private @Nullable Duration windowDuration;
+    private int maxWindowRows = 1_000_000;
+    private int maxPending = 4;
     private DriftOptions driftOptions = DriftOptions.defaults();
     private DataQuality quality = DataQuality.with(List.of());
     private @Nullable String segmentColumn;
@@ -578,6 +586,7 @@ public final class Monitor implements AutoCloseable {
     private boolean stored;
     private String @Nullable [] schema;
     private int history = 100;
+    private Retention retention = Retention.defaults();
     private @Nullable Executor executor;
     private final List<Consumer<Alert>> alertListeners = new ArrayList<>();
     private final List<Consumer<WindowReport>> reportListeners = new ArrayList<>();
@@ -597,6 +606,39 @@ public final class Monitor implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Watches only these columns of the reference (default: all of them), for example the model's
+     * features when the reference also holds the label. Checked against the reference at
+     * {@link #build()}.
+     */
+    public Builder features(String... columns) {
+      this.features = columnSet("features", columns);
+      return this;
+    }
+
+    /**
+     * Leaves these columns of the reference unwatched: no drift test, no quality check, and rows that
+     * carry them are not reported as having an unexpected column (a label the logged rows never
+     * carry, an identifier). Checked against the reference at {@link #build()}.
+     */
+    public Builder exclude(String... columns) {
+      excluded.addAll(columnSet("exclude", columns));
+      return this;
+    }
+
+    private static Set<String> columnSet(String field, String[] columns) {
+      Validation.notNull(field, columns);
+      if (columns.length == 0) {
+        throw InvalidArgumentException.of(field, "[]", "needs at least one column");
+      }
+      Set<String> out = new LinkedHashSet<>();
+      for (String c : columns) {
+        Validation.notNull(field + " column", c);
+        out.add(c);
+      }
+      return out;
+    }
+
     /** Closes a window every {@code rows} rows (default 1000). */
     public Builder windowRows(int rows) {
       this.windowRows = Validation.positive("window rows", rows);
@@ -604,13 +646,29 @@ public final class Monitor implements AutoCloseable {
       return this;
     }
 
-    /** Closes a window when a row arrives {@code duration} after the window opened (instead of by count). */
+    /**
+     * Closes a window when a row arrives {@code duration} after the window opened (instead of by
+     * count), or sooner when it reaches {@link #maxWindowRows} rows.
+     */
     public Builder windowDuration(Duration duration) {
-      Validation.notNull("window duration", duration);
-      if (duration.isNegative() || duration.isZero()) {
-        throw InvalidArgumentException.of("window duration", duration, "must be positive");
-      }
-      this.windowDuration = duration;
+      this.windowDuration = Retention.positiveDuration("window duration", duration);
+      return this;
+    }
+
+    /** The most rows a time window holds (default 1,000,000): at this many it closes early, so its memory is bounded whatever the rate. */
+    public Builder maxWindowRows(int rows) {
+      this.maxWindowRows = Validation.positive("max window rows", rows);
+      return this;
+    }
+
+    /**
+     * How many closed windows may wait for their report (default 4). When one more closes, the
+     * oldest waiting window is dropped whole: counted in {@link Monitor#stats()}, reported by the
+     * next report ({@link WindowReport#windowsDropped()}) and its {@value Monitor#WINDOWS_DROPPED}
+     * alert. Logging never blocks and memory stays bounded.
+     */
+    public Builder maxPendingWindows(int windows) {
+      this.maxPending = Validation.positive("max pending windows", windows);
       return this;
     }
 
@@ -666,9 +724,15 @@ public final class Monitor implements AutoCloseable {
       return super.storage(uri);
     }
 
+    /** How much stored history to keep (default {@link Retention#defaults()}: the last 1,000 windows in full, summaries of older ones). */
+    public Builder retention(Retention retention) {
+      this.retention = Validation.notNull("retention", retention);
+      return this;
+    }
+
     /**
      * Fixes the columns of {@link Monitor#log(Object...)} and {@link Monitor#logNumbers(double...)}
-     * rows, in order.
+     * rows, in order. Each must be a column of the reference ({@link #build()} checks).
      */
     public Builder schema(String... columns) {
       Validation.notNull("schema", columns);
@@ -678,14 +742,14 @@ public final class Monitor implements AutoCloseable {
       for (String c : columns) {
         Validation.notNull("schema column", c);
       }
-      if (java.util.Set.of(columns).size() != columns.length) {
+      if (Set.of(columns).size() != columns.length) {
         throw InvalidArgumentException.of("schema", List.of(columns), "has a column twice");
       }
       this.schema = columns.clone();
       return this;
     }
 
-    /** How many window reports and alerts the monitor keeps in memory (default 100); the store keeps all. */
+    /** How many window reports and alerts the monitor keeps in memory (default 100); the store keeps what its retention keeps. */
     public Builder history(int windows) {
       this.history = Validation.positive("history", windows);
       return this;
@@ -716,13 +780,31 @@ public final class Monitor implements AutoCloseable {
     /**
      * Builds the monitor.
      *
-     * @throws InvalidArgumentException without a reference profile
+     * @throws InvalidArgumentException without a reference profile; when {@link #features},
+     *     {@link #exclude} or {@link #schema} name a column the reference lacks; when no column is
+     *     left to watch
      */
     public Monitor build() {
       if (reference == null) {
         throw InvalidArgumentException.of("reference", "(none)", "a monitor needs a reference profile: call reference(...)");
       }
-      return new Monitor(this, stored ? settings() : null);
+      List<String> known = reference.columns().stream().map(ColumnProfile::name).toList();
+      requireKnown("features", features == null ? List.of() : features, known);
+      requireKnown("exclude", excluded, known);
+      requireKnown("schema", schema == null ? List.of() : List.of(schema), known);
+      List<String> watched = known.stream().filter(c -> (features == null || features.contains(c)) && !excluded.contains(c)).toList();
+      if (watched.isEmpty()) {
+        throw InvalidArgumentException.of("features", features == null ? known : features, "leave no column to watch after exclude " + excluded);
+      }
+      return new Monitor(this, reference, watched, stored ? settings() : null);
+    }
+
+    private static void requireKnown(String field, java.util.Collection<String> names, List<String> known) {
+      for (String c : names) {
+        if (!known.contains(c)) {
+          throw InvalidArgumentException.of(field, c, "is not a column of the reference profile; its columns are " + known);
+        }
+      }
     }
   }
 }

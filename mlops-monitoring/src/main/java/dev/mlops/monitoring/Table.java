@@ -51,6 +51,24 @@ public final class Table {
   }
 
   /**
+   * Row {@code index} as column name to value, in column order: a {@code Double} for a numerical
+   * column, a {@code String} for a categorical one, null when missing (for example to log a table's
+   * rows into a {@link Monitor}).
+   *
+   * @throws InvalidArgumentException if {@code index} is not a row of the table
+   */
+  public Map<String, @Nullable Object> row(int index) {
+    if (index < 0 || index >= rows) {
+      throw InvalidArgumentException.of("row", index, "must be between 0 and " + (rows - 1));
+    }
+    Map<String, @Nullable Object> out = new LinkedHashMap<>();
+    for (Column c : columns.values()) {
+      out.put(c.name(), c.value(index));
+    }
+    return out;
+  }
+
+  /**
    * The named column.
    *
    * @throws InvalidArgumentException naming the known columns when there is none of that name

@@ -14,7 +14,8 @@ import java.util.Map;
  * column the reference lacks, that of its first non-missing value) and never changes within the
  * window: a value of the wrong type (text in a numeric column) is stored as missing and counted as
  * a type problem of the column, with the first such value kept as an example, so one dirty value
- * neither changes the column's test nor loses the window. Not thread-safe: the monitor guards it.
+ * neither changes the column's test nor loses the window. A reference column that no row of the
+ * window names (not even with a null) is absent from its table. Not thread-safe: the monitor guards it.
  */
 final class WindowBuffer {
   private final LinkedHashMap<String, Col> columns = new LinkedHashMap<>();
@@ -29,6 +30,8 @@ final class WindowBuffer {
     String[] labels;
     long typeErrors;
     String example;
+    // whether any row named this column (a null value names it; a reference column no row names is absent)
+    boolean named;
 
     Col(String name, boolean numeric, int capacity, int filled) {
       this.name = name;
@@ -53,6 +56,7 @@ final class WindowBuffer {
     }
 
     void set(int row, Object v) {
+      named = true;
       ensure(row + 1);
       if (numeric) {
         if (v == null) {
@@ -69,6 +73,7 @@ final class WindowBuffer {
     }
 
     void setNumber(int row, double v) {
+      named = true;
       ensure(row + 1);
       if (numeric) {
         numbers[row] = v;
@@ -189,20 +194,24 @@ final class WindowBuffer {
     rows++;
   }
 
-  /** The window as a table. */
+  /** The window as a table of the columns some row named. */
   Table table() {
     List<Column> out = new ArrayList<>();
     for (Col c : columns.values()) {
-      out.add(c.column(rows));
+      if (c.named) {
+        out.add(c.column(rows));
+      }
     }
     return Table.of(out);
   }
 
-  /** The rows at {@code rowIndexes} as a table (a segment). */
+  /** The rows at {@code rowIndexes} as a table (a segment) of the columns some row of the window named. */
   Table table(int[] rowIndexes) {
     List<Column> out = new ArrayList<>();
     for (Col c : columns.values()) {
-      out.add(c.column(rowIndexes));
+      if (c.named) {
+        out.add(c.column(rowIndexes));
+      }
     }
     return Table.of(out);
   }

@@ -47,4 +47,34 @@ class MonitorMetersTest {
     assertTrue(registry.get("mlops.monitor.column.drift.score").tag("column", "b").gauge().value() > 1);
     assertEquals(1.0, registry.get("mlops.monitor.alerts").tag("rule", "column_drift:b").counter().count());
   }
+
+  @Test
+  void anUntestedColumnHasNoScoreAndDroppedWindowsAreCounted() {
+    Random r = new Random(2);
+    double[] a = new double[1000];
+    double[] b = new double[1000];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = r.nextGaussian();
+      b[i] = r.nextGaussian();
+    }
+    Profile ref = Profile.of(dev.mlops.monitoring.Table.of(List.of(dev.mlops.monitoring.Column.numerical("a", a),
+        dev.mlops.monitoring.Column.numerical("b", b))));
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    MonitorMeters meters = MonitorMeters.forMonitor("m", registry);
+    List<Runnable> held = new java.util.ArrayList<>();
+    Monitor monitor = Monitor.builder("m").reference(ref).windowRows(100).maxPendingWindows(1).executor(held::add)
+        .onReport(meters::onReport).build();
+    for (int i = 0; i < 200; i++) {
+      monitor.log(java.util.Map.of("a", r.nextGaussian(), "b", r.nextGaussian()));
+    }
+    for (int i = 0; i < 100; i++) {
+      monitor.log(java.util.Map.of("a", r.nextGaussian()));
+    }
+    held.get(0).run();
+    assertEquals(1.0, registry.get("mlops.monitor.columns.untested").gauge().value());
+    assertTrue(Double.isNaN(registry.get("mlops.monitor.column.drift.score").tag("column", "b").gauge().value()),
+        "b's gauge does not keep a score of a window that did not test it");
+    assertEquals(2.0, registry.get("mlops.monitor.windows.dropped").counter().count());
+    assertEquals(200.0, registry.get("mlops.monitor.rows.dropped").counter().count());
+  }
 }

@@ -37,6 +37,6 @@ class ReadableToStringTest {
     WindowReport w = new WindowReport("payments", 4, T0, T0 + 300_000, 1000, drift, quality, Map.of(),
         List.of(new Alert("payments", "datasetDrift", 4, T0 + 300_000, "dataset drift")));
     assertEquals("WindowReport[payments window 4, 2025-11-24T16:00:00Z to 2025-11-24T16:05:00Z, 1000 rows, dataset drift "
-        + "(1 of 2 columns: amount), quality failed [completeness(email)], 0 segments, 1 alerts]", w.toString());
+        + "in 1 of 2 tested columns (amount), quality failed [completeness(email)], 0 segments, 1 alerts]", w.toString());
   }
 }

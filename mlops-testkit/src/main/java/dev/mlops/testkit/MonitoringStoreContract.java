@@ -93,4 +93,52 @@ public abstract class MonitoringStoreContract extends StoreContract<MonitoringSt
     store.addReport(new StoredRecord("churn", 1, 2, "{}"));
     assertEquals(List.of("churn", "payments", "zeta"), store.monitors());
   }
+  @Test
+  @DisplayName("profiles are deleted by exact key, per monitor; keys that are not stored are ignored")
+  void deleteProfiles() {
+    for (String key : List.of("window-1", "window-10", "window-1-segment-a", "window-1-segment-%", "window-1-segment-_b")) {
+      store.putProfile("m", key, new byte[] {1});
+    }
+    store.putProfile("other", "window-1", new byte[] {2});
+    store.deleteProfiles("m", List.of("window-1", "window-1-segment-%", "window-1-segment-_b", "never-stored"));
+    assertEquals(List.of("window-1-segment-a", "window-10"), store.profileKeys("m", ""), "only the exact keys go, no pattern matching");
+    assertArrayEquals(new byte[] {2}, store.profile("other", "window-1").orElseThrow(), "another monitor's profile stays");
+    store.deleteProfiles("m", List.of());
+    assertEquals(2, store.profileKeys("m", "").size());
+  }
+
+  @Test
+  @DisplayName("a report's JSON is replaced in place: its window, time and order stay; another window or monitor is untouched")
+  void replaceReport() {
+    for (int w = 0; w < 3; w++) {
+      store.addReport(new StoredRecord("m", w, 1000 + w, "{\"full\":" + w + "}"));
+    }
+    store.addReport(new StoredRecord("other", 1, 5, "{\"other\":1}"));
+    assertTrue(store.replaceReport("m", 1, "{\"summary\":true}"));
+    assertEquals(List.of(new StoredRecord("m", 0, 1000, "{\"full\":0}"), new StoredRecord("m", 1, 1001, "{\"summary\":true}"),
+        new StoredRecord("m", 2, 1002, "{\"full\":2}")), store.reports("m", 0, 10));
+    assertEquals("{\"other\":1}", store.reports("other", 0, 10).get(0).json());
+    assertEquals(false, store.replaceReport("m", 7, "{}"), "no report of that window");
+    assertEquals(2, store.lastWindow("m"));
+  }
+
+  @Test
+  @DisplayName("history is deleted below a window or before a time, reports and alerts alike, for one monitor only")
+  void deleteHistory() {
+    for (int w = 0; w < 6; w++) {
+      store.addReport(new StoredRecord("m", w, 1000L * w, "{}"));
+      store.addAlert(new StoredRecord("m", w, 1000L * w + 1, "{}"));
+      store.addReport(new StoredRecord("other", w, 1000L * w, "{}"));
+    }
+    assertEquals(4, store.deleteHistory("m", 2, Long.MIN_VALUE), "windows 0 and 1: two reports, two alerts");
+    assertEquals(List.of(2L, 3L, 4L, 5L), store.reports("m", Long.MIN_VALUE, 10).stream().map(StoredRecord::window).toList());
+    assertEquals(List.of(2L, 3L, 4L, 5L), store.alerts("m", Long.MIN_VALUE, 10).stream().map(StoredRecord::window).toList());
+    // window 3's report is at time 3000 and its alert at 3001: a bound of 3001 takes the report, not the alert
+    assertEquals(3, store.deleteHistory("m", Long.MIN_VALUE, 3001));
+    assertEquals(List.of(4L, 5L), store.reports("m", Long.MIN_VALUE, 10).stream().map(StoredRecord::window).toList());
+    assertEquals(List.of(3L, 4L, 5L), store.alerts("m", Long.MIN_VALUE, 10).stream().map(StoredRecord::window).toList());
+    assertEquals(0, store.deleteHistory("m", Long.MIN_VALUE, Long.MIN_VALUE));
+    assertEquals(6, store.reports("other", Long.MIN_VALUE, 10).size(), "another monitor keeps its history");
+    assertEquals(5, store.lastWindow("m"));
+  }
 }

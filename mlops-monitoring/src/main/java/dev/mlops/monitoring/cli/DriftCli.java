@@ -241,8 +241,8 @@ public final class DriftCli {
       }
       DriftReport report = DriftAnalyzer.compare(ref, cur, options.build());
       if (report.columns().isEmpty()) {
-        throw new InvalidArgumentException("no column is left to compare: " + ref.columns().keySet()
-            + " minus --exclude/--columns leaves none; compare at least one column");
+        throw new InvalidArgumentException(report.untested().isEmpty() ? "no column is left to compare: " + ref.columns().keySet()
+            + " minus --exclude/--columns leaves none; compare at least one column" : "no column could be tested: " + report.verdict());
       }
       String text = ReportJson.of(report);
       if (json != null) {
@@ -282,6 +282,9 @@ public final class DriftCli {
         .append(r.driftedColumns()).append(" of ").append(r.columns().size()).append(" columns drifted");
     if (!drifted.isEmpty()) {
       sb.append(" (").append(String.join(", ", drifted)).append(')');
+    }
+    if (!r.untested().isEmpty()) {
+      sb.append("; not tested: ").append(String.join(", ", r.untested().stream().map(u -> u.name() + " (" + u.reason() + ")").toList()));
     }
     sb.append("; ").append(r.referenceRows()).append(" reference rows, ").append(r.currentRows()).append(" current rows");
     if (!missing.isEmpty()) {

@@ -19,25 +19,36 @@ public final class DriftAnalyzer {
       long nCur, List<ColumnDrift.Bin> bins) {}
 
   /**
-   * Compares {@code current} with {@code reference}.
+   * Compares {@code current} with {@code reference}. A selected reference column that cannot be
+   * tested (absent from {@code current}, without values on either side) is listed in
+   * {@link DriftReport#untested()} with the reason while every other column is analysed; the
+   * verdict covers the tested columns only.
    *
-   * @throws InvalidArgumentException for an unknown or missing column, a column without values, or a
-   *     test that does not fit its column (before anything is computed)
+   * @throws InvalidArgumentException for an option naming a column the reference lacks, or a test
+   *     that does not fit its column (before anything is computed)
    */
   public static DriftReport compare(Table reference, Table current, DriftOptions options) {
     List<String> names = new ArrayList<>();
+    List<UntestedColumn> untested = new ArrayList<>();
     for (String c : options.columns) {
       reference.column(c);
     }
     for (String c : options.exclude) {
       reference.column(c);
     }
-    for (String name : reference.columns().keySet()) {
+    for (Map.Entry<String, Column> e : reference.columns().entrySet()) {
+      String name = e.getKey();
       if ((options.columns.isEmpty() || options.columns.contains(name)) && !options.exclude.contains(name)) {
-        if (!current.columns().containsKey(name)) {
-          throw InvalidArgumentException.of("column", name, "is in the reference but not in the current data");
+        Column ref = e.getValue();
+        Column cur = current.columns().get(name);
+        // a numerical reference against categorical current values is compared as categories, as before
+        String why = cur == null ? UntestedColumn.ABSENT : UntestedColumn.reason(ref.size() - ref.missing(), cur.size() - cur.missing(),
+            cur.size(), false, false);
+        if (why != null) {
+          untested.add(new UntestedColumn(name, why));
+        } else {
+          names.add(name);
         }
-        names.add(name);
       }
     }
     for (String c : options.columnTests.keySet()) {
@@ -85,7 +96,7 @@ public final class DriftAnalyzer {
     }
     double share = out.isEmpty() ? 0 : (double) drifted / out.size();
     return new DriftReport(reference.rows(), current.rows(), !out.isEmpty() && share >= options.driftShare, share, drifted, out,
-        options.correction.name().toLowerCase(java.util.Locale.ROOT));
+        options.correction.name().toLowerCase(java.util.Locale.ROOT), untested);
   }
 
   private static Double nanToNull(Double d) {

@@ -34,16 +34,29 @@ import java.util.stream.IntStream;
 public final class ProfileDrift {
   private ProfileDrift() {}
 
-  /** Compares {@code current} with the reference profile under {@code options} (the same defaults as {@link DriftAnalyzer}). */
+  /**
+   * Compares {@code current} with the reference profile under {@code options} (the same defaults as
+   * {@link DriftAnalyzer}). A selected reference column that cannot be tested (absent from
+   * {@code current}, without values on either side, numerical in the reference but categorical in
+   * {@code current}) is listed in {@link DriftReport#untested()} with the reason while every other
+   * column is analysed; the verdict covers the tested columns only.
+   *
+   * @throws InvalidArgumentException for a test that cannot run against a profile or does not fit its column
+   */
   public static DriftReport compare(Profile reference, Table current, DriftOptions options) {
     List<String> names = new ArrayList<>();
+    List<UntestedColumn> untested = new ArrayList<>();
     for (ColumnProfile c : reference.columns()) {
       String name = c.name();
       if ((options.columns.isEmpty() || options.columns.contains(name)) && !options.exclude.contains(name)) {
-        if (!current.columns().containsKey(name)) {
-          throw InvalidArgumentException.of("column", name, "is in the reference profile but not in the current data");
+        Column cur = current.columns().get(name);
+        String why = cur == null ? UntestedColumn.ABSENT : UntestedColumn.reason(c.count() - c.missingTotal(), cur.size() - cur.missing(),
+            cur.size(), c.isNumerical(), cur.type() == Column.Type.NUMERICAL);
+        if (why != null) {
+          untested.add(new UntestedColumn(name, why));
+        } else {
+          names.add(name);
         }
-        names.add(name);
       }
     }
     ColumnDrift[] out = new ColumnDrift[names.size()];
@@ -74,8 +87,8 @@ public final class ProfileDrift {
       }
     }
     double share = cols.isEmpty() ? 0 : (double) drifted / cols.size();
-    return new DriftReport((int) reference.rows(), current.rows(), !cols.isEmpty() && share >= options.driftShare, share, drifted, cols,
-        options.correction.name().toLowerCase(java.util.Locale.ROOT));
+    return new DriftReport((int) Math.min(Integer.MAX_VALUE, reference.rows()), current.rows(), !cols.isEmpty() && share >= options.driftShare,
+        share, drifted, cols, options.correction.name().toLowerCase(java.util.Locale.ROOT), untested);
   }
 
   private static ColumnDrift column(ColumnProfile ref, Column cur, DriftOptions o) {

@@ -4,6 +4,7 @@ import dev.mlops.api.internal.jdbc.Database;
 import dev.mlops.api.internal.jdbc.Migration;
 import dev.mlops.api.internal.jdbc.Sql;
 import dev.mlops.api.monitoring.MonitoringStore;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,7 +15,11 @@ public final class JdbcMonitoringStore implements MonitoringStore {
       "CREATE TABLE mon_reports (id {ID}, monitor TEXT NOT NULL, window_index {BIGINT} NOT NULL, time {BIGINT} NOT NULL, json TEXT NOT NULL)",
       "CREATE INDEX mon_reports_monitor ON mon_reports (monitor, window_index)",
       "CREATE TABLE mon_alerts (id {ID}, monitor TEXT NOT NULL, window_index {BIGINT} NOT NULL, time {BIGINT} NOT NULL, json TEXT NOT NULL)",
-      "CREATE INDEX mon_alerts_monitor ON mon_alerts (monitor, time)")));
+      "CREATE INDEX mon_alerts_monitor ON mon_alerts (monitor, time)")),
+      // retention deletes old history by window and by time: both bounds indexed on both tables
+      new Migration(2, "monitoring retention indexes", List.of(
+          "CREATE INDEX mon_reports_time ON mon_reports (monitor, time)",
+          "CREATE INDEX mon_alerts_window ON mon_alerts (monitor, window_index)")));
 
   private final Database db;
 
@@ -84,6 +89,37 @@ public final class JdbcMonitoringStore implements MonitoringStore {
   public List<StoredRecord> alerts(String monitor, long fromTime, int limit) {
     return list("SELECT monitor, window_index, time, json FROM mon_alerts WHERE monitor = ? AND time >= ? ORDER BY time, id", monitor,
         fromTime, limit);
+  }
+
+  @Override
+  public void deleteProfiles(String monitor, Collection<String> keys) {
+    if (keys.isEmpty()) {
+      return;
+    }
+    db.transaction(c -> {
+      for (String k : keys) {
+        Sql.update(c, "DELETE FROM mon_profiles WHERE monitor = ? AND pkey = ?", monitor, k);
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public boolean replaceReport(String monitor, long window, String json) {
+    return db.transaction(c -> Sql.update(c, "UPDATE mon_reports SET json = ? WHERE monitor = ? AND window_index = ?", json, monitor, window)) > 0;
+  }
+
+  @Override
+  public long deleteHistory(String monitor, long beforeWindow, long beforeTime) {
+    // two range deletes per table, each on its own index (an OR would read the monitor's every row)
+    return db.transaction(c -> {
+      long n = 0;
+      for (String table : List.of("mon_reports", "mon_alerts")) {
+        n += Sql.update(c, "DELETE FROM " + table + " WHERE monitor = ? AND window_index < ?", monitor, beforeWindow);
+        n += Sql.update(c, "DELETE FROM " + table + " WHERE monitor = ? AND time < ?", monitor, beforeTime);
+      }
+      return n;
+    });
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.mlops.monitoring.internal;
 import dev.mlops.api.internal.SharedByName;
 import dev.mlops.api.monitoring.MonitoringStore;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -69,6 +70,35 @@ public final class MemMonitoringStore implements MonitoringStore {
     // sorted by time like the SQL stores (a stable sort keeps ties in the order added)
     return alerts.stream().filter(r -> r.monitor().equals(monitor) && r.time() >= fromTime)
         .sorted(Comparator.comparingLong(StoredRecord::time)).limit(limit).toList();
+  }
+
+  @Override
+  public synchronized void deleteProfiles(String monitor, Collection<String> keys) {
+    for (String k : keys) {
+      profiles.remove(monitor + "\u0000" + k);
+    }
+  }
+
+  @Override
+  public synchronized boolean replaceReport(String monitor, long window, String json) {
+    boolean found = false;
+    for (int i = 0; i < reports.size(); i++) {
+      StoredRecord r = reports.get(i);
+      if (r.monitor().equals(monitor) && r.window() == window) {
+        reports.set(i, new StoredRecord(monitor, window, r.time(), json));
+        found = true;
+      }
+    }
+    return found;
+  }
+
+  @Override
+  public synchronized long deleteHistory(String monitor, long beforeWindow, long beforeTime) {
+    java.util.function.Predicate<StoredRecord> old = r -> r.monitor().equals(monitor) && (r.window() < beforeWindow || r.time() < beforeTime);
+    int before = reports.size() + alerts.size();
+    reports.removeIf(old);
+    alerts.removeIf(old);
+    return before - reports.size() - alerts.size();
   }
 
   @Override

@@ -287,6 +287,11 @@ public final class ColumnProfile {
     return this;
   }
 
+  /** A copy taken under this column's lock: later updates of either do not reach the other. */
+  synchronized ColumnProfile snapshot() {
+    return copy();
+  }
+
   private ColumnProfile copy() {
     ColumnProfile c = new ColumnProfile(name, KllDoublesSketch.heapify(Memory.wrap(kll.toByteArray())),
         ItemsSketch.getInstance(Memory.wrap(frequent.toByteArray(new ArrayOfStringsSerDe())), new ArrayOfStringsSerDe()),
@@ -405,6 +410,14 @@ public final class ColumnProfile {
   /** Estimated distinct values. */
   public synchronized double distinctEstimate() {
     return hll.getEstimate();
+  }
+
+  /**
+   * The most by which a count of {@link #frequentItems()} may exceed the true count: 0 while the
+   * counts are exact (fewer distinct non-numeric values than the sketch keeps, about 750).
+   */
+  public synchronized long frequentItemsError() {
+    return frequent.getMaximumError();
   }
 
   /** Frequent non-numeric values with estimated counts, most frequent first (no false negatives). */

@@ -91,6 +91,29 @@ public final class Profile {
     return sb.append(']').toString();
   }
 
+  /**
+   * A new profile of only the named columns, in this profile's column order, with this profile's row
+   * count. The column profiles are copies: later updates of either profile do not reach the other.
+   *
+   * @throws InvalidArgumentException naming the column and the known ones when this profile lacks it
+   */
+  public Profile select(java.util.Collection<String> names) {
+    for (String name : names) {
+      if (!columns.containsKey(name)) {
+        throw InvalidArgumentException.of("column", name, "is not in the profile; its columns are "
+            + columns().stream().map(ColumnProfile::name).toList());
+      }
+    }
+    Profile out = new Profile();
+    for (ColumnProfile c : columns()) {
+      if (names.contains(c.name())) {
+        out.put(c.snapshot());
+      }
+    }
+    out.rows.set(rows());
+    return out;
+  }
+
   /** Adds a table's rows. */
   public void update(Table table) {
     for (Column c : table.columns().values()) {

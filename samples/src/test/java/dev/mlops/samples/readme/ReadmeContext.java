@@ -30,7 +30,8 @@ import org.tribuo.provenance.SimpleDataSourceProvenance;
 /**
  * What the README's snippets take as given — a trained model and its evaluation, a tracked run
  * with a model artifact, a registry with a served model, a monitor, a signed-in user, a CSV file —
- * made for real in the working directory ({@code ./mlops}, {@code ./train.csv}) before a snippet
+ * made for real in the working directory ({@code ./mlops}, {@code ./train.csv} with a label column,
+ * {@code ./today.csv} of shifted live rows without it) before a snippet
  * runs. {@link ReadmeSnippetsTest} compiles each snippet as the body of a subclass and runs it in
  * its own JVM.
  */
@@ -83,7 +84,8 @@ public abstract class ReadmeContext {
         .reference(Profile.of(Table.of(List.of(Column.numerical("tenure", tenure), Column.numerical("calls", calls)))))
         .windowRows(1_000)
         .build();
-    writeTrainCsv(Path.of("train.csv"));
+    writePaymentsCsv(Path.of("train.csv"), 4, 1_000, false);
+    writePaymentsCsv(Path.of("today.csv"), 5, 2_000, true);
   }
 
   /** Who acts on the registry: the signed-in user. */
@@ -125,15 +127,21 @@ public abstract class ReadmeContext {
     return d;
   }
 
-  private static void writeTrainCsv(Path file) {
-    Random r = new Random(4);
+  /**
+   * Payments: training rows with their label {@code fraud}, or {@code live} rows without it and
+   * shifted (larger amounts, more payments through the app).
+   */
+  private static void writePaymentsCsv(Path file, long seed, int rows, boolean live) {
+    Random r = new Random(seed);
     List<String> lines = new ArrayList<>();
-    lines.add("amount,channel,region,email,age");
+    lines.add("amount,channel,region,email,age" + (live ? "" : ",fraud"));
     String[] channels = {"web", "app", "shop"};
     String[] regions = {"eu", "us", "apac"};
-    for (int i = 0; i < 1_000; i++) {
-      lines.add(String.format(java.util.Locale.ROOT, "%.2f,%s,%s,%s,%d", 5 + 100 * r.nextDouble(), channels[r.nextInt(3)],
-          regions[r.nextInt(3)], r.nextInt(20) == 0 ? "" : "u" + i + "@example.com", 18 + r.nextInt(70)));
+    for (int i = 0; i < rows; i++) {
+      double amount = live ? 40 + 120 * r.nextDouble() : 5 + 100 * r.nextDouble();
+      String channel = live && r.nextBoolean() ? "app" : channels[r.nextInt(3)];
+      lines.add(String.format(java.util.Locale.ROOT, "%.2f,%s,%s,%s,%d", amount, channel, regions[r.nextInt(3)],
+          r.nextInt(live ? 50 : 20) == 0 ? "" : "u" + i + "@example.com", 18 + r.nextInt(70)) + (live ? "" : "," + (r.nextInt(25) == 0 ? 1 : 0)));
     }
     try {
       Files.write(file, lines);

@@ -120,6 +120,8 @@ public final class RetrainingLoop<T extends Output<T>> implements AutoCloseable 
   private final AtomicBoolean draining = new AtomicBoolean();
   private final AtomicBoolean again = new AtomicBoolean();
   private final Object pollLock = new Object();
+  /** Notified whenever a drain of the worker ends, for {@link #awaitIdle}. */
+  private final Object idle = new Object();
   private long lastSlot = Long.MIN_VALUE;
   private long lastLabelBucket = Long.MIN_VALUE;
   private volatile @Nullable String appliedReference;
@@ -354,16 +356,22 @@ public final class RetrainingLoop<T extends Output<T>> implements AutoCloseable 
     if (again.get() && !closed) {
       requestDrain();
     }
+    synchronized (idle) {
+      idle.notifyAll();
+    }
   }
 
   /** Waits until the worker is idle (no pass running or asked for); true if it became idle within {@code timeout}. */
   public boolean awaitIdle(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (draining.get() || again.get()) {
-      if (System.nanoTime() > deadline) {
-        return false;
+    synchronized (idle) {
+      while (draining.get() || again.get()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(idle, left);
       }
-      Thread.sleep(5);
     }
     return true;
   }

@@ -11,7 +11,7 @@ import java.util.function.UnaryOperator;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.sgd.linear.LogisticRegressionTrainer;
 
-/** A fresh {@code mem:} store with a tracker and a registry on one clock, and the loop most tests start from. */
+/** A fresh store ({@code mem:} unless given) with a tracker and a registry on one clock, and the loop most tests start from. */
 final class LoopWorld implements AutoCloseable {
   final StorageBackend backend;
   final Tracker tracker;
@@ -19,8 +19,13 @@ final class LoopWorld implements AutoCloseable {
   private ModelRegistry registry;
 
   LoopWorld(String name, Clock clock) {
+    this(StorageBackend.open("mem:" + name + "-" + UUID.randomUUID()), clock);
+  }
+
+  /** The world on {@code backend} (closed with it). */
+  LoopWorld(StorageBackend backend, Clock clock) {
     this.clock = clock;
-    this.backend = StorageBackend.open("mem:" + name + "-" + UUID.randomUUID());
+    this.backend = backend;
     this.tracker = Tracker.builder().storage(backend).clock(clock).build();
     this.registry = registry("ct-bot", b -> b);
   }

@@ -3,11 +3,14 @@ package dev.mlops.retraining;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mlops.api.StorageBackend;
 import dev.mlops.api.registry.AuditEntry;
 import dev.mlops.registry.Gate;
 import dev.mlops.registry.ModelRegistry;
 import dev.mlops.testkit.Eventually;
 import dev.mlops.testkit.FakeClock;
+import dev.mlops.testkit.PostgresServer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -15,12 +18,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.sgd.linear.LogisticRegressionTrainer;
 
@@ -38,15 +43,24 @@ class RecordsAgreeWithAliasHistoryTest {
   private LoopWorld world;
   private ModelRegistry registry;
 
-  @BeforeEach
-  void open() {
-    world = new LoopWorld("agree", clock);
+  @TempDir
+  Path dir;
+
+  private void open(String backend) {
+    String uri = switch (backend) {
+      case "file" -> "file:" + dir.resolve("store");
+      case "postgres" -> PostgresServer.newDatabase();
+      default -> "mem:agree-" + UUID.randomUUID();
+    };
+    world = new LoopWorld(StorageBackend.open(uri), clock);
     registry = world.replaceRegistry(this::governed);
   }
 
   @AfterEach
   void close() {
-    world.close();
+    if (world != null) {
+      world.close();
+    }
   }
 
   /** churn@champion moves freely; fraud@production needs one approval and a gate the test switches. */
@@ -108,8 +122,10 @@ class RecordsAgreeWithAliasHistoryTest {
     };
   }
 
-  @Test
-  void everyRetrainingRecordAgreesWithTheAuditTrailOfItsAlias() {
+  @ParameterizedTest(name = "on {0}")
+  @ValueSource(strings = {"mem", "file", "postgres"})
+  void everyRetrainingRecordAgreesWithTheAuditTrailOfItsAlias(String backend) {
+    open(backend);
     Fixture.champion(registry, "churn", "champion");
     int fraudChampion = Fixture.champion(registry, "fraud", "staging");
     registry.overrideProtectedAlias("fraud", "production", fraudChampion, "first model, set by hand");

@@ -28,11 +28,16 @@ final class Draft {
   @Nullable BlessingDecision blessing;
   @Nullable RolloutResult rollout;
   @Nullable String referenceDigest;
+  List<Retraining.Reference> references = new ArrayList<>();
   @Nullable String error;
+  List<String> warnings = new ArrayList<>();
   long created;
   long updated;
   long epoch;
   String holder;
+  long registryEventSeq;
+  /** Whether the rollout was started (in this process or the one that left the record): from then on the alias may have moved. */
+  boolean rolloutStarted;
 
   Draft(String id, String key, int attempt, List<Trigger> triggers, long seed, long now, long epoch, String holder) {
     this.id = id;
@@ -63,13 +68,21 @@ final class Draft {
     blessing = r.blessing();
     rollout = r.rollout();
     referenceDigest = r.referenceDigest();
+    references.addAll(r.references());
     error = r.error();
+    warnings.addAll(r.warnings());
     updated = r.updated();
+    registryEventSeq = r.registryEventSeq();
+  }
+
+  /** Adds a warning (what went wrong after the alias moved). */
+  synchronized void warn(String warning) {
+    warnings.add(warning);
   }
 
   synchronized Retraining snapshot() {
     return new Retraining(id, key, attempt, state, triggers, runId, championVersion, challengerVersion, seed, trainRows, holdoutRows,
-        trainDigest, holdoutDigest, lineage, validation, challengerMetrics, championMetrics, blessing, rollout, referenceDigest, error, created,
-        updated, epoch, holder);
+        trainDigest, holdoutDigest, lineage, validation, challengerMetrics, championMetrics, blessing, rollout, referenceDigest, references,
+        error, warnings, created, updated, epoch, holder, registryEventSeq);
   }
 }

@@ -27,19 +27,26 @@ import org.jspecify.annotations.Nullable;
  * @param championMetrics the champion's metrics on the same holdout
  * @param blessing the blessing decision
  * @param rollout the rollout
- * @param referenceDigest digest of the monitors' new reference profile, after a promotion
+ * @param referenceDigest digest of the reference profiles prepared for the watched monitors (the run's {@code reference/}
+ *     artifacts), set before the alias moves; they are applied once the alias serves the challenger
+ * @param references what each watched monitor's new reference is made of
  * @param error the error of a failed or killed retraining
+ * @param warnings what went wrong without changing the outcome: a step after the alias had moved to the challenger (the
+ *     outcome stays PROMOTED: nothing was rolled back), a write to the run, or how another lease holder completed the
+ *     record after its own holder stopped
  * @param created when it began
- * @param updated its last write (heartbeat)
+ * @param updated its last write
  * @param epoch the lease epoch it ran under
  * @param holder the loop instance that ran it
+ * @param registryEventSeq the registry's newest event when it began: the alias moves after it are the ones its rollout can
+ *     have caused
  */
 public record Retraining(String id, String key, int attempt, State state, List<Trigger> triggers, @Nullable String runId,
     @Nullable Integer championVersion, @Nullable Integer challengerVersion, long seed, int trainRows, int holdoutRows,
     @Nullable String trainDigest, @Nullable String holdoutDigest, Map<String, String> lineage, @Nullable ValidationResult validation,
     Map<String, Double> challengerMetrics, Map<String, Double> championMetrics, @Nullable BlessingDecision blessing,
-    @Nullable RolloutResult rollout, @Nullable String referenceDigest, @Nullable String error, long created, long updated, long epoch,
-    String holder) {
+    @Nullable RolloutResult rollout, @Nullable String referenceDigest, List<Reference> references, @Nullable String error,
+    List<String> warnings, long created, long updated, long epoch, String holder, long registryEventSeq) {
 
   /** Retraining states. */
   public enum State {
@@ -51,15 +58,18 @@ public record Retraining(String id, String key, int attempt, State state, List<T
     DATA_REFUSED,
     /** The challenger failed the blessing rule: not rolled out. */
     NOT_BLESSED,
-    /** Training, evaluation or registration threw: the champion is untouched. */
+    /** Training, evaluation, registration or a check before the rollout threw: the alias never moved to the challenger. */
     FAILED,
     /** Its process died or lost the lease mid-way. */
     KILLED,
-    /** The alias serves the challenger and the monitors were re-referenced. */
+    /**
+     * The alias moved to the challenger (the registry's history shows the move). What failed afterwards (re-referencing
+     * a monitor, writing to the run, the rollout's own report) is in {@link Retraining#warnings()}.
+     */
     PROMOTED,
     /** A gate or an approver refused the promotion. */
     REJECTED,
-    /** The rollout failed with an error. */
+    /** The rollout failed with an error before the alias moved to the challenger. */
     ROLLOUT_FAILED;
 
     /** Whether nothing more will happen to it. */
@@ -73,18 +83,38 @@ public record Retraining(String id, String key, int attempt, State state, List<T
     }
   }
 
-  /** Copies. */
+  /**
+   * A watched monitor's new reference, as a promotion prepared it: the columns the challenger's training rows hold are
+   * profiled from them; the others (a label column, a column the model does not use) keep their previous profile, never
+   * filled with invented values.
+   *
+   * @param monitor the monitor's name
+   * @param fromTraining its columns profiled from the challenger's training rows
+   * @param keptFromPrevious its columns the training rows do not hold, whose previous profile was kept
+   */
+  public record Reference(String monitor, List<String> fromTraining, List<String> keptFromPrevious) {
+    /** Copies. */
+    public Reference {
+      fromTraining = List.copyOf(fromTraining);
+      keptFromPrevious = List.copyOf(keptFromPrevious);
+    }
+  }
+
+  /** Copies (a record stored by an earlier version reads with no references and no warnings). */
   public Retraining {
     triggers = List.copyOf(triggers);
     lineage = Map.copyOf(lineage);
     challengerMetrics = Map.copyOf(challengerMetrics);
     championMetrics = Map.copyOf(championMetrics);
+    references = references == null ? List.of() : List.copyOf(references);
+    warnings = warnings == null ? List.of() : List.copyOf(warnings);
   }
 
   @Override
   public String toString() {
     return "Retraining[" + id + " " + state + ", triggers " + triggers.stream().map(t -> t.kind() + ": " + t.reason()).toList()
         + (challengerVersion == null ? "" : ", challenger v" + challengerVersion) + (championVersion == null ? "" : ", champion v" + championVersion)
-        + (blessing == null ? "" : ", " + blessing.reason()) + (rollout == null ? "" : ", rollout " + rollout.state()) + (error == null ? "" : ", error " + error) + "]";
+        + (blessing == null ? "" : ", " + blessing.reason()) + (rollout == null ? "" : ", rollout " + rollout.state()) + (error == null ? "" : ", error " + error)
+        + (warnings.isEmpty() ? "" : ", warnings " + warnings) + "]";
   }
 }

@@ -67,6 +67,11 @@ import org.tribuo.classification.Label;
  * {@link RetrainingLoopBuilder#retrainOnDriftAlone}. A retraining whose process died is found by the next lease
  * holder, its run marked KILLED (never FINISHED), and its triggers queued again under the same
  * idempotency key, which finds an already registered challenger instead of registering twice.
+ *
+ * <p>The record follows the registry. Every check that can refuse a challenger runs before the rollout starts; once
+ * the registry's event history shows the alias moved to the challenger, the retraining is PROMOTED, and anything that
+ * failed afterwards (a monitor's re-reference, the rollout's own report, a write to the run, a lost lease) is in
+ * {@link Retraining#warnings()}: no record says a champion was kept that was in fact replaced.
  */
 public final class RetrainingLoop<T extends Output<T>> implements AutoCloseable {
   static final Logger LOG = LoggerFactory.getLogger(RetrainingLoop.class);
@@ -107,10 +112,16 @@ public final class RetrainingLoop<T extends Output<T>> implements AutoCloseable 
   private final Executor executor;
   private final @Nullable ExecutorService ownedExecutor;
   final ScheduledExecutorService timer;
+  /** Renews held leases and does nothing else, so that neither polling nor the worker can delay a renewal. */
+  final ScheduledExecutorService leaseTimer;
+  private final java.util.Set<String> begunHere = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Map<Long, String> leaseLosses = new java.util.concurrent.ConcurrentHashMap<>();
   private final List<java.util.function.Consumer<Retraining>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final AtomicBoolean draining = new AtomicBoolean();
   private final AtomicBoolean again = new AtomicBoolean();
   private final Object pollLock = new Object();
+  /** Notified whenever a drain of the worker ends, for {@link #awaitIdle}. */
+  private final Object idle = new Object();
   private long lastSlot = Long.MIN_VALUE;
   private long lastLabelBucket = Long.MIN_VALUE;
   private volatile @Nullable String appliedReference;
@@ -147,6 +158,7 @@ public final class RetrainingLoop<T extends Output<T>> implements AutoCloseable 
     this.holder = b.holder != null ? b.holder
         : ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
     this.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("mlops-retraining-timer-" + b.name));
+    this.leaseTimer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("mlops-retraining-lease-" + b.name));
     if (b.executor == null) {
       this.ownedExecutor = Executors.newSingleThreadExecutor(DaemonThreads.named("mlops-retraining-" + b.name));
       this.executor = ownedExecutor;
@@ -344,16 +356,22 @@ public final class RetrainingLoop<T extends Output<T>> implements AutoCloseable 
     if (again.get() && !closed) {
       requestDrain();
     }
+    synchronized (idle) {
+      idle.notifyAll();
+    }
   }
 
   /** Waits until the worker is idle (no pass running or asked for); true if it became idle within {@code timeout}. */
   public boolean awaitIdle(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (draining.get() || again.get()) {
-      if (System.nanoTime() > deadline) {
-        return false;
+    synchronized (idle) {
+      while (draining.get() || again.get()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(idle, left);
       }
-      Thread.sleep(5);
     }
     return true;
   }
@@ -371,7 +389,9 @@ public final class RetrainingLoop<T extends Output<T>> implements AutoCloseable 
     // only while the alias still serves that retraining's challenger: a champion set by other means has its own reference
     if (latest.isPresent() && !latest.get().id().equals(appliedReference) && registry.getModel(model).isPresent()
         && latest.get().challengerVersion() != null && latest.get().challengerVersion().equals(registry.aliases(model).get(alias))) {
-      Worker.applyReference(this, latest.get());
+      for (String problem : References.apply(this, latest.get())) {
+        LOG.warn("retraining loop {}: after retraining {}: {}", name, latest.get().id(), problem);
+      }
       appliedReference = latest.get().id();
     }
   }
@@ -393,6 +413,30 @@ public final class RetrainingLoop<T extends Output<T>> implements AutoCloseable 
 
   void markReferenceApplied(String retrainingId) {
     appliedReference = retrainingId;
+  }
+
+  /** Notes a retraining this instance began, so that if its lease lapses this instance knows it was still alive. */
+  void begin(String retrainingId) {
+    begunHere.add(retrainingId);
+  }
+
+  boolean begunHere(String retrainingId) {
+    return begunHere.contains(retrainingId);
+  }
+
+  /** Notes why this instance lost the lease of {@code epoch}. */
+  void leaseLost(long epoch, String why) {
+    leaseLosses.put(epoch, why);
+  }
+
+  /** Why this instance lost the lease of {@code epoch}, or null if it did not. */
+  @Nullable String leaseLoss(long epoch) {
+    return leaseLosses.get(epoch);
+  }
+
+  /** How many leases this instance lost while it held them. */
+  int leaseLosses() {
+    return leaseLosses.size();
   }
 
   // ------------------------------------------------------------------ history
@@ -475,6 +519,7 @@ public final class RetrainingLoop<T extends Output<T>> implements AutoCloseable 
   public void close() {
     closed = true;
     timer.shutdownNow();
+    leaseTimer.shutdownNow();
     if (ownedExecutor != null) {
       ownedExecutor.shutdownNow();
     }

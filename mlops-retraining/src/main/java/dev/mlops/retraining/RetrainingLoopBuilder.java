@@ -98,7 +98,10 @@ public final class RetrainingLoopBuilder<T extends Output<T>> {
     return this;
   }
 
-  /** Triggers on this monitor's alerts, and re-references it to the new champion's training data after a promotion. */
+  /**
+   * Triggers on this monitor's alerts, and re-references it to the new champion's training data after a promotion: its
+   * columns the training rows hold as features are profiled from them, the others keep their previous profile.
+   */
   public RetrainingLoopBuilder<T> watch(Monitor monitor) {
     monitors.add(Validation.notNull("monitor", monitor));
     return this;
@@ -216,7 +219,11 @@ public final class RetrainingLoopBuilder<T extends Output<T>> {
     return this;
   }
 
-  /** The lease's time to live (default 2 minutes); it is renewed every third of it while a retraining runs. */
+  /**
+   * The lease's time to live (default 2 minutes). A worker pass renews the lease it holds every quarter of it, from the
+   * moment it takes it, on a thread of the loop's own that does nothing else; a holder that stalls longer than this
+   * (a long GC pause, a suspended VM) loses the lease and writes nothing more to the loop's history.
+   */
   public RetrainingLoopBuilder<T> leaseTtl(Duration ttl) {
     if (ttl == null || ttl.toMillis() < 30) {
       throw InvalidArgumentException.of("leaseTtl", ttl, "must be at least 30 ms");

@@ -25,10 +25,17 @@ public interface Rollout {
    */
   record Target(ModelRegistry registry, String model, String alias, int version, String reason) {}
 
-  /** Starts the rollout. */
+  /**
+   * Starts the rollout. The loop records the outcome from the registry's history, not from this result alone: if the
+   * alias moved to the challenger, the retraining is PROMOTED even when this throws or reports a failure afterwards
+   * (that report becomes a warning on it); a PROMOTED result for an alias that never moved is recorded ROLLOUT_FAILED.
+   */
   RolloutResult start(Target target);
 
-  /** Polls a {@link RolloutResult.State#PENDING} rollout; by default it stays pending. */
+  /**
+   * Polls a {@link RolloutResult.State#PENDING} rollout; by default it stays pending. An exception leaves it pending:
+   * the next pass asks again.
+   */
   default RolloutResult poll(Target target, RolloutResult pending) {
     return pending;
   }

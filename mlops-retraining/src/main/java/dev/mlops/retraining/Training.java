@@ -48,7 +48,7 @@ public interface Training<T extends Output<T>> {
       throw InvalidArgumentException.of("validationFraction", validationFraction, "must be in (0, 1)");
     }
     return (train, context) -> {
-      List<Dataset<T>> parts = Worker.split(train, validationFraction, context.seed());
+      List<Dataset<T>> parts = Rows.split(train, validationFraction, context.seed());
       Sweep.Result result = sweep.run(tracker, experiment, context.runId(), (params, run) -> {
         run.setTag("mlops.retraining.id", context.retrainingId());
         Model<T> m = trainers.apply(params).train(parts.get(0));

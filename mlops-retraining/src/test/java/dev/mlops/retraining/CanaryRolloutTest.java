@@ -9,11 +9,13 @@ import dev.mlops.serving.Endpoint;
 import dev.mlops.serving.ModelServer;
 import dev.mlops.serving.RolloutPolicy;
 import dev.mlops.serving.Served;
+import dev.mlops.testkit.Eventually;
 import dev.mlops.tracking.Tracker;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,18 +72,18 @@ class CanaryRolloutTest {
   }
 
   @Test
-  void aCanaryThatHoldsUpIsPromotedByTheEndpointAndTheLoopRecordsIt() throws Exception {
+  void aCanaryThatHoldsUpIsPromotedByTheEndpointAndTheLoopRecordsIt() {
     try (ModelServer server = ModelServer.builder().registry(registry).build(); RetrainingLoop<Label> loop = loop(0)) {
       Endpoint<Label> e = endpoint(server);
       loop.trigger("weekly");
       Retraining rt = loop.history().get(0);
       assertEquals(Retraining.State.ROLLOUT_PENDING, rt.state(), rt.toString());
       assertEquals(champion, registry.aliases("churn").get("champion"), "only the canary moved");
-      long deadline = System.currentTimeMillis() + 30_000;
-      while (!rt.challengerVersion().equals(registry.aliases("churn").get("champion")) && System.currentTimeMillis() < deadline) {
-        traffic(e, 200, deadline);
-        e.awaitBackgroundWork(5_000);
-      }
+      AtomicLong seed = new AtomicLong();
+      Eventually.until(() -> {
+        traffic(e, 200, seed.incrementAndGet());
+        return rt.challengerVersion().equals(registry.aliases("churn").get("champion"));
+      }, "the endpoint promotes the canary after clean traffic");
       loop.poll();
       Retraining done = loop.retraining(rt.id()).orElseThrow();
       assertEquals(Retraining.State.PROMOTED, done.state(), done.toString());
@@ -90,18 +92,18 @@ class CanaryRolloutTest {
   }
 
   @Test
-  void aCanaryRolledBackOnLiveAccuracyIsRejected() throws Exception {
+  void aCanaryRolledBackOnLiveAccuracyIsRejected() {
     // trained and blessed on a shifted world, the challenger is wrong on the live (unshifted) traffic
     try (ModelServer server = ModelServer.builder().registry(registry).build(); RetrainingLoop<Label> loop = loop(4)) {
       Endpoint<Label> e = endpoint(server);
       loop.trigger("drift");
       Retraining rt = loop.history().get(0);
       assertEquals(Retraining.State.ROLLOUT_PENDING, rt.state(), rt.toString());
-      long deadline = System.currentTimeMillis() + 30_000;
-      while (rt.challengerVersion().equals(registry.aliases("churn").get("canary")) && System.currentTimeMillis() < deadline) {
-        traffic(e, 200, deadline);
-        e.awaitBackgroundWork(5_000);
-      }
+      AtomicLong seed = new AtomicLong();
+      Eventually.until(() -> {
+        traffic(e, 200, seed.incrementAndGet());
+        return !rt.challengerVersion().equals(registry.aliases("churn").get("canary"));
+      }, "the endpoint rolls the canary back and moves @canary off it");
       loop.poll();
       Retraining done = loop.retraining(rt.id()).orElseThrow();
       assertEquals(Retraining.State.REJECTED, done.state(), done.toString());

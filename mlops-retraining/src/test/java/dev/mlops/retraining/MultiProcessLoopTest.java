@@ -3,16 +3,21 @@ package dev.mlops.retraining;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mlops.api.StorageBackend;
+import dev.mlops.api.retraining.RetrainingStore;
 import dev.mlops.api.tracking.RunStatus;
 import dev.mlops.registry.ModelRegistry;
+import dev.mlops.testkit.Eventually;
 import dev.mlops.tracking.Tracker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tribuo.classification.Label;
@@ -52,18 +57,30 @@ class MultiProcessLoopTest {
     String logs = log("jvm-a") + log("jvm-b");
     assertTrue(logs.contains("trigger QUEUED") && logs.contains("trigger DUPLICATE"), logs);
     try (Tracker tracker = Tracker.builder().storage(uri).build(); ModelRegistry registry = ModelRegistry.builder().storage(uri).build();
-        RetrainingLoop<Label> loop = observer(tracker, registry)) {
+        RetrainingLoop<Label> loop = observer(tracker, registry, Clock.systemUTC())) {
       List<Retraining> history = loop.history();
       assertEquals(1, history.size(), history.toString());
       assertEquals(Retraining.State.PROMOTED, history.get(0).state(), history.toString());
       assertEquals(2, registry.versions("churn").size(), "one challenger beside the champion");
       assertEquals(champion + 1, registry.aliases("churn").get("champion"));
-      assertEquals(1, Files.list(markers).filter(p -> p.getFileName().toString().startsWith("training-")).count(), "one process trained");
+      assertEquals(1, markers(markers, "training-"), "one process trained");
     }
   }
 
-  private static RetrainingLoop<Label> observer(Tracker tracker, ModelRegistry registry) {
-    return RetrainingLoop.builder("fleet", Label.class).tracker(tracker).registry(registry).model("churn").cooldown(Duration.ZERO)
+  private static boolean marker(Path markers, String prefix) throws Exception {
+    try (Stream<Path> files = Files.list(markers)) {
+      return files.anyMatch(f -> f.getFileName().toString().startsWith(prefix));
+    }
+  }
+
+  private static long markers(Path markers, String prefix) throws Exception {
+    try (Stream<Path> files = Files.list(markers)) {
+      return files.filter(f -> f.getFileName().toString().startsWith(prefix)).count();
+    }
+  }
+
+  private static RetrainingLoop<Label> observer(Tracker tracker, ModelRegistry registry, Clock clock) {
+    return RetrainingLoop.builder("fleet", Label.class).tracker(tracker).registry(registry).model("churn").clock(clock).cooldown(Duration.ZERO)
         .pollInterval(Duration.ZERO).executor(Runnable::run).leaseTtl(Duration.ofSeconds(1)).rollout(Rollout.moveAlias())
         .data(ctx -> TrainingData.of(Fixture.data(77, 400, 3), Map.of("source", "shared rows")))
         .trainer(new LogisticRegressionTrainer())
@@ -76,16 +93,20 @@ class MultiProcessLoopTest {
     int champion = champion(uri);
     Path markers = Files.createDirectories(dir.resolve("markers"));
     Process p = child("hang-in-rollout", uri, "doomed", markers, 1);
-    long deadline = System.currentTimeMillis() + 120_000;
-    while (System.currentTimeMillis() < deadline && Files.list(markers).noneMatch(f -> f.getFileName().toString().startsWith("registered-"))) {
+    Eventually.until(() -> {
       assertTrue(p.isAlive(), () -> "the child died early: " + safeLog("doomed"));
-      Thread.sleep(50);
-    }
+      return marker(markers, "registered-");
+    }, Duration.ofMinutes(3), "the child registers its challenger and hangs in the rollout");
     p.destroyForcibly(); // SIGKILL: no shutdown hook, no finally block runs
     assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-    Thread.sleep(1500); // the dead process's lease (1 s) expires
+    // the observer's clock starts where the dead process's lease ends, so the lease is expired for it without waiting
+    long expiry;
+    try (StorageBackend backend = StorageBackend.open(uri)) {
+      expiry = backend.store(RetrainingStore.class).lease("fleet").orElseThrow().until();
+    }
+    Clock afterExpiry = Clock.offset(Clock.systemUTC(), Duration.ofMillis(Math.max(0, expiry - System.currentTimeMillis())));
     try (Tracker tracker = Tracker.builder().storage(uri).build(); ModelRegistry registry = ModelRegistry.builder().storage(uri).build();
-        RetrainingLoop<Label> loop = observer(tracker, registry)) {
+        RetrainingLoop<Label> loop = observer(tracker, registry, afterExpiry)) {
       assertEquals(2, registry.versions("churn").size(), "the killed retraining had registered its challenger");
       loop.poll();
       List<Retraining> history = loop.history();

@@ -1,17 +1,20 @@
 package dev.mlops.retraining;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mlops.api.StorageBackend;
 import dev.mlops.registry.ModelRegistry;
 import dev.mlops.testkit.Concurrently;
+import dev.mlops.testkit.Eventually;
 import dev.mlops.testkit.PostgresServer;
 import dev.mlops.tracking.Tracker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.tribuo.classification.Label;
@@ -35,6 +38,7 @@ class PostgresFleetTest {
     AtomicInteger running = new AtomicInteger();
     AtomicInteger overlap = new AtomicInteger();
     AtomicInteger trainings = new AtomicInteger();
+    AtomicInteger[] passes = {new AtomicInteger(), new AtomicInteger()};
     List<AutoCloseable> open = new ArrayList<>();
     List<RetrainingLoop<Label>> loops = new ArrayList<>();
     try {
@@ -48,15 +52,31 @@ class PostgresFleetTest {
         if (i == 0) {
           Fixture.champion(registry, "churn", "champion");
         }
+        int me = i;
+        ExecutorService worker = Executors.newSingleThreadExecutor();
+        open.add(worker::shutdownNow);
+        // the instance's worker passes, counted as each ends
+        Executor counted = task -> worker.execute(() -> {
+          try {
+            task.run();
+          } finally {
+            passes[me].incrementAndGet();
+          }
+        });
         RetrainingLoop<Label> loop = RetrainingLoop.builder("fleet", Label.class).tracker(tracker).registry(registry).model("churn")
             .holder("instance-" + i).cooldown(Duration.ZERO).pollInterval(Duration.ofMillis(50)).leaseTtl(Duration.ofSeconds(5))
-            .rollout(Rollout.moveAlias()).data(ctx -> TrainingData.of(Fixture.data(ctx.time(), 300, 3), Map.of()))
+            .executor(counted).rollout(Rollout.moveAlias()).data(ctx -> TrainingData.of(Fixture.data(ctx.time(), 300, 3), Map.of()))
             .training((train, ctx) -> {
               if (running.incrementAndGet() > 1) {
                 overlap.incrementAndGet();
               }
               trainings.incrementAndGet();
-              Thread.sleep(300);
+              // the training lasts until the other instance has made a worker pass meanwhile: were the lease not held,
+              // that pass would start a second retraining now and be counted as an overlap
+              int other = 1 - me;
+              int seen = passes[other].get();
+              loops.get(other).poll();
+              Eventually.until(() -> passes[other].get() > seen, "instance " + other + " makes a worker pass while " + me + " trains");
               running.decrementAndGet();
               return new LogisticRegressionTrainer().train(train);
             })
@@ -72,10 +92,7 @@ class PostgresFleetTest {
         }
         loops.get(i).trigger("operator on instance " + i);
       });
-      long deadline = System.currentTimeMillis() + 60_000;
-      while (System.currentTimeMillis() < deadline && answered(loops.get(0)) < 5) {
-        Thread.sleep(50);
-      }
+      Eventually.until(() -> answered(loops.get(0)) >= 5, () -> "every trigger answered: " + loops.get(0).history());
       List<Retraining> history = loops.get(0).history();
       assertEquals(5, answered(loops.get(0)), "3 shared alerts + 2 manual triggers, each retrained on or superseded by a promotion: "
           + history + " " + loops.get(0).triggers());

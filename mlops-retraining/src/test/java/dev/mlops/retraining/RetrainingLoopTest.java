@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -44,30 +43,26 @@ import org.tribuo.classification.sgd.linear.LogisticRegressionTrainer;
 class RetrainingLoopTest {
   private static final PerformanceSignal DROPPED = () -> Optional.of(new PerformanceCheck("w1", "test labels", "accuracy", 0.55, 0.8, true));
   private final FakeClock clock = new FakeClock(1_700_000_000_000L);
+  private LoopWorld world;
   private StorageBackend backend;
   private Tracker tracker;
   private ModelRegistry registry;
 
   @BeforeEach
   void open() {
-    backend = StorageBackend.open("mem:ct-" + UUID.randomUUID());
-    tracker = Tracker.builder().storage(backend).clock(clock).build();
-    registry = ModelRegistry.builder().storage(backend).clock(clock).principal(() -> "ct-bot").build();
+    world = new LoopWorld("ct", clock);
+    backend = world.backend;
+    tracker = world.tracker;
+    registry = world.registry();
   }
 
   @AfterEach
   void close() {
-    tracker.close();
-    registry.close();
-    backend.close();
+    world.close();
   }
 
   private RetrainingLoopBuilder<Label> loop(String name) {
-    return RetrainingLoop.builder(name, Label.class).tracker(tracker).registry(registry).model("churn").clock(clock)
-        .executor(Runnable::run).pollInterval(Duration.ZERO).cooldown(Duration.ofMinutes(30)).rollout(Rollout.moveAlias())
-        .data(ctx -> TrainingData.of(Fixture.data(ctx.time(), 400, 3), Map.of("source", "shifted world")))
-        .trainer(new LogisticRegressionTrainer())
-        .blessing(Blessing.of(MetricThreshold.higherIsBetter("accuracy").absoluteChange(-0.01).atLeast(0.7)));
+    return world.loop(name);
   }
 
   private Monitor monitor(String name) {
@@ -259,15 +254,13 @@ class RetrainingLoopTest {
 
   @Test
   void thePromotionGoesThroughGatesAndApprovalsWithTheAuditTrailVerified() {
-    registry.close();
-    registry = ModelRegistry.builder().storage(backend).clock(clock).principal(() -> "ct-bot").protectAlias("champion", 1)
-        .gate("champion", Gates.metricAtLeast("accuracy", 0.8)).build();
+    registry = world.replaceRegistry(b -> b.protectAlias("champion", 1).gate("champion", Gates.metricAtLeast("accuracy", 0.8)));
     int champion = Fixture.champion(registry, "churn", "staging");
     registry.overrideProtectedAlias("churn", "champion", champion, "first model, set by hand");
     try (Monitor monitor = monitor("gov");
         RetrainingLoop<Label> loop = loop("governed").watch(monitor).performance(DROPPED).rollout(Rollout.promotionRequest()).build();
-        ModelRegistry alice = ModelRegistry.builder().storage(backend).clock(clock).principal(() -> "alice").protectAlias("champion", 1)
-            .gate("champion", Gates.metricAtLeast("accuracy", 0.8)).build()) {
+        ModelRegistry alice = world.registry("alice", b -> b.protectAlias("champion", 1).gate("champion",
+            Gates.metricAtLeast("accuracy", 0.8)))) {
       long rowsBefore = monitor.reference().rows();
       loop.trigger("drift seen by the on-call");
       Retraining rt = loop.history().get(0);
@@ -289,9 +282,7 @@ class RetrainingLoopTest {
 
   @Test
   void aGateFailureRejectsThePromotionWithTheGateNamed() {
-    registry.close();
-    registry = ModelRegistry.builder().storage(backend).clock(clock).principal(() -> "ct-bot").protectAlias("champion", 1)
-        .gate("champion", Gates.metricAtLeast("accuracy", 0.999)).build();
+    registry = world.replaceRegistry(b -> b.protectAlias("champion", 1).gate("champion", Gates.metricAtLeast("accuracy", 0.999)));
     int champion = Fixture.champion(registry, "churn", "staging");
     registry.overrideProtectedAlias("churn", "champion", champion, "first model");
     try (RetrainingLoop<Label> loop = loop("gated").rollout(Rollout.promotionRequest()).build()) {

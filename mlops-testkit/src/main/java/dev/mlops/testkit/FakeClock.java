@@ -9,10 +9,24 @@ import java.util.concurrent.atomic.AtomicLong;
 /** A clock that moves only when told to, for deterministic timestamps in tests. Thread-safe. */
 public final class FakeClock extends Clock {
   private final AtomicLong millis;
+  private final boolean ticking;
 
   /** A clock at {@code startMillis}. */
   public FakeClock(long startMillis) {
+    this(startMillis, false);
+  }
+
+  private FakeClock(long startMillis, boolean ticking) {
     this.millis = new AtomicLong(startMillis);
+    this.ticking = ticking;
+  }
+
+  /**
+   * A clock at {@code startMillis} that also moves one millisecond at every reading, so that no two events read from
+   * it share a time and "before" and "after" compare exactly.
+   */
+  public static FakeClock ticking(long startMillis) {
+    return new FakeClock(startMillis, true);
   }
 
   /** Moves the clock forward and returns the new time. */
@@ -27,12 +41,12 @@ public final class FakeClock extends Clock {
 
   @Override
   public long millis() {
-    return millis.get();
+    return ticking ? millis.getAndIncrement() : millis.get();
   }
 
   @Override
   public Instant instant() {
-    return Instant.ofEpochMilli(millis.get());
+    return Instant.ofEpochMilli(millis());
   }
 
   @Override

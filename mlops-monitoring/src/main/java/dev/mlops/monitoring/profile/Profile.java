@@ -47,6 +47,28 @@ public final class Profile {
     return p;
   }
 
+  /**
+   * A profile made of copies of {@code columns}, in that order, counting {@code rows} rows: for
+   * composing a profile from columns of others (for example a new reference whose label column
+   * keeps its previous profile). Later changes to the given column profiles do not reach it.
+   *
+   * @throws InvalidArgumentException if {@code rows} is negative or two columns share a name
+   */
+  public static Profile of(long rows, List<ColumnProfile> columns) {
+    if (rows < 0) {
+      throw InvalidArgumentException.of("rows", rows, "must be >= 0");
+    }
+    Profile p = new Profile();
+    for (ColumnProfile c : columns) {
+      if (p.columns.containsKey(c.name())) {
+        throw InvalidArgumentException.of("columns", c.name(), "names a column twice");
+      }
+      p.put(c.merge(new ColumnProfile(c.name())));
+    }
+    p.rows.set(rows);
+    return p;
+  }
+
   /** The profile of one column, created on first use. */
   public ColumnProfile column(String name) {
     ColumnProfile c = columns.get(name);

@@ -101,6 +101,27 @@ class ProfileTest {
   }
 
   @Test
+  void aProfileComposedOfOtherProfilesColumnsCopiesThemInTheGivenOrder() {
+    Profile a = new Profile();
+    a.update("x", new double[] {1, 2, 3});
+    Profile b = new Profile();
+    b.update("label", new double[] {0, 1, 1, 1});
+    Profile composed = Profile.of(3, List.of(b.column("label"), a.column("x")));
+    assertEquals(List.of("label", "x"), composed.columns().stream().map(ColumnProfile::name).toList());
+    assertEquals(3, composed.rows());
+    assertEquals(4, composed.column("label").count());
+    assertEquals(0.75, composed.column("label").mean());
+    assertEquals(2.0, composed.column("x").mean());
+    a.update("x", new double[] {100});
+    assertEquals(3, composed.column("x").count(), "a copy: later updates of the source do not reach it");
+    assertEquals(List.of("x", "label"), Profile.fromBytes(Profile.of(3, List.of(a.column("x"), b.column("label"))).toBytes()).columns()
+        .stream().map(ColumnProfile::name).toList());
+    InvalidArgumentException twice = assertThrows(InvalidArgumentException.class, () -> Profile.of(3, List.of(a.column("x"), a.column("x"))));
+    assertTrue(twice.getMessage().contains("twice"), twice.getMessage());
+    assertThrows(InvalidArgumentException.class, () -> Profile.of(-1, List.of()));
+  }
+
+  @Test
   void manyThreadsUpdatingOneProfileLoseNothing() throws Exception {
     Profile p = new Profile();
     ExecutorService pool = Executors.newFixedThreadPool(8);

@@ -79,7 +79,9 @@
   }
   const artifacts = document.getElementById('artifacts');
   artifacts.replaceChildren();
-  await tree('', artifacts);
+  try {
+    await tree('', artifacts);
+  } catch (e) { ui.fail(artifacts, e); }
   artifacts.appendChild(preview);
   artifacts.appendChild(imagePreview);
 

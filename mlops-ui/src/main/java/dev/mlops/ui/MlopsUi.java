@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * with {@code ?token=} sets); only GET and HEAD are served; static paths are normalized and
  * confined to the UI's own files and the WebJars; a route that names a run answers 404 for a run
  * that does not exist. Pages put store values into the page with {@code textContent}, never as
- * markup.
+ * markup, each isolated in a {@code <bdi>} with its hidden characters (a right-to-left override,
+ * say) shown as {@code <U+202E>}.
  */
 public final class MlopsUi implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MlopsUi.class);

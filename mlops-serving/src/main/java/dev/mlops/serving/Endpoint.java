@@ -54,6 +54,7 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
   private final @Nullable Limiter permits;
   private final int maxConcurrency;
   private final @Nullable ThreadPoolExecutor async;
+  private final int asyncQueue;
   private final InputPolicy policy;
   private final @Nullable Cache<String, Issued> issued;
   private final String idPrefix;
@@ -106,6 +107,7 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
     this.router = new Router<>(routed, b.bandit);
     this.maxConcurrency = b.maxConcurrency;
     this.permits = b.maxConcurrency == 0 ? null : new Limiter(b.maxConcurrency);
+    this.asyncQueue = b.asyncQueue;
     this.async = b.asyncQueue == 0 ? null : new ThreadPoolExecutor(b.asyncThreads, b.asyncThreads, 60, TimeUnit.SECONDS,
         new java.util.concurrent.ArrayBlockingQueue<>(b.asyncQueue), daemon("mlops-endpoint-" + name + "-async"),
         new ThreadPoolExecutor.AbortPolicy());
@@ -260,8 +262,7 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
     } catch (RejectedExecutionException e) {
       rejected.increment();
       metrics.failed(name, "", "capacity");
-      throw new CapacityException("endpoint '" + name + "' is at capacity: its async queue of " + ex.getQueue().remainingCapacity()
-          + ex.getQueue().size() + " requests is full");
+      throw new CapacityException("endpoint '" + name + "' is at capacity: its async queue of " + asyncQueue + " requests is full");
     }
   }
 

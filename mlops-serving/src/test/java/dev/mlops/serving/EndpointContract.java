@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mlops.api.StorageBackend;
 import dev.mlops.api.registry.AuditEntry;
 import dev.mlops.registry.ModelRegistry;
+import dev.mlops.testkit.Eventually;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -67,16 +70,6 @@ abstract class EndpointContract {
     r.close();
     admin.close();
     backend.close();
-  }
-
-  static void eventually(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 15_000;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("timed out waiting until " + what);
-      }
-      Thread.sleep(10);
-    }
   }
 
   static dev.mlops.monitoring.profile.Profile reference(Random r) {
@@ -157,7 +150,7 @@ abstract class EndpointContract {
         Thread.sleep(5);
       }
       admin.setAlias("churn", "champion", 2);
-      eventually("the endpoint serves v2", () -> e.describe().variants().get(0).version() == 2);
+      Eventually.until(() -> e.describe().variants().get(0).version() == 2, "the endpoint serves v2");
     } finally {
       stop.set(true);
       for (Future<?> f : fs) {
@@ -176,7 +169,7 @@ abstract class EndpointContract {
     Endpoint<Label> e = server.endpoint("churn", Label.class).serve("models:/churn@champion").build();
     int broken = ServingFixture.registerSerialized(admin, "churn", new Models.Throwing(Models.train(1)), dir).version();
     admin.setAlias("churn", "champion", broken);
-    eventually("the failed warm-up is reported", () -> e.describe().state() == EndpointStatus.State.DEGRADED);
+    Eventually.until(() -> e.describe().state() == EndpointStatus.State.DEGRADED, "the failed warm-up is reported");
     assertTrue(e.describe().reason().contains("this model is broken"), e.describe().reason());
     assertEquals(1, e.predict(Map.of("x1", 1.0, "x2", 0.0)).version());
   }
@@ -188,20 +181,20 @@ abstract class EndpointContract {
     int broken = admin.register(dev.mlops.registry.Registration.of("churn").fromFile(java.nio.file.Files.write(dir.resolve("x.bin"),
         new byte[] {1, 2, 3})).flavor(dev.mlops.api.registry.ModelVersion.GENERIC)).version();
     admin.setAlias("churn", "champion", broken);
-    eventually("the endpoint reports the failed load", () -> e.describe().state() == EndpointStatus.State.DEGRADED);
+    Eventually.until(() -> e.describe().state() == EndpointStatus.State.DEGRADED, "the endpoint reports the failed load");
     EndpointStatus status = e.describe();
     assertTrue(status.reason().contains("v1 still serves"), status.reason());
     assertEquals(1, e.predict(Map.of("x1", 1.0, "x2", 0.0)).version());
     admin.setAlias("churn", "champion", 2);
-    eventually("v2 serves and the endpoint is ready", () -> e.describe().state() == EndpointStatus.State.READY
-        && e.describe().variants().get(0).version() == 2);
+    Eventually.until(() -> e.describe().state() == EndpointStatus.State.READY
+        && e.describe().variants().get(0).version() == 2, "v2 serves and the endpoint is ready");
   }
 
   @Test
   void anInstantRollbackServesARetainedVersion() throws Exception {
     Endpoint<Label> e = server.endpoint("churn", Label.class).serve("models:/churn@champion").build();
     admin.setAlias("churn", "champion", 2);
-    eventually("v2 serves", () -> e.describe().variants().get(0).version() == 2);
+    Eventually.until(() -> e.describe().variants().get(0).version() == 2, "v2 serves");
     e.rollbackTo("champion", 1);
     assertEquals(1, e.predict(Map.of("x1", 1.0, "x2", 0.0)).version());
     assertThrows(dev.mlops.api.NotFoundException.class, () -> e.rollbackTo("champion", 7));
@@ -258,8 +251,8 @@ abstract class EndpointContract {
     EndpointStatus st = e.describe();
     assertTrue(st.shadowDropped() > 200, "a full shadow queue drops and counts: " + st.shadowDropped());
     EndpointStatus.VariantStatus broken = st.variants().stream().filter(v -> v.name().equals("broken")).findFirst().orElseThrow();
-    eventually("the broken shadow's failures are counted", () -> e.describe().variants().stream()
-        .filter(v -> v.name().equals("broken")).findFirst().orElseThrow().errors() > 0);
+    Eventually.until(() -> e.describe().variants().stream()
+        .filter(v -> v.name().equals("broken")).findFirst().orElseThrow().errors() > 0, "the broken shadow's failures are counted");
     assertNotNull(broken);
   }
 
@@ -281,18 +274,22 @@ abstract class EndpointContract {
   }
 
   @Test
-  void aFullEndpointRefusesWithACapacityException() throws Exception {
-    ServingFixture.registerSerialized(admin, "slow", new Models.Slow(Models.train(1), 300), dir);
-    Endpoint<Label> e = server.endpoint("slow", Label.class).serve("models:/slow/1").warmup(0).maxConcurrency(1).async(1, 1).build();
-    java.util.concurrent.CompletableFuture<Served<Label>> first = e.predictAsync(Map.of("x1", 1.0, "x2", 0.0));
-    Thread.sleep(50);
+  void aFullEndpointRefusesWithACapacityExceptionNamingItsLimit() throws Exception {
+    String gateName = "capacity-" + UUID.randomUUID();
+    Models.Gate gate = Models.Gate.create(gateName);
+    ServingFixture.registerSerialized(admin, "held", new Models.Gated(Models.train(1), gateName), dir);
+    Endpoint<Label> e = server.endpoint("held", Label.class).serve("models:/held/1").maxConcurrency(1).async(1, 1).build();
+    CompletableFuture<Served<Label>> first = e.predictAsync(Models.held());
+    gate.awaitEntered();   // the one request allowed in flight is held, on the one async worker
     CapacityException sync = assertThrows(CapacityException.class, () -> e.predict(Map.of("x1", 1.0, "x2", 0.0)));
-    assertTrue(sync.getMessage().contains("1 requests in flight"), sync.getMessage());
-    e.predictAsync(Map.of("x1", 1.0, "x2", 0.0));
+    assertEquals("endpoint 'held' is at capacity: 1 requests in flight", sync.getMessage());
+    CompletableFuture<Served<Label>> queued = e.predictAsync(Map.of("x1", 1.0, "x2", 0.0));
     CapacityException queue = assertThrows(CapacityException.class, () -> e.predictAsync(Map.of("x1", 1.0, "x2", 0.0)));
-    assertTrue(queue.getMessage().contains("async queue"), queue.getMessage());
-    assertEquals("yes", first.get(5, TimeUnit.SECONDS).outputText());
-    assertTrue(e.describe().rejectedForCapacity() >= 2);
+    assertEquals("endpoint 'held' is at capacity: its async queue of 1 requests is full", queue.getMessage());
+    assertEquals(2, e.describe().rejectedForCapacity());
+    gate.open();
+    assertEquals(1, first.get(Eventually.DEFAULT_TIMEOUT.toSeconds(), TimeUnit.SECONDS).version());
+    assertEquals("yes", queued.get(Eventually.DEFAULT_TIMEOUT.toSeconds(), TimeUnit.SECONDS).outputText());
   }
 
   @Test
@@ -326,10 +323,10 @@ abstract class EndpointContract {
     e.onRollout(events::add);
     int broken = ServingFixture.registerSerialized(admin, "churn", new Models.Throwing(Models.train(1)), dir).version();
     admin.setAlias("churn", "canary", broken);
-    eventually("the canary serves the broken version", () -> {
+    Eventually.until(() -> {
       Integer v = e.describe().variants().get(1).version();
       return v != null && v == broken;
-    });
+    }, "the canary serves the broken version");
     Random r = new Random(6);
     int canaryFailures = 0;
     for (int i = 0; i < 2000 && events.isEmpty(); i++) {
@@ -339,7 +336,7 @@ abstract class EndpointContract {
         canaryFailures++;
       }
     }
-    eventually("the policy rolled the canary back", () -> !events.isEmpty());
+    Eventually.until(() -> !events.isEmpty(), "the policy rolled the canary back");
     RolloutEvent ev = events.get(0);
     assertEquals(RolloutEvent.Kind.ROLLED_BACK, ev.kind());
     assertEquals("error_rate", ev.rule());
@@ -347,7 +344,7 @@ abstract class EndpointContract {
     assertTrue(ev.detail().startsWith("error rate 1.000 > 0.050"), ev.detail());
     assertTrue(canaryFailures <= 80, "rolled back within about one window: " + canaryFailures + " failed requests");
     assertEquals(0.0, e.describe().variants().get(1).weight());
-    eventually("the canary alias is back on v2", () -> admin.aliases("churn").get("canary") == 2);
+    Eventually.until(() -> admin.aliases("churn").get("canary") == 2, "the canary alias is back on v2");
     for (int i = 0; i < 200; i++) {
       assertEquals("champion", e.predict(Models.request(r)).variant());
     }
@@ -372,7 +369,7 @@ abstract class EndpointContract {
       Served<Label> s = e.predict(req);
       e.feedback(s.requestId(), new Label(Models.truth(req)));
     }
-    eventually("the policy rolled the canary back", () -> !events.isEmpty());
+    Eventually.until(() -> !events.isEmpty(), "the policy rolled the canary back");
     assertEquals("accuracy", events.get(0).rule(), events.get(0).toString());
     assertEquals(0.0, e.describe().variants().get(1).weight());
     assertTrue(e.describe().variants().get(1).accuracy() < 0.2, e.describe().toString());
@@ -389,10 +386,10 @@ abstract class EndpointContract {
     for (int i = 0; i < 2000 && events.isEmpty(); i++) {
       e.predict(Models.request(r));
     }
-    eventually("the canary was promoted", () -> !events.isEmpty());
+    Eventually.until(() -> !events.isEmpty(), "the canary was promoted");
     assertEquals(RolloutEvent.Kind.PROMOTED, events.get(0).kind());
-    eventually("champion points at v2", () -> admin.aliases("churn").get("champion") == 2);
-    eventually("the champion variant serves v2", () -> e.describe().variants().get(0).version() == 2);
+    Eventually.until(() -> admin.aliases("churn").get("champion") == 2, "champion points at v2");
+    Eventually.until(() -> e.describe().variants().get(0).version() == 2, "the champion variant serves v2");
   }
 
   @Test

@@ -135,7 +135,7 @@ public class ServingBenchmarks {
         long served = st.variants().stream().filter(v -> !v.name().equals("next")).mapToLong(v -> v.requests()).sum();
         if (served > 100_000) {
           System.out.printf("%n%s: %d requests, shadow dropped %.1f %%, log dropped %.1f %%, monitor rows %d%n", e.name(), served,
-              100.0 * st.shadowDropped() / served, 100.0 * st.logDropped() / served, e == shadowOnly ? 0 : monitor.stats().rows());
+              100.0 * st.shadowDropped() / served, 100.0 * st.logging().rowsDropped() / served, e == shadowOnly ? 0 : monitor.stats().rows());
         }
       }
       server.close();

@@ -524,7 +524,8 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
     }
     return new EndpointStatus(name, state, reason, vs, (int) inFlight(),
         shadowRunner == null ? 0 : shadowRunner.depth(), sink == null ? 0 : sink.depth(), shadowRunner == null ? 0 : shadowRunner.dropped(),
-        sink == null ? 0 : sink.dropped(), rejected.sum());
+        sink == null ? EndpointStatus.Logging.NONE : new EndpointStatus.Logging(sink.rows(), sink.rowsDropped(), sink.labels(),
+            sink.labelsDropped(), sink.labelsUnjoined()), rejected.sum());
   }
 
   /** The A/B summary: each variant's outcome compared with the champion's by a two-proportion z-test. */
@@ -541,10 +542,12 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
     };
   }
 
-  double droppedFrom(String queue) {
-    return switch (queue) {
-      case "shadow" -> shadowRunner == null ? 0 : shadowRunner.dropped();
-      case "log" -> sink == null ? 0 : sink.dropped();
+  /** What a background queue dropped, by item: a shadow {@code request}, a log {@code row} or a log {@code label}. */
+  double dropped(String item) {
+    return switch (item) {
+      case "request" -> shadowRunner == null ? 0 : shadowRunner.dropped();
+      case "row" -> sink == null ? 0 : sink.rowsDropped();
+      case "label" -> sink == null ? 0 : sink.labelsDropped();
       default -> 0;
     };
   }

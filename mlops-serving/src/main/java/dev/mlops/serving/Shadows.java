@@ -23,6 +23,7 @@ final class Shadows<T extends Output<T>> {
   private final List<Variant<T>> shadows;
   private final Handoff.Lane<Answered<T>> lane;
   private final Map<String, Figures> figures = new ConcurrentHashMap<>();
+  private final LongAdder dropped = new LongAdder();
 
   private static final class Figures {
     final LongAdder compared = new LongAdder();
@@ -42,7 +43,9 @@ final class Shadows<T extends Output<T>> {
 
   /** Queues a detached request for the shadows. */
   void offer(Answered<T> job) {
-    lane.offer(job);
+    if (!lane.offer(job)) {
+      dropped.increment();
+    }
   }
 
   private void run(Answered<T> job) {
@@ -118,7 +121,8 @@ final class Shadows<T extends Output<T>> {
     return lane.depth();
   }
 
+  /** Requests not shadowed because the queue was full. */
   long dropped() {
-    return lane.dropped();
+    return dropped.sum();
   }
 }

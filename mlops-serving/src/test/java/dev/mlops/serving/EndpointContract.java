@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -70,6 +71,16 @@ abstract class EndpointContract {
     r.close();
     admin.close();
     backend.close();
+  }
+
+  /** Runs {@code work} on a new thread and waits for it to finish (a positive wait): a caller that was held would fail it. */
+  static <V> V onAnotherThread(java.util.concurrent.Callable<V> work) throws Exception {
+    ExecutorService thread = Executors.newSingleThreadExecutor();
+    try {
+      return thread.submit(work).get(Eventually.DEFAULT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    } finally {
+      thread.shutdownNow();
+    }
   }
 
   static dev.mlops.monitoring.profile.Profile reference(Random r) {
@@ -232,28 +243,34 @@ abstract class EndpointContract {
   }
 
   @Test
-  void aSlowOrThrowingShadowLeavesTheCallersLatencyAndResultsUnchanged() throws Exception {
-    ServingFixture.registerSerialized(admin, "slow", new Models.Slow(Models.train(1), 200), dir);
+  void aHeldOrThrowingShadowLeavesTheCallersAnswersUnchangedAndNeverHoldsThem() throws Exception {
+    String gateName = "shadow-" + UUID.randomUUID();
+    Models.Gate gate = Models.Gate.create(gateName);
+    ServingFixture.registerSerialized(admin, "held", new Models.Gated(Models.train(1), gateName), dir);
     ServingFixture.registerSerialized(admin, "broken", new Models.Throwing(Models.train(1)), dir);
     Endpoint<Label> plain = server.endpoint("plain", Label.class).serve("models:/churn@champion").build();
     Endpoint<Label> e = server.endpoint("shadowed", Label.class).serve("models:/churn@champion")
-        .shadow("slow", "models:/slow/1").shadow("broken", "models:/broken/1").queues(10_000, 10).warmup(0).build();
+        .shadow("held", "models:/held/1").shadow("broken", "models:/broken/1").queues(10_000, 10).warmup(0).build();
+    // the first request holds the shadow worker at the gate until the test opens it
+    e.predict(Models.held());
+    gate.awaitEntered();
     Random r = new Random(3);
-    long worst = 0;
-    for (int i = 0; i < 300; i++) {
-      Map<String, Object> req = Models.request(r);
-      Served<Label> s = e.predict(req);
-      worst = Math.max(worst, s.latencyNanos());
-      assertEquals(plain.predict(req).outputText(), s.outputText());
-      assertEquals("champion", s.variant());
-    }
-    assertTrue(worst < 100_000_000L, "no caller waited for the 200 ms shadow: worst " + worst / 1_000_000 + " ms");
+    // every request returns while the shadow is still held: none waited for it
+    onAnotherThread(() -> {
+      for (int i = 0; i < 300; i++) {
+        Map<String, Object> req = Models.request(r);
+        Served<Label> s = e.predict(req);
+        assertEquals(plain.predict(req).outputText(), s.outputText());
+        assertEquals("champion", s.variant());
+      }
+      return null;
+    });
+    assertEquals(1, gate.waiting.get(), "the shadow was held throughout");
     EndpointStatus st = e.describe();
-    assertTrue(st.shadowDropped() > 200, "a full shadow queue drops and counts: " + st.shadowDropped());
-    EndpointStatus.VariantStatus broken = st.variants().stream().filter(v -> v.name().equals("broken")).findFirst().orElseThrow();
-    Eventually.until(() -> e.describe().variants().stream()
-        .filter(v -> v.name().equals("broken")).findFirst().orElseThrow().errors() > 0, "the broken shadow's failures are counted");
-    assertNotNull(broken);
+    assertTrue(st.shadowDropped() >= 300 - 16, "a full shadow queue (10, rounded up to 16) drops and counts: " + st.shadowDropped());
+    gate.open();
+    Eventually.until(() -> e.describe().variants().stream().filter(v -> v.name().equals("broken")).findFirst().orElseThrow().errors()
+        == 301 - e.describe().shadowDropped(), "every shadowed request failed on the broken shadow and was counted");
   }
 
   @Test
@@ -392,26 +409,86 @@ abstract class EndpointContract {
     Eventually.until(() -> e.describe().variants().get(0).version() == 2, "the champion variant serves v2");
   }
 
+  /** A monitor whose first window report (10 rows) holds the endpoint's logging thread until {@code release} opens. */
+  static dev.mlops.monitoring.Monitor heldMonitor(Random r, CountDownLatch reporting, CountDownLatch release) {
+    return dev.mlops.monitoring.Monitor.builder("held").reference(reference(r)).windowRows(10).executor(Runnable::run).onReport(w -> {
+      reporting.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+      }
+    }).build();
+  }
+
   @Test
   void predictionLoggingNeverBlocksTheCaller() throws Exception {
     Random r = new Random(11);
-    dev.mlops.monitoring.profile.Profile ref = reference(r);
-    // a monitor whose window reports take 500 ms on the logging worker's own thread
-    dev.mlops.monitoring.Monitor slow = dev.mlops.monitoring.Monitor.builder("slow").reference(ref).windowRows(10)
-        .executor(Runnable::run).onReport(w -> {
-          try {
-            Thread.sleep(500);
-          } catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-          }
-        }).build();
-    Endpoint<Label> e = server.endpoint("churn", Label.class).serve("models:/churn@champion").logTo(slow).queues(50, 10).build();
-    long worst = 0;
-    for (int i = 0; i < 2000; i++) {
-      worst = Math.max(worst, e.predict(Models.request(r)).latencyNanos());
+    CountDownLatch reporting = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Endpoint<Label> e = server.endpoint("churn", Label.class).serve("models:/churn@champion").logTo(heldMonitor(r, reporting, release))
+        .queues(50, 10).build();
+    for (int i = 0; i < 10; i++) {
+      e.predict(Models.request(r));
     }
-    assertTrue(worst < 100_000_000L, "the caller never waited for the monitor: worst " + worst / 1_000_000 + " ms");
-    assertTrue(e.describe().logDropped() > 1000, "entries over the queue's capacity were dropped and counted: " + e.describe().logDropped());
+    assertTrue(reporting.await(Eventually.DEFAULT_TIMEOUT.toSeconds(), TimeUnit.SECONDS), "the logging thread reached the held report");
+    // the caller's 2,000 predictions all return while the logging thread is held
+    onAnotherThread(() -> {
+      for (int i = 0; i < 2000; i++) {
+        e.predict(Models.request(r));
+      }
+      return null;
+    });
+    EndpointStatus.Logging logging = e.describe().logging();
+    assertTrue(logging.rowsDropped() >= 2000 - 64, "rows over the queue's capacity (50, rounded up to 64) were dropped and counted: "
+        + logging);
+    release.countDown();
+    assertTrue(e.awaitBackgroundWork(Eventually.DEFAULT_TIMEOUT.toMillis()));
+  }
+
+  @Test
+  void droppedRowsAndDroppedLabelsAreCountedApartAndTheMonitorsRowsReconcile() throws Exception {
+    Random r = new Random(14);
+    CountDownLatch reporting = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    dev.mlops.monitoring.Monitor held = heldMonitor(r, reporting, release);
+    dev.mlops.monitoring.performance.PredictionLog log = new dev.mlops.monitoring.performance.PredictionLog(1000, 0.5);
+    Endpoint<Label> e = server.endpoint("churn", Label.class).serve("models:/churn@champion").logTo(held).predictionLog(log, "yes")
+        .queues(50, 10).build();
+    List<String> ids = new ArrayList<>();
+    List<String> truths = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      Map<String, Object> req = Models.request(r);
+      ids.add(e.predict(req).requestId());
+      truths.add(Models.truth(req));
+      if (i == 9) {
+        assertTrue(reporting.await(Eventually.DEFAULT_TIMEOUT.toSeconds(), TimeUnit.SECONDS), "the logging thread reached the held report");
+      }
+    }
+    // the logging thread is held and its queue full of rows: every label is dropped, and counted as a label
+    for (int i = 0; i < 1000; i++) {
+      assertTrue(e.feedback(ids.get(i), new Label(truths.get(i))));
+    }
+    EndpointStatus.Logging logging = e.describe().logging();
+    assertEquals(1000, logging.rows());
+    assertEquals(1000, logging.labels());
+    assertEquals(1000, logging.labelsDropped(), logging.toString());
+    assertTrue(logging.rowsDropped() >= 990 - 64 && logging.rowsDropped() <= 990, logging.toString());
+    release.countDown();
+    assertTrue(e.awaitBackgroundWork(Eventually.DEFAULT_TIMEOUT.toMillis()));
+    held.flush();
+    assertEquals(logging.rows() - logging.rowsDropped(), held.stats().rows(), "rows the monitor saw = rows logged - rows dropped");
+    // labels sent again, a queue's worth at a time, reach the prediction log: those of dropped rows find nothing to join
+    for (int i = 0; i < 1000; i++) {
+      assertTrue(e.feedback(ids.get(i), new Label(truths.get(i))));
+      if (i % 50 == 49) {
+        assertTrue(e.awaitBackgroundWork(Eventually.DEFAULT_TIMEOUT.toMillis()));
+      }
+    }
+    logging = e.describe().logging();
+    assertEquals(1000, logging.labelsDropped(), "no label of the second round was dropped: " + logging);
+    assertEquals(logging.rowsDropped(), logging.labelsUnjoined(), logging.toString());
+    assertEquals(logging.rows() - logging.rowsDropped(), log.windows().get(0).labelled());
   }
 
   @Test
@@ -496,7 +573,10 @@ abstract class EndpointContract {
       assertEquals(1.0, meters.get("mlops.serving.errors").tags("endpoint", "m", "kind", "invalid_input").counter().count());
       assertNotNull(meters.get("mlops.serving.queue.depth").tags("endpoint", "m", "queue", "shadow").gauge());
       assertEquals((double) e.describe().shadowDropped(),
-          meters.get("mlops.serving.dropped").tags("endpoint", "m", "queue", "shadow").functionCounter().count());
+          meters.get("mlops.serving.dropped").tags("endpoint", "m", "queue", "shadow", "item", "request").functionCounter().count());
+      for (String item : List.of("row", "label")) {
+        assertEquals(0.0, meters.get("mlops.serving.dropped").tags("endpoint", "m", "queue", "log", "item", item).functionCounter().count());
+      }
     }
   }
 }

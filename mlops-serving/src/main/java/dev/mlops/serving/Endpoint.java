@@ -1,6 +1,5 @@
 package dev.mlops.serving;
 
-import com.github.benmanes.caffeine.cache.Cache;
 import dev.mlops.api.InvalidArgumentException;
 import dev.mlops.api.NotFoundException;
 import dev.mlops.api.internal.Validation;
@@ -56,7 +55,7 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
   private final @Nullable ThreadPoolExecutor async;
   private final int asyncQueue;
   private final InputPolicy policy;
-  private final @Nullable Cache<String, Issued> issued;
+  private final @Nullable FeedbackWindow issued;
   private final String idPrefix;
   /** Request numbers without a shared counter: each thread takes a slot and counts in it. */
   private final java.util.concurrent.atomic.AtomicInteger slots = new java.util.concurrent.atomic.AtomicInteger();
@@ -73,9 +72,6 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
   private final @Nullable Rollout<T> rollout;
   private final @Nullable Map<String, Batcher<T>> batchers;
   private volatile boolean closed;
-
-  /** A served request remembered until its feedback arrives: who answered, and what. */
-  record Issued(Variant<?> variant, String output, double score) {}
 
   Endpoint(ModelServer server, EndpointBuilder<T> b) {
     this.server = server;
@@ -112,7 +108,7 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
         new java.util.concurrent.ArrayBlockingQueue<>(b.asyncQueue), daemon("mlops-endpoint-" + name + "-async"),
         new ThreadPoolExecutor.AbortPolicy());
     boolean feedback = b.feedbackWindow > 0 && (b.bandit != null || b.rolloutPolicy != null || b.trackFeedback || !b.predictionLogs.isEmpty());
-    this.issued = feedback ? com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(b.feedbackWindow).build() : null;
+    this.issued = feedback ? new FeedbackWindow(b.feedbackWindow) : null;
     this.idPrefix = name + "-" + Long.toString(ThreadLocalRandom.current().nextLong() & 0xFFFFFFL, 36) + "-";
     this.loader = new Loader<>(this, server, b.warmupRequests);
     this.background = new Handoff("mlops-endpoint-" + name + "-background");
@@ -319,7 +315,7 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
       v.window.served(served, latency);
       a.meter().served(latency);
       if (issued != null) {
-        issued.put(served.requestId(), new Issued(v, served.outputText(), served.score()));
+        issued.add(served.requestId(), v, served.outputText(), served.score());
       }
       boolean log = sink != null && sink.sampled();
       if (shadowRunner != null || log) {
@@ -377,11 +373,13 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
   /**
    * The true outcome of a request: counted as right or wrong for the variant that answered (its
    * accuracy, the rollout policy's accuracy rule, the A/B summary) and joined to the prediction
-   * logs. Unknown or expired ids are ignored and return false.
+   * logs. An answer is remembered before {@code predict} returns, so the label of any of the last
+   * {@link EndpointBuilder#feedback feedback window} answers joins; unknown ids and answers older
+   * than the window are ignored and return false.
    */
   public boolean feedback(String requestId, T truth) {
     Validation.notNull("truth", truth);
-    Issued i = issued == null ? null : issued.getIfPresent(Validation.notNull("request id", requestId));
+    FeedbackWindow.Issued i = issued == null ? null : issued.get(Validation.notNull("request id", requestId));
     if (i == null) {
       return false;
     }
@@ -395,7 +393,8 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
 
   /**
    * A reward in [0, 1] for a request (a click, a conversion): the bandit learns from it, and it
-   * counts toward the variant's mean reward. Unknown or expired ids are ignored and return false.
+   * counts toward the variant's mean reward. As for labels, a reward for any of the last feedback
+   * window answers joins; unknown ids and older answers are ignored and return false.
    *
    * @throws InvalidArgumentException for a reward outside [0, 1]
    */
@@ -403,7 +402,7 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
     if (!(reward >= 0 && reward <= 1)) {
       throw InvalidArgumentException.of("reward", reward, "must be between 0 and 1");
     }
-    Issued i = issued == null ? null : issued.getIfPresent(Validation.notNull("request id", requestId));
+    FeedbackWindow.Issued i = issued == null ? null : issued.get(Validation.notNull("request id", requestId));
     if (i == null) {
       return false;
     }

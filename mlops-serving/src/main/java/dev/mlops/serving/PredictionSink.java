@@ -59,7 +59,7 @@ final class PredictionSink<T extends Output<T>> {
   }
 
   /** Queues a feedback label for the prediction logs; a full queue drops it and counts it as a dropped label. */
-  void label(String requestId, T truth, Endpoint.Issued issued) {
+  void label(String requestId, T truth, FeedbackWindow.Issued issued) {
     if (!logs.isEmpty()) {
       labels.increment();
       if (!lane.offer(new Labelled(requestId, issued.variant().name, truth.getSerializableForm(false)))) {

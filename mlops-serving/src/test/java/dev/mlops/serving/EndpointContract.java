@@ -522,6 +522,61 @@ abstract class EndpointContract {
   }
 
   @Test
+  void feedbackJoinsEveryOneOfTheLastWindowOfAnswersAndNothingOlder() {
+    Endpoint<Label> e = server.endpoint("churn", Label.class).serve("models:/churn@champion").feedback(1000, true).build();
+    Random r = new Random(15);
+    List<String> ids = new ArrayList<>();
+    List<String> truths = new ArrayList<>();
+    for (int i = 0; i < 5000; i++) {
+      Map<String, Object> req = Models.request(r);
+      ids.add(e.predict(req).requestId());
+      truths.add(Models.truth(req));
+    }
+    // the window is the last 1,000 answers, first in, first out: never an answer that happens to be evicted early
+    for (int i = 4000; i < 5000; i++) {
+      assertTrue(e.feedback(ids.get(i), new Label(truths.get(i))), "answer " + i + " of 5,000 is in the window of the last 1,000");
+    }
+    assertFalse(e.feedback(ids.get(3999), new Label(truths.get(3999))), "answer 3,999 left the window");
+    assertEquals(1000, e.describe().variants().get(0).labelled());
+  }
+
+  @Test
+  void feedbackRightAfterAnAnswerAlwaysJoinsUnderConcurrentLoad() throws Exception {
+    // a window of 2,000 answers, four callers answering 25,000 each and labelling each answer at once; they meet every
+    // 100 requests, so at most 400 answers are registered between an answer and its label, whatever the scheduling
+    Endpoint<Label> e = server.endpoint("churn", Label.class).serve("models:/churn@champion").feedback(2000, true).build();
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    java.util.concurrent.CyclicBarrier rounds = new java.util.concurrent.CyclicBarrier(4);
+    try {
+      List<Future<Long>> refused = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        Random r = new Random(t);
+        refused.add(pool.submit(() -> {
+          long n = 0;
+          for (int i = 0; i < 25_000; i++) {
+            Map<String, Object> req = Models.request(r);
+            if (!e.feedback(e.predict(req).requestId(), new Label(Models.truth(req)))) {
+              n++;
+            }
+            if (i % 100 == 99) {
+              rounds.await(Eventually.DEFAULT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            }
+          }
+          return n;
+        }));
+      }
+      long total = 0;
+      for (Future<Long> f : refused) {
+        total += f.get(Eventually.DEFAULT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      }
+      assertEquals(0, total, "labels refused for answers just given");
+    } finally {
+      pool.shutdown();
+    }
+    assertEquals(100_000, e.describe().variants().get(0).labelled());
+  }
+
+  @Test
   void microBatchingGivesTheSameAnswers() throws Exception {
     Endpoint<Label> plain = server.endpoint("plain", Label.class).serve("models:/churn@champion").build();
     Endpoint<Label> batched = server.endpoint("batched", Label.class).serve("models:/churn@champion")

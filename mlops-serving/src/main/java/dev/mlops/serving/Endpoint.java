@@ -171,10 +171,13 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
 
   /**
    * Predicts from a feature map (feature name to a number; a one-hot group by its value, for
-   * example {@code "plan": "pro"}), checked against the serving version's signature.
+   * example {@code "plan": "pro"}), checked against the serving version's signature. Every input
+   * form (a map, a Tribuo example, values in order) and every path (sync, batch, async,
+   * micro-batched) gets the same checks and the same exception.
    *
    * @throws InvalidInputException for unknown or missing features, values of the wrong type or
-   *     non-finite values (under {@link InputPolicy#REJECT}); each problem names the feature
+   *     non-finite values (under {@link InputPolicy#REJECT}), and under either policy for input that
+   *     leaves no usable feature to predict from; each problem names the feature
    * @throws CapacityException when the endpoint is at its concurrency limit
    * @throws EndpointUnavailableException when no version is loaded
    */
@@ -191,13 +194,17 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
     return serve(Request.ofMap(features), stickyKey);
   }
 
-  /** Predicts from a Tribuo example (its output is ignored); features are checked as {@link #predict(Map)}. */
+  /** Predicts from a Tribuo example (its output is ignored); unknown, missing and non-finite features are checked as {@link #predict(Map)}. */
   public Served<T> predict(Example<T> example) {
     Validation.notNull("example", example);
     return serve(Request.ofExample(example), null);
   }
 
-  /** Predicts from values in the serving version's feature order ({@link #featureNames()}). */
+  /**
+   * Predicts from values in the serving version's feature order ({@link #featureNames()}); values
+   * of another number than the features are refused under either policy (they cannot be matched
+   * to features), non-finite values are checked as {@link #predict(Map)}.
+   */
   public Served<T> predict(double[] values) {
     Validation.notNull("values", values);
     return serve(Request.ofArray(values), null);
@@ -287,11 +294,13 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
       }
       InputSchema.Problems problems = new InputSchema.Problems();
       Example<T> example = request.example(a.schema(), unknown, problems);
-      if (problems.any()) {
-        countProblems(problems.list());
-        if (policy == InputPolicy.REJECT) {
+      // SERVE_AND_RECORD serves what is usable; with nothing usable left there is nothing to predict from
+      boolean nothingLeft = example.size() == 0;
+      if (problems.any() || nothingLeft) {
+        countProblems(problems.kinds());
+        if (policy == InputPolicy.REJECT || nothingLeft) {
           metrics.failed(name, v.name, "invalid_input");
-          throw new InvalidInputException(name, problems.list());
+          throw new InvalidInputException(name, problems.list(), nothingLeft && policy != InputPolicy.REJECT);
         }
       }
       loader.remember(example);
@@ -344,15 +353,16 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
     return v.role == Variant.Role.PRIMARY ? null : routed.get(0).active();
   }
 
-  private void countProblems(List<String> list) {
-    for (String p : list) {
-      String kind = p.startsWith("unknown") ? "unknown_feature" : p.startsWith("missing") ? "missing_feature"
-          : p.contains("finite") ? "non_finite" : "wrong_type";
-      problems.computeIfAbsent(kind, k -> new LongAdder()).increment();
+  private void countProblems(List<InputSchema.Kind> kinds) {
+    for (InputSchema.Kind kind : kinds) {
+      problems.computeIfAbsent(kind.key(), k -> new LongAdder()).increment();
     }
   }
 
-  /** Input problems seen so far, by kind: unknown_feature, missing_feature, wrong_type, non_finite. */
+  /**
+   * Input problems seen so far, by kind: unknown_feature, missing_feature, wrong_type, non_finite,
+   * wrong_count (values in order whose number is not the number of features).
+   */
   public Map<String, Long> inputProblems() {
     Map<String, Long> out = new java.util.TreeMap<>();
     problems.forEach((k, v) -> out.put(k, v.sum()));

@@ -123,7 +123,7 @@ abstract class EndpointContract {
     assertTrue(nan.getMessage().contains("feature 'x1' is NaN; expected a finite number"), nan.getMessage());
     InvalidInputException arr = assertThrows(InvalidInputException.class, () -> e.predict(new double[] {1, 2, 3}));
     assertTrue(arr.getMessage().contains("expected 2 in the order [x1, x2]"), arr.getMessage());
-    assertEquals(Map.of("missing_feature", 1L, "non_finite", 1L, "unknown_feature", 1L, "wrong_type", 2L), e.inputProblems());
+    assertEquals(Map.of("missing_feature", 1L, "non_finite", 1L, "unknown_feature", 1L, "wrong_type", 1L, "wrong_count", 1L), e.inputProblems());
 
     Endpoint<Label> lenient = server.endpoint("lenient", Label.class).serve("models:/churn@champion")
         .inputPolicy(InputPolicy.SERVE_AND_RECORD).build();
@@ -131,6 +131,60 @@ abstract class EndpointContract {
     assertEquals("yes", s.outputText());
     assertEquals(2, s.problems().size(), s.problems().toString());
     assertEquals(Map.of("non_finite", 1L, "unknown_feature", 1L), lenient.inputProblems());
+  }
+
+  /** Sends one input (a feature map, a Tribuo example or values in order) by one path: sync, batch, async or a micro-batched endpoint. */
+  @SuppressWarnings("unchecked")
+  static Served<Label> send(String path, Endpoint<Label> e, Endpoint<Label> batched, Object input) throws Exception {
+    Endpoint<Label> to = path.equals("micro-batched") ? batched : e;
+    try {
+      return switch (path) {
+        case "sync", "micro-batched" -> input instanceof Map<?, ?> m ? to.predict((Map<String, ?>) m)
+            : input instanceof double[] d ? to.predict(d) : to.predict((org.tribuo.Example<Label>) input);
+        case "batch" -> (input instanceof Map<?, ?> m ? to.predictAll(List.of((Map<String, ?>) m))
+            : input instanceof double[] d ? to.predictAllArrays(List.<double[]>of(d))
+            : to.predictAllExamples(List.of((org.tribuo.Example<Label>) input))).get(0);
+        case "async" -> (input instanceof Map<?, ?> m ? to.predictAsync((Map<String, ?>) m)
+            : input instanceof double[] d ? to.predictAsync(d) : to.predictAsync((org.tribuo.Example<Label>) input))
+            .get(Eventually.DEFAULT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        default -> throw new IllegalArgumentException(path);
+      };
+    } catch (java.util.concurrent.ExecutionException ex) {
+      throw ex.getCause() instanceof Exception cause ? cause : ex;
+    }
+  }
+
+  @Test
+  void everyInputFormAndPathGetsTheSameChecksAndTheSameException() throws Exception {
+    List<String> paths = List.of("sync", "batch", "async", "micro-batched");
+    org.tribuo.Example<Label> lacking = new ArrayExample<>(new Label("?"), new String[] {"x1"}, new double[] {3});
+    org.tribuo.Example<Label> unknownOnly = new ArrayExample<>(new Label("?"), new String[] {"x9"}, new double[] {3});
+    for (InputPolicy policy : InputPolicy.values()) {
+      Endpoint<Label> e = server.endpoint("plain-" + policy, Label.class).serve("models:/churn@champion").inputPolicy(policy).build();
+      Endpoint<Label> batched = server.endpoint("batched-" + policy, Label.class).serve("models:/churn@champion").inputPolicy(policy)
+          .batching(Batching.noDelay(8)).build();
+      for (String path : paths) {
+        String where = policy + ", " + path;
+        // a feature the model uses is missing: as a map or as a Tribuo example, the same problem
+        for (Object input : List.<Object>of(Map.of("x1", 3.0), lacking)) {
+          if (policy == InputPolicy.REJECT) {
+            InvalidInputException ex = assertThrows(InvalidInputException.class, () -> send(path, e, batched, input), where);
+            assertEquals(List.of("missing feature 'x2'; expected a number"), ex.problems(), where);
+          } else {
+            Served<Label> s = send(path, e, batched, input);
+            assertEquals(List.of("missing feature 'x2'; expected a number"), s.problems(), where);
+            assertEquals("yes", s.outputText(), where);
+          }
+        }
+        // nothing the model can predict from: refused under either policy, never Tribuo's own exception
+        for (Object input : List.<Object>of(Map.of(), new double[] {3.0}, unknownOnly, Map.of("x9", 1.0))) {
+          InvalidInputException ex = assertThrows(InvalidInputException.class, () -> send(path, e, batched, input), where);
+          assertFalse(ex.problems().isEmpty(), where);
+        }
+      }
+      // sync, batch and async went to e, each with 8 missing features, 2 unknown ones and 1 wrong count
+      assertEquals(Map.of("missing_feature", 24L, "unknown_feature", 6L, "wrong_count", 3L), e.inputProblems(), policy.toString());
+    }
   }
 
   @Test

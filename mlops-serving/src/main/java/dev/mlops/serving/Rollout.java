@@ -21,6 +21,8 @@ import org.tribuo.Output;
  */
 final class Rollout<T extends Output<T>> {
   private static final Logger LOG = LoggerFactory.getLogger(Endpoint.class);
+  /** Requests each variant answers in a window before their p99 latencies are compared. */
+  private static final int MIN_LATENCY_SAMPLES = 100;
 
   private final Endpoint<T> endpoint;
   private final ModelServer server;
@@ -125,19 +127,22 @@ final class Rollout<T extends Output<T>> {
           policy.maxErrorRate, h.errorRate(), n));
       return;
     }
-    double cp99 = c.latency.quantile(0.99);
-    double hp99 = h.latency.quantile(0.99);
-    if (n >= 100 && cp99 > policy.minLatencyNanos && !Double.isNaN(hp99) && cp99 > policy.maxLatencyRatio * hp99) {
-      rollBack(a, "latency_p99", String.format(Locale.ROOT, "p99 %.2f ms > %.1f x champion's %.2f ms over %d canary requests", cp99 / 1e6,
-          policy.maxLatencyRatio, hp99 / 1e6, n));
-      return;
+    long hn = h.requests();
+    if (!Double.isNaN(policy.maxLatencyRatio) && n >= MIN_LATENCY_SAMPLES && hn >= MIN_LATENCY_SAMPLES) {
+      double cp99 = c.latency.quantile(0.99);
+      double hp99 = h.latency.quantile(0.99);
+      if (cp99 > policy.minLatencyNanos && cp99 > policy.maxLatencyRatio * hp99) {
+        rollBack(a, "latency_p99", String.format(Locale.ROOT, "p99 %.3f ms > %.1f x champion's %.3f ms (floor %.1f ms) over %d canary and %d"
+            + " champion requests", cp99 / 1e6, policy.maxLatencyRatio, hp99 / 1e6, policy.minLatencyNanos / 1e6, n, hn));
+        return;
+      }
     }
     if (!Double.isNaN(policy.maxOutputDrift)) {
       Map<String, Long> co = c.outputCounts();
       Map<String, Long> ho = h.outputCounts();
-      long cn = co.values().stream().mapToLong(Long::longValue).sum();
-      long hn = ho.values().stream().mapToLong(Long::longValue).sum();
-      if (cn >= policy.minOutputRequests && hn >= policy.minOutputRequests) {
+      long cOutputs = co.values().stream().mapToLong(Long::longValue).sum();
+      long hOutputs = ho.values().stream().mapToLong(Long::longValue).sum();
+      if (cOutputs >= policy.minOutputRequests && hOutputs >= policy.minOutputRequests) {
         double psi = Binned.psi(Binned.categorical(ho, co));
         if (psi > policy.maxOutputDrift) {
           rollBack(a, "output_drift", String.format(Locale.ROOT, "PSI of predicted outputs %.3f > %.3f (canary %s vs champion %s)", psi,

@@ -281,6 +281,20 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
       throw new CapacityException("endpoint '" + name + "' is at capacity: " + maxConcurrency + " requests in flight");
     }
     Variant<T> v = router.choose(stickyKey);
+    // the window this request counts in, read once: a request finishing after its window was
+    // judged still lands in that window, never in the next one
+    WindowStats window = v.window;
+    // a canary's place in its window; null once the request counted (or if it never took one)
+    WindowStats admitted = null;
+    if (rollout != null && rollout.isCanary(v)) {
+      if (rollout.admit(window)) {
+        admitted = window;
+      } else {
+        // its window is full and awaiting judgement: the champion answers meanwhile
+        v = routed.get(0);
+        window = v.window;
+      }
+    }
     try {
       Variant.Active<T> a = v.active();
       if (a == null) {
@@ -291,6 +305,7 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
               + (v.loadProblem == null ? "" : ": " + v.loadProblem));
         }
         v = routed.get(0);
+        window = v.window;
       }
       InputSchema.Problems problems = new InputSchema.Problems();
       Example<T> example = request.example(a.schema(), unknown, problems);
@@ -310,10 +325,11 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
       } catch (CapacityException | EndpointUnavailableException e) {
         throw e;
       } catch (RuntimeException e) {
-        v.window.failed(System.nanoTime() - start);
+        window.failed(System.nanoTime() - start);
+        admitted = null;
         metrics.failed(name, v.name, "model_error");
         if (rollout != null) {
-          rollout.observed(v);
+          rollout.observed(v, window);
         }
         throw e;
       }
@@ -321,7 +337,8 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
       long number = ++counter[0];
       long latency = System.nanoTime() - start;
       Served<T> served = new Served<>(p, a.loaded().version().name(), a.version(), v.name, idPrefix, number, latency, problems.list());
-      v.window.served(served, latency);
+      window.served(served, latency);
+      admitted = null;
       a.meter().served(latency);
       if (issued != null) {
         issued.add(served.requestId(), v, served.outputText(), served.score());
@@ -338,10 +355,14 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
         }
       }
       if (rollout != null) {
-        rollout.observed(v);
+        rollout.observed(v, window);
       }
       return served;
     } finally {
+      if (admitted != null) {
+        // refused before the canary answered (bad input, nothing loaded): its place goes to another request
+        rollout.release(admitted);
+      }
       if (limiter != null) {
         limiter.release();
       }

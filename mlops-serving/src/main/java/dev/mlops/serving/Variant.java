@@ -86,6 +86,13 @@ final class Variant<T extends Output<T>> {
     return retained.stream().map(Active::version).toList();
   }
 
+  /** Starts a new evaluation window if {@code ended} is still the live one (a swap may have started one meanwhile). */
+  synchronized void rollWindow(WindowStats ended) {
+    if (window == ended) {
+      rollWindow();
+    }
+  }
+
   /** Starts a new evaluation window and returns the one that ended. */
   synchronized WindowStats rollWindow() {
     WindowStats ended = window;

@@ -37,6 +37,19 @@ import org.tribuo.Prediction;
  * threads bound it otherwise) and the async queue always is: a request over either limit gets a
  * {@link CapacityException} at once. Build with {@link ModelServer#endpoint(String, Class)}.
  *
+ * <p>What a swap guarantees. When an alias a variant follows moves, the move reaches the endpoint
+ * on the registry's listener thread: as soon as {@code setAlias} returns when it is made through
+ * the registry the {@link ModelServer} follows, within that registry's poll interval when it is
+ * made elsewhere (another registry on the same store, another JVM). A control thread then resolves
+ * the alias and, unless the version is still kept loaded, loads it (digest verified) and warms it
+ * up; then it flips the variant's reference. Until the flip, every request is answered by the
+ * previous version, never longer; from the flip on, every request that starts is answered by the
+ * new one. A version that fails to load or warm up never serves. A move back to a version still
+ * kept loaded ({@link EndpointBuilder#retainVersions}) flips without loading. A version the alias
+ * left while it was loading is not flipped to. {@link #describe()} shows the version being loaded
+ * ({@link EndpointStatus.VariantStatus#pendingVersion()}); {@link #awaitVersion} waits for the
+ * flip.
+ *
  * @param <T> the output type ({@code Label}, {@code Regressor}, ...)
  */
 public final class Endpoint<T extends Output<T>> implements AutoCloseable {
@@ -472,12 +485,33 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
 
   /**
    * Loads every variant's URI again now (for example after an alias moved in a store with no event
-   * delivery), each completely and warmed up before it serves; returns when done.
+   * delivery), each completely and warmed up before it serves (a version still kept loaded serves
+   * again at once); returns when every variant serves what its URI resolves to.
    */
   public void reload() {
     for (Variant<T> v : byName.values()) {
       loader.load(v);
     }
+  }
+
+  /**
+   * Waits until a variant serves {@code version}: after an alias move, the previous version serves
+   * until the new one is loaded and warmed up (never longer), and this returns once the flip is
+   * done. Returns at once if it serves that version already.
+   *
+   * @return true once the variant serves {@code version}; false when the timeout passes first
+   * @throws LoadFailedException when a load of that version that ends after this call fails (the
+   *     previous version keeps serving); the message says why
+   * @throws NotFoundException for an unknown variant
+   * @throws InvalidArgumentException for a negative timeout
+   * @throws InterruptedException if the waiting thread is interrupted
+   */
+  public boolean awaitVersion(String variant, int version, java.time.Duration timeout) throws InterruptedException {
+    Variant<T> v = variant(Validation.notNull("variant", variant));
+    if (Validation.notNull("timeout", timeout).isNegative()) {
+      throw InvalidArgumentException.of("timeout", timeout, "must be zero or positive");
+    }
+    return v.awaitVersion(name, version, timeout.toNanos());
   }
 
   /**
@@ -524,7 +558,8 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
     for (Variant<T> v : byName.values()) {
       Variant.Active<T> a = v.active();
       WindowStats.Totals t = v.totals();
-      vs.add(new EndpointStatus.VariantStatus(v.name, v.role.name(), v.uri, v.weight, a == null ? null : a.version(), v.retainedVersions(),
+      vs.add(new EndpointStatus.VariantStatus(v.name, v.role.name(), v.uri, v.weight, a == null ? null : a.version(), v.pendingVersion,
+          v.retainedVersions(),
           t.requests(), t.errors, LatencyHistogram.quantile(t.latency, 0.5) / 1000, LatencyHistogram.quantile(t.latency, 0.99) / 1000,
           t.labelled, t.accuracy(), t.rewards == 0 ? Double.NaN : t.rewardSum / t.rewards,
           shadowRunner != null && v.role == Variant.Role.SHADOW ? shadowRunner.agreement(v) : Double.NaN,

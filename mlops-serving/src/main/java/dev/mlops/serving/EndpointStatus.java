@@ -63,6 +63,8 @@ public record EndpointStatus(String endpoint, State state, String reason, List<V
    * @param uri the registry URI it follows
    * @param weight its share of traffic (0 for shadows and a rolled-back canary)
    * @param version the version it serves, or null before the first load
+   * @param pendingVersion the version being loaded and warmed up to replace it (the previous one
+   *     serves until then), or null
    * @param retainedVersions versions kept loaded for an instant rollback, newest first
    * @param requests requests it answered (or, for a shadow, compared)
    * @param errors requests that failed on it
@@ -75,7 +77,8 @@ public record EndpointStatus(String endpoint, State state, String reason, List<V
    * @param meanScoreDifference for a shadow: mean |score difference| on the returned output, else NaN
    * @param loadProblem why its last load failed, or null
    */
-  public record VariantStatus(String name, String role, String uri, double weight, @Nullable Integer version, List<Integer> retainedVersions,
+  public record VariantStatus(String name, String role, String uri, double weight, @Nullable Integer version,
+      @Nullable Integer pendingVersion, List<Integer> retainedVersions,
       long requests, long errors, double p50Micros, double p99Micros, long labelled, double accuracy, double meanReward, double agreement,
       double meanScoreDifference, @Nullable String loadProblem) {
     /** Copies the retained versions; the list is immutable. */
@@ -85,8 +88,9 @@ public record EndpointStatus(String endpoint, State state, String reason, List<V
 
     @Override
     public String toString() {
-      return String.format(Locale.ROOT, "%s %s v%s weight %.2f: %d requests, %d errors, p50 %.0f µs, p99 %.0f µs%s%s%s%s", name,
-          role.toLowerCase(Locale.ROOT), version == null ? "-" : version, weight, requests, errors, p50Micros, p99Micros,
+      return String.format(Locale.ROOT, "%s %s v%s%s weight %.2f: %d requests, %d errors, p50 %.0f µs, p99 %.0f µs%s%s%s%s", name,
+          role.toLowerCase(Locale.ROOT), version == null ? "-" : version, pendingVersion == null ? "" : " (v" + pendingVersion + " loading)",
+          weight, requests, errors, p50Micros, p99Micros,
           labelled > 0 ? String.format(Locale.ROOT, ", accuracy %.3f on %d labels", accuracy, labelled) : "",
           Double.isNaN(meanReward) ? "" : String.format(Locale.ROOT, ", mean reward %.3f", meanReward),
           Double.isNaN(agreement) ? "" : String.format(Locale.ROOT, ", agreement %.3f, mean score difference %.3f", agreement,

@@ -99,6 +99,16 @@ final class InputSchema {
     return new InputSchema(names, groups);
   }
 
+  /** Whether {@code example} holds at least one of this version's features. */
+  boolean knowsAny(Example<?> example) {
+    for (Feature f : example) {
+      if (index.containsKey(f.getName())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Feature names in the model's id order: the order of {@link #fromArray}. */
   String[] names() {
     return names.clone();

@@ -3,6 +3,7 @@ package dev.mlops.serving;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -210,23 +211,99 @@ abstract class EndpointContract {
       }));
     }
     try {
+      // 100 moves, each awaited and followed by at least 10 answers of the version moved to
       for (int i = 0; i < 100; i++) {
-        admin.setAlias("churn", "champion", i % 2 == 0 ? 2 : 1);
-        Thread.sleep(5);
+        int target = i % 2 == 0 ? 2 : 1;
+        admin.setAlias("churn", "champion", target);
+        assertTrue(e.awaitVersion("champion", target, Eventually.DEFAULT_TIMEOUT), "the endpoint serves v" + target);
+        long before = ok.get();
+        Eventually.until(() -> ok.get() >= before + 10, "requests are answered after the swap");
       }
-      admin.setAlias("churn", "champion", 2);
-      Eventually.until(() -> e.describe().variants().get(0).version() == 2, "the endpoint serves v2");
     } finally {
       stop.set(true);
       for (Future<?> f : fs) {
-        f.get(30, TimeUnit.SECONDS);
+        f.get(Eventually.DEFAULT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       }
       pool.shutdown();
     }
     assertTrue(failures.isEmpty(), failures.size() + " failed requests, first: " + (failures.isEmpty() ? "" : failures.get(0)));
-    assertTrue(ok.get() > 1000, "requests ran during the swaps: " + ok.get());
     assertEquals(Set.of(1, 2), versions);
-    assertEquals(List.of(1), e.describe().variants().get(0).retainedVersions(), "the previous version stays loaded");
+    assertEquals(List.of(2), e.describe().variants().get(0).retainedVersions(), "the previous version stays loaded");
+  }
+
+  @Test
+  void anAliasMoveIsServedByThePreviousVersionUntilTheNewOneIsWarmedUpThenByTheNewOneAlone() throws Exception {
+    String gateName = "swap-" + UUID.randomUUID();
+    Models.Gate gate = Models.Gate.create(gateName);
+    int held = ServingFixture.registerSerialized(admin, "churn", new Models.Gated(Models.train(2), gateName), dir, Models.HELD_JSON).version();
+    Endpoint<Label> e = server.endpoint("churn", Label.class).serve("models:/churn@champion").build();
+    admin.setAlias("churn", "champion", held);
+    gate.awaitEntered();   // the new version is loaded and warming up, held at its gate on its input example
+    EndpointStatus.VariantStatus champion = e.describe().variants().get(0);
+    assertEquals(1, champion.version());
+    assertEquals(held, champion.pendingVersion());
+    Random r = new Random(16);
+    for (int i = 0; i < 200; i++) {
+      assertEquals(1, e.predict(Models.request(r)).version(), "the previous version serves until the new one is warm");
+    }
+    gate.open();
+    assertTrue(e.awaitVersion("champion", held, Eventually.DEFAULT_TIMEOUT));
+    for (int i = 0; i < 200; i++) {
+      assertEquals(held, e.predict(Models.request(r)).version(), "from the flip on, the new version answers every request");
+    }
+    assertNull(e.describe().variants().get(0).pendingVersion());
+  }
+
+  @Test
+  void aMoveMadeWhileAVersionLoadsIsServedAndTheVersionItLeftNeverServes() throws Exception {
+    String gateName = "moved-on-" + UUID.randomUUID();
+    Models.Gate gate = Models.Gate.create(gateName);
+    int held = ServingFixture.registerSerialized(admin, "churn", new Models.Gated(Models.train(2), gateName), dir, Models.HELD_JSON).version();
+    Endpoint<Label> e = server.endpoint("churn", Label.class).serve("models:/churn@champion").build();
+    admin.setAlias("churn", "champion", held);
+    gate.awaitEntered();
+    admin.setAlias("churn", "champion", 2);   // moved on while the held version warms up
+    gate.open();
+    assertTrue(e.awaitVersion("champion", 2, Eventually.DEFAULT_TIMEOUT));
+    assertEquals(List.of(1), e.describe().variants().get(0).retainedVersions(), "v" + held + " never served");
+    assertNull(e.describe().variants().get(0).pendingVersion());
+  }
+
+  @Test
+  void aMoveBackToAVersionStillLoadedFlipsWithoutLoadingOrWarmingItAgain() throws Exception {
+    String gateName = "kept-" + UUID.randomUUID();
+    Models.Gate gate = Models.Gate.create(gateName);
+    gate.open();
+    int gated = ServingFixture.registerSerialized(admin, "churn", new Models.Gated(Models.train(2), gateName), dir, Models.HELD_JSON).version();
+    Endpoint<Label> e = server.endpoint("churn", Label.class).serve("models:/churn@champion").build();
+    admin.setAlias("churn", "champion", gated);
+    assertTrue(e.awaitVersion("champion", gated, Eventually.DEFAULT_TIMEOUT));
+    admin.setAlias("churn", "champion", 1);
+    assertTrue(e.awaitVersion("champion", 1, Eventually.DEFAULT_TIMEOUT));
+    // a warm-up of the gated version would now wait at its closed gate: a version kept loaded needs none
+    gate.close();
+    admin.setAlias("churn", "champion", gated);
+    assertTrue(e.awaitVersion("champion", gated, Eventually.DEFAULT_TIMEOUT));
+    assertEquals(0, gate.waiting.get());
+    assertEquals(List.of(1), e.describe().variants().get(0).retainedVersions());
+  }
+
+  @Test
+  void awaitingAVersionThatFailsToLoadThrowsWithTheReasonWhileThePreviousOneServes() throws Exception {
+    int broken = ServingFixture.registerSerialized(admin, "churn", new Models.Throwing(Models.train(1)), dir).version();
+    Endpoint<Label> e = server.endpoint("churn", Label.class).serve("models:/churn@champion").build();
+    Thread caller = Thread.currentThread();
+    Thread mover = new Thread(() -> {
+      Eventually.until(() -> caller.getState() == Thread.State.TIMED_WAITING, "the caller waits for the flip");
+      admin.setAlias("churn", "champion", broken);
+    });
+    mover.start();
+    LoadFailedException ex = assertThrows(LoadFailedException.class, () -> e.awaitVersion("champion", broken, Eventually.DEFAULT_TIMEOUT));
+    mover.join();
+    assertTrue(ex.getMessage().contains("this model is broken") && ex.getMessage().contains("v1 keeps serving"), ex.getMessage());
+    assertEquals(1, e.predict(Map.of("x1", 1.0, "x2", 0.0)).version());
+    assertThrows(dev.mlops.api.InvalidArgumentException.class, () -> e.awaitVersion("champion", 1, Duration.ofSeconds(-1)));
+    assertThrows(dev.mlops.api.NotFoundException.class, () -> e.awaitVersion("nobody", 1, Duration.ZERO));
   }
 
   @Test

@@ -99,8 +99,8 @@ final class Models {
    */
   static final class Gate {
     private static final java.util.Map<String, Gate> GATES = new java.util.concurrent.ConcurrentHashMap<>();
-    final java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
-    final java.util.concurrent.CountDownLatch open = new java.util.concurrent.CountDownLatch(1);
+    volatile java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+    volatile java.util.concurrent.CountDownLatch open = new java.util.concurrent.CountDownLatch(1);
     final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
 
     /** A new closed gate under a unique name. */
@@ -125,6 +125,12 @@ final class Models {
 
     void open() {
       open.countDown();
+    }
+
+    /** Closes an opened gate again: the next held prediction waits until {@link #open()}. */
+    void close() {
+      entered = new java.util.concurrent.CountDownLatch(1);
+      open = new java.util.concurrent.CountDownLatch(1);
     }
   }
 
@@ -152,10 +158,11 @@ final class Models {
       }
       if (hold) {
         Gate g = Gate.named(gate);
+        java.util.concurrent.CountDownLatch open = g.open;
         g.waiting.incrementAndGet();
         g.entered.countDown();
         try {
-          if (!g.open.await(dev.mlops.testkit.Eventually.DEFAULT_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
+          if (!open.await(dev.mlops.testkit.Eventually.DEFAULT_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
             throw new IllegalStateException("gate " + gate + " never opened");
           }
         } catch (InterruptedException e) {
@@ -172,6 +179,9 @@ final class Models {
   static Map<String, Object> held() {
     return Map.of("x1", 2.0, "x2", Gated.HOLD);
   }
+
+  /** {@link #held()} as JSON: a version registered with it as its input example is held at its gate while it warms up. */
+  static final String HELD_JSON = "{\"x1\": 2.0, \"x2\": " + Gated.HOLD + "}";
 
   /** Answers like {@code inner} after sleeping {@code millis}: a slow model. */
   static final class Slow extends Custom {

@@ -231,11 +231,15 @@ abstract class EndpointContract {
     assertEquals(List.of(2), e.describe().variants().get(0).retainedVersions(), "the previous version stays loaded");
   }
 
+  /** Registers a version of churn whose warm-up waits at {@code gate}: its input example is a request the gate holds. */
+  int gatedWarmUp(Models.Gate gate) throws java.io.IOException {
+    return ServingFixture.registerSerialized(admin, "churn", new Models.Gated(Models.train(2), gate.name), dir, Models.HELD_JSON).version();
+  }
+
   @Test
   void anAliasMoveIsServedByThePreviousVersionUntilTheNewOneIsWarmedUpThenByTheNewOneAlone() throws Exception {
-    String gateName = "swap-" + UUID.randomUUID();
-    Models.Gate gate = Models.Gate.create(gateName);
-    int held = ServingFixture.registerSerialized(admin, "churn", new Models.Gated(Models.train(2), gateName), dir, Models.HELD_JSON).version();
+    Models.Gate gate = Models.Gate.create("swap-" + UUID.randomUUID());
+    int held = gatedWarmUp(gate);
     Endpoint<Label> e = server.endpoint("churn", Label.class).serve("models:/churn@champion").build();
     admin.setAlias("churn", "champion", held);
     gate.awaitEntered();   // the new version is loaded and warming up, held at its gate on its input example
@@ -256,9 +260,8 @@ abstract class EndpointContract {
 
   @Test
   void aMoveMadeWhileAVersionLoadsIsServedAndTheVersionItLeftNeverServes() throws Exception {
-    String gateName = "moved-on-" + UUID.randomUUID();
-    Models.Gate gate = Models.Gate.create(gateName);
-    int held = ServingFixture.registerSerialized(admin, "churn", new Models.Gated(Models.train(2), gateName), dir, Models.HELD_JSON).version();
+    Models.Gate gate = Models.Gate.create("moved-on-" + UUID.randomUUID());
+    int held = gatedWarmUp(gate);
     Endpoint<Label> e = server.endpoint("churn", Label.class).serve("models:/churn@champion").build();
     admin.setAlias("churn", "champion", held);
     gate.awaitEntered();
@@ -271,10 +274,9 @@ abstract class EndpointContract {
 
   @Test
   void aMoveBackToAVersionStillLoadedFlipsWithoutLoadingOrWarmingItAgain() throws Exception {
-    String gateName = "kept-" + UUID.randomUUID();
-    Models.Gate gate = Models.Gate.create(gateName);
+    Models.Gate gate = Models.Gate.create("kept-" + UUID.randomUUID());
     gate.open();
-    int gated = ServingFixture.registerSerialized(admin, "churn", new Models.Gated(Models.train(2), gateName), dir, Models.HELD_JSON).version();
+    int gated = gatedWarmUp(gate);
     Endpoint<Label> e = server.endpoint("churn", Label.class).serve("models:/churn@champion").build();
     admin.setAlias("churn", "champion", gated);
     assertTrue(e.awaitVersion("champion", gated, Eventually.DEFAULT_TIMEOUT));

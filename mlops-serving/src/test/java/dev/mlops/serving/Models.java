@@ -102,10 +102,15 @@ final class Models {
     volatile java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
     volatile java.util.concurrent.CountDownLatch open = new java.util.concurrent.CountDownLatch(1);
     final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
+    final String name;
+
+    private Gate(String name) {
+      this.name = name;
+    }
 
     /** A new closed gate under a unique name. */
     static Gate create(String name) {
-      Gate g = new Gate();
+      Gate g = new Gate(name);
       if (GATES.putIfAbsent(name, g) != null) {
         throw new IllegalStateException("gate " + name + " exists");
       }

@@ -77,6 +77,8 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
   private final LongAdder rejected = new LongAdder();
   private final List<Consumer<RolloutEvent>> rolloutListeners = new CopyOnWriteArrayList<>();
   final ServingMetrics metrics;
+  /** The clock of request latencies. */
+  final java.util.function.LongSupplier ticker;
   final Loader<T> loader;
   private final @Nullable Shadows<T> shadowRunner;
   private final @Nullable PredictionSink<T> sink;
@@ -93,6 +95,7 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
     this.unknown = b.unknownOutput();
     this.policy = b.inputPolicy;
     this.metrics = server.metrics();
+    this.ticker = b.ticker;
     List<Variant<T>> r = new ArrayList<>();
     boolean outputs = b.rolloutPolicy != null && !Double.isNaN(b.rolloutPolicy.maxOutputDrift);
     r.add(new Variant<>(b.primaryName, b.primaryUri, Variant.Role.PRIMARY, 1.0, b.retainVersions, outputs));
@@ -283,7 +286,7 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
   }
 
   private Served<T> serve(Request<T> request, @Nullable String stickyKey) {
-    long start = System.nanoTime();
+    long start = ticker.getAsLong();
     if (closed) {
       throw new EndpointUnavailableException("endpoint '" + name + "' is closed");
     }
@@ -338,7 +341,7 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
       } catch (CapacityException | EndpointUnavailableException e) {
         throw e;
       } catch (RuntimeException e) {
-        window.failed(System.nanoTime() - start);
+        window.failed(ticker.getAsLong() - start);
         admitted = null;
         metrics.failed(name, v.name, "model_error");
         if (rollout != null) {
@@ -348,7 +351,7 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
       }
       long[] counter = ids.get();
       long number = ++counter[0];
-      long latency = System.nanoTime() - start;
+      long latency = ticker.getAsLong() - start;
       Served<T> served = new Served<>(p, a.loaded().version().name(), a.version(), v.name, idPrefix, number, latency, problems.list());
       window.served(served, latency);
       admitted = null;

@@ -50,6 +50,8 @@ public final class EndpointBuilder<T extends Output<T>> {
   @Nullable RolloutPolicy rolloutPolicy;
   int feedbackWindow = 100_000;
   boolean trackFeedback;
+  /** Where request latencies are read from: the JVM's nanosecond clock, or a test's. */
+  java.util.function.LongSupplier ticker = System::nanoTime;
 
   record VariantSpec(String name, String uri, double weight, boolean canary) {}
 

@@ -54,12 +54,12 @@ final class Shadows<T extends Output<T>> {
       if (a == null) {
         continue;
       }
-      long start = System.nanoTime();
+      long start = endpoint.ticker.getAsLong();
       try {
         InputSchema.Problems problems = new InputSchema.Problems();
         Example<T> ex = job.request().example(a.schema(), endpoint.unknown, problems);
         Prediction<T> p = a.loaded().model().predict(ex);
-        long latency = System.nanoTime() - start;
+        long latency = endpoint.ticker.getAsLong() - start;
         v.window.requests.increment();
         v.window.latency.record(latency);
         Figures f = figures.get(v.name);
@@ -78,7 +78,7 @@ final class Shadows<T extends Output<T>> {
         }
         endpoint.metrics.shadow(endpoint.name(), v.name, agreed);
       } catch (RuntimeException e) {
-        long latency = System.nanoTime() - start;
+        long latency = endpoint.ticker.getAsLong() - start;
         v.window.failed(latency);
         endpoint.metrics.failed(endpoint.name(), v.name, "shadow_error");
       }

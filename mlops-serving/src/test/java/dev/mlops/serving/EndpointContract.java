@@ -414,7 +414,7 @@ abstract class EndpointContract {
     for (int i = 0; i < 400; i++) {
       e.predict(Models.request(r));
     }
-    assertTrue(e.awaitBackgroundWork(10_000));
+    assertTrue(e.awaitBackgroundWork(Eventually.DEFAULT_TIMEOUT.toMillis()));
     Map<String, EndpointStatus.VariantStatus> vs = new HashMap<>();
     e.describe().variants().forEach(v -> vs.put(v.name(), v));
     assertTrue(vs.get("next").agreement() > 0.9, vs.get("next").toString());
@@ -643,7 +643,7 @@ abstract class EndpointContract {
       assertTrue(e.feedback(ids.get(i), new Label(truths.get(i))));
     }
     assertFalse(e.feedback("unknown-id", new Label("yes")));
-    assertTrue(e.awaitBackgroundWork(10_000));
+    assertTrue(e.awaitBackgroundWork(Eventually.DEFAULT_TIMEOUT.toMillis()));
     assertEquals(3, monitor.reports().size());
     assertEquals(300, monitor.stats().rows());
     List<dev.mlops.monitoring.performance.PredictionLog.WindowPerformance> w = log.windows();

@@ -188,25 +188,33 @@ final class Models {
   /** {@link #held()} as JSON: a version registered with it as its input example is held at its gate while it warms up. */
   static final String HELD_JSON = "{\"x1\": 2.0, \"x2\": " + Gated.HOLD + "}";
 
-  /** Answers like {@code inner} after sleeping {@code millis}: a slow model. */
-  static final class Slow extends Custom {
+  /** Test clocks in nanoseconds, by name, that only {@link Delayed} models move: an endpoint's latencies read one. */
+  static final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> CLOCKS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** A new test clock at 0 under a unique name. */
+  static java.util.concurrent.atomic.AtomicLong clock(String name) {
+    java.util.concurrent.atomic.AtomicLong c = new java.util.concurrent.atomic.AtomicLong();
+    CLOCKS.put(name, c);
+    return c;
+  }
+
+  /** Answers like {@code inner}, moving the test clock {@code clock} on by {@code nanos}: a slow model in test time, not wall time. */
+  static final class Delayed extends Custom {
     private static final long serialVersionUID = 1L;
     private final Model<Label> inner;
-    private final long millis;
+    private final String clock;
+    private final long nanos;
 
-    Slow(Model<Label> inner, long millis) {
-      super("slow", inner);
+    Delayed(Model<Label> inner, String clock, long nanos) {
+      super("delayed", inner);
       this.inner = inner;
-      this.millis = millis;
+      this.clock = clock;
+      this.nanos = nanos;
     }
 
     @Override
     public Prediction<Label> predict(Example<Label> example) {
-      try {
-        Thread.sleep(millis);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      CLOCKS.get(clock).addAndGet(nanos);
       return inner.predict(example);
     }
   }

@@ -20,22 +20,26 @@ import org.tribuo.classification.Label;
 /**
  * Which rules a rollout policy judges, and on what: only the rules it configures (the error rate
  * has a default), and a comparison with the champion only when both have enough samples in the
- * window. Requests carry sticky keys, so which variant answers each is fixed: every outcome here is
- * decided by the requests sent, not by chance or timing.
+ * window. Requests carry sticky keys, so which variant answers each is fixed, and latencies are
+ * read from a test clock that only the canary's model moves: every outcome here is decided by the
+ * requests sent, not by chance or timing.
  */
 class RolloutRulesTest {
   @TempDir
   Path dir;
   ModelRegistry registry;
   ModelServer server;
+  /** The endpoints' latency clock: only the canary moves it, so the champion answers in 0 ns and the canary in 15 ms. */
+  String clockName = "rollout-" + UUID.randomUUID();
+  java.util.concurrent.atomic.AtomicLong clock = Models.clock(clockName);
 
   @BeforeEach
   void open() throws Exception {
     registry = ModelRegistry.builder().storage("mem:rollout-" + UUID.randomUUID()).allowJavaSerialization(ServingFixture.ALLOW_TEST_MODELS)
         .build();
     ServingFixture.register(registry, "churn", Models.train(1));
-    // v2: answers as v1 does, 15 ms later: above the default 10 ms floor and far above the champion's microseconds
-    ServingFixture.registerSerialized(registry, "churn", new Models.Slow(Models.train(1), 15), dir);
+    // v2: answers as v1 does, 15 ms later: above the 10 ms floor and far above the champion's
+    ServingFixture.registerSerialized(registry, "churn", new Models.Delayed(Models.train(1), clockName, 15_000_000), dir);
     registry.setAlias("churn", "champion", 1);
     registry.setAlias("churn", "canary", 2);
     server = ModelServer.builder().registry(registry).build();
@@ -45,6 +49,14 @@ class RolloutRulesTest {
   void close() {
     server.close();
     registry.close();
+  }
+
+  /** An endpoint following champion and canary, its latencies read from the test clock. */
+  EndpointBuilder<Label> endpoint(double canaryWeight, RolloutPolicy policy) {
+    EndpointBuilder<Label> b = server.endpoint("churn", Label.class).serve("models:/churn@champion").canary("models:/churn@canary", canaryWeight)
+        .warmup(0).rollout(policy);
+    b.ticker = clock::get;
+    return b;
   }
 
   /** Sends {@code n} requests with the sticky keys key-0 ... key-(n-1); returns how many the canary answered. */
@@ -65,8 +77,7 @@ class RolloutRulesTest {
 
   @Test
   void aSlowCanaryIsNotJudgedOnLatencyByAPolicyThatDoesNotAskForIt() {
-    Endpoint<Label> e = server.endpoint("churn", Label.class).serve("models:/churn@champion").canary("models:/churn@canary", 0.3)
-        .warmup(0).rollout(RolloutPolicy.builder().window(100).build()).build();
+    Endpoint<Label> e = endpoint(0.3, RolloutPolicy.builder().window(100).build()).build();
     int canary = send(e, 1000);
     assertTrue(canary >= 200, "two full canary windows were judged: " + canary);
     assertEquals(0.3, canaryWeight(e), "a policy without a latency rule never rolls back on latency");
@@ -74,8 +85,7 @@ class RolloutRulesTest {
 
   @Test
   void aLatencyRuleIsNotJudgedAgainstAChampionWithTooFewSamplesInTheWindow() {
-    Endpoint<Label> e = server.endpoint("churn", Label.class).serve("models:/churn@champion").canary("models:/churn@canary", 0.97)
-        .warmup(0).rollout(RolloutPolicy.builder().window(100).maxLatencyRatio(3, Duration.ofMillis(10)).build()).build();
+    Endpoint<Label> e = endpoint(0.97, RolloutPolicy.builder().window(100).maxLatencyRatio(3, Duration.ofMillis(10)).build()).build();
     int canary = send(e, 300);
     assertTrue(canary >= 200 && 300 - canary < 100, "the champion answered fewer than 100 requests in each window: " + (300 - canary));
     assertEquals(0.97, canaryWeight(e), "a p99 of a handful of champion requests is no baseline");
@@ -83,8 +93,7 @@ class RolloutRulesTest {
 
   @Test
   void aConfiguredLatencyRuleRollsBackASlowCanaryOnceBothHaveEnoughSamples() {
-    Endpoint<Label> e = server.endpoint("churn", Label.class).serve("models:/churn@champion").canary("models:/churn@canary", 0.3)
-        .warmup(0).rollout(RolloutPolicy.builder().window(100).maxLatencyRatio(3, Duration.ofMillis(10)).build()).build();
+    Endpoint<Label> e = endpoint(0.3, RolloutPolicy.builder().window(100).maxLatencyRatio(3, Duration.ofMillis(10)).build()).build();
     List<RolloutEvent> events = new CopyOnWriteArrayList<>();
     e.onRollout(events::add);
     send(e, 1000);

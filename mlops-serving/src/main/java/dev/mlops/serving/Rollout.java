@@ -16,8 +16,11 @@ import org.tribuo.Output;
 
 /**
  * Applies a {@link RolloutPolicy} to an endpoint's canary. Counting happens on the request path
- * (adders in the variants' windows); judging, rolling back and promoting run on the server's
- * control executor, one evaluation at a time, never on a caller's thread.
+ * (adders in the variants' windows, and one compare-and-set for a place in the canary's window);
+ * the request that completes a window judges it on its own thread, one judgement at a time (a
+ * few adders and at most a small map, once per window), so a breach takes the weight to 0 at
+ * once; the registry actions, promotions and announcements that follow run on the server's
+ * control executor, never on a caller's thread.
  */
 final class Rollout<T extends Output<T>> {
   private static final Logger LOG = LoggerFactory.getLogger(Endpoint.class);

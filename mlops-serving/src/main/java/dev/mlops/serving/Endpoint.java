@@ -489,7 +489,8 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
   /**
    * Loads every variant's URI again now (for example after an alias moved in a store with no event
    * delivery), each completely and warmed up before it serves (a version still kept loaded serves
-   * again at once); returns when every variant serves what its URI resolves to.
+   * again at once); returns when each variant's load has ended. A load that fails leaves the
+   * previous version serving ({@link #describe()} says why).
    */
   public void reload() {
     for (Variant<T> v : byName.values()) {

@@ -71,7 +71,8 @@ final class Loader<T extends Output<T>> {
    * Loads the version the variant's URI resolves to now and flips to it; a no-op when it already
    * serves that version, a flip without loading when that version is still kept loaded (a move
    * back), else a complete load and warm-up first, after which it flips only if the URI still
-   * resolves to that version (a move during the load is served by the reload that move queued).
+   * resolves to that version or nothing serves yet (a move during the load is served by the
+   * reload that move queued).
    * Loads of one variant run one at a time; the request path never waits for them.
    */
   void load(Variant<T> v) {
@@ -99,8 +100,10 @@ final class Loader<T extends Output<T>> {
         v.pendingVersion = target;
         schema = InputSchema.of(loaded.model());
         warmUp(loaded, schema);
-        if (server.registry().resolve(v.uri).version() != target) {
-          // the URI moved on while this version loaded: the reload queued by that move serves the newer one
+        if (v.active() != null && server.registry().resolve(v.uri).version() != target) {
+          // the URI moved on while this version loaded: the reload queued by that move serves the
+          // newer one, and the version that serves now keeps serving until then (a first load
+          // flips anyway: an older version serves better than none)
           LOG.debug("endpoint {}: {} v{} loaded but {} moved on; not flipped", endpoint.name(), v.name, target, v.uri);
           v.pendingVersion = null;
           v.loadEnded(-1, "");

@@ -263,6 +263,40 @@ abstract class ModelRegistryContract {
   }
 
   @Test
+  void gatesReadTheLiveMetricsOfARunThatIsStillLogging() {
+    try (ActiveRun run = tracker.startRun("fraud-training")) {
+      run.logModel(Models.train(1), "model");
+      run.logMetric("accuracy", 0.5, 0);
+      ModelVersion v = registry.register(Registration.of("fraud").fromRunArtifact(run.id(), "model/model.tribuo")
+          .tag("fairness_review", "passed").card(new ModelCard("Flag transactions", "", List.of(), Map.of(), "", "", List.of())));
+      assertEquals(0.5, v.lineage().metrics().get("accuracy"));
+
+      // the run goes on logging: its newest points are written but not yet read back by anyone
+      run.logMetric("accuracy", 0.91, 1);
+      PromotionRequest r = registry.requestPromotion("fraud", "champion", v.version(), "while training");
+      assertEquals(PromotionRequest.Status.OPEN, r.status(), r.gates().toString());
+      assertTrue(r.gates().stream().anyMatch(g -> g.gate().contains("accuracy >= 0.8") && g.detail().equals("accuracy = 0.91")),
+          r.gates().toString());
+
+      run.logMetric("accuracy", 0.95, 2);
+      who.set("bob");
+      PromotionRequest done = registry.approve(r.id(), "checked");
+      assertEquals(PromotionRequest.Status.APPROVED, done.status(), done.gates().toString());
+      assertTrue(done.gates().stream().anyMatch(g -> g.phase().equals("approval") && g.detail().equals("accuracy = 0.95")),
+          done.gates().toString());
+      assertEquals(v.version(), registry.resolve("models:/fraud@champion").version());
+
+      run.logMetric("accuracy", 0.2, 3);
+      who.set("alice");
+      PromotionRequest late = registry.requestPromotion("fraud", "champion", v.version(), "after a bad epoch");
+      assertEquals(PromotionRequest.Status.REJECTED, late.status(), "the gate saw the newest point: " + late.gates());
+    }
+    assertEquals(0.2, tracker.getRun(registry.getVersion("fraud", 1).lineage().runId()).latestMetrics().get("accuracy").value(),
+        "the tracking store still holds every point");
+    assertTrue(registry.verifyAudit().valid());
+  }
+
+  @Test
   void severalApprovalsCanBeRequired() {
     try (ModelRegistry strict = ModelRegistry.builder().storage(backend).clock(clock).principal(who::get).protectAlias("prod", 2).build()) {
       strict.register(Registration.of("m").fromModel(Models.train(1)));

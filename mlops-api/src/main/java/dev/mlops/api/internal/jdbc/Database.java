@@ -50,6 +50,14 @@ public final class Database implements AutoCloseable {
   private boolean sqliteFullSync;
   private volatile @Nullable Connection sqliteReader;
   private volatile boolean closed;
+  /**
+   * The connection of the write transaction this thread is running on this database, if any. Work
+   * started inside it on the same database (a registry transaction whose gate reads the tracking
+   * store, which may fold pending values) joins it rather than opening a transaction of its own:
+   * SQLite's one writer connection cannot begin a transaction inside its own, and on PostgreSQL a
+   * second pooled connection for every nested call could exhaust the pool.
+   */
+  private final ThreadLocal<Connection> enclosing = new ThreadLocal<>();
 
   private Database(Dialect dialect, @Nullable DataSource dataSource, @Nullable AutoCloseable owned, @Nullable Connection sqlite,
       String description) {
@@ -175,8 +183,16 @@ public final class Database implements AutoCloseable {
    * Runs {@code work} in one transaction, committing on return and rolling back on any exception,
    * retrying transient failures. Library exceptions thrown by {@code work} pass through unchanged
    * (after rollback); other SQL failures become {@link StorageException}.
+   *
+   * <p>Called by the work of a transaction of this database on the same thread, it joins that
+   * transaction behind a savepoint instead of starting one, as do {@link #snapshot}, {@link #read}
+   * and {@link #autocommit}: nested work commits or rolls back with the enclosing transaction.
    */
   public <T> T transaction(SqlWork<T> work) {
+    Connection outer = enclosing.get();
+    if (outer != null) {
+      return joined(outer, work, "operation");
+    }
     return retrying("operation", ignored -> attempt(work, false));
   }
 
@@ -186,7 +202,58 @@ public final class Database implements AutoCloseable {
    * other processes), or PostgreSQL's REPEATABLE READ READ ONLY. Retries transient failures.
    */
   public <T> T snapshot(SqlWork<T> work) {
+    Connection outer = enclosing.get();
+    if (outer != null) {
+      return joined(outer, work, "read");
+    }
     return retrying("read", ignored -> attempt(work, true));
+  }
+
+  /**
+   * Runs {@code work} inside the enclosing transaction on its connection, behind a savepoint: it
+   * sees what the enclosing work wrote, its own writes commit or roll back with the enclosing
+   * transaction, and a failure undoes only its own writes and leaves the enclosing transaction
+   * usable (PostgreSQL would otherwise refuse every later statement of it). A transient failure is
+   * not retried here: it reaches the enclosing transaction, which retries as a whole.
+   */
+  private <T> T joined(Connection c, SqlWork<T> work, String what) {
+    boolean done = false;
+    try {
+      execute(c, "SAVEPOINT mlops_joined");
+      T result = work.run(c);
+      execute(c, "RELEASE SAVEPOINT mlops_joined");
+      done = true;
+      return result;
+    } catch (SQLException e) {
+      throw Sql.failure(what, e);
+    } finally {
+      if (!done) {
+        try {
+          execute(c, "ROLLBACK TO SAVEPOINT mlops_joined");
+          execute(c, "RELEASE SAVEPOINT mlops_joined");
+        } catch (SQLException e) {
+          LOG.debug("rollback to savepoint after failure: {}", e.getMessage());
+        }
+      }
+    }
+  }
+
+  private static void execute(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  /** {@code work} with this thread's {@link #enclosing} transaction set to its connection while it runs. */
+  private <T> SqlWork<T> enclosed(SqlWork<T> work) {
+    return c -> {
+      enclosing.set(c);
+      try {
+        return work.run(c);
+      } finally {
+        enclosing.remove();
+      }
+    };
   }
 
   /** The one retry rule of every store: transient failures (see {@link Dialect#isRetryable}) are retried with backoff. */
@@ -229,13 +296,13 @@ public final class Database implements AutoCloseable {
         if (closed) {
           throw new StorageException(description + " is closed");
         }
-        return inSqliteTransaction(readOnly ? sqliteReader() : sqlite, work, readOnly);
+        return readOnly ? inSqliteTransaction(sqliteReader(), work, true) : inSqliteTransaction(sqlite, enclosed(work), false);
       } finally {
         lock.unlock();
       }
     }
     try (Connection c = connection()) {
-      return readOnly ? inReadOnlyTransaction(c, work) : inTransaction(c, work);
+      return readOnly ? inReadOnlyTransaction(c, work) : inTransaction(c, enclosed(work));
     }
   }
 
@@ -280,6 +347,10 @@ public final class Database implements AutoCloseable {
    * data). Retries transient failures like {@link #transaction}.
    */
   public <T> T read(SqlWork<T> work) {
+    Connection outer = enclosing.get();
+    if (outer != null) {
+      return joined(outer, work, "read");
+    }
     return retrying("read", ignored -> {
       if (dialect == Dialect.SQLITE) {
         sqliteLock.lock();

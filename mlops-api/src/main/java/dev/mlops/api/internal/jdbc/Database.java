@@ -15,7 +15,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
@@ -34,6 +36,12 @@ import org.sqlite.SQLiteConfig;
  * transaction survives the process being killed (it is in the WAL file, which the OS keeps);
  * {@code ?sync=full} in the URI makes commits survive power loss too. Writers in other processes
  * wait on SQLite's lock (busy timeout 60 s).
+ *
+ * <p>PostgreSQL: each unit of work borrows a pooled connection ({@link PostgresConnections}). A
+ * call waits at most the URI's {@code connectionTimeout} (default 5 s) for one; a connection the
+ * server has ended is replaced and the work retried once if its commit had not been sent, and any
+ * other lost connection fails the call with a message saying which server, whether it was a read
+ * or a write, whether anything was written, and that the call can be retried.
  */
 public final class Database implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
@@ -41,7 +49,7 @@ public final class Database implements AutoCloseable {
 
   private final Dialect dialect;
   private final String description;
-  private final @Nullable DataSource dataSource;
+  private final @Nullable PostgresConnections postgres;
   private final @Nullable AutoCloseable owned;
   private final @Nullable Connection sqlite;
   private final ReentrantLock sqliteLock = new ReentrantLock();
@@ -59,11 +67,11 @@ public final class Database implements AutoCloseable {
    */
   private final ThreadLocal<Connection> enclosing = new ThreadLocal<>();
 
-  private Database(Dialect dialect, @Nullable DataSource dataSource, @Nullable AutoCloseable owned, @Nullable Connection sqlite,
+  private Database(Dialect dialect, @Nullable PostgresConnections postgres, @Nullable AutoCloseable owned, @Nullable Connection sqlite,
       String description) {
     this.description = description;
     this.dialect = dialect;
-    this.dataSource = dataSource;
+    this.postgres = postgres;
     this.owned = owned;
     this.sqlite = sqlite;
   }
@@ -84,7 +92,11 @@ public final class Database implements AutoCloseable {
             + "' is not supported; jdbc: serves PostgreSQL only (jdbc:postgresql://HOST/DB)");
       }
       if (backend.userDataSource().isPresent()) {
-        return postgres(backend.userDataSource().get(), null, uri.toString());
+        if (uri.parameters().containsKey(PostgresConnections.CONNECTION_TIMEOUT)) {
+          throw InvalidArgumentException.of(PostgresConnections.CONNECTION_TIMEOUT, uri.parameters().get(PostgresConnections.CONNECTION_TIMEOUT),
+              "applies to the pool a jdbc:postgresql: URI opens itself; with your own DataSource, set the wait on that pool");
+        }
+        return postgres(new PostgresConnections(backend.userDataSource().get(), uri.hostAndPort(), null, () -> { }), null);
       }
       return PostgresPool.open(uri);
     }
@@ -169,9 +181,18 @@ public final class Database implements AutoCloseable {
     return r;
   }
 
-  /** Wraps a PostgreSQL data source; {@code owned} is closed with this database; {@code description} names it in messages. */
-  public static Database postgres(DataSource ds, @Nullable AutoCloseable owned, String description) {
-    return new Database(Dialect.POSTGRES, ds, owned, null, description);
+  /** A PostgreSQL database over {@code connections}; {@code owned} (its pool, if this library opened it) is closed with it. */
+  static Database postgres(PostgresConnections connections, @Nullable AutoCloseable owned) {
+    return new Database(Dialect.POSTGRES, connections, owned, null, "PostgreSQL");
+  }
+
+  /**
+   * How long a call waits for a PostgreSQL connection from the pool a {@code jdbc:postgresql:} URI
+   * opened (its {@code connectionTimeout}, read back from the pool); empty for SQLite and for a
+   * caller's own {@link DataSource}.
+   */
+  public Optional<Duration> connectionTimeout() {
+    return postgres == null ? Optional.empty() : postgres.connectionTimeout();
   }
 
   /** The dialect. */
@@ -191,9 +212,9 @@ public final class Database implements AutoCloseable {
   public <T> T transaction(SqlWork<T> work) {
     Connection outer = enclosing.get();
     if (outer != null) {
-      return joined(outer, work, "operation");
+      return joined(outer, work, true);
     }
-    return retrying("operation", ignored -> attempt(work, false));
+    return retrying(true, ignored -> attempt(work, false));
   }
 
   /**
@@ -204,9 +225,9 @@ public final class Database implements AutoCloseable {
   public <T> T snapshot(SqlWork<T> work) {
     Connection outer = enclosing.get();
     if (outer != null) {
-      return joined(outer, work, "read");
+      return joined(outer, work, false);
     }
-    return retrying("read", ignored -> attempt(work, true));
+    return retrying(false, ignored -> attempt(work, true));
   }
 
   /**
@@ -216,7 +237,7 @@ public final class Database implements AutoCloseable {
    * usable (PostgreSQL would otherwise refuse every later statement of it). A transient failure is
    * not retried here: it reaches the enclosing transaction, which retries as a whole.
    */
-  private <T> T joined(Connection c, SqlWork<T> work, String what) {
+  private <T> T joined(Connection c, SqlWork<T> work, boolean write) {
     boolean done = false;
     try {
       execute(c, "SAVEPOINT mlops_joined");
@@ -225,7 +246,7 @@ public final class Database implements AutoCloseable {
       done = true;
       return result;
     } catch (SQLException e) {
-      throw Sql.failure(what, e);
+      throw Sql.failure(write ? "write" : "read", e);
     } finally {
       if (!done) {
         try {
@@ -256,30 +277,42 @@ public final class Database implements AutoCloseable {
     };
   }
 
-  /** The one retry rule of every store: transient failures (see {@link Dialect#isRetryable}) are retried with backoff. */
-  private <T> T retrying(String what, SqlWork<T> attempt) {
+  /**
+   * The one retry rule of every store: transient failures (see {@link Dialect#isRetryable}) are
+   * retried with backoff. On PostgreSQL a connection found dead ({@link Dialect#isConnectionLoss}:
+   * a restarted server, a terminated session) before a commit was sent is retried once on a fresh
+   * connection, the pool's other idle connections dropped; otherwise the failure says what was lost.
+   */
+  private <T> T retrying(boolean write, SqlWork<T> attempt) {
+    boolean reconnected = false;
     for (int n = 1;; n++) {
       try {
         return attempt.run(null);
-      } catch (SQLException e) {
-        if (dialect.isRetryable(e) && n < MAX_ATTEMPTS) {
+      } catch (SQLException | StorageException e) {
+        // a store's own SQL helper wraps its SQLException in a StorageException: the cause decides
+        SQLException cause = e instanceof SQLException s ? s : sqlCause(e);
+        if (cause == null || e instanceof PostgresConnections.Unreachable) {
+          throw (StorageException) e;
+        }
+        if (dialect.isRetryable(cause) && n < MAX_ATTEMPTS) {
           backoff(n);
           continue;
         }
-        throw Sql.failure(what, e);
-      } catch (StorageException e) {
-        // a store's own SQL helper wraps its SQLException; a transient one is still retried
-        SQLException cause = sqlCause(e);
-        if (cause != null && dialect.isRetryable(cause) && n < MAX_ATTEMPTS) {
-          backoff(n);
-          continue;
+        if (postgres != null && dialect.isConnectionLoss(cause)) {
+          boolean committing = PostgresConnections.committing(e);
+          if (!committing && !reconnected) {
+            reconnected = true;
+            postgres.dropIdle();
+            continue;
+          }
+          throw postgres.lost(write, cause, committing);
         }
-        throw e;
+        throw e instanceof SQLException s ? Sql.failure(write ? "write" : "read", s) : (StorageException) e;
       }
     }
   }
 
-  private static SQLException sqlCause(Throwable e) {
+  private static @Nullable SQLException sqlCause(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SQLException s) {
         return s;
@@ -301,9 +334,7 @@ public final class Database implements AutoCloseable {
         lock.unlock();
       }
     }
-    try (Connection c = connection()) {
-      return readOnly ? inReadOnlyTransaction(c, work) : inTransaction(c, enclosed(work));
-    }
+    return postgres.transaction(readOnly ? work : enclosed(work), readOnly);
   }
 
   private static <T> T inSqliteTransaction(Connection sqlite, SqlWork<T> work, boolean readOnly) throws SQLException {
@@ -336,10 +367,12 @@ public final class Database implements AutoCloseable {
   /**
    * Runs one self-contained statement's {@code work} on an auto-committing connection (SQLite
    * wraps the statement and its triggers in an implicit transaction), retrying transient
-   * failures. Cheaper than {@link #transaction} for single-statement writes.
+   * failures. Cheaper than {@link #transaction} for single-statement writes on SQLite; on
+   * PostgreSQL it is a {@link #transaction}, whose explicit commit tells a write that never ran
+   * from one whose answer was lost.
    */
   public <T> T autocommit(SqlWork<T> work) {
-    return read(work);
+    return dialect == Dialect.POSTGRES ? transaction(work) : unbracketed(work, true);
   }
 
   /**
@@ -347,11 +380,15 @@ public final class Database implements AutoCloseable {
    * data). Retries transient failures like {@link #transaction}.
    */
   public <T> T read(SqlWork<T> work) {
+    return unbracketed(work, false);
+  }
+
+  private <T> T unbracketed(SqlWork<T> work, boolean write) {
     Connection outer = enclosing.get();
     if (outer != null) {
-      return joined(outer, work, "read");
+      return joined(outer, work, write);
     }
-    return retrying("read", ignored -> {
+    return retrying(write, ignored -> {
       if (dialect == Dialect.SQLITE) {
         sqliteLock.lock();
         try {
@@ -360,64 +397,8 @@ public final class Database implements AutoCloseable {
           sqliteLock.unlock();
         }
       }
-      try (Connection c = connection()) {
-        return work.run(c);
-      }
+      return postgres.read(work);
     });
-  }
-
-  private Connection connection() throws SQLException {
-    try {
-      return dataSource.getConnection();
-    } catch (SQLException e) {
-      if (dialect.isRetryable(e)) {
-        throw e;
-      }
-      throw new StorageException("cannot connect to " + description + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static <T> T inReadOnlyTransaction(Connection c, SqlWork<T> work) throws SQLException {
-    int isolation = c.getTransactionIsolation();
-    c.setAutoCommit(false);
-    c.setReadOnly(true);
-    c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-    try {
-      T result = work.run(c);
-      c.commit();
-      return result;
-    } catch (SQLException | RuntimeException e) {
-      try {
-        c.rollback();
-      } catch (SQLException r) {
-        e.addSuppressed(r);
-      }
-      throw e;
-    } finally {
-      c.setAutoCommit(true);
-      c.setReadOnly(false);
-      c.setTransactionIsolation(isolation);
-    }
-  }
-
-  private static <T> T inTransaction(Connection c, SqlWork<T> work) throws SQLException {
-    c.setAutoCommit(false);
-    boolean done = false;
-    try {
-      T result = work.run(c);
-      c.commit();
-      done = true;
-      return result;
-    } finally {
-      if (!done) {
-        try {
-          c.rollback();
-        } catch (SQLException e) {
-          LOG.warn("rollback failed", e);
-        }
-      }
-      c.setAutoCommit(true);
-    }
   }
 
   private static void backoff(int attempt) {

@@ -377,7 +377,8 @@ public final class Database implements AutoCloseable {
 
   /**
    * Runs read-only {@code work} without an explicit transaction (each statement sees committed
-   * data). Retries transient failures like {@link #transaction}.
+   * data). Retries transient failures like {@link #transaction}, and on PostgreSQL a lost
+   * connection once: the work must only read.
    */
   public <T> T read(SqlWork<T> work) {
     return unbracketed(work, false);

@@ -28,6 +28,8 @@ final class PostgresPool {
     cfg.setJdbcUrl(driverUrl(uri.uri()));
     cfg.setMaximumPoolSize(8);
     cfg.setConnectionTimeout(wait.toMillis());
+    // checking a pooled connection before lending it must not outlast the wait (HikariCP allows 5 s by default)
+    cfg.setValidationTimeout(Math.min(5_000, wait.toMillis()));
     cfg.setPoolName("mlops-" + Integer.toHexString(uri.uri().hashCode()));
     HikariDataSource ds;
     try {

@@ -574,8 +574,9 @@ public final class ModelRegistry implements AutoCloseable {
 
   /**
    * Stops event polling, delivery and subscriptions, and closes the backend if this registry opened
-   * it. Events already committed are still delivered to listeners; when this returns (waiting at
-   * most 10 s for a listener or subscriber that is running), none is called again.
+   * it. Events already handed to the event executor are still delivered; when this returns
+   * (waiting at most 10 s for a delivery in progress), the registry's own threads call no listener
+   * or subscriber again.
    */
   @Override
   public void close() {

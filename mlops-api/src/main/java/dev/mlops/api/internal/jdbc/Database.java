@@ -5,10 +5,6 @@ import dev.mlops.api.MlopsException;
 import dev.mlops.api.StorageBackend;
 import dev.mlops.api.StorageException;
 import dev.mlops.api.StorageUri;
-import org.jspecify.annotations.Nullable;
-import dev.mlops.api.search.Like;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,12 +15,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sqlite.Function;
-import org.sqlite.SQLiteConfig;
 
 /**
  * A SQL database behind a backend: SQLite in a {@code file:} store's directory, or PostgreSQL.
@@ -32,10 +26,10 @@ import org.sqlite.SQLiteConfig;
  * deadlocks) with backoff, and applies versioned schema migrations under a lock so that several
  * processes opening a new store at once migrate it exactly once.
  *
- * <p>SQLite: one connection per process, in WAL mode with {@code synchronous=NORMAL}: a committed
- * transaction survives the process being killed (it is in the WAL file, which the OS keeps);
- * {@code ?sync=full} in the URI makes commits survive power loss too. Writers in other processes
- * wait on SQLite's lock (busy timeout 60 s).
+ * <p>SQLite ({@link SqliteConnections}): one writer connection per process, in WAL mode with
+ * {@code synchronous=NORMAL}: a committed transaction survives the process being killed (it is in
+ * the WAL file, which the OS keeps); {@code ?sync=full} in the URI makes commits survive power
+ * loss too. Writers in other processes wait on SQLite's lock (busy timeout 60 s).
  *
  * <p>PostgreSQL: each unit of work borrows a pooled connection ({@link PostgresConnections}). A
  * call waits at most the URI's {@code connectionTimeout} (default 5 s) for one; a connection the
@@ -48,16 +42,9 @@ public final class Database implements AutoCloseable {
   private static final int MAX_ATTEMPTS = 20;
 
   private final Dialect dialect;
-  private final String description;
+  private final @Nullable SqliteConnections sqlite;
   private final @Nullable PostgresConnections postgres;
   private final @Nullable AutoCloseable owned;
-  private final @Nullable Connection sqlite;
-  private final ReentrantLock sqliteLock = new ReentrantLock();
-  private final ReentrantLock readerLock = new ReentrantLock();
-  private @Nullable Path sqliteDir;
-  private boolean sqliteFullSync;
-  private volatile @Nullable Connection sqliteReader;
-  private volatile boolean closed;
   /**
    * The connection of the write transaction this thread is running on this database, if any. Work
    * started inside it on the same database (a registry transaction whose gate reads the tracking
@@ -67,13 +54,12 @@ public final class Database implements AutoCloseable {
    */
   private final ThreadLocal<Connection> enclosing = new ThreadLocal<>();
 
-  private Database(Dialect dialect, @Nullable PostgresConnections postgres, @Nullable AutoCloseable owned, @Nullable Connection sqlite,
-      String description) {
-    this.description = description;
+  private Database(Dialect dialect, @Nullable SqliteConnections sqlite, @Nullable PostgresConnections postgres,
+      @Nullable AutoCloseable owned) {
     this.dialect = dialect;
+    this.sqlite = sqlite;
     this.postgres = postgres;
     this.owned = owned;
-    this.sqlite = sqlite;
   }
 
   /** The database of a {@code file:} or {@code jdbc:} backend, opened on first use and closed with the backend. */
@@ -105,85 +91,12 @@ public final class Database implements AutoCloseable {
 
   /** Opens (creating if needed) the SQLite database {@code dir/mlops.db}. */
   public static Database sqlite(Path dir, boolean fullSync) {
-    checkStoreDirectory(dir);
-    try {
-      Connection c = openSqlite(dir, fullSync);
-      Database db = new Database(Dialect.SQLITE, null, c, c, "embedded store " + dir);
-      db.sqliteDir = dir;
-      db.sqliteFullSync = fullSync;
-      return db;
-    } catch (SQLException e) {
-      throw new StorageException("cannot open embedded store in " + dir + ": " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * Creates the embedded store's directory if absent, or says what is wrong with it and what to do,
-   * before SQLite gets a chance to answer with "unable to open the database file".
-   */
-  static void checkStoreDirectory(Path dir) {
-    String user = System.getProperty("user.name");
-    if (Files.exists(dir) && !Files.isDirectory(dir)) {
-      throw dev.mlops.api.InvalidArgumentException.of("storage uri", "file:" + dir,
-          "must name a directory for the embedded store (created if absent), but " + dir.toAbsolutePath() + " is a file");
-    }
-    try {
-      Files.createDirectories(dir);
-    } catch (java.nio.file.FileAlreadyExistsException e) {
-      throw dev.mlops.api.InvalidArgumentException.of("storage uri", "file:" + dir, "cannot become the embedded store's "
-          + "directory: " + e.getFile() + " exists and is not a directory; choose another path");
-    } catch (java.nio.file.AccessDeniedException e) {
-      throw new StorageException("cannot create the embedded store's directory " + dir.toAbsolutePath() + ": permission denied on "
-          + e.getFile() + " for user " + user + "; create the directory with write permission for " + user
-          + " or choose another path", e);
-    } catch (IOException e) {
-      throw new StorageException("cannot create the embedded store's directory " + dir.toAbsolutePath() + ": " + e
-          + "; choose a path this process can create", e);
-    }
-    Path db = dir.resolve("mlops.db");
-    if (!Files.isWritable(dir) || (Files.exists(db) && !Files.isWritable(db))) {
-      Path culprit = Files.isWritable(dir) ? db : dir;
-      throw new StorageException("the embedded store in " + dir.toAbsolutePath() + " is not writable: " + culprit
-          + " does not grant write permission to user " + user + "; fix its permissions (the store needs to write "
-          + "mlops.db and its journal there) or choose another directory");
-    }
-  }
-
-  private static Connection openSqlite(Path dir, boolean fullSync) throws SQLException {
-    SQLiteConfig cfg = new SQLiteConfig();
-    cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
-    cfg.setSynchronous(fullSync ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
-    cfg.setBusyTimeout(60_000);
-    cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-    cfg.enforceForeignKeys(false);
-    Connection raw = cfg.createConnection("jdbc:sqlite:" + dir.resolve("mlops.db").toAbsolutePath());
-    Function.create(raw, "mlops_like", new Function() {
-      @Override
-      protected void xFunc() throws SQLException {
-        String text = value_text(0);
-        String pattern = value_text(1);
-        result(text != null && pattern != null && Like.matches(text, pattern, value_int(2) != 0) ? 1 : 0);
-      }
-    }, 3, Function.FLAG_DETERMINISTIC);
-    return StatementCache.wrap(raw);
-  }
-
-  /**
-   * SQLite's second connection, for snapshot reads: in WAL mode a reader on its own connection
-   * never waits for the writer connection's open transaction, in this process or another.
-   */
-  private Connection sqliteReader() throws SQLException {
-    Connection r = sqliteReader;
-    if (r == null) {
-      r = openSqlite(sqliteDir, sqliteFullSync);
-      sqliteReader = r;
-    }
-    return r;
+    return new Database(Dialect.SQLITE, SqliteConnections.open(dir, fullSync), null, null);
   }
 
   /** A PostgreSQL database over {@code connections}; {@code owned} (its pool, if this library opened it) is closed with it. */
   static Database postgres(PostgresConnections connections, @Nullable AutoCloseable owned) {
-    return new Database(Dialect.POSTGRES, connections, owned, null, "PostgreSQL");
+    return new Database(Dialect.POSTGRES, null, connections, owned);
   }
 
   /**
@@ -322,46 +235,8 @@ public final class Database implements AutoCloseable {
   }
 
   private <T> T attempt(SqlWork<T> work, boolean readOnly) throws SQLException {
-    if (dialect == Dialect.SQLITE) {
-      ReentrantLock lock = readOnly ? readerLock : sqliteLock;
-      lock.lock();
-      try {
-        if (closed) {
-          throw new StorageException(description + " is closed");
-        }
-        return readOnly ? inSqliteTransaction(sqliteReader(), work, true) : inSqliteTransaction(sqlite, enclosed(work), false);
-      } finally {
-        lock.unlock();
-      }
-    }
-    return postgres.transaction(readOnly ? work : enclosed(work), readOnly);
-  }
-
-  private static <T> T inSqliteTransaction(Connection sqlite, SqlWork<T> work, boolean readOnly) throws SQLException {
-    // Explicit BEGIN IMMEDIATE / COMMIT in autocommit mode: takes SQLite's write lock up front (no
-    // lock-upgrade deadlocks between processes) and costs one round trip less than the driver's own
-    // transaction handling. A read takes no write lock (BEGIN DEFERRED): in WAL mode it sees the
-    // last commit and never waits for a writer.
-    try (PreparedStatement begin = sqlite.prepareStatement(readOnly ? "BEGIN DEFERRED" : "BEGIN IMMEDIATE")) {
-      begin.execute();
-    }
-    boolean done = false;
-    try {
-      T result = work.run(sqlite);
-      try (PreparedStatement commit = sqlite.prepareStatement("COMMIT")) {
-        commit.execute();
-      }
-      done = true;
-      return result;
-    } finally {
-      if (!done) {
-        try (Statement s = sqlite.createStatement()) {
-          s.execute("ROLLBACK");
-        } catch (SQLException e) {
-          LOG.debug("rollback after failure: {}", e.getMessage());
-        }
-      }
-    }
+    SqlWork<T> unit = readOnly ? work : enclosed(work);
+    return sqlite != null ? sqlite.transaction(unit, readOnly) : postgres.transaction(unit, readOnly);
   }
 
   /**
@@ -389,17 +264,7 @@ public final class Database implements AutoCloseable {
     if (outer != null) {
       return joined(outer, work, write);
     }
-    return retrying(write, ignored -> {
-      if (dialect == Dialect.SQLITE) {
-        sqliteLock.lock();
-        try {
-          return work.run(sqlite);
-        } finally {
-          sqliteLock.unlock();
-        }
-      }
-      return postgres.read(work);
-    });
+    return retrying(write, ignored -> sqlite != null ? sqlite.autocommitted(work) : postgres.read(work));
   }
 
   private static void backoff(int attempt) {
@@ -478,16 +343,8 @@ public final class Database implements AutoCloseable {
   @Override
   public void close() {
     try {
-      readerLock.lock();
-      try {
-        closed = true;
-        Connection r = sqliteReader;
-        sqliteReader = null;
-        if (r != null) {
-          r.close();
-        }
-      } finally {
-        readerLock.unlock();
+      if (sqlite != null) {
+        sqlite.close();
       }
       if (owned != null) {
         owned.close();

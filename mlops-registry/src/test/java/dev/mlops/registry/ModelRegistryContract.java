@@ -456,7 +456,7 @@ abstract class ModelRegistryContract {
   void eventsReachListenersInOrderAndAnotherInstanceSeesThemWhenItPolls() {
     List<RegistryEvent> local = new ArrayList<>();
     List<RegistryEvent> remote = new ArrayList<>();
-    try (ModelRegistry here = builder().eventExecutor(Runnable::run).build();
+    try (ModelRegistry here = builder().manualEventPolling().eventExecutor(Runnable::run).build();
         ModelRegistry other = builder().manualEventPolling().eventExecutor(Runnable::run).build()) {
       here.addListener(local::add);
       other.addListener(remote::add);
@@ -655,7 +655,7 @@ abstract class ModelRegistryContract {
   @Test
   void aNameWithSeparatorsCannotForgeEventFields() throws Exception {
     List<RegistryEvent> seen = new CopyOnWriteArrayList<>();
-    try (ModelRegistry sync = builder().eventExecutor(Runnable::run).build()) {
+    try (ModelRegistry sync = builder().manualEventPolling().eventExecutor(Runnable::run).build()) {
       sync.addListener(seen::add);
       sync.register(Registration.of("x").fromModel(Models.train(1)));
       sync.renameModel("x", "x;version=9;alias=champion");
@@ -721,7 +721,7 @@ abstract class ModelRegistryContract {
   @Test
   void aFailingListenerDoesNotStopDeliveryToOthers() throws Exception {
     List<RegistryEvent> seen = new CopyOnWriteArrayList<>();
-    try (ModelRegistry sync = builder().eventExecutor(Runnable::run).build()) {
+    try (ModelRegistry sync = builder().manualEventPolling().eventExecutor(Runnable::run).build()) {
       sync.addListener(e -> {
         throw new IllegalStateException("listener bug");
       });

@@ -168,8 +168,7 @@ public final class ModelRegistry implements AutoCloseable {
       }
       RegisteredModel m = new RegisteredModel(name, description, c.time, c.time, t, 1);
       c.tx.putModel(m);
-      c.audit("MODEL_CREATED", name, "", "description=" + m.description(), "");
-      c.event(new RegistryEvent.ModelCreated(0, name, c.time));
+      c.record(Mutation.modelCreated(name, m.description(), ""));
       return m;
     });
   }
@@ -211,7 +210,7 @@ public final class ModelRegistry implements AutoCloseable {
       Map<String, String> tags = new LinkedHashMap<>(m.tags());
       String before = tags.put(key, t.get(key));
       c.tx.putModel(m.withTags(tags, c.time));
-      c.audit("MODEL_TAG_SET", name, before == null ? "" : key + "=" + before, key + "=" + value, "");
+      c.record(Mutation.modelTagSet(name, key, before, value));
       return null;
     });
   }
@@ -223,7 +222,7 @@ public final class ModelRegistry implements AutoCloseable {
     core.change(c -> {
       RegisteredModel m = RegistryCore.requireModel(c.tx, name);
       c.tx.putModel(new RegisteredModel(name, description, m.creationTime(), c.time, m.tags(), m.nextVersion()));
-      c.audit("MODEL_DESCRIBED", name, m.description(), description, "");
+      c.record(Mutation.modelDescribed(name, m.description(), description));
       return null;
     });
   }
@@ -256,9 +255,7 @@ public final class ModelRegistry implements AutoCloseable {
         c.tx.putRequest(new PromotionRequest(r.id(), newName, r.alias(), r.version(), r.requester(), r.reason(), r.status(),
             r.decisions(), r.gates(), r.createdAt(), r.decidedAt()));
       }
-      c.audit("MODEL_RENAMED", name, name, newName, "");
-      c.event(new RegistryEvent.ModelRenamed(0, name, c.time, name, newName));
-      c.event(new RegistryEvent.ModelRenamed(0, newName, c.time, name, newName));
+      c.record(Mutation.modelRenamed(name, newName));
       return null;
     });
   }
@@ -270,8 +267,7 @@ public final class ModelRegistry implements AutoCloseable {
       RegistryCore.requireModel(c.tx, name);
       int versions = c.tx.versions(name).size();
       c.tx.deleteModel(name);
-      c.audit("MODEL_DELETED", name, "versions=" + versions, "", "");
-      c.event(new RegistryEvent.ModelDeleted(0, name, c.time));
+      c.record(Mutation.modelDeleted(name, versions));
       return null;
     });
   }
@@ -316,8 +312,7 @@ public final class ModelRegistry implements AutoCloseable {
       Map<String, String> tags = new LinkedHashMap<>(v.tags());
       String before = tags.put(key, t.get(key));
       c.tx.putVersion(v.with(v.description(), tags, v.card(), c.time));
-      c.audit("VERSION_TAG_SET", name + "/" + version, before == null ? "" : key + "=" + before, key + "=" + value, "");
-      c.event(new RegistryEvent.VersionTagSet(0, name, c.time, version, key));
+      c.record(Mutation.versionTagSet(name, version, key, before, value));
       return null;
     });
   }
@@ -329,7 +324,7 @@ public final class ModelRegistry implements AutoCloseable {
     core.change(c -> {
       ModelVersion v = RegistryCore.requireVersion(c.tx, name, version);
       c.tx.putVersion(v.with(v.description(), v.tags(), card, c.time));
-      c.audit("CARD_UPDATED", name + "/" + version, "", "", "");
+      c.record(Mutation.cardUpdated(name, version));
       return null;
     });
   }
@@ -358,13 +353,11 @@ public final class ModelRegistry implements AutoCloseable {
       for (Map.Entry<String, Integer> a : c.tx.aliases(name).entrySet()) {
         if (a.getValue() == version) {
           c.tx.deleteAlias(name, a.getKey());
-          c.audit("ALIAS_DELETED", name + "@" + a.getKey(), "version=" + version, "", "version deleted");
-          c.event(new RegistryEvent.AliasDeleted(0, name, c.time, a.getKey(), version));
+          c.record(Mutation.aliasDeleted(name, a.getKey(), version, "version deleted"));
         }
       }
       c.tx.deleteVersion(name, version);
-      c.audit("VERSION_DELETED", name + "/" + version, "version=" + version, "", "");
-      c.event(new RegistryEvent.VersionDeleted(0, name, c.time, version));
+      c.record(Mutation.versionDeleted(name, version));
       return null;
     });
   }
@@ -400,7 +393,7 @@ public final class ModelRegistry implements AutoCloseable {
   public void setAlias(String name, String alias, int version) {
     RegistryCore.checkAlias(alias);
     if (governance.isProtected(alias)) {
-      throw core.deny(name + "@" + alias, "MOVE_ALIAS version=" + version,
+      throw core.deny(name + "@" + alias, Action.MOVE_ALIAS, Map.of("version", version),
           "alias '" + alias + "' is protected: request a promotion (requestPromotion) to move it");
     }
     core.check(Action.MOVE_ALIAS, name);
@@ -435,8 +428,7 @@ public final class ModelRegistry implements AutoCloseable {
         throw new NotFoundException("alias '" + alias + "' of model '" + name + "' does not exist");
       }
       c.tx.deleteAlias(name, alias);
-      c.audit("ALIAS_DELETED", name + "@" + alias, "version=" + before, "", "");
-      c.event(new RegistryEvent.AliasDeleted(0, name, c.time, alias, before));
+      c.record(Mutation.aliasDeleted(name, alias, before, ""));
       return null;
     });
   }
@@ -516,7 +508,14 @@ public final class ModelRegistry implements AutoCloseable {
     return audit(null, null, Long.MIN_VALUE, Long.MAX_VALUE);
   }
 
-  /** Writes every audit entry as one JSON object per line. */
+  /**
+   * Writes every audit entry, oldest first, as one JSON object per line with the fields {@code seq},
+   * {@code time}, {@code actor}, {@code action}, {@code target}, {@code before}, {@code after},
+   * {@code reason}, {@code prevHash} and {@code hash}, in that order. {@code before} and
+   * {@code after} are the stored strings (a JSON object of named fields, or "": see
+   * {@link AuditEntry}), exactly what the chain hashes, so the export can be verified with
+   * {@link AuditChain#hash} outside the registry.
+   */
   public void exportAudit(Writer out) {
     try {
       for (AuditEntry e : audit()) {

@@ -13,7 +13,11 @@ import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -70,6 +74,31 @@ class GoldenRegistryTest {
       assertTrue(v.valid(), v.problems().toString());
       assertEquals(37, v.entries());
     }
+  }
+
+  @Test
+  @DisplayName("the fields of entries in the earlier key=value form read through the same accessors as JSON ones")
+  void earlierEntriesReadTheirFields() {
+    try (ModelRegistry registry = open()) {
+      registry.setAlias("fraud", "staging", 1);
+      List<AuditEntry> all = registry.audit();
+      List<String> staging = all.stream().filter(e -> e.action().equals("ALIAS_MOVED") && e.target().equals("fraud@staging"))
+          .map(e -> e.beforeFields().getOrDefault("version", "none") + " -> " + e.afterFields().get("version")).toList();
+      assertEquals(List.of("none -> 1", "1 -> 2", "none -> 1"), staging, "two moves of the earlier form, one of this one");
+      AuditEntry registered = all.get(4);
+      assertEquals("VERSION_REGISTERED", registered.action());
+      assertEquals(List.of("sha256", "source", "status"), List.copyOf(registered.afterFields().keySet()));
+      assertEquals("READY", registered.afterFields().get("status"));
+      assertEquals(Map.of(), all.get(3).afterFields(), "free text of the earlier form has no fields");
+    }
+  }
+
+  @Test
+  @DisplayName("every action an earlier release audited is still the name of a kind of change")
+  void theVocabularyIsUnchanged() {
+    Set<String> earlier = golden.lines().map(l -> l.replaceAll(".*\"action\":\"([A-Z_]+)\".*", "$1")).collect(Collectors.toSet());
+    Set<String> now = Arrays.stream(Mutation.Kind.values()).map(Enum::name).collect(Collectors.toSet());
+    assertEquals(earlier, now);
   }
 
   @Test

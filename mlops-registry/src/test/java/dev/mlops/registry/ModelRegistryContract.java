@@ -379,6 +379,17 @@ abstract class ModelRegistryContract {
   }
 
   @Test
+  void theAuditOfAModelWhoseNameHoldsAHashMarkHoldsItsEntries() {
+    registry.register(Registration.of("fraud#eu").fromModel(Models.train(1)));
+    registry.setAlias("fraud#eu", "staging", 1);
+    registry.createModel("fraud", "", Map.of());
+    List<AuditEntry> entries = registry.audit("fraud#eu", null, Long.MIN_VALUE, Long.MAX_VALUE);
+    assertEquals(List.of("MODEL_CREATED", "VERSION_REGISTERED", "ALIAS_MOVED"), entries.stream().map(AuditEntry::action).toList());
+    assertTrue(entries.stream().allMatch(e -> e.model().equals("fraud#eu")), entries.toString());
+    assertEquals(1, registry.audit("fraud", null, Long.MIN_VALUE, Long.MAX_VALUE).size(), "another model's entries are not its");
+  }
+
+  @Test
   void noValueInTheAuditTrailCanForgeAField() throws Exception {
     registry.createModel("fraud", "flags payments;\nafter=forged", Map.of());
     registry.setModelTag("fraud", "team", "risk;owner=mallory");

@@ -29,10 +29,13 @@ import java.util.Map;
  */
 public record AuditEntry(long seq, long time, String actor, String action, String target, String before, String after, String reason,
     String prevHash, String hash) {
-  /** The model name the target refers to. */
+  /**
+   * The model name the target refers to: the target up to its first {@code /} or {@code @}, which
+   * model names never hold.
+   */
   public String model() {
     int cut = target.length();
-    for (char c : new char[] {'/', '@', '#'}) {
+    for (char c : new char[] {'/', '@'}) {
       int i = target.indexOf(c);
       if (i >= 0 && i < cut) {
         cut = i;

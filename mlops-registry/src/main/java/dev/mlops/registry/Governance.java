@@ -8,7 +8,6 @@ import dev.mlops.api.registry.GateResult;
 import dev.mlops.api.registry.ModelVersion;
 import dev.mlops.api.registry.ModelVersionStatus;
 import dev.mlops.api.registry.PromotionRequest;
-import dev.mlops.api.registry.RegistryEvent;
 import dev.mlops.api.registry.RegistryStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,8 +45,7 @@ final class Governance {
     RegistryCore.requireVersion(c.tx, name, version);
     Integer before = c.tx.aliases(name).get(alias);
     c.tx.putAlias(name, alias, version);
-    c.audit("ALIAS_MOVED", name + "@" + alias, before == null ? "" : "version=" + before, "version=" + version, reason);
-    c.event(new RegistryEvent.AliasMoved(0, name, c.time, alias, version, before == null ? 0 : before));
+    c.record(Mutation.aliasMoved(name, alias, version, before, reason));
   }
 
   private List<GateResult> evaluateGates(RegistryStore.Tx tx, String name, String alias, ModelVersion candidate, String phase, long time) {
@@ -65,6 +63,10 @@ final class Governance {
       out.add(new GateResult(g.describe(), o.passed(), o.detail(), phase, time));
     }
     return out;
+  }
+
+  private static List<GateResult> failed(List<GateResult> results) {
+    return results.stream().filter(g -> !g.passed()).toList();
   }
 
   static String summary(List<GateResult> results) {
@@ -91,11 +93,9 @@ final class Governance {
       PromotionRequest r = new PromotionRequest(UUID.randomUUID().toString(), name, alias, version, c.actor, reason == null ? "" : reason,
           passed ? PromotionRequest.Status.OPEN : PromotionRequest.Status.REJECTED, List.of(), results, c.time, passed ? -1 : c.time);
       c.tx.putRequest(r);
-      c.audit("REQUEST_OPENED", name + "@" + alias, "", "request=" + r.id() + ";version=" + version + ";gates=" + summary(results), reason);
-      c.event(new RegistryEvent.RequestOpened(0, name, c.time, r.id(), alias, version));
+      c.record(Mutation.requestOpened(name, alias, r.id(), version, results, r.reason()));
       if (!passed) {
-        c.audit("REQUEST_REJECTED", name + "@" + alias, "request=" + r.id(), "gates failed: " + summary(results), "policy gates");
-        c.event(new RegistryEvent.RequestRejected(0, name, c.time, r.id(), alias, version));
+        c.record(Mutation.requestRejectedByGates(name, alias, r.id(), version, failed(results)));
       }
       return r;
     });
@@ -108,7 +108,8 @@ final class Governance {
     core.check(Action.APPROVE, current.model());
     String actor = core.actor();
     if (current.requester().equals(actor)) {
-      throw core.deny(current.model() + "@" + current.alias(), "APPROVE", actor + " requested promotion " + requestId + " and cannot decide it");
+      throw core.deny(current.model() + "@" + current.alias(), Action.APPROVE, Map.of("request", requestId),
+          actor + " requested promotion " + requestId + " and cannot decide it");
     }
     return core.change(c -> {
       PromotionRequest r = c.tx.request(requestId).orElseThrow(() -> new NotFoundException("promotion request '" + requestId
@@ -122,17 +123,16 @@ final class Governance {
         throw new ConflictException(c.actor + " has already decided promotion request " + requestId);
       }
       List<PromotionRequest.Decision> decisions = new ArrayList<>(r.decisions());
-      decisions.add(new PromotionRequest.Decision(c.actor, approve, comment == null ? "" : comment, c.time));
-      String target = r.model() + "@" + r.alias();
+      String note = comment == null ? "" : comment;
+      decisions.add(new PromotionRequest.Decision(c.actor, approve, note, c.time));
       if (!approve) {
         PromotionRequest done = new PromotionRequest(r.id(), r.model(), r.alias(), r.version(), r.requester(), r.reason(),
             PromotionRequest.Status.REJECTED, decisions, r.gates(), r.createdAt(), c.time);
         c.tx.putRequest(done);
-        c.audit("REQUEST_REJECTED", target, "request=" + r.id(), "rejected by " + c.actor, comment);
-        c.event(new RegistryEvent.RequestRejected(0, r.model(), c.time, r.id(), r.alias(), r.version()));
+        c.record(Mutation.requestRejectedBy(r.model(), r.alias(), r.id(), r.version(), c.actor, note));
         return done;
       }
-      c.audit("REQUEST_APPROVAL", target, "request=" + r.id(), "approvals=" + (r.approvals() + 1), comment);
+      c.record(Mutation.requestApproval(r.model(), r.alias(), r.id(), r.approvals() + 1, note));
       int needed = protectedAliases.getOrDefault(r.alias(), 1);
       if (r.approvals() + 1 < needed) {
         PromotionRequest pending = new PromotionRequest(r.id(), r.model(), r.alias(), r.version(), r.requester(), r.reason(),
@@ -149,12 +149,10 @@ final class Governance {
           passed ? PromotionRequest.Status.APPROVED : PromotionRequest.Status.REJECTED, decisions, all, r.createdAt(), c.time);
       c.tx.putRequest(done);
       if (passed) {
-        c.audit("REQUEST_APPROVED", target, "request=" + r.id(), "gates=" + summary(results), comment);
-        c.event(new RegistryEvent.RequestApproved(0, r.model(), c.time, r.id(), r.alias(), r.version()));
+        c.record(Mutation.requestApproved(r.model(), r.alias(), r.id(), r.version(), results, note));
         moveAlias(c, r.model(), r.alias(), r.version(), "promotion request " + r.id());
       } else {
-        c.audit("REQUEST_REJECTED", target, "request=" + r.id(), "gates failed at approval: " + summary(results), "policy gates");
-        c.event(new RegistryEvent.RequestRejected(0, r.model(), c.time, r.id(), r.alias(), r.version()));
+        c.record(Mutation.requestRejectedByGates(r.model(), r.alias(), r.id(), r.version(), failed(results)));
       }
       return done;
     });

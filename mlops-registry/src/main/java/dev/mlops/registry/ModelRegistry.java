@@ -16,13 +16,7 @@ import dev.mlops.api.registry.ModelVersion;
 import dev.mlops.api.registry.PromotionRequest;
 import dev.mlops.api.registry.RegisteredModel;
 import dev.mlops.api.registry.RegistryEvent;
-import dev.mlops.api.search.Accessor;
-import dev.mlops.api.search.Evaluator;
-import dev.mlops.api.search.Expr;
-import dev.mlops.api.search.FilterParser;
-import java.io.IOException;
 import java.io.ObjectInputFilter;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,6 +41,12 @@ import org.tribuo.Output;
  * <p>Events ({@link RegistryEvent}) take effect in this JVM when the committing call returns (a
  * {@link #load} after {@link #setAlias} returns sees the new version) and reach listeners on the
  * event executor, in order; changes made by other JVMs arrive within the poll interval.
+ *
+ * <p>One concept, the registry's facade: the work of each method is done by a package-private part
+ * (the catalog of models, versions and aliases; registration; governance; loading; events; the
+ * audit trail; and the core every change goes through). Its length is its public API's
+ * documentation and its {@link Builder}, which stays nested as {@code ModelRegistry.Builder} for
+ * source compatibility.
  */
 public final class ModelRegistry implements AutoCloseable {
   /** The artifact namespace holding registered model bytes, addressed by digest. */
@@ -57,8 +57,10 @@ public final class ModelRegistry implements AutoCloseable {
   private final RegistryCore core;
   private final RegistryEvents events;
   private final Governance governance;
+  private final Catalog catalog;
   private final VersionIngestion ingestion;
   private final ModelLoader loader;
+  private final AuditTrail auditTrail;
 
   private ModelRegistry(Builder b) {
     Governance.checkGatesProtected(b.gates, b.protectedAliases);
@@ -69,6 +71,8 @@ public final class ModelRegistry implements AutoCloseable {
     Map<String, List<Gate>> g = new LinkedHashMap<>();
     b.gates.forEach((k, v) -> g.put(k, List.copyOf(v)));
     this.governance = new Governance(core, Map.copyOf(b.protectedAliases), Map.copyOf(g));
+    this.catalog = new Catalog(core, governance);
+    this.auditTrail = new AuditTrail(core.store);
     Map<String, ModelFlavor> flavors = new LinkedHashMap<>();
     flavors.put(TribuoFlavor.INSTANCE.name(), TribuoFlavor.INSTANCE);
     flavors.put(ModelVersion.ONNX, ModelFlavor.opaque(ModelVersion.ONNX));
@@ -158,20 +162,7 @@ public final class ModelRegistry implements AutoCloseable {
    * @throws AccessDeniedException if the policy refuses (audited)
    */
   public RegisteredModel createModel(String name, String description, Map<String, String> tags) {
-    RegistryCore.checkName(name);
-    Map<String, String> t = RegistryCore.checkTags(tags);
-    Validation.maxLength("description", Validation.notNull("description", description), 5000);
-    core.check(Action.CREATE_MODEL, name);
-    return core.change(c -> {
-      if (c.tx.model(name).isPresent()) {
-        throw new AlreadyExistsException("registered model '" + name + "' already exists");
-      }
-      RegisteredModel m = new RegisteredModel(name, description, c.time, c.time, t, 1);
-      c.tx.putModel(m);
-      c.audit("MODEL_CREATED", name, "", "description=" + m.description(), "");
-      c.event(new RegistryEvent.ModelCreated(0, name, c.time));
-      return m;
-    });
+    return catalog.createModel(name, description, tags);
   }
 
   /** A registered model. */
@@ -184,48 +175,17 @@ public final class ModelRegistry implements AutoCloseable {
    * {@code name LIKE 'fraud%' AND tags.team = 'risk'}), by name.
    */
   public List<RegisteredModel> searchModels(String filter) {
-    Expr expr = FilterParser.parse(filter, FilterParser.Vocabulary.MODELS);
-    return core.read(v -> v.models()).stream().filter(m -> Evaluator.test(expr, modelAccessor(m))).toList();
-  }
-
-  private static Accessor modelAccessor(RegisteredModel m) {
-    return key -> switch (key.kind()) {
-      case TAG -> Evaluator.one(m.tags().get(key.name()));
-      case ATTRIBUTE -> switch (key.name()) {
-        case "name" -> List.of(m.name());
-        case "description" -> List.of(m.description());
-        case "creation_time" -> List.of((double) m.creationTime());
-        case "last_updated_time" -> List.of((double) m.lastUpdatedTime());
-        default -> List.of();
-      };
-      default -> List.of();
-    };
+    return catalog.searchModels(filter);
   }
 
   /** Sets a model tag. */
   public void setModelTag(String name, String key, String value) {
-    Map<String, String> t = RegistryCore.checkTags(Map.of(key, value));
-    core.check(Action.TAG, name);
-    core.change(c -> {
-      RegisteredModel m = RegistryCore.requireModel(c.tx, name);
-      Map<String, String> tags = new LinkedHashMap<>(m.tags());
-      String before = tags.put(key, t.get(key));
-      c.tx.putModel(m.withTags(tags, c.time));
-      c.audit("MODEL_TAG_SET", name, before == null ? "" : key + "=" + before, key + "=" + value, "");
-      return null;
-    });
+    catalog.setModelTag(name, key, value);
   }
 
   /** Changes a model's description. */
   public void setModelDescription(String name, String description) {
-    Validation.maxLength("description", Validation.notNull("description", description), 5000);
-    core.check(Action.UPDATE_MODEL, name);
-    core.change(c -> {
-      RegisteredModel m = RegistryCore.requireModel(c.tx, name);
-      c.tx.putModel(new RegisteredModel(name, description, m.creationTime(), c.time, m.tags(), m.nextVersion()));
-      c.audit("MODEL_DESCRIBED", name, m.description(), description, "");
-      return null;
-    });
+    catalog.setModelDescription(name, description);
   }
 
   /**
@@ -234,46 +194,12 @@ public final class ModelRegistry implements AutoCloseable {
    * @throws AlreadyExistsException if the new name is taken
    */
   public void renameModel(String name, String newName) {
-    RegistryCore.checkName(newName);
-    core.check(Action.UPDATE_MODEL, name);
-    core.check(Action.CREATE_MODEL, newName);
-    core.change(c -> {
-      RegisteredModel m = RegistryCore.requireModel(c.tx, name);
-      if (c.tx.model(newName).isPresent()) {
-        throw new AlreadyExistsException("registered model '" + newName + "' already exists");
-      }
-      List<ModelVersion> versions = c.tx.versions(name);
-      Map<String, Integer> aliases = c.tx.aliases(name);
-      List<PromotionRequest> requests = c.tx.requests(name);
-      c.tx.deleteModel(name);
-      c.tx.putModel(new RegisteredModel(newName, m.description(), m.creationTime(), c.time, m.tags(), m.nextVersion()));
-      for (ModelVersion v : versions) {
-        c.tx.putVersion(new ModelVersion(newName, v.version(), v.status(), v.flavor(), v.source(), v.sha256(), v.size(), v.description(),
-            v.tags(), v.signature(), v.lineage(), v.card(), v.createdBy(), v.creationTime(), c.time));
-      }
-      aliases.forEach((a, v) -> c.tx.putAlias(newName, a, v));
-      for (PromotionRequest r : requests) {
-        c.tx.putRequest(new PromotionRequest(r.id(), newName, r.alias(), r.version(), r.requester(), r.reason(), r.status(),
-            r.decisions(), r.gates(), r.createdAt(), r.decidedAt()));
-      }
-      c.audit("MODEL_RENAMED", name, name, newName, "");
-      c.event(new RegistryEvent.ModelRenamed(0, name, c.time, name, newName));
-      c.event(new RegistryEvent.ModelRenamed(0, newName, c.time, name, newName));
-      return null;
-    });
+    catalog.renameModel(name, newName);
   }
 
   /** Deletes a model with its versions and aliases (the audit trail keeps its history). */
   public void deleteModel(String name) {
-    core.check(Action.DELETE, name);
-    core.change(c -> {
-      RegistryCore.requireModel(c.tx, name);
-      int versions = c.tx.versions(name).size();
-      c.tx.deleteModel(name);
-      c.audit("MODEL_DELETED", name, "versions=" + versions, "", "");
-      c.event(new RegistryEvent.ModelDeleted(0, name, c.time));
-      return null;
-    });
+    catalog.deleteModel(name);
   }
 
   // ------------------------------------------------------------------ versions
@@ -309,29 +235,12 @@ public final class ModelRegistry implements AutoCloseable {
 
   /** Sets a version tag. */
   public void setVersionTag(String name, int version, String key, String value) {
-    Map<String, String> t = RegistryCore.checkTags(Map.of(key, value));
-    core.check(Action.TAG, name);
-    core.change(c -> {
-      ModelVersion v = RegistryCore.requireVersion(c.tx, name, version);
-      Map<String, String> tags = new LinkedHashMap<>(v.tags());
-      String before = tags.put(key, t.get(key));
-      c.tx.putVersion(v.with(v.description(), tags, v.card(), c.time));
-      c.audit("VERSION_TAG_SET", name + "/" + version, before == null ? "" : key + "=" + before, key + "=" + value, "");
-      c.event(new RegistryEvent.VersionTagSet(0, name, c.time, version, key));
-      return null;
-    });
+    catalog.setVersionTag(name, version, key, value);
   }
 
   /** Replaces a version's model card. */
   public void updateCard(String name, int version, ModelCard card) {
-    Validation.notNull("card", card);
-    core.check(Action.UPDATE_MODEL, name);
-    core.change(c -> {
-      ModelVersion v = RegistryCore.requireVersion(c.tx, name, version);
-      c.tx.putVersion(v.with(v.description(), v.tags(), card, c.time));
-      c.audit("CARD_UPDATED", name + "/" + version, "", "", "");
-      return null;
-    });
+    catalog.updateCard(name, version, card);
   }
 
   /** A version's model card, with lineage filling empty training-data and metric sections. */
@@ -352,21 +261,7 @@ public final class ModelRegistry implements AutoCloseable {
 
   /** Deletes a version and the aliases pointing to it; its number is never reused. */
   public void deleteVersion(String name, int version) {
-    core.check(Action.DELETE, name);
-    core.change(c -> {
-      RegistryCore.requireVersion(c.tx, name, version);
-      for (Map.Entry<String, Integer> a : c.tx.aliases(name).entrySet()) {
-        if (a.getValue() == version) {
-          c.tx.deleteAlias(name, a.getKey());
-          c.audit("ALIAS_DELETED", name + "@" + a.getKey(), "version=" + version, "", "version deleted");
-          c.event(new RegistryEvent.AliasDeleted(0, name, c.time, a.getKey(), version));
-        }
-      }
-      c.tx.deleteVersion(name, version);
-      c.audit("VERSION_DELETED", name + "/" + version, "version=" + version, "", "");
-      c.event(new RegistryEvent.VersionDeleted(0, name, c.time, version));
-      return null;
-    });
+    catalog.deleteVersion(name, version);
   }
 
   /**
@@ -398,16 +293,7 @@ public final class ModelRegistry implements AutoCloseable {
    *     promotion request, or {@link #overrideProtectedAlias}); the refusal is audited
    */
   public void setAlias(String name, String alias, int version) {
-    RegistryCore.checkAlias(alias);
-    if (governance.isProtected(alias)) {
-      throw core.deny(name + "@" + alias, "MOVE_ALIAS version=" + version,
-          "alias '" + alias + "' is protected: request a promotion (requestPromotion) to move it");
-    }
-    core.check(Action.MOVE_ALIAS, name);
-    core.change(c -> {
-      Governance.moveAlias(c, name, alias, version, "");
-      return null;
-    });
+    catalog.setAlias(name, alias, version);
   }
 
   /**
@@ -415,30 +301,12 @@ public final class ModelRegistry implements AutoCloseable {
    * {@link Action#MOVE_PROTECTED_ALIAS}; the reason is mandatory and audited.
    */
   public void overrideProtectedAlias(String name, String alias, int version, String reason) {
-    RegistryCore.checkAlias(alias);
-    Validation.name("reason", reason, 5000);
-    core.check(Action.MOVE_PROTECTED_ALIAS, name);
-    core.change(c -> {
-      Governance.moveAlias(c, name, alias, version, "override: " + reason);
-      return null;
-    });
+    catalog.overrideProtectedAlias(name, alias, version, reason);
   }
 
   /** Deletes an alias. @throws NotFoundException if it does not exist */
   public void deleteAlias(String name, String alias) {
-    RegistryCore.checkAlias(alias);
-    core.check(governance.isProtected(alias) ? Action.MOVE_PROTECTED_ALIAS : Action.MOVE_ALIAS, name);
-    core.change(c -> {
-      RegistryCore.requireModel(c.tx, name);
-      Integer before = c.tx.aliases(name).get(alias);
-      if (before == null) {
-        throw new NotFoundException("alias '" + alias + "' of model '" + name + "' does not exist");
-      }
-      c.tx.deleteAlias(name, alias);
-      c.audit("ALIAS_DELETED", name + "@" + alias, "version=" + before, "", "");
-      c.event(new RegistryEvent.AliasDeleted(0, name, c.time, alias, before));
-      return null;
-    });
+    catalog.deleteAlias(name, alias);
   }
 
   // ------------------------------------------------------------------ governance
@@ -494,21 +362,7 @@ public final class ModelRegistry implements AutoCloseable {
    * range in epoch ms (inclusive from, exclusive to).
    */
   public List<AuditEntry> audit(@Nullable String model, @Nullable String actor, long fromTime, long toTime) {
-    List<AuditEntry> out = new ArrayList<>();
-    long after = Long.MIN_VALUE;
-    while (true) {
-      List<AuditEntry> page = core.store.audit(after, 10_000);
-      if (page.isEmpty()) {
-        return out;
-      }
-      for (AuditEntry e : page) {
-        if ((model == null || e.model().equals(model)) && (actor == null || e.actor().equals(actor)) && e.time() >= fromTime
-            && e.time() < toTime) {
-          out.add(e);
-        }
-      }
-      after = page.get(page.size() - 1).seq();
-    }
+    return auditTrail.entries(model, actor, fromTime, toTime);
   }
 
   /** Every audit entry, oldest first. */
@@ -516,17 +370,16 @@ public final class ModelRegistry implements AutoCloseable {
     return audit(null, null, Long.MIN_VALUE, Long.MAX_VALUE);
   }
 
-  /** Writes every audit entry as one JSON object per line. */
+  /**
+   * Writes every audit entry, oldest first, as one JSON object per line with the fields {@code seq},
+   * {@code time}, {@code actor}, {@code action}, {@code target}, {@code before}, {@code after},
+   * {@code reason}, {@code prevHash} and {@code hash}, in that order. {@code before} and
+   * {@code after} are the stored strings (a JSON object of named fields, or "": see
+   * {@link AuditEntry}), exactly what the chain hashes, so the export can be verified with
+   * {@link AuditChain#hash} outside the registry.
+   */
   public void exportAudit(Writer out) {
-    try {
-      for (AuditEntry e : audit()) {
-        out.write(AuditJson.line(e));
-        out.write('\n');
-      }
-      out.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    auditTrail.export(out);
   }
 
   /**

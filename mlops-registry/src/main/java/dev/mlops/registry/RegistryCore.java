@@ -5,6 +5,7 @@ import dev.mlops.api.InvalidArgumentException;
 import dev.mlops.api.MlopsException;
 import dev.mlops.api.NotFoundException;
 import dev.mlops.api.StorageBackend;
+import dev.mlops.api.internal.AuditFields;
 import dev.mlops.api.internal.Validation;
 import dev.mlops.api.artifact.ArtifactStore;
 import dev.mlops.api.registry.AuditChain;
@@ -78,13 +79,21 @@ final class RegistryCore {
       this.tx = tx;
     }
 
-    void audit(String action, String target, String before, String after, @Nullable String reason) {
+    /**
+     * Writes the audit entry of a mutation, chained to the last one, and the events it announces,
+     * each of which must have the mutation's kind as its type: one vocabulary for both.
+     */
+    void record(Mutation m) {
+      String action = m.kind().name();
       AuditEntry prev = tx.lastAudit().orElse(null);
-      tx.appendAudit(AuditChain.next(prev, time, actor, action, target, before, after, reason == null ? "" : reason));
-    }
-
-    void event(RegistryEvent event) {
-      tx.appendEvent(event);
+      tx.appendAudit(AuditChain.next(prev, time, actor, action, m.target(), AuditFields.write(m.before()), AuditFields.write(m.after()),
+          m.reason()));
+      for (RegistryEvent e : m.events().apply(time)) {
+        if (!e.type().equals(action)) {
+          throw new IllegalStateException("a " + action + " change cannot announce a " + e.type() + " event");
+        }
+        tx.appendEvent(e);
+      }
     }
   }
 
@@ -106,7 +115,7 @@ final class RegistryCore {
   void check(Action action, String model) {
     String actor = actor();
     if (!access.allows(actor, action, model)) {
-      deny(model, action.name(), denial(actor, action, model));
+      deny(model, action, Map.of(), denial(actor, action, model));
     }
   }
 
@@ -114,11 +123,11 @@ final class RegistryCore {
     return actor + " may not " + action.name().toLowerCase(Locale.ROOT).replace('_', ' ') + " on model '" + model + "'";
   }
 
-  /** Audits a refusal as a DENIED entry and throws it. */
-  AccessDeniedException deny(String target, String attempted, String msg) {
+  /** Audits a refusal of {@code attempted} (with the details of the call) as a DENIED entry and throws it. */
+  AccessDeniedException deny(String target, Action attempted, Map<String, Object> details, String msg) {
     try {
       change(c -> {
-        c.audit("DENIED", target, "", attempted, msg);
+        c.record(Mutation.denied(target, attempted, details, msg));
         return null;
       });
     } catch (MlopsException e) {

@@ -12,7 +12,6 @@ import dev.mlops.api.registry.ModelSignature;
 import dev.mlops.api.registry.ModelVersion;
 import dev.mlops.api.registry.ModelVersionStatus;
 import dev.mlops.api.registry.RegisteredModel;
-import dev.mlops.api.registry.RegistryEvent;
 import dev.mlops.api.tracking.DatasetInput;
 import dev.mlops.api.tracking.Run;
 import dev.mlops.api.tracking.TrackingStore;
@@ -62,7 +61,7 @@ final class VersionIngestion {
     if (!exists) {
       String actor = core.actor();
       if (!core.access.allows(actor, Action.CREATE_MODEL, r.model)) {
-        throw core.deny(r.model, Action.CREATE_MODEL.name(), RegistryCore.denial(actor, Action.CREATE_MODEL, r.model)
+        throw core.deny(r.model, Action.CREATE_MODEL, Map.of(), RegistryCore.denial(actor, Action.CREATE_MODEL, r.model)
             + " (registering a version would create it)");
       }
     }
@@ -133,16 +132,14 @@ final class VersionIngestion {
             throw new CreationRefused();
           }
           m = new RegisteredModel(r.model, "", c.time, c.time, Map.of(), 1);
-          c.audit("MODEL_CREATED", r.model, "", "", "created by the first registration");
-          c.event(new RegistryEvent.ModelCreated(0, r.model, c.time));
+          c.record(Mutation.modelCreated(r.model, "", "created by the first registration"));
         }
         int number = m.nextVersion();
         c.tx.putModel(new RegisteredModel(m.name(), m.description(), m.creationTime(), c.time, m.tags(), number + 1));
         ModelVersion v = new ModelVersion(r.model, number, st, fl, source, sha, bytes.length, r.description, tags, sig, lin, card, c.actor,
             c.time, c.time);
         c.tx.putVersion(v);
-        c.audit("VERSION_REGISTERED", r.model + "/" + number, "", "sha256=" + sha + ";source=" + source + ";status=" + st, "");
-        c.event(new RegistryEvent.VersionRegistered(0, r.model, c.time, number, sha));
+        c.record(Mutation.versionRegistered(r.model, number, sha, source, st));
         return v;
       });
     } catch (RuntimeException e) {
@@ -150,7 +147,7 @@ final class VersionIngestion {
         removeBlob(blob, sha);
       }
       if (e instanceof CreationRefused) {
-        throw core.deny(r.model, Action.CREATE_MODEL.name(), RegistryCore.denial(core.actor(), Action.CREATE_MODEL, r.model)
+        throw core.deny(r.model, Action.CREATE_MODEL, Map.of(), RegistryCore.denial(core.actor(), Action.CREATE_MODEL, r.model)
             + " (registering a version would create it)");
       }
       throw e;

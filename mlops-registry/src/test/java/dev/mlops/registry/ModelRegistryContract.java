@@ -219,8 +219,9 @@ abstract class ModelRegistryContract {
     List<AuditEntry> moves = registry.audit("fraud", null, Long.MIN_VALUE, Long.MAX_VALUE).stream()
         .filter(a -> a.action().equals("ALIAS_MOVED") && a.target().equals("fraud@staging")).toList();
     assertEquals("", moves.get(0).before());
-    assertEquals("version=1", moves.get(1).before());
-    assertEquals("version=2", moves.get(1).after());
+    assertEquals("{\"version\":1}", moves.get(1).before());
+    assertEquals("{\"version\":2}", moves.get(1).after());
+    assertEquals(Map.of("version", "2"), moves.get(1).afterFields());
   }
 
   @Test
@@ -333,7 +334,7 @@ abstract class ModelRegistryContract {
       AuditEntry last = guarded.audit().get(guarded.audit().size() - 1);
       assertEquals("DENIED", last.action());
       assertEquals("carol", last.actor());
-      assertEquals("REGISTER_VERSION", last.after());
+      assertEquals(Map.of("action", "REGISTER_VERSION"), last.afterFields());
       who.set("alice");
       assertThrows(AccessDeniedException.class, () -> guarded.deleteVersion("fraud-eu", 1));
       PromotionRequest r = guarded.requestPromotion("fraud-eu", "champion", 1, "go");
@@ -365,9 +366,89 @@ abstract class ModelRegistryContract {
     JsonNode first = new ObjectMapper().readTree(lines[0]);
     assertEquals("MODEL_CREATED", first.get("action").asText());
     assertEquals(all.get(0).hash(), first.get("hash").asText());
+    for (String line : lines) {
+      // the export alone verifies: each line's hash is recomputed from the line's own fields
+      JsonNode e = new ObjectMapper().readTree(line);
+      assertEquals(e.get("hash").asText(), AuditChain.hash(e.get("prevHash").asText(), e.get("seq").asLong(), e.get("time").asLong(),
+          e.get("actor").asText(), e.get("action").asText(), e.get("target").asText(), e.get("before").asText(), e.get("after").asText(),
+          e.get("reason").asText()), line);
+    }
     AuditChain.Verification ok = registry.verifyAudit();
     assertTrue(ok.valid(), ok.problems().toString());
     assertEquals(4, ok.headSeq());
+  }
+
+  @Test
+  void theAuditOfAModelWhoseNameHoldsAHashMarkHoldsItsEntries() {
+    registry.register(Registration.of("fraud#eu").fromModel(Models.train(1)));
+    registry.setAlias("fraud#eu", "staging", 1);
+    registry.createModel("fraud", "", Map.of());
+    List<AuditEntry> entries = registry.audit("fraud#eu", null, Long.MIN_VALUE, Long.MAX_VALUE);
+    assertEquals(List.of("MODEL_CREATED", "VERSION_REGISTERED", "ALIAS_MOVED"), entries.stream().map(AuditEntry::action).toList());
+    assertTrue(entries.stream().allMatch(e -> e.model().equals("fraud#eu")), entries.toString());
+    assertEquals(1, registry.audit("fraud", null, Long.MIN_VALUE, Long.MAX_VALUE).size(), "another model's entries are not its");
+  }
+
+  @Test
+  void noValueInTheAuditTrailCanForgeAField() throws Exception {
+    registry.createModel("fraud", "flags payments;\nafter=forged", Map.of());
+    registry.setModelTag("fraud", "team", "risk;owner=mallory");
+    registry.register(Registration.of("fraud").fromModel(Models.train(1)));
+    registry.setVersionTag("fraud", 1, "qa", "passed\",\"version\":\"9");
+    registry.setVersionTag("fraud", 1, "qa", "passed;version=9");
+    registry.setAlias("fraud", "staging", 1);
+    ObjectMapper json = new ObjectMapper();
+    Map<String, JsonNode> after = new java.util.LinkedHashMap<>();
+    for (AuditEntry e : registry.audit()) {
+      for (String side : List.of(e.before(), e.after())) {
+        assertTrue(side.isEmpty() || json.readTree(side).isObject(), e.action() + " stores a JSON object or nothing: " + side);
+      }
+      after.put(e.action() + " " + e.target() + " " + e.seq(), e.after().isEmpty() ? null : json.readTree(e.after()));
+    }
+    List<JsonNode> tagged = after.entrySet().stream().filter(x -> x.getKey().startsWith("VERSION_TAG_SET")).map(Map.Entry::getValue).toList();
+    assertEquals(json.readTree("{\"key\":\"qa\",\"value\":\"passed\\\",\\\"version\\\":\\\"9\"}"), tagged.get(0));
+    assertEquals(json.readTree("{\"key\":\"qa\",\"value\":\"passed;version=9\"}"), tagged.get(1));
+    JsonNode team = after.entrySet().stream().filter(x -> x.getKey().startsWith("MODEL_TAG_SET")).findFirst().orElseThrow().getValue();
+    assertEquals(json.readTree("{\"key\":\"team\",\"value\":\"risk;owner=mallory\"}"), team);
+    JsonNode created = after.entrySet().stream().filter(x -> x.getKey().startsWith("MODEL_CREATED")).findFirst().orElseThrow().getValue();
+    assertEquals(json.readTree("{\"description\":\"flags payments;\\nafter=forged\"}"), created);
+    assertTrue(registry.verifyAudit().valid());
+  }
+
+  @Test
+  void everyEventIsAuditedUnderItsOwnTypeInTheSameTransaction() {
+    // a clock that moves at every reading: each transaction has a time of its own
+    try (ModelRegistry r = builder().clock(FakeClock.ticking(1_800_000_000_000L)).build()) {
+      r.register(Registration.of("fraud").fromModel(Models.train(1)));
+      r.register(Registration.of("fraud").fromModel(Models.train(2)));
+      r.createModel("churn", "", Map.of());
+      r.setModelTag("churn", "team", "risk");
+      r.setModelDescription("churn", "churn model");
+      r.setVersionTag("fraud", 1, "qa", "passed");
+      r.updateCard("fraud", 1, new ModelCard("Flag transactions", "", List.of(), Map.of(), "", "", List.of()));
+      r.setAlias("fraud", "staging", 1);
+      r.setAlias("fraud", "staging", 2);
+      r.requestPromotion("fraud", "champion", 1, "rejected by the fairness gate");
+      assertThrows(AccessDeniedException.class, () -> r.setAlias("fraud", "champion", 1));
+      r.deleteVersion("fraud", 2);
+      r.renameModel("churn", "attrition");
+      r.deleteModel("attrition");
+      Map<Long, Set<String>> actions = new java.util.HashMap<>();
+      r.audit().forEach(e -> actions.computeIfAbsent(e.time(), t -> new HashSet<>()).add(e.action()));
+      List<RegistryEvent> events = r.eventsAfter(0, 1000);
+      assertEquals(14, events.size(), events.toString());
+      for (RegistryEvent e : events) {
+        assertTrue(actions.getOrDefault(e.time(), Set.of()).contains(e.type()), e + " is audited under " + e.type() + ": " + actions);
+      }
+      Set<String> unannounced = new HashSet<>();
+      r.audit().forEach(a -> {
+        if (events.stream().noneMatch(e -> e.time() == a.time() && e.type().equals(a.action()))) {
+          unannounced.add(a.action());
+        }
+      });
+      assertEquals(Set.of("MODEL_TAG_SET", "MODEL_DESCRIBED", "CARD_UPDATED", "DENIED"), unannounced,
+          "only these changes are audited without an event");
+    }
   }
 
   @Test
@@ -412,7 +493,7 @@ abstract class ModelRegistryContract {
     registry.setAlias("fraud", "staging", 1);
     AuditEntry last = registry.audit().get(registry.audit().size() - 1);
     // a forger who does not know how entries are hashed
-    tamperAppend(new AuditEntry(last.seq() + 1, last.time() + 1, "mallory", "ALIAS_MOVED", "fraud@champion", "", "version=1", "",
+    tamperAppend(new AuditEntry(last.seq() + 1, last.time() + 1, "mallory", "ALIAS_MOVED", "fraud@champion", "", "{\"version\":1}", "",
         last.hash(), "0".repeat(64)));
     AuditChain.Verification v = registry.verifyAudit();
     assertFalse(v.valid());

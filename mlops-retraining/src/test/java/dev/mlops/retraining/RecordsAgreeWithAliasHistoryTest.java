@@ -194,7 +194,7 @@ class RecordsAgreeWithAliasHistoryTest {
     List<Move> moves = new ArrayList<>();
     for (AuditEntry e : registry.audit(model, null, Long.MIN_VALUE, Long.MAX_VALUE)) {
       if (e.action().equals("ALIAS_MOVED") && e.target().equals(model + "@" + alias)) {
-        moves.add(new Move(e.time(), Integer.parseInt(e.after().substring("version=".length()))));
+        moves.add(new Move(e.time(), Integer.parseInt(e.afterFields().get("version"))));
       }
     }
     Map<Integer, String> registeredBy = new HashMap<>();

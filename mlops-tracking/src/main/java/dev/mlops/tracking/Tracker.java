@@ -15,13 +15,10 @@ import dev.mlops.api.tracking.Experiment;
 import dev.mlops.api.tracking.LifecycleStage;
 import dev.mlops.api.tracking.Metric;
 import dev.mlops.api.tracking.Run;
-import dev.mlops.api.tracking.RunInfo;
 import dev.mlops.api.tracking.RunStatus;
 import dev.mlops.api.tracking.TrackingStore;
 import dev.mlops.api.tracking.ViewType;
 import dev.mlops.tracking.internal.AsyncMetricWriter;
-import dev.mlops.tracking.internal.RunNames;
-import dev.mlops.tracking.internal.SystemTags;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -50,6 +47,12 @@ import java.util.function.Supplier;
  * Metric points logged while {@link Builder#asyncLogging(int)} is on are queued and written in
  * batches; {@link #flush()} and {@link #close()} wait for them and report storage failures, and a
  * shutdown hook flushes them at a normal JVM exit.
+ *
+ * <p>One concept, the facade of tracking: package-private parts make new runs (id, name, system
+ * tags, artifact location) and copy artifacts to local files, and the store or the asynchronous
+ * writer stores metric points. Its length is its public API's documentation and its nested
+ * {@link RunStarter}, {@link RunBody}, {@link RunFunction} and {@link Builder}, which stay nested
+ * ({@code Tracker.RunStarter}, ...) for source compatibility.
  */
 public final class Tracker implements AutoCloseable {
   /** The id of the default experiment, created on first use. */
@@ -62,12 +65,10 @@ public final class Tracker implements AutoCloseable {
   private final TrackingStore store;
   private final Clock clock;
   private final Supplier<String> principal;
-  private final boolean captureSystemTags;
-  private final Path workDir;
   private final AsyncMetricWriter async;
   private final Thread shutdownHook;
   private final SecureRandom random = new SecureRandom();
-  private volatile Map<String, String> systemTags;
+  private final RunCreation runs;
 
   private Tracker(Builder b) {
     EntryPointBuilder.Settings settings = b.resolveSettings();
@@ -76,8 +77,7 @@ public final class Tracker implements AutoCloseable {
     this.store = backend.store(TrackingStore.class);
     this.clock = settings.clock();
     this.principal = settings.principal();
-    this.captureSystemTags = b.captureSystemTags;
-    this.workDir = b.workDir;
+    this.runs = new RunCreation(store, backend, b.captureSystemTags, b.workDir, random);
     if (b.asyncCapacity > 0) {
       this.async = new AsyncMetricWriter(store, b.asyncCapacity, b.asyncBatch);
       this.shutdownHook = new Thread(() -> {
@@ -350,50 +350,8 @@ public final class Tracker implements AutoCloseable {
     if (exp.lifecycleStage() == LifecycleStage.DELETED) {
       throw InvalidArgumentException.of("experiment", exp.name(), "is deleted; restore it before starting runs in it");
     }
-    if (!s.parentRunId.isEmpty() && store.getRun(s.parentRunId).isEmpty()) {
-      throw new NotFoundException("parent run '" + s.parentRunId + "' does not exist");
-    }
-    String runId = HexFormat.of().formatHex(randomBytes(16));
-    String runName = s.name != null ? s.name : RunNames.next(random);
     String user = user();
-    Map<String, String> tags = new LinkedHashMap<>();
-    if (captureSystemTags) {
-      tags.putAll(systemTags(user));
-    }
-    tags.put(SystemTags.RUN_NAME, runName);
-    if (!s.parentRunId.isEmpty()) {
-      tags.put(SystemTags.PARENT_RUN_ID, s.parentRunId);
-    }
-    tags.putAll(s.tags);
-    RunInfo info = new RunInfo(runId, exp.id(), runName, RunStatus.RUNNING, user, now(), -1, LifecycleStage.ACTIVE,
-        artifactUri(runId), s.parentRunId);
-    store.createRun(info, tags, Map.of());
-    return new ActiveRun(this, runId);
-  }
-
-  private byte[] randomBytes(int n) {
-    byte[] b = new byte[n];
-    random.nextBytes(b);
-    return b;
-  }
-
-  private String artifactUri(String runId) {
-    if (backend.scheme().equals("file")) {
-      return Path.of(backend.location()).toAbsolutePath().normalize().resolve("artifacts").resolve(runId)
-          .resolve("files").toUri().toString();
-    }
-    return "runs:/" + runId + "/artifacts";
-  }
-
-  private Map<String, String> systemTags(String user) {
-    Map<String, String> t = systemTags;
-    if (t == null) {
-      t = SystemTags.capture(workDir, user);
-      systemTags = t;
-    }
-    Map<String, String> copy = new LinkedHashMap<>(t);
-    copy.put(SystemTags.USER, user);
-    return copy;
+    return new ActiveRun(this, runs.create(exp, s.name, s.parentRunId, s.tags, user, now()));
   }
 
   /**
@@ -465,56 +423,7 @@ public final class Tracker implements AutoCloseable {
    */
   public List<Path> downloadArtifacts(String runId, String artifactPath, Path target, boolean followLinks) {
     Validation.notNull("target", target);
-    ArtifactStore store = artifacts();
-    List<Path> written = new ArrayList<>();
-    try {
-      download(store, runId, artifactPath, target, target, followLinks, written);
-      return written;
-    } catch (java.io.IOException e) {
-      throw new dev.mlops.api.StorageException("cannot write " + target + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static void download(ArtifactStore store, String runId, String artifactPath, Path root, Path target, boolean followLinks,
-      List<Path> written) throws java.io.IOException {
-    List<dev.mlops.api.artifact.ArtifactInfo> children = store.list(runId, artifactPath);
-    if (children.isEmpty()) {
-      store.info(runId, artifactPath);
-      copy(store, runId, artifactPath, root, target, followLinks);
-      written.add(target);
-      return;
-    }
-    for (dev.mlops.api.artifact.ArtifactInfo child : children) {
-      String name = child.path().substring(child.path().lastIndexOf('/') + 1);
-      if (child.directory()) {
-        download(store, runId, child.path(), root, target.resolve(name), followLinks, written);
-      } else {
-        copy(store, runId, child.path(), root, target.resolve(name), followLinks);
-        written.add(target.resolve(name));
-      }
-    }
-  }
-
-  private static void copy(ArtifactStore store, String runId, String path, Path root, Path target, boolean followLinks)
-      throws java.io.IOException {
-    if (!followLinks) {
-      // every existing component from the download root down to the file must be a real folder or file
-      Path rel = root.relativize(target);
-      Path p = root;
-      for (Path seg : rel) {
-        p = p.resolve(seg);
-        if (java.nio.file.Files.isSymbolicLink(p)) {
-          throw InvalidArgumentException.of("download target", p, "is a symbolic link; refusing to write through it "
-              + "(pass followLinks=true to allow)");
-        }
-      }
-    }
-    if (target.getParent() != null) {
-      java.nio.file.Files.createDirectories(target.getParent());
-    }
-    try (java.io.InputStream in = store.open(runId, path)) {
-      java.nio.file.Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    }
+    return ArtifactDownloads.download(artifacts(), runId, artifactPath, target, followLinks);
   }
 
   // ---------------------------------------------------------------- search

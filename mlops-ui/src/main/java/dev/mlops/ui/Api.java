@@ -399,8 +399,7 @@ final class Api {
           names.add(m.name());
         }
       });
-      trail = trail.stream().filter(a -> names.stream().anyMatch(n -> a.target().equals(n) || a.target().startsWith(n + "@")
-          || a.target().startsWith(n + "/"))).toList();
+      trail = trail.stream().filter(a -> names.contains(a.model())).toList();
     }
     out.put("recent", trail.stream().skip(Math.max(0, trail.size() - 50)).map(a -> Map.of("seq", a.seq(),
         "time", a.time(), "actor", a.actor(), "action", a.action(), "target", a.target())).toList());

@@ -7,10 +7,8 @@ import dev.mlops.api.ConflictException;
 import dev.mlops.api.InvalidArgumentException;
 import dev.mlops.api.NotFoundException;
 import dev.mlops.api.Page;
-import dev.mlops.api.StorageException;
 import dev.mlops.api.internal.jdbc.Database;
 import dev.mlops.api.internal.jdbc.Dialect;
-import dev.mlops.api.internal.jdbc.Migration;
 import dev.mlops.api.internal.jdbc.PostgresLiterals;
 import dev.mlops.api.internal.jdbc.PostgresStatements;
 import dev.mlops.api.internal.jdbc.Sql;
@@ -32,8 +30,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,82 +47,6 @@ import java.util.Optional;
  * is stored as a flag, so it and both infinities round-trip exactly.
  */
 public final class JdbcTrackingStore implements TrackingStore {
-  /** When an incoming point (excluded) replaces the stored latest one: step, then timestamp, then the larger value. */
-  static final String LATER = "excluded.step > latest_metrics.step OR (excluded.step = latest_metrics.step"
-      + " AND (excluded.ts > latest_metrics.ts OR (excluded.ts = latest_metrics.ts AND excluded.is_nan <> 1"
-      + " AND latest_metrics.is_nan <> 1 AND excluded.value >= latest_metrics.value)))";
-
-  static final List<Migration> MIGRATIONS = List.of(new Migration(1, "tracking tables", List.of(
-      "CREATE TABLE experiments (experiment_id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, artifact_location TEXT NOT NULL,"
-          + " lifecycle_stage TEXT NOT NULL, creation_time {BIGINT} NOT NULL, last_update_time {BIGINT} NOT NULL)",
-      "CREATE TABLE experiment_tags (experiment_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (experiment_id, key))",
-      "CREATE TABLE runs (run_key {ID}, run_id TEXT NOT NULL UNIQUE, experiment_id TEXT NOT NULL, run_name TEXT NOT NULL, status TEXT NOT NULL,"
-          + " user_id TEXT NOT NULL, start_time {BIGINT} NOT NULL, end_time {BIGINT}, lifecycle_stage TEXT NOT NULL,"
-          + " artifact_uri TEXT NOT NULL, parent_run_id TEXT NOT NULL, deleted_with_experiment INTEGER NOT NULL DEFAULT 0)",
-      "CREATE INDEX runs_experiment_start ON runs (experiment_id, lifecycle_stage, start_time)",
-      "CREATE INDEX runs_start ON runs (start_time)",
-      "CREATE TABLE params (run_key {BIGINT} NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (run_key, key)){WITHOUT_ROWID}",
-      "CREATE INDEX params_key_value ON params (key, value)",
-      "CREATE TABLE tags (run_key {BIGINT} NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (run_key, key)){WITHOUT_ROWID}",
-      "CREATE INDEX tags_key_value ON tags (key, value)",
-      "CREATE TABLE latest_metrics (run_key {BIGINT} NOT NULL, key TEXT NOT NULL, value {DOUBLE} NOT NULL, is_nan INTEGER NOT NULL,"
-          + " ts {BIGINT} NOT NULL, step {BIGINT} NOT NULL, PRIMARY KEY (run_key, key)){WITHOUT_ROWID}",
-      "CREATE INDEX latest_metrics_key_value ON latest_metrics (key, is_nan, value)",
-      // SQLite: one B-tree clustered by (run, key, chunk), so a synchronous point writes one page fewer;
-      // chunk ids are allocated per run and key under SQLite's write lock. PostgreSQL: a sequence.
-      "sqlite:CREATE TABLE metric_chunks (run_key INTEGER NOT NULL, key TEXT NOT NULL, chunk_id INTEGER NOT NULL,"
-          + " point_count INTEGER NOT NULL, points BLOB NOT NULL, last_value REAL NOT NULL, last_is_nan INTEGER NOT NULL,"
-          + " last_ts INTEGER NOT NULL, last_step INTEGER NOT NULL, PRIMARY KEY (run_key, key, chunk_id)) WITHOUT ROWID",
-      // SQLite: the latest value follows every chunk in the same statement, so one INSERT logs a point atomically
-      "sqlite:CREATE TRIGGER metric_chunks_latest AFTER INSERT ON metric_chunks BEGIN"
-          + " INSERT INTO latest_metrics (run_key, key, value, is_nan, ts, step)"
-          + " VALUES (NEW.run_key, NEW.key, NEW.last_value, NEW.last_is_nan, NEW.last_ts, NEW.last_step)"
-          + " ON CONFLICT (run_key, key) DO UPDATE SET value = excluded.value, is_nan = excluded.is_nan, ts = excluded.ts, step = excluded.step"
-          + " WHERE excluded.step > latest_metrics.step OR (excluded.step = latest_metrics.step AND excluded.ts >= latest_metrics.ts); END",
-      "postgres:CREATE TABLE metric_chunks (chunk_id BIGSERIAL PRIMARY KEY, run_key BIGINT NOT NULL, key TEXT NOT NULL,"
-          + " point_count INTEGER NOT NULL, points BYTEA NOT NULL)",
-      "postgres:CREATE INDEX metric_chunks_run_key ON metric_chunks (run_key, key, chunk_id)",
-      "CREATE TABLE inputs (run_key {BIGINT} NOT NULL, name TEXT NOT NULL, digest TEXT NOT NULL, context TEXT NOT NULL,"
-          + " source_uri TEXT NOT NULL, schema_text TEXT NOT NULL, row_count {BIGINT} NOT NULL, PRIMARY KEY (run_key, name, digest, context)){WITHOUT_ROWID}",
-      "CREATE INDEX inputs_name ON inputs (name)")),
-      // v2: the latest value breaks a (step, timestamp) tie by the larger value, as MLflow does; is_nan = 2 marks -0.0,
-      // which SQLite would otherwise store as the integer 0
-      new Migration(2, "latest metric ties and negative zero", List.of(
-          "sqlite:DROP TRIGGER metric_chunks_latest",
-          "sqlite:CREATE TRIGGER metric_chunks_latest AFTER INSERT ON metric_chunks BEGIN"
-              + " INSERT INTO latest_metrics (run_key, key, value, is_nan, ts, step)"
-              + " VALUES (NEW.run_key, NEW.key, NEW.last_value, NEW.last_is_nan, NEW.last_ts, NEW.last_step)"
-              + " ON CONFLICT (run_key, key) DO UPDATE SET value = excluded.value, is_nan = excluded.is_nan, ts = excluded.ts, step = excluded.step"
-              + " WHERE " + LATER + "; END")),
-      // v3: a metric's values in order, so "order by one metric" reads the first page along an index
-      new Migration(3, "metric values in order", List.of(
-          "CREATE INDEX latest_metrics_key_ordered ON latest_metrics (key, value, is_nan)")),
-      // v4: the ordered index serves value ranges too (key = ? AND value < ?); the first index only cost every metric write
-      new Migration(4, "one index of metric values", List.of(
-          "DROP INDEX latest_metrics_key_value")),
-      // v5: chunks are written in the delta form (MetricPoints), about 10 bytes a point instead of 24; no DDL,
-      // the version records that releases before it cannot read such chunks
-      new Migration(5, "delta-encoded metric chunks", List.of()),
-      // v6 (SQLite): a chunk marks its key pending instead of updating the latest value, its index and the ordered
-      // index in the same commit; readers of latest values fold pending keys first (MetricChunks.foldPending)
-      new Migration(6, "latest metric values folded on read", List.of(
-          "sqlite:CREATE TABLE metric_pending (run_key INTEGER NOT NULL, key TEXT NOT NULL, from_chunk INTEGER NOT NULL,"
-              + " PRIMARY KEY (run_key, key)) WITHOUT ROWID",
-          "sqlite:DROP TRIGGER metric_chunks_latest",
-          "sqlite:CREATE TRIGGER metric_chunks_pending AFTER INSERT ON metric_chunks BEGIN"
-              + " INSERT INTO metric_pending (run_key, key, from_chunk) VALUES (NEW.run_key, NEW.key, NEW.chunk_id)"
-              + " ON CONFLICT (run_key, key) DO NOTHING; END")));
-
-  /** The is_nan column: 0 a number, 1 NaN, 2 negative zero. */
-  static int special(double v) {
-    return Double.isNaN(v) ? 1 : v == 0 && Double.doubleToRawLongBits(v) != 0 ? 2 : 0;
-  }
-
-  /** A stored value back from its column and its is_nan marker. */
-  static double value(double stored, int special) {
-    return special == 1 ? Double.NaN : special == 2 ? -0.0 : stored;
-  }
-
   /** A run's columns as search results and run reads start: ten fields, then the run key. */
   static final String RUN_COLUMNS =
       "r.run_id, r.experiment_id, r.run_name, r.status, r.user_id, r.start_time, r.end_time, r.lifecycle_stage, r.artifact_uri, r.parent_run_id,"
@@ -140,6 +60,7 @@ public final class JdbcTrackingStore implements TrackingStore {
   private final Database db;
   private final Dialect dialect;
   private final PendingLatest pending;
+  private final SqlExperiments experiments;
   /** Run id to surrogate key; both are fixed when the run is created and runs are never removed. */
   private final Cache<String, Long> runKeys = Caffeine.newBuilder().maximumSize(10_000).build();
 
@@ -148,136 +69,49 @@ public final class JdbcTrackingStore implements TrackingStore {
     this.db = db;
     this.dialect = db.dialect();
     this.pending = new PendingLatest(db);
-    db.migrate("tracking", MIGRATIONS);
+    this.experiments = new SqlExperiments(db);
+    db.migrate("tracking", TrackingSchema.MIGRATIONS);
   }
 
   @Override
   public Experiment createExperiment(Experiment e) {
-    return db.transaction(c -> {
-      if (queryExperiment(c, "name", e.name()).isPresent() || queryExperiment(c, "experiment_id", e.id()).isPresent()) {
-        Optional<Experiment> byName = queryExperiment(c, "name", e.name());
-        if (byName.isPresent()) {
-          throw new AlreadyExistsException("experiment '" + e.name() + "' already exists"
-              + (byName.get().lifecycleStage() == LifecycleStage.DELETED ? " (deleted; restore it or choose another name)" : ""));
-        }
-        throw new AlreadyExistsException("experiment id '" + e.id() + "' already exists");
-      }
-      try {
-        update(c, "INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time)"
-            + " VALUES (?, ?, ?, ?, ?, ?)", e.id(), e.name(), e.artifactLocation(), e.lifecycleStage().name(), e.creationTime(), e.lastUpdateTime());
-      } catch (SQLException ex) {
-        if (dialect.isUniqueViolation(ex)) {
-          throw new AlreadyExistsException("experiment '" + e.name() + "' already exists");
-        }
-        throw ex;
-      }
-      for (Map.Entry<String, String> t : e.tags().entrySet()) {
-        update(c, "INSERT INTO experiment_tags (experiment_id, key, value) VALUES (?, ?, ?)", e.id(), t.getKey(), t.getValue());
-      }
-      return e;
-    });
-  }
-
-  private Optional<Experiment> queryExperiment(Connection c, String column, String value) throws SQLException {
-    List<Experiment> l = experiments(c, " WHERE " + column + " = ?", value);
-    return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
-  }
-
-  private List<Experiment> experiments(Connection c, String where, Object... args) throws SQLException {
-    List<String[]> rows = new ArrayList<>();
-    List<long[]> times = new ArrayList<>();
-    try (PreparedStatement ps = prepare(c, "SELECT experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time"
-        + " FROM experiments" + where + " ORDER BY creation_time, experiment_id", args); ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        rows.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)});
-        times.add(new long[] {rs.getLong(5), rs.getLong(6)});
-      }
-    }
-    Map<String, Map<String, String>> tags = new HashMap<>();
-    if (!rows.isEmpty()) {
-      try (PreparedStatement ps = prepare(c, "SELECT experiment_id, key, value FROM experiment_tags"
-          + (rows.size() == 1 ? " WHERE experiment_id = ?" : ""), rows.size() == 1 ? new Object[] {rows.get(0)[0]} : new Object[0]);
-          ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          tags.computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>()).put(rs.getString(2), rs.getString(3));
-        }
-      }
-    }
-    List<Experiment> out = new ArrayList<>();
-    for (int i = 0; i < rows.size(); i++) {
-      String[] r = rows.get(i);
-      out.add(new Experiment(r[0], r[1], r[2], LifecycleStage.valueOf(r[3]), times.get(i)[0], times.get(i)[1],
-          tags.getOrDefault(r[0], Map.of())));
-    }
-    return out;
+    return experiments.create(e);
   }
 
   @Override
   public Optional<Experiment> getExperiment(String id) {
-    return db.read(c -> queryExperiment(c, "experiment_id", id));
+    return experiments.byId(id);
   }
 
   @Override
   public Optional<Experiment> getExperimentByName(String name) {
-    return db.read(c -> queryExperiment(c, "name", name));
+    return experiments.byName(name);
   }
 
   @Override
   public List<Experiment> listExperiments(ViewType view) {
-    return db.read(c -> switch (view) {
-      case ALL -> experiments(c, "");
-      case ACTIVE_ONLY -> experiments(c, " WHERE lifecycle_stage = ?", LifecycleStage.ACTIVE.name());
-      case DELETED_ONLY -> experiments(c, " WHERE lifecycle_stage = ?", LifecycleStage.DELETED.name());
-    });
-  }
-
-  private void requireExperiment(Connection c, String id) throws SQLException {
-    if (!exists(c, "SELECT 1 FROM experiments WHERE experiment_id = ?", id)) {
-      throw new NotFoundException("experiment '" + id + "' does not exist");
-    }
+    return experiments.list(view);
   }
 
   @Override
   public void renameExperiment(String id, String newName, long time) {
-    db.transaction(c -> {
-      requireExperiment(c, id);
-      if (exists(c, "SELECT 1 FROM experiments WHERE name = ? AND experiment_id <> ?", newName, id)) {
-        throw new AlreadyExistsException("experiment '" + newName + "' already exists");
-      }
-      return update(c, "UPDATE experiments SET name = ?, last_update_time = ? WHERE experiment_id = ?", newName, time, id);
-    });
+    experiments.rename(id, newName, time);
   }
 
   @Override
   public void setExperimentLifecycle(String id, LifecycleStage stage, long time) {
-    db.transaction(c -> {
-      requireExperiment(c, id);
-      update(c, "UPDATE experiments SET lifecycle_stage = ?, last_update_time = ? WHERE experiment_id = ?", stage.name(), time, id);
-      if (stage == LifecycleStage.DELETED) {
-        update(c, "UPDATE runs SET lifecycle_stage = ?, deleted_with_experiment = 1 WHERE experiment_id = ? AND lifecycle_stage = ?",
-            LifecycleStage.DELETED.name(), id, LifecycleStage.ACTIVE.name());
-      } else {
-        update(c, "UPDATE runs SET lifecycle_stage = ?, deleted_with_experiment = 0 WHERE experiment_id = ? AND deleted_with_experiment = 1",
-            LifecycleStage.ACTIVE.name(), id);
-      }
-      return null;
-    });
+    experiments.setLifecycle(id, stage, time);
   }
 
   @Override
   public void setExperimentTag(String id, String key, String value, long time) {
-    db.transaction(c -> {
-      requireExperiment(c, id);
-      update(c, "INSERT INTO experiment_tags (experiment_id, key, value) VALUES (?, ?, ?)"
-          + " ON CONFLICT (experiment_id, key) DO UPDATE SET value = excluded.value", id, key, value);
-      return update(c, "UPDATE experiments SET last_update_time = ? WHERE experiment_id = ?", time, id);
-    });
+    experiments.setTag(id, key, value, time);
   }
 
   @Override
   public void createRun(RunInfo i, Map<String, String> tags, Map<String, String> params) {
     db.transaction(c -> {
-      requireExperiment(c, i.experimentId());
+      SqlExperiments.require(c, i.experimentId());
       if (exists(c, "SELECT 1 FROM runs WHERE run_id = ?", i.runId())) {
         throw new AlreadyExistsException("run '" + i.runId() + "' already exists");
       }

@@ -44,7 +44,7 @@ final class MetricChunks {
 
   /** The upsert of an INSERT into latest_metrics: the incoming point replaces the stored one where it is later. */
   private static final String UPSERT_IF_LATER = " ON CONFLICT (run_key, key) DO UPDATE SET value = excluded.value, is_nan = excluded.is_nan,"
-      + " ts = excluded.ts, step = excluded.step WHERE " + JdbcTrackingStore.LATER;
+      + " ts = excluded.ts, step = excluded.step WHERE " + TrackingSchema.LATER;
 
   /**
    * Each pending key's chunks from the first one not yet folded, in the order they were written, upserted
@@ -132,7 +132,7 @@ final class MetricChunks {
   /** Four parameters from {@code at}: a point's value (0 for NaN), its NaN / -0.0 marker, timestamp and step. */
   private static void bindPoint(PreparedStatement ps, int at, Metric point) throws SQLException {
     ps.setDouble(at, Double.isNaN(point.value()) ? 0.0 : point.value());
-    ps.setInt(at + 1, JdbcTrackingStore.special(point.value()));
+    ps.setInt(at + 1, TrackingSchema.special(point.value()));
     ps.setLong(at + 2, point.timestamp());
     ps.setLong(at + 3, point.step());
   }

@@ -136,7 +136,7 @@ final class RunData {
         case 2 -> {
           String key = rs.getString(2);
           metrics.computeIfAbsent(run, k -> new HashMap<>())
-              .put(key, new Metric(key, JdbcTrackingStore.value(rs.getDouble(3), rs.getInt(4)), rs.getLong(5), rs.getLong(6)));
+              .put(key, new Metric(key, TrackingSchema.value(rs.getDouble(3), rs.getInt(4)), rs.getLong(5), rs.getLong(6)));
         }
         default -> inputs.computeIfAbsent(run, k -> new ArrayList<>()).add(new DatasetInput(
             new Dataset(rs.getString(2), rs.getString(3), rs.getString(6), rs.getString(7), rs.getLong(4)), rs.getString(5)));

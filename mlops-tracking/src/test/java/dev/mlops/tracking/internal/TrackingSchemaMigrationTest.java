@@ -24,7 +24,7 @@ class TrackingSchemaMigrationTest {
   void aVersion1StoreMigratesAndKeepsItsLatestValues() {
     String runId = "0123456789abcdef0123456789abcdef";
     try (Database db = Database.sqlite(dir, false)) {
-      db.migrate("tracking", JdbcTrackingStore.MIGRATIONS.subList(0, 1));
+      db.migrate("tracking", TrackingSchema.MIGRATIONS.subList(0, 1));
       db.transaction(c -> {
         Sql.update(c, "INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time)"
             + " VALUES ('1', 'old', 'runs:/', 'ACTIVE', 1, 1)");
@@ -52,10 +52,10 @@ class TrackingSchemaMigrationTest {
   @Test
   void aStoreWrittenByANewerReleaseIsRefusedNotMisread() {
     try (Database db = Database.sqlite(dir, false)) {
-      db.migrate("tracking", JdbcTrackingStore.MIGRATIONS);
+      db.migrate("tracking", TrackingSchema.MIGRATIONS);
       db.transaction(c -> Sql.update(c, "UPDATE mlops_schema SET version = ? WHERE component = 'tracking'", 99));
-      StorageException e = assertThrows(StorageException.class, () -> db.migrate("tracking", JdbcTrackingStore.MIGRATIONS));
-      int known = JdbcTrackingStore.MIGRATIONS.get(JdbcTrackingStore.MIGRATIONS.size() - 1).version();
+      StorageException e = assertThrows(StorageException.class, () -> db.migrate("tracking", TrackingSchema.MIGRATIONS));
+      int known = TrackingSchema.MIGRATIONS.get(TrackingSchema.MIGRATIONS.size() - 1).version();
       assertEquals("the store's tracking schema is at version 99, newer than this release's " + known
           + "; open it with the release that wrote it or a later one", e.getMessage());
       assertEquals(List.of(99), db.read(c -> Sql.list(c, "SELECT version FROM mlops_schema WHERE component = 'tracking'", rs -> rs.getInt(1))));

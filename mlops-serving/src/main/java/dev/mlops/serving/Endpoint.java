@@ -377,11 +377,9 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
    */
   public void rollbackTo(String variant, int version) {
     Variant<T> v = variant(variant);
-    Variant.Active<T> a = v.retainedVersion(version);
-    if (a == null) {
+    if (v.flipToKept(a -> a.version() == version) == null) {
       throw new NotFoundException("version " + version + " of variant '" + variant + "' is not loaded; loaded: " + v.retainedVersions());
     }
-    v.flip(a);
     LOG.info("endpoint {}: {} rolled back to v{}", name, variant, version);
   }
 

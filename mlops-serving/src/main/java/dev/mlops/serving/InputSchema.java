@@ -400,5 +400,11 @@ final class InputSchema {
     List<Kind> kinds() {
       return kinds == null ? List.of() : kinds;
     }
+
+    /** Forgets the problems (the lists handed out stay as they are), for the next request. */
+    void clear() {
+      list = null;
+      kinds = null;
+    }
   }
 }

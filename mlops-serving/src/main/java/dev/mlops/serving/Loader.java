@@ -12,6 +12,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tribuo.Example;
@@ -102,9 +103,9 @@ final class Loader<T extends Output<T>> {
           v.pendingVersion = null;
           return;
         }
-        Variant.Active<T> kept = v.retainedVersion(target);
-        if (kept != null && same(kept, resolved)) {
-          flip(v, kept, start, "kept loaded");
+        Variant.Active<T> kept = v.flipToKept(a -> same(a, resolved));
+        if (kept != null) {
+          announce(v, kept, current, start, "kept loaded");
           return;
         }
         v.pendingVersion = target;
@@ -150,6 +151,10 @@ final class Loader<T extends Output<T>> {
     if (prev == next) {
       return; // the endpoint closed meanwhile: the version was retired, never served
     }
+    announce(v, next, prev, start, how);
+  }
+
+  private void announce(Variant<T> v, Variant.Active<T> next, Variant.@Nullable Active<T> prev, long start, String how) {
     flipped.accept(v, next);
     LOG.info("endpoint {}: {} now serves {} v{} (was {}; {} in {} ms)", scope.endpoint(), v.name, next.modelName(), next.version(),
         prev == null ? "nothing" : "v" + prev.version(), how, (System.nanoTime() - start) / 1_000_000);

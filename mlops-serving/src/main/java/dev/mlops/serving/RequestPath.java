@@ -34,7 +34,12 @@ final class RequestPath<T extends Output<T>> {
   private final String idPrefix;
   /** Request numbers without a shared counter: each thread takes a slot and counts in it. */
   private final java.util.concurrent.atomic.AtomicInteger slots = new java.util.concurrent.atomic.AtomicInteger();
-  private final ThreadLocal<long[]> ids = ThreadLocal.withInitial(() -> new long[] {(long) slots.getAndIncrement() << 40});
+  /**
+   * Each thread's request state, reused from one request to the next so that the path allocates
+   * nothing of its own (and holding the thread's request counter); a request made from inside
+   * another on the same thread gets a fresh one.
+   */
+  private final ThreadLocal<Call<T>> calls = ThreadLocal.withInitial(() -> new Call<>(new long[] {(long) slots.getAndIncrement() << 40}));
   /** Input problems by kind. */
   final Map<String, LongAdder> problems = new java.util.concurrent.ConcurrentHashMap<>();
   /** Requests refused at the concurrency limit or by a full async queue. */
@@ -84,9 +89,9 @@ final class RequestPath<T extends Output<T>> {
    * show in the benchmarks.
    */
   Served<T> serve(Request<T> request, @Nullable String stickyKey) {
-    Call<T> c = new Call<>(request, ticker.getAsLong());
-    admit(c);              // refused when closed or at the concurrency limit
+    Call<T> c = calls.get().begin(request, ticker.getAsLong());
     try {
+      admit(c);            // refused when closed or at the concurrency limit
       route(c, stickyKey); // the variant: by weight, sticky key or bandit; the champion when the canary's window is full
       pickVersion(c);      // the version the variant serves now (else the champion's), kept for the whole request
       checkInput(c);       // the caller's input against that version's features, under the input policy
@@ -96,7 +101,7 @@ final class RequestPath<T extends Output<T>> {
       judge(c);            // the canary's window judged by the request that completed it
       return c.served;
     } finally {
-      release(c);          // the version taken, a canary place not used, the concurrency permit
+      release(c);          // the version taken, a canary place not used, the concurrency permit; the call ends
     }
   }
 
@@ -149,11 +154,15 @@ final class RequestPath<T extends Output<T>> {
         c.active = a;
         return;
       }
+      if (a == c.variant.active()) {
+        // retired but still the variant's reference: the endpoint closed under this request
+        throw new EndpointUnavailableException("endpoint '" + name + "' is closed");
+      }
     }
   }
 
   private void checkInput(Call<T> c) {
-    InputSchema.Problems found = new InputSchema.Problems();
+    InputSchema.Problems found = c.problems;
     Example<T> example = c.request.example(c.active.schema, scope.unknown(), found);
     // SERVE_AND_RECORD serves what is usable; with nothing usable left there is nothing to predict from
     boolean nothingLeft = example.size() == 0;
@@ -168,7 +177,6 @@ final class RequestPath<T extends Output<T>> {
     }
     loader.remember(example);
     c.example = example;
-    c.problems = found;
   }
 
   private void predict(Call<T> c) {
@@ -186,8 +194,7 @@ final class RequestPath<T extends Output<T>> {
   }
 
   private void answer(Call<T> c) {
-    long[] counter = ids.get();
-    long number = ++counter[0];
+    long number = ++c.counter[0];
     long latency = ticker.getAsLong() - c.start;
     Variant.Active<T> a = c.active;
     Served<T> served = new Served<>(c.prediction, a.modelName(), a.version(), c.variant.name, idPrefix, number, latency, c.problems.list());
@@ -231,26 +238,56 @@ final class RequestPath<T extends Output<T>> {
     if (c.permit != null) {
       c.permit.release();
     }
+    c.end();
   }
 
-  /** One request on its way through {@link #serve}: what each step found. */
+  /**
+   * One request on its way through {@link #serve}: what each step found. A thread's instance is
+   * reused by its next request ({@link #begin} to {@link #end}); the fields are cleared at the end
+   * so that nothing of a request outlives it here.
+   */
   private static final class Call<T extends Output<T>> {
-    final Request<T> request;
-    final long start;
+    /** The thread's request counter, shared with the calls nested in this one. */
+    final long[] counter;
+    final InputSchema.Problems problems = new InputSchema.Problems();
+    boolean busy;
+    Request<T> request;
+    long start;
     @Nullable Limiter permit;
     Variant<T> variant;
     WindowStats window;
     /** A canary's place in its window; null once the request counted (or if it never took one). */
     @Nullable WindowStats admitted;
-    Variant.Active<T> active;
+    Variant.@Nullable Active<T> active;
     Example<T> example;
-    InputSchema.Problems problems;
     Prediction<T> prediction;
     Served<T> served;
 
-    Call(Request<T> request, long start) {
-      this.request = request;
-      this.start = start;
+    Call(long[] counter) {
+      this.counter = counter;
+    }
+
+    /** This call for a new request, or a fresh one when a request is already under way on this thread. */
+    Call<T> begin(Request<T> request, long start) {
+      Call<T> c = busy ? new Call<>(counter) : this;
+      c.busy = true;
+      c.request = request;
+      c.start = start;
+      return c;
+    }
+
+    void end() {
+      busy = false;
+      request = null;
+      permit = null;
+      variant = null;
+      window = null;
+      admitted = null;
+      active = null;
+      example = null;
+      prediction = null;
+      served = null;
+      problems.clear();
     }
   }
 

@@ -52,7 +52,9 @@ final class Shadows<T extends Output<T>> {
     for (Variant<T> v : shadows) {
       Variant.Active<T> a = v.active();
       while (a != null && !a.acquire()) {
-        a = v.active(); // retired meanwhile: its successor serves
+        // retired meanwhile: its successor serves, unless the endpoint closed
+        Variant.Active<T> next = v.active();
+        a = next == a ? null : next;
       }
       if (a == null) {
         continue;

@@ -155,22 +155,52 @@ final class Variant<T extends Output<T>> {
         next.retire();
         return next;
       }
-      prev = active.getAndSet(next);
-      if (prev != null && prev != next) {
-        if (prev.version() != next.version()) {
-          retained.removeIf(a -> (a.version() == prev.version() || a.version() == next.version()) && leaves(a, next));
-          retained.addFirst(prev);
-          while (retained.size() > retain) {
-            leaves(retained.removeLast(), next);
-          }
-        } else {
-          leaves(prev, next);
-        }
-      }
-      loadProblem = null;
-      pendingVersion = null;
+      prev = flipLocked(next);
     }
     loadEnded(-1, "");
+    return prev;
+  }
+
+  /**
+   * Flips to the kept version that {@code which} accepts, if one is still kept: found and flipped
+   * under the variant's lock, so a concurrent flip cannot retire it in between. Returns it, or null.
+   */
+  @Nullable Active<T> flipToKept(java.util.function.Predicate<Active<T>> which) {
+    Active<T> kept = null;
+    synchronized (this) {
+      if (!closed) {
+        for (Active<T> a : retained) {
+          if (which.test(a)) {
+            kept = a;
+            break;
+          }
+        }
+        if (kept != null) {
+          flipLocked(kept);
+        }
+      }
+    }
+    if (kept != null) {
+      loadEnded(-1, "");
+    }
+    return kept;
+  }
+
+  private @Nullable Active<T> flipLocked(Active<T> next) {
+    Active<T> prev = active.getAndSet(next);
+    if (prev != null && prev != next) {
+      if (prev.version() != next.version()) {
+        retained.removeIf(a -> (a.version() == prev.version() || a.version() == next.version()) && leaves(a, next));
+        retained.addFirst(prev);
+        while (retained.size() > retain) {
+          leaves(retained.removeLast(), next);
+        }
+      } else {
+        leaves(prev, next);
+      }
+    }
+    loadProblem = null;
+    pendingVersion = null;
     return prev;
   }
 
@@ -232,16 +262,6 @@ final class Variant<T extends Output<T>> {
         java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(loadSignal, left);
       }
     }
-  }
-
-  /** A version kept loaded, if it is. */
-  synchronized @Nullable Active<T> retainedVersion(int version) {
-    for (Active<T> a : retained) {
-      if (a.version() == version) {
-        return a;
-      }
-    }
-    return null;
   }
 
   synchronized List<Integer> retainedVersions() {

@@ -222,6 +222,32 @@ class NonTribuoModelTest {
     }
 
     @Test
+    @DisplayName("a model that asks its own endpoint while it answers gets both answers right (a request inside a request)")
+    void aRequestInsideARequest() {
+      Endpoint<?>[] self = new Endpoint<?>[1];
+      List<Served<?>> inner = new CopyOnWriteArrayList<>();
+      try (ModelServer nested = ModelServer.builder().registry(admin).modelAdapter(FLAVOR, source -> new TinyModel(source.version().version(),
+          source.bytes()) {
+        @Override
+        public Prediction<Label> predict(Example<Label> row) {
+          if (FeatureOrder.of(featureNames()).doubles(row)[1] == 5) {
+            inner.add(self[0].predict(Map.of("x1", -1.0, "x2", 0.0)));
+          }
+          return super.predict(row);
+        }
+      }).build()) {
+        Endpoint<Label> e = nested.endpoint("tiny", Label.class).serve("models:/tiny@champion").warmup(0).build();
+        self[0] = e;
+        Served<Label> outer = e.predict(Map.of("x1", 1.0, "x2", 5.0));
+        assertEquals("yes", outer.outputText());
+        assertEquals(1, inner.size());
+        assertEquals("no", inner.get(0).outputText());
+        assertFalse(outer.requestId().equals(inner.get(0).requestId()), outer.requestId());
+        assertEquals("yes", e.predict(Map.of("x1", 1.0, "x2", 0.0)).outputText(), "the thread's next request starts clean");
+      }
+    }
+
+    @Test
     @DisplayName("an adapter whose model has another output type fails the load and says why")
     void wrongOutputType() {
       try (ModelServer regression = ModelServer.builder().registry(admin).modelAdapter(FLAVOR, source -> new ServedModel<Regressor>() {

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * counted ({@link #refusals()}) and logged at WARN, and whatever the owner holds waits for the next
  * {@code request()}, which asks the executor again. So a committing thread, a request thread or a
  * caller of {@code log} never runs listeners or analysis because an executor was shut down or
- * full. After {@link #close()} requests are ignored and nothing is logged.
+ * full. After {@link #close()} requests are ignored; what was asked for before still runs.
  *
  * <p>A pass that throws is logged at WARN and counted ({@link #failures()}); the drain goes on. With
  * a same-thread executor, a request made by the pass itself (a listener that commits again) does
@@ -40,6 +40,7 @@ public final class SerialDrain {
   private final String name;
   private final Executor executor;
   private final Runnable pass;
+  private final Runnable drain = this::drain;
   private final AtomicInteger state = new AtomicInteger(IDLE);
   private final LongAdder refusals = new LongAdder();
   private final LongAdder failures = new LongAdder();
@@ -85,7 +86,7 @@ public final class SerialDrain {
 
   private void submit() {
     try {
-      executor.execute(this::drain);
+      executor.execute(drain);
     } catch (RejectedExecutionException e) {
       refusals.increment();
       toIdle();
@@ -97,13 +98,11 @@ public final class SerialDrain {
 
   private void drain() {
     while (true) {
-      if (!closed) {
-        try {
-          pass.run();
-        } catch (RuntimeException | Error e) {
-          failures.increment();
-          LOG.warn("{}: a pass failed", name, e);
-        }
+      try {
+        pass.run();
+      } catch (RuntimeException | Error e) {
+        failures.increment();
+        LOG.warn("{}: a pass failed", name, e);
       }
       if (state.compareAndSet(SCHEDULED, IDLE)) {
         signalIdle();
@@ -159,7 +158,10 @@ public final class SerialDrain {
     return failures.sum();
   }
 
-  /** Ignores further requests; a pass queued or running ends without running the work again. */
+  /**
+   * Ignores further requests (and a refusal is no longer logged); a pass already queued or running
+   * still runs, with the passes asked for before this call.
+   */
   public void close() {
     closed = true;
   }

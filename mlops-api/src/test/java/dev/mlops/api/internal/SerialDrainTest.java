@@ -100,15 +100,20 @@ class SerialDrainTest {
     }
 
     @Test
-    @DisplayName("after close, requests are ignored and a queued pass does not run the work")
+    @DisplayName("after close, a pass asked for before still runs and later requests are ignored")
     void closeStops() {
       work.add("a");
       drain.request();
       drain.close();
-      executor.runAll();
+      work.add("b");
       drain.request();
-      assertEquals(List.of(), done);
+      assertEquals(1, executor.held.size());
+      executor.runAll();
+      assertEquals(List.of("a", "b"), done, "the pass asked for before close takes what is queued when it runs");
+      work.add("c");
+      drain.request();
       assertEquals(0, executor.held.size());
+      assertEquals(List.of("a", "b"), done);
       assertTrue(drain.isIdle());
     }
   }

@@ -1,5 +1,6 @@
 package dev.mlops.serving;
 
+import dev.mlops.api.internal.SerialDrain;
 import dev.mlops.monitoring.stats.Binned;
 import dev.mlops.registry.ModelRegistry;
 import dev.mlops.registry.ModelUri;
@@ -9,8 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -42,11 +43,13 @@ final class CanaryJudge<T extends Output<T>> {
   private final Consumer<RolloutEvent> announce;
   private final ModelRegistry registry;
   private final Clock clock;
-  private final Executor control;
   private final Variant<T> canary;
   private final Variant<T> champion;
-  private final AtomicBoolean evaluating = new AtomicBoolean();
-  private final AtomicInteger running = new AtomicInteger();
+  /** Judgements, one at a time, on the thread that asks for one (a request that completed a window, a monitor's alert). */
+  private final SerialDrain judging;
+  /** Registry actions, promotions and announcements, one at a time and in order, on the control executor. */
+  private final SerialDrain acting;
+  private final Queue<Runnable> actions = new ConcurrentLinkedQueue<>();
   private final double configuredWeight;
   private volatile int rolledBackVersion = -1;
   private volatile int promotedVersion = -1;
@@ -69,7 +72,8 @@ final class CanaryJudge<T extends Output<T>> {
     this.announce = announce;
     this.registry = registry;
     this.clock = clock;
-    this.control = control;
+    this.judging = new SerialDrain("canary judge of endpoint " + endpoint, Runnable::run, this::evaluate);
+    this.acting = new SerialDrain("rollout actions of endpoint " + endpoint, control, this::act);
     this.configuredWeight = canary.weight;
     this.cleanSinceTime = clock.millis();
     if (policy.inputMonitor != null) {
@@ -125,43 +129,28 @@ final class CanaryJudge<T extends Output<T>> {
     judge();
   }
 
-  /** Judges the canary; a thread that finds a judgement running leaves it to that one, which looks again when it ends. */
+  /**
+   * Judges the canary on this thread; a thread that finds a judgement running leaves it to that
+   * one, which judges once more when it ends.
+   */
   private void judge() {
-    while (evaluating.compareAndSet(false, true)) {
-      try {
-        evaluate();
-      } catch (RuntimeException e) {
-        LOG.error("endpoint {}: evaluating the canary failed", endpoint, e);
-      } finally {
-        evaluating.set(false);
-      }
-      // a window completed (or drift was reported) while this judgement ran, and its judge found it busy
-      if (!pending()) {
-        return;
-      }
-    }
+    judging.request();
   }
 
-  /** Whether the serving canary has something to be judged on: a full window, or a drift alert. */
-  private boolean pending() {
-    return canary.weight > 0 && canary.active() != null && (inputDrift != null || canary.window.requests() >= policy.window);
-  }
-
-  /** Runs registry actions and announcements off the request path. */
+  /** Runs registry actions and announcements off the request path, in the order they were asked for. */
   private void later(Runnable action) {
-    running.incrementAndGet();
-    try {
-      control.execute(() -> {
-        try {
-          action.run();
-        } catch (RuntimeException e) {
-          LOG.error("endpoint {}: rollout action failed", endpoint, e);
-        } finally {
-          running.decrementAndGet();
-        }
-      });
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      running.decrementAndGet();
+    actions.add(action);
+    acting.request();
+  }
+
+  private void act() {
+    Runnable action;
+    while ((action = actions.poll()) != null) {
+      try {
+        action.run();
+      } catch (RuntimeException e) {
+        LOG.error("endpoint {}: rollout action failed", endpoint, e);
+      }
     }
   }
 
@@ -320,11 +309,13 @@ final class CanaryJudge<T extends Output<T>> {
     }
   }
 
+  /** Waits until the rollout actions asked for so far have run; whether they did within the timeout. */
   boolean awaitIdle(long timeoutMillis) {
-    long deadline = System.currentTimeMillis() + timeoutMillis;
-    while (running.get() > 0 && System.currentTimeMillis() < deadline) {
-      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+    try {
+      return acting.awaitIdle(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
-    return running.get() == 0;
   }
 }

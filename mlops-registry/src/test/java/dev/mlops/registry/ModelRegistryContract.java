@@ -736,7 +736,7 @@ abstract class ModelRegistryContract {
   void anEventExecutorThatRefusesLosesNoEventAndNeverDeliversOnTheCommittingThread() throws Exception {
     dev.mlops.testkit.HeldExecutor executor = new dev.mlops.testkit.HeldExecutor().refuse(true);
     List<String> seen = new CopyOnWriteArrayList<>();
-    try (ModelRegistry r = builder().eventExecutor(executor).build()) {
+    try (ModelRegistry r = builder().manualEventPolling().eventExecutor(executor).build()) {
       r.addListener(e -> seen.add(e.type()));
       r.register(Registration.of("fraud").fromModel(Models.train(1)));
       assertTrue(executor.refused() > 0);

@@ -4,8 +4,8 @@ module dev.mlops.serving {
   requires transitive dev.mlops.registry;
   requires transitive dev.mlops.monitoring;
   requires transitive org.tribuo.core;
-  requires org.tribuo.classification.core;
-  requires org.tribuo.regression.core;
+  requires transitive org.tribuo.classification.core;
+  requires transitive org.tribuo.regression.core;
   requires org.jctools.core;
   requires com.fasterxml.jackson.databind;
   requires static micrometer.core;

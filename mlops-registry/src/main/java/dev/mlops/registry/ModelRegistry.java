@@ -534,6 +534,9 @@ public final class ModelRegistry implements AutoCloseable {
      * Where listeners are called (default: one daemon thread of the registry's own). Events are
      * delivered one at a time and in order whatever the executor; {@code Runnable::run} delivers
      * on the thread that fetched them (the committing thread, for this JVM's changes), for tests.
+     * An executor that refuses a delivery (shut down, or full) never makes the committing thread
+     * call listeners and loses no event: the refusal is logged and the events wait for the next
+     * change, whose delivery asks the executor again.
      */
     public Builder eventExecutor(Executor executor) {
       this.eventExecutor = Validation.notNull("event executor", executor);

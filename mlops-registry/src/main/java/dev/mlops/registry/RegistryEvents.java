@@ -1,19 +1,20 @@
 package dev.mlops.registry;
 
-import dev.mlops.api.internal.Validation;
+import dev.mlops.api.internal.DaemonThreads;
+import dev.mlops.api.internal.Listeners;
+import dev.mlops.api.internal.SerialDrain;
 import dev.mlops.api.registry.RegistryEvent;
 import dev.mlops.api.registry.RegistryStore;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * fetched event first takes effect synchronously in this JVM ({@code onFetched}: the loader's cache
  * forgets what the event changed, before the committing call returns), then is delivered to
  * listeners on the delivery executor, one event at a time and in order, never on the committing
- * thread (unless a same-thread executor was chosen).
+ * thread (unless a same-thread executor was chosen): a {@link SerialDrain}, so an executor that
+ * refuses keeps the events queued for the next delivery (counted and logged), and a listener's
+ * failure is logged and does not stop the others.
  */
 final class RegistryEvents implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
@@ -39,16 +42,16 @@ final class RegistryEvents implements AutoCloseable {
 
   private final RegistryStore store;
   private final Consumer<RegistryEvent> onFetched;
-  private final Executor delivery;
+  /** Delivers queued events to the listeners one pass at a time, never on the committing thread. */
+  private final SerialDrain delivery;
   private final @Nullable ExecutorService ownedDelivery;
   /** Polls in the background; null with manual polling. */
   private final @Nullable ScheduledExecutorService scheduler;
   /** The threads this registry started, which must not wait for themselves when a listener closes the registry. */
   private final Set<Thread> ownThreads = ConcurrentHashMap.newKeySet();
-  private final List<RegistryListener> listeners = new CopyOnWriteArrayList<>();
+  private final Listeners<RegistryListener> listeners = new Listeners<>("registry listener");
   private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
-  private final Queue<RegistryEvent> pending = new ArrayDeque<>();
-  private boolean draining;
+  private final Queue<RegistryEvent> pending = new ConcurrentLinkedQueue<>();
   private long fetchedSeq;
   private volatile boolean closed;
 
@@ -56,13 +59,8 @@ final class RegistryEvents implements AutoCloseable {
   RegistryEvents(RegistryStore store, Consumer<RegistryEvent> onFetched, @Nullable Executor executor, @Nullable Duration pollInterval) {
     this.store = store;
     this.onFetched = onFetched;
-    if (executor == null) {
-      this.ownedDelivery = Executors.newSingleThreadExecutor(daemon("mlops-registry-listeners"));
-      this.delivery = ownedDelivery;
-    } else {
-      this.ownedDelivery = null;
-      this.delivery = executor;
-    }
+    this.ownedDelivery = executor == null ? Executors.newSingleThreadExecutor(daemon("mlops-registry-listeners")) : null;
+    this.delivery = new SerialDrain("registry event delivery", executor == null ? ownedDelivery : executor, this::deliver);
     // start after the newest stored event: listeners hear of changes from now on
     this.fetchedSeq = store.lastEventSeq();
     if (pollInterval == null) {
@@ -75,7 +73,7 @@ final class RegistryEvents implements AutoCloseable {
   }
 
   private java.util.concurrent.ThreadFactory daemon(String name) {
-    java.util.concurrent.ThreadFactory named = dev.mlops.api.internal.DaemonThreads.named(name);
+    java.util.concurrent.ThreadFactory named = DaemonThreads.named(name);
     return r -> {
       Thread t = named.newThread(r);
       ownThreads.add(t);
@@ -139,49 +137,21 @@ final class RegistryEvents implements AutoCloseable {
     if (listeners.isEmpty()) {
       return;
     }
-    synchronized (pending) {
-      pending.add(e);
-      if (draining) {
-        return;
-      }
-      draining = true;
-    }
-    try {
-      delivery.execute(this::drain);
-    } catch (RejectedExecutionException ex) {
-      synchronized (pending) {
-        draining = false;
-        pending.clear();
-      }
-      if (!closed) {
-        LOG.warn("registry event delivery refused by its executor: {}", ex.getMessage());
-      }
-    }
+    pending.add(e);
+    delivery.request();
   }
 
-  /** Delivers queued events one at a time, in order; one drain runs at a time whatever the executor. */
-  private void drain() {
-    while (true) {
-      RegistryEvent e;
-      synchronized (pending) {
-        e = pending.poll();
-        if (e == null) {
-          draining = false;
-          return;
-        }
-      }
-      for (RegistryListener l : listeners) {
-        try {
-          l.onEvent(e);
-        } catch (Exception ex) {
-          LOG.warn("registry listener failed on event {} ({})", e.seq(), e.type(), ex);
-        }
-      }
+  /** One pass of the delivery drain: every queued event to every listener, in order. */
+  private void deliver() {
+    RegistryEvent e;
+    while ((e = pending.poll()) != null) {
+      RegistryEvent event = e;
+      listeners.fire(l -> l.onEvent(event), "event " + e.seq() + " (" + e.type() + ")");
     }
   }
 
   void addListener(RegistryListener listener) {
-    listeners.add(Validation.notNull("listener", listener));
+    listeners.add(listener);
   }
 
   void removeListener(RegistryListener listener) {
@@ -270,6 +240,7 @@ final class RegistryEvents implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    delivery.close();
     for (Subscription s : subscriptions) {
       ScheduledFuture<?> f = s.future;
       if (f != null) {

@@ -814,6 +814,24 @@ abstract class ModelRegistryContract {
   }
 
   @Test
+  void anEventExecutorThatRefusesLosesNoEventAndNeverDeliversOnTheCommittingThread() throws Exception {
+    dev.mlops.testkit.HeldExecutor executor = new dev.mlops.testkit.HeldExecutor().refuse(true);
+    List<String> seen = new CopyOnWriteArrayList<>();
+    try (ModelRegistry r = builder().manualEventPolling().eventExecutor(executor).build()) {
+      r.addListener(e -> seen.add(e.type()));
+      r.register(Registration.of("fraud").fromModel(Models.train(1)));
+      assertTrue(executor.refused() > 0);
+      assertEquals(List.of(), seen, "a refused delivery ran on the committing thread");
+      executor.refuse(false);
+      r.setAlias("fraud", "staging", 1);
+      assertEquals(List.of(), seen);
+      assertEquals(1, executor.size());
+      executor.runAll();
+    }
+    assertEquals(List.of("MODEL_CREATED", "VERSION_REGISTERED", "ALIAS_MOVED"), seen);
+  }
+
+  @Test
   void eventsCanBeReadAfterASequenceNumber() {
     long start = registry.lastEventSeq();
     registry.register(Registration.of("fraud").fromModel(Models.train(1)));

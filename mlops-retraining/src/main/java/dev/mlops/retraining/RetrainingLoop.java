@@ -2,6 +2,8 @@ package dev.mlops.retraining;
 
 import dev.mlops.api.internal.DaemonThreads;
 import dev.mlops.api.internal.Digests;
+import dev.mlops.api.internal.Listeners;
+import dev.mlops.api.internal.SerialDrain;
 import dev.mlops.api.internal.Validation;
 import dev.mlops.api.retraining.RetrainingStore;
 import dev.mlops.monitoring.Alert;
@@ -27,7 +29,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -116,12 +117,10 @@ public final class RetrainingLoop<T extends Output<T>> implements AutoCloseable 
   final ScheduledExecutorService leaseTimer;
   private final java.util.Set<String> begunHere = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final Map<Long, String> leaseLosses = new java.util.concurrent.ConcurrentHashMap<>();
-  private final List<java.util.function.Consumer<Retraining>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
-  private final AtomicBoolean draining = new AtomicBoolean();
-  private final AtomicBoolean again = new AtomicBoolean();
+  private final Listeners<java.util.function.Consumer<Retraining>> listeners;
+  /** Runs the worker's passes one at a time on the executor; a refusing executor is counted and retried on the next poll. */
+  private final SerialDrain worker;
   private final Object pollLock = new Object();
-  /** Notified whenever a drain of the worker ends, for {@link #awaitIdle}. */
-  private final Object idle = new Object();
   private long lastSlot = Long.MIN_VALUE;
   private long lastLabelBucket = Long.MIN_VALUE;
   private volatile @Nullable String appliedReference;
@@ -166,6 +165,8 @@ public final class RetrainingLoop<T extends Output<T>> implements AutoCloseable 
       this.ownedExecutor = null;
       this.executor = b.executor;
     }
+    this.listeners = new Listeners<>("retraining listener of loop " + b.name);
+    this.worker = new SerialDrain("retraining loop " + b.name, executor, this::workerPass);
     tracker.getOrCreateExperiment(experiment);
     long now = clock.millis();
     if (schedule != null) {
@@ -174,7 +175,7 @@ public final class RetrainingLoop<T extends Output<T>> implements AutoCloseable 
     if (labels != null) {
       this.lastLabelBucket = labels.getAsLong() / labelsEvery;
     }
-    listeners.addAll(b.listeners);
+    b.listeners.forEach(listeners::add);
     for (Monitor m : monitors) {
       m.onAlert(this::onAlert);
     }
@@ -326,54 +327,27 @@ public final class RetrainingLoop<T extends Output<T>> implements AutoCloseable 
 
   // ------------------------------------------------------------------ the worker
 
+  /** Asks the worker for a pass after this call (see {@link SerialDrain}: never on the caller's thread, one pass at a time). */
   void requestDrain() {
-    if (closed) {
-      return;
-    }
-    again.set(true);
-    if (draining.compareAndSet(false, true)) {
-      try {
-        executor.execute(this::drain);
-      } catch (RuntimeException e) {
-        draining.set(false);
-        throw e;
-      }
+    if (!closed) {
+      worker.request();
     }
   }
 
-  private void drain() {
+  private void workerPass() {
+    if (closed) {
+      return;
+    }
     try {
-      while (again.getAndSet(false) && !closed) {
-        try {
-          new Worker<>(this).runOnce();
-        } catch (RuntimeException e) {
-          LOG.warn("retraining loop {}: a pass of the worker failed; the next poll retries", name, e);
-        }
-      }
-    } finally {
-      draining.set(false);
-    }
-    if (again.get() && !closed) {
-      requestDrain();
-    }
-    synchronized (idle) {
-      idle.notifyAll();
+      new Worker<>(this).runOnce();
+    } catch (RuntimeException e) {
+      LOG.warn("retraining loop {}: a pass of the worker failed; the next poll retries", name, e);
     }
   }
 
   /** Waits until the worker is idle (no pass running or asked for); true if it became idle within {@code timeout}. */
   public boolean awaitIdle(Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    synchronized (idle) {
-      while (draining.get() || again.get()) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        TimeUnit.NANOSECONDS.timedWait(idle, left);
-      }
-    }
-    return true;
+    return worker.awaitIdle(timeout.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   /**
@@ -398,17 +372,11 @@ public final class RetrainingLoop<T extends Output<T>> implements AutoCloseable 
 
   /** Calls {@code listener} with each retraining when it ends, waits for its rollout, or is found killed (on the worker's thread). */
   public void onRetraining(java.util.function.Consumer<Retraining> listener) {
-    listeners.add(Validation.notNull("listener", listener));
+    listeners.add(listener);
   }
 
   void publish(Retraining r) {
-    for (java.util.function.Consumer<Retraining> l : listeners) {
-      try {
-        l.accept(r);
-      } catch (RuntimeException e) {
-        LOG.warn("retraining loop {}: a retraining listener failed", name, e);
-      }
-    }
+    listeners.fire(l -> l.accept(r), "retraining " + r.id());
   }
 
   void markReferenceApplied(String retrainingId) {
@@ -518,6 +486,7 @@ public final class RetrainingLoop<T extends Output<T>> implements AutoCloseable 
   @Override
   public void close() {
     closed = true;
+    worker.close();
     timer.shutdownNow();
     leaseTimer.shutdownNow();
     if (ownedExecutor != null) {

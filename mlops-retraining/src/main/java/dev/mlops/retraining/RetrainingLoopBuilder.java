@@ -259,7 +259,11 @@ public final class RetrainingLoopBuilder<T extends Output<T>> {
     return this;
   }
 
-  /** Runs retrainings on this executor (default: one daemon thread of the loop's own). */
+  /**
+   * Runs retrainings on this executor (default: one daemon thread of the loop's own), one worker
+   * pass at a time whatever the executor. An executor that refuses a pass (shut down, or full)
+   * never makes the polling thread train: the refusal is logged and the next poll asks again.
+   */
   public RetrainingLoopBuilder<T> executor(Executor executor) {
     this.executor = Validation.notNull("executor", executor);
     return this;

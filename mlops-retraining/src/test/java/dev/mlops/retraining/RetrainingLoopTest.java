@@ -119,6 +119,25 @@ class RetrainingLoopTest {
   }
 
   @Test
+  void anExecutorThatRefusesAPassNeverTrainsOnTheCallerAndTheNextPollAsksAgain() {
+    Fixture.champion(registry, "churn", "champion");
+    dev.mlops.testkit.HeldExecutor executor = new dev.mlops.testkit.HeldExecutor().refuse(true);
+    try (RetrainingLoop<Label> loop = loop("refused").executor(executor).build()) {
+      TriggerResult t = loop.trigger("by hand");
+      assertEquals(TriggerResult.Outcome.QUEUED, t.outcome(), t.toString());
+      assertEquals(1, executor.refused());
+      assertTrue(loop.history().isEmpty(), "a refused pass trained on the caller's thread");
+      executor.refuse(false);
+      loop.poll();
+      assertEquals(1, executor.size());
+      executor.runAll();
+      List<Retraining> history = loop.history();
+      assertEquals(1, history.size(), history.toString());
+      assertEquals(Retraining.State.PROMOTED, history.get(0).state(), history.toString());
+    }
+  }
+
+  @Test
   void driftWithoutAPerformanceDropIsRecordedAndSuppressed() {
     Fixture.champion(registry, "churn", "champion");
     PerformanceSignal fine = () -> Optional.of(new PerformanceCheck("w1", "labels", "accuracy", 0.93, 0.8, false));

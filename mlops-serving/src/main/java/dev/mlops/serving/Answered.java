@@ -7,4 +7,4 @@ import org.tribuo.Output;
  * that may outlive the call, the schema its example was built with, and the answer. One object
  * for every lane that wants it (shadows, prediction logging).
  */
-record Answered<T extends Output<T>>(Request<T> request, InputSchema schema, Served<T> served) {}
+record Answered<T extends Output<T>>(Request<T> request, InputSchema schema, Served<T> served) implements PredictionSink.LogEntry<T> {}

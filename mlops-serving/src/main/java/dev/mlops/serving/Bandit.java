@@ -1,11 +1,14 @@
 package dev.mlops.serving;
 
 import dev.mlops.api.InvalidArgumentException;
+import java.util.List;
+import org.tribuo.Output;
 
 /**
  * A multi-armed bandit that routes among an endpoint's champion and arms and learns from
  * {@link Endpoint#feedback(String, double)} rewards in [0, 1] (Bernoulli successes, as Seldon's
- * routers treat them). Seeded, so a test replays the same choices.
+ * routers treat them). Seeded, so a test replays the same choices. Each strategy makes its own
+ * choice from the arms' reward counts.
  */
 public abstract sealed class Bandit permits Bandit.EpsilonGreedy, Bandit.Thompson {
   private Bandit() {}
@@ -25,6 +28,9 @@ public abstract sealed class Bandit permits Bandit.EpsilonGreedy, Bandit.Thompso
 
   abstract long seed();
 
+  /** The arm of one request, drawing from {@code random}; {@code arms} is not empty. */
+  abstract <T extends Output<T>> Variant<T> choose(List<Variant<T>> arms, SplitMix random);
+
   /** Epsilon-greedy. */
   static final class EpsilonGreedy extends Bandit {
     final double epsilon;
@@ -38,6 +44,25 @@ public abstract sealed class Bandit permits Bandit.EpsilonGreedy, Bandit.Thompso
     @Override
     long seed() {
       return seed;
+    }
+
+    @Override
+    <T extends Output<T>> Variant<T> choose(List<Variant<T>> arms, SplitMix random) {
+      if (random.nextDouble() < epsilon) {
+        return arms.get((int) (random.nextDouble() * arms.size()));
+      }
+      Variant<T> best = arms.get(0);
+      double bestMean = -1;
+      for (Variant<T> v : arms) {
+        double s = v.successes.sum();
+        double f = v.failures.sum();
+        double mean = (s + 1) / (s + f + 2);
+        if (mean > bestMean) {
+          bestMean = mean;
+          best = v;
+        }
+      }
+      return best;
     }
 
     @Override
@@ -57,6 +82,46 @@ public abstract sealed class Bandit permits Bandit.EpsilonGreedy, Bandit.Thompso
     @Override
     long seed() {
       return seed;
+    }
+
+    @Override
+    <T extends Output<T>> Variant<T> choose(List<Variant<T>> arms, SplitMix random) {
+      Variant<T> best = arms.get(0);
+      double bestDraw = -1;
+      for (Variant<T> v : arms) {
+        double draw = beta(random, 1 + v.successes.sum(), 1 + v.failures.sum());
+        if (draw > bestDraw) {
+          bestDraw = draw;
+          best = v;
+        }
+      }
+      return best;
+    }
+
+    /** A Beta(a, b) draw as X / (X + Y) with X ~ Gamma(a), Y ~ Gamma(b). */
+    static double beta(SplitMix random, double a, double b) {
+      double x = gamma(random, a);
+      double y = gamma(random, b);
+      return x / (x + y);
+    }
+
+    /** Marsaglia and Tsang's method for Gamma(shape, 1), shape >= 1 (bandit shapes always are). */
+    private static double gamma(SplitMix random, double shape) {
+      double d = shape - 1.0 / 3;
+      double c = 1 / Math.sqrt(9 * d);
+      while (true) {
+        double x;
+        double v;
+        do {
+          x = random.normal();
+          v = 1 + c * x;
+        } while (v <= 0);
+        v = v * v * v;
+        double u = random.nextDouble();
+        if (u < 1 - 0.0331 * x * x * x * x || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) {
+          return d * v;
+        }
+      }
     }
 
     @Override

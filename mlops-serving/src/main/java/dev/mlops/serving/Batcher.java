@@ -1,5 +1,6 @@
 package dev.mlops.serving;
 
+import dev.mlops.api.internal.DaemonThreads;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -19,7 +20,8 @@ import org.tribuo.Prediction;
  * predicted by the version each started with.
  */
 final class Batcher<T extends Output<T>> implements AutoCloseable {
-  private final Endpoint<T> endpoint;
+  private final String endpoint;
+  private final ServingMetrics metrics;
   private final Batching config;
   private final ArrayBlockingQueue<Pending<T>> queue;
   private final int capacity;
@@ -30,27 +32,26 @@ final class Batcher<T extends Output<T>> implements AutoCloseable {
 
   private record Pending<T extends Output<T>>(Example<T> example, Variant.Active<T> active, CompletableFuture<Prediction<T>> result) {}
 
-  Batcher(Endpoint<T> endpoint, Variant<T> variant, Batching config) {
-    this.endpoint = endpoint;
+  Batcher(Scope<T> scope, Variant<T> variant, Batching config) {
+    this.endpoint = scope.endpoint();
+    this.metrics = scope.metrics();
     this.config = config;
     this.capacity = Math.max(config.maxBatchSize() * 4, 1024);
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.delayNanos = config.adaptive() ? 0 : config.maxDelay().toNanos();
-    this.dispatcher = new Thread(this::run, "mlops-endpoint-" + endpoint.name() + "-batch-" + variant.name);
-    dispatcher.setDaemon(true);
-    dispatcher.start();
+    this.dispatcher = DaemonThreads.start("mlops-endpoint-" + endpoint + "-batch-" + variant.name, this::run);
   }
 
   Prediction<T> predict(Example<T> example, Variant.Active<T> active) {
     Pending<T> p = new Pending<>(example, active, new CompletableFuture<>());
     if (!running || !queue.offer(p)) {
-      throw new CapacityException("endpoint '" + endpoint.name() + "' is at capacity: its batch queue of " + capacity + " requests is full");
+      throw new CapacityException("endpoint '" + endpoint + "' is at capacity: its batch queue of " + capacity + " requests is full");
     }
     try {
       return p.result.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new EndpointUnavailableException("interrupted while waiting for a batch of endpoint '" + endpoint.name() + "'");
+      throw new EndpointUnavailableException("interrupted while waiting for a batch of endpoint '" + endpoint + "'");
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;
@@ -104,7 +105,7 @@ final class Batcher<T extends Output<T>> implements AutoCloseable {
         examples.add(p.example);
       }
       try {
-        List<Prediction<T>> out = g.getKey().loaded().model().predict(examples);
+        List<Prediction<T>> out = g.getKey().model.predictBatch(examples);
         for (int i = 0; i < group.size(); i++) {
           group.get(i).result.complete(out.get(i));
         }
@@ -114,7 +115,7 @@ final class Batcher<T extends Output<T>> implements AutoCloseable {
         }
       }
     }
-    endpoint.metrics.batch(endpoint.name(), batch.size());
+    metrics.batch(endpoint, batch.size());
     if (config.adaptive()) {
       long cost = System.nanoTime() - start;
       ewmaBatchNanos = Double.isNaN(ewmaBatchNanos) ? cost : 0.8 * ewmaBatchNanos + 0.2 * cost;

@@ -2,19 +2,17 @@ package dev.mlops.serving;
 
 import dev.mlops.api.InvalidArgumentException;
 import dev.mlops.api.NotFoundException;
+import dev.mlops.api.internal.DaemonThreads;
+import dev.mlops.api.internal.Listeners;
 import dev.mlops.api.internal.Validation;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -22,7 +20,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tribuo.Example;
 import org.tribuo.Output;
-import org.tribuo.Prediction;
 
 /**
  * An in-process serving endpoint: answers predictions with the versions its variants follow in
@@ -50,6 +47,9 @@ import org.tribuo.Prediction;
  * ({@link EndpointStatus.VariantStatus#pendingVersion()}); {@link #awaitVersion} waits for the
  * flip.
  *
+ * <p>Models of any format are served the same way: Tribuo models directly, others through the
+ * {@link ModelAdapter} of their registry flavor ({@link ServedModel}).
+ *
  * @param <T> the output type ({@code Label}, {@code Regressor}, ...)
  */
 public final class Endpoint<T extends Output<T>> implements AutoCloseable {
@@ -57,45 +57,28 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
 
   private final ModelServer server;
   private final String name;
-  private final Class<T> outputType;
-  final T unknown;
   private final List<Variant<T>> routed;
-  private final List<Variant<T>> shadows;
+  private final Variant<T> champion;
   private final Map<String, Variant<T>> byName = new LinkedHashMap<>();
   private final Router<T> router;
-  private final @Nullable Limiter permits;
-  private final int maxConcurrency;
   private final @Nullable ThreadPoolExecutor async;
   private final int asyncQueue;
-  private final InputPolicy policy;
   private final @Nullable FeedbackWindow issued;
-  private final String idPrefix;
-  /** Request numbers without a shared counter: each thread takes a slot and counts in it. */
-  private final java.util.concurrent.atomic.AtomicInteger slots = new java.util.concurrent.atomic.AtomicInteger();
-  private final ThreadLocal<long[]> ids = ThreadLocal.withInitial(() -> new long[] {(long) slots.getAndIncrement() << 40});
-  private final Map<String, LongAdder> problems = new java.util.concurrent.ConcurrentHashMap<>();
-  private final LongAdder rejected = new LongAdder();
-  private final List<Consumer<RolloutEvent>> rolloutListeners = new CopyOnWriteArrayList<>();
-  final ServingMetrics metrics;
-  /** The clock of request latencies. */
-  final java.util.function.LongSupplier ticker;
+  private final Listeners<Consumer<RolloutEvent>> rolloutListeners;
   final Loader<T> loader;
   private final @Nullable Shadows<T> shadowRunner;
   private final @Nullable PredictionSink<T> sink;
   /** One background thread for shadow traffic and prediction logging. */
   private final Handoff background;
-  private final @Nullable Rollout<T> rollout;
+  private final @Nullable CanaryJudge<T> judge;
   private final @Nullable Map<String, Batcher<T>> batchers;
+  private final RequestPath<T> path;
   private volatile boolean closed;
 
   Endpoint(ModelServer server, EndpointBuilder<T> b) {
     this.server = server;
     this.name = b.name;
-    this.outputType = b.outputType;
-    this.unknown = b.unknownOutput();
-    this.policy = b.inputPolicy;
-    this.metrics = server.metrics();
-    this.ticker = b.ticker;
+    Scope<T> scope = new Scope<>(name, b.unknownOutput(), b.outputType, b.ticker, server.metrics());
     List<Variant<T>> r = new ArrayList<>();
     boolean outputs = b.rolloutPolicy != null && !Double.isNaN(b.rolloutPolicy.maxOutputDrift);
     r.add(new Variant<>(b.primaryName, b.primaryUri, Variant.Role.PRIMARY, 1.0, b.retainVersions, outputs));
@@ -105,52 +88,46 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
     double others = r.stream().skip(1).mapToDouble(v -> v.weight).sum();
     r.get(0).weight = b.bandit != null ? 1.0 : Math.max(0, 1.0 - others);
     this.routed = List.copyOf(r);
-    List<Variant<T>> sh = new ArrayList<>();
+    this.champion = routed.get(0);
+    List<Variant<T>> shadows = new ArrayList<>();
     for (EndpointBuilder.VariantSpec s : b.shadows) {
-      sh.add(new Variant<>(s.name(), s.uri(), Variant.Role.SHADOW, 0, b.retainVersions, false));
+      shadows.add(new Variant<>(s.name(), s.uri(), Variant.Role.SHADOW, 0, b.retainVersions, false));
     }
-    this.shadows = List.copyOf(sh);
-    for (Variant<T> v : routed) {
-      byName.put(v.name, v);
-    }
-    for (Variant<T> v : shadows) {
-      byName.put(v.name, v);
-    }
+    routed.forEach(v -> byName.put(v.name, v));
+    shadows.forEach(v -> byName.put(v.name, v));
     this.router = new Router<>(routed, b.bandit);
-    this.maxConcurrency = b.maxConcurrency;
-    this.permits = b.maxConcurrency == 0 ? null : new Limiter(b.maxConcurrency);
     this.asyncQueue = b.asyncQueue;
     this.async = b.asyncQueue == 0 ? null : new ThreadPoolExecutor(b.asyncThreads, b.asyncThreads, 60, TimeUnit.SECONDS,
-        new java.util.concurrent.ArrayBlockingQueue<>(b.asyncQueue), daemon("mlops-endpoint-" + name + "-async"),
+        new java.util.concurrent.ArrayBlockingQueue<>(b.asyncQueue), DaemonThreads.numbered("mlops-endpoint-" + name + "-async"),
         new ThreadPoolExecutor.AbortPolicy());
     boolean feedback = b.feedbackWindow > 0 && (b.bandit != null || b.rolloutPolicy != null || b.trackFeedback || !b.predictionLogs.isEmpty());
     this.issued = feedback ? new FeedbackWindow(b.feedbackWindow) : null;
-    this.idPrefix = name + "-" + Long.toString(ThreadLocalRandom.current().nextLong() & 0xFFFFFFL, 36) + "-";
-    this.loader = new Loader<>(this, server, b.warmupRequests);
+    this.rolloutListeners = new Listeners<>("rollout listener of endpoint " + name);
+    this.judge = b.rolloutPolicy == null ? null : new CanaryJudge<>(name, champion,
+        routed.stream().filter(v -> v.role == Variant.Role.CANARY).findFirst().orElseThrow(), b.rolloutPolicy, this::setWeight,
+        e -> rolloutListeners.fire(l -> l.accept(e), e), server.registry(), server.clock(), server.control());
+    CanaryJudge<T> j = judge;
+    this.loader = new Loader<>(scope, server.registry(), server.adapters(), b.warmupRequests, (v, now) -> {
+      if (j != null) {
+        j.flipped(v, now);
+      }
+    }, () -> closed);
     this.background = new Handoff("mlops-endpoint-" + name + "-background");
-    this.shadowRunner = shadows.isEmpty() ? null : new Shadows<>(this, shadows, background, b.shadowQueue);
-    this.sink = b.monitors.isEmpty() && b.predictionLogs.isEmpty() ? null : new PredictionSink<>(this, b, background);
+    this.shadowRunner = shadows.isEmpty() ? null : new Shadows<>(scope, shadows, background, b.shadowQueue);
+    this.sink = b.monitors.isEmpty() && b.predictionLogs.isEmpty() ? null : new PredictionSink<>(b, background);
     background.start();
-    this.rollout = b.rolloutPolicy == null ? null : new Rollout<>(this, server, b.rolloutPolicy);
     if (b.batching != null) {
       Map<String, Batcher<T>> m = new LinkedHashMap<>();
       for (Variant<T> v : routed) {
-        m.put(v.name, new Batcher<>(this, v, b.batching));
+        m.put(v.name, new Batcher<>(scope, v, b.batching));
       }
       this.batchers = Map.copyOf(m);
     } else {
       this.batchers = null;
     }
-    metrics.queues(this);
-  }
-
-  static java.util.concurrent.ThreadFactory daemon(String name) {
-    AtomicLong n = new AtomicLong();
-    return r -> {
-      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
+    this.path = new RequestPath<>(scope, new RequestPath.Parts<>(champion, router, b.maxConcurrency == 0 ? null : new Limiter(b.maxConcurrency),
+        b.maxConcurrency, b.inputPolicy, issued, loader, shadowRunner, sink, judge, batchers), () -> closed);
+    server.metrics().gauges(new EndpointGauges<>(name, byName, shadowRunner, sink, batchers, path));
   }
 
   /** The endpoint's name. */
@@ -158,24 +135,12 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
     return name;
   }
 
-  Class<T> outputType() {
-    return outputType;
-  }
-
   /** Every variant, routed ones first, then the shadows. */
   java.util.Collection<Variant<T>> allVariants() {
     return byName.values();
   }
 
-  List<Variant<T>> routed() {
-    return routed;
-  }
-
-  List<Variant<T>> shadowVariants() {
-    return shadows;
-  }
-
-  Variant<T> variant(String variant) {
+  private Variant<T> variant(String variant) {
     Variant<T> v = byName.get(variant);
     if (v == null) {
       throw new NotFoundException("endpoint '" + name + "' has no variant '" + variant + "'; it has " + byName.keySet());
@@ -207,13 +172,13 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
    */
   public Served<T> predict(Map<String, ?> features, @Nullable String stickyKey) {
     Validation.notNull("features", features);
-    return serve(Request.ofMap(features), stickyKey);
+    return path.serve(Request.ofMap(features), stickyKey);
   }
 
   /** Predicts from a Tribuo example (its output is ignored); unknown, missing and non-finite features are checked as {@link #predict(Map)}. */
   public Served<T> predict(Example<T> example) {
     Validation.notNull("example", example);
-    return serve(Request.ofExample(example), null);
+    return path.serve(Request.ofExample(example), null);
   }
 
   /**
@@ -223,7 +188,7 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
    */
   public Served<T> predict(double[] values) {
     Validation.notNull("values", values);
-    return serve(Request.ofArray(values), null);
+    return path.serve(Request.ofArray(values), null);
   }
 
   /** Predicts each map in order; a request that fails throws and the batch stops there. */
@@ -279,120 +244,7 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
     try {
       return CompletableFuture.supplyAsync(work, ex);
     } catch (RejectedExecutionException e) {
-      rejected.increment();
-      metrics.failed(name, "", "capacity");
-      throw new CapacityException("endpoint '" + name + "' is at capacity: its async queue of " + asyncQueue + " requests is full");
-    }
-  }
-
-  private Served<T> serve(Request<T> request, @Nullable String stickyKey) {
-    long start = ticker.getAsLong();
-    if (closed) {
-      throw new EndpointUnavailableException("endpoint '" + name + "' is closed");
-    }
-    Limiter limiter = permits;
-    if (limiter != null && !limiter.tryAcquire()) {
-      rejected.increment();
-      metrics.failed(name, "", "capacity");
-      throw new CapacityException("endpoint '" + name + "' is at capacity: " + maxConcurrency + " requests in flight");
-    }
-    Variant<T> v = router.choose(stickyKey);
-    // the window this request counts in, read once: a request finishing after its window was
-    // judged still lands in that window, never in the next one
-    WindowStats window = v.window;
-    // a canary's place in its window; null once the request counted (or if it never took one)
-    WindowStats admitted = null;
-    if (rollout != null && rollout.isCanary(v)) {
-      if (rollout.admit(window)) {
-        admitted = window;
-      } else {
-        // its window is full and awaiting judgement: the champion answers meanwhile
-        v = routed.get(0);
-        window = v.window;
-      }
-    }
-    try {
-      Variant.Active<T> a = v.active();
-      if (a == null) {
-        a = fallback(v);
-        if (a == null) {
-          metrics.failed(name, v.name, "unavailable");
-          throw new EndpointUnavailableException("endpoint '" + name + "' has no loaded version of " + v.uri
-              + (v.loadProblem == null ? "" : ": " + v.loadProblem));
-        }
-        v = routed.get(0);
-        window = v.window;
-      }
-      InputSchema.Problems problems = new InputSchema.Problems();
-      Example<T> example = request.example(a.schema(), unknown, problems);
-      // SERVE_AND_RECORD serves what is usable; with nothing usable left there is nothing to predict from
-      boolean nothingLeft = example.size() == 0;
-      if (problems.any() || nothingLeft) {
-        countProblems(problems.kinds());
-        if (policy == InputPolicy.REJECT || nothingLeft) {
-          metrics.failed(name, v.name, "invalid_input");
-          throw new InvalidInputException(name, problems.list(), nothingLeft && policy != InputPolicy.REJECT);
-        }
-      }
-      loader.remember(example);
-      Prediction<T> p;
-      try {
-        p = batchers == null ? a.loaded().model().predict(example) : batchers.get(v.name).predict(example, a);
-      } catch (CapacityException | EndpointUnavailableException e) {
-        throw e;
-      } catch (RuntimeException e) {
-        window.failed(ticker.getAsLong() - start);
-        admitted = null;
-        metrics.failed(name, v.name, "model_error");
-        if (rollout != null) {
-          rollout.observed(v, window);
-        }
-        throw e;
-      }
-      long[] counter = ids.get();
-      long number = ++counter[0];
-      long latency = ticker.getAsLong() - start;
-      Served<T> served = new Served<>(p, a.loaded().version().name(), a.version(), v.name, idPrefix, number, latency, problems.list());
-      window.served(served, latency);
-      admitted = null;
-      a.meter().served(latency);
-      if (issued != null) {
-        issued.add(served.requestId(), v, served.outputText(), served.score());
-      }
-      boolean log = sink != null && sink.sampled();
-      if (shadowRunner != null || log) {
-        // one object, and at most one copy of the caller's input, for every background lane
-        Answered<T> job = new Answered<>(request.detached(example), a.schema(), served);
-        if (shadowRunner != null) {
-          shadowRunner.offer(job);
-        }
-        if (log) {
-          sink.offer(job);
-        }
-      }
-      if (rollout != null) {
-        rollout.observed(v, window);
-      }
-      return served;
-    } finally {
-      if (admitted != null) {
-        // refused before the canary answered (bad input, nothing loaded): its place goes to another request
-        rollout.release(admitted);
-      }
-      if (limiter != null) {
-        limiter.release();
-      }
-    }
-  }
-
-  /** A canary or arm with nothing loaded sends its share to the champion rather than failing it. */
-  private Variant.@Nullable Active<T> fallback(Variant<T> v) {
-    return v.role == Variant.Role.PRIMARY ? null : routed.get(0).active();
-  }
-
-  private void countProblems(List<InputSchema.Kind> kinds) {
-    for (InputSchema.Kind kind : kinds) {
-      problems.computeIfAbsent(kind.key(), k -> new LongAdder()).increment();
+      throw path.refused("its async queue of " + asyncQueue + " requests is full");
     }
   }
 
@@ -402,17 +254,17 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
    */
   public Map<String, Long> inputProblems() {
     Map<String, Long> out = new java.util.TreeMap<>();
-    problems.forEach((k, v) -> out.put(k, v.sum()));
+    path.problems.forEach((k, v) -> out.put(k, v.sum()));
     return out;
   }
 
   /** The feature names of the champion's serving version, in the order {@link #predict(double[])} takes. */
   public List<String> featureNames() {
-    Variant.Active<T> a = routed.get(0).active();
+    Variant.Active<T> a = champion.active();
     if (a == null) {
       throw new EndpointUnavailableException("endpoint '" + name + "' has no loaded version yet");
     }
-    return List.of(a.schema().names());
+    return List.of(a.schema.names());
   }
 
   // ------------------------------------------------------------------ feedback
@@ -481,7 +333,7 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
       throw InvalidArgumentException.of("weight", weight, "would make the canary and arm shares " + (others + weight) + ", over 1");
     }
     v.weight = weight;
-    routed.get(0).weight = Math.max(0, 1 - others - weight);
+    champion.weight = Math.max(0, 1 - others - weight);
     router.reweight();
     LOG.info("endpoint {}: weight of {} set to {}", name, variant, weight);
   }
@@ -525,33 +377,15 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
    */
   public void rollbackTo(String variant, int version) {
     Variant<T> v = variant(variant);
-    Variant.Active<T> a = v.retainedVersion(version);
-    if (a == null) {
+    if (v.flipToKept(a -> a.version() == version) == null) {
       throw new NotFoundException("version " + version + " of variant '" + variant + "' is not loaded; loaded: " + v.retainedVersions());
     }
-    v.flip(a);
     LOG.info("endpoint {}: {} rolled back to v{}", name, variant, version);
   }
 
   /** Adds a listener for what the rollout policy does. */
   public void onRollout(Consumer<RolloutEvent> listener) {
-    rolloutListeners.add(Validation.notNull("listener", listener));
-  }
-
-  void announce(RolloutEvent e) {
-    for (Consumer<RolloutEvent> l : rolloutListeners) {
-      try {
-        l.accept(e);
-      } catch (RuntimeException ex) {
-        LOG.warn("rollout listener of endpoint {} failed", name, ex);
-      }
-    }
-  }
-
-  void flipped(Variant<T> v, Variant.Active<T> now) {
-    if (rollout != null) {
-      rollout.flipped(v, now);
-    }
+    rolloutListeners.add(listener);
   }
 
   // ------------------------------------------------------------------ status
@@ -571,7 +405,7 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
     }
     EndpointStatus.State state;
     String reason = "";
-    Variant<T> primary = routed.get(0);
+    Variant<T> primary = champion;
     if (closed) {
       state = EndpointStatus.State.FAILED;
       reason = "closed";
@@ -591,10 +425,10 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
       state = issues.isEmpty() ? EndpointStatus.State.READY : EndpointStatus.State.DEGRADED;
       reason = String.join("; ", issues);
     }
-    return new EndpointStatus(name, state, reason, vs, (int) inFlight(),
+    return new EndpointStatus(name, state, reason, vs, (int) path.inFlight(),
         shadowRunner == null ? 0 : shadowRunner.depth(), sink == null ? 0 : sink.depth(), shadowRunner == null ? 0 : shadowRunner.dropped(),
         sink == null ? EndpointStatus.Logging.NONE : new EndpointStatus.Logging(sink.rows(), sink.rowsDropped(), sink.labels(),
-            sink.labelsDropped(), sink.labelsUnjoined()), rejected.sum());
+            sink.labelsDropped(), sink.labelsUnjoined()), path.rejected.sum());
   }
 
   /** The A/B summary: each variant's outcome compared with the champion's by a two-proportion z-test. */
@@ -602,42 +436,11 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
     return AbSummary.of(routed);
   }
 
-  double queueDepth(String queue) {
-    return switch (queue) {
-      case "shadow" -> shadowRunner == null ? 0 : shadowRunner.depth();
-      case "log" -> sink == null ? 0 : sink.depth();
-      case "batch" -> batchers == null ? 0 : batchers.values().stream().mapToInt(Batcher::depth).sum();
-      default -> 0;
-    };
-  }
-
-  /** What a background queue dropped, by item: a shadow {@code request}, a log {@code row} or a log {@code label}. */
-  double dropped(String item) {
-    return switch (item) {
-      case "request" -> shadowRunner == null ? 0 : shadowRunner.dropped();
-      case "row" -> sink == null ? 0 : sink.rowsDropped();
-      case "label" -> sink == null ? 0 : sink.labelsDropped();
-      default -> 0;
-    };
-  }
-
-  List<String> variantNames() {
-    return List.copyOf(byName.keySet());
-  }
-
-  double latencyQuantileSeconds(String variant, double q) {
-    return LatencyHistogram.quantile(variant(variant).totals().latency, q) / 1e9;
-  }
-
-  double inFlight() {
-    return permits == null ? 0 : maxConcurrency - permits.availablePermits();
-  }
-
   /** Waits until shadow requests and prediction-log entries queued so far are processed (for tests and shutdown). */
   public boolean awaitBackgroundWork(long timeoutMillis) {
     boolean ok = background.awaitIdle(timeoutMillis);
-    if (rollout != null) {
-      ok &= rollout.awaitIdle(timeoutMillis);
+    if (judge != null) {
+      ok &= judge.awaitIdle(timeoutMillis);
     }
     return ok;
   }
@@ -656,11 +459,8 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
       batchers.values().forEach(Batcher::close);
     }
     background.close();
+    byName.values().forEach(Variant::close);
     server.removed(this);
-  }
-
-  boolean isClosed() {
-    return closed;
   }
 
   @Override

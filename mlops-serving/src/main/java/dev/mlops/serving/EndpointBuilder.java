@@ -167,7 +167,10 @@ public final class EndpointBuilder<T extends Output<T>> {
     return this;
   }
 
-  /** Earlier versions each variant keeps loaded for an instant rollback (default 2). */
+  /**
+   * Earlier versions each variant keeps loaded for an instant rollback (default 2). A version that
+   * leaves them is closed ({@link ServedModel#close()}) once no request uses it.
+   */
   public EndpointBuilder<T> retainVersions(int versions) {
     if (versions < 0) {
       throw InvalidArgumentException.of("retained versions", versions, "must be zero or positive");

@@ -1,5 +1,6 @@
 package dev.mlops.serving;
 
+import dev.mlops.api.internal.DaemonThreads;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -57,9 +58,7 @@ final class Handoff implements AutoCloseable {
   Handoff start() {
     if (worker == null && !lanes.isEmpty()) {
       order = lanes.toArray(new Lane<?>[0]);
-      worker = new Thread(this::run, name);
-      worker.setDaemon(true);
-      worker.start();
+      worker = DaemonThreads.start(name, this::run);
     }
     return this;
   }

@@ -2,7 +2,6 @@ package dev.mlops.serving;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -10,15 +9,14 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.tribuo.Example;
 import org.tribuo.Feature;
-import org.tribuo.ImmutableFeatureMap;
 import org.tribuo.Model;
 import org.tribuo.Output;
-import org.tribuo.VariableInfo;
 import org.tribuo.impl.ArrayExample;
 
 /**
- * The input a loaded version accepts, from its feature map (the registered signature is derived
- * from the same map): numeric features by name, and one-hot groups ({@code plan@basic},
+ * The input a loaded version accepts, from its feature names ({@link ServedModel#featureNames()}:
+ * a Tribuo model's feature map, from which its registered signature is derived too): numeric
+ * features by name, and one-hot groups ({@code plan@basic},
  * {@code plan@pro}, as Tribuo's identity processor names them) that a request may give as
  * {@code "plan": "pro"}. Turns a request into a Tribuo example, listing every problem: unknown
  * features, missing features, values of the wrong type, non-finite values. Immutable and
@@ -78,24 +76,21 @@ final class InputSchema {
   }
 
   static InputSchema of(Model<?> model) {
-    ImmutableFeatureMap map = model.getFeatureIDMap();
-    String[] names = new String[map.size()];
-    Map<String, Integer> groupSizes = new LinkedHashMap<>();
-    for (VariableInfo info : map) {
-      int id = map.getID(info.getName());
-      names[id] = info.getName();
-      int at = info.getName().indexOf('@');
-      if (at > 0) {
-        groupSizes.merge(info.getName().substring(0, at), 1, Integer::sum);
+    return of(TribuoModel.featureNames(model));
+  }
+
+  /** The schema of a model taking {@code featureNames} in this order ({@link ServedModel#featureNames()}). */
+  static InputSchema of(List<String> featureNames) {
+    String[] names = featureNames.toArray(new String[0]);
+    Set<String> plain = Set.copyOf(featureNames);
+    Set<String> groups = new LinkedHashSet<>();
+    for (String n : names) {
+      int at = n.indexOf('@');
+      // a group is one-hot when no plain feature has its name
+      if (at > 0 && !plain.contains(n.substring(0, at))) {
+        groups.add(n.substring(0, at));
       }
     }
-    Set<String> groups = new LinkedHashSet<>();
-    groupSizes.forEach((g, n) -> {
-      // a group is one-hot when no plain feature has its name
-      if (map.getID(g) < 0) {
-        groups.add(g);
-      }
-    });
     return new InputSchema(names, groups);
   }
 
@@ -404,6 +399,12 @@ final class InputSchema {
 
     List<Kind> kinds() {
       return kinds == null ? List.of() : kinds;
+    }
+
+    /** Forgets the problems (the lists handed out stay as they are), for the next request. */
+    void clear() {
+      list = null;
+      kinds = null;
     }
   }
 }

@@ -3,11 +3,16 @@ package dev.mlops.serving;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mlops.api.registry.ModelVersion;
-import dev.mlops.registry.LoadedModel;
+import dev.mlops.registry.ModelRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tribuo.Example;
@@ -16,26 +21,35 @@ import org.tribuo.impl.ArrayExample;
 
 /**
  * Loads the versions an endpoint's variants follow, the way TF Serving and Triton swap without
- * dropping requests: load the new version completely (the registry verifies its digest), warm it
- * up on the version's input example and on recent requests, and only then flip the variant's
- * reference. Requests in flight finish on the version they started with. A load that fails keeps
- * the version that serves and records why (the endpoint reports DEGRADED); the only loaded version
- * is never given up.
+ * dropping requests: load the new version completely (the registry verifies its digest; a model
+ * that is not a Tribuo model is opened by its flavor's {@link ModelAdapter}), warm it up on the
+ * version's input example and on recent requests, and only then flip the variant's reference.
+ * Requests in flight finish on the version they started with. A load that fails keeps the version
+ * that serves and records why (the endpoint reports DEGRADED); the only loaded version is never
+ * given up. A version opened that never serves is closed at once.
  */
 final class Loader<T extends Output<T>> {
   private static final Logger LOG = LoggerFactory.getLogger(Endpoint.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int RECENT = 64;
 
-  private final Endpoint<T> endpoint;
-  private final ModelServer server;
+  private final Scope<T> scope;
+  private final ModelRegistry registry;
+  private final Adapters adapters;
   private final int warmupRequests;
+  /** Told of every flip, after it (the canary judge starts new windows). */
+  private final BiConsumer<Variant<T>, Variant.Active<T>> flipped;
+  private final BooleanSupplier closed;
   private final AtomicReferenceArray<Example<T>> recent = new AtomicReferenceArray<>(RECENT);
 
-  Loader(Endpoint<T> endpoint, ModelServer server, int warmupRequests) {
-    this.endpoint = endpoint;
-    this.server = server;
+  Loader(Scope<T> scope, ModelRegistry registry, Adapters adapters, int warmupRequests, BiConsumer<Variant<T>, Variant.Active<T>> flipped,
+      BooleanSupplier closed) {
+    this.scope = scope;
+    this.registry = registry;
+    this.adapters = adapters;
     this.warmupRequests = warmupRequests;
+    this.flipped = flipped;
+    this.closed = closed;
   }
 
   /** Keeps about one request in sixteen for warming up later versions: a reference store into a ring, no copy, no shared counter. */
@@ -51,16 +65,16 @@ final class Loader<T extends Output<T>> {
    * executor: at most one reload per variant waits there (it resolves the URI when it starts, so
    * it covers every change that arrived before it started).
    */
-  void changed(Variant<T> v, java.util.concurrent.Executor control) {
+  void changed(Variant<T> v, Executor control) {
     if (v.reloadQueued.compareAndSet(false, true)) {
       try {
         control.execute(() -> {
           v.reloadQueued.set(false);
-          if (!endpoint.isClosed()) {
+          if (!closed.getAsBoolean()) {
             load(v);
           }
         });
-      } catch (java.util.concurrent.RejectedExecutionException e) {
+      } catch (RejectedExecutionException e) {
         v.reloadQueued.set(false);
         LOG.debug("server closing: reload of {} skipped", v.uri);
       }
@@ -79,74 +93,86 @@ final class Loader<T extends Output<T>> {
     synchronized (v.loading) {
       long start = System.nanoTime();
       int target = -1;
-      LoadedModel<T> loaded;
+      Adapters.Opened<T> opened = null;
       InputSchema schema;
       try {
-        ModelVersion resolved = server.registry().resolve(v.uri);
+        ModelVersion resolved = registry.resolve(v.uri);
         target = resolved.version();
         Variant.Active<T> current = v.active();
         if (current != null && same(current, resolved)) {
           v.pendingVersion = null;
           return;
         }
-        Variant.Active<T> kept = v.retainedVersion(target);
-        if (kept != null && same(kept, resolved)) {
-          flip(v, kept, start, "kept loaded");
+        Variant.Active<T> kept = v.flipToKept(a -> same(a, resolved));
+        if (kept != null) {
+          announce(v, kept, current, start, "kept loaded");
           return;
         }
         v.pendingVersion = target;
-        loaded = server.registry().load(v.uri, endpoint.outputType());
-        target = loaded.version().version();
+        opened = adapters.open(v.uri, resolved, scope.outputType());
+        target = opened.version().version();
         v.pendingVersion = target;
-        schema = InputSchema.of(loaded.model());
-        warmUp(loaded, schema);
-        if (v.active() != null && server.registry().resolve(v.uri).version() != target) {
+        schema = InputSchema.of(opened.model().featureNames());
+        warmUp(opened.model(), opened.version(), schema);
+        if (v.active() != null && registry.resolve(v.uri).version() != target) {
           // the URI moved on while this version loaded: the reload queued by that move serves the
           // newer one, and the version that serves now keeps serving until then (a first load
           // flips anyway: an older version serves better than none)
-          LOG.debug("endpoint {}: {} v{} loaded but {} moved on; not flipped", endpoint.name(), v.name, target, v.uri);
+          LOG.debug("endpoint {}: {} v{} loaded but {} moved on; not flipped", scope.endpoint(), v.name, target, v.uri);
+          Adapters.close(opened.model(), opened.version());
           v.pendingVersion = null;
           v.loadEnded(-1, "");
           return;
         }
       } catch (RuntimeException e) {
+        if (opened != null) {
+          Adapters.close(opened.model(), opened.version());
+        }
         v.loadProblem = e.getClass().getSimpleName() + ": " + e.getMessage();
         v.pendingVersion = null;
         v.loadEnded(target, v.loadProblem);
         Variant.Active<T> serving = v.active();
-        LOG.warn("endpoint {}: loading {} for {} failed; {}: {}", endpoint.name(), v.uri, v.name,
+        LOG.warn("endpoint {}: loading {} for {} failed; {}: {}", scope.endpoint(), v.uri, v.name,
             serving == null ? "nothing serves it" : "v" + serving.version() + " keeps serving", e.toString());
         return;
       }
-      flip(v, new Variant.Active<>(loaded, schema, endpoint.metrics.version(endpoint.name(), v.name, loaded.version().name(), target)), start,
-          "loaded and warmed up");
+      ModelVersion version = opened.version();
+      flip(v, new Variant.Active<>(version, opened.model(), schema, scope.metrics().version(scope.endpoint(), v.name, version.name(), target)),
+          start, "loaded and warmed up");
     }
   }
 
   private static boolean same(Variant.Active<?> a, ModelVersion version) {
-    return a.version() == version.version() && a.loaded().version().sha256().equals(version.sha256());
+    return a.version() == version.version() && a.registered.sha256().equals(version.sha256());
   }
 
   private void flip(Variant<T> v, Variant.Active<T> next, long start, String how) {
     Variant.Active<T> prev = v.flip(next);
-    endpoint.flipped(v, next);
-    LOG.info("endpoint {}: {} now serves {} v{} (was {}; {} in {} ms)", endpoint.name(), v.name, next.loaded().version().name(),
-        next.version(), prev == null ? "nothing" : "v" + prev.version(), how, (System.nanoTime() - start) / 1_000_000);
+    if (prev == next) {
+      return; // the endpoint closed meanwhile: the version was retired, never served
+    }
+    announce(v, next, prev, start, how);
+  }
+
+  private void announce(Variant<T> v, Variant.Active<T> next, Variant.@Nullable Active<T> prev, long start, String how) {
+    flipped.accept(v, next);
+    LOG.info("endpoint {}: {} now serves {} v{} (was {}; {} in {} ms)", scope.endpoint(), v.name, next.modelName(), next.version(),
+        prev == null ? "nothing" : "v" + prev.version(), how, (System.nanoTime() - start) / 1_000_000);
   }
 
   /** Runs the new version on the version's input example and recent requests before it serves; a failure is a failed load. */
-  private void warmUp(LoadedModel<T> loaded, InputSchema schema) {
+  private void warmUp(ServedModel<T> model, ModelVersion version, InputSchema schema) {
     if (warmupRequests <= 0) {
       return;
     }
     List<Example<T>> inputs = new ArrayList<>();
-    String example = loaded.version().signature().inputExample();
+    String example = version.signature().inputExample();
     if (example != null && !example.isBlank()) {
       try {
         Map<String, Object> m = JSON.readValue(example, new TypeReference<Map<String, Object>>() {});
-        inputs.add(schema.fromMap(m, endpoint.unknown, new InputSchema.Problems()));
+        inputs.add(schema.fromMap(m, scope.unknown(), new InputSchema.Problems()));
       } catch (java.io.IOException | RuntimeException e) {
-        LOG.debug("input example of {} is not a feature map: {}", loaded.uri(), e.getMessage());
+        LOG.debug("input example of {} is not a feature map: {}", version.uri(), e.getMessage());
       }
     }
     for (int i = 0; i < RECENT; i++) {
@@ -157,10 +183,10 @@ final class Loader<T extends Output<T>> {
       }
     }
     if (inputs.isEmpty()) {
-      inputs.add(new ArrayExample<>(endpoint.unknown, schema.names(), new double[schema.size()]));
+      inputs.add(new ArrayExample<>(scope.unknown(), schema.names(), new double[schema.size()]));
     }
     for (int i = 0; i < warmupRequests; i++) {
-      loaded.model().predict(inputs.get(i % inputs.size()));
+      model.predict(inputs.get(i % inputs.size()));
     }
   }
 }

@@ -80,25 +80,23 @@ final class MicrometerMetrics implements ServingMetrics {
   }
 
   @Override
-  public void queues(Endpoint<?> endpoint) {
-    Gauge.builder("mlops.serving.queue.depth", endpoint, e -> e.queueDepth("shadow")).tags("endpoint", endpoint.name(), "queue", "shadow")
-        .register(registry);
-    Gauge.builder("mlops.serving.queue.depth", endpoint, e -> e.queueDepth("log")).tags("endpoint", endpoint.name(), "queue", "log")
-        .register(registry);
-    Gauge.builder("mlops.serving.queue.depth", endpoint, e -> e.queueDepth("batch")).tags("endpoint", endpoint.name(), "queue", "batch")
-        .register(registry);
-    // the endpoint counts its drops in adders; the request path never touches a meter for them
-    for (String[] queueItem : new String[][] {{"shadow", "request"}, {"log", "row"}, {"log", "label"}}) {
-      FunctionCounter.builder("mlops.serving.dropped", endpoint, e -> e.dropped(queueItem[1]))
-          .description("items dropped from a full background queue: shadow requests, prediction-log rows and feedback labels")
-          .tags("endpoint", endpoint.name(), "queue", queueItem[0], "item", queueItem[1]).register(registry);
+  public void gauges(Gauges g) {
+    String endpoint = g.endpoint();
+    for (Queue queue : Queue.values()) {
+      Gauge.builder("mlops.serving.queue.depth", g, x -> x.queueDepth(queue)).tags("endpoint", endpoint, "queue", queue.tag()).register(registry);
     }
-    Gauge.builder("mlops.serving.in.flight", endpoint, e -> e.inFlight()).tags("endpoint", endpoint.name()).register(registry);
-    for (String variant : endpoint.variantNames()) {
+    // the endpoint counts its drops in adders; the request path never touches a meter for them
+    for (Dropped d : Dropped.values()) {
+      FunctionCounter.builder("mlops.serving.dropped", g, x -> x.dropped(d))
+          .description("items dropped from a full background queue: shadow requests, prediction-log rows and feedback labels")
+          .tags("endpoint", endpoint, "queue", d.queue.tag(), "item", d.item).register(registry);
+    }
+    Gauge.builder("mlops.serving.in.flight", g, Gauges::inFlight).tags("endpoint", endpoint).register(registry);
+    for (String variant : g.variants()) {
       for (double q : new double[] {0.5, 0.95, 0.99}) {
-        Gauge.builder("mlops.serving.latency.percentile", endpoint, e -> e.latencyQuantileSeconds(variant, q))
+        Gauge.builder("mlops.serving.latency.percentile", g, x -> x.latencyQuantileSeconds(variant, q))
             .description("latency quantile of a variant since the endpoint started, from its lock-free histogram")
-            .tags("endpoint", endpoint.name(), "variant", variant, "quantile", Double.toString(q)).baseUnit("seconds").register(registry);
+            .tags("endpoint", endpoint, "variant", variant, "quantile", Double.toString(q)).baseUnit("seconds").register(registry);
       }
     }
   }

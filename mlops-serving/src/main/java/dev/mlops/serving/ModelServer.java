@@ -2,6 +2,7 @@ package dev.mlops.serving;
 
 import dev.mlops.api.EntryPointBuilder;
 import dev.mlops.api.InvalidArgumentException;
+import dev.mlops.api.internal.DaemonThreads;
 import dev.mlops.api.internal.Validation;
 import dev.mlops.api.registry.RegistryEvent;
 import dev.mlops.registry.ModelRegistry;
@@ -9,7 +10,9 @@ import dev.mlops.registry.ModelUri;
 import dev.mlops.registry.RegistryListener;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -47,6 +50,7 @@ public final class ModelServer implements AutoCloseable {
   private final Clock clock;
   private final ServingMetrics metrics;
   private final ScheduledExecutorService control;
+  private final Adapters adapters;
   private final List<Endpoint<?>> endpoints = new CopyOnWriteArrayList<>();
   private final RegistryListener listener = this::onRegistryEvent;
   private volatile boolean closed;
@@ -63,7 +67,8 @@ public final class ModelServer implements AutoCloseable {
     }
     this.clock = b.clock;
     this.metrics = b.meterRegistry == null ? ServingMetrics.NONE : new MicrometerMetrics(b.meterRegistry);
-    this.control = Executors.newScheduledThreadPool(b.controlThreads, Endpoint.daemon("mlops-serving-control"));
+    this.control = Executors.newScheduledThreadPool(b.controlThreads, DaemonThreads.numbered("mlops-serving-control"));
+    this.adapters = new Adapters(registry, b.adapters);
     registry.addListener(listener);
   }
 
@@ -87,6 +92,10 @@ public final class ModelServer implements AutoCloseable {
 
   ScheduledExecutorService control() {
     return control;
+  }
+
+  Adapters adapters() {
+    return adapters;
   }
 
   /** Starts building an endpoint that answers with outputs of {@code type}. */
@@ -172,6 +181,7 @@ public final class ModelServer implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private int controlThreads = 2;
     private Duration pollInterval = Duration.ofSeconds(1);
+    private final Map<String, ModelAdapter> adapters = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -216,6 +226,21 @@ public final class ModelServer implements AutoCloseable {
     /** How often a registry the server opens itself picks up other JVMs' changes (default 1 s). */
     public Builder eventPollInterval(Duration interval) {
       this.pollInterval = Validation.notNull("event poll interval", interval);
+      return this;
+    }
+
+    /**
+     * Serves the versions of registry flavor {@code flavor} (for example {@code onnx}, or a flavor
+     * added with {@code ModelRegistry.Builder.flavor}) through {@code adapter}: models that are not
+     * Tribuo models, served with the same guarantees ({@link ServedModel}). Versions of a flavor
+     * without an adapter are loaded as Tribuo models. A second adapter for a flavor replaces the
+     * first.
+     *
+     * @throws InvalidArgumentException for a blank or over-long flavor name, or a null adapter
+     */
+    public Builder modelAdapter(String flavor, ModelAdapter adapter) {
+      Validation.name("flavor", flavor, 64);
+      adapters.put(flavor, Validation.notNull("model adapter", adapter));
       return this;
     }
 

@@ -18,13 +18,12 @@ import org.tribuo.classification.Label;
  * {@link Endpoint#feedback} joins), in order.
  */
 final class PredictionSink<T extends Output<T>> {
-  private final Endpoint<T> endpoint;
   private final List<EndpointBuilder.MonitorSpec> monitors;
   private final List<EndpointBuilder.LogSpec> logs;
   private final double sampleRate;
   private final boolean logOutputs;
-  /** {@link Answered} requests and {@link Labelled} feedback, in order. */
-  private final Handoff.Lane<Object> lane;
+  /** Answered requests and their feedback labels, in order. */
+  private final Handoff.Lane<LogEntry<T>> lane;
   /** Rows (answered requests) handed to logging, and those of them dropped because the queue was full. */
   private final LongAdder rows = new LongAdder();
   private final LongAdder rowsDropped = new LongAdder();
@@ -33,11 +32,13 @@ final class PredictionSink<T extends Output<T>> {
   private final LongAdder labelsDropped = new LongAdder();
   private final LongAdder labelsUnjoined = new LongAdder();
 
-  /** A label that {@link Endpoint#feedback} joins to a logged prediction. */
-  private record Labelled(String requestId, String variant, String truth) {}
+  /** What the logging lane carries: an answered request ({@link Answered}) or a feedback label ({@link Labelled}). */
+  sealed interface LogEntry<T extends Output<T>> permits Answered, PredictionSink.Labelled {}
 
-  PredictionSink(Endpoint<T> endpoint, EndpointBuilder<T> b, Handoff worker) {
-    this.endpoint = endpoint;
+  /** A label that {@link Endpoint#feedback} joins to a logged prediction. */
+  record Labelled<T extends Output<T>>(String requestId, String variant, String truth) implements LogEntry<T> {}
+
+  PredictionSink(EndpointBuilder<T> b, Handoff worker) {
     this.monitors = List.copyOf(b.monitors);
     this.logs = List.copyOf(b.predictionLogs);
     this.sampleRate = b.sampleRate;
@@ -62,16 +63,14 @@ final class PredictionSink<T extends Output<T>> {
   void label(String requestId, T truth, FeedbackWindow.Issued issued) {
     if (!logs.isEmpty()) {
       labels.increment();
-      if (!lane.offer(new Labelled(requestId, issued.variant().name, truth.getSerializableForm(false)))) {
+      if (!lane.offer(new Labelled<>(requestId, issued.variant().name, truth.getSerializableForm(false)))) {
         labelsDropped.increment();
       }
     }
   }
 
-  @SuppressWarnings("unchecked")
-  private void run(Object e) {
-    if (e instanceof Answered<?> answered) {
-      Answered<T> p = (Answered<T>) answered;
+  private void run(LogEntry<T> e) {
+    if (e instanceof Answered<T> p) {
       Map<String, Object> row = null;
       for (EndpointBuilder.MonitorSpec m : monitors) {
         if (m.variant() != null && !m.variant().equals(p.served().variant())) {
@@ -103,7 +102,7 @@ final class PredictionSink<T extends Output<T>> {
           l.log().predict(p.served().requestId(), score);
         }
       }
-    } else if (e instanceof Labelled lab) {
+    } else if (e instanceof Labelled<T> lab) {
       boolean joined = true;
       for (EndpointBuilder.LogSpec l : logs) {
         if (l.variant() != null && !l.variant().equals(lab.variant)) {

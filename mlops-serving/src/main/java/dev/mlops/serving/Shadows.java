@@ -19,7 +19,7 @@ import org.tribuo.regression.Regressor;
  * failing shadow never slows or fails the caller. Runs on the endpoint's background worker ({@link Handoff}).
  */
 final class Shadows<T extends Output<T>> {
-  private final Endpoint<T> endpoint;
+  private final Scope<T> scope;
   private final List<Variant<T>> shadows;
   private final Handoff.Lane<Answered<T>> lane;
   private final Map<String, Figures> figures = new ConcurrentHashMap<>();
@@ -32,8 +32,8 @@ final class Shadows<T extends Output<T>> {
     final LongAdder scored = new LongAdder();
   }
 
-  Shadows(Endpoint<T> endpoint, List<Variant<T>> shadows, Handoff worker, int queue) {
-    this.endpoint = endpoint;
+  Shadows(Scope<T> scope, List<Variant<T>> shadows, Handoff worker, int queue) {
+    this.scope = scope;
     this.shadows = shadows;
     for (Variant<T> v : shadows) {
       figures.put(v.name, new Figures());
@@ -51,15 +51,20 @@ final class Shadows<T extends Output<T>> {
   private void run(Answered<T> job) {
     for (Variant<T> v : shadows) {
       Variant.Active<T> a = v.active();
+      while (a != null && !a.acquire()) {
+        // retired meanwhile: its successor serves, unless the endpoint closed
+        Variant.Active<T> next = v.active();
+        a = next == a ? null : next;
+      }
       if (a == null) {
         continue;
       }
-      long start = endpoint.ticker.getAsLong();
+      long start = scope.ticker().getAsLong();
       try {
         InputSchema.Problems problems = new InputSchema.Problems();
-        Example<T> ex = job.request().example(a.schema(), endpoint.unknown, problems);
-        Prediction<T> p = a.loaded().model().predict(ex);
-        long latency = endpoint.ticker.getAsLong() - start;
+        Example<T> ex = job.request().example(a.schema, scope.unknown(), problems);
+        Prediction<T> p = a.model.predict(ex);
+        long latency = scope.ticker().getAsLong() - start;
         v.window.requests.increment();
         v.window.latency.record(latency);
         Figures f = figures.get(v.name);
@@ -76,11 +81,13 @@ final class Shadows<T extends Output<T>> {
             f.scored.increment();
           }
         }
-        endpoint.metrics.shadow(endpoint.name(), v.name, agreed);
+        scope.metrics().shadow(scope.endpoint(), v.name, agreed);
       } catch (RuntimeException e) {
-        long latency = endpoint.ticker.getAsLong() - start;
+        long latency = scope.ticker().getAsLong() - start;
         v.window.failed(latency);
-        endpoint.metrics.failed(endpoint.name(), v.name, "shadow_error");
+        scope.metrics().failed(scope.endpoint(), v.name, "shadow_error");
+      } finally {
+        a.release();
       }
     }
   }

@@ -1,6 +1,6 @@
 package dev.mlops.serving;
 
-import dev.mlops.registry.LoadedModel;
+import dev.mlops.api.registry.ModelVersion;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -19,20 +19,92 @@ final class Variant<T extends Output<T>> {
     PRIMARY, CANARY, ARM, SHADOW
   }
 
-  /** A loaded version ready to answer. */
-  record Active<T extends Output<T>>(LoadedModel<T> loaded, InputSchema schema, ServingMetrics.VersionMeter meter) {
+  /**
+   * A loaded version ready to answer: the registered version, its model, its input schema and its
+   * meter. A model that holds resources ({@link ServedModel#close()}) is closed exactly once, when
+   * it has been {@link #retire retired} (it left the variant's serving and kept versions, or the
+   * endpoint closed) and no request still uses it: requests {@link #acquire} it before they predict
+   * and {@link #release} it after. Tribuo models hold nothing to close, so their requests skip the
+   * count.
+   */
+  static final class Active<T extends Output<T>> {
+    final ModelVersion registered;
+    final ServedModel<T> model;
+    final InputSchema schema;
+    final ServingMetrics.VersionMeter meter;
+    private final boolean counted;
+    private final java.util.concurrent.atomic.AtomicInteger users = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile boolean retired;
+
+    Active(ModelVersion registered, ServedModel<T> model, InputSchema schema, ServingMetrics.VersionMeter meter) {
+      this.registered = registered;
+      this.model = model;
+      this.schema = schema;
+      this.meter = meter;
+      this.counted = !(model instanceof TribuoModel);
+    }
+
     int version() {
-      return loaded.version().version();
+      return registered.version();
+    }
+
+    /** The registered model's name. */
+    String modelName() {
+      return registered.name();
+    }
+
+    /** Takes this version for one request; false when it was retired meanwhile (the caller reads the variant's version again). */
+    boolean acquire() {
+      if (!counted) {
+        return true;
+      }
+      users.incrementAndGet();
+      if (retired) {
+        release();
+        return false;
+      }
+      return true;
+    }
+
+    /** Gives back what {@link #acquire} took; the last user of a retired version closes it. */
+    void release() {
+      if (counted && users.decrementAndGet() == 0 && retired) {
+        closeOnce();
+      }
+    }
+
+    /** This version serves no more: closed now if no request uses it, else by the last one. */
+    void retire() {
+      retired = true;
+      if (users.get() == 0) {
+        closeOnce();
+      }
+    }
+
+    private void closeOnce() {
+      if (closed.compareAndSet(false, true)) {
+        try {
+          model.close();
+        } catch (RuntimeException e) {
+          LOG.warn("closing {} failed", registered.uri(), e);
+        }
+      }
     }
   }
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Endpoint.class);
 
   final String name;
   final String uri;
   final Role role;
   volatile double weight;
   private final AtomicReference<@Nullable Active<T>> active = new AtomicReference<>();
+  /** Guarded by this: the versions served before, newest first, kept loaded for an instant move back. */
   private final Deque<Active<T>> retained = new ArrayDeque<>();
   private final int retain;
+  /** Guarded by this: set when the endpoint closes. */
+  private boolean closed;
   private final boolean countOutputs;
   /** The live window: the only stats the request path touches. */
   volatile WindowStats window;
@@ -71,23 +143,84 @@ final class Variant<T extends Output<T>> {
     return active.get();
   }
 
-  /** Makes {@code next} the serving version in one step; the previous one is kept loaded. Returns the previous. */
+  /**
+   * Makes {@code next} the serving version in one step; the previous one is kept loaded (up to the
+   * retained count) and every version that leaves the kept ones is retired. Returns the previous,
+   * or {@code next} itself, retired, when the variant is closed.
+   */
   @Nullable Active<T> flip(Active<T> next) {
     Active<T> prev;
     synchronized (this) {
-      prev = active.getAndSet(next);
-      if (prev != null && prev.version() != next.version()) {
-        retained.removeIf(a -> a.version() == prev.version() || a.version() == next.version());
-        retained.addFirst(prev);
-        while (retained.size() > retain) {
-          retained.removeLast();
-        }
+      if (closed) {
+        next.retire();
+        return next;
       }
-      loadProblem = null;
-      pendingVersion = null;
+      prev = flipLocked(next);
     }
     loadEnded(-1, "");
     return prev;
+  }
+
+  /**
+   * Flips to the kept version that {@code which} accepts, if one is still kept: found and flipped
+   * under the variant's lock, so a concurrent flip cannot retire it in between. Returns it, or null.
+   */
+  @Nullable Active<T> flipToKept(java.util.function.Predicate<Active<T>> which) {
+    Active<T> kept = null;
+    synchronized (this) {
+      if (!closed) {
+        for (Active<T> a : retained) {
+          if (which.test(a)) {
+            kept = a;
+            break;
+          }
+        }
+        if (kept != null) {
+          flipLocked(kept);
+        }
+      }
+    }
+    if (kept != null) {
+      loadEnded(-1, "");
+    }
+    return kept;
+  }
+
+  private @Nullable Active<T> flipLocked(Active<T> next) {
+    Active<T> prev = active.getAndSet(next);
+    if (prev != null && prev != next) {
+      if (prev.version() != next.version()) {
+        retained.removeIf(a -> (a.version() == prev.version() || a.version() == next.version()) && leaves(a, next));
+        retained.addFirst(prev);
+        while (retained.size() > retain) {
+          leaves(retained.removeLast(), next);
+        }
+      } else {
+        leaves(prev, next);
+      }
+    }
+    loadProblem = null;
+    pendingVersion = null;
+    return prev;
+  }
+
+  /** Retires {@code a}, which leaves the kept versions, unless it is the one now serving; returns true. */
+  private static <T extends Output<T>> boolean leaves(Active<T> a, Active<T> serving) {
+    if (a != serving) {
+      a.retire();
+    }
+    return true;
+  }
+
+  /** The endpoint closed: the serving and kept versions are retired, and a version loaded later is retired at its flip. */
+  synchronized void close() {
+    closed = true;
+    Active<T> a = active.get();
+    if (a != null) {
+      a.retire();
+    }
+    retained.forEach(Active::retire);
+    retained.clear();
   }
 
   /** A load ended: {@code failedVersion} is the version it could not serve (and {@code why}), or -1. Wakes the waiters. */
@@ -129,16 +262,6 @@ final class Variant<T extends Output<T>> {
         java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(loadSignal, left);
       }
     }
-  }
-
-  /** A version kept loaded, if it is. */
-  synchronized @Nullable Active<T> retainedVersion(int version) {
-    for (Active<T> a : retained) {
-      if (a.version() == version) {
-        return a;
-      }
-    }
-    return null;
   }
 
   synchronized List<Integer> retainedVersions() {

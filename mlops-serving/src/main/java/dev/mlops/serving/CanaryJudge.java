@@ -1,39 +1,55 @@
 package dev.mlops.serving;
 
+import dev.mlops.api.internal.SerialDrain;
 import dev.mlops.monitoring.stats.Binned;
 import dev.mlops.registry.ModelRegistry;
 import dev.mlops.registry.ModelUri;
 import dev.mlops.api.registry.PromotionRequest;
+import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Executor;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tribuo.Output;
 
 /**
- * Applies a {@link RolloutPolicy} to an endpoint's canary. Counting happens on the request path
+ * Judges an endpoint's canary by its {@link RolloutPolicy}. Counting happens on the request path
  * (adders in the variants' windows, and one compare-and-set for a place in the canary's window);
  * the request that completes a window judges it on its own thread, one judgement at a time (a
  * few adders and at most a small map, once per window), so a breach takes the weight to 0 at
  * once; the registry actions, promotions and announcements that follow run on the server's
  * control executor, never on a caller's thread.
  */
-final class Rollout<T extends Output<T>> {
+final class CanaryJudge<T extends Output<T>> {
   private static final Logger LOG = LoggerFactory.getLogger(Endpoint.class);
   /** Requests each variant answers in a window before their p99 latencies are compared. */
   private static final int MIN_LATENCY_SAMPLES = 100;
 
-  private final Endpoint<T> endpoint;
-  private final ModelServer server;
+  /** Sets a variant's share of traffic (the endpoint's {@code setWeight}). */
+  @FunctionalInterface
+  interface Weights {
+    void set(String variant, double weight);
+  }
+
+  private final String endpoint;
   private final RolloutPolicy policy;
+  private final Weights weights;
+  private final Consumer<RolloutEvent> announce;
+  private final ModelRegistry registry;
+  private final Clock clock;
   private final Variant<T> canary;
   private final Variant<T> champion;
-  private final AtomicBoolean evaluating = new AtomicBoolean();
-  private final AtomicInteger running = new AtomicInteger();
+  /** Judgements, one at a time, on the thread that asks for one (a request that completed a window, a monitor's alert). */
+  private final SerialDrain judging;
+  /** Registry actions, promotions and announcements, one at a time and in order, on the control executor. */
+  private final SerialDrain acting;
+  private final Queue<Runnable> actions = new ConcurrentLinkedQueue<>();
   private final double configuredWeight;
   private volatile int rolledBackVersion = -1;
   private volatile int promotedVersion = -1;
@@ -41,15 +57,25 @@ final class Rollout<T extends Output<T>> {
   private volatile long cleanSinceTime;
   private volatile @Nullable String inputDrift;
 
-  Rollout(Endpoint<T> endpoint, ModelServer server, RolloutPolicy policy) {
+  /**
+   * The judge of {@code canary} against {@code champion} in endpoint {@code endpoint}: it moves
+   * weights through {@code weights}, tells listeners through {@code announce}, and runs registry
+   * actions on {@code control}.
+   */
+  CanaryJudge(String endpoint, Variant<T> champion, Variant<T> canary, RolloutPolicy policy, Weights weights,
+      Consumer<RolloutEvent> announce, ModelRegistry registry, Clock clock, Executor control) {
     this.endpoint = endpoint;
-    this.server = server;
     this.policy = policy;
-    this.champion = endpoint.routed().get(0);
-    this.canary = endpoint.routed().stream().filter(v -> v.role == Variant.Role.CANARY).findFirst()
-        .orElseThrow(() -> new IllegalStateException("a rollout policy needs a canary"));
+    this.champion = champion;
+    this.canary = canary;
+    this.weights = weights;
+    this.announce = announce;
+    this.registry = registry;
+    this.clock = clock;
+    this.judging = new SerialDrain("canary judge of endpoint " + endpoint, Runnable::run, this::evaluate);
+    this.acting = new SerialDrain("rollout actions of endpoint " + endpoint, control, this::act);
     this.configuredWeight = canary.weight;
-    this.cleanSinceTime = server.clock().millis();
+    this.cleanSinceTime = clock.millis();
     if (policy.inputMonitor != null) {
       policy.inputMonitor.onAlert(a -> {
         if (a.rule().contains("drift")) {
@@ -103,43 +129,28 @@ final class Rollout<T extends Output<T>> {
     judge();
   }
 
-  /** Judges the canary; a thread that finds a judgement running leaves it to that one, which looks again when it ends. */
+  /**
+   * Judges the canary on this thread; a thread that finds a judgement running leaves it to that
+   * one, which judges once more when it ends.
+   */
   private void judge() {
-    while (evaluating.compareAndSet(false, true)) {
-      try {
-        evaluate();
-      } catch (RuntimeException e) {
-        LOG.error("endpoint {}: evaluating the canary failed", endpoint.name(), e);
-      } finally {
-        evaluating.set(false);
-      }
-      // a window completed (or drift was reported) while this judgement ran, and its judge found it busy
-      if (!pending()) {
-        return;
-      }
-    }
+    judging.request();
   }
 
-  /** Whether the serving canary has something to be judged on: a full window, or a drift alert. */
-  private boolean pending() {
-    return canary.weight > 0 && canary.active() != null && (inputDrift != null || canary.window.requests() >= policy.window);
-  }
-
-  /** Runs registry actions and announcements off the request path. */
+  /** Runs registry actions and announcements off the request path, in the order they were asked for. */
   private void later(Runnable action) {
-    running.incrementAndGet();
-    try {
-      server.control().execute(() -> {
-        try {
-          action.run();
-        } catch (RuntimeException e) {
-          LOG.error("endpoint {}: rollout action failed", endpoint.name(), e);
-        } finally {
-          running.decrementAndGet();
-        }
-      });
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      running.decrementAndGet();
+    actions.add(action);
+    acting.request();
+  }
+
+  private void act() {
+    Runnable action;
+    while ((action = actions.poll()) != null) {
+      try {
+        action.run();
+      } catch (RuntimeException e) {
+        LOG.error("endpoint {}: rollout action failed", endpoint, e);
+      }
     }
   }
 
@@ -216,13 +227,13 @@ final class Rollout<T extends Output<T>> {
   }
 
   private void rollBack(Variant.Active<T> a, String rule, String detail) {
-    endpoint.setWeight(canary.name, 0);
+    weights.set(canary.name, 0);
     rolledBackVersion = a.version();
-    String model = a.loaded().version().name();
-    long time = server.clock().millis();
-    LOG.warn("endpoint {}: canary {} v{} rolled back: {}: {}", endpoint.name(), model, a.version(), rule, detail);
+    String model = a.modelName();
+    long time = clock.millis();
+    LOG.warn("endpoint {}: canary {} v{} rolled back: {}: {}", endpoint, model, a.version(), rule, detail);
     later(() -> {
-      endpoint.announce(new RolloutEvent(RolloutEvent.Kind.ROLLED_BACK, endpoint.name(), canary.name, model, a.version(), rule, detail, time));
+      announce.accept(new RolloutEvent(RolloutEvent.Kind.ROLLED_BACK, endpoint, canary.name, model, a.version(), rule, detail, time));
       if (policy.restoreAlias) {
         restoreAlias(a, rule + ": " + detail);
       }
@@ -233,22 +244,21 @@ final class Rollout<T extends Output<T>> {
     ModelUri u = ModelUri.parse(canary.uri);
     List<Integer> before = canary.retainedVersions();
     if (u.alias() == null || before.isEmpty()) {
-      LOG.warn("endpoint {}: cannot restore the alias of {}: {}", endpoint.name(), canary.uri,
+      LOG.warn("endpoint {}: cannot restore the alias of {}: {}", endpoint, canary.uri,
           u.alias() == null ? "the canary follows no alias" : "no earlier version was served");
       return;
     }
     int previous = before.get(0);
-    ModelRegistry registry = server.registry();
-    String reason = "automatic rollback of v" + a.version() + " by endpoint " + endpoint.name() + ": " + why;
+    String reason = "automatic rollback of v" + a.version() + " by endpoint " + endpoint + ": " + why;
     try {
       if (registry.requiredApprovals(u.alias()).isPresent()) {
         registry.overrideProtectedAlias(u.name(), u.alias(), previous, reason);
       } else {
         registry.setAlias(u.name(), u.alias(), previous);
       }
-      LOG.warn("endpoint {}: alias {}@{} moved back to v{}", endpoint.name(), u.name(), u.alias(), previous);
+      LOG.warn("endpoint {}: alias {}@{} moved back to v{}", endpoint, u.name(), u.alias(), previous);
     } catch (RuntimeException e) {
-      LOG.error("endpoint {}: moving {}@{} back to v{} failed", endpoint.name(), u.name(), u.alias(), previous, e);
+      LOG.error("endpoint {}: moving {}@{} back to v{} failed", endpoint, u.name(), u.alias(), previous, e);
     }
   }
 
@@ -257,30 +267,29 @@ final class Rollout<T extends Output<T>> {
       return;
     }
     long clean = canary.totals().requests() - cleanSinceRequests;
-    long since = server.clock().millis() - cleanSinceTime;
+    long since = clock.millis() - cleanSinceTime;
     if (clean < policy.promoteAfter || policy.promoteAfterTime != null && since < policy.promoteAfterTime.toMillis()) {
       return;
     }
     promotedVersion = a.version();
-    ModelRegistry registry = server.registry();
-    String model = a.loaded().version().name();
+    String model = a.modelName();
     String detail = String.format(Locale.ROOT, "%d clean canary requests over %d s", clean, since / 1000);
     try {
       if (registry.requiredApprovals(policy.promoteAlias).isPresent()) {
         PromotionRequest r = registry.requestPromotion(model, policy.promoteAlias, a.version(),
-            "canary of endpoint " + endpoint.name() + ": " + detail);
+            "canary of endpoint " + endpoint + ": " + detail);
         String outcome = "request " + r.id() + " is " + r.status();
-        LOG.info("endpoint {}: promotion of {} v{} to @{} requested: {}", endpoint.name(), model, a.version(), policy.promoteAlias, outcome);
-        endpoint.announce(new RolloutEvent(RolloutEvent.Kind.PROMOTION_REQUESTED, endpoint.name(), canary.name, model, a.version(),
-            "clean_requests", detail + "; " + outcome, server.clock().millis()));
+        LOG.info("endpoint {}: promotion of {} v{} to @{} requested: {}", endpoint, model, a.version(), policy.promoteAlias, outcome);
+        announce.accept(new RolloutEvent(RolloutEvent.Kind.PROMOTION_REQUESTED, endpoint, canary.name, model, a.version(),
+            "clean_requests", detail + "; " + outcome, clock.millis()));
       } else {
         registry.setAlias(model, policy.promoteAlias, a.version());
-        LOG.info("endpoint {}: {}@{} moved to v{} ({})", endpoint.name(), model, policy.promoteAlias, a.version(), detail);
-        endpoint.announce(new RolloutEvent(RolloutEvent.Kind.PROMOTED, endpoint.name(), canary.name, model, a.version(), "clean_requests",
-            detail, server.clock().millis()));
+        LOG.info("endpoint {}: {}@{} moved to v{} ({})", endpoint, model, policy.promoteAlias, a.version(), detail);
+        announce.accept(new RolloutEvent(RolloutEvent.Kind.PROMOTED, endpoint, canary.name, model, a.version(), "clean_requests",
+            detail, clock.millis()));
       }
     } catch (RuntimeException e) {
-      LOG.error("endpoint {}: promoting {} v{} failed", endpoint.name(), model, a.version(), e);
+      LOG.error("endpoint {}: promoting {} v{} failed", endpoint, model, a.version(), e);
     }
   }
 
@@ -290,21 +299,23 @@ final class Rollout<T extends Output<T>> {
       return;
     }
     cleanSinceRequests = canary.totals().requests();
-    cleanSinceTime = server.clock().millis();
+    cleanSinceTime = clock.millis();
     canary.rollWindow();
     champion.rollWindow();
     if (canary.weight == 0 && rolledBackVersion > 0 && now.version() > rolledBackVersion) {
       rolledBackVersion = -1;
-      endpoint.setWeight(canary.name, configuredWeight);
-      LOG.info("endpoint {}: canary serves v{}, weight back to {}", endpoint.name(), now.version(), configuredWeight);
+      weights.set(canary.name, configuredWeight);
+      LOG.info("endpoint {}: canary serves v{}, weight back to {}", endpoint, now.version(), configuredWeight);
     }
   }
 
+  /** Waits until the rollout actions asked for so far have run; whether they did within the timeout. */
   boolean awaitIdle(long timeoutMillis) {
-    long deadline = System.currentTimeMillis() + timeoutMillis;
-    while (running.get() > 0 && System.currentTimeMillis() < deadline) {
-      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+    try {
+      return acting.awaitIdle(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
-    return running.get() == 0;
   }
 }

@@ -13,6 +13,7 @@ module dev.mlops.monitoring {
 
   exports dev.mlops.monitoring;
   exports dev.mlops.monitoring.cli;
+  exports dev.mlops.monitoring.data;
   exports dev.mlops.monitoring.drift;
   exports dev.mlops.monitoring.performance;
   exports dev.mlops.monitoring.profile;

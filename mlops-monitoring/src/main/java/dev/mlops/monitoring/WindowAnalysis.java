@@ -1,6 +1,8 @@
 package dev.mlops.monitoring;
 
 import dev.mlops.api.monitoring.MonitoringStore;
+import dev.mlops.monitoring.data.Column;
+import dev.mlops.monitoring.data.Table;
 import dev.mlops.monitoring.drift.DriftOptions;
 import dev.mlops.monitoring.drift.DriftReport;
 import dev.mlops.monitoring.drift.ProfileDrift;

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mlops.api.InvalidArgumentException;
+import dev.mlops.monitoring.data.Column;
+import dev.mlops.monitoring.data.Table;
 import dev.mlops.monitoring.drift.ColumnDrift;
 import dev.mlops.monitoring.drift.UntestedColumn;
 import dev.mlops.monitoring.profile.Profile;

@@ -57,8 +57,8 @@ class MonitorMetersTest {
       a[i] = r.nextGaussian();
       b[i] = r.nextGaussian();
     }
-    Profile ref = Profile.of(dev.mlops.monitoring.Table.of(List.of(dev.mlops.monitoring.Column.numerical("a", a),
-        dev.mlops.monitoring.Column.numerical("b", b))));
+    Profile ref = Profile.of(dev.mlops.monitoring.data.Table.of(List.of(dev.mlops.monitoring.data.Column.numerical("a", a),
+        dev.mlops.monitoring.data.Column.numerical("b", b))));
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     MonitorMeters meters = MonitorMeters.forMonitor("m", registry);
     List<Runnable> held = new java.util.ArrayList<>();

@@ -3,6 +3,8 @@ package dev.mlops.monitoring;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mlops.monitoring.data.Column;
+import dev.mlops.monitoring.data.Table;
 import dev.mlops.monitoring.drift.UntestedColumn;
 import dev.mlops.monitoring.profile.Profile;
 import dev.mlops.monitoring.quality.CheckResult;

@@ -1,8 +1,8 @@
 package dev.mlops.monitoring.drift;
 
 import dev.mlops.api.InvalidArgumentException;
-import dev.mlops.monitoring.Column;
-import dev.mlops.monitoring.Table;
+import dev.mlops.monitoring.data.Column;
+import dev.mlops.monitoring.data.Table;
 import dev.mlops.monitoring.stats.Binned;
 import dev.mlops.monitoring.stats.TestResult;
 import dev.mlops.monitoring.stats.TwoSample;

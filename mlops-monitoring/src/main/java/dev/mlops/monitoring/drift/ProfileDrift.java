@@ -1,14 +1,14 @@
 package dev.mlops.monitoring.drift;
 
 import dev.mlops.api.InvalidArgumentException;
-import dev.mlops.monitoring.Column;
-import dev.mlops.monitoring.Table;
+import dev.mlops.monitoring.data.Column;
+import dev.mlops.monitoring.data.Table;
 import dev.mlops.monitoring.profile.ColumnProfile;
 import dev.mlops.monitoring.profile.Profile;
 import dev.mlops.monitoring.stats.Binned;
-import dev.mlops.monitoring.stats.TwoSample;
 import dev.mlops.monitoring.stats.Search;
 import dev.mlops.monitoring.stats.TestResult;
+import dev.mlops.monitoring.stats.TwoSample;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package dev.mlops.monitoring;
+package dev.mlops.monitoring.data;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,6 +1,6 @@
 package dev.mlops.monitoring.drift;
 
-import dev.mlops.monitoring.stats.Search;
+import dev.mlops.monitoring.internal.Search;
 import java.util.Arrays;
 
 /**

@@ -399,14 +399,6 @@ public final class ColumnProfile {
     return new double[][] {items, ranks};
   }
 
-  /** Retained sketch items (sorted), to evaluate CDFs where they change. */
-  synchronized double[] sketchPoints() {
-    if (n == 0) {
-      return new double[0];
-    }
-    return kll.getSortedView().getQuantiles();
-  }
-
   /** Estimated distinct values. */
   public synchronized double distinctEstimate() {
     return hll.getEstimate();

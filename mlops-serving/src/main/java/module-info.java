@@ -6,7 +6,6 @@ module dev.mlops.serving {
   requires transitive org.tribuo.core;
   requires org.tribuo.classification.core;
   requires org.tribuo.regression.core;
-  requires com.github.benmanes.caffeine;
   requires org.jctools.core;
   requires com.fasterxml.jackson.databind;
   requires static micrometer.core;

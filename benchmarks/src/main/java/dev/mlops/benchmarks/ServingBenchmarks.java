@@ -24,6 +24,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -135,7 +136,7 @@ public class ServingBenchmarks {
         long served = st.variants().stream().filter(v -> !v.name().equals("next")).mapToLong(v -> v.requests()).sum();
         if (served > 100_000) {
           System.out.printf("%n%s: %d requests, shadow dropped %.1f %%, log dropped %.1f %%, monitor rows %d%n", e.name(), served,
-              100.0 * st.shadowDropped() / served, 100.0 * st.logDropped() / served, e == shadowOnly ? 0 : monitor.stats().rows());
+              100.0 * st.shadowDropped() / served, 100.0 * st.logging().rowsDropped() / served, e == shadowOnly ? 0 : monitor.stats().rows());
         }
       }
       server.close();
@@ -247,6 +248,112 @@ public class ServingBenchmarks {
   @Threads(8)
   public Served<Label> unbatchedEightThreads(Serving s, Cursor c) {
     return s.plain.predict(c.next(s));
+  }
+
+  /**
+   * How long an alias move takes to reach the requests: from {@code setAlias} returning (on the
+   * registry the server follows) to the first request answered by the version moved to. The move
+   * reaches the endpoint through the registry's listener thread; the server's control thread
+   * resolves the alias and flips, after loading (digest checked, deserialized: the registry's
+   * model cache holds one model, so every move reads the bytes) and warming up (50 predictions) a
+   * version not kept loaded ({@code fresh}: three versions in turn, none kept), or at once for a
+   * version still loaded ({@code kept}: two versions in turn). {@code callers} other threads
+   * predict on the same endpoint meanwhile. The baseline moves an alias no endpoint follows.
+   */
+  @State(Scope.Benchmark)
+  public static class Moving {
+    @Param({"fresh", "kept"})
+    public String target;
+    @Param({"0", "2"})
+    public int callers;
+    ModelRegistry registry;
+    ModelServer server;
+    Endpoint<Label> endpoint;
+    Map<String, Object> request;
+    int[] versions;
+    int next;
+    int unfollowed = 1;
+    long moves;
+    long previousAnswers;
+    final AtomicBoolean stop = new AtomicBoolean();
+    final List<Thread> threads = new ArrayList<>();
+
+    @Setup(Level.Trial)
+    public void setup() {
+      boolean fresh = target.equals("fresh");
+      registry = ModelRegistry.builder().storage("mem:bench-move-" + System.nanoTime()).modelCacheSize(1).build();
+      for (int i = 1; i <= 3; i++) {
+        registry.register(Registration.of("m").fromModel(model(i)));
+      }
+      registry.register(Registration.of("unfollowed").fromModel(model(1)));
+      registry.register(Registration.of("unfollowed").fromModel(model(2)));
+      registry.setAlias("m", "champion", 1);
+      registry.setAlias("unfollowed", "champion", 1);
+      server = ModelServer.builder().registry(registry).build();
+      endpoint = server.endpoint("moving", Label.class).serve("models:/m@champion").retainVersions(fresh ? 0 : 2).build();
+      versions = fresh ? new int[] {2, 3, 1} : new int[] {2, 1};
+      request = requests(1).get(0);
+      List<Map<String, Object>> load = requests(1024);
+      for (int t = 0; t < callers; t++) {
+        Thread th = new Thread(() -> {
+          int i = 0;
+          while (!stop.get()) {
+            endpoint.predict(load.get(i++ & 1023));
+          }
+        }, "caller-" + t);
+        th.setDaemon(true);
+        th.start();
+        threads.add(th);
+      }
+      if (!fresh) {
+        // serve both versions once, so that each move finds the other still loaded
+        for (int v : versions) {
+          registry.setAlias("m", "champion", v);
+          while (endpoint.predict(request).version() != v) {
+            Thread.onSpinWait();
+          }
+        }
+      }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws InterruptedException {
+      stop.set(true);
+      for (Thread t : threads) {
+        t.join();
+      }
+      System.out.printf("%n[%d moves; requests answered by the previous version after the move returned: %.1f per move]%n", moves,
+          (double) previousAnswers / Math.max(1, moves));
+      server.close();
+      registry.close();
+    }
+  }
+
+  /** Alias moved (setAlias returned) to the first request answered by the version moved to; see {@link Moving}. */
+  @Benchmark
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public int aliasMoveToFirstAnswer(Moving m) {
+    int target = m.versions[m.next++ % m.versions.length];
+    m.registry.setAlias("m", "champion", target);
+    long previous = 0;
+    int v;
+    while ((v = m.endpoint.predict(m.request).version()) != target) {
+      previous++;
+    }
+    m.moves++;
+    m.previousAnswers += previous;
+    return v;
+  }
+
+  /** Baseline: moving an alias no endpoint follows (the registry's own cost of a move, its event included). */
+  @Benchmark
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public int aliasMoveAlone(Moving m) {
+    m.unfollowed = 3 - m.unfollowed;
+    m.registry.setAlias("unfollowed", "champion", m.unfollowed);
+    return m.unfollowed;
   }
 
   /**

@@ -68,19 +68,19 @@ public final class ModelCards {
         .append(v.version()).append("</title><style>body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;"
             + "color:#1d2330}h1{font-size:1.6rem}h2{font-size:1.15rem;margin-top:1.6rem;border-bottom:1px solid #dde}"
             + "table{border-collapse:collapse}td,th{border:1px solid #dde;padding:.3rem .6rem;text-align:left}"
-            + ".missing{color:#8a5a00;font-style:italic}code{font-size:.85em}</style></head><body>");
+            + ".missing{color:#8a5a00;font-style:italic}code{font-size:.85em}" + dev.mlops.api.internal.Html.CSS + "</style></head><body>");
     sb.append("<h1>Model card: ").append(h(v.name())).append(" v").append(v.version()).append("</h1><table>");
-    row(sb, "Flavor", h(v.flavor()));
+    row(sb, "Flavor", u(v.flavor()));
     row(sb, "SHA-256", "<code>" + h(v.sha256()) + "</code>");
-    row(sb, "Registered by", h(v.createdBy()));
-    row(sb, "Source", h(v.source()));
+    row(sb, "Registered by", u(v.createdBy()));
+    row(sb, "Source", u(v.source()));
     if (!v.lineage().runId().isEmpty()) {
-      row(sb, "Source run", h(v.lineage().runId()));
+      row(sb, "Source run", u(v.lineage().runId()));
     }
     if (!v.lineage().gitCommit().isEmpty()) {
       row(sb, "Git commit", "<code>" + h(v.lineage().gitCommit()) + "</code>");
     }
-    row(sb, "Owners", c.owners().isEmpty() ? "<span class=\"missing\">none listed</span>" : h(String.join(", ", c.owners())));
+    row(sb, "Owners", c.owners().isEmpty() ? "<span class=\"missing\">none listed</span>" : u(String.join(", ", c.owners())));
     sb.append("</table>");
     section(sb, "Intended use", c.intendedUse());
     section(sb, "Limitations", c.limitations());
@@ -89,7 +89,7 @@ public final class ModelCards {
       sb.append("<p class=\"missing\">Not documented.</p>");
     } else {
       sb.append("<ul>");
-      c.trainingData().forEach(d -> sb.append("<li>").append(h(d)).append("</li>"));
+      c.trainingData().forEach(d -> sb.append("<li>").append(u(d)).append("</li>"));
       sb.append("</ul>");
     }
     sb.append("<h2>Evaluation metrics</h2>");
@@ -98,7 +98,7 @@ public final class ModelCards {
       sb.append("<p class=\"missing\">Not documented.</p>");
     } else {
       sb.append("<table><tr><th>metric</th><th>value</th></tr>");
-      m.forEach((k, val) -> sb.append("<tr><td>").append(h(k)).append("</td><td>").append(String.format(Locale.ROOT, "%.4f", val))
+      m.forEach((k, val) -> sb.append("<tr><td>").append(u(k)).append("</td><td>").append(String.format(Locale.ROOT, "%.4f", val))
           .append("</td></tr>"));
       sb.append("</table>");
     }
@@ -113,10 +113,15 @@ public final class ModelCards {
 
   private static void section(StringBuilder sb, String title, String text) {
     sb.append("<h2>").append(title).append("</h2>");
-    sb.append(text == null || text.isBlank() ? "<p class=\"missing\">Not documented.</p>" : "<p>" + h(text) + "</p>");
+    sb.append(text == null || text.isBlank() ? "<p class=\"missing\">Not documented.</p>" : "<p>" + u(text) + "</p>");
   }
 
   static String h(String s) {
     return dev.mlops.api.internal.Html.escape(s);
+  }
+
+  /** A value of the version or its card in the page's content: isolated, hidden characters shown, wrapped. */
+  static String u(String s) {
+    return dev.mlops.api.internal.Html.user(s);
   }
 }

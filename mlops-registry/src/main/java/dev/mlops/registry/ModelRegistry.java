@@ -76,7 +76,7 @@ public final class ModelRegistry implements AutoCloseable {
     flavors.putAll(b.flavors);
     this.ingestion = new VersionIngestion(core, Map.copyOf(flavors));
     this.loader = new ModelLoader(core, ingestion, b.javaSerialFilter, b.cacheSize);
-    this.events = new RegistryEvents(core.store, loader::onEvent, b.eventExecutor, b.pollInterval);
+    this.events = new RegistryEvents(core.store, loader::onEvent, b.eventExecutor, b.manualPolling ? null : b.pollInterval);
     core.events(events);
   }
 
@@ -111,13 +111,30 @@ public final class ModelRegistry implements AutoCloseable {
    * A durable subscription: every event in the store after the consumer's stored cursor is
    * delivered, in order, at least once; the cursor advances only past events the listener
    * returned from, so delivery resumes where it stopped after a failure or a restart. Polls every
-   * {@code interval}. Close the returned handle, or the registry, to stop.
+   * {@code interval} on the registry's thread (with {@link Builder#manualEventPolling()}, at each
+   * {@link #pollEvents()} instead). Close the returned handle, or the registry, to stop: once
+   * either returns, the listener is not called again.
    */
   public AutoCloseable subscribe(String consumer, Duration interval, RegistryListener listener) {
     Validation.name("consumer", consumer, 250);
     Validation.notNull("listener", listener);
     Validation.notNull("interval", interval);
     return events.subscribe(consumer, interval, listener);
+  }
+
+  /**
+   * Does now, on the calling thread, what the registry otherwise does every poll interval: fetches
+   * the events other processes sharing the store have committed since the last fetch (delivered
+   * to listeners on the event executor, as this JVM's own events are), then runs every durable
+   * subscription once (its listener called on this thread). With {@link Builder#manualEventPolling()}
+   * this is the only way either happens; with {@code eventExecutor(Runnable::run)} as well, every
+   * event has reached every listener when this returns.
+   *
+   * @throws dev.mlops.api.StorageException if the store cannot be read (the next poll reads the same events again)
+   * @throws IllegalStateException if the registry is closed
+   */
+  public void pollEvents() {
+    events.pollNow();
   }
 
   /** The sequence number of the newest event in the store (0 if none): where a consumer starting now begins. */
@@ -555,7 +572,12 @@ public final class ModelRegistry implements AutoCloseable {
     return loader.verifiedBytes(getVersion(name, version));
   }
 
-  /** Stops event polling, delivery and subscriptions, and closes the backend if this registry opened it. */
+  /**
+   * Stops event polling, delivery and subscriptions, and closes the backend if this registry opened
+   * it. Events already handed to the event executor are still delivered; when this returns
+   * (waiting at most 10 s for a delivery in progress), the registry's own threads call no listener
+   * or subscriber again.
+   */
   @Override
   public void close() {
     events.close();
@@ -573,6 +595,7 @@ public final class ModelRegistry implements AutoCloseable {
     private @Nullable ObjectInputFilter javaSerialFilter;
     private long cacheSize = 64;
     private Duration pollInterval = Duration.ofSeconds(1);
+    private boolean manualPolling;
     private @Nullable Executor eventExecutor;
 
     private Builder() {}
@@ -640,6 +663,17 @@ public final class ModelRegistry implements AutoCloseable {
         throw InvalidArgumentException.of("event poll interval", interval, "must be positive");
       }
       this.pollInterval = interval;
+      return this;
+    }
+
+    /**
+     * No polling in the background: events committed by other processes, and durable
+     * subscriptions, are picked up only when {@link ModelRegistry#pollEvents()} is called, on the
+     * calling thread (this JVM's own changes still reach listeners at once). For an application
+     * that drives polling from a loop of its own, and for tests that must not depend on timing.
+     */
+    public Builder manualEventPolling() {
+      this.manualPolling = true;
       return this;
     }
 

@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -23,28 +25,35 @@ import org.slf4j.LoggerFactory;
 /**
  * Events and subscriptions of one registry. Every stored event after the last one seen is fetched
  * in sequence order, right after this JVM commits a change and, for changes of other JVMs sharing
- * the store, every poll interval. Each fetched event first takes effect synchronously in this JVM
- * ({@code onFetched}: the loader's cache forgets what the event changed, before the committing
- * call returns), then is delivered to listeners on the delivery executor, one event at a time and
- * in order, never on the committing thread (unless a same-thread executor was chosen).
+ * the store, every poll interval (or when {@link #pollNow()} is called, with manual polling). Each
+ * fetched event first takes effect synchronously in this JVM ({@code onFetched}: the loader's cache
+ * forgets what the event changed, before the committing call returns), then is delivered to
+ * listeners on the delivery executor, one event at a time and in order, never on the committing
+ * thread (unless a same-thread executor was chosen).
  */
 final class RegistryEvents implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
   private static final int PAGE = 1000;
+  /** How long {@link #close()} waits for a delivery in progress to return. */
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
   private final RegistryStore store;
   private final Consumer<RegistryEvent> onFetched;
   private final Executor delivery;
   private final @Nullable ExecutorService ownedDelivery;
-  private final ScheduledExecutorService scheduler;
+  /** Polls in the background; null with manual polling. */
+  private final @Nullable ScheduledExecutorService scheduler;
+  /** The threads this registry started, which must not wait for themselves when a listener closes the registry. */
+  private final Set<Thread> ownThreads = ConcurrentHashMap.newKeySet();
   private final List<RegistryListener> listeners = new CopyOnWriteArrayList<>();
-  private final List<ScheduledFuture<?>> subscriptions = new CopyOnWriteArrayList<>();
+  private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
   private final Queue<RegistryEvent> pending = new ArrayDeque<>();
   private boolean draining;
   private long fetchedSeq;
   private volatile boolean closed;
 
-  RegistryEvents(RegistryStore store, Consumer<RegistryEvent> onFetched, @Nullable Executor executor, Duration pollInterval) {
+  /** {@code pollInterval} null: no background polling, only {@link #pollNow()}. */
+  RegistryEvents(RegistryStore store, Consumer<RegistryEvent> onFetched, @Nullable Executor executor, @Nullable Duration pollInterval) {
     this.store = store;
     this.onFetched = onFetched;
     if (executor == null) {
@@ -56,13 +65,22 @@ final class RegistryEvents implements AutoCloseable {
     }
     // start after the newest stored event: listeners hear of changes from now on
     this.fetchedSeq = store.lastEventSeq();
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("mlops-registry-events"));
-    long ms = pollInterval.toMillis();
-    scheduler.scheduleWithFixedDelay(this::poll, ms, ms, TimeUnit.MILLISECONDS);
+    if (pollInterval == null) {
+      this.scheduler = null;
+    } else {
+      this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("mlops-registry-events"));
+      long ms = pollInterval.toMillis();
+      scheduler.scheduleWithFixedDelay(this::poll, ms, ms, TimeUnit.MILLISECONDS);
+    }
   }
 
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
-    return dev.mlops.api.internal.DaemonThreads.named(name);
+  private java.util.concurrent.ThreadFactory daemon(String name) {
+    java.util.concurrent.ThreadFactory named = dev.mlops.api.internal.DaemonThreads.named(name);
+    return r -> {
+      Thread t = named.newThread(r);
+      ownThreads.add(t);
+      return t;
+    };
   }
 
   /** The newest event this JVM has taken into account. */
@@ -80,6 +98,22 @@ final class RegistryEvents implements AutoCloseable {
       fetch();
     } catch (RuntimeException e) {
       LOG.warn("polling registry events failed: {}", e.getMessage());
+    }
+  }
+
+  /**
+   * Does now, on the calling thread, what a poll does: fetches the events other processes stored
+   * (handed to the delivery executor), then runs every durable subscription once. A storage
+   * failure reaches the caller; a subscriber's exception is logged and its events are delivered
+   * again by the next poll.
+   */
+  void pollNow() {
+    if (closed) {
+      throw new IllegalStateException("the registry is closed");
+    }
+    fetch();
+    for (Subscription s : subscriptions) {
+      s.poll();
     }
   }
 
@@ -154,40 +188,116 @@ final class RegistryEvents implements AutoCloseable {
     listeners.remove(listener);
   }
 
-  /** A durable subscription polled on the registry's scheduler; see {@link ModelRegistry#subscribe}. */
+  /**
+   * A durable subscription, polled every {@code interval} on the registry's scheduler (with
+   * manual polling, by {@link #pollNow()} only); see {@link ModelRegistry#subscribe}.
+   */
   AutoCloseable subscribe(String consumer, Duration interval, RegistryListener listener) {
-    ScheduledFuture<?> f = scheduler.scheduleWithFixedDelay(() -> {
-      try {
-        long cursor = store.cursor(consumer);
-        for (RegistryEvent e : store.events(cursor, PAGE)) {
-          try {
-            listener.onEvent(e);
-          } catch (Exception ex) {
-            LOG.warn("subscriber {} failed on event {}; will retry", consumer, e.seq(), ex);
-            return;
-          }
-          store.saveCursor(consumer, e.seq());
+    if (closed) {
+      throw new IllegalStateException("the registry is closed");
+    }
+    Subscription s = new Subscription(consumer, listener);
+    subscriptions.add(s);
+    if (scheduler != null) {
+      s.future = scheduler.scheduleWithFixedDelay(s::pollLogged, 0, Math.max(1, interval.toMillis()), TimeUnit.MILLISECONDS);
+    }
+    return s;
+  }
+
+  /** One consumer's subscription: one poll at a time, and none after it is closed. */
+  private final class Subscription implements AutoCloseable {
+    private final String consumer;
+    private final RegistryListener listener;
+    private volatile @Nullable ScheduledFuture<?> future;
+    private volatile boolean stopped;
+
+    Subscription(String consumer, RegistryListener listener) {
+      this.consumer = consumer;
+      this.listener = listener;
+    }
+
+    /** Delivers the events after the stored cursor, advancing it past each one the listener returned from. */
+    synchronized void poll() {
+      if (stopped || closed) {
+        return;
+      }
+      long cursor = store.cursor(consumer);
+      for (RegistryEvent e : store.events(cursor, PAGE)) {
+        if (stopped || closed) {
+          return;
         }
+        try {
+          listener.onEvent(e);
+        } catch (Exception ex) {
+          LOG.warn("subscriber {} failed on event {}; will retry", consumer, e.seq(), ex);
+          return;
+        }
+        store.saveCursor(consumer, e.seq());
+      }
+    }
+
+    void pollLogged() {
+      try {
+        poll();
       } catch (RuntimeException e) {
         LOG.warn("subscription {} poll failed: {}", consumer, e.getMessage());
       }
-    }, 0, Math.max(1, interval.toMillis()), TimeUnit.MILLISECONDS);
-    subscriptions.add(f);
-    return () -> {
-      f.cancel(false);
-      subscriptions.remove(f);
-    };
+    }
+
+    /**
+     * Stops polling: a poll in progress on another thread delivers no further event and is waited
+     * for, so the listener is not called after this returns.
+     */
+    @Override
+    public void close() {
+      stopped = true;
+      ScheduledFuture<?> f = future;
+      if (f != null) {
+        f.cancel(false);
+      }
+      subscriptions.remove(this);
+      synchronized (this) {
+        LOG.debug("subscription {} closed", consumer);
+      }
+    }
   }
 
+  /**
+   * Stops polling, subscriptions and delivery. Events already handed to the delivery executor are
+   * still delivered; when this returns (after at most {@link #CLOSE_WAIT}), the registry's own
+   * threads have stopped calling listeners and subscribers, unless it is one of them that closes it.
+   */
   @Override
   public void close() {
     closed = true;
-    for (ScheduledFuture<?> f : subscriptions) {
-      f.cancel(false);
+    for (Subscription s : subscriptions) {
+      ScheduledFuture<?> f = s.future;
+      if (f != null) {
+        f.cancel(false);
+      }
     }
-    scheduler.shutdownNow();
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+    }
     if (ownedDelivery != null) {
       ownedDelivery.shutdown();
+    }
+    if (!ownThreads.contains(Thread.currentThread())) {
+      awaitTermination(scheduler);
+      awaitTermination(ownedDelivery);
+    }
+  }
+
+  private static void awaitTermination(@Nullable ExecutorService executor) {
+    if (executor == null) {
+      return;
+    }
+    try {
+      if (!executor.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("a registry listener or subscriber was still running {} s after close()", CLOSE_WAIT.toSeconds());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }

@@ -24,6 +24,7 @@ import dev.mlops.api.registry.PromotionRequest;
 import dev.mlops.api.registry.RegistryEvent;
 import dev.mlops.api.tracking.Dataset;
 import dev.mlops.api.tracking.DatasetInput;
+import dev.mlops.testkit.Eventually;
 import dev.mlops.testkit.FakeClock;
 import dev.mlops.tracking.ActiveRun;
 import dev.mlops.tracking.Tracker;
@@ -41,6 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -263,6 +265,40 @@ abstract class ModelRegistryContract {
   }
 
   @Test
+  void gatesReadTheLiveMetricsOfARunThatIsStillLogging() {
+    try (ActiveRun run = tracker.startRun("fraud-training")) {
+      run.logModel(Models.train(1), "model");
+      run.logMetric("accuracy", 0.5, 0);
+      ModelVersion v = registry.register(Registration.of("fraud").fromRunArtifact(run.id(), "model/model.tribuo")
+          .tag("fairness_review", "passed").card(new ModelCard("Flag transactions", "", List.of(), Map.of(), "", "", List.of())));
+      assertEquals(0.5, v.lineage().metrics().get("accuracy"));
+
+      // the run goes on logging: its newest points are written but not yet read back by anyone
+      run.logMetric("accuracy", 0.91, 1);
+      PromotionRequest r = registry.requestPromotion("fraud", "champion", v.version(), "while training");
+      assertEquals(PromotionRequest.Status.OPEN, r.status(), r.gates().toString());
+      assertTrue(r.gates().stream().anyMatch(g -> g.gate().contains("accuracy >= 0.8") && g.detail().equals("accuracy = 0.91")),
+          r.gates().toString());
+
+      run.logMetric("accuracy", 0.95, 2);
+      who.set("bob");
+      PromotionRequest done = registry.approve(r.id(), "checked");
+      assertEquals(PromotionRequest.Status.APPROVED, done.status(), done.gates().toString());
+      assertTrue(done.gates().stream().anyMatch(g -> g.phase().equals("approval") && g.detail().equals("accuracy = 0.95")),
+          done.gates().toString());
+      assertEquals(v.version(), registry.resolve("models:/fraud@champion").version());
+
+      run.logMetric("accuracy", 0.2, 3);
+      who.set("alice");
+      PromotionRequest late = registry.requestPromotion("fraud", "champion", v.version(), "after a bad epoch");
+      assertEquals(PromotionRequest.Status.REJECTED, late.status(), "the gate saw the newest point: " + late.gates());
+    }
+    assertEquals(0.2, tracker.getRun(registry.getVersion("fraud", 1).lineage().runId()).latestMetrics().get("accuracy").value(),
+        "the tracking store still holds every point");
+    assertTrue(registry.verifyAudit().valid());
+  }
+
+  @Test
   void severalApprovalsCanBeRequired() {
     try (ModelRegistry strict = ModelRegistry.builder().storage(backend).clock(clock).principal(who::get).protectAlias("prod", 2).build()) {
       strict.register(Registration.of("m").fromModel(Models.train(1)));
@@ -417,50 +453,64 @@ abstract class ModelRegistryContract {
   }
 
   @Test
-  void eventsReachListenersInOrderAndDurableSubscribersResume() throws Exception {
-    List<RegistryEvent> local = new CopyOnWriteArrayList<>();
-    registry.addListener(local::add);
-    List<RegistryEvent> remote = new CopyOnWriteArrayList<>();
-    try (ModelRegistry other = builder().build()) {
+  void eventsReachListenersInOrderAndAnotherInstanceSeesThemWhenItPolls() {
+    List<RegistryEvent> local = new ArrayList<>();
+    List<RegistryEvent> remote = new ArrayList<>();
+    try (ModelRegistry here = builder().manualEventPolling().eventExecutor(Runnable::run).build();
+        ModelRegistry other = builder().manualEventPolling().eventExecutor(Runnable::run).build()) {
+      here.addListener(local::add);
       other.addListener(remote::add);
-      registry.register(Registration.of("fraud").fromModel(Models.train(1)));
-      registry.setAlias("fraud", "staging", 1);
-      long deadline = System.currentTimeMillis() + 10_000;
-      while ((local.size() < 3 || remote.size() < 3) && System.currentTimeMillis() < deadline) {
-        Thread.sleep(20);
-      }
+      here.register(Registration.of("fraud").fromModel(Models.train(1)));
+      here.setAlias("fraud", "staging", 1);
       assertEquals(List.of("MODEL_CREATED", "VERSION_REGISTERED", "ALIAS_MOVED"), local.stream().map(RegistryEvent::type).toList());
-      assertEquals(local, remote, "another instance sees the same events, in order, within the poll interval");
+      assertEquals(List.of(), remote, "another instance learns of the store's events only by polling it");
+      other.pollEvents();
+      assertEquals(local, remote, "another instance sees the same events, in order");
+      other.pollEvents();
+      assertEquals(3, remote.size(), "each event once");
       RegistryEvent.AliasMoved moved = (RegistryEvent.AliasMoved) local.get(2);
       assertEquals("staging", moved.alias());
       assertEquals(1, moved.version());
       assertTrue(moved.previous().isEmpty());
     }
-    List<RegistryEvent> durable = new CopyOnWriteArrayList<>();
-    AutoCloseable sub = registry.subscribe("deployer", Duration.ofMillis(20), durable::add);
-    try {
-      long deadline = System.currentTimeMillis() + 10_000;
-      while (durable.size() < 3 && System.currentTimeMillis() < deadline) {
-        Thread.sleep(20);
-      }
-    } finally {
+  }
+
+  @Test
+  void durableSubscribersGetEveryEventOnceAndResumeAfterTheirCursor() throws Exception {
+    registry.register(Registration.of("fraud").fromModel(Models.train(1)));
+    registry.setAlias("fraud", "staging", 1);
+    try (ModelRegistry subscriber = builder().manualEventPolling().build()) {
+      List<RegistryEvent> durable = new ArrayList<>();
+      AutoCloseable sub = subscriber.subscribe("deployer", Duration.ofMillis(20), durable::add);
+      subscriber.pollEvents();
+      assertEquals(List.of("MODEL_CREATED", "VERSION_REGISTERED", "ALIAS_MOVED"), durable.stream().map(RegistryEvent::type).toList(),
+          "every stored event, also those from before the subscription");
       sub.close();
+      registry.setAlias("fraud", "canary", 1);
+      subscriber.pollEvents();
+      assertEquals(3, durable.size(), "a closed subscription is not polled");
+
+      List<RegistryEvent> resumed = new ArrayList<>();
+      subscriber.subscribe("deployer", Duration.ofMillis(20), resumed::add);
+      subscriber.pollEvents();
+      subscriber.pollEvents();
+      assertEquals(1, resumed.size(), "the subscription resumes after its stored cursor and delivers each event once: " + resumed);
+      assertEquals("canary", ((RegistryEvent.AliasMoved) resumed.get(0)).alias());
     }
-    assertEquals(3, durable.size());
-    registry.setAlias("fraud", "canary", 1);
-    List<RegistryEvent> resumed = new CopyOnWriteArrayList<>();
-    AutoCloseable again = registry.subscribe("deployer", Duration.ofMillis(20), resumed::add);
-    try {
-      long deadline = System.currentTimeMillis() + 10_000;
-      while (resumed.isEmpty() && System.currentTimeMillis() < deadline) {
-        Thread.sleep(20);
-      }
-      Thread.sleep(100);
-    } finally {
-      again.close();
+  }
+
+  @Test
+  void otherInstancesPickUpEventsByPollingInTheBackground() throws Exception {
+    List<RegistryEvent> remote = new CopyOnWriteArrayList<>();
+    List<RegistryEvent> durable = new CopyOnWriteArrayList<>();
+    try (ModelRegistry other = builder().build()) {
+      other.addListener(remote::add);
+      other.subscribe("background", Duration.ofMillis(10), durable::add);
+      registry.register(Registration.of("fraud").fromModel(Models.train(1)));
+      Eventually.until(() -> remote.size() == 2 && durable.size() == 2, () -> "the poller delivered both events: " + remote + " " + durable);
+      assertEquals(List.of("MODEL_CREATED", "VERSION_REGISTERED"), remote.stream().map(RegistryEvent::type).toList());
+      assertEquals(remote, durable);
     }
-    assertEquals(1, resumed.size(), "the subscription resumes after its stored cursor");
-    assertEquals("canary", ((RegistryEvent.AliasMoved) resumed.get(0)).alias());
   }
 
   @Test
@@ -605,7 +655,7 @@ abstract class ModelRegistryContract {
   @Test
   void aNameWithSeparatorsCannotForgeEventFields() throws Exception {
     List<RegistryEvent> seen = new CopyOnWriteArrayList<>();
-    try (ModelRegistry sync = builder().eventExecutor(Runnable::run).build()) {
+    try (ModelRegistry sync = builder().manualEventPolling().eventExecutor(Runnable::run).build()) {
       sync.addListener(seen::add);
       sync.register(Registration.of("x").fromModel(Models.train(1)));
       sync.renameModel("x", "x;version=9;alias=champion");
@@ -621,30 +671,57 @@ abstract class ModelRegistryContract {
   }
 
   @Test
-  void listenersRunOffTheCommittingThreadAndStopWithTheRegistry() throws Exception {
-    List<String> threads = new CopyOnWriteArrayList<>();
+  void listenersRunOffTheCommittingThreadAndStopWithTheRegistry() {
+    List<Thread> delivering = new CopyOnWriteArrayList<>();
+    List<RegistryEvent> heard = new CopyOnWriteArrayList<>();
     List<RegistryEvent> durable = new CopyOnWriteArrayList<>();
     ModelRegistry r = builder().build();
-    r.addListener(e -> threads.add(Thread.currentThread().getName()));
-    r.subscribe("closing", Duration.ofMillis(10), durable::add);
+    r.addListener(e -> {
+      delivering.add(Thread.currentThread());
+      heard.add(e);
+    });
+    r.subscribe("closing", Duration.ofMillis(10), e -> {
+      delivering.add(Thread.currentThread());
+      durable.add(e);
+    });
     r.register(Registration.of("fraud").fromModel(Models.train(1)));
-    long deadline = System.currentTimeMillis() + 10_000;
-    while ((threads.size() < 2 || durable.size() < 2) && System.currentTimeMillis() < deadline) {
-      Thread.sleep(10);
-    }
-    assertEquals(2, threads.size());
-    assertFalse(threads.contains(Thread.currentThread().getName()), "delivered off the committing thread: " + threads);
+    Eventually.until(() -> heard.size() == 2 && durable.size() == 2, () -> "listener and subscriber heard both events: " + heard + " " + durable);
+    assertFalse(delivering.contains(Thread.currentThread()), "delivered off the committing thread: " + delivering);
     r.close();
-    int afterClose = durable.size();
+    // the only threads that call this registry's listeners and subscribers end with it: nothing can reach them after close()
+    for (Thread t : Set.copyOf(delivering)) {
+      Eventually.until(() -> !t.isAlive(), "the registry's thread " + t.getName() + " ended with close()");
+    }
+    assertThrows(IllegalStateException.class, r::pollEvents);
+  }
+
+  @Test
+  void closeWaitsForTheSubscriberItInterruptsAndDeliversNothingAfterIt() throws Exception {
+    registry.register(Registration.of("fraud").fromModel(Models.train(1)));
     registry.setAlias("fraud", "staging", 1);
-    Thread.sleep(200);
-    assertEquals(afterClose, durable.size(), "close() stopped the durable subscription");
+    CountDownLatch holding = new CountDownLatch(1);
+    List<RegistryEvent> durable = new CopyOnWriteArrayList<>();
+    ModelRegistry r = builder().build();
+    r.subscribe("slow", Duration.ofMillis(10), e -> {
+      durable.add(e);
+      if (durable.size() == 1) {
+        holding.countDown();
+        try {
+          new CountDownLatch(1).await(); // until close() interrupts the registry's thread
+        } catch (InterruptedException closing) {
+          // returns normally: the registry is closing
+        }
+      }
+    });
+    assertTrue(holding.await(60, TimeUnit.SECONDS), "the subscriber got the first of three events");
+    r.close();
+    assertEquals(1, durable.size(), "close() waited for the subscriber to return and let it have no further event: " + durable);
   }
 
   @Test
   void aFailingListenerDoesNotStopDeliveryToOthers() throws Exception {
     List<RegistryEvent> seen = new CopyOnWriteArrayList<>();
-    try (ModelRegistry sync = builder().eventExecutor(Runnable::run).build()) {
+    try (ModelRegistry sync = builder().manualEventPolling().eventExecutor(Runnable::run).build()) {
       sync.addListener(e -> {
         throw new IllegalStateException("listener bug");
       });

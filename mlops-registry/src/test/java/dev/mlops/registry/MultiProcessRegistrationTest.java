@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mlops.api.registry.AuditChain;
+import dev.mlops.api.registry.RegistryEvent;
 import dev.mlops.testkit.PostgresServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -19,8 +20,8 @@ class MultiProcessRegistrationTest {
     int jvms = 3;
     int each = 8;
     // this JVM listens while three others register: their events arrive by polling the shared store
-    List<dev.mlops.api.registry.RegistryEvent> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
-    ModelRegistry listener = ModelRegistry.builder().storage(uri).eventPollInterval(java.time.Duration.ofMillis(50)).build();
+    List<RegistryEvent> seen = new ArrayList<>();
+    ModelRegistry listener = ModelRegistry.builder().storage(uri).manualEventPolling().eventExecutor(Runnable::run).build();
     listener.addListener(seen::add);
     List<Process> ps = new ArrayList<>();
     for (int i = 0; i < jvms; i++) {
@@ -43,12 +44,10 @@ class MultiProcessRegistrationTest {
     assertEquals(jvms * each, numbers.size(), "no duplicates");
     assertEquals(1, numbers.first());
     assertEquals(jvms * each, numbers.last(), "no gaps");
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (seen.stream().filter(e -> e.type().equals("VERSION_REGISTERED")).count() < jvms * each && System.currentTimeMillis() < deadline) {
-      Thread.sleep(50);
-    }
+    listener.pollEvents();
     listener.close();
-    List<Integer> announced = seen.stream().filter(e -> e.type().equals("VERSION_REGISTERED")).map(e -> ((dev.mlops.api.registry.RegistryEvent.VersionRegistered) e).version()).toList();
+    List<Integer> announced = seen.stream().filter(e -> e instanceof RegistryEvent.VersionRegistered)
+        .map(e -> ((RegistryEvent.VersionRegistered) e).version()).toList();
     assertEquals(jvms * each, announced.size(), "every registration from the other JVMs was announced here");
     for (int i = 0; i < announced.size(); i++) {
       assertEquals(i + 1, announced.get(i), "announced in order");

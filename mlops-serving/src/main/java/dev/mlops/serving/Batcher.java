@@ -22,6 +22,7 @@ final class Batcher<T extends Output<T>> implements AutoCloseable {
   private final Endpoint<T> endpoint;
   private final Batching config;
   private final ArrayBlockingQueue<Pending<T>> queue;
+  private final int capacity;
   private final Thread dispatcher;
   private volatile boolean running = true;
   private volatile long delayNanos;
@@ -32,7 +33,8 @@ final class Batcher<T extends Output<T>> implements AutoCloseable {
   Batcher(Endpoint<T> endpoint, Variant<T> variant, Batching config) {
     this.endpoint = endpoint;
     this.config = config;
-    this.queue = new ArrayBlockingQueue<>(Math.max(config.maxBatchSize() * 4, 1024));
+    this.capacity = Math.max(config.maxBatchSize() * 4, 1024);
+    this.queue = new ArrayBlockingQueue<>(capacity);
     this.delayNanos = config.adaptive() ? 0 : config.maxDelay().toNanos();
     this.dispatcher = new Thread(this::run, "mlops-endpoint-" + endpoint.name() + "-batch-" + variant.name);
     dispatcher.setDaemon(true);
@@ -42,7 +44,7 @@ final class Batcher<T extends Output<T>> implements AutoCloseable {
   Prediction<T> predict(Example<T> example, Variant.Active<T> active) {
     Pending<T> p = new Pending<>(example, active, new CompletableFuture<>());
     if (!running || !queue.offer(p)) {
-      throw new CapacityException("endpoint '" + endpoint.name() + "' is at capacity: its batch queue of " + queue.size() + " is full");
+      throw new CapacityException("endpoint '" + endpoint.name() + "' is at capacity: its batch queue of " + capacity + " requests is full");
     }
     try {
       return p.result.get();

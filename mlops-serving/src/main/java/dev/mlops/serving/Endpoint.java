@@ -1,6 +1,5 @@
 package dev.mlops.serving;
 
-import com.github.benmanes.caffeine.cache.Cache;
 import dev.mlops.api.InvalidArgumentException;
 import dev.mlops.api.NotFoundException;
 import dev.mlops.api.internal.Validation;
@@ -38,6 +37,19 @@ import org.tribuo.Prediction;
  * threads bound it otherwise) and the async queue always is: a request over either limit gets a
  * {@link CapacityException} at once. Build with {@link ModelServer#endpoint(String, Class)}.
  *
+ * <p>What a swap guarantees. When an alias a variant follows moves, the move reaches the endpoint
+ * on the registry's listener thread: as soon as {@code setAlias} returns when it is made through
+ * the registry the {@link ModelServer} follows, within that registry's poll interval when it is
+ * made elsewhere (another registry on the same store, another JVM). A control thread then resolves
+ * the alias and, unless the version is still kept loaded, loads it (digest verified) and warms it
+ * up; then it flips the variant's reference. Until the flip, every request is answered by the
+ * previous version, never longer; from the flip on, every request that starts is answered by the
+ * new one. A version that fails to load or warm up never serves. A move back to a version still
+ * kept loaded ({@link EndpointBuilder#retainVersions}) flips without loading. A version the alias
+ * left while it was loading is not flipped to. {@link #describe()} shows the version being loaded
+ * ({@link EndpointStatus.VariantStatus#pendingVersion()}); {@link #awaitVersion} waits for the
+ * flip.
+ *
  * @param <T> the output type ({@code Label}, {@code Regressor}, ...)
  */
 public final class Endpoint<T extends Output<T>> implements AutoCloseable {
@@ -54,8 +66,9 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
   private final @Nullable Limiter permits;
   private final int maxConcurrency;
   private final @Nullable ThreadPoolExecutor async;
+  private final int asyncQueue;
   private final InputPolicy policy;
-  private final @Nullable Cache<String, Issued> issued;
+  private final @Nullable FeedbackWindow issued;
   private final String idPrefix;
   /** Request numbers without a shared counter: each thread takes a slot and counts in it. */
   private final java.util.concurrent.atomic.AtomicInteger slots = new java.util.concurrent.atomic.AtomicInteger();
@@ -64,6 +77,8 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
   private final LongAdder rejected = new LongAdder();
   private final List<Consumer<RolloutEvent>> rolloutListeners = new CopyOnWriteArrayList<>();
   final ServingMetrics metrics;
+  /** The clock of request latencies. */
+  final java.util.function.LongSupplier ticker;
   final Loader<T> loader;
   private final @Nullable Shadows<T> shadowRunner;
   private final @Nullable PredictionSink<T> sink;
@@ -73,9 +88,6 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
   private final @Nullable Map<String, Batcher<T>> batchers;
   private volatile boolean closed;
 
-  /** A served request remembered until its feedback arrives: who answered, and what. */
-  record Issued(Variant<?> variant, String output, double score) {}
-
   Endpoint(ModelServer server, EndpointBuilder<T> b) {
     this.server = server;
     this.name = b.name;
@@ -83,6 +95,7 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
     this.unknown = b.unknownOutput();
     this.policy = b.inputPolicy;
     this.metrics = server.metrics();
+    this.ticker = b.ticker;
     List<Variant<T>> r = new ArrayList<>();
     boolean outputs = b.rolloutPolicy != null && !Double.isNaN(b.rolloutPolicy.maxOutputDrift);
     r.add(new Variant<>(b.primaryName, b.primaryUri, Variant.Role.PRIMARY, 1.0, b.retainVersions, outputs));
@@ -106,11 +119,12 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
     this.router = new Router<>(routed, b.bandit);
     this.maxConcurrency = b.maxConcurrency;
     this.permits = b.maxConcurrency == 0 ? null : new Limiter(b.maxConcurrency);
+    this.asyncQueue = b.asyncQueue;
     this.async = b.asyncQueue == 0 ? null : new ThreadPoolExecutor(b.asyncThreads, b.asyncThreads, 60, TimeUnit.SECONDS,
         new java.util.concurrent.ArrayBlockingQueue<>(b.asyncQueue), daemon("mlops-endpoint-" + name + "-async"),
         new ThreadPoolExecutor.AbortPolicy());
     boolean feedback = b.feedbackWindow > 0 && (b.bandit != null || b.rolloutPolicy != null || b.trackFeedback || !b.predictionLogs.isEmpty());
-    this.issued = feedback ? com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(b.feedbackWindow).build() : null;
+    this.issued = feedback ? new FeedbackWindow(b.feedbackWindow) : null;
     this.idPrefix = name + "-" + Long.toString(ThreadLocalRandom.current().nextLong() & 0xFFFFFFL, 36) + "-";
     this.loader = new Loader<>(this, server, b.warmupRequests);
     this.background = new Handoff("mlops-endpoint-" + name + "-background");
@@ -173,10 +187,13 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
 
   /**
    * Predicts from a feature map (feature name to a number; a one-hot group by its value, for
-   * example {@code "plan": "pro"}), checked against the serving version's signature.
+   * example {@code "plan": "pro"}), checked against the serving version's signature. Every input
+   * form (a map, a Tribuo example, values in order) and every path (sync, batch, async,
+   * micro-batched) gets the same checks and the same exception.
    *
    * @throws InvalidInputException for unknown or missing features, values of the wrong type or
-   *     non-finite values (under {@link InputPolicy#REJECT}); each problem names the feature
+   *     non-finite values (under {@link InputPolicy#REJECT}), and under either policy for input that
+   *     leaves no usable feature to predict from; each problem names the feature
    * @throws CapacityException when the endpoint is at its concurrency limit
    * @throws EndpointUnavailableException when no version is loaded
    */
@@ -193,13 +210,17 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
     return serve(Request.ofMap(features), stickyKey);
   }
 
-  /** Predicts from a Tribuo example (its output is ignored); features are checked as {@link #predict(Map)}. */
+  /** Predicts from a Tribuo example (its output is ignored); unknown, missing and non-finite features are checked as {@link #predict(Map)}. */
   public Served<T> predict(Example<T> example) {
     Validation.notNull("example", example);
     return serve(Request.ofExample(example), null);
   }
 
-  /** Predicts from values in the serving version's feature order ({@link #featureNames()}). */
+  /**
+   * Predicts from values in the serving version's feature order ({@link #featureNames()}); values
+   * of another number than the features are refused under either policy (they cannot be matched
+   * to features), non-finite values are checked as {@link #predict(Map)}.
+   */
   public Served<T> predict(double[] values) {
     Validation.notNull("values", values);
     return serve(Request.ofArray(values), null);
@@ -260,13 +281,12 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
     } catch (RejectedExecutionException e) {
       rejected.increment();
       metrics.failed(name, "", "capacity");
-      throw new CapacityException("endpoint '" + name + "' is at capacity: its async queue of " + ex.getQueue().remainingCapacity()
-          + ex.getQueue().size() + " requests is full");
+      throw new CapacityException("endpoint '" + name + "' is at capacity: its async queue of " + asyncQueue + " requests is full");
     }
   }
 
   private Served<T> serve(Request<T> request, @Nullable String stickyKey) {
-    long start = System.nanoTime();
+    long start = ticker.getAsLong();
     if (closed) {
       throw new EndpointUnavailableException("endpoint '" + name + "' is closed");
     }
@@ -277,6 +297,20 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
       throw new CapacityException("endpoint '" + name + "' is at capacity: " + maxConcurrency + " requests in flight");
     }
     Variant<T> v = router.choose(stickyKey);
+    // the window this request counts in, read once: a request finishing after its window was
+    // judged still lands in that window, never in the next one
+    WindowStats window = v.window;
+    // a canary's place in its window; null once the request counted (or if it never took one)
+    WindowStats admitted = null;
+    if (rollout != null && rollout.isCanary(v)) {
+      if (rollout.admit(window)) {
+        admitted = window;
+      } else {
+        // its window is full and awaiting judgement: the champion answers meanwhile
+        v = routed.get(0);
+        window = v.window;
+      }
+    }
     try {
       Variant.Active<T> a = v.active();
       if (a == null) {
@@ -287,14 +321,17 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
               + (v.loadProblem == null ? "" : ": " + v.loadProblem));
         }
         v = routed.get(0);
+        window = v.window;
       }
       InputSchema.Problems problems = new InputSchema.Problems();
       Example<T> example = request.example(a.schema(), unknown, problems);
-      if (problems.any()) {
-        countProblems(problems.list());
-        if (policy == InputPolicy.REJECT) {
+      // SERVE_AND_RECORD serves what is usable; with nothing usable left there is nothing to predict from
+      boolean nothingLeft = example.size() == 0;
+      if (problems.any() || nothingLeft) {
+        countProblems(problems.kinds());
+        if (policy == InputPolicy.REJECT || nothingLeft) {
           metrics.failed(name, v.name, "invalid_input");
-          throw new InvalidInputException(name, problems.list());
+          throw new InvalidInputException(name, problems.list(), nothingLeft && policy != InputPolicy.REJECT);
         }
       }
       loader.remember(example);
@@ -304,21 +341,23 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
       } catch (CapacityException | EndpointUnavailableException e) {
         throw e;
       } catch (RuntimeException e) {
-        v.window.failed(System.nanoTime() - start);
+        window.failed(ticker.getAsLong() - start);
+        admitted = null;
         metrics.failed(name, v.name, "model_error");
         if (rollout != null) {
-          rollout.observed(v);
+          rollout.observed(v, window);
         }
         throw e;
       }
       long[] counter = ids.get();
       long number = ++counter[0];
-      long latency = System.nanoTime() - start;
+      long latency = ticker.getAsLong() - start;
       Served<T> served = new Served<>(p, a.loaded().version().name(), a.version(), v.name, idPrefix, number, latency, problems.list());
-      v.window.served(served, latency);
+      window.served(served, latency);
+      admitted = null;
       a.meter().served(latency);
       if (issued != null) {
-        issued.put(served.requestId(), new Issued(v, served.outputText(), served.score()));
+        issued.add(served.requestId(), v, served.outputText(), served.score());
       }
       boolean log = sink != null && sink.sampled();
       if (shadowRunner != null || log) {
@@ -332,10 +371,14 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
         }
       }
       if (rollout != null) {
-        rollout.observed(v);
+        rollout.observed(v, window);
       }
       return served;
     } finally {
+      if (admitted != null) {
+        // refused before the canary answered (bad input, nothing loaded): its place goes to another request
+        rollout.release(admitted);
+      }
       if (limiter != null) {
         limiter.release();
       }
@@ -347,15 +390,16 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
     return v.role == Variant.Role.PRIMARY ? null : routed.get(0).active();
   }
 
-  private void countProblems(List<String> list) {
-    for (String p : list) {
-      String kind = p.startsWith("unknown") ? "unknown_feature" : p.startsWith("missing") ? "missing_feature"
-          : p.contains("finite") ? "non_finite" : "wrong_type";
-      problems.computeIfAbsent(kind, k -> new LongAdder()).increment();
+  private void countProblems(List<InputSchema.Kind> kinds) {
+    for (InputSchema.Kind kind : kinds) {
+      problems.computeIfAbsent(kind.key(), k -> new LongAdder()).increment();
     }
   }
 
-  /** Input problems seen so far, by kind: unknown_feature, missing_feature, wrong_type, non_finite. */
+  /**
+   * Input problems seen so far, by kind: unknown_feature, missing_feature, wrong_type, non_finite,
+   * wrong_count (values in order whose number is not the number of features).
+   */
   public Map<String, Long> inputProblems() {
     Map<String, Long> out = new java.util.TreeMap<>();
     problems.forEach((k, v) -> out.put(k, v.sum()));
@@ -376,11 +420,13 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
   /**
    * The true outcome of a request: counted as right or wrong for the variant that answered (its
    * accuracy, the rollout policy's accuracy rule, the A/B summary) and joined to the prediction
-   * logs. Unknown or expired ids are ignored and return false.
+   * logs. An answer is remembered before {@code predict} returns, so the label of any of the last
+   * {@link EndpointBuilder#feedback feedback window} answers joins; unknown ids and answers older
+   * than the window are ignored and return false.
    */
   public boolean feedback(String requestId, T truth) {
     Validation.notNull("truth", truth);
-    Issued i = issued == null ? null : issued.getIfPresent(Validation.notNull("request id", requestId));
+    FeedbackWindow.Issued i = issued == null ? null : issued.get(Validation.notNull("request id", requestId));
     if (i == null) {
       return false;
     }
@@ -394,7 +440,8 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
 
   /**
    * A reward in [0, 1] for a request (a click, a conversion): the bandit learns from it, and it
-   * counts toward the variant's mean reward. Unknown or expired ids are ignored and return false.
+   * counts toward the variant's mean reward. As for labels, a reward for any of the last feedback
+   * window answers joins; unknown ids and older answers are ignored and return false.
    *
    * @throws InvalidArgumentException for a reward outside [0, 1]
    */
@@ -402,7 +449,7 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
     if (!(reward >= 0 && reward <= 1)) {
       throw InvalidArgumentException.of("reward", reward, "must be between 0 and 1");
     }
-    Issued i = issued == null ? null : issued.getIfPresent(Validation.notNull("request id", requestId));
+    FeedbackWindow.Issued i = issued == null ? null : issued.get(Validation.notNull("request id", requestId));
     if (i == null) {
       return false;
     }
@@ -441,12 +488,34 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
 
   /**
    * Loads every variant's URI again now (for example after an alias moved in a store with no event
-   * delivery), each completely and warmed up before it serves; returns when done.
+   * delivery), each completely and warmed up before it serves (a version still kept loaded serves
+   * again at once); returns when each variant's load has ended. A load that fails leaves the
+   * previous version serving ({@link #describe()} says why).
    */
   public void reload() {
     for (Variant<T> v : byName.values()) {
       loader.load(v);
     }
+  }
+
+  /**
+   * Waits until a variant serves {@code version}: after an alias move, the previous version serves
+   * until the new one is loaded and warmed up (never longer), and this returns once the flip is
+   * done. Returns at once if it serves that version already.
+   *
+   * @return true once the variant serves {@code version}; false when the timeout passes first
+   * @throws LoadFailedException when a load of that version that ends after this call fails (the
+   *     previous version keeps serving); the message says why
+   * @throws NotFoundException for an unknown variant
+   * @throws InvalidArgumentException for a negative timeout
+   * @throws InterruptedException if the waiting thread is interrupted
+   */
+  public boolean awaitVersion(String variant, int version, java.time.Duration timeout) throws InterruptedException {
+    Variant<T> v = variant(Validation.notNull("variant", variant));
+    if (Validation.notNull("timeout", timeout).isNegative()) {
+      throw InvalidArgumentException.of("timeout", timeout, "must be zero or positive");
+    }
+    return v.awaitVersion(name, version, timeout.toNanos());
   }
 
   /**
@@ -493,7 +562,8 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
     for (Variant<T> v : byName.values()) {
       Variant.Active<T> a = v.active();
       WindowStats.Totals t = v.totals();
-      vs.add(new EndpointStatus.VariantStatus(v.name, v.role.name(), v.uri, v.weight, a == null ? null : a.version(), v.retainedVersions(),
+      vs.add(new EndpointStatus.VariantStatus(v.name, v.role.name(), v.uri, v.weight, a == null ? null : a.version(), v.pendingVersion,
+          v.retainedVersions(),
           t.requests(), t.errors, LatencyHistogram.quantile(t.latency, 0.5) / 1000, LatencyHistogram.quantile(t.latency, 0.99) / 1000,
           t.labelled, t.accuracy(), t.rewards == 0 ? Double.NaN : t.rewardSum / t.rewards,
           shadowRunner != null && v.role == Variant.Role.SHADOW ? shadowRunner.agreement(v) : Double.NaN,
@@ -523,7 +593,8 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
     }
     return new EndpointStatus(name, state, reason, vs, (int) inFlight(),
         shadowRunner == null ? 0 : shadowRunner.depth(), sink == null ? 0 : sink.depth(), shadowRunner == null ? 0 : shadowRunner.dropped(),
-        sink == null ? 0 : sink.dropped(), rejected.sum());
+        sink == null ? EndpointStatus.Logging.NONE : new EndpointStatus.Logging(sink.rows(), sink.rowsDropped(), sink.labels(),
+            sink.labelsDropped(), sink.labelsUnjoined()), rejected.sum());
   }
 
   /** The A/B summary: each variant's outcome compared with the champion's by a two-proportion z-test. */
@@ -540,10 +611,12 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
     };
   }
 
-  double droppedFrom(String queue) {
-    return switch (queue) {
-      case "shadow" -> shadowRunner == null ? 0 : shadowRunner.dropped();
-      case "log" -> sink == null ? 0 : sink.dropped();
+  /** What a background queue dropped, by item: a shadow {@code request}, a log {@code row} or a log {@code label}. */
+  double dropped(String item) {
+    return switch (item) {
+      case "request" -> shadowRunner == null ? 0 : shadowRunner.dropped();
+      case "row" -> sink == null ? 0 : sink.rowsDropped();
+      case "label" -> sink == null ? 0 : sink.labelsDropped();
       default -> 0;
     };
   }

@@ -50,6 +50,8 @@ public final class EndpointBuilder<T extends Output<T>> {
   @Nullable RolloutPolicy rolloutPolicy;
   int feedbackWindow = 100_000;
   boolean trackFeedback;
+  /** Where request latencies are read from: the JVM's nanosecond clock, or a test's. */
+  java.util.function.LongSupplier ticker = System::nanoTime;
 
   record VariantSpec(String name, String uri, double weight, boolean canary) {}
 
@@ -238,8 +240,10 @@ public final class EndpointBuilder<T extends Output<T>> {
   }
 
   /**
-   * Remembers the last {@code requests} answers so that feedback can join them (default 100,000;
-   * on when a bandit, a rollout policy or a prediction log needs it, or with {@code track}).
+   * Remembers the last {@code requests} answers so that feedback can join them, first in, first
+   * out: a label or reward for any of the last {@code requests} answers always joins, however fast
+   * they come (default 100,000; on when a bandit, a rollout policy or a
+   * prediction log needs it, or with {@code track}).
    */
   public EndpointBuilder<T> feedback(int requests, boolean track) {
     this.feedbackWindow = Validation.positive("feedback window", requests);

@@ -13,16 +13,34 @@ import org.jspecify.annotations.Nullable;
  * @param variants every variant, routed ones first
  * @param inFlight requests being answered now
  * @param shadowQueue shadow requests waiting
- * @param logQueue prediction-log entries waiting
+ * @param logQueue prediction-log entries (rows and labels) waiting
  * @param shadowDropped shadow requests dropped because the queue was full
- * @param logDropped prediction-log entries dropped because the queue was full
+ * @param logging what prediction logging received and dropped, rows and labels apart
  * @param rejectedForCapacity requests refused at the concurrency or queue limit
  */
 public record EndpointStatus(String endpoint, State state, String reason, List<VariantStatus> variants, int inFlight, int shadowQueue,
-    int logQueue, long shadowDropped, long logDropped, long rejectedForCapacity) {
+    int logQueue, long shadowDropped, Logging logging, long rejectedForCapacity) {
   /** Copies the variants; the list is immutable. */
   public EndpointStatus {
     variants = List.copyOf(variants);
+  }
+
+  /**
+   * What prediction logging received and dropped since the endpoint was built. Rows and feedback
+   * labels share one bounded queue but are counted apart, so the rows a monitor saw reconcile with
+   * the requests answered: a monitor that logs every variant's requests saw
+   * {@code rows - rowsDropped} rows once the queue is drained ({@link Endpoint#awaitBackgroundWork}).
+   *
+   * @param rows answered requests handed to logging (every request when the sample rate is 1)
+   * @param rowsDropped of those, dropped because the queue was full: no monitor or prediction log saw them
+   * @param labels feedback labels handed to the prediction logs
+   * @param labelsDropped of those, dropped because the queue was full
+   * @param labelsUnjoined labels that reached the prediction logs but found no logged prediction to join
+   *     (its row was sampled out or dropped, or its window has left memory)
+   */
+  public record Logging(long rows, long rowsDropped, long labels, long labelsDropped, long labelsUnjoined) {
+    /** Nothing logged: an endpoint without monitors or prediction logs. */
+    public static final Logging NONE = new Logging(0, 0, 0, 0, 0);
   }
 
   /** An endpoint's health. */
@@ -45,6 +63,8 @@ public record EndpointStatus(String endpoint, State state, String reason, List<V
    * @param uri the registry URI it follows
    * @param weight its share of traffic (0 for shadows and a rolled-back canary)
    * @param version the version it serves, or null before the first load
+   * @param pendingVersion the version being loaded and warmed up to replace it (the previous one
+   *     serves until then), or null
    * @param retainedVersions versions kept loaded for an instant rollback, newest first
    * @param requests requests it answered (or, for a shadow, compared)
    * @param errors requests that failed on it
@@ -57,7 +77,8 @@ public record EndpointStatus(String endpoint, State state, String reason, List<V
    * @param meanScoreDifference for a shadow: mean |score difference| on the returned output, else NaN
    * @param loadProblem why its last load failed, or null
    */
-  public record VariantStatus(String name, String role, String uri, double weight, @Nullable Integer version, List<Integer> retainedVersions,
+  public record VariantStatus(String name, String role, String uri, double weight, @Nullable Integer version,
+      @Nullable Integer pendingVersion, List<Integer> retainedVersions,
       long requests, long errors, double p50Micros, double p99Micros, long labelled, double accuracy, double meanReward, double agreement,
       double meanScoreDifference, @Nullable String loadProblem) {
     /** Copies the retained versions; the list is immutable. */
@@ -67,8 +88,9 @@ public record EndpointStatus(String endpoint, State state, String reason, List<V
 
     @Override
     public String toString() {
-      return String.format(Locale.ROOT, "%s %s v%s weight %.2f: %d requests, %d errors, p50 %.0f µs, p99 %.0f µs%s%s%s%s", name,
-          role.toLowerCase(Locale.ROOT), version == null ? "-" : version, weight, requests, errors, p50Micros, p99Micros,
+      return String.format(Locale.ROOT, "%s %s v%s%s weight %.2f: %d requests, %d errors, p50 %.0f µs, p99 %.0f µs%s%s%s%s", name,
+          role.toLowerCase(Locale.ROOT), version == null ? "-" : version, pendingVersion == null ? "" : " (v" + pendingVersion + " loading)",
+          weight, requests, errors, p50Micros, p99Micros,
           labelled > 0 ? String.format(Locale.ROOT, ", accuracy %.3f on %d labels", accuracy, labelled) : "",
           Double.isNaN(meanReward) ? "" : String.format(Locale.ROOT, ", mean reward %.3f", meanReward),
           Double.isNaN(agreement) ? "" : String.format(Locale.ROOT, ", agreement %.3f, mean score difference %.3f", agreement,
@@ -83,9 +105,9 @@ public record EndpointStatus(String endpoint, State state, String reason, List<V
     for (VariantStatus v : variants) {
       sb.append("\n  ").append(v);
     }
-    if (shadowDropped + logDropped + rejectedForCapacity > 0) {
-      sb.append(String.format(Locale.ROOT, "%n  dropped: %d shadow, %d log; refused for capacity: %d", shadowDropped, logDropped,
-          rejectedForCapacity));
+    if (shadowDropped + logging.rowsDropped() + logging.labelsDropped() + rejectedForCapacity > 0) {
+      sb.append(String.format(Locale.ROOT, "%n  dropped: %d shadow requests, %d log rows, %d log labels; refused for capacity: %d",
+          shadowDropped, logging.rowsDropped(), logging.labelsDropped(), rejectedForCapacity));
     }
     return sb.toString();
   }

@@ -3,7 +3,6 @@ package dev.mlops.serving;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.jctools.queues.MpscArrayQueue;
@@ -14,8 +13,8 @@ import org.slf4j.LoggerFactory;
  * Bounded, lock-free hand-offs from request threads to one background worker thread per endpoint.
  * Each {@link Lane} (shadow traffic, prediction logging) has its own bounded queue (JCTools'
  * multi-producer single-consumer array queue: an offer is one CAS, no allocation, and fails at
- * once when the queue is full), its own consumer and its own counts; {@link Lane#offer} never
- * blocks (a full lane drops the item and counts it). The worker takes one item from each lane in
+ * once when the queue is full) and its own consumer; {@link Lane#offer} never blocks (a full lane
+ * refuses the item, and the caller counts what it dropped by kind). The worker takes one item from each lane in
  * turn, isolating the consumers' failures. One thread serves every lane so that background work
  * competes with request threads for one core at most, not one per kind of work.
  */
@@ -65,15 +64,17 @@ final class Handoff implements AutoCloseable {
     return this;
   }
 
-  /** One kind of background work: its queue, consumer and counts. */
+  /** One kind of background work: its queue and consumer. */
   static final class Lane<E> {
     private final Handoff owner;
     private final MpscArrayQueue<E> queue;
     private final Consumer<E> consumer;
     private final int half;
-    /** Offers still to drop after the lane was found full; racy by design (a lost update only changes how many are skipped). */
+    /**
+     * Offers still to drop after the lane was found full, until the worker finds it empty; racy by
+     * design (a lost update only changes how many are skipped).
+     */
     private int skip;
-    private final LongAdder dropped = new LongAdder();
 
     private Lane(Handoff owner, int capacity, Consumer<E> consumer) {
       this.owner = owner;
@@ -82,18 +83,16 @@ final class Handoff implements AutoCloseable {
       this.consumer = consumer;
     }
 
-    /** Queues an item for the worker; false (and counted) when the lane is full or closed. Never blocks. */
+    /** Queues an item for the worker; false when the lane is full or closed (the item is dropped). Never blocks. */
     boolean offer(E item) {
       // once the lane was found full, the next offers drop without touching the queue: a failed
       // offer reads the index the worker keeps writing, which costs a cache miss per request
       if (skip > 0) {
         skip--;
-        dropped.increment();
         return false;
       }
       if (!owner.running || !queue.offer(item)) {
         skip = SKIP_WHEN_FULL;
-        dropped.increment();
         return false;
       }
       // waking a parked thread is a system call: a napping worker wakes by itself within a
@@ -109,6 +108,10 @@ final class Handoff implements AutoCloseable {
     private boolean runOne(String worker) {
       E item = queue.relaxedPoll();
       if (item == null) {
+        // the lane is drained: offers that were still to be skipped would drop into an empty queue
+        if (skip != 0) {
+          skip = 0;
+        }
         return false;
       }
       try {
@@ -122,10 +125,6 @@ final class Handoff implements AutoCloseable {
 
     int depth() {
       return queue.size();
-    }
-
-    long dropped() {
-      return dropped.sum();
     }
   }
 

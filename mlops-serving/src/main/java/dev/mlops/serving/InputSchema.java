@@ -27,8 +27,11 @@ import org.tribuo.impl.ArrayExample;
 final class InputSchema {
   private final String[] names;
   private final Map<String, Integer> index;
-  /** Request keys a request must give: plain feature names and one-hot group names. */
+  /** Request keys a request must give: plain feature names and one-hot group names, in feature order. */
   private final Set<String> required;
+  private final String[] requiredKeys;
+  /** For each feature id, the index in {@link #requiredKeys} of the key that gives it (its own name, or its one-hot group). */
+  private final int[] requiredOf;
   private final Set<String> oneHotGroups;
   /** For each one-hot group, value to feature name ("pro" to "plan@pro"). */
   private final Map<String, Map<String, String>> oneHot = new HashMap<>();
@@ -58,7 +61,14 @@ final class InputSchema {
       int at = n.indexOf('@');
       req.add(at > 0 && oneHotGroups.contains(n.substring(0, at)) ? n.substring(0, at) : n);
     }
-    this.required = Set.copyOf(req);
+    this.required = java.util.Collections.unmodifiableSet(req);
+    this.requiredKeys = req.toArray(new String[0]);
+    List<String> keyList = List.of(requiredKeys);
+    this.requiredOf = new int[names.length];
+    for (int i = 0; i < names.length; i++) {
+      int at = names[i].indexOf('@');
+      requiredOf[i] = keyList.indexOf(at > 0 && oneHotGroups.contains(names[i].substring(0, at)) ? names[i].substring(0, at) : names[i]);
+    }
     for (String n : names) {
       int at = n.indexOf('@');
       if (at > 0 && oneHotGroups.contains(n.substring(0, at))) {
@@ -87,6 +97,16 @@ final class InputSchema {
       }
     });
     return new InputSchema(names, groups);
+  }
+
+  /** Whether {@code example} holds at least one of this version's features. */
+  boolean knowsAny(Example<?> example) {
+    for (Feature f : example) {
+      if (index.containsKey(f.getName())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Feature names in the model's id order: the order of {@link #fromArray}. */
@@ -177,10 +197,10 @@ final class InputSchema {
             keys[k] = key;
             values[k++] = d;
           } else {
-            problems.add("feature '" + key + "' is " + d + "; expected a finite number");
+            problems.add(Kind.NON_FINITE, "feature '" + key + "' is " + d + "; expected a finite number");
           }
         } else {
-          problems.add("feature '" + key + "' is " + describe(v) + "; expected a number");
+          problems.add(Kind.WRONG_TYPE, "feature '" + key + "' is " + describe(v) + "; expected a number");
         }
       } else if (oneHotGroups.contains(key)) {
         matched++;
@@ -189,22 +209,19 @@ final class InputSchema {
           keys[k] = name;
           values[k++] = 1.0;
         } else if (v instanceof CharSequence || v instanceof Boolean) {
-          problems.add("feature '" + key + "' has value '" + v + "', which the model never saw; expected one of " + valuesOf(key));
+          problems.add(Kind.WRONG_TYPE, "feature '" + key + "' has value '" + v + "', which the model never saw; expected one of "
+              + valuesOf(key));
         } else {
-          problems.add("feature '" + key + "' is " + describe(v) + "; expected one of " + valuesOf(key));
+          problems.add(Kind.WRONG_TYPE, "feature '" + key + "' is " + describe(v) + "; expected one of " + valuesOf(key));
         }
       } else {
         keysValid = false;
-        problems.add("unknown feature '" + key + "'; the model's features are " + required);
+        problems.add(Kind.UNKNOWN_FEATURE, "unknown feature '" + key + "'; the model's features are " + required);
       }
     }
     if (matched < required.size()) {
       keysValid = false;
-      for (String r : required) {
-        if (!input.containsKey(r)) {
-          problems.add("missing feature '" + r + "'" + (oneHotGroups.contains(r) ? "; expected one of " + valuesOf(r) : "; expected a number"));
-        }
-      }
+      addMissing(r -> input.containsKey(requiredKeys[r]), problems);
     }
     if (keysValid && n == required.size()) {
       remember(input.keySet().toArray());
@@ -214,6 +231,17 @@ final class InputSchema {
       values = java.util.Arrays.copyOf(values, k);
     }
     return new ArrayExample<>(unknown, keys, values);
+  }
+
+  /** Adds a problem for each key a request must give and did not ({@code given} by index in {@link #requiredKeys}). */
+  private void addMissing(java.util.function.IntPredicate given, Problems problems) {
+    for (int r = 0; r < requiredKeys.length; r++) {
+      if (!given.test(r)) {
+        String key = requiredKeys[r];
+        problems.add(Kind.MISSING_FEATURE, "missing feature '" + key + "'"
+            + (oneHotGroups.contains(key) ? "; expected one of " + valuesOf(key) : "; expected a number"));
+      }
+    }
   }
 
   /** Remembers a validated key order (a small ring: the newest replaces the oldest). */
@@ -262,13 +290,13 @@ final class InputSchema {
   /** Builds an example from values in {@link #names()} order. */
   <T extends Output<T>> Example<T> fromArray(double[] values, T unknown, Problems problems) {
     if (values.length != names.length) {
-      problems.add("got " + values.length + " values; expected " + names.length + " in the order " + List.of(names));
+      problems.add(Kind.WRONG_COUNT, "got " + values.length + " values; expected " + names.length + " in the order " + List.of(names));
       return new ArrayExample<>(unknown, new String[0], new double[0]);
     }
     boolean clean = true;
     for (int i = 0; i < values.length; i++) {
       if (!Double.isFinite(values[i])) {
-        problems.add("feature '" + names[i] + "' is " + values[i] + "; expected a finite number");
+        problems.add(Kind.NON_FINITE, "feature '" + names[i] + "' is " + values[i] + "; expected a finite number");
         clean = false;
       }
     }
@@ -286,22 +314,35 @@ final class InputSchema {
     return new ArrayExample<>(unknown, ks.toArray(new String[0]), vs.stream().mapToDouble(Double::doubleValue).toArray());
   }
 
-  /** Checks a caller's example; returns it, or a copy without the unusable features. */
+  /**
+   * Checks a caller's example as a feature map is checked (unknown, missing and non-finite
+   * features); returns it, or a copy without the unusable features.
+   */
   <T extends Output<T>> Example<T> check(Example<T> example, T unknown, Problems problems) {
-    List<String> ks = null;
+    boolean[] given = new boolean[requiredKeys.length];
+    int givenCount = 0;
+    boolean usable = true;
     for (Feature f : example) {
-      boolean known = index.containsKey(f.getName());
-      boolean finite = Double.isFinite(f.getValue());
-      if (!known) {
-        problems.add("unknown feature '" + f.getName() + "'; the model's features are " + required);
-      } else if (!finite) {
-        problems.add("feature '" + f.getName() + "' is " + f.getValue() + "; expected a finite number");
+      Integer id = index.get(f.getName());
+      if (id == null) {
+        problems.add(Kind.UNKNOWN_FEATURE, "unknown feature '" + f.getName() + "'; the model's features are " + required);
+        usable = false;
+        continue;
       }
-      if (!known || !finite) {
-        ks = ks == null ? new ArrayList<>() : ks;
+      if (!Double.isFinite(f.getValue())) {
+        problems.add(Kind.NON_FINITE, "feature '" + f.getName() + "' is " + f.getValue() + "; expected a finite number");
+        usable = false;
+      }
+      int r = requiredOf[id];
+      if (!given[r]) {
+        given[r] = true;
+        givenCount++;
       }
     }
-    if (ks == null) {
+    if (givenCount < requiredKeys.length) {
+      addMissing(r -> given[r], problems);
+    }
+    if (usable) {
       return example;
     }
     List<String> names2 = new ArrayList<>();
@@ -329,15 +370,28 @@ final class InputSchema {
     return v == null ? "null" : "'" + v + "' (" + v.getClass().getSimpleName() + ")";
   }
 
+  /** What is wrong with an input, as {@link Endpoint#inputProblems()} counts it. */
+  enum Kind {
+    UNKNOWN_FEATURE, MISSING_FEATURE, WRONG_TYPE, NON_FINITE, WRONG_COUNT;
+
+    /** The name counts are kept under: {@code unknown_feature}, ... */
+    String key() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
   /** A request's problems, created on the first one. */
   static final class Problems {
     private @Nullable List<String> list;
+    private @Nullable List<Kind> kinds;
 
-    void add(String p) {
+    void add(Kind kind, String p) {
       if (list == null) {
         list = new ArrayList<>(2);
+        kinds = new ArrayList<>(2);
       }
       list.add(p);
+      kinds.add(kind);
     }
 
     boolean any() {
@@ -346,6 +400,10 @@ final class InputSchema {
 
     List<String> list() {
       return list == null ? List.of() : list;
+    }
+
+    List<Kind> kinds() {
+      return kinds == null ? List.of() : kinds;
     }
   }
 }

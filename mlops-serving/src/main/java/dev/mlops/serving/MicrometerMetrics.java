@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * {@code mlops.serving.requests} and {@code mlops.serving.latency} (timer with percentiles) tagged
  * endpoint, variant, model and version; {@code mlops.serving.errors} tagged kind;
  * {@code mlops.serving.batch.size}; {@code mlops.serving.shadow.comparisons} tagged agreed;
- * {@code mlops.serving.dropped} tagged queue; gauges {@code mlops.serving.queue.depth}. Loaded only
+ * {@code mlops.serving.dropped} tagged queue and item (shadow
+ * requests, log rows, log labels); gauges {@code mlops.serving.queue.depth}. Loaded only
  * when a meter registry is given, so Micrometer stays optional.
  */
 final class MicrometerMetrics implements ServingMetrics {
@@ -86,10 +87,11 @@ final class MicrometerMetrics implements ServingMetrics {
         .register(registry);
     Gauge.builder("mlops.serving.queue.depth", endpoint, e -> e.queueDepth("batch")).tags("endpoint", endpoint.name(), "queue", "batch")
         .register(registry);
-    for (String queue : new String[] {"shadow", "log"}) {
-      // the lanes count their own drops; the request path never touches a meter for them
-      FunctionCounter.builder("mlops.serving.dropped", endpoint, e -> e.droppedFrom(queue))
-          .description("items dropped from a full background queue").tags("endpoint", endpoint.name(), "queue", queue).register(registry);
+    // the endpoint counts its drops in adders; the request path never touches a meter for them
+    for (String[] queueItem : new String[][] {{"shadow", "request"}, {"log", "row"}, {"log", "label"}}) {
+      FunctionCounter.builder("mlops.serving.dropped", endpoint, e -> e.dropped(queueItem[1]))
+          .description("items dropped from a full background queue: shadow requests, prediction-log rows and feedback labels")
+          .tags("endpoint", endpoint.name(), "queue", queueItem[0], "item", queueItem[1]).register(registry);
     }
     Gauge.builder("mlops.serving.in.flight", endpoint, e -> e.inFlight()).tags("endpoint", endpoint.name()).register(registry);
     for (String variant : endpoint.variantNames()) {

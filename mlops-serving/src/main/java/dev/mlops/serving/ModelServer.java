@@ -21,9 +21,10 @@ import org.tribuo.Output;
 
 /**
  * Serves registered models in this JVM: the entry point of serving. It holds the endpoints, follows
- * the registry's events (an alias moved in this JVM, or in another within the registry's poll
- * interval) to hot-swap the versions they serve, and runs loads and rollout decisions on its
- * control threads, never on a caller's thread.
+ * the registry's events (a move made through its registry as soon as the move returns, others within
+ * the registry's poll interval) to hot-swap the versions they serve, and runs loads and rollout
+ * decisions on its control threads, never on a caller's thread. What a swap guarantees is stated on
+ * {@link Endpoint}.
  *
  * <pre>{@code
  * try (ModelServer server = ModelServer.builder().registry(registry).build()) {
@@ -117,29 +118,27 @@ public final class ModelServer implements AutoCloseable {
     endpoints.remove(endpoint);
   }
 
-  /** Every registry change of a model reloads the variants that follow it (a no-op when their version did not change). */
+  /**
+   * A registry change reaches the variants it concerns (an alias move or deletion: those following
+   * that alias; any other change of the model: all that follow the model); each queues one reload.
+   */
   private void onRegistryEvent(RegistryEvent e) {
     if (closed || e instanceof RegistryEvent.RequestOpened || e instanceof RegistryEvent.RequestRejected
         || e instanceof RegistryEvent.VersionTagSet) {
       return;
     }
+    String alias = e instanceof RegistryEvent.AliasMoved m ? m.alias() : e instanceof RegistryEvent.AliasDeleted d ? d.alias()
+        : e instanceof RegistryEvent.RequestApproved a ? a.alias() : null;
     for (Endpoint<?> endpoint : endpoints) {
-      reloadFollowers(endpoint, e.model());
+      reloadFollowers(endpoint, e.model(), alias);
     }
   }
 
-  private <T extends Output<T>> void reloadFollowers(Endpoint<T> endpoint, String model) {
+  private <T extends Output<T>> void reloadFollowers(Endpoint<T> endpoint, String model, @Nullable String alias) {
     for (Variant<T> v : endpoint.allVariants()) {
-      if (ModelUri.parse(v.uri).name().equals(model)) {
-        try {
-          control.execute(() -> {
-            if (!endpoint.isClosed()) {
-              endpoint.loader.load(v);
-            }
-          });
-        } catch (java.util.concurrent.RejectedExecutionException ex) {
-          LOG.debug("server closing: reload of {} skipped", v.uri);
-        }
+      ModelUri u = ModelUri.parse(v.uri);
+      if (u.name().equals(model) && (alias == null || alias.equals(u.alias()))) {
+        endpoint.loader.changed(v, control);
       }
     }
   }

@@ -25,7 +25,13 @@ final class PredictionSink<T extends Output<T>> {
   private final boolean logOutputs;
   /** {@link Answered} requests and {@link Labelled} feedback, in order. */
   private final Handoff.Lane<Object> lane;
-  private final LongAdder labelsMissed = new LongAdder();
+  /** Rows (answered requests) handed to logging, and those of them dropped because the queue was full. */
+  private final LongAdder rows = new LongAdder();
+  private final LongAdder rowsDropped = new LongAdder();
+  /** Feedback labels handed to logging, those dropped because the queue was full, and those no prediction log could join. */
+  private final LongAdder labels = new LongAdder();
+  private final LongAdder labelsDropped = new LongAdder();
+  private final LongAdder labelsUnjoined = new LongAdder();
 
   /** A label that {@link Endpoint#feedback} joins to a logged prediction. */
   private record Labelled(String requestId, String variant, String truth) {}
@@ -44,14 +50,21 @@ final class PredictionSink<T extends Output<T>> {
     return sampleRate >= 1 || ThreadLocalRandom.current().nextDouble() < sampleRate;
   }
 
-  /** Queues an answered request for logging. */
+  /** Queues an answered request for logging; a full queue drops it and counts it as a dropped row. */
   void offer(Answered<T> job) {
-    lane.offer(job);
+    rows.increment();
+    if (!lane.offer(job)) {
+      rowsDropped.increment();
+    }
   }
 
-  void label(String requestId, T truth, Endpoint.Issued issued) {
+  /** Queues a feedback label for the prediction logs; a full queue drops it and counts it as a dropped label. */
+  void label(String requestId, T truth, FeedbackWindow.Issued issued) {
     if (!logs.isEmpty()) {
-      lane.offer(new Labelled(requestId, issued.variant().name, truth.getSerializableForm(false)));
+      labels.increment();
+      if (!lane.offer(new Labelled(requestId, issued.variant().name, truth.getSerializableForm(false)))) {
+        labelsDropped.increment();
+      }
     }
   }
 
@@ -91,6 +104,7 @@ final class PredictionSink<T extends Output<T>> {
         }
       }
     } else if (e instanceof Labelled lab) {
+      boolean joined = true;
       for (EndpointBuilder.LogSpec l : logs) {
         if (l.variant() != null && !l.variant().equals(lab.variant)) {
           continue;
@@ -99,8 +113,11 @@ final class PredictionSink<T extends Output<T>> {
           l.log().label(lab.requestId, lab.truth.equals(l.positive()) ? 1 : 0);
         } catch (RuntimeException ex) {
           // the prediction was not logged (sampled out, dropped, or its window left memory)
-          labelsMissed.increment();
+          joined = false;
         }
+      }
+      if (!joined) {
+        labelsUnjoined.increment();
       }
     }
   }
@@ -114,11 +131,23 @@ final class PredictionSink<T extends Output<T>> {
     return lane.depth();
   }
 
-  long dropped() {
-    return lane.dropped();
+  long rows() {
+    return rows.sum();
   }
 
-  long labelsMissed() {
-    return labelsMissed.sum();
+  long rowsDropped() {
+    return rowsDropped.sum();
+  }
+
+  long labels() {
+    return labels.sum();
+  }
+
+  long labelsDropped() {
+    return labelsDropped.sum();
+  }
+
+  long labelsUnjoined() {
+    return labelsUnjoined.sum();
   }
 }

@@ -16,11 +16,16 @@ import org.tribuo.Output;
 
 /**
  * Applies a {@link RolloutPolicy} to an endpoint's canary. Counting happens on the request path
- * (adders in the variants' windows); judging, rolling back and promoting run on the server's
- * control executor, one evaluation at a time, never on a caller's thread.
+ * (adders in the variants' windows, and one compare-and-set for a place in the canary's window);
+ * the request that completes a window judges it on its own thread, one judgement at a time (a
+ * few adders and at most a small map, once per window), so a breach takes the weight to 0 at
+ * once; the registry actions, promotions and announcements that follow run on the server's
+ * control executor, never on a caller's thread.
  */
 final class Rollout<T extends Output<T>> {
   private static final Logger LOG = LoggerFactory.getLogger(Endpoint.class);
+  /** Requests each variant answers in a window before their p99 latencies are compared. */
+  private static final int MIN_LATENCY_SAMPLES = 100;
 
   private final Endpoint<T> endpoint;
   private final ModelServer server;
@@ -55,14 +60,41 @@ final class Rollout<T extends Output<T>> {
     }
   }
 
+  boolean isCanary(Variant<T> v) {
+    return v == canary;
+  }
+
   /**
-   * Called after each request a routed variant answered or failed. The request that completes a
-   * canary window judges it on the spot (a few adders and at most a small map: once per window), so
-   * a breach takes the canary's weight to 0 at once; the registry actions and announcements that
-   * follow run on the control executor.
+   * Takes a place in the canary's window for a request routed to it: a window lets in exactly
+   * {@link RolloutPolicy#window} requests, then takes no more until it is judged, so a breach costs
+   * at most one window (plus nothing: the requests in flight are the window's own). False when the
+   * window is full and awaiting judgement; the request goes to the champion.
    */
-  void observed(Variant<T> v) {
-    if (v == canary && canary.weight > 0 && canary.window.requests() >= policy.window) {
+  boolean admit(WindowStats window) {
+    java.util.concurrent.atomic.AtomicInteger places = window.admitted;
+    int n;
+    do {
+      n = places.get();
+      if (n >= policy.window) {
+        return false;
+      }
+    } while (!places.compareAndSet(n, n + 1));
+    return true;
+  }
+
+  /** Gives back the place of a request that ended without counting in the window (refused input, nothing loaded). */
+  void release(WindowStats window) {
+    window.admitted.decrementAndGet();
+  }
+
+  /**
+   * Called after each request a routed variant answered or failed, with the window it counted in.
+   * The request that completes a canary window judges it on the spot (a few adders and at most a
+   * small map: once per window), so a breach takes the canary's weight to 0 at once; the registry
+   * actions and announcements that follow run on the control executor.
+   */
+  void observed(Variant<T> v, WindowStats window) {
+    if (v == canary && window.requests() >= policy.window) {
       judge();
     }
   }
@@ -71,17 +103,26 @@ final class Rollout<T extends Output<T>> {
     judge();
   }
 
+  /** Judges the canary; a thread that finds a judgement running leaves it to that one, which looks again when it ends. */
   private void judge() {
-    if (!evaluating.compareAndSet(false, true)) {
-      return;
+    while (evaluating.compareAndSet(false, true)) {
+      try {
+        evaluate();
+      } catch (RuntimeException e) {
+        LOG.error("endpoint {}: evaluating the canary failed", endpoint.name(), e);
+      } finally {
+        evaluating.set(false);
+      }
+      // a window completed (or drift was reported) while this judgement ran, and its judge found it busy
+      if (!pending()) {
+        return;
+      }
     }
-    try {
-      evaluate();
-    } catch (RuntimeException e) {
-      LOG.error("endpoint {}: evaluating the canary failed", endpoint.name(), e);
-    } finally {
-      evaluating.set(false);
-    }
+  }
+
+  /** Whether the serving canary has something to be judged on: a full window, or a drift alert. */
+  private boolean pending() {
+    return canary.weight > 0 && canary.active() != null && (inputDrift != null || canary.window.requests() >= policy.window);
   }
 
   /** Runs registry actions and announcements off the request path. */
@@ -113,50 +154,65 @@ final class Rollout<T extends Output<T>> {
       rollBack(a, "input_drift", drift);
       return;
     }
-    if (canary.window.requests() < policy.window) {
+    // the full window is judged before a new one opens: it admits no request meanwhile, and on a
+    // breach the canary's weight is 0 before the next window takes any
+    WindowStats c = canary.window;
+    if (c.requests() < policy.window) {
       return;
     }
-    WindowStats c = canary.rollWindow();
-    WindowStats h = champion.rollWindow();
+    WindowStats h = champion.window;
+    Breach breach = breach(c, h);
+    if (breach != null) {
+      rollBack(a, breach.rule(), breach.detail());
+    }
+    canary.rollWindow(c);
+    champion.rollWindow();
+    if (breach == null && policy.promoteAlias != null && promotedVersion != a.version()) {
+      later(() -> maybePromote(a));
+    }
+  }
+
+  /** A rule the canary's window broke, with the figures that broke it. */
+  private record Breach(String rule, String detail) {}
+
+  /** The first rule the canary's full window {@code c} breaks against the champion's window {@code h}, or null. */
+  private @Nullable Breach breach(WindowStats c, WindowStats h) {
     long n = c.requests();
     double err = c.errorRate();
     if (err > policy.maxErrorRate) {
-      rollBack(a, "error_rate", String.format(Locale.ROOT, "error rate %.3f > %.3f (champion %.3f) over %d canary requests", err,
+      return new Breach("error_rate", String.format(Locale.ROOT, "error rate %.3f > %.3f (champion %.3f) over %d canary requests", err,
           policy.maxErrorRate, h.errorRate(), n));
-      return;
     }
-    double cp99 = c.latency.quantile(0.99);
-    double hp99 = h.latency.quantile(0.99);
-    if (n >= 100 && cp99 > policy.minLatencyNanos && !Double.isNaN(hp99) && cp99 > policy.maxLatencyRatio * hp99) {
-      rollBack(a, "latency_p99", String.format(Locale.ROOT, "p99 %.2f ms > %.1f x champion's %.2f ms over %d canary requests", cp99 / 1e6,
-          policy.maxLatencyRatio, hp99 / 1e6, n));
-      return;
+    long hn = h.requests();
+    if (!Double.isNaN(policy.maxLatencyRatio) && n >= MIN_LATENCY_SAMPLES && hn >= MIN_LATENCY_SAMPLES) {
+      double cp99 = c.latency.quantile(0.99);
+      double hp99 = h.latency.quantile(0.99);
+      if (cp99 > policy.minLatencyNanos && cp99 > policy.maxLatencyRatio * hp99) {
+        return new Breach("latency_p99", String.format(Locale.ROOT, "p99 %.3f ms > %.1f x champion's %.3f ms (floor %.1f ms) over %d canary"
+            + " and %d champion requests", cp99 / 1e6, policy.maxLatencyRatio, hp99 / 1e6, policy.minLatencyNanos / 1e6, n, hn));
+      }
     }
     if (!Double.isNaN(policy.maxOutputDrift)) {
       Map<String, Long> co = c.outputCounts();
       Map<String, Long> ho = h.outputCounts();
-      long cn = co.values().stream().mapToLong(Long::longValue).sum();
-      long hn = ho.values().stream().mapToLong(Long::longValue).sum();
-      if (cn >= policy.minOutputRequests && hn >= policy.minOutputRequests) {
+      long cOutputs = co.values().stream().mapToLong(Long::longValue).sum();
+      long hOutputs = ho.values().stream().mapToLong(Long::longValue).sum();
+      if (cOutputs >= policy.minOutputRequests && hOutputs >= policy.minOutputRequests) {
         double psi = Binned.psi(Binned.categorical(ho, co));
         if (psi > policy.maxOutputDrift) {
-          rollBack(a, "output_drift", String.format(Locale.ROOT, "PSI of predicted outputs %.3f > %.3f (canary %s vs champion %s)", psi,
-              policy.maxOutputDrift, co, ho));
-          return;
+          return new Breach("output_drift", String.format(Locale.ROOT, "PSI of predicted outputs %.3f > %.3f (canary %s vs champion %s)",
+              psi, policy.maxOutputDrift, co, ho));
         }
       }
     }
     if (!Double.isNaN(policy.minAccuracyDelta) && c.labelled.sum() >= policy.minLabels && h.labelled.sum() >= policy.minLabels) {
       double delta = c.accuracy() - h.accuracy();
       if (delta < policy.minAccuracyDelta) {
-        rollBack(a, "accuracy", String.format(Locale.ROOT, "labelled accuracy %.3f vs champion %.3f (delta %.3f < %.3f) on %d and %d labels",
-            c.accuracy(), h.accuracy(), delta, policy.minAccuracyDelta, c.labelled.sum(), h.labelled.sum()));
-        return;
+        return new Breach("accuracy", String.format(Locale.ROOT, "labelled accuracy %.3f vs champion %.3f (delta %.3f < %.3f) on %d and %d"
+            + " labels", c.accuracy(), h.accuracy(), delta, policy.minAccuracyDelta, c.labelled.sum(), h.labelled.sum()));
       }
     }
-    if (policy.promoteAlias != null && promotedVersion != a.version()) {
-      later(() -> maybePromote(a));
-    }
+    return null;
   }
 
   private void rollBack(Variant.Active<T> a, String rule, String detail) {

@@ -8,7 +8,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Automatic rollback and promotion of an endpoint's canary. The canary is judged against the
- * champion on rolling windows of {@link Builder#window canary requests}; on a breach of any rule
+ * champion on rolling windows of {@link Builder#window canary requests}, by the rules the policy
+ * configures and by one default: an error rate above 5 % is a breach unless
+ * {@link Builder#maxErrorRate} says otherwise. A rule that compares the canary with the champion
+ * (latency, output drift, accuracy) is judged only when both have enough samples in the same
+ * window, never against a variant with none. On a breach of any rule
  * its weight goes to 0 at once, a {@link RolloutEvent} is announced and logged with the figures
  * that fired, and, with {@link Builder#restoreAlias}, the canary's alias is moved back to the
  * version it pointed at before, through the registry (so the audit trail records the move with
@@ -48,14 +52,15 @@ public final class RolloutPolicy {
     this.promoteAlias = b.promoteAlias;
   }
 
-  /** A builder with the defaults: windows of 200 canary requests, error rate at most 5 %, p99 at most 3× the champion's. */
+  /** A builder with the defaults: windows of 200 canary requests and an error rate of at most 5 %; no other rule until set. */
   public static Builder builder() {
     return new Builder();
   }
 
   @Override
   public String toString() {
-    return "RolloutPolicy[window " + window + ", max error rate " + maxErrorRate + ", max p99 ratio " + maxLatencyRatio
+    return "RolloutPolicy[window " + window + ", max error rate " + maxErrorRate
+        + (Double.isNaN(maxLatencyRatio) ? "" : ", max p99 ratio " + maxLatencyRatio + " above " + minLatencyNanos / 1_000_000.0 + " ms")
         + (Double.isNaN(maxOutputDrift) ? "" : ", max output PSI " + maxOutputDrift)
         + (Double.isNaN(minAccuracyDelta) ? "" : ", min accuracy delta " + minAccuracyDelta)
         + (inputMonitor == null ? "" : ", input drift of " + inputMonitor.name())
@@ -66,8 +71,8 @@ public final class RolloutPolicy {
   public static final class Builder {
     private int window = 200;
     private double maxErrorRate = 0.05;
-    private double maxLatencyRatio = 3.0;
-    private long minLatencyNanos = 10_000_000;
+    private double maxLatencyRatio = Double.NaN;
+    private long minLatencyNanos;
     private double maxOutputDrift = Double.NaN;
     private int minOutputRequests = 50;
     private double minAccuracyDelta = Double.NaN;
@@ -86,24 +91,31 @@ public final class RolloutPolicy {
       return this;
     }
 
-    /** The highest share of failed canary requests in a window (default 0.05). */
+    /** The highest share of failed canary requests in a window (default 0.05; 1 turns the rule off). */
     public Builder maxErrorRate(double rate) {
       this.maxErrorRate = share("max error rate", rate);
       return this;
     }
 
     /**
-     * The highest canary p99 latency as a multiple of the champion's in the same window (default
-     * 3), ignored while the canary's p99 is under {@code floor} (default 10 ms: a single garbage
-     * collection pause must not roll a canary back) or the window holds fewer than 100 requests (a
-     * p99 of fewer is just the maximum).
+     * The highest canary p99 latency as a multiple of the champion's in the same window (off by
+     * default), judged only when the canary and the champion each answered at least 100 requests
+     * in the window (a p99 of fewer is just their maximum) and only while the canary's p99 is
+     * above {@code floor}. Choose the floor above the pauses the JVM may take (a garbage collection
+     * pause delays every request in flight, and a p99 of 200 requests is their second slowest):
+     * 10 ms or more for most services.
+     *
+     * @throws InvalidArgumentException for a ratio below 1 or a negative floor
      */
     public Builder maxLatencyRatio(double ratio, Duration floor) {
       if (!(ratio >= 1)) {
         throw InvalidArgumentException.of("max latency ratio", ratio, "must be at least 1");
       }
+      if (Validation.notNull("latency floor", floor).isNegative()) {
+        throw InvalidArgumentException.of("latency floor", floor, "must be zero or positive");
+      }
       this.maxLatencyRatio = ratio;
-      this.minLatencyNanos = Validation.notNull("latency floor", floor).toNanos();
+      this.minLatencyNanos = floor.toNanos();
       return this;
     }
 

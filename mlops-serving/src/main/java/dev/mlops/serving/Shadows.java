@@ -23,6 +23,7 @@ final class Shadows<T extends Output<T>> {
   private final List<Variant<T>> shadows;
   private final Handoff.Lane<Answered<T>> lane;
   private final Map<String, Figures> figures = new ConcurrentHashMap<>();
+  private final LongAdder dropped = new LongAdder();
 
   private static final class Figures {
     final LongAdder compared = new LongAdder();
@@ -42,7 +43,9 @@ final class Shadows<T extends Output<T>> {
 
   /** Queues a detached request for the shadows. */
   void offer(Answered<T> job) {
-    lane.offer(job);
+    if (!lane.offer(job)) {
+      dropped.increment();
+    }
   }
 
   private void run(Answered<T> job) {
@@ -51,12 +54,12 @@ final class Shadows<T extends Output<T>> {
       if (a == null) {
         continue;
       }
-      long start = System.nanoTime();
+      long start = endpoint.ticker.getAsLong();
       try {
         InputSchema.Problems problems = new InputSchema.Problems();
         Example<T> ex = job.request().example(a.schema(), endpoint.unknown, problems);
         Prediction<T> p = a.loaded().model().predict(ex);
-        long latency = System.nanoTime() - start;
+        long latency = endpoint.ticker.getAsLong() - start;
         v.window.requests.increment();
         v.window.latency.record(latency);
         Figures f = figures.get(v.name);
@@ -75,7 +78,7 @@ final class Shadows<T extends Output<T>> {
         }
         endpoint.metrics.shadow(endpoint.name(), v.name, agreed);
       } catch (RuntimeException e) {
-        long latency = System.nanoTime() - start;
+        long latency = endpoint.ticker.getAsLong() - start;
         v.window.failed(latency);
         endpoint.metrics.failed(endpoint.name(), v.name, "shadow_error");
       }
@@ -118,7 +121,8 @@ final class Shadows<T extends Output<T>> {
     return lane.depth();
   }
 
+  /** Requests not shadowed because the queue was full. */
   long dropped() {
-    return lane.dropped();
+    return dropped.sum();
   }
 }

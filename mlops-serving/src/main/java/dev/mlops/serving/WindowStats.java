@@ -13,6 +13,8 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class WindowStats {
   final LongAdder requests = new LongAdder();
+  /** Requests let into this window of a canary under a rollout policy (at most the policy's window). */
+  final java.util.concurrent.atomic.AtomicInteger admitted = new java.util.concurrent.atomic.AtomicInteger();
   final LongAdder errors = new LongAdder();
   final LatencyHistogram latency = new LatencyHistogram();
   final boolean countOutputs;

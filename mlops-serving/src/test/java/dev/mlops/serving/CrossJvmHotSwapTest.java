@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mlops.registry.ModelRegistry;
+import dev.mlops.testkit.Eventually;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -33,13 +34,8 @@ class CrossJvmHotSwapTest {
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), out);
         assertEquals(0, p.exitValue(), out);
-        long deadline = System.currentTimeMillis() + 15_000;
-        int version = 1;
-        while (version != 2 && System.currentTimeMillis() < deadline) {
-          version = e.predict(Map.of("x1", 1.0, "x2", 0.0)).version();
-          Thread.sleep(20);
-        }
-        assertEquals(2, version, "the endpoint serves the version the other JVM moved the alias to");
+        assertTrue(e.awaitVersion("champion", 2, Eventually.DEFAULT_TIMEOUT), "the endpoint serves the version the other JVM moved the alias to");
+        assertEquals(2, e.predict(Map.of("x1", 1.0, "x2", 0.0)).version());
       }
     }
   }

@@ -59,6 +59,28 @@ class InputSchemaTest {
     }
   }
 
+  @Test
+  void anExampleLackingAOneHotGroupIsMissingThatGroupAsAMapWouldBe() {
+    LabelFactory f = new LabelFactory();
+    MutableDataset<Label> d = new MutableDataset<>(new SimpleDataSourceProvenance("t", f), f);
+    Random r = new Random(2);
+    for (int i = 0; i < 50; i++) {
+      String plan = i % 2 == 0 ? "plan@basic" : "plan@pro";
+      d.add(new ArrayExample<>(new Label(i % 3 == 0 ? "a" : "b"), new String[] {plan, "tenure"}, new double[] {1, r.nextGaussian()}));
+    }
+    InputSchema schema = InputSchema.of(new LogisticRegressionTrainer().train(d));
+    InputSchema.Problems lacking = new InputSchema.Problems();
+    schema.check(new ArrayExample<>(LabelFactory.UNKNOWN_LABEL, new String[] {"tenure"}, new double[] {1}), LabelFactory.UNKNOWN_LABEL, lacking);
+    InputSchema.Problems asMap = new InputSchema.Problems();
+    schema.fromMap(Map.of("tenure", 1.0), LabelFactory.UNKNOWN_LABEL, asMap);
+    assertEquals(List.of("missing feature 'plan'; expected one of [basic, pro]"), lacking.list());
+    assertEquals(lacking.list(), asMap.list());
+    InputSchema.Problems complete = new InputSchema.Problems();
+    schema.check(new ArrayExample<>(LabelFactory.UNKNOWN_LABEL, new String[] {"plan@pro", "tenure"}, new double[] {1, 1}),
+        LabelFactory.UNKNOWN_LABEL, complete);
+    assertFalse(complete.any(), complete.list().toString());
+  }
+
   private static List<String> features(Example<Label> e) {
     List<String> out = new ArrayList<>();
     for (Feature feature : e) {

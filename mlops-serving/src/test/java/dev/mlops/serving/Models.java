@@ -92,25 +92,129 @@ final class Models {
     }
   }
 
-  /** Answers like {@code inner} after sleeping {@code millis}. */
-  static final class Slow extends Custom {
-    private static final long serialVersionUID = 1L;
-    private final Model<Label> inner;
-    private final long millis;
+  /**
+   * A gate a {@link Gated} model waits at, by name (models are serialized into the registry and
+   * loaded back, so they find their gate in this table, not in a field): tests open it when they
+   * have seen what they need to see while the model was held.
+   */
+  static final class Gate {
+    private static final java.util.Map<String, Gate> GATES = new java.util.concurrent.ConcurrentHashMap<>();
+    volatile java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+    volatile java.util.concurrent.CountDownLatch open = new java.util.concurrent.CountDownLatch(1);
+    final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
+    final String name;
 
-    Slow(Model<Label> inner, long millis) {
-      super("slow", inner);
+    private Gate(String name) {
+      this.name = name;
+    }
+
+    /** A new closed gate under a unique name. */
+    static Gate create(String name) {
+      Gate g = new Gate(name);
+      if (GATES.putIfAbsent(name, g) != null) {
+        throw new IllegalStateException("gate " + name + " exists");
+      }
+      return g;
+    }
+
+    static Gate named(String name) {
+      return GATES.get(name);
+    }
+
+    /** Waits (a positive wait, bounded by the testkit's timeout) until a prediction holds at the gate. */
+    void awaitEntered() throws InterruptedException {
+      if (!entered.await(dev.mlops.testkit.Eventually.DEFAULT_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
+        throw new AssertionError("no prediction reached the gate");
+      }
+    }
+
+    void open() {
+      open.countDown();
+    }
+
+    /** Closes an opened gate again: the next held prediction waits until {@link #open()}. */
+    void close() {
+      entered = new java.util.concurrent.CountDownLatch(1);
+      open = new java.util.concurrent.CountDownLatch(1);
+    }
+  }
+
+  /**
+   * Answers like {@code inner}, but a prediction whose {@code x2} is {@link #HOLD} waits at its gate
+   * until the test opens it; every other request, warm-up included, passes at once.
+   */
+  static final class Gated extends Custom {
+    private static final long serialVersionUID = 1L;
+    static final double HOLD = 12345.0;
+    private final Model<Label> inner;
+    private final String gate;
+
+    Gated(Model<Label> inner, String gate) {
+      super("gated", inner);
       this.inner = inner;
-      this.millis = millis;
+      this.gate = gate;
     }
 
     @Override
     public Prediction<Label> predict(Example<Label> example) {
-      try {
-        Thread.sleep(millis);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      boolean hold = false;
+      for (org.tribuo.Feature f : example) {
+        hold |= f.getName().equals("x2") && f.getValue() == HOLD;
       }
+      if (hold) {
+        Gate g = Gate.named(gate);
+        java.util.concurrent.CountDownLatch open = g.open;
+        g.waiting.incrementAndGet();
+        g.entered.countDown();
+        try {
+          if (!open.await(dev.mlops.testkit.Eventually.DEFAULT_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new IllegalStateException("gate " + gate + " never opened");
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } finally {
+          g.waiting.decrementAndGet();
+        }
+      }
+      return inner.predict(example);
+    }
+  }
+
+  /** A request the {@link Gated} model holds at its gate. */
+  static Map<String, Object> held() {
+    return Map.of("x1", 2.0, "x2", Gated.HOLD);
+  }
+
+  /** {@link #held()} as JSON: a version registered with it as its input example is held at its gate while it warms up. */
+  static final String HELD_JSON = "{\"x1\": 2.0, \"x2\": " + Gated.HOLD + "}";
+
+  /** Test clocks in nanoseconds, by name, that only {@link Delayed} models move: an endpoint's latencies read one. */
+  static final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> CLOCKS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** A new test clock at 0 under a unique name. */
+  static java.util.concurrent.atomic.AtomicLong clock(String name) {
+    java.util.concurrent.atomic.AtomicLong c = new java.util.concurrent.atomic.AtomicLong();
+    CLOCKS.put(name, c);
+    return c;
+  }
+
+  /** Answers like {@code inner}, moving the test clock {@code clock} on by {@code nanos}: a slow model in test time, not wall time. */
+  static final class Delayed extends Custom {
+    private static final long serialVersionUID = 1L;
+    private final Model<Label> inner;
+    private final String clock;
+    private final long nanos;
+
+    Delayed(Model<Label> inner, String clock, long nanos) {
+      super("delayed", inner);
+      this.inner = inner;
+      this.clock = clock;
+      this.nanos = nanos;
+    }
+
+    @Override
+    public Prediction<Label> predict(Example<Label> example) {
+      CLOCKS.get(clock).addAndGet(nanos);
       return inner.predict(example);
     }
   }

@@ -25,12 +25,22 @@ final class ServingFixture {
   }
 
   static ModelVersion registerSerialized(ModelRegistry registry, String model, Serializable m, Path dir) throws IOException {
+    return registry.register(serialized(model, m, dir));
+  }
+
+  /** A Java-serialized test model with an input example (the first input its warm-up predicts from). */
+  static ModelVersion registerSerialized(ModelRegistry registry, String model, Serializable m, Path dir, String inputExample)
+      throws IOException {
+    return registry.register(serialized(model, m, dir).inputExample(inputExample));
+  }
+
+  private static Registration serialized(String model, Serializable m, Path dir) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
       out.writeObject(m);
     }
     Path f = Files.createTempFile(dir, "model", ".ser");
     Files.write(f, bytes.toByteArray());
-    return registry.register(Registration.of(model).fromFile(f).flavor(ModelVersion.GENERIC));
+    return Registration.of(model).fromFile(f).flavor(ModelVersion.GENERIC);
   }
 }

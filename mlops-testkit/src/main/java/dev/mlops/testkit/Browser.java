@@ -60,7 +60,7 @@ public final class Browser implements AutoCloseable {
     page("Page.enable", Map.of());
     page("Runtime.enable", Map.of());
     page("Log.enable", Map.of());
-    page("Emulation.setDeviceMetricsOverride", Map.of("width", 1280, "height", 900, "deviceScaleFactor", 1, "mobile", false));
+    viewport(1280, 900);
   }
 
   /** Starts headless Chromium (installing Debian's package first when it is missing) with a fresh profile. */
@@ -175,22 +175,25 @@ public final class Browser implements AutoCloseable {
     return r.path("result").path("value");
   }
 
-  /** Waits until a JavaScript condition holds (a navigation in between is survived), failing after 30 s. */
+  /**
+   * Waits until a JavaScript condition holds, with {@link Eventually} (a navigation in between is
+   * survived: the failed evaluation is retried and attached to the failure if the condition never holds).
+   */
   public void waitFor(String condition) throws Exception {
-    long deadline = System.currentTimeMillis() + TIMEOUT_MILLIS;
-    String last = "";
-    while (System.currentTimeMillis() < deadline) {
-      try {
-        if (eval("!!(" + condition + ")").asBoolean()) {
-          return;
-        }
-      } catch (AssertionError e) {
-        // the page navigated while the condition was evaluated
-        last = e.getMessage();
-      }
-      Thread.sleep(50);
+    Eventually.until(() -> eval("!!(" + condition + ")").asBoolean(), () -> condition + " on " + urlOrUnknown());
+  }
+
+  private String urlOrUnknown() {
+    try {
+      return url();
+    } catch (Exception | AssertionError e) {
+      return "(a page that does not answer)";
     }
-    throw new AssertionError("waited 30 s for " + condition + " on " + eval("location.href").asText() + " " + last);
+  }
+
+  /** Sets the size of the page's viewport in CSS pixels (1280 x 900 when the browser starts). */
+  public void viewport(int width, int height) throws Exception {
+    page("Emulation.setDeviceMetricsOverride", Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", false));
   }
 
   /** The text of the first element matching a CSS selector. */

@@ -211,16 +211,22 @@ final class Api {
           "rows", in.dataset().rowCount(), "context", in.context()));
     }
     m.put("inputs", inputs);
-    List<Map<String, Object>> artifacts = new ArrayList<>();
-    for (ArtifactInfo a : tracker.artifacts().list(id, "")) {
-      artifacts.add(Map.of("path", a.path(), "directory", a.directory(), "size", a.size()));
+    try {
+      m.put("artifacts", listing(id, ""));
+    } catch (InvalidArgumentException e) {
+      // a store someone planted a link in: the run stays readable, and says why its artifacts are not listed
+      m.put("artifacts", List.of());
+      m.put("artifactsError", e.getMessage());
     }
-    m.put("artifacts", artifacts);
     return m;
   }
 
   private List<Map<String, Object>> artifacts(String run, String dir) {
     tracker.getRun(run);
+    return listing(run, dir);
+  }
+
+  private List<Map<String, Object>> listing(String run, String dir) {
     List<Map<String, Object>> out = new ArrayList<>();
     for (ArtifactInfo a : tracker.artifacts().list(run, dir)) {
       out.add(Map.of("path", a.path(), "directory", a.directory(), "size", a.size()));

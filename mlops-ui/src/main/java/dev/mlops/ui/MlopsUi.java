@@ -43,13 +43,17 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>Safety: it binds to the loopback interface unless told otherwise; every response carries a
- * Content-Security-Policy without inline scripts or other origins; the Host header must be one of
- * the allowed names (loopback names and the configured ones), against DNS rebinding; with a token,
- * every request needs it (an {@code Authorization: Bearer} header, or the cookie a first visit
- * with {@code ?token=} sets); only GET and HEAD are served; static paths are normalized and
- * confined to the UI's own files and the WebJars. Pages put store values into the page with
- * {@code textContent}, never as markup.
+ * <p>Safety: it binds to the loopback interface unless told otherwise; every answer it writes carries
+ * a Content-Security-Policy without inline scripts or other origins, {@code nosniff},
+ * {@code no-referrer} and {@code X-Frame-Options} (the answers the JDK's server writes itself to a
+ * request it cannot parse, before any handler or filter runs, do not: they are fixed pages that
+ * repeat nothing of the request); the Host header must be one of the allowed names (loopback names
+ * and the configured ones), against DNS rebinding; with a token, every request needs it (an
+ * {@code Authorization: Bearer} header, or the cookie a first visit with {@code ?token=} sets); only
+ * GET and HEAD are served; static paths are normalized and confined to the UI's own files and the
+ * WebJars; a route that names a run answers 404 for a run that does not exist. Pages put store
+ * values into the page with {@code textContent}, never as markup, each isolated in a {@code <bdi>}
+ * with its hidden characters (a right-to-left override, say) shown as {@code <U+202E>}.
  */
 public final class MlopsUi implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MlopsUi.class);
@@ -278,7 +282,10 @@ public final class MlopsUi implements AutoCloseable {
     }
   }
 
-  /** An artifact, streamed as an attachment (never rendered by the browser); the store refuses paths outside the run. */
+  /**
+   * An artifact of a run that exists, streamed as an attachment (never rendered by the browser); the
+   * store refuses paths outside the run and never follows a symbolic link planted in it.
+   */
   private void download(HttpExchange ex, Map<String, String> query) throws IOException {
     String run;
     String path;
@@ -291,6 +298,8 @@ public final class MlopsUi implements AutoCloseable {
     }
     InputStream in;
     try {
+      // only a run's artifacts: other names in the artifact store (the registry's model bytes) are no run
+      tracker.getRun(run);
       in = tracker.artifacts().open(run, path);
     } catch (NotFoundException e) {
       send(ex, 404, "text/plain", e.getMessage());

@@ -10,7 +10,7 @@ import dev.mlops.registry.ModelRegistry;
 import dev.mlops.registry.Registration;
 import dev.mlops.serving.Endpoint;
 import dev.mlops.serving.ModelServer;
-import dev.mlops.testkit.Chromium;
+import dev.mlops.testkit.Browser;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -54,9 +54,11 @@ class LivePageTest {
           assertEquals("churn-endpoint", live.get("endpoint").asText());
           assertEquals("READY", live.get("state").asText());
           assertEquals(10, live.get("variants").get(0).get("requests").asInt());
-          String page = Chromium.dumpDom(ui.url() + "static/live.html", 8_000);
-          assertTrue(page.contains("ready:") && page.contains("churn-endpoint") && page.contains("READY")
-              && page.contains("models:/churn@champion"), page);
+          String page;
+          try (Browser b = Browser.launch()) {
+            page = Pages.readyDom(b, ui.url() + "static/live.html");
+          }
+          assertTrue(page.contains("churn-endpoint") && page.contains("READY") && page.contains("models:/churn@champion"), page);
         }
       }
     }

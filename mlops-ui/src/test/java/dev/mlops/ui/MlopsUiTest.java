@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mlops.api.StorageBackend;
 import dev.mlops.registry.ModelRegistry;
 import dev.mlops.registry.Registration;
-import dev.mlops.testkit.Chromium;
+import dev.mlops.testkit.Browser;
 import dev.mlops.tracking.ActiveRun;
 import dev.mlops.tracking.Tracker;
 import java.io.ByteArrayOutputStream;
@@ -155,17 +155,18 @@ class MlopsUiTest {
 
   @Test
   void pagesRenderStoreValuesAsTextInARealBrowser() throws Exception {
-    String runs = Chromium.dumpDom(ui.url(), 15_000);
-    assertTrue(runs.contains("ready:"), "the page finished loading: " + runs);
-    assertTrue(runs.contains("&lt;img src=x onerror=alert(1)&gt;"), "the hostile run name is shown as text");
-    assertFalse(runs.contains("<img src=\"x\""), "and never becomes an element");
-    assertTrue(runs.contains("metrics.accuracy") && runs.contains("0.910000"), runs);
-    String run = Chromium.dumpDom(ui.url() + "static/run.html?id=" + runId + "&metric=loss", 15_000);
-    assertTrue(run.contains("ready:") && run.contains("uplot"), "the chart was drawn: " + run);
-    assertTrue(run.contains("buckets (min, max and last of each"), "the chart says it shows reduced data");
-    String models = Chromium.dumpDom(ui.url() + "static/models.html?name=churn", 15_000);
-    assertTrue(models.contains("Audit trail verified"), models);
-    assertTrue(models.contains("@champion"), models);
+    try (Browser b = Browser.launch()) {
+      String runs = Pages.readyDom(b, ui.url());
+      assertTrue(runs.contains("&lt;img src=x onerror=alert(1)&gt;"), "the hostile run name is shown as text");
+      assertEquals(0, b.eval("document.querySelectorAll('img').length").asInt(), "and never becomes an element");
+      assertTrue(runs.contains("metrics.accuracy") && runs.contains("0.910000"), runs);
+      String run = Pages.readyDom(b, ui.url() + "static/run.html?id=" + runId + "&metric=loss");
+      assertTrue(run.contains("uplot"), "the chart was drawn: " + run);
+      assertTrue(run.contains("buckets (min, max and last of each"), "the chart says it shows reduced data");
+      String models = Pages.readyDom(b, ui.url() + "static/models.html?name=churn");
+      assertTrue(models.contains("Audit trail verified"), models);
+      assertTrue(models.contains("@champion"), models);
+    }
   }
 
   @Test
@@ -186,18 +187,21 @@ class MlopsUiTest {
     assertEquals(400, get("/download?run=" + runId + "&path=" + java.net.URLEncoder.encode("../../mlops.db", StandardCharsets.UTF_8))
         .statusCode(), "a path leaving the run's artifacts is refused");
     assertEquals(404, get("/download?run=" + runId + "&path=notes/missing.txt").statusCode());
-    String monitors = Chromium.dumpDom(ui.url() + "static/monitors.html?name=traffic", 15_000);
-    assertTrue(monitors.contains("ready:") && monitors.contains("DRIFT"), monitors);
-    String compare;
-    try (Tracker tracker = Tracker.builder().storage(backend).build();
-        ActiveRun other = tracker.newRun().experiment("churn").name("other").start()) {
-      other.logParam("model", "logistic").logMetric("accuracy", 0.8);
-      compare = Chromium.dumpDom(ui.url() + "static/compare.html?runs=" + runId + "," + other.id(), 15_000);
+    try (Browser b = Browser.launch()) {
+      String monitors = Pages.readyDom(b, ui.url() + "static/monitors.html?name=traffic");
+      assertTrue(monitors.contains("DRIFT"), monitors);
+      String compare;
+      try (Tracker tracker = Tracker.builder().storage(backend).build();
+          ActiveRun other = tracker.newRun().experiment("churn").name("other").start()) {
+        other.logParam("model", "logistic").logMetric("accuracy", 0.8);
+        compare = Pages.readyDom(b, ui.url() + "static/compare.html?runs=" + runId + "," + other.id());
+      }
+      assertTrue(b.eval("[...document.querySelectorAll('#params td.diff')].some(td => td.textContent === 'model')").asBoolean(),
+          "the differing param is marked: " + compare);
+      assertEquals(2, compare.split("<circle", -1).length - 1, "the scatter has a point per run: " + compare);
+      String run = Pages.readyDom(b, ui.url() + "static/run.html?id=" + runId);
+      assertTrue(run.contains("notes/"), "the artifact tree shows the directory: " + run);
     }
-    assertTrue(compare.contains("ready:") && compare.contains("class=\"diff\">model"), "the differing param is marked: " + compare);
-    assertEquals(2, compare.split("<circle", -1).length - 1, "the scatter has a point per run: " + compare);
-    String run = Chromium.dumpDom(ui.url() + "static/run.html?id=" + runId, 15_000);
-    assertTrue(run.contains("notes/"), "the artifact tree shows the directory: " + run);
   }
 
   @Test
@@ -256,8 +260,11 @@ class MlopsUiTest {
     assertTrue(store.begin(lease, 11, new dev.mlops.api.retraining.RetrainingStore.StoredRetraining("churn-loop", "rt-1", 10, 10, "PROMOTED",
         lease.epoch(), record), java.util.List.of("alert:m:dataset_drift:3")));
     assertEquals("churn-loop", json("/api/loops").get(0).asText());
-    String page = Chromium.dumpDom(ui.url() + "static/retraining.html?name=churn-loop", 15_000);
-    assertTrue(page.contains("ready:") && page.contains("blessed: accuracy passes") && page.contains("approved by alice"), page);
+    String page;
+    try (Browser b = Browser.launch()) {
+      page = Pages.readyDom(b, ui.url() + "static/retraining.html?name=churn-loop");
+    }
+    assertTrue(page.contains("blessed: accuracy passes") && page.contains("approved by alice"), page);
     assertTrue(page.contains("&lt;img src=x onerror=alert(1)&gt;"), "the trigger's reason is text");
   }
 

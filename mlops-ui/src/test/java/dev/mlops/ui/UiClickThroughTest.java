@@ -17,6 +17,7 @@ import dev.mlops.monitoring.profile.Profile;
 import dev.mlops.registry.ModelRegistry;
 import dev.mlops.registry.Registration;
 import dev.mlops.testkit.Browser;
+import dev.mlops.testkit.Eventually;
 import dev.mlops.tracking.ActiveRun;
 import dev.mlops.tracking.Tracker;
 import java.nio.file.Files;
@@ -259,11 +260,8 @@ class UiClickThroughTest {
       b.eval("[...document.querySelectorAll('#artifacts a')].find(a => a.textContent === 'readme.txt').id = 'readme'");
       b.click("#readme");
       Path file = downloads.resolve("readme.txt");
-      long deadline = System.currentTimeMillis() + 20_000;
-      while (!(Files.exists(file) && Files.size(file) == 5) && System.currentTimeMillis() < deadline) {
-        Thread.sleep(50);
-      }
-      assertEquals("hello", Files.readString(file), "the download arrived whole");
+      // the browser writes a partial file under another name and renames it when the download is whole
+      Eventually.until(() -> Files.exists(file) && Files.readString(file).equals("hello"), "the download of readme.txt arrived whole");
 
       // the registry: the approved request with its decision, the alias, and the verified trail
       b.open(ui.url() + "static/models.html?name=churn");

@@ -23,6 +23,11 @@ public final class HtmlReport {
     return dev.mlops.api.internal.Html.escape(s);
   }
 
+  /** A name or value from the data: isolated, its hidden characters shown, wrapped (see {@code Html.user}). */
+  private static String u(String s) {
+    return dev.mlops.api.internal.Html.user(s);
+  }
+
   private static String num(Double d) {
     if (d == null) {
       return "&ndash;";
@@ -62,8 +67,9 @@ public final class HtmlReport {
         .append("th,td{padding:.45rem .6rem;border-bottom:1px solid #eceef4;text-align:left;font-size:.9rem}th{background:#fafbfe}")
         .append("td.n{text-align:right;font-variant-numeric:tabular-nums}.col{background:#fff;border:1px solid #e3e6ef;border-radius:.5rem;")
         .append("padding:1rem;margin:1rem 0}.col h3{margin:0 0 .5rem;font-size:1rem}.legend span{display:inline-block;width:.8rem;height:.8rem;")
-        .append("margin:0 .3rem 0 .8rem;vertical-align:middle}svg text{font-size:10px;fill:#56607a}h2{font-size:1.1rem;margin-top:1.6rem}</style></head><body>");
-    sb.append("<header><h1>").append(h(title)).append("</h1><span class=\"verdict ").append(r.datasetDrift() ? "drift\">Dataset drift detected"
+        .append("margin:0 .3rem 0 .8rem;vertical-align:middle}svg text{font-size:10px;fill:#56607a}h2{font-size:1.1rem;margin-top:1.6rem}")
+        .append(dev.mlops.api.internal.Html.CSS).append("</style></head><body>");
+    sb.append("<header><h1>").append(u(title)).append("</h1><span class=\"verdict ").append(r.datasetDrift() ? "drift\">Dataset drift detected"
         : r.testedColumns() == 0 ? "drift\">No column tested" : "ok\">No dataset drift").append("</span></header><main>");
     sb.append("<div class=\"cards\">");
     card(sb, "Reference rows", Integer.toString(r.referenceRows()));
@@ -75,7 +81,7 @@ public final class HtmlReport {
         .append("<th>Drift</th></tr></thead><tbody>");
     int row = 0;
     for (ColumnDrift c : r.columns()) {
-      sb.append("<tr><td><a href=\"#").append(h(anchor(row++, c.name()))).append("\">").append(h(c.name())).append("</a></td><td>")
+      sb.append("<tr><td><a href=\"#").append(h(anchor(row++, c.name()))).append("\">").append(u(c.name())).append("</a></td><td>")
           .append(c.type()).append("</td><td>").append(h(c.test())).append("</td><td class=\"n\">").append(num(c.statistic()))
           .append("</td><td class=\"n\">").append(num(c.pValue())).append("</td><td class=\"n\">").append(num(c.threshold()))
           .append("</td><td>").append(c.drift() ? "<span class=\"verdict drift\">drift</span>" : "<span class=\"verdict ok\">ok</span>")
@@ -88,8 +94,8 @@ public final class HtmlReport {
           : "<span class=\"verdict drift\">" + quality.failures().size() + " checks failed</span>").append("</p>");
       sb.append("<table><thead><tr><th>Check</th><th>Column</th><th>Observed</th><th>Expected</th><th>Result</th></tr></thead><tbody>");
       for (CheckResult c : quality.results()) {
-        sb.append("<tr><td>").append(h(c.check())).append("</td><td>").append(h(c.column())).append("</td><td>").append(h(c.observed()))
-            .append("</td><td>").append(h(c.expected())).append("</td><td>")
+        sb.append("<tr><td>").append(h(c.check())).append("</td><td>").append(u(c.column())).append("</td><td>").append(u(c.observed()))
+            .append("</td><td>").append(u(c.expected())).append("</td><td>")
             .append(c.passed() ? "<span class=\"verdict ok\">pass</span>" : "<span class=\"verdict drift\">fail</span>").append("</td></tr>");
       }
       sb.append("</tbody></table>");
@@ -114,7 +120,7 @@ public final class HtmlReport {
     }
     int section = 0;
     for (ColumnDrift c : r.columns()) {
-      sb.append("<section class=\"col\" id=\"").append(h(anchor(section++, c.name()))).append("\"><h3>").append(h(c.name())).append(" &middot; ")
+      sb.append("<section class=\"col\" id=\"").append(h(anchor(section++, c.name()))).append("\"><h3>").append(u(c.name())).append(" &middot; ")
           .append(h(c.test())).append(c.drift() ? " &middot; drift" : "").append("</h3>");
       sb.append("<div class=\"legend\"><span style=\"background:#6c8cff\"></span>reference<span style=\"background:#ff8a5c\"></span>current</div>");
       histogram(sb, c.bins());
@@ -137,8 +143,8 @@ public final class HtmlReport {
     sb.append("<h2>Columns not tested</h2><p>").append(r.untested().size()).append(" of ").append(r.untested().size() + r.testedColumns())
         .append(" columns were not tested; the verdict covers the tested columns only.</p>")
         .append("<table><thead><tr><th>Column</th><th>Why it was not tested</th></tr></thead><tbody>");
-    for (UntestedColumn u : r.untested()) {
-      sb.append("<tr><td>").append(h(u.name())).append("</td><td>").append(h(u.reason())).append("</td></tr>");
+    for (UntestedColumn column : r.untested()) {
+      sb.append("<tr><td>").append(u(column.name())).append("</td><td>").append(u(column.reason())).append("</td></tr>");
     }
     sb.append("</tbody></table>");
   }

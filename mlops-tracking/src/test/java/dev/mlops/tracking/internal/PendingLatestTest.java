@@ -137,6 +137,38 @@ class PendingLatestTest {
   }
 
   @Test
+  void readersInsideATransactionOfTheSameStoreFoldInItAndTheFoldFollowsItsOutcome() {
+    try (StorageBackend backend = withOneRun("nested")) {
+      TrackingStore store = backend.store(TrackingStore.class);
+      Database db = Database.of(backend);
+      String run = runId(0);
+      store.logBatch(run, List.of(new Metric("loss", 0.5, 10, 1)), Map.of(), Map.of());
+      assertTrue(anyPending(backend));
+      // another store's transaction (a registry gate, say) reads the run, then fails: the fold it joined is undone with it
+      IllegalStateException failed = assertThrows(IllegalStateException.class, () -> db.transaction(c -> {
+        assertEquals(0.5, store.getRun(run).orElseThrow().latestMetrics().get("loss").value());
+        assertEquals(List.of(run), ids(store, "metrics.loss < 1", "metrics.loss ASC"));
+        throw new IllegalStateException("the enclosing work fails");
+      }));
+      assertEquals("the enclosing work fails", failed.getMessage());
+      assertTrue(anyPending(backend), "the fold rolled back with the transaction it joined");
+      // every path that folds (a read, a single point, a batch of two keys, the run's end) commits with the enclosing transaction
+      db.transaction(c -> {
+        store.logBatch(run, List.of(new Metric("loss", 0.25, 11, 2)), Map.of(), Map.of());
+        assertEquals(0.25, store.getRun(run).orElseThrow().latestMetrics().get("loss").value());
+        store.logBatch(run, List.of(new Metric("loss", 0.2, 12, 3), new Metric("acc", 0.9, 12, 3)), Map.of(), Map.of());
+        store.updateRun(run, RunStatus.FINISHED, 5_000, null);
+        return null;
+      });
+      assertFalse(anyPending(backend));
+      Run ended = store.getRun(run).orElseThrow();
+      assertEquals(0.2, ended.latestMetrics().get("loss").value());
+      assertEquals(0.9, ended.latestMetrics().get("acc").value());
+      assertEquals(RunStatus.FINISHED, ended.info().status());
+    }
+  }
+
+  @Test
   void aPointForADeletedRunWritesNothingAndIsRefused() {
     try (StorageBackend backend = withOneRun("deleted")) {
       TrackingStore store = backend.store(TrackingStore.class);

@@ -1,14 +1,47 @@
-// Shared helpers. Every value from the store reaches the page through textContent, never as markup.
+// Shared helpers. Every value from the store reaches the page through textContent, never as markup,
+// and through ui.user(): isolated from the text around it, its hidden characters made visible.
 'use strict';
 const ui = {
+  // Characters that change how a name reads without being seen: controls (but tab, line feed and
+  // carriage return) and format characters such as the right-to-left override U+202E, zero-width
+  // spaces and tag characters (but the joiners U+200C and U+200D that Persian, Indic scripts and
+  // emoji sequences need).
+  HIDDEN: /(?![\t\n\r\u200C\u200D])[\p{Cc}\p{Cf}]/gu,
   el(tag, text, cls) {
     const e = document.createElement(tag);
     if (text !== undefined && text !== null) e.textContent = String(text);
     if (cls) e.className = cls;
     return e;
   },
+  // text with each hidden character shown as <U+202E>: for places that take plain text only
+  // (options, tooltips, chart labels, SVG)
+  visible(text) {
+    return String(text === undefined || text === null ? '' : text)
+      .replace(ui.HIDDEN, c => '<U+' + c.codePointAt(0).toString(16).toUpperCase().padStart(4, '0') + '>');
+  },
+  // a value from the store as an element: isolated (<bdi>), hidden characters as boxed <U+202E>,
+  // wrapped anywhere and, in a table, cut at 20em and three lines, the whole value in its tooltip
+  user(text) {
+    const s = String(text === undefined || text === null ? '' : text);
+    const b = ui.el('bdi', null, 'u');
+    b.title = ui.visible(s);
+    let at = 0;
+    for (const m of s.matchAll(ui.HIDDEN)) {
+      if (m.index > at) b.append(s.slice(at, m.index));
+      b.appendChild(ui.el('span', ui.visible(m[0]), 'ctl'));
+      at = m.index + m[0].length;
+    }
+    if (at < s.length) b.append(s.slice(at));
+    return b;
+  },
+  // an element holding one value from the store (a heading with a run's name, say)
+  holding(tag, text, cls) {
+    const e = ui.el(tag, null, cls);
+    e.appendChild(ui.user(text));
+    return e;
+  },
   link(href, text) {
-    const a = ui.el('a', text);
+    const a = ui.holding('a', text);
     a.href = href;
     return a;
   },
@@ -27,13 +60,13 @@ const ui = {
   table(headers, rows) {
     const t = ui.el('table');
     const tr = ui.el('tr');
-    headers.forEach(h => tr.appendChild(ui.el('th', h)));
+    headers.forEach(h => tr.appendChild(ui.holding('th', h)));
     t.appendChild(tr);
     rows.forEach(r => {
       const row = ui.el('tr');
       r.forEach(c => {
         const td = ui.el('td');
-        if (c instanceof Node) td.appendChild(c); else td.textContent = c === undefined || c === null ? '' : String(c);
+        td.appendChild(c instanceof Node ? c : ui.user(c));
         row.appendChild(td);
       });
       t.appendChild(row);
@@ -47,7 +80,7 @@ const ui = {
     return new URLSearchParams(location.search);
   },
   fail(where, e) {
-    where.replaceChildren(ui.el('p', e.message, 'error'));
+    where.replaceChildren(ui.holding('p', e.message, 'error'));
   },
   ready() {
     document.title = document.title.startsWith('ready') ? document.title : 'ready: ' + document.title;

@@ -20,7 +20,8 @@
     const metrics = side(r => r.metrics);
     document.getElementById('metrics').replaceChildren(metrics.t);
     const select = document.getElementById('metric');
-    metrics.keys.forEach(k => { const o = ui.el('option', k); o.value = k; select.appendChild(o); });
+    const option = k => { const o = ui.el('option', ui.visible(k)); o.value = k; o.title = ui.visible(k); return o; };
+    metrics.keys.forEach(k => select.appendChild(option(k)));
     const chart = document.getElementById('chart');
     let plot = null;
     const palette = ['#0969da', '#cf222e', '#1a7f37', '#8250df', '#bf8700', '#1b7c83', '#e16f24', '#57606a'];
@@ -33,7 +34,7 @@
         + '&buckets=' + width).catch(() => ({x: [], last: []}))));
       const xs = [...new Set(series.flatMap(s => s.x))].sort((a, b) => a - b);
       const data = [xs, ...series.map(s => { const m = new Map(s.x.map((x, i) => [x, s.last[i]])); return xs.map(x => m.has(x) ? m.get(x) : null); })];
-      plot = new uPlot({width, height: 300, scales: {x: {time: false}}, series: [{}, ...runs.map((r, i) => ({label: r.name || r.id, stroke: palette[i % palette.length],
+      plot = new uPlot({width, height: 300, scales: {x: {time: false}}, series: [{}, ...runs.map((r, i) => ({label: ui.visible(r.name || r.id), stroke: palette[i % palette.length],
         spanGaps: true, points: {show: xs.length < 50}}))]}, data, chart);
     }
     select.addEventListener('change', draw);
@@ -43,8 +44,8 @@
     const xSel = document.getElementById('xparam');
     const ySel = document.getElementById('ymetric');
     const paramKeys = [...new Set(runs.flatMap(r => Object.keys(r.params)))].sort();
-    paramKeys.forEach(k => { const o = ui.el('option', k); o.value = k; xSel.appendChild(o); });
-    metrics.keys.forEach(k => { const o = ui.el('option', k); o.value = k; ySel.appendChild(o); });
+    paramKeys.forEach(k => xSel.appendChild(option(k)));
+    metrics.keys.forEach(k => ySel.appendChild(option(k)));
     const wanted = ui.params().get('param');
     if (wanted && paramKeys.includes(wanted)) xSel.value = wanted;
     const NS = 'http://www.w3.org/2000/svg';
@@ -66,17 +67,17 @@
         [[y0, H - B], [y1, 20]].forEach(([v, y]) => { const t = svgEl('text', {x: L - 6, y: y + 4, 'text-anchor': 'end', 'font-size': 11}); t.textContent = ui.num(v); svg.appendChild(t); });
         (numeric ? [x0, x1] : cats.map((c, i) => i)).forEach(v => {
           const t = svgEl('text', {x: sx(v), y: H - B + 16, 'text-anchor': 'middle', 'font-size': 11});
-          t.textContent = numeric ? ui.num(v) : cats[v];
+          t.textContent = numeric ? ui.num(v) : ui.visible(cats[v]);
           svg.appendChild(t);
         });
         pts.forEach(p => {
           const c = svgEl('circle', {cx: sx(xv(p)), cy: sy(p.y), r: 5, fill: '#0969da', 'fill-opacity': 0.7});
           const title = svgEl('title', {});
-          title.textContent = (p.r.name || p.r.id) + ': ' + xSel.value + ' = ' + p.x + ', ' + ySel.value + ' = ' + ui.num(p.y);
+          title.textContent = ui.visible((p.r.name || p.r.id) + ': ' + xSel.value + ' = ' + p.x + ', ' + ySel.value + ' = ') + ui.num(p.y);
           c.appendChild(title);
           svg.appendChild(c);
         });
-        const xl = svgEl('text', {x: (L + W) / 2, y: H - 4, 'text-anchor': 'middle', 'font-size': 12}); xl.textContent = 'params.' + xSel.value; svg.appendChild(xl);
+        const xl = svgEl('text', {x: (L + W) / 2, y: H - 4, 'text-anchor': 'middle', 'font-size': 12}); xl.textContent = 'params.' + ui.visible(xSel.value); svg.appendChild(xl);
       }
       document.getElementById('scatter').replaceChildren(svg);
     }

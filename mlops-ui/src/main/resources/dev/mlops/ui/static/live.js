@@ -12,7 +12,7 @@
     if (v && typeof v === 'object' && !Array.isArray(v)) {
       return ui.table(['key', 'value'], Object.entries(v).map(([k, x]) => [k, x !== null && typeof x === 'object' ? render(x) : fmt(x)]));
     }
-    return ui.el('span', Array.isArray(v) ? v.map(fmt).join(', ') : fmt(v));
+    return ui.user(Array.isArray(v) ? v.map(fmt).join(', ') : fmt(v));
   }
   function fmt(x) {
     return x === null || x === undefined ? '' : typeof x === 'number' ? ui.num(x) : String(x);
@@ -21,7 +21,7 @@
     try {
       const data = await ui.get('/api/live');
       const parts = [];
-      Object.entries(data).forEach(([name, v]) => parts.push(ui.el('h2', name), render(v)));
+      Object.entries(data).forEach(([name, v]) => parts.push(ui.holding('h2', name), render(v)));
       if (!parts.length) parts.push(ui.el('p', 'the application registered no live status (MlopsUi.Builder.live)', 'muted'));
       out.replaceChildren(...parts);
       message.replaceChildren();

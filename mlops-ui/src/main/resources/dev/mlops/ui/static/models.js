@@ -8,7 +8,7 @@
   function showCard(name, version) {
     card.hidden = false;
     document.getElementById('cardtitle').hidden = false;
-    document.getElementById('cardtitle').textContent = 'Model card: ' + name + ' v' + version;
+    document.getElementById('cardtitle').replaceChildren('Model card: ', ui.user(name), ' v' + version);
     card.src = '/card?name=' + encodeURIComponent(name) + '&version=' + version;
   }
   function cardButton(name, version) {
@@ -24,7 +24,8 @@
   try {
     const a = await ui.get('/api/audit');
     const box = ui.el('p', a.valid ? 'Audit trail verified: ' + a.entries + ' entries, chain intact (head ' + String(a.head).slice(0, 12) + ')'
-      : 'Audit trail does NOT verify: ' + a.problems.join('; '), a.valid ? 'ok' : 'bad');
+      : 'Audit trail does NOT verify: ', a.valid ? 'ok' : 'bad');
+    if (!a.valid) box.appendChild(ui.user(a.problems.join('; ')));
     box.id = 'audit-status';
     document.getElementById('audit').replaceChildren(box);
     const models = await ui.get('/api/models');
@@ -35,7 +36,7 @@
     if (name) {
       const m = await ui.get('/api/model?name=' + encodeURIComponent(name));
       const div = document.getElementById('model');
-      div.replaceChildren(ui.el('h2', m.name),
+      div.replaceChildren(ui.holding('h2', m.name),
         ui.table(['version', 'status', 'aliases', 'sha256', 'source run', 'datasets', 'signature', 'created by', 'created', 'description', ''],
           m.versions.map(v => [v.version, v.status, Object.entries(m.aliases).filter(([, x]) => x === v.version).map(([k]) => '@' + k).join(' '),
             String(v.sha256).slice(0, 16), v.run ? ui.link('/static/run.html?id=' + encodeURIComponent(v.run), v.run) : '',

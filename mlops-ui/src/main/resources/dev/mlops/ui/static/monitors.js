@@ -24,7 +24,7 @@
           return [w.window, ui.time(w.end), w.rows, drift.driftShare === undefined ? '' : ui.num(drift.driftShare),
             drift.datasetDrift ? 'DRIFT' : '', drifted.join(', '), failures.join(', '), open];
         });
-        document.getElementById('monitor').replaceChildren(ui.el('h2', name),
+        document.getElementById('monitor').replaceChildren(ui.holding('h2', name),
           ui.table(['window', 'closed', 'rows', 'drift share', 'dataset', 'drifted columns', 'quality failures', ''], rows),
           ui.el('h3', 'Alerts'),
           ui.table(['window', 'time', 'rule', 'message'], m.alerts.map(a => [a.window, ui.time(a.time), a.rule, a.message])));

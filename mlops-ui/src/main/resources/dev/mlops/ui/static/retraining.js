@@ -11,7 +11,7 @@
     if (name) {
       const l = await ui.get('/api/loop?name=' + encodeURIComponent(name));
       const fmt = m => Object.entries(m || {}).sort().map(([k, v]) => k + ' ' + ui.num(v)).join(', ');
-      document.getElementById('loop').replaceChildren(ui.el('h2', name),
+      document.getElementById('loop').replaceChildren(ui.holding('h2', name),
         ui.table(['began', 'state', 'triggers', 'rows (train/holdout)', 'champion', 'challenger', 'decision', 'rollout', 'run'],
           l.retrainings.map(r => [ui.time(r.created), r.state + (r.error ? ': ' + r.error : ''),
             (r.triggers || []).map(t => t.kind + ': ' + t.reason).join('; '), r.trainRows + ' / ' + r.holdoutRows,

@@ -13,9 +13,10 @@
   try {
     run = await ui.get('/api/run?id=' + encodeURIComponent(id));
   } catch (e) { ui.fail(message, e); ui.ready(); return; }
-  document.getElementById('title').textContent = run.name || run.id;
-  document.getElementById('summary').textContent = run.status + ', started ' + ui.time(run.start) + ' by ' + run.user
-    + (run.end > 0 ? ', ended ' + ui.time(run.end) : '') + ' \u2014 ' + run.id;
+  document.getElementById('title').replaceChildren(ui.user(run.name || run.id));
+  const summary = r => document.getElementById('summary').replaceChildren(r.status + ', started ' + ui.time(r.start) + ' by ', ui.user(r.user),
+    (r.end > 0 ? ', ended ' + ui.time(r.end) : '') + ' \u2014 ' + r.id);
+  summary(run);
   document.getElementById('params').replaceChildren(ui.kv(run.params));
   // a parent run (a sweep): link to its children side by side
   try {
@@ -46,7 +47,7 @@
     items.forEach(a => {
       const li = ui.el('li');
       if (a.directory) {
-        const b = ui.el('button', a.path.split('/').pop() + '/');
+        const b = ui.holding('button', a.path.split('/').pop() + '/');
         b.addEventListener('click', async () => { if (!li.querySelector('ul')) await tree(a.path, li); });
         li.appendChild(b);
       } else {
@@ -56,7 +57,7 @@
           const b = ui.el('button', 'preview');
           b.addEventListener('click', async () => {
             const r = await fetch('/download?run=' + encodeURIComponent(id) + '&path=' + encodeURIComponent(a.path));
-            preview.textContent = await r.text();
+            preview.textContent = ui.visible(await r.text());
             preview.hidden = false;
             imagePreview.replaceChildren();
           });
@@ -65,7 +66,7 @@
           const b = ui.el('button', 'preview');
           b.addEventListener('click', () => {
             const img = ui.el('img', null, 'preview');
-            img.alt = a.path;
+            img.alt = ui.visible(a.path);
             img.src = '/download?preview=1&run=' + encodeURIComponent(id) + '&path=' + encodeURIComponent(a.path);
             imagePreview.replaceChildren(img);
             preview.hidden = true;
@@ -79,7 +80,9 @@
   }
   const artifacts = document.getElementById('artifacts');
   artifacts.replaceChildren();
-  await tree('', artifacts);
+  try {
+    await tree('', artifacts);
+  } catch (e) { ui.fail(artifacts, e); }
   artifacts.appendChild(preview);
   artifacts.appendChild(imagePreview);
 
@@ -115,7 +118,7 @@
     cb.addEventListener('change', () => { if (cb.checked) selected.add(k); else selected.delete(k); draw(); });
     const label = ui.el('label');
     label.dataset.key = k;
-    label.append(cb, ' ' + k + ' = ' + ui.num(v) + '  ');
+    label.append(cb, ' ', ui.user(k), ' = ' + ui.num(v) + '  ');
     return label;
   });
   document.getElementById('metrics').replaceChildren(...boxes);
@@ -139,15 +142,16 @@
       series.forEach((s, n) => {
         const pick = at(s);
         data.push(smooth(pick(s.last)));
-        opts.push({label: s.key + (Number(smoothing.value) > 0 ? ' (smoothed ' + smoothing.value + ')' : ''), stroke: palette[n % palette.length],
+        opts.push({label: ui.visible(s.key) + (Number(smoothing.value) > 0 ? ' (smoothed ' + smoothing.value + ')' : ''), stroke: palette[n % palette.length],
           width: 1.5, spanGaps: true, points: {show: s.x.length < 50}});
         if (s.reduced) {
           data.push(pick(s.min), pick(s.max));
-          opts.push({label: s.key + ' min', stroke: '#8c959f', width: 1, spanGaps: true}, {label: s.key + ' max', stroke: '#8c959f', width: 1, spanGaps: true});
+          opts.push({label: ui.visible(s.key) + ' min', stroke: '#8c959f', width: 1, spanGaps: true},
+            {label: ui.visible(s.key) + ' max', stroke: '#8c959f', width: 1, spanGaps: true});
         }
       });
       const reduced = series.filter(s => s.reduced);
-      note.textContent = reduced.length ? reduced.map(s => s.key + ': ' + s.points + ' points shown as ' + s.x.length
+      note.textContent = reduced.length ? reduced.map(s => ui.visible(s.key) + ': ' + s.points + ' points shown as ' + s.x.length
         + ' buckets (min, max and last of each; zoom in for detail)').join('; ') : 'every logged point is shown';
       plot = new uPlot({width, height: 320, series: opts, scales: {x: {time: axis.value === 'time'}, y: {distr: log.checked ? 3 : 1}},
         hooks: {setSelect: [u => {
@@ -172,11 +176,10 @@
     const timer = setInterval(async () => {
       try {
         const now = await ui.get('/api/run?id=' + encodeURIComponent(id));
-        document.getElementById('summary').textContent = now.status + ', started ' + ui.time(now.start) + ' by ' + now.user
-          + (now.end > 0 ? ', ended ' + ui.time(now.end) : '') + ' \u2014 ' + now.id;
+        summary(now);
         document.querySelectorAll('#metrics label').forEach(l => {
           const k = l.dataset.key;
-          if (k in now.metrics) l.lastChild.textContent = ' ' + k + ' = ' + ui.num(now.metrics[k]) + '  ';
+          if (k in now.metrics) l.lastChild.textContent = ' = ' + ui.num(now.metrics[k]) + '  ';
         });
         if (JSON.stringify(now.metrics) !== seen) {
           seen = JSON.stringify(now.metrics);

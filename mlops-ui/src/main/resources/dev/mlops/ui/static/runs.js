@@ -11,7 +11,8 @@
   const more = document.getElementById('more');
   try {
     (await ui.get('/api/experiments')).forEach(e => {
-      const o = ui.el('option', e.name);
+      const o = ui.el('option', ui.visible(e.name));
+      o.title = ui.visible(e.name);
       o.value = e.id;
       exp.appendChild(o);
     });

@@ -1,101 +1,172 @@
 package dev.mlops.api.internal.artifact;
 
-import dev.mlops.api.internal.Digests;
 import dev.mlops.api.InvalidArgumentException;
 import dev.mlops.api.NotFoundException;
 import dev.mlops.api.StorageException;
-import dev.mlops.api.internal.Validation;
 import dev.mlops.api.artifact.ArtifactInfo;
 import dev.mlops.api.artifact.ArtifactPaths;
 import dev.mlops.api.artifact.ArtifactStore;
+import dev.mlops.api.internal.Digests;
+import dev.mlops.api.internal.Validation;
+import dev.mlops.api.internal.artifact.NoFollowDir.LinkOnTheWay;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Artifacts as plain files: {@code ROOT/RUN_ID/files/PATH}, with the size and SHA-256 of each in
  * {@code ROOT/RUN_ID/meta/PATH.sha256} ("HEX SIZE"). A file is written to a temporary name, forced
  * to disk and renamed over the old one, so readers and crashes see the old file or the whole new
- * one. Symbolic links inside the root are never followed.
+ * one.
+ *
+ * <p>No symbolic link at or below {@code ROOT} is ever followed, whether it points outside the
+ * store or inside it: every call walks from the folder holding {@code ROOT} down one name at a time
+ * ({@link NoFollowDir}), and refuses with an {@link InvalidArgumentException} naming the link when
+ * {@code ROOT} itself, a run's folder, its {@code files/} or {@code meta/}, or a folder of the
+ * artifact path is a link; the staging folder being a link is a {@link StorageException}. A link in
+ * place of a file is not an artifact: it is not listed, opening it is "not found", and a put replaces
+ * the link itself. Purging a run removes links as entries, never their targets. The folder holding
+ * {@code ROOT} (the {@code file:} store's directory) is taken at its real path when the store opens,
+ * so the store may be reached through links above it.
  */
 public final class FileArtifactStore implements ArtifactStore {
   private static final String STAGING = ".staging";
-  private final Path root;
-  private final java.util.function.BooleanSupplier deleteOnClose;
+  private static final String FILES = "files";
+  private static final String META = "meta";
+  private static final String DIGEST_SUFFIX = ".sha256";
+  private final Path home;
+  private final String rootName;
+  private final BooleanSupplier deleteOnClose;
+  private final boolean secureStreams;
 
   /**
-   * A store rooted at {@code root}; on close, {@code deleteOnClose} is asked whether to remove the
-   * root (the last backend of a {@code mem:} name does).
+   * A store rooted at {@code root} (created if missing); on close, {@code deleteOnClose} is asked
+   * whether to remove the root (the last backend of a {@code mem:} name does).
    */
-  public FileArtifactStore(Path root, java.util.function.BooleanSupplier deleteOnClose) {
-    this.root = root.toAbsolutePath().normalize();
+  public FileArtifactStore(Path root, BooleanSupplier deleteOnClose) {
+    this(root, deleteOnClose, true);
+  }
+
+  /** As above; without {@code secureStreams}, names are checked one by one even where the platform could open them securely. */
+  FileArtifactStore(Path root, BooleanSupplier deleteOnClose, boolean secureStreams) {
+    this.secureStreams = secureStreams;
+    Path abs = root.toAbsolutePath().normalize();
+    Path parent = abs.getParent();
+    if (parent == null || abs.getFileName() == null) {
+      throw InvalidArgumentException.of("artifact root", root, "must be a folder below a file system root");
+    }
+    this.rootName = abs.getFileName().toString();
     this.deleteOnClose = deleteOnClose;
     try {
-      Files.createDirectories(this.root);
+      Files.createDirectories(parent);
+      this.home = parent.toRealPath();
+      try (NoFollowDir h = NoFollowDir.open(home, secureStreams)) {
+        h.folderCreated(rootName).close();
+      } catch (LinkOnTheWay e) {
+        // every call refuses it, naming the link
+      }
     } catch (IOException e) {
       throw new StorageException("cannot create artifact root " + root + ": " + e.getMessage(), e);
     }
   }
 
-  private Path files(String runId) {
-    return root.resolve(Validation.id("run id", runId)).resolve("files");
+  private Path root() {
+    return home.resolve(rootName);
   }
 
-  private Path meta(String runId) {
-    return root.resolve(runId).resolve("meta");
+  /** The names from the store's folder down to a run's {@code area} folder and then {@code folders}. */
+  private List<String> chain(String runId, String area, List<String> folders) {
+    List<String> names = new ArrayList<>(folders.size() + 3);
+    names.add(rootName);
+    names.add(Validation.id("run id", runId));
+    names.add(area);
+    names.addAll(folders);
+    return names;
   }
 
-  /** Resolves {@code rel} below {@code base}, refusing any existing symbolic link on the way. */
-  private static Path resolveInside(Path base, String rel, String original) {
-    Path p = base;
-    if (!rel.isEmpty()) {
-      for (String seg : rel.split("/")) {
-        p = p.resolve(seg);
-        if (Files.isSymbolicLink(p)) {
-          throw InvalidArgumentException.of("artifact path", original, "passes through a symbolic link, which could lead outside the run's artifact root");
-        }
+  /** A path's folders and its file name. */
+  private record Split(List<String> folders, String name) {
+    static Split of(String rel) {
+      String[] segs = rel.split("/");
+      return new Split(Arrays.asList(segs).subList(0, segs.length - 1), segs[segs.length - 1]);
+    }
+  }
+
+  /** Opens the folder at the end of {@code names}, creating missing folders when asked. */
+  private NoFollowDir walk(List<String> names, boolean create) throws IOException {
+    NoFollowDir d = NoFollowDir.open(home, secureStreams);
+    try {
+      for (String n : names) {
+        NoFollowDir next = create ? d.folderCreated(n) : d.folder(n);
+        d.close();
+        d = next;
       }
+      return d;
+    } catch (IOException | RuntimeException e) {
+      NoFollowDir.closeQuietly(d);
+      throw e;
     }
-    if (!p.normalize().startsWith(base)) {
-      throw InvalidArgumentException.of("artifact path", original, "escapes the run's artifact root");
+  }
+
+  /** As {@link #walk(List, boolean)} without creating; null when a folder is missing or is a file. */
+  private @Nullable NoFollowDir existing(List<String> names) throws IOException {
+    try {
+      return walk(names, false);
+    } catch (NoSuchFileException | NotDirectoryException e) {
+      return null;
     }
-    return p;
+  }
+
+  private InvalidArgumentException throughLink(LinkOnTheWay e, String runId, String path) {
+    return InvalidArgumentException.of("artifact path", path, "of run " + runId + " passes through the symbolic link " + e.link
+        + ", and the artifact store follows no link below " + root());
   }
 
   @Override
   public ArtifactInfo put(String runId, String path, InputStream content) {
     String rel = ArtifactPaths.normalize(path);
-    Path base = files(runId);
-    Path dest = resolveInside(base, rel, path);
-    Path metaFile = resolveInside(meta(runId), rel + ".sha256", path);
-    Path tmp = null;
+    Split p = Split.of(rel);
+    List<String> fileFolders = chain(runId, FILES, p.folders());
+    List<String> metaFolders = chain(runId, META, p.folders());
+    String metaName = p.name() + DIGEST_SUFFIX;
+    NoFollowDir staging = null;
+    String tmp = null;
+    String tmpMeta = null;
     try {
-      Files.createDirectories(dest.getParent());
-      if (Files.isDirectory(dest, LinkOption.NOFOLLOW_LINKS)) {
-        throw InvalidArgumentException.of("artifact path", path, "is an existing directory");
+      // a link or a file where a folder is needed is refused before anything is written
+      probe(fileFolders, p.name(), path);
+      probe(metaFolders, metaName, path);
+      try {
+        staging = walk(List.of(rootName, STAGING), true);
+      } catch (LinkOnTheWay e) {
+        throw new StorageException("cannot store artifact '" + rel + "' of run " + runId + ": the staging folder " + e.link
+            + " is a symbolic link, and the artifact store follows no link below " + root());
       }
-      tmp = staging().resolve(UUID.randomUUID().toString());
+      tmp = UUID.randomUUID().toString();
       MessageDigest md = Digests.newSha256();
       long size = 0;
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-          OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
+      try (SeekableByteChannel ch = staging.channel(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+          OutputStream out = Channels.newOutputStream(ch)) {
         byte[] buf = new byte[64 * 1024];
         for (int n; (n = content.read(buf)) > 0;) {
           md.update(buf, 0, n);
@@ -103,72 +174,103 @@ public final class FileArtifactStore implements ArtifactStore {
           size += n;
         }
         out.flush();
-        ch.force(true);
+        force(ch);
       }
       String hex = Digests.hex(md);
-      Files.createDirectories(metaFile.getParent());
-      writeAtomically(metaFile, (hex + " " + size + "\n").getBytes(StandardCharsets.US_ASCII));
-      move(tmp, dest);
-      tmp = null;
+      tmpMeta = UUID.randomUUID().toString();
+      try (SeekableByteChannel ch = staging.channel(tmpMeta, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
+        ch.write(ByteBuffer.wrap((hex + " " + size + "\n").getBytes(StandardCharsets.US_ASCII)));
+        force(ch);
+      }
+      try (NoFollowDir meta = walk(metaFolders, true)) {
+        staging.moveTo(tmpMeta, meta, metaName);
+        tmpMeta = null;
+      }
+      try (NoFollowDir files = walk(fileFolders, true)) {
+        staging.moveTo(tmp, files, p.name());
+        tmp = null;
+      }
       return new ArtifactInfo(rel, false, size, hex);
+    } catch (LinkOnTheWay e) {
+      throw throughLink(e, runId, path);
+    } catch (NotDirectoryException e) {
+      throw InvalidArgumentException.of("artifact path", path, "needs a folder where run " + runId + " has a stored file (" + e.getFile() + ")");
     } catch (IOException e) {
       throw new StorageException("cannot store artifact '" + rel + "' of run " + runId + ": " + e.getMessage(), e);
     } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException e) {
-          // best effort: a leftover in the staging directory is never listed
+      if (staging != null) {
+        for (String leftover : new String[] {tmp, tmpMeta}) {
+          if (leftover != null) {
+            try {
+              staging.deleteFile(leftover);
+            } catch (IOException e) {
+              // best effort: a leftover in the staging folder is never listed
+            }
+          }
         }
+        NoFollowDir.closeQuietly(staging);
       }
+    }
+  }
+
+  private static void force(SeekableByteChannel ch) throws IOException {
+    if (ch instanceof FileChannel fc) {
+      fc.force(true);
     }
   }
 
   /**
-   * Where files are written before they are moved into place: beside the run directories, under a
-   * name no run id can have (run ids start with a letter or digit), so internal names never
-   * collide with a user's file names.
+   * Walks the folders that exist of {@code folders}, refusing a link or a file among them, and
+   * refuses a folder in place of the file {@code name}.
    */
-  private Path staging() throws IOException {
-    return Files.createDirectories(root.resolve(STAGING));
-  }
-
-  private void writeAtomically(Path target, byte[] bytes) throws IOException {
-    Path tmp = staging().resolve(UUID.randomUUID().toString());
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      ch.write(java.nio.ByteBuffer.wrap(bytes));
-      ch.force(true);
-    }
-    move(tmp, target);
-  }
-
-  private static void move(Path from, Path to) throws IOException {
+  private void probe(List<String> folders, String name, String path) throws IOException {
+    NoFollowDir d = NoFollowDir.open(home, secureStreams);
     try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+      for (String n : folders) {
+        NoFollowDir next;
+        try {
+          next = d.folder(n);
+        } catch (NoSuchFileException e) {
+          return;
+        }
+        d.close();
+        d = next;
+      }
+      Optional<BasicFileAttributes> a = d.entry(name);
+      if (a.isPresent() && a.get().isDirectory()) {
+        throw InvalidArgumentException.of("artifact path", path, "is an existing directory");
+      }
+    } finally {
+      NoFollowDir.closeQuietly(d);
     }
   }
-
-
 
   @Override
   public List<ArtifactInfo> list(String runId, String dir) {
-    String rel = ArtifactPaths.normalize(dir == null ? "" : dir, true);
-    Path d = resolveInside(files(runId), rel, dir == null ? "" : dir);
+    String path = dir == null ? "" : dir;
+    String rel = ArtifactPaths.normalize(path, true);
+    List<String> folders = rel.isEmpty() ? List.of() : List.of(rel.split("/"));
     List<ArtifactInfo> out = new ArrayList<>();
-    if (!Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
-      return out;
-    }
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(d)) {
-      for (Path p : ds) {
-        String name = p.getFileName().toString();
-        if (Files.isSymbolicLink(p)) {
-          continue;
-        }
-        String child = rel.isEmpty() ? name : rel + "/" + name;
-        out.add(Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? new ArtifactInfo(child, true, 0, "") : info(runId, child));
+    try (NoFollowDir files = existing(chain(runId, FILES, folders))) {
+      if (files == null) {
+        return out;
       }
+      try (NoFollowDir meta = existing(chain(runId, META, folders))) {
+        for (String name : files.names()) {
+          Optional<BasicFileAttributes> a = files.entry(name);
+          String child = rel.isEmpty() ? name : rel + "/" + name;
+          if (a.isEmpty() || a.get().isSymbolicLink()) {
+            continue;
+          }
+          if (a.get().isDirectory()) {
+            out.add(new ArtifactInfo(child, true, 0, ""));
+          } else if (a.get().isRegularFile()) {
+            out.add(fileInfo(files, meta, name, child, a.get().size()));
+          }
+        }
+      }
+    } catch (LinkOnTheWay e) {
+      throw throughLink(e, runId, path);
     } catch (IOException e) {
       throw new StorageException("cannot list artifacts of run " + runId + ": " + e.getMessage(), e);
     }
@@ -176,21 +278,45 @@ public final class FileArtifactStore implements ArtifactStore {
     return out;
   }
 
-  /** The stored file at {@code path}, which must exist. */
-  private Path existing(String runId, String rel, String path) {
-    Path f = resolveInside(files(runId), rel, path);
-    if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+  /** The size and digest of the stored file {@code name}: from its checksum file when that matches the size, else from the bytes. */
+  private static ArtifactInfo fileInfo(NoFollowDir files, @Nullable NoFollowDir meta, String name, String rel, long size) throws IOException {
+    if (meta != null && meta.entry(name + DIGEST_SUFFIX).map(BasicFileAttributes::isRegularFile).orElse(false)) {
+      try (InputStream in = Channels.newInputStream(meta.channel(name + DIGEST_SUFFIX, Set.of(StandardOpenOption.READ)))) {
+        String[] parts = new String(in.readNBytes(200), StandardCharsets.US_ASCII).trim().split(" ");
+        if (parts.length == 2 && parts[1].equals(Long.toString(size))) {
+          return new ArtifactInfo(rel, false, size, parts[0]);
+        }
+      }
+    }
+    // checksum missing or stale (a crash between the two renames): recompute from the bytes
+    MessageDigest md = Digests.newSha256();
+    try (InputStream in = Channels.newInputStream(files.channel(name, Set.of(StandardOpenOption.READ)))) {
+      byte[] buf = new byte[64 * 1024];
+      for (int n; (n = in.read(buf)) > 0;) {
+        md.update(buf, 0, n);
+      }
+    }
+    return new ArtifactInfo(rel, false, size, Digests.hex(md));
+  }
+
+  /** The attributes of the stored file {@code name} in {@code files}, which must be a regular file (a link is not). */
+  private static BasicFileAttributes storedFile(@Nullable NoFollowDir files, String name, String runId, String rel) throws IOException {
+    Optional<BasicFileAttributes> a = files == null ? Optional.empty() : files.entry(name);
+    if (a.isEmpty() || !a.get().isRegularFile()) {
       throw new NotFoundException("artifact '" + rel + "' of run " + runId + " does not exist");
     }
-    return f;
+    return a.get();
   }
 
   @Override
   public InputStream open(String runId, String path) {
     String rel = ArtifactPaths.normalize(path);
-    Path f = existing(runId, rel, path);
-    try {
-      return Files.newInputStream(f, LinkOption.NOFOLLOW_LINKS);
+    Split p = Split.of(rel);
+    try (NoFollowDir files = existing(chain(runId, FILES, p.folders()))) {
+      storedFile(files, p.name(), runId, rel);
+      return Channels.newInputStream(files.channel(p.name(), Set.of(StandardOpenOption.READ)));
+    } catch (LinkOnTheWay e) {
+      throw throughLink(e, runId, path);
     } catch (IOException e) {
       throw new StorageException("cannot read artifact '" + rel + "': " + e.getMessage(), e);
     }
@@ -199,26 +325,15 @@ public final class FileArtifactStore implements ArtifactStore {
   @Override
   public ArtifactInfo info(String runId, String path) {
     String rel = ArtifactPaths.normalize(path);
-    Path f = existing(runId, rel, path);
-    try {
-      long size = Files.size(f);
-      Path m = resolveInside(meta(runId), rel + ".sha256", path);
-      if (Files.isRegularFile(m, LinkOption.NOFOLLOW_LINKS)) {
-        String[] parts = Files.readString(m, StandardCharsets.US_ASCII).trim().split(" ");
-        if (parts.length == 2 && Long.parseLong(parts[1]) == size) {
-          return new ArtifactInfo(rel, false, size, parts[0]);
-        }
+    Split p = Split.of(rel);
+    try (NoFollowDir files = existing(chain(runId, FILES, p.folders()))) {
+      long size = storedFile(files, p.name(), runId, rel).size();
+      try (NoFollowDir meta = existing(chain(runId, META, p.folders()))) {
+        return fileInfo(files, meta, p.name(), rel, size);
       }
-      // metadata missing or stale (a crash between the two renames): recompute from the bytes
-      MessageDigest md = Digests.newSha256();
-      try (InputStream in = Files.newInputStream(f, LinkOption.NOFOLLOW_LINKS)) {
-        byte[] buf = new byte[64 * 1024];
-        for (int n; (n = in.read(buf)) > 0;) {
-          md.update(buf, 0, n);
-        }
-      }
-      return new ArtifactInfo(rel, false, size, Digests.hex(md));
-    } catch (IOException | NumberFormatException e) {
+    } catch (LinkOnTheWay e) {
+      throw throughLink(e, runId, path);
+    } catch (IOException e) {
       throw new StorageException("cannot read artifact info of '" + rel + "': " + e.getMessage(), e);
     }
   }
@@ -226,11 +341,20 @@ public final class FileArtifactStore implements ArtifactStore {
   @Override
   public boolean delete(String runId, String path) {
     String rel = ArtifactPaths.normalize(path);
-    Path f = resolveInside(files(runId), rel, path);
-    try {
-      boolean existed = Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS) && Files.deleteIfExists(f);
-      Files.deleteIfExists(resolveInside(meta(runId), rel + ".sha256", path));
+    Split p = Split.of(rel);
+    // both folders are reached (or refused) before anything is deleted
+    try (NoFollowDir files = existing(chain(runId, FILES, p.folders())); NoFollowDir meta = existing(chain(runId, META, p.folders()))) {
+      boolean existed = false;
+      if (files != null && files.entry(p.name()).map(BasicFileAttributes::isRegularFile).orElse(false)) {
+        files.deleteFile(p.name());
+        existed = true;
+      }
+      if (meta != null && meta.entry(p.name() + DIGEST_SUFFIX).isPresent()) {
+        meta.deleteFile(p.name() + DIGEST_SUFFIX);
+      }
       return existed;
+    } catch (LinkOnTheWay e) {
+      throw throughLink(e, runId, path);
     } catch (IOException e) {
       throw new StorageException("cannot delete artifact '" + rel + "' of run " + runId + ": " + e.getMessage(), e);
     }
@@ -238,36 +362,27 @@ public final class FileArtifactStore implements ArtifactStore {
 
   @Override
   public void deleteAll(String runId) {
-    deleteTree(root.resolve(Validation.id("run id", runId)));
-  }
-
-  private static void deleteTree(Path dir) {
-    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try {
-      Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          Files.delete(file);
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-          Files.delete(d);
-          return FileVisitResult.CONTINUE;
-        }
-      });
+    Validation.id("run id", runId);
+    try (NoFollowDir r = existing(List.of(rootName))) {
+      if (r != null) {
+        r.deleteTree(runId);
+      }
+    } catch (LinkOnTheWay e) {
+      throw InvalidArgumentException.of("run id", runId, "has its artifacts below the symbolic link " + e.link
+          + ", and the artifact store follows no link below " + root());
     } catch (IOException e) {
-      throw new StorageException("cannot delete " + dir + ": " + e.getMessage(), e);
+      throw new StorageException("cannot delete the artifacts of run " + runId + ": " + e.getMessage(), e);
     }
   }
 
   @Override
   public void close() {
     if (deleteOnClose.getAsBoolean()) {
-      deleteTree(root);
+      try (NoFollowDir h = NoFollowDir.open(home, secureStreams)) {
+        h.deleteTree(rootName);
+      } catch (IOException e) {
+        throw new StorageException("cannot delete " + root() + ": " + e.getMessage(), e);
+      }
     }
   }
 }

@@ -5,24 +5,20 @@ import dev.mlops.api.MlopsException;
 import dev.mlops.api.StorageBackend;
 import dev.mlops.api.StorageException;
 import dev.mlops.api.StorageUri;
-import org.jspecify.annotations.Nullable;
-import dev.mlops.api.search.Like;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sqlite.Function;
-import org.sqlite.SQLiteConfig;
 
 /**
  * A SQL database behind a backend: SQLite in a {@code file:} store's directory, or PostgreSQL.
@@ -30,34 +26,40 @@ import org.sqlite.SQLiteConfig;
  * deadlocks) with backoff, and applies versioned schema migrations under a lock so that several
  * processes opening a new store at once migrate it exactly once.
  *
- * <p>SQLite: one connection per process, in WAL mode with {@code synchronous=NORMAL}: a committed
- * transaction survives the process being killed (it is in the WAL file, which the OS keeps);
- * {@code ?sync=full} in the URI makes commits survive power loss too. Writers in other processes
- * wait on SQLite's lock (busy timeout 60 s).
+ * <p>SQLite ({@link SqliteConnections}): one writer connection per process, in WAL mode with
+ * {@code synchronous=NORMAL}: a committed transaction survives the process being killed (it is in
+ * the WAL file, which the OS keeps); {@code ?sync=full} in the URI makes commits survive power
+ * loss too. Writers in other processes wait on SQLite's lock (busy timeout 60 s).
+ *
+ * <p>PostgreSQL: each unit of work borrows a pooled connection ({@link PostgresConnections}). A
+ * call waits at most the URI's {@code connectionTimeout} (default 5 s) for one; a connection the
+ * server has ended is replaced and the work retried once if its commit had not been sent, and any
+ * other lost connection fails the call with a message saying which server, whether it was a read
+ * or a write, whether anything was written, and that the call can be retried.
  */
 public final class Database implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
   private static final int MAX_ATTEMPTS = 20;
 
   private final Dialect dialect;
-  private final String description;
-  private final @Nullable DataSource dataSource;
+  private final @Nullable SqliteConnections sqlite;
+  private final @Nullable PostgresConnections postgres;
   private final @Nullable AutoCloseable owned;
-  private final @Nullable Connection sqlite;
-  private final ReentrantLock sqliteLock = new ReentrantLock();
-  private final ReentrantLock readerLock = new ReentrantLock();
-  private @Nullable Path sqliteDir;
-  private boolean sqliteFullSync;
-  private volatile @Nullable Connection sqliteReader;
-  private volatile boolean closed;
+  /**
+   * The connection of the write transaction this thread is running on this database, if any. Work
+   * started inside it on the same database (a registry transaction whose gate reads the tracking
+   * store, which may fold pending values) joins it rather than opening a transaction of its own:
+   * SQLite's one writer connection cannot begin a transaction inside its own, and on PostgreSQL a
+   * second pooled connection for every nested call could exhaust the pool.
+   */
+  private final ThreadLocal<Connection> enclosing = new ThreadLocal<>();
 
-  private Database(Dialect dialect, @Nullable DataSource dataSource, @Nullable AutoCloseable owned, @Nullable Connection sqlite,
-      String description) {
-    this.description = description;
+  private Database(Dialect dialect, @Nullable SqliteConnections sqlite, @Nullable PostgresConnections postgres,
+      @Nullable AutoCloseable owned) {
     this.dialect = dialect;
-    this.dataSource = dataSource;
-    this.owned = owned;
     this.sqlite = sqlite;
+    this.postgres = postgres;
+    this.owned = owned;
   }
 
   /** The database of a {@code file:} or {@code jdbc:} backend, opened on first use and closed with the backend. */
@@ -76,7 +78,11 @@ public final class Database implements AutoCloseable {
             + "' is not supported; jdbc: serves PostgreSQL only (jdbc:postgresql://HOST/DB)");
       }
       if (backend.userDataSource().isPresent()) {
-        return postgres(backend.userDataSource().get(), null, uri.toString());
+        if (uri.parameters().containsKey(PostgresConnections.CONNECTION_TIMEOUT)) {
+          throw InvalidArgumentException.of(PostgresConnections.CONNECTION_TIMEOUT, uri.parameters().get(PostgresConnections.CONNECTION_TIMEOUT),
+              "applies to the pool a jdbc:postgresql: URI opens itself; with your own DataSource, set the wait on that pool");
+        }
+        return postgres(new PostgresConnections(backend.userDataSource().get(), uri.hostAndPort(), null, () -> { }), null);
       }
       return PostgresPool.open(uri);
     }
@@ -85,85 +91,21 @@ public final class Database implements AutoCloseable {
 
   /** Opens (creating if needed) the SQLite database {@code dir/mlops.db}. */
   public static Database sqlite(Path dir, boolean fullSync) {
-    checkStoreDirectory(dir);
-    try {
-      Connection c = openSqlite(dir, fullSync);
-      Database db = new Database(Dialect.SQLITE, null, c, c, "embedded store " + dir);
-      db.sqliteDir = dir;
-      db.sqliteFullSync = fullSync;
-      return db;
-    } catch (SQLException e) {
-      throw new StorageException("cannot open embedded store in " + dir + ": " + e.getMessage(), e);
-    }
+    return new Database(Dialect.SQLITE, SqliteConnections.open(dir, fullSync), null, null);
+  }
+
+  /** A PostgreSQL database over {@code connections}; {@code owned} (its pool, if this library opened it) is closed with it. */
+  static Database postgres(PostgresConnections connections, @Nullable AutoCloseable owned) {
+    return new Database(Dialect.POSTGRES, null, connections, owned);
   }
 
   /**
-   * Creates the embedded store's directory if absent, or says what is wrong with it and what to do,
-   * before SQLite gets a chance to answer with "unable to open the database file".
+   * How long a call waits for a PostgreSQL connection from the pool a {@code jdbc:postgresql:} URI
+   * opened (its {@code connectionTimeout}, read back from the pool); empty for SQLite and for a
+   * caller's own {@link DataSource}.
    */
-  static void checkStoreDirectory(Path dir) {
-    String user = System.getProperty("user.name");
-    if (Files.exists(dir) && !Files.isDirectory(dir)) {
-      throw dev.mlops.api.InvalidArgumentException.of("storage uri", "file:" + dir,
-          "must name a directory for the embedded store (created if absent), but " + dir.toAbsolutePath() + " is a file");
-    }
-    try {
-      Files.createDirectories(dir);
-    } catch (java.nio.file.FileAlreadyExistsException e) {
-      throw dev.mlops.api.InvalidArgumentException.of("storage uri", "file:" + dir, "cannot become the embedded store's "
-          + "directory: " + e.getFile() + " exists and is not a directory; choose another path");
-    } catch (java.nio.file.AccessDeniedException e) {
-      throw new StorageException("cannot create the embedded store's directory " + dir.toAbsolutePath() + ": permission denied on "
-          + e.getFile() + " for user " + user + "; create the directory with write permission for " + user
-          + " or choose another path", e);
-    } catch (IOException e) {
-      throw new StorageException("cannot create the embedded store's directory " + dir.toAbsolutePath() + ": " + e
-          + "; choose a path this process can create", e);
-    }
-    Path db = dir.resolve("mlops.db");
-    if (!Files.isWritable(dir) || (Files.exists(db) && !Files.isWritable(db))) {
-      Path culprit = Files.isWritable(dir) ? db : dir;
-      throw new StorageException("the embedded store in " + dir.toAbsolutePath() + " is not writable: " + culprit
-          + " does not grant write permission to user " + user + "; fix its permissions (the store needs to write "
-          + "mlops.db and its journal there) or choose another directory");
-    }
-  }
-
-  private static Connection openSqlite(Path dir, boolean fullSync) throws SQLException {
-    SQLiteConfig cfg = new SQLiteConfig();
-    cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
-    cfg.setSynchronous(fullSync ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
-    cfg.setBusyTimeout(60_000);
-    cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-    cfg.enforceForeignKeys(false);
-    Connection raw = cfg.createConnection("jdbc:sqlite:" + dir.resolve("mlops.db").toAbsolutePath());
-    Function.create(raw, "mlops_like", new Function() {
-      @Override
-      protected void xFunc() throws SQLException {
-        String text = value_text(0);
-        String pattern = value_text(1);
-        result(text != null && pattern != null && Like.matches(text, pattern, value_int(2) != 0) ? 1 : 0);
-      }
-    }, 3, Function.FLAG_DETERMINISTIC);
-    return StatementCache.wrap(raw);
-  }
-
-  /**
-   * SQLite's second connection, for snapshot reads: in WAL mode a reader on its own connection
-   * never waits for the writer connection's open transaction, in this process or another.
-   */
-  private Connection sqliteReader() throws SQLException {
-    Connection r = sqliteReader;
-    if (r == null) {
-      r = openSqlite(sqliteDir, sqliteFullSync);
-      sqliteReader = r;
-    }
-    return r;
-  }
-
-  /** Wraps a PostgreSQL data source; {@code owned} is closed with this database; {@code description} names it in messages. */
-  public static Database postgres(DataSource ds, @Nullable AutoCloseable owned, String description) {
-    return new Database(Dialect.POSTGRES, ds, owned, null, description);
+  public Optional<Duration> connectionTimeout() {
+    return postgres == null ? Optional.empty() : postgres.connectionTimeout();
   }
 
   /** The dialect. */
@@ -175,9 +117,17 @@ public final class Database implements AutoCloseable {
    * Runs {@code work} in one transaction, committing on return and rolling back on any exception,
    * retrying transient failures. Library exceptions thrown by {@code work} pass through unchanged
    * (after rollback); other SQL failures become {@link StorageException}.
+   *
+   * <p>Called by the work of a transaction of this database on the same thread, it joins that
+   * transaction behind a savepoint instead of starting one, as do {@link #snapshot}, {@link #read}
+   * and {@link #autocommit}: nested work commits or rolls back with the enclosing transaction.
    */
   public <T> T transaction(SqlWork<T> work) {
-    return retrying("operation", ignored -> attempt(work, false));
+    Connection outer = enclosing.get();
+    if (outer != null) {
+      return joined(outer, work, true);
+    }
+    return retrying(true, ignored -> attempt(work, false));
   }
 
   /**
@@ -186,33 +136,96 @@ public final class Database implements AutoCloseable {
    * other processes), or PostgreSQL's REPEATABLE READ READ ONLY. Retries transient failures.
    */
   public <T> T snapshot(SqlWork<T> work) {
-    return retrying("read", ignored -> attempt(work, true));
+    Connection outer = enclosing.get();
+    if (outer != null) {
+      return joined(outer, work, false);
+    }
+    return retrying(false, ignored -> attempt(work, true));
   }
 
-  /** The one retry rule of every store: transient failures (see {@link Dialect#isRetryable}) are retried with backoff. */
-  private <T> T retrying(String what, SqlWork<T> attempt) {
-    for (int n = 1;; n++) {
-      try {
-        return attempt.run(null);
-      } catch (SQLException e) {
-        if (dialect.isRetryable(e) && n < MAX_ATTEMPTS) {
-          backoff(n);
-          continue;
+  /**
+   * Runs {@code work} inside the enclosing transaction on its connection, behind a savepoint: it
+   * sees what the enclosing work wrote, its own writes commit or roll back with the enclosing
+   * transaction, and a failure undoes only its own writes and leaves the enclosing transaction
+   * usable (PostgreSQL would otherwise refuse every later statement of it). A transient failure is
+   * not retried here: it reaches the enclosing transaction, which retries as a whole.
+   */
+  private <T> T joined(Connection c, SqlWork<T> work, boolean write) {
+    boolean done = false;
+    try {
+      execute(c, "SAVEPOINT mlops_joined");
+      T result = work.run(c);
+      execute(c, "RELEASE SAVEPOINT mlops_joined");
+      done = true;
+      return result;
+    } catch (SQLException e) {
+      throw Sql.failure(write ? "write" : "read", e);
+    } finally {
+      if (!done) {
+        try {
+          execute(c, "ROLLBACK TO SAVEPOINT mlops_joined");
+          execute(c, "RELEASE SAVEPOINT mlops_joined");
+        } catch (SQLException e) {
+          LOG.debug("rollback to savepoint after failure: {}", e.getMessage());
         }
-        throw Sql.failure(what, e);
-      } catch (StorageException e) {
-        // a store's own SQL helper wraps its SQLException; a transient one is still retried
-        SQLException cause = sqlCause(e);
-        if (cause != null && dialect.isRetryable(cause) && n < MAX_ATTEMPTS) {
-          backoff(n);
-          continue;
-        }
-        throw e;
       }
     }
   }
 
-  private static SQLException sqlCause(Throwable e) {
+  private static void execute(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  /** {@code work} with this thread's {@link #enclosing} transaction set to its connection while it runs. */
+  private <T> SqlWork<T> enclosed(SqlWork<T> work) {
+    return c -> {
+      enclosing.set(c);
+      try {
+        return work.run(c);
+      } finally {
+        enclosing.remove();
+      }
+    };
+  }
+
+  /**
+   * The one retry rule of every store: transient failures (see {@link Dialect#isRetryable}) are
+   * retried with backoff. On PostgreSQL a connection found dead ({@link Dialect#isConnectionLoss}:
+   * a restarted server, a terminated session) before a commit was sent is retried once on a fresh
+   * connection, the pool's other idle connections dropped; otherwise the failure says what was lost.
+   */
+  private <T> T retrying(boolean write, SqlWork<T> attempt) {
+    boolean reconnected = false;
+    for (int n = 1;; n++) {
+      try {
+        return attempt.run(null);
+      } catch (SQLException | StorageException e) {
+        // a store's own SQL helper wraps its SQLException in a StorageException: the cause decides
+        SQLException cause = e instanceof SQLException s ? s : sqlCause(e);
+        if (cause == null || e instanceof PostgresConnections.Unreachable) {
+          throw (StorageException) e;
+        }
+        if (dialect.isRetryable(cause) && n < MAX_ATTEMPTS) {
+          backoff(n);
+          continue;
+        }
+        if (postgres != null && dialect.isConnectionLoss(cause)) {
+          boolean committing = PostgresConnections.committing(e);
+          if (!committing && !reconnected) {
+            reconnected = true;
+            postgres.dropIdle();
+            continue;
+          }
+          throw postgres.lost(write, cause, committing);
+        }
+        throw e instanceof SQLException s ? Sql.failure(write ? "write" : "read", s) : (StorageException) e;
+      }
+    }
+  }
+
+  private static @Nullable SQLException sqlCause(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SQLException s) {
         return s;
@@ -222,131 +235,36 @@ public final class Database implements AutoCloseable {
   }
 
   private <T> T attempt(SqlWork<T> work, boolean readOnly) throws SQLException {
-    if (dialect == Dialect.SQLITE) {
-      ReentrantLock lock = readOnly ? readerLock : sqliteLock;
-      lock.lock();
-      try {
-        if (closed) {
-          throw new StorageException(description + " is closed");
-        }
-        return inSqliteTransaction(readOnly ? sqliteReader() : sqlite, work, readOnly);
-      } finally {
-        lock.unlock();
-      }
-    }
-    try (Connection c = connection()) {
-      return readOnly ? inReadOnlyTransaction(c, work) : inTransaction(c, work);
-    }
-  }
-
-  private static <T> T inSqliteTransaction(Connection sqlite, SqlWork<T> work, boolean readOnly) throws SQLException {
-    // Explicit BEGIN IMMEDIATE / COMMIT in autocommit mode: takes SQLite's write lock up front (no
-    // lock-upgrade deadlocks between processes) and costs one round trip less than the driver's own
-    // transaction handling. A read takes no write lock (BEGIN DEFERRED): in WAL mode it sees the
-    // last commit and never waits for a writer.
-    try (PreparedStatement begin = sqlite.prepareStatement(readOnly ? "BEGIN DEFERRED" : "BEGIN IMMEDIATE")) {
-      begin.execute();
-    }
-    boolean done = false;
-    try {
-      T result = work.run(sqlite);
-      try (PreparedStatement commit = sqlite.prepareStatement("COMMIT")) {
-        commit.execute();
-      }
-      done = true;
-      return result;
-    } finally {
-      if (!done) {
-        try (Statement s = sqlite.createStatement()) {
-          s.execute("ROLLBACK");
-        } catch (SQLException e) {
-          LOG.debug("rollback after failure: {}", e.getMessage());
-        }
-      }
-    }
+    SqlWork<T> unit = readOnly ? work : enclosed(work);
+    return sqlite != null ? sqlite.transaction(unit, readOnly) : postgres.transaction(unit, readOnly);
   }
 
   /**
    * Runs one self-contained statement's {@code work} on an auto-committing connection (SQLite
    * wraps the statement and its triggers in an implicit transaction), retrying transient
-   * failures. Cheaper than {@link #transaction} for single-statement writes.
+   * failures. Cheaper than {@link #transaction} for single-statement writes on SQLite; on
+   * PostgreSQL it is a {@link #transaction}, whose explicit commit tells a write that never ran
+   * from one whose answer was lost.
    */
   public <T> T autocommit(SqlWork<T> work) {
-    return read(work);
+    return dialect == Dialect.POSTGRES ? transaction(work) : unbracketed(work, true);
   }
 
   /**
    * Runs read-only {@code work} without an explicit transaction (each statement sees committed
-   * data). Retries transient failures like {@link #transaction}.
+   * data). Retries transient failures like {@link #transaction}, and on PostgreSQL a lost
+   * connection once: the work must only read.
    */
   public <T> T read(SqlWork<T> work) {
-    return retrying("read", ignored -> {
-      if (dialect == Dialect.SQLITE) {
-        sqliteLock.lock();
-        try {
-          return work.run(sqlite);
-        } finally {
-          sqliteLock.unlock();
-        }
-      }
-      try (Connection c = connection()) {
-        return work.run(c);
-      }
-    });
+    return unbracketed(work, false);
   }
 
-  private Connection connection() throws SQLException {
-    try {
-      return dataSource.getConnection();
-    } catch (SQLException e) {
-      if (dialect.isRetryable(e)) {
-        throw e;
-      }
-      throw new StorageException("cannot connect to " + description + ": " + e.getMessage(), e);
+  private <T> T unbracketed(SqlWork<T> work, boolean write) {
+    Connection outer = enclosing.get();
+    if (outer != null) {
+      return joined(outer, work, write);
     }
-  }
-
-  private static <T> T inReadOnlyTransaction(Connection c, SqlWork<T> work) throws SQLException {
-    int isolation = c.getTransactionIsolation();
-    c.setAutoCommit(false);
-    c.setReadOnly(true);
-    c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-    try {
-      T result = work.run(c);
-      c.commit();
-      return result;
-    } catch (SQLException | RuntimeException e) {
-      try {
-        c.rollback();
-      } catch (SQLException r) {
-        e.addSuppressed(r);
-      }
-      throw e;
-    } finally {
-      c.setAutoCommit(true);
-      c.setReadOnly(false);
-      c.setTransactionIsolation(isolation);
-    }
-  }
-
-  private static <T> T inTransaction(Connection c, SqlWork<T> work) throws SQLException {
-    c.setAutoCommit(false);
-    boolean done = false;
-    try {
-      T result = work.run(c);
-      c.commit();
-      done = true;
-      return result;
-    } finally {
-      if (!done) {
-        try {
-          c.rollback();
-        } catch (SQLException e) {
-          LOG.warn("rollback failed", e);
-        }
-      }
-      c.setAutoCommit(true);
-    }
+    return retrying(write, ignored -> sqlite != null ? sqlite.autocommitted(work) : postgres.read(work));
   }
 
   private static void backoff(int attempt) {
@@ -425,16 +343,8 @@ public final class Database implements AutoCloseable {
   @Override
   public void close() {
     try {
-      readerLock.lock();
-      try {
-        closed = true;
-        Connection r = sqliteReader;
-        sqliteReader = null;
-        if (r != null) {
-          r.close();
-        }
-      } finally {
-        readerLock.unlock();
+      if (sqlite != null) {
+        sqlite.close();
       }
       if (owned != null) {
         owned.close();

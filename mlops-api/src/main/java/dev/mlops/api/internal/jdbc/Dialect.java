@@ -31,6 +31,27 @@ public enum Dialect {
     return false;
   }
 
+  /**
+   * Whether {@code e} says the connection to the server is gone (PostgreSQL: a connection exception,
+   * SQL state class 08; the server ending the session, 57P01 to 57P03, as a restart or
+   * {@code pg_terminate_backend} does; a pool's closed or unavailable connection). A transaction
+   * that lost its connection before its commit was sent left nothing behind.
+   */
+  public boolean isConnectionLoss(java.sql.SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.sql.SQLNonTransientConnectionException) {
+        return true;
+      }
+      if (t instanceof java.sql.SQLException s && s.getSQLState() != null) {
+        String state = s.getSQLState();
+        if (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** Whether {@code e} is transient (lock timeout, serialization failure, deadlock) and the transaction may be retried. */
   public boolean isRetryable(java.sql.SQLException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {

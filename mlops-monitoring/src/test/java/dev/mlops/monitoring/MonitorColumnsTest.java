@@ -45,7 +45,7 @@ class MonitorColumnsTest {
 
   @Test
   void theBuilderRefusesColumnsTheReferenceLacksNamingTheFieldAndTheColumns() {
-    Monitor.Builder b = Monitor.builder("m").reference(training());
+    MonitorBuilder b = Monitor.builder("m").reference(training());
     InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> b.schema("amount", "amout").build());
     assertTrue(e.getMessage().contains("schema") && e.getMessage().contains("'amout'") && e.getMessage().contains("is not a column of the reference"),
         e.getMessage());

@@ -48,6 +48,7 @@ final class DriftEngine {
     requireColumns("columns", options.columns, all);
     requireColumns("exclude", options.exclude, all);
     requireColumns("column test", options.columnTests.keySet(), all);
+    requireColumns("column threshold", options.columnThresholds.keySet(), all);
     List<ColumnStatistics> columns = new ArrayList<>();
     List<UntestedColumn> untested = new ArrayList<>();
     for (String name : all) {

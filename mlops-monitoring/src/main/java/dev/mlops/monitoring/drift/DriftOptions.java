@@ -58,6 +58,40 @@ public final class DriftOptions {
     return Optional.ofNullable(test);
   }
 
+  /** The tests of single columns ({@link Builder#columnTest}), by column; immutable. */
+  public Map<String, DriftTest> columnTests() {
+    return columnTests;
+  }
+
+  /**
+   * Every column these options name: in {@link Builder#columns}, {@link Builder#exclude},
+   * {@link Builder#columnTest} and {@link Builder#columnThreshold}. A comparison refuses options
+   * naming a column its reference lacks.
+   */
+  public Set<String> namedColumns() {
+    Set<String> out = new LinkedHashSet<>(columns);
+    out.addAll(exclude);
+    out.addAll(columnTests.keySet());
+    out.addAll(columnThresholds.keySet());
+    return Set.copyOf(out);
+  }
+
+  /** A builder holding these options, to derive others from them (this object does not change). */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.test = test;
+    b.threshold = threshold;
+    b.columnTests.putAll(columnTests);
+    b.columnThresholds.putAll(columnThresholds);
+    b.columns.addAll(columns);
+    b.exclude.addAll(exclude);
+    b.bins = bins;
+    b.correction = correction;
+    b.effectSizeFloor = effectSizeFloor;
+    b.driftShare = driftShare;
+    return b;
+  }
+
   /** Builder of {@link DriftOptions}; reusable. */
   public static final class Builder {
     private DriftTest test;

@@ -105,7 +105,8 @@ class UntestedColumnsTest {
     assertTrue(html.contains("1 of 1 tested"), "the drifted-columns card counts tested columns");
     assertTrue(html.contains("<h2>Columns not tested</h2><p>2 of 3 columns were not tested; the verdict covers the tested columns only.</p>"),
         html);
-    assertTrue(html.contains("<tr><td>label</td><td>absent from the current data</td></tr>"), html);
+    assertTrue(html.contains("<tr><td><bdi class=\"u\" title=\"label\">label</bdi></td><td><bdi class=\"u\" title=\"absent from the current data\">"
+        + "absent from the current data</bdi></td></tr>"), html);
   }
 
   @Test

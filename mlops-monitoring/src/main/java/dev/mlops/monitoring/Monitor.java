@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * and for each window produces a {@link WindowReport}: drift against the reference, data quality,
  * drift per segment, and alerts from its rules (each rule quiet for its cooldown after firing).
  * Reports and alerts go to listeners and, with a backend, to the monitoring store, together with the
- * reference profile (key {@code reference}) and each window's profile (key {@code window-N}).
+ * reference profile and each window's profiles; {@link MonitorHistory} reads them back without a monitor.
  *
  * <p>The facade of package-private parts, one per job: {@link WindowStream} cuts windows and drains
  * them in order, {@link WindowAnalysis} analyses one, {@link AlertBook} raises alerts under cooldowns,
@@ -258,7 +258,7 @@ public final class Monitor implements AutoCloseable {
    * Replaces the reference profile, for example with the training data of a newly promoted model
    * (a new reference period). The open window is cut first and compared with the old reference;
    * later windows are compared with the new one. With a store, the new profile replaces the stored
-   * reference and is also kept under the time it took effect.
+   * reference and is also kept under the time it took effect ({@link MonitorHistory#references()}).
    *
    * @throws InvalidArgumentException if the new profile lacks a column the monitor watches
    *     ({@link #watchedColumns()}), before anything changes

@@ -1,6 +1,5 @@
 package dev.mlops.monitoring;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.mlops.api.MlopsException;
 import dev.mlops.api.monitoring.MonitoringStore;
 import dev.mlops.monitoring.profile.Profile;
@@ -102,12 +101,9 @@ final class MonitorRecords {
       return alerts();
     }
     List<Alert> out = new ArrayList<>();
-    for (MonitoringStore.StoredRecord r : store.alerts(monitor, Long.MIN_VALUE, Integer.MAX_VALUE)) {
-      try {
-        out.add(MonitorLayout.alert(r.json()));
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException("monitor " + monitor + ": a stored alert of window " + r.window() + " cannot be read", e);
-      }
+    for (MonitorHistory.Entry<Alert> e : MonitorHistory.of(store, monitor).alerts(Long.MIN_VALUE, Integer.MAX_VALUE)) {
+      out.add(e.value().orElseThrow(() -> new IllegalStateException("monitor " + monitor + ": the stored alert of window " + e.window()
+          + " cannot be read: " + e.problem().orElse(""))));
     }
     return out;
   }

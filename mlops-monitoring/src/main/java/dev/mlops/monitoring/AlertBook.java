@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A monitor's alert bookkeeping: evaluates its rules on each window's report, raises the alert of
@@ -33,29 +34,35 @@ final class AlertBook {
     if (droppedWindows > 0) {
       String message = String.format(Locale.ROOT, "monitor %s dropped %d windows (%d rows) before window %d unanalysed: more than %d closed"
           + " windows waited for their reports", monitor, droppedWindows, droppedRows, draft.window(), maxPending);
-      fire(Monitor.WINDOWS_DROPPED, Optional.of(message), draft, raised);
+      fire(Monitor.WINDOWS_DROPPED, AlertKind.WINDOWS_DROPPED, null, message, draft, raised);
     }
     for (AlertRule rule : rules) {
       Optional<String> msg;
+      AlertKind kind;
+      String column;
       try {
         msg = rule.evaluate(draft);
+        kind = rule.kind();
+        column = rule.column().orElse(null);
       } catch (RuntimeException e) {
         msg = Optional.of("rule failed: " + e);
+        kind = AlertKind.RULE_FAILED;
+        column = null;
       }
-      fire(rule.name(), msg, draft, raised);
+      if (msg.isPresent()) {
+        fire(rule.name(), kind, column, msg.get(), draft, raised);
+      }
     }
     return new WindowReport(draft.monitor(), draft.window(), draft.start(), draft.end(), draft.rows(), draft.drift(), draft.quality(),
         draft.segments(), raised, droppedWindows, droppedRows, false);
   }
 
-  private void fire(String rule, Optional<String> msg, WindowReport draft, List<Alert> raised) {
-    if (msg.isPresent()) {
-      Long last = lastFired.get(rule);
-      if (last != null && draft.end() - last < cooldown.toMillis()) {
-        return;
-      }
-      lastFired.put(rule, draft.end());
-      raised.add(new Alert(monitor, rule, draft.window(), draft.end(), msg.get()));
+  private void fire(String rule, AlertKind kind, @Nullable String column, String message, WindowReport draft, List<Alert> raised) {
+    Long last = lastFired.get(rule);
+    if (last != null && draft.end() - last < cooldown.toMillis()) {
+      return;
     }
+    lastFired.put(rule, draft.end());
+    raised.add(new Alert(monitor, rule, draft.window(), draft.end(), message, kind, column));
   }
 }

@@ -45,7 +45,7 @@ class MonitorMetersTest {
     assertEquals(500.0, registry.get("mlops.monitor.window.rows").gauge().value());
     assertEquals(0.5, registry.get("mlops.monitor.drift.share").gauge().value());
     assertTrue(registry.get("mlops.monitor.column.drift.score").tag("column", "b").gauge().value() > 1);
-    assertEquals(1.0, registry.get("mlops.monitor.alerts").tag("rule", "column_drift:b").counter().count());
+    assertEquals(1.0, registry.get("mlops.monitor.alerts").tag("rule", "column_drift:b").tag("kind", "COLUMN_DRIFT").counter().count());
   }
 
   @Test

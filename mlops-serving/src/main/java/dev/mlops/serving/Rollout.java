@@ -52,7 +52,7 @@ final class Rollout<T extends Output<T>> {
     this.cleanSinceTime = server.clock().millis();
     if (policy.inputMonitor != null) {
       policy.inputMonitor.onAlert(a -> {
-        if (a.rule().contains("drift")) {
+        if (a.kind().isDrift()) {
           inputDrift = a.rule() + " in window " + a.window() + ": " + a.message();
           schedule();
         }

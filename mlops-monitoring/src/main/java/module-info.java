@@ -11,8 +11,10 @@ module dev.mlops.monitoring {
   requires static transitive micrometer.core;
   requires org.slf4j;
 
+  // the API: what applications and the other modules call. The command line (cli) runs from the
+  // jar's manifest and the stores (internal) are found through StoreProvider: neither is exported
   exports dev.mlops.monitoring;
-  exports dev.mlops.monitoring.cli;
+  exports dev.mlops.monitoring.data;
   exports dev.mlops.monitoring.drift;
   exports dev.mlops.monitoring.performance;
   exports dev.mlops.monitoring.profile;

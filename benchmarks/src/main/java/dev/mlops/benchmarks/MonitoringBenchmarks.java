@@ -144,13 +144,13 @@ public class MonitoringBenchmarks {
     public int columns;
 
     dev.mlops.monitoring.profile.Profile reference;
-    dev.mlops.monitoring.Table current;
+    dev.mlops.monitoring.data.Table current;
 
     @Setup(Level.Trial)
     public void setup() {
       Random r = new Random(3);
       reference = new dev.mlops.monitoring.profile.Profile();
-      java.util.List<dev.mlops.monitoring.Column> cols = new java.util.ArrayList<>();
+      java.util.List<dev.mlops.monitoring.data.Column> cols = new java.util.ArrayList<>();
       double[][] ref = new double[10][1_000_000];
       double[][] cur = new double[10][100_000];
       for (int c = 0; c < 10; c++) {
@@ -163,9 +163,9 @@ public class MonitoringBenchmarks {
       }
       for (int c = 0; c < columns; c++) {
         reference.update("f" + c, ref[c % 10]);
-        cols.add(dev.mlops.monitoring.Column.numerical("f" + c, cur[c % 10]));
+        cols.add(dev.mlops.monitoring.data.Column.numerical("f" + c, cur[c % 10]));
       }
-      current = dev.mlops.monitoring.Table.of(cols);
+      current = dev.mlops.monitoring.data.Table.of(cols);
     }
   }
 

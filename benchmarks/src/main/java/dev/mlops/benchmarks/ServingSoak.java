@@ -1,6 +1,7 @@
 package dev.mlops.benchmarks;
 
 import dev.mlops.monitoring.Monitor;
+import dev.mlops.monitoring.MonitorBuilder;
 import dev.mlops.monitoring.performance.PredictionLog;
 import dev.mlops.monitoring.profile.Profile;
 import dev.mlops.registry.ModelRegistry;
@@ -50,7 +51,7 @@ public final class ServingSoak {
     for (Map<String, Object> r : requests) {
       reference.update(r);
     }
-    Monitor.Builder mb = Monitor.builder("soak").reference(reference).windowRows(10_000);
+    MonitorBuilder mb = Monitor.builder("soak").reference(reference).windowRows(10_000);
     if (onLogThread) {
       mb.executor(Runnable::run);
     }

@@ -3,16 +3,62 @@ package dev.mlops.monitoring;
 import dev.mlops.api.internal.Validation;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 
-/** A condition on a window report that raises an alert; built-ins for drift, quality and metrics. */
+/**
+ * A condition on a window report that raises an alert; built-ins for drift, quality and metrics.
+ * Each says what its alerts are about ({@link #kind()}), and other modules act on that kind, never on
+ * the rule's name: an application's own rule is {@link AlertKind#CUSTOM} unless it says otherwise.
+ */
 public interface AlertRule {
-  /** The rule's name, unique within a monitor (cooldowns are per rule). */
+  /** The rule's name, unique within a monitor (cooldowns are per rule); for people, not for deciding what an alert means. */
   String name();
 
   /** A message when the rule fires on this window, else empty. */
   Optional<String> evaluate(WindowReport report);
+
+  /**
+   * What this rule's alerts are about (default {@link AlertKind#CUSTOM}). A rule of the application's
+   * own may declare a drift kind to be acted on as drift (a canary rolled back, a retraining started).
+   */
+  default AlertKind kind() {
+    return AlertKind.CUSTOM;
+  }
+
+  /** The column this rule's alerts are about, if one ({@link #columnDrift(String)}'s column). */
+  default Optional<String> column() {
+    return Optional.empty();
+  }
+
+  /**
+   * A rule of the application's own: fires with {@code condition}'s message, its alerts of
+   * {@code kind} ({@link AlertKind#CUSTOM}, or a drift kind to be acted on as drift).
+   *
+   * @throws dev.mlops.api.InvalidArgumentException if an argument is null or the name is blank
+   */
+  static AlertRule of(String name, AlertKind kind, Function<WindowReport, Optional<String>> condition) {
+    Validation.name("rule name", name, 250);
+    Validation.notNull("kind", kind);
+    Validation.notNull("condition", condition);
+    return new AlertRule() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public Optional<String> evaluate(WindowReport report) {
+        return condition.apply(report);
+      }
+
+      @Override
+      public AlertKind kind() {
+        return kind;
+      }
+    };
+  }
 
   /** Fires when the named column drifts. */
   static AlertRule columnDrift(String column) {
@@ -20,7 +66,17 @@ public interface AlertRule {
     return new AlertRule() {
       @Override
       public String name() {
-        return "column_drift:" + column;
+        return AlertKind.COLUMN_DRIFT_PREFIX + column;
+      }
+
+      @Override
+      public AlertKind kind() {
+        return AlertKind.COLUMN_DRIFT;
+      }
+
+      @Override
+      public Optional<String> column() {
+        return Optional.of(column);
       }
 
       @Override
@@ -44,6 +100,11 @@ public interface AlertRule {
       }
 
       @Override
+      public AlertKind kind() {
+        return AlertKind.DATASET_DRIFT;
+      }
+
+      @Override
       public Optional<String> evaluate(WindowReport r) {
         if (!r.drift().datasetDrift()) {
           return Optional.empty();
@@ -59,6 +120,11 @@ public interface AlertRule {
       @Override
       public String name() {
         return "quality_failed";
+      }
+
+      @Override
+      public AlertKind kind() {
+        return AlertKind.QUALITY;
       }
 
       @Override
@@ -80,6 +146,11 @@ public interface AlertRule {
       @Override
       public String name() {
         return "metric_below:" + metric;
+      }
+
+      @Override
+      public AlertKind kind() {
+        return AlertKind.METRIC;
       }
 
       @Override

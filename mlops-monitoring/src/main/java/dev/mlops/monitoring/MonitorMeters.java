@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code mlops.monitor.drift.share}, {@code mlops.monitor.window.rows},
  * {@code mlops.monitor.columns.untested} (columns the last window could not test) and, per column,
  * {@code mlops.monitor.column.drift.score} (the p-value or distance of its test; NaN while the
- * column is not tested), and the counters {@code mlops.monitor.alerts} tagged by rule,
+ * column is not tested), and the counters {@code mlops.monitor.alerts} tagged by rule and kind,
  * {@code mlops.monitor.windows.dropped} and {@code mlops.monitor.rows.dropped}. All are tagged with
  * the monitor's name.
  */
@@ -75,7 +75,7 @@ public final class MonitorMeters {
 
   /** Records an alert. */
   public void onAlert(Alert a) {
-    Counter.builder("mlops.monitor.alerts").tag("monitor", monitor).tag("rule", a.rule()).description("alerts raised").register(registry)
-        .increment();
+    Counter.builder("mlops.monitor.alerts").tag("monitor", monitor).tag("rule", a.rule()).tag("kind", a.kind().name())
+        .description("alerts raised").register(registry).increment();
   }
 }

@@ -1,9 +1,6 @@
 package dev.mlops.monitoring;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mlops.api.monitoring.MonitoringStore;
 import dev.mlops.api.monitoring.MonitoringStore.StoredRecord;
 import java.util.ArrayList;
@@ -21,7 +18,6 @@ import org.slf4j.LoggerFactory;
  */
 final class StoredHistory {
   private static final Logger LOG = LoggerFactory.getLogger(StoredHistory.class);
-  private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
   private static final long UNKNOWN = Long.MIN_VALUE;
 
   private final MonitoringStore store;
@@ -36,18 +32,6 @@ final class StoredHistory {
     this.store = store;
     this.monitor = monitor;
     this.retention = retention;
-  }
-
-  static String windowKey(long window) {
-    return "window-" + window;
-  }
-
-  static String segmentKey(long window, String segment) {
-    return segmentPrefix(window) + segment;
-  }
-
-  private static String segmentPrefix(long window) {
-    return "window-" + window + "-segment-";
   }
 
   /** Applies the retention after window {@code stored} was stored at {@code now}. */
@@ -93,24 +77,24 @@ final class StoredHistory {
   /** Keeps the summary of a window in place of its full report and deletes its profiles. */
   private void summarise(StoredRecord r) {
     try {
-      WindowReport full = JSON.readValue(r.json(), WindowReport.class);
+      WindowReport full = MonitorLayout.report(r.json());
       if (!full.summary()) {
-        store.replaceReport(monitor, r.window(), JSON.writeValueAsString(full.asSummary()));
+        store.replaceReport(monitor, r.window(), MonitorLayout.json(full.asSummary()));
       }
     } catch (JsonProcessingException | RuntimeException e) {
       // an unreadable report stays as it is; its profiles still go
       LOG.warn("monitor {}: window {}'s stored report cannot be read to summarise it: {}", monitor, r.window(), e.getMessage());
     }
     List<String> keys = new ArrayList<>();
-    keys.add(windowKey(r.window()));
-    keys.addAll(store.profileKeys(monitor, segmentPrefix(r.window())));
+    keys.add(MonitorLayout.window(r.window()));
+    keys.addAll(store.profileKeys(monitor, MonitorLayout.segments(r.window())));
     store.deleteProfiles(monitor, keys);
   }
 
   /** The lowest stored window that is not a summary (summaries are always the oldest windows): a bisection over the stored windows. */
   private long firstFullWindow() {
     StoredRecord oldest = first(Long.MIN_VALUE);
-    if (oldest == null || !isSummary(oldest)) {
+    if (oldest == null || !MonitorLayout.isSummary(oldest.json())) {
       return oldest == null ? 0 : oldest.window();
     }
     long lo = oldest.window(); // the first stored window at or after lo is a summary
@@ -118,21 +102,12 @@ final class StoredHistory {
     while (hi - lo > 1) {
       long mid = lo + (hi - lo) / 2;
       StoredRecord r = first(mid);
-      if (r != null && isSummary(r)) {
+      if (r != null && MonitorLayout.isSummary(r.json())) {
         lo = r.window();
       } else {
         hi = mid;
       }
     }
     return lo + 1;
-  }
-
-  private boolean isSummary(StoredRecord r) {
-    try {
-      JsonNode n = JSON.readTree(r.json());
-      return n.path("summary").asBoolean(false);
-    } catch (JsonProcessingException e) {
-      return false;
-    }
   }
 }

@@ -1,6 +1,8 @@
 package dev.mlops.monitoring;
 
 import dev.mlops.api.monitoring.MonitoringStore;
+import dev.mlops.monitoring.data.Column;
+import dev.mlops.monitoring.data.Table;
 import dev.mlops.monitoring.drift.DriftOptions;
 import dev.mlops.monitoring.drift.DriftReport;
 import dev.mlops.monitoring.drift.ProfileDrift;
@@ -16,35 +18,48 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a monitor computes for one closed window, on its executor: drift and data quality of the
- * watched columns against the reference, the window's type problems, drift per segment, and the
- * window's profiles in the store. Stateless but for the type-problem counter; one window at a time.
+ * watched columns against the reference, the window's type problems, drift per segment (without the
+ * segment column, one value within each segment), and the window's profiles in the store. The drift
+ * tests of a window's columns run on the monitor's executor too ({@link ProfileDrift#compare(Profile,
+ * Table, DriftOptions, Executor)}), never on the common pool. A window whose analysis fails gets a
+ * report saying why. Stateless but for its counters; one window at a time.
  */
 final class WindowAnalysis {
+  private static final Logger LOG = LoggerFactory.getLogger(WindowAnalysis.class);
+
   private final String monitor;
   private final DriftOptions driftOptions;
+  private final DriftOptions segmentOptions;
   private final DataQuality quality;
   private final @Nullable String segmentColumn;
   private final int segmentMinRows;
   // columns left out of drift and of the built-in checks: the reference's unwatched ones, the excluded ones, the segment column
   private final Set<String> ignored;
   private final @Nullable MonitoringStore store;
-  private final LongAdder typeProblems;
+  private final Executor executor;
+  private final LongAdder typeProblems = new LongAdder();
+  private final LongAdder failures = new LongAdder();
 
-  WindowAnalysis(String monitor, Profile reference, List<String> watched, Set<String> excluded, DriftOptions driftOptions,
-      DataQuality quality, @Nullable String segmentColumn, int segmentMinRows, @Nullable MonitoringStore store, LongAdder typeProblems) {
+  WindowAnalysis(String monitor, MonitorBuilder b, Profile reference, List<String> watched, @Nullable MonitoringStore store,
+      Executor executor) {
     this.monitor = monitor;
-    this.driftOptions = driftOptions;
-    this.quality = quality;
-    this.segmentColumn = segmentColumn;
-    this.segmentMinRows = segmentMinRows;
+    this.driftOptions = b.driftOptions;
+    this.segmentColumn = b.segmentColumn;
+    this.segmentOptions = segmentColumn != null && watched.contains(segmentColumn)
+        ? b.driftOptions.toBuilder().exclude(Set.of(segmentColumn)).build() : b.driftOptions;
+    this.quality = b.quality;
+    this.segmentMinRows = b.segmentMinRows;
     this.store = store;
-    this.typeProblems = typeProblems;
-    Set<String> skip = new HashSet<>(excluded);
+    this.executor = executor;
+    Set<String> skip = new HashSet<>(b.excluded);
     for (ColumnProfile c : reference.columns()) {
       if (!watched.contains(c.name())) {
         skip.add(c.name());
@@ -56,10 +71,25 @@ final class WindowAnalysis {
     this.ignored = Set.copyOf(skip);
   }
 
-  /** The watched columns less the segment column, which is one value within each segment. */
-  static Profile segmentReference(Profile watched, @Nullable String segmentColumn) {
-    List<String> names = watched.columns().stream().map(ColumnProfile::name).filter(c -> !c.equals(segmentColumn)).toList();
-    return names.size() == watched.columns().size() ? watched : watched.select(names);
+  /** Values of the wrong type so far, counted as missing. */
+  long typeProblems() {
+    return typeProblems.sum();
+  }
+
+  /** Windows whose analysis failed so far. */
+  long failures() {
+    return failures.sum();
+  }
+
+  /** The window's report, without alerts; if its analysis fails, the report says why (and the failure is logged and counted). */
+  WindowReport report(ClosedWindow w) {
+    try {
+      return analyse(w);
+    } catch (RuntimeException e) {
+      failures.increment();
+      LOG.error("monitor {}: window {} ({} rows) could not be analysed", monitor, w.index, w.rows.rows(), e);
+      return failed(w, e);
+    }
   }
 
   /** The window's table without the columns the monitor does not watch. */
@@ -77,11 +107,11 @@ final class WindowAnalysis {
   }
 
   /** The window's report, without alerts; its profiles are stored. */
-  WindowReport analyse(ClosedWindow w) {
+  private WindowReport analyse(ClosedWindow w) {
     Table logged = w.rows.table();
     Table t = analysed(logged);
     Profile reference = w.reference;
-    DriftReport drift = ProfileDrift.compare(reference, t, driftOptions);
+    DriftReport drift = ProfileDrift.compare(reference, t, driftOptions, executor);
     QualityReport q = quality.check(reference, t, logged);
     List<WindowBuffer.TypeProblem> problems = w.rows.typeProblems();
     if (!problems.isEmpty()) {
@@ -98,21 +128,21 @@ final class WindowAnalysis {
       for (Map.Entry<String, int[]> g : w.rows.groups(segmentColumn).entrySet()) {
         if (g.getValue().length >= segmentMinRows) {
           Table segment = analysed(w.rows.table(g.getValue()));
-          segments.put(g.getKey(), ProfileDrift.compare(w.segmentReference, segment, driftOptions));
+          segments.put(g.getKey(), ProfileDrift.compare(reference, segment, segmentOptions, executor));
           if (store != null) {
-            store.putProfile(monitor, StoredHistory.segmentKey(w.index, g.getKey()), Profile.of(segment).toBytes());
+            store.putProfile(monitor, MonitorLayout.segment(w.index, g.getKey()), Profile.of(segment).toBytes());
           }
         }
       }
     }
     if (store != null) {
-      store.putProfile(monitor, StoredHistory.windowKey(w.index), Profile.of(t).toBytes());
+      store.putProfile(monitor, MonitorLayout.window(w.index), Profile.of(t).toBytes());
     }
     return new WindowReport(monitor, w.index, w.start, w.end, w.rows.rows(), drift, q, segments, List.of());
   }
 
   /** The report of a window whose analysis failed: every watched column not tested, with the reason, and a failed check saying why. */
-  WindowReport failed(ClosedWindow w, RuntimeException e) {
+  private WindowReport failed(ClosedWindow w, RuntimeException e) {
     String why = e.getClass().getSimpleName() + ": " + e.getMessage();
     List<UntestedColumn> none = w.reference.columns().stream().map(c -> new UntestedColumn(c.name(), "analysis failed: " + why)).toList();
     DriftReport drift = new DriftReport((int) Math.min(Integer.MAX_VALUE, w.reference.rows()), w.rows.rows(), false, 0, 0, List.of(),

@@ -1,5 +1,7 @@
 package dev.mlops.monitoring;
 
+import dev.mlops.monitoring.data.Column;
+import dev.mlops.monitoring.data.Table;
 import dev.mlops.monitoring.profile.ColumnProfile;
 import dev.mlops.monitoring.profile.Profile;
 import java.util.ArrayList;

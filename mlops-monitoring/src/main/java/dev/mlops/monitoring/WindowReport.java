@@ -21,7 +21,7 @@ import java.util.Map;
  * @param segments drift per value of the segment column (segments with enough rows)
  * @param alerts alerts raised by this window (after cooldowns)
  * @param windowsDropped windows closed since the previous report whose rows were dropped unanalysed
- *     because too many windows waited for the executor ({@link Monitor.Builder#maxPendingWindows})
+ *     because too many windows waited for the executor ({@link MonitorBuilder#maxPendingWindows})
  * @param rowsDropped the rows of those windows
  * @param summary whether this is the {@linkplain #asSummary() summary} a store keeps of an old window
  */

@@ -1,5 +1,7 @@
 package dev.mlops.monitoring;
 
+import dev.mlops.monitoring.data.Column;
+import dev.mlops.monitoring.data.Table;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;

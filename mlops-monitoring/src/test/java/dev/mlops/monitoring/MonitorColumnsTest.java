@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mlops.api.InvalidArgumentException;
+import dev.mlops.monitoring.data.Column;
+import dev.mlops.monitoring.data.Table;
 import dev.mlops.monitoring.drift.ColumnDrift;
 import dev.mlops.monitoring.drift.UntestedColumn;
 import dev.mlops.monitoring.profile.Profile;
@@ -43,7 +45,7 @@ class MonitorColumnsTest {
 
   @Test
   void theBuilderRefusesColumnsTheReferenceLacksNamingTheFieldAndTheColumns() {
-    Monitor.Builder b = Monitor.builder("m").reference(training());
+    MonitorBuilder b = Monitor.builder("m").reference(training());
     InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> b.schema("amount", "amout").build());
     assertTrue(e.getMessage().contains("schema") && e.getMessage().contains("'amout'") && e.getMessage().contains("is not a column of the reference"),
         e.getMessage());

@@ -45,7 +45,7 @@ class MonitorMetersTest {
     assertEquals(500.0, registry.get("mlops.monitor.window.rows").gauge().value());
     assertEquals(0.5, registry.get("mlops.monitor.drift.share").gauge().value());
     assertTrue(registry.get("mlops.monitor.column.drift.score").tag("column", "b").gauge().value() > 1);
-    assertEquals(1.0, registry.get("mlops.monitor.alerts").tag("rule", "column_drift:b").counter().count());
+    assertEquals(1.0, registry.get("mlops.monitor.alerts").tag("rule", "column_drift:b").tag("kind", "COLUMN_DRIFT").counter().count());
   }
 
   @Test
@@ -57,8 +57,8 @@ class MonitorMetersTest {
       a[i] = r.nextGaussian();
       b[i] = r.nextGaussian();
     }
-    Profile ref = Profile.of(dev.mlops.monitoring.Table.of(List.of(dev.mlops.monitoring.Column.numerical("a", a),
-        dev.mlops.monitoring.Column.numerical("b", b))));
+    Profile ref = Profile.of(dev.mlops.monitoring.data.Table.of(List.of(dev.mlops.monitoring.data.Column.numerical("a", a),
+        dev.mlops.monitoring.data.Column.numerical("b", b))));
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     MonitorMeters meters = MonitorMeters.forMonitor("m", registry);
     List<Runnable> held = new java.util.ArrayList<>();

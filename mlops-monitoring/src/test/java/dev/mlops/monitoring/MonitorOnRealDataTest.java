@@ -3,6 +3,8 @@ package dev.mlops.monitoring;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mlops.monitoring.data.Column;
+import dev.mlops.monitoring.data.Table;
 import dev.mlops.monitoring.drift.UntestedColumn;
 import dev.mlops.monitoring.profile.Profile;
 import dev.mlops.monitoring.quality.CheckResult;
@@ -24,7 +26,7 @@ class MonitorOnRealDataTest {
   private static final int SPLITS = 20;
 
   /** Every window's report of every split, the live rows changed by {@code change}, the monitor built by {@code monitor}. */
-  private static List<WindowReport> watch(String name, int windowRows, UnaryOperator<Monitor.Builder> monitor,
+  private static List<WindowReport> watch(String name, int windowRows, UnaryOperator<MonitorBuilder> monitor,
       Change change) {
     Table all = Datasets.load(name);
     List<WindowReport> out = new ArrayList<>();
@@ -73,7 +75,7 @@ class MonitorOnRealDataTest {
   @CsvSource({"breast_cancer, 50", "wine, 30", "diabetes, 50", "iris, 30"})
   void withTheLabelExcludedUnshiftedWindowsPassAndAShiftedFeatureDrifts(String name, int windowRows) {
     String feature = Datasets.features(Datasets.load(name)).get(0);
-    UnaryOperator<Monitor.Builder> monitor = b -> b.exclude(Datasets.LABEL).alert(AlertRule.columnDrift(feature));
+    UnaryOperator<MonitorBuilder> monitor = b -> b.exclude(Datasets.LABEL).alert(AlertRule.columnDrift(feature));
     List<WindowReport> calm = watch(name, windowRows, monitor, shifted(List.of(), 0));
     List<WindowReport> moved = watch(name, windowRows, monitor, shifted(List.of(feature), 1));
     for (WindowReport r : calm) {

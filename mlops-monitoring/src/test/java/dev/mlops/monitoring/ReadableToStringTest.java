@@ -2,6 +2,7 @@ package dev.mlops.monitoring;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.mlops.monitoring.data.Table;
 import dev.mlops.monitoring.drift.ColumnDrift;
 import dev.mlops.monitoring.drift.DriftReport;
 import dev.mlops.monitoring.profile.Profile;

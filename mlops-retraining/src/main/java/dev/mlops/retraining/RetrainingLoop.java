@@ -216,15 +216,21 @@ public final class RetrainingLoop<T extends Output<T>> implements AutoCloseable 
 
   /**
    * Takes a monitor alert (watched monitors deliver theirs here; wire others with
-   * {@code monitor.onAlert(loop::onAlert)}). Its idempotency key is the monitor, rule and window, so
-   * the same alert delivered twice counts once.
+   * {@code monitor.onAlert(loop::onAlert)}). The trigger's kind follows the alert's kind, never its
+   * rule's name: drift ({@link dev.mlops.monitoring.AlertKind#isDrift()}) is {@code DRIFT}, quality
+   * {@code QUALITY}, a metric below its bound {@code PERFORMANCE}, any other alert {@code ALERT}. Its
+   * idempotency key is the monitor, rule and window, so the same alert delivered twice counts once.
    */
   public TriggerResult onAlert(Alert alert) {
     String rule = alert.rule();
-    Trigger.Kind kind = rule.equals("dataset_drift") || rule.startsWith("column_drift:") ? Trigger.Kind.DRIFT
-        : rule.equals("quality_failed") ? Trigger.Kind.QUALITY : rule.startsWith("metric_below:") ? Trigger.Kind.PERFORMANCE : Trigger.Kind.ALERT;
+    Trigger.Kind kind = switch (alert.kind()) {
+      case DATASET_DRIFT, COLUMN_DRIFT -> Trigger.Kind.DRIFT;
+      case QUALITY -> Trigger.Kind.QUALITY;
+      case METRIC -> Trigger.Kind.PERFORMANCE;
+      case WINDOWS_DROPPED, RULE_FAILED, CUSTOM -> Trigger.Kind.ALERT;
+    };
     return offer(new Trigger(kind, alert.message(), "alert:" + alert.monitor() + ":" + rule + ":" + alert.window(), clock.millis(),
-        Map.of("monitor", alert.monitor(), "rule", rule, "window", Long.toString(alert.window()))));
+        Map.of("monitor", alert.monitor(), "rule", rule, "kind", alert.kind().name(), "window", Long.toString(alert.window()))));
   }
 
   private TriggerResult record(Trigger t, TriggerResult.Outcome outcome, String detail, @Nullable String marker) {

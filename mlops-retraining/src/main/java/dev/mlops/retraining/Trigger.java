@@ -26,7 +26,7 @@ public record Trigger(Kind kind, String reason, String key, long time, Map<Strin
     SCHEDULE,
     /** Enough new labelled rows. */
     NEW_DATA,
-    /** Another monitor alert rule. */
+    /** Any other monitor alert: an application's own rule, windows dropped, a rule that failed. */
     ALERT
   }
 

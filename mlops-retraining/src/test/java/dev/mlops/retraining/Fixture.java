@@ -1,7 +1,7 @@
 package dev.mlops.retraining;
 
-import dev.mlops.monitoring.Column;
-import dev.mlops.monitoring.Table;
+import dev.mlops.monitoring.data.Column;
+import dev.mlops.monitoring.data.Table;
 import dev.mlops.monitoring.profile.Profile;
 import dev.mlops.registry.ModelRegistry;
 import dev.mlops.registry.Registration;

@@ -14,6 +14,7 @@ import dev.mlops.api.registry.PromotionRequest;
 import dev.mlops.api.tracking.Run;
 import dev.mlops.api.tracking.RunStatus;
 import dev.mlops.monitoring.Alert;
+import dev.mlops.monitoring.AlertKind;
 import dev.mlops.monitoring.AlertRule;
 import dev.mlops.monitoring.Monitor;
 import dev.mlops.registry.Gates;
@@ -105,9 +106,9 @@ class RetrainingLoopTest {
       assertEquals(rt.runId(), registry.getVersion("churn", rt.challengerVersion()).lineage().runId());
 
       // the same alert again is a duplicate; another window's alert within the cooldown is recorded and skipped
-      Alert again = new Alert("traffic", "dataset_drift", 1, clock.millis(), "dataset drift");
+      Alert again = new Alert("traffic", "dataset_drift", 1, clock.millis(), "dataset drift", AlertKind.DATASET_DRIFT, null);
       assertEquals(TriggerResult.Outcome.DUPLICATE, loop.onAlert(again).outcome());
-      assertEquals(TriggerResult.Outcome.COOLDOWN, loop.onAlert(new Alert("traffic", "dataset_drift", 2, clock.millis(), "again")).outcome());
+      assertEquals(TriggerResult.Outcome.COOLDOWN, loop.onAlert(new Alert("traffic", "dataset_drift", 2, clock.millis(), "again", AlertKind.DATASET_DRIFT, null)).outcome());
       // with the new reference, more rows of the shifted world raise no drift
       for (int i = 0; i < 600; i++) {
         monitor.log(Fixture.row(r, 3));
@@ -142,7 +143,8 @@ class RetrainingLoopTest {
     Fixture.champion(registry, "churn", "champion");
     PerformanceSignal fine = () -> Optional.of(new PerformanceCheck("w1", "labels", "accuracy", 0.93, 0.8, false));
     try (Monitor monitor = monitor("m"); RetrainingLoop<Label> loop = loop("l").watch(monitor).performance(fine).build()) {
-      TriggerResult t = loop.onAlert(new Alert("m", "dataset_drift", 4, clock.millis(), "dataset drift: 2 of 2 columns"));
+      TriggerResult t = loop.onAlert(new Alert("m", "dataset_drift", 4, clock.millis(), "dataset drift: 2 of 2 columns", AlertKind.DATASET_DRIFT,
+          null));
       assertEquals(TriggerResult.Outcome.SUPPRESSED, t.outcome());
       assertTrue(t.detail().contains("0.93"), t.detail());
       assertTrue(loop.history().isEmpty());
@@ -151,6 +153,30 @@ class RetrainingLoopTest {
     try (Monitor monitor = monitor("m2")) {
       InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> loop("l2").watch(monitor).build());
       assertTrue(e.getMessage().contains("performance"), e.getMessage());
+    }
+  }
+
+  /** A rule of the application's own that fires on every window, of the given kind. */
+  private static AlertRule always(String name, AlertKind kind) {
+    return AlertRule.of(name, kind, report -> Optional.of("window " + report.window() + " looked at"));
+  }
+
+  @Test
+  void anAlertTriggersByItsKindNeverByItsRuleName() {
+    Fixture.champion(registry, "churn", "champion");
+    PerformanceSignal fine = () -> Optional.of(new PerformanceCheck("w1", "labels", "accuracy", 0.93, 0.8, false));
+    Random r = new Random(8);
+    try (Monitor monitor = Monitor.builder("named").reference(Fixture.profile(5, 2000, 0)).windowRows(300)
+        .alert(always("column_drift:score", AlertKind.CUSTOM)).alert(always("no_drift_seen", AlertKind.CUSTOM))
+        .alert(always("inputs_moved", AlertKind.COLUMN_DRIFT)).alert(AlertRule.datasetDrift()).clock(clock).executor(Runnable::run).build();
+        RetrainingLoop<Label> loop = loop("named-loop").watch(monitor).performance(fine).build()) {
+      for (int i = 0; i < 300; i++) {
+        monitor.log(Fixture.row(r, 3));
+      }
+      Map<String, Trigger.Kind> kinds = new java.util.TreeMap<>();
+      loop.triggers().forEach(t -> kinds.put(t.trigger().detail().get("rule"), t.trigger().kind()));
+      assertEquals(Map.of("column_drift:score", Trigger.Kind.ALERT, "no_drift_seen", Trigger.Kind.ALERT, "inputs_moved", Trigger.Kind.DRIFT,
+          "dataset_drift", Trigger.Kind.DRIFT), kinds, "custom rules named like drift are other alerts; rules of a drift kind are drift");
     }
   }
 

@@ -78,7 +78,7 @@ final class CanaryJudge<T extends Output<T>> {
     this.cleanSinceTime = clock.millis();
     if (policy.inputMonitor != null) {
       policy.inputMonitor.onAlert(a -> {
-        if (a.rule().contains("drift")) {
+        if (a.kind().isDrift()) {
           inputDrift = a.rule() + " in window " + a.window() + ": " + a.message();
           schedule();
         }

@@ -146,7 +146,11 @@ public final class RolloutPolicy {
       return this;
     }
 
-    /** A drift alert of this monitor (watching the canary's inputs against its reference profile) is a breach. */
+    /**
+     * A drift alert of this monitor (watching the canary's inputs against its reference profile) is a
+     * breach: an alert whose kind is drift ({@link dev.mlops.monitoring.AlertKind#isDrift()}), whatever
+     * its rule's name; other alerts of the monitor are not.
+     */
     public Builder inputDrift(Monitor monitor) {
       this.inputMonitor = Validation.notNull("monitor", monitor);
       return this;

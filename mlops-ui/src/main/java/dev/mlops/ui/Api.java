@@ -7,7 +7,6 @@ import dev.mlops.api.NotFoundException;
 import dev.mlops.api.Page;
 import dev.mlops.api.StorageBackend;
 import dev.mlops.api.artifact.ArtifactInfo;
-import dev.mlops.api.monitoring.MonitoringStore;
 import dev.mlops.api.registry.AuditChain;
 import dev.mlops.api.registry.ModelVersion;
 import dev.mlops.api.registry.PromotionRequest;
@@ -18,7 +17,10 @@ import dev.mlops.api.tracking.Experiment;
 import dev.mlops.api.tracking.Metric;
 import dev.mlops.api.tracking.Run;
 import dev.mlops.api.tracking.ViewType;
+import dev.mlops.monitoring.MonitorHistory;
+import dev.mlops.monitoring.WindowReport;
 import dev.mlops.monitoring.performance.PredictionLog;
+import dev.mlops.monitoring.report.HtmlReport;
 import dev.mlops.registry.ModelRegistry;
 import dev.mlops.tracking.RunQuery;
 import dev.mlops.tracking.Tracker;
@@ -29,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /** The UI's JSON endpoints: read-only views over the tracker, the registry and the monitoring store. */
@@ -130,7 +133,7 @@ final class Api {
       case "model" -> write(model(visibleModel(principal, required(q, "name"))));
       case "audit" -> write(audit(principal));
       case "monitor" -> write(monitor(required(q, "name"), q));
-      case "monitors" -> write(backend.store(MonitoringStore.class).monitors());
+      case "monitors" -> write(MonitorHistory.monitors(backend));
       case "live" -> write(live());
       case "loops" -> write(backend.offers(RetrainingStore.class) ? backend.store(RetrainingStore.class).loops() : List.of());
       case "loop" -> write(loop(required(q, "name")));
@@ -277,28 +280,19 @@ final class Api {
     }
   }
 
-  /** A stored window's drift report as the self-contained HTML report (shown in a sandboxed frame). */
   /** A version's model card as a self-contained HTML page (every value escaped by the registry). */
   String cardHtml(String principal, String model, int version) {
     return registry.cardHtml(visibleModel(principal, model), version);
   }
 
+  /** A stored window's drift report as the self-contained HTML report (shown in a sandboxed frame). */
   String windowReport(String monitor, long window) {
-    for (MonitoringStore.StoredRecord r : backend.store(MonitoringStore.class).reports(monitor, window, 1)) {
-      if (r.window() == window) {
-        try {
-          dev.mlops.monitoring.WindowReport w = READER.readValue(r.json(), dev.mlops.monitoring.WindowReport.class);
-          return dev.mlops.monitoring.report.HtmlReport.render(w.drift(), w.quality(), List.of(), "Monitor " + monitor + ", window " + window);
-        } catch (JsonProcessingException e) {
-          throw new IllegalArgumentException("window " + window + " of monitor " + monitor + " cannot be read: " + e.getOriginalMessage());
-        }
-      }
-    }
-    throw new NotFoundException("monitor '" + monitor + "' has no stored window " + window);
+    MonitorHistory.Entry<WindowReport> stored = MonitorHistory.open(backend, monitor).window(window)
+        .orElseThrow(() -> new NotFoundException("monitor '" + monitor + "' has no stored window " + window));
+    WindowReport w = stored.value().orElseThrow(() -> new IllegalArgumentException("window " + window + " of monitor " + monitor
+        + " cannot be read: " + stored.problem().orElse("")));
+    return HtmlReport.render(w.drift(), w.quality(), List.of(), "Monitor " + monitor + ", window " + window);
   }
-
-  private static final ObjectMapper READER = new ObjectMapper()
-      .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   private Map<String, Object> metric(Map<String, String> q) {
     String run = required(q, "run");
@@ -406,31 +400,21 @@ final class Api {
     return out;
   }
 
+  /** A monitor's stored windows, alerts and the performance of its prediction log, as the monitor stored them. */
   private Map<String, Object> monitor(String name, Map<String, String> q) {
-    MonitoringStore store = backend.store(MonitoringStore.class);
+    MonitorHistory history = MonitorHistory.open(backend, name);
     int limit = intParam(q, "limit", 200, 1, 5000);
-    List<Object> windows = new ArrayList<>();
-    for (MonitoringStore.StoredRecord r : store.reports(name, 0, limit)) {
-      try {
-        windows.add(JSON.readTree(r.json()));
-      } catch (JsonProcessingException e) {
-        windows.add(Map.of("window", r.window(), "error", "unreadable report: " + e.getOriginalMessage()));
-      }
-    }
-    List<Object> alerts = new ArrayList<>();
-    for (MonitoringStore.StoredRecord r : store.alerts(name, 0, limit)) {
-      try {
-        alerts.add(JSON.readTree(r.json()));
-      } catch (JsonProcessingException e) {
-        alerts.add(Map.of("window", r.window(), "error", "unreadable alert"));
-      }
-    }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("name", name);
-    out.put("windows", windows);
-    out.put("alerts", alerts);
-    out.put("performance", performance(store, name));
+    out.put("windows", history.windows(0, limit).stream().map(Api::readable).toList());
+    out.put("alerts", history.alerts(0, limit).stream().map(Api::readable).toList());
+    out.put("performance", performance(history));
     return out;
+  }
+
+  /** A stored record as written, or its window and why it cannot be read. */
+  private static Object readable(MonitorHistory.Entry<?> e) {
+    return e.value().isPresent() ? e.value().get() : Map.of("window", e.window(), "error", e.problem().orElse("unreadable"));
   }
 
   /**
@@ -438,16 +422,16 @@ final class Api {
    * the labelled predictions and the CBPE estimate from the scores (when its reference window is
    * stored), and the reference's own metrics.
    */
-  private Map<String, Object> performance(MonitoringStore store, String name) {
+  private static Map<String, Object> performance(MonitorHistory history) {
     Map<String, Object> out = new LinkedHashMap<>();
-    if (store.profileKeys(name, "predictions/window-").isEmpty()) {
+    Optional<PredictionLog.History> log = history.performance();
+    if (log.isEmpty()) {
       out.put("windows", List.of());
       return out;
     }
-    PredictionLog log = PredictionLog.builder(name).store(store).build();
-    out.put("reference", log.referenceMetrics());
+    out.put("reference", log.get().reference());
     List<Map<String, Object>> rows = new ArrayList<>();
-    for (PredictionLog.WindowPerformance w : log.windows()) {
+    for (PredictionLog.WindowPerformance w : log.get().windows()) {
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("window", w.window());
       row.put("predictions", w.predictions());

@@ -63,8 +63,8 @@ class MlopsUiTest {
     for (int i = 0; i < ref.length; i++) {
       ref[i] = r.nextGaussian();
     }
-    dev.mlops.monitoring.profile.Profile reference = dev.mlops.monitoring.profile.Profile.of(dev.mlops.monitoring.Table.of(
-        java.util.List.of(dev.mlops.monitoring.Column.numerical(HOSTILE, ref))));
+    dev.mlops.monitoring.profile.Profile reference = dev.mlops.monitoring.profile.Profile.of(dev.mlops.monitoring.data.Table.of(
+        java.util.List.of(dev.mlops.monitoring.data.Column.numerical(HOSTILE, ref))));
     try (dev.mlops.monitoring.Monitor monitor = dev.mlops.monitoring.Monitor.builder("traffic").reference(reference).windowRows(500)
         .storage(backend).alert(dev.mlops.monitoring.AlertRule.datasetDrift()).executor(Runnable::run).build()) {
       for (int i = 0; i < 1000; i++) {

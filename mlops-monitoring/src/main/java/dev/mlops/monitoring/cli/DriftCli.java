@@ -2,7 +2,7 @@ package dev.mlops.monitoring.cli;
 
 import dev.mlops.api.InvalidArgumentException;
 import dev.mlops.api.MlopsException;
-import dev.mlops.monitoring.Table;
+import dev.mlops.monitoring.data.Table;
 import dev.mlops.monitoring.drift.Correction;
 import dev.mlops.monitoring.drift.DriftAnalyzer;
 import dev.mlops.monitoring.drift.DriftOptions;
@@ -18,8 +18,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.stream.Collectors;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The command line:

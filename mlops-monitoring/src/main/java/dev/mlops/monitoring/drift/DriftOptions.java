@@ -9,11 +9,13 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * How to compare a current table with a reference. Defaults follow Evidently: with a reference of at
- * most 1,000 rows, {@code ks} for numerical columns with more than 5 distinct values, otherwise
- * {@code chisquare} (more than 2 categories) or {@code z} (2), drift when p &lt; 0.05; with a larger
- * reference, {@code wasserstein} for numerical and {@code jensenshannon} for categorical columns,
- * drift when the distance is at least 0.1. The dataset drifts when at least half the columns do.
+ * How to compare a current table with a reference, the same for {@link DriftAnalyzer} (raw reference
+ * rows) and {@link ProfileDrift} (a reference profile). Defaults follow Evidently: with a reference of
+ * at most 1,000 values, {@code ks} for numerical columns with more than 5 distinct values (both sides
+ * together), otherwise {@code chisquare} (more than 2 values) or {@code z} (2), drift when
+ * p &lt; 0.05; with a larger reference, {@code wasserstein} for numerical and {@code jensenshannon}
+ * for categorical columns, drift when the distance is at least 0.1. The dataset drifts when at least
+ * half the tested columns do. Every column an option names must be a column of the reference.
  * Immutable; build with {@link #builder()}.
  */
 public final class DriftOptions {
@@ -56,6 +58,40 @@ public final class DriftOptions {
     return Optional.ofNullable(test);
   }
 
+  /** The tests of single columns ({@link Builder#columnTest}), by column; immutable. */
+  public Map<String, DriftTest> columnTests() {
+    return columnTests;
+  }
+
+  /**
+   * Every column these options name: in {@link Builder#columns}, {@link Builder#exclude},
+   * {@link Builder#columnTest} and {@link Builder#columnThreshold}. A comparison refuses options
+   * naming a column its reference lacks.
+   */
+  public Set<String> namedColumns() {
+    Set<String> out = new LinkedHashSet<>(columns);
+    out.addAll(exclude);
+    out.addAll(columnTests.keySet());
+    out.addAll(columnThresholds.keySet());
+    return Set.copyOf(out);
+  }
+
+  /** A builder holding these options, to derive others from them (this object does not change). */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.test = test;
+    b.threshold = threshold;
+    b.columnTests.putAll(columnTests);
+    b.columnThresholds.putAll(columnThresholds);
+    b.columns.addAll(columns);
+    b.exclude.addAll(exclude);
+    b.bins = bins;
+    b.correction = correction;
+    b.effectSizeFloor = effectSizeFloor;
+    b.driftShare = driftShare;
+    return b;
+  }
+
   /** Builder of {@link DriftOptions}; reusable. */
   public static final class Builder {
     private DriftTest test;
@@ -71,7 +107,10 @@ public final class DriftOptions {
 
     private Builder() {}
 
-    /** One test for every column it applies to (columns it does not fit keep their default). */
+    /**
+     * One test for every column it fits (the others keep their default; a comparison in which it fits
+     * no column is refused). Against a profile it fits only if {@link DriftTest#worksOnProfile()}.
+     */
     public Builder test(DriftTest test) {
       this.test = Validation.notNull("test", test);
       return this;
@@ -83,7 +122,7 @@ public final class DriftOptions {
       return this;
     }
 
-    /** The test of one column. */
+    /** The test of one column; a comparison in which it does not fit that column is refused. */
     public Builder columnTest(String column, DriftTest test) {
       columnTests.put(Validation.notNull("column", column), Validation.notNull("test", test));
       return this;

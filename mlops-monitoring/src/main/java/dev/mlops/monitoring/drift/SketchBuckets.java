@@ -1,6 +1,6 @@
 package dev.mlops.monitoring.drift;
 
-import dev.mlops.monitoring.stats.Search;
+import dev.mlops.monitoring.internal.Search;
 import java.util.Arrays;
 
 /**
@@ -9,7 +9,7 @@ import java.util.Arrays;
  * at the items (counts per bucket), plus, for the Wasserstein integral, the sum of the values in
  * each bucket, and the values themselves (sorted) only in the few buckets where the two CDFs cross.
  * KS, Wasserstein and bin counts come out the same as from a fully sorted current sample (the
- * merged-grid computations in {@link ProfileDrift}, kept as the reference the tests compare with),
+ * merged-grid computations in {@link SketchStatistics}, kept as the reference the tests compare with),
  * at a fraction of the cost: a bucket lookup per value instead of a sort.
  *
  * <p>Bucket {@code k} holds the values with exactly {@code k} items at or below them, i.e. in

@@ -1,4 +1,8 @@
-/** Not API: the built-in monitoring stores, in memory and over SQL. */
+/**
+ * Not API: the built-in monitoring stores, in memory and over SQL, and helpers shared by the
+ * monitoring packages. Not exported; may change in any release. Types are non-null unless marked
+ * {@code @Nullable}.
+ */
 @NullMarked
 package dev.mlops.monitoring.internal;
 

@@ -83,6 +83,34 @@ public final class PredictionLog implements AutoCloseable {
   public record WindowPerformance(long window, int predictions, int labelled, @Nullable ClassificationMetrics realized,
       Cbpe.@Nullable Estimate estimated) {}
 
+  /**
+   * What a prediction log stored: the reference window's metrics and each stored window's
+   * performance.
+   *
+   * @param reference the labelled reference window's metrics, or null if none was stored
+   * @param windows each stored window's predictions, labels, realized metrics and CBPE estimate (from
+   *     the stored reference), oldest first
+   */
+  public record History(@Nullable ClassificationMetrics reference, List<WindowPerformance> windows) {
+    /** Copies the windows; the list is immutable. */
+    public History {
+      windows = List.copyOf(windows);
+    }
+  }
+
+  /**
+   * The history of the log stored under {@code name} in {@code store}, read without recording
+   * anything (metrics at the default threshold, 0.5); empty when no window of it is stored.
+   */
+  public static Optional<History> history(MonitoringStore store, String name) {
+    Validation.notNull("store", store);
+    if (store.profileKeys(Validation.name("prediction log name", name, 250), PREFIX).isEmpty()) {
+      return Optional.empty();
+    }
+    PredictionLog stored = builder(name).store(store).build();
+    return Optional.of(new History(stored.referenceMetrics(), stored.windows()));
+  }
+
   /** An in-memory log with windows of {@code windowSize} predictions and the positive decision at score &gt;= {@code threshold}. */
   public PredictionLog(int windowSize, double threshold) {
     this(builder("predictions").windowSize(windowSize).threshold(threshold));

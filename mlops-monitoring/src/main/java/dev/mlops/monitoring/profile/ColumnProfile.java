@@ -399,17 +399,30 @@ public final class ColumnProfile {
     return new double[][] {items, ranks};
   }
 
-  /** Retained sketch items (sorted), to evaluate CDFs where they change. */
-  synchronized double[] sketchPoints() {
-    if (n == 0) {
-      return new double[0];
-    }
-    return kll.getSortedView().getQuantiles();
-  }
-
   /** Estimated distinct values. */
   public synchronized double distinctEstimate() {
     return hll.getEstimate();
+  }
+
+  /**
+   * Estimated distinct values of this column and {@code numbers} together: the union of the column's
+   * HyperLogLog sketch with one of {@code numbers} (0.0 and -0.0 are one value; NaN and infinities are
+   * left out, as the profile leaves them). For a few hundred distinct values or fewer the estimate is
+   * the exact count in practice; beyond, its relative error is about 1.6 %.
+   */
+  public double distinctEstimateWith(double[] numbers) {
+    HllSketch others = new HllSketch(HLL_LG_K, TgtHllType.HLL_8);
+    for (double v : numbers) {
+      if (Double.isFinite(v)) {
+        others.update(v);
+      }
+    }
+    Union u = new Union(HLL_LG_K);
+    synchronized (this) {
+      u.update(hll);
+    }
+    u.update(others);
+    return u.getEstimate();
   }
 
   /**

@@ -2,8 +2,8 @@ package dev.mlops.monitoring.quality;
 
 import dev.mlops.api.InvalidArgumentException;
 import dev.mlops.api.internal.Validation;
-import dev.mlops.monitoring.Column;
-import dev.mlops.monitoring.Table;
+import dev.mlops.monitoring.data.Column;
+import dev.mlops.monitoring.data.Table;
 import dev.mlops.monitoring.stats.Binned;
 import java.util.Arrays;
 import java.util.HashSet;

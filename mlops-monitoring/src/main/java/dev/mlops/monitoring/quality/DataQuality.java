@@ -1,8 +1,8 @@
 package dev.mlops.monitoring.quality;
 
 import dev.mlops.api.InvalidArgumentException;
-import dev.mlops.monitoring.Column;
-import dev.mlops.monitoring.Table;
+import dev.mlops.monitoring.data.Column;
+import dev.mlops.monitoring.data.Table;
 import dev.mlops.monitoring.profile.ColumnProfile;
 import dev.mlops.monitoring.profile.Profile;
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
 package dev.mlops.monitoring.stats;
 
 import dev.mlops.api.InvalidArgumentException;
+import dev.mlops.monitoring.internal.Search;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;

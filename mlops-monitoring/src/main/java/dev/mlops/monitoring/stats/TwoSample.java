@@ -1,6 +1,7 @@
 package dev.mlops.monitoring.stats;
 
 import dev.mlops.api.InvalidArgumentException;
+import dev.mlops.monitoring.internal.Search;
 import java.util.Arrays;
 import org.apache.commons.math3.distribution.HypergeometricDistribution;
 import org.apache.commons.math3.distribution.NormalDistribution;

@@ -3,8 +3,8 @@ package dev.mlops.monitoring.drift;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mlops.monitoring.Column;
-import dev.mlops.monitoring.Table;
+import dev.mlops.monitoring.data.Column;
+import dev.mlops.monitoring.data.Table;
 import dev.mlops.monitoring.profile.Profile;
 import dev.mlops.monitoring.stats.Binned;
 import dev.mlops.monitoring.stats.TwoSample;

@@ -13,10 +13,10 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 
 /**
- * The bucketed computations against the sketch agree with the merged-grid ones over a fully sorted
- * current sample (the reference implementation): the same KS statistic, the same bin counts and the
- * same Wasserstein integral up to rounding, with ties, repeated sketch items, current values outside
- * the reference's range, and tiny samples.
+ * The bucketed computations against the sketch agree with the merged-grid ones of
+ * {@link SketchStatistics} over a fully sorted current sample (the reference implementation): the
+ * same KS statistic, the same bin counts and the same Wasserstein integral up to rounding, with ties,
+ * repeated sketch items, current values outside the reference's range, and tiny samples.
  */
 class SketchBucketsTest {
   @Property(tries = 300)
@@ -40,11 +40,11 @@ class SketchBucketsTest {
     double[] sorted = current.clone();
     Arrays.sort(sorted);
 
-    assertEquals(ProfileDrift.ks(ref, sorted).statistic(), buckets.ks(), "KS statistic");
-    double exact = ProfileDrift.wasserstein(ref, sorted);
+    assertEquals(SketchStatistics.ks(ref, sorted).statistic(), buckets.ks(), "KS statistic");
+    double exact = SketchStatistics.wasserstein(ref, sorted);
     assertEquals(exact, buckets.wasserstein(), 1e-9 * Math.max(1, Math.abs(exact)), "Wasserstein integral");
-    Binned.Shares expected = ProfileDrift.shares(ref, sorted, 10);
-    Binned.Shares actual = ProfileDrift.shares(ref, current.length, edge -> buckets.isItem(edge) ? buckets.countBelowItem(edge)
+    Binned.Shares expected = SketchStatistics.shares(ref, sorted, 10);
+    Binned.Shares actual = SketchStatistics.shares(ref, current.length, edge -> buckets.isItem(edge) ? buckets.countBelowItem(edge)
         : Arrays.stream(current).filter(v -> v < edge).count(), 10);
     assertArrayEquals(expected.current(), actual.current(), "current bin shares");
   }

@@ -3,8 +3,8 @@ package dev.mlops.monitoring.quality;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mlops.monitoring.Column;
-import dev.mlops.monitoring.Table;
+import dev.mlops.monitoring.data.Column;
+import dev.mlops.monitoring.data.Table;
 import dev.mlops.monitoring.profile.Profile;
 import java.util.List;
 import java.util.Random;

@@ -3,7 +3,7 @@ package dev.mlops.monitoring.quality;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mlops.monitoring.Datasets;
-import dev.mlops.monitoring.Table;
+import dev.mlops.monitoring.data.Table;
 import dev.mlops.monitoring.profile.Profile;
 import java.util.List;
 import java.util.Locale;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mlops.monitoring.Column;
-import dev.mlops.monitoring.Table;
+import dev.mlops.monitoring.data.Column;
+import dev.mlops.monitoring.data.Table;
 import dev.mlops.monitoring.drift.DriftAnalyzer;
 import dev.mlops.monitoring.drift.DriftOptions;
 import dev.mlops.monitoring.drift.DriftReport;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mlops.api.InvalidArgumentException;
+import dev.mlops.monitoring.internal.Search;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

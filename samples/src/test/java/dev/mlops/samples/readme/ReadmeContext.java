@@ -1,9 +1,9 @@
 package dev.mlops.samples.readme;
 
 import dev.mlops.api.registry.ModelCard;
-import dev.mlops.monitoring.Column;
 import dev.mlops.monitoring.Monitor;
-import dev.mlops.monitoring.Table;
+import dev.mlops.monitoring.data.Column;
+import dev.mlops.monitoring.data.Table;
 import dev.mlops.monitoring.profile.Profile;
 import dev.mlops.registry.ModelRegistry;
 import dev.mlops.registry.Registration;

@@ -1,4 +1,4 @@
-package dev.mlops.monitoring;
+package dev.mlops.monitoring.data;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;

@@ -1,4 +1,4 @@
-package dev.mlops.monitoring;
+package dev.mlops.monitoring.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,8 +1,6 @@
-package dev.mlops.monitoring;
+package dev.mlops.monitoring.data;
 
 import dev.mlops.api.InvalidArgumentException;
-import java.util.function.LongConsumer;
-import org.jspecify.annotations.Nullable;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongConsumer;
+import org.jspecify.annotations.Nullable;
 
 /** Named columns of equal length. Immutable. */
 public final class Table {
@@ -53,7 +53,7 @@ public final class Table {
   /**
    * Row {@code index} as column name to value, in column order: a {@code Double} for a numerical
    * column, a {@code String} for a categorical one, null when missing (for example to log a table's
-   * rows into a {@link Monitor}).
+   * rows into a monitor: {@code monitor.log(table.row(i))}).
    *
    * @throws InvalidArgumentException if {@code index} is not a row of the table
    */

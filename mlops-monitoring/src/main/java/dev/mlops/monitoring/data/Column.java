@@ -1,4 +1,4 @@
-package dev.mlops.monitoring;
+package dev.mlops.monitoring.data;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -114,7 +114,12 @@ public final class Column {
     return out;
   }
 
-  static String label(double v) {
+  /**
+   * The label of a number when a numerical column is read as categories ({@link #counts()},
+   * {@link #presentLabels()}): a whole number below 10<sup>15</sup> in magnitude without a fraction
+   * ({@code 3} for 3.0, {@code 0} for -0.0), any other as {@link Double#toString(double)}.
+   */
+  public static String label(double v) {
     return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
   }
 

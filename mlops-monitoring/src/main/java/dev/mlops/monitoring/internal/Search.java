@@ -1,4 +1,4 @@
-package dev.mlops.monitoring.stats;
+package dev.mlops.monitoring.internal;
 
 /** Binary searches over sorted arrays, as {@code numpy.searchsorted}. */
 public final class Search {

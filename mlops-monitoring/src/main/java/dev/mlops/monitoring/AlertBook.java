@@ -1,0 +1,68 @@
+package dev.mlops.monitoring;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A monitor's alert bookkeeping: evaluates its rules on each window's report, raises the alert of
+ * windows dropped before it, and keeps each rule quiet for the cooldown after it fired (by window end
+ * time). Runs on the monitor's executor, one window at a time, in window order; not thread-safe.
+ */
+final class AlertBook {
+  private final String monitor;
+  private final List<AlertRule> rules;
+  private final Duration cooldown;
+  private final int maxPending;
+  private final Map<String, Long> lastFired = new HashMap<>();
+
+  AlertBook(String monitor, List<AlertRule> rules, Duration cooldown, int maxPending) {
+    this.monitor = monitor;
+    this.rules = List.copyOf(rules);
+    this.cooldown = cooldown;
+    this.maxPending = maxPending;
+  }
+
+  /** The report with the alerts this window raises: windows dropped before it, then each rule in order. */
+  WindowReport raise(WindowReport draft, long droppedWindows, long droppedRows) {
+    List<Alert> raised = new ArrayList<>();
+    if (droppedWindows > 0) {
+      String message = String.format(Locale.ROOT, "monitor %s dropped %d windows (%d rows) before window %d unanalysed: more than %d closed"
+          + " windows waited for their reports", monitor, droppedWindows, droppedRows, draft.window(), maxPending);
+      fire(Monitor.WINDOWS_DROPPED, AlertKind.WINDOWS_DROPPED, null, message, draft, raised);
+    }
+    for (AlertRule rule : rules) {
+      Optional<String> msg;
+      AlertKind kind;
+      String column;
+      try {
+        msg = rule.evaluate(draft);
+        kind = rule.kind();
+        column = rule.column().orElse(null);
+      } catch (RuntimeException e) {
+        msg = Optional.of("rule failed: " + e);
+        kind = AlertKind.RULE_FAILED;
+        column = null;
+      }
+      if (msg.isPresent()) {
+        fire(rule.name(), kind, column, msg.get(), draft, raised);
+      }
+    }
+    return new WindowReport(draft.monitor(), draft.window(), draft.start(), draft.end(), draft.rows(), draft.drift(), draft.quality(),
+        draft.segments(), raised, droppedWindows, droppedRows, false);
+  }
+
+  private void fire(String rule, AlertKind kind, @Nullable String column, String message, WindowReport draft, List<Alert> raised) {
+    Long last = lastFired.get(rule);
+    if (last != null && draft.end() - last < cooldown.toMillis()) {
+      return;
+    }
+    lastFired.put(rule, draft.end());
+    raised.add(new Alert(monitor, rule, draft.window(), draft.end(), message, kind, column));
+  }
+}

@@ -1,0 +1,103 @@
+package dev.mlops.monitoring;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mlops.api.StorageBackend;
+import dev.mlops.api.monitoring.MonitoringStore;
+import dev.mlops.monitoring.profile.Profile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Alerts carry the kind their rule declares, stored with them; alerts stored before they carried one
+ * read with the kind their rule's name then meant. The golden files were written by the 0.1.0 monitor
+ * (a held executor, three windows with one of them kept, the built-in rules and a custom one named
+ * {@code no_drift_seen}).
+ */
+class AlertKindTest {
+  private static String resource(String name) throws IOException {
+    try (InputStream in = AlertKindTest.class.getResourceAsStream("/golden/" + name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  private static Map<String, Alert> byRule(List<Alert> alerts) {
+    Map<String, Alert> out = new LinkedHashMap<>();
+    alerts.forEach(a -> out.put(a.rule(), a));
+    return out;
+  }
+
+  @Test
+  @DisplayName("alerts stored by 0.1.0 read with the kind their rule's name meant, custom names as CUSTOM")
+  void oldStoredAlertsReadWithTheirKind() throws IOException {
+    try (StorageBackend backend = StorageBackend.open("mem:golden-alerts-" + System.nanoTime())) {
+      MonitoringStore store = backend.store(MonitoringStore.class);
+      for (String line : resource("alerts-0.1.0.jsonl").split("\n")) {
+        store.addAlert(new MonitoringStore.StoredRecord("payments", 2, 1, line));
+      }
+      store.addReport(new MonitoringStore.StoredRecord("payments", 2, 1, resource("window-report-0.1.0.json").strip()));
+      MonitorHistory history = MonitorHistory.open(backend, "payments");
+      List<Alert> alerts = new ArrayList<>();
+      history.alerts(0, 10).forEach(e -> alerts.add(e.value().orElseThrow()));
+      Map<String, Alert> stored = byRule(alerts);
+      assertEquals(AlertKind.WINDOWS_DROPPED, stored.get("windows_dropped").kind());
+      assertEquals(AlertKind.DATASET_DRIFT, stored.get("dataset_drift").kind());
+      assertEquals(AlertKind.COLUMN_DRIFT, stored.get("column_drift:amount").kind());
+      assertEquals("amount", stored.get("column_drift:amount").column());
+      assertEquals(AlertKind.QUALITY, stored.get("quality_failed").kind());
+      assertEquals(AlertKind.METRIC, stored.get("metric_below:rows").kind());
+      assertEquals(AlertKind.CUSTOM, stored.get("no_drift_seen").kind());
+      assertNull(stored.get("no_drift_seen").column());
+      WindowReport report = history.window(2).orElseThrow().value().orElseThrow();
+      assertEquals(alerts, report.alerts(), "the report's own alerts read alike");
+      assertTrue(report.drift().datasetDrift());
+    }
+  }
+
+  private static Profile reference() {
+    Random r = new Random(1);
+    Profile p = new Profile();
+    for (int i = 0; i < 2000; i++) {
+      p.update(Map.of("amount", 100 + 20 * r.nextGaussian(), "channel", r.nextBoolean() ? "web" : "app"));
+    }
+    return p;
+  }
+
+  @Test
+  @DisplayName("each built-in rule sets its kind, a custom rule is CUSTOM whatever its name, a failing rule RULE_FAILED; all stored as such")
+  void newAlertsCarryTheirRulesKind() {
+    AlertRule quiet = AlertRule.of("no_drift_seen", AlertKind.CUSTOM, report -> Optional.of("nothing to see"));
+    AlertRule broken = AlertRule.of("broken_drift_rule", AlertKind.DATASET_DRIFT, report -> {
+      throw new IllegalStateException("no data");
+    });
+    Random r = new Random(2);
+    try (StorageBackend backend = StorageBackend.open("mem:alert-kinds-" + System.nanoTime());
+        Monitor m = Monitor.builder("payments").reference(reference()).windowRows(300).storage(backend).executor(Runnable::run)
+            .alert(AlertRule.datasetDrift()).alert(AlertRule.columnDrift("amount")).alert(AlertRule.qualityFailed())
+            .alert(AlertRule.metricBelow("rows", 1e9, WindowReport::rows)).alert(quiet).alert(broken).build()) {
+      for (int i = 0; i < 300; i++) {
+        m.log(Map.of("amount", 400 + 20 * r.nextGaussian(), "channel", "store"));
+      }
+      Map<String, Alert> raised = byRule(m.alerts());
+      assertEquals(AlertKind.DATASET_DRIFT, raised.get("dataset_drift").kind());
+      assertEquals(AlertKind.COLUMN_DRIFT, raised.get("column_drift:amount").kind());
+      assertEquals("amount", raised.get("column_drift:amount").column());
+      assertEquals(AlertKind.QUALITY, raised.get("quality_failed").kind());
+      assertEquals(AlertKind.METRIC, raised.get("metric_below:rows").kind());
+      assertEquals(AlertKind.CUSTOM, raised.get("no_drift_seen").kind());
+      assertEquals(AlertKind.RULE_FAILED, raised.get("broken_drift_rule").kind(), "a failed rule's alert is no drift");
+      assertEquals(m.alerts(), m.alertHistory(), "kinds and columns are stored with the alerts");
+    }
+  }
+}

@@ -19,8 +19,10 @@ public interface ModelFlavor {
 
   /**
    * Checks, at registration, that {@code bytes} are a model of this flavor and derives its
-   * signature where the format carries one. Throwing marks the version FAILED_REGISTRATION with the
-   * message; it is still registered, so the failure is visible.
+   * signature where the format carries one. Throwing {@link dev.mlops.api.InvalidArgumentException}
+   * refuses the registration: it reaches the caller and nothing is stored. Throwing anything else
+   * marks the version FAILED_REGISTRATION with the message; it is still registered, so the failure
+   * is visible.
    *
    * @param model the object the bytes were written from, when the caller registered an object
    * @param inputExample the input example given with the registration, or ""

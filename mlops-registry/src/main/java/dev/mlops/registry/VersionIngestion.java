@@ -108,6 +108,8 @@ final class VersionIngestion {
       if (signature == null) {
         signature = derived.orElse(null);
       }
+    } catch (InvalidArgumentException e) {
+      throw e;
     } catch (Exception e) {
       status = ModelVersionStatus.FAILED_REGISTRATION;
       String msg = String.valueOf(e.getMessage());

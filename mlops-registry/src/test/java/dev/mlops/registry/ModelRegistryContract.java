@@ -595,6 +595,57 @@ abstract class ModelRegistryContract {
     }
   }
 
+  /** A flavor that accepts only bytes starting with "OK": refuses others with InvalidArgumentException, fails on empty bytes. */
+  static final class StrictFlavor implements ModelFlavor {
+    @Override
+    public String name() {
+      return "strict";
+    }
+
+    @Override
+    public java.util.Optional<dev.mlops.api.registry.ModelSignature> inspect(byte[] bytes, java.util.Optional<Object> model,
+        String inputExample) throws java.io.IOException {
+      if (bytes.length == 0) {
+        throw new java.io.IOException("empty");
+      }
+      if (bytes[0] != 'O' || bytes.length < 2 || bytes[1] != 'K') {
+        throw InvalidArgumentException.of("model bytes", bytes.length + " bytes", "must start with OK");
+      }
+      return java.util.Optional.empty();
+    }
+
+    @Override
+    public Object load(byte[] bytes) {
+      return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void aFlavorThatRefusesTheBytesLeavesNoVersionNoModelAndNoBytes() throws Exception {
+    try (ModelRegistry strict = builder().flavor(new StrictFlavor()).build()) {
+      int auditBefore = strict.audit().size();
+      Path bad = dir.resolve("bad.bin");
+      Files.write(bad, new byte[] {'N', 'O', 'P', 'E'});
+      InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
+          () -> strict.register(Registration.of("strict-model").fromFile(bad).flavor("strict")));
+      assertTrue(e.getMessage().contains("must start with OK"), e.getMessage());
+      assertTrue(strict.getModel("strict-model").isEmpty(), "the model was not created");
+      assertEquals(auditBefore, strict.audit().size(), "nothing was audited");
+      assertThrows(NotFoundException.class, () -> backend.store(ArtifactStore.class).info(ModelRegistry.BLOB_NAMESPACE,
+          "blobs/" + dev.mlops.api.internal.Digests.sha256(Files.readAllBytes(bad))), "no model bytes");
+
+      Path empty = dir.resolve("empty.bin");
+      Files.write(empty, new byte[0]);
+      ModelVersion failed = strict.register(Registration.of("strict-model").fromFile(empty).flavor("strict"));
+      assertEquals(ModelVersionStatus.FAILED_REGISTRATION, failed.status(), "other failures still register, visibly");
+      Path good = dir.resolve("good.bin");
+      Files.write(good, new byte[] {'O', 'K', '!'});
+      ModelVersion ok = strict.register(Registration.of("strict-model").fromFile(good).flavor("strict"));
+      assertEquals(ModelVersionStatus.READY, ok.status());
+      assertEquals("OK!", strict.loadObject(ok.uri()).model());
+    }
+  }
+
   @Test
   void aGateOnAnUnprotectedAliasIsRefusedAtBuild() {
     InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> ModelRegistry.builder().storage(backend)

@@ -1,6 +1,9 @@
 package dev.mlops.registry;
 
 import dev.mlops.api.registry.ModelSignature;
+import dev.mlops.api.registry.ModelVersion;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -29,6 +32,51 @@ public interface ModelFlavor {
    */
   Optional<ModelSignature> inspect(byte[] bytes, Optional<Object> model, String inputExample) throws Exception;
 
+  /**
+   * What a registration gives its flavor to inspect.
+   *
+   * @param bytes the model's bytes
+   * @param model the object the bytes were written from, when the caller registered an object
+   * @param inputExample the input example given with the registration, or ""
+   * @param signature the signature the registration gave ({@link Registration#signature}), if any: a
+   *     format that needs facts its bytes do not hold (the feature names of an unnamed input tensor,
+   *     class labels) reads them here
+   */
+  record Candidate(byte[] bytes, Optional<Object> model, String inputExample, Optional<ModelSignature> signature) {
+    /** Every part is required. */
+    public Candidate {
+      Objects.requireNonNull(bytes, "bytes");
+      Objects.requireNonNull(model, "model");
+      Objects.requireNonNull(inputExample, "inputExample");
+      Objects.requireNonNull(signature, "signature");
+    }
+  }
+
+  /**
+   * What a flavor derived from a registration.
+   *
+   * @param signature the version's signature; empty registers it without one
+   * @param tags version tags stating facts of the format (producer, format version, ...); tags the
+   *     registration gives itself win over them
+   */
+  record Inspection(Optional<ModelSignature> signature, Map<String, String> tags) {
+    /** The tags are copied. */
+    public Inspection {
+      Objects.requireNonNull(signature, "signature");
+      tags = Map.copyOf(tags);
+    }
+  }
+
+  /**
+   * Inspects a registration with everything it gave; the rules of
+   * {@link #inspect(byte[], Optional, String)} for throwing apply. The default calls that method and
+   * keeps a signature the registration gave over the derived one.
+   */
+  default Inspection inspect(Candidate candidate) throws Exception {
+    Optional<ModelSignature> derived = inspect(candidate.bytes(), candidate.model(), candidate.inputExample());
+    return new Inspection(candidate.signature().isPresent() ? candidate.signature() : derived, Map.of());
+  }
+
   /** Whether {@link #load} can turn bytes of this flavor into an object. */
   default boolean loadable() {
     return true;
@@ -36,6 +84,15 @@ public interface ModelFlavor {
 
   /** Loads verified bytes into a model object. */
   Object load(byte[] bytes) throws Exception;
+
+  /**
+   * Loads the verified bytes of {@code version}, which carries what its registration stored (the
+   * signature, the tags). The registry calls this method; the default calls {@link #load(byte[])}.
+   * Loaded objects are cached by digest, so versions with the same bytes share one object.
+   */
+  default Object load(byte[] bytes, ModelVersion version) throws Exception {
+    return load(bytes);
+  }
 
   /** A flavor that stores bytes without inspecting or loading them. */
   static ModelFlavor opaque(String name) {

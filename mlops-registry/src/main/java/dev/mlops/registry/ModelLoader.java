@@ -182,7 +182,7 @@ final class ModelLoader {
       throw InvalidArgumentException.of("model", v.uri(), "has flavor " + v.flavor() + ", which stores bytes only (use bytes())");
     }
     try {
-      return flavor.load(bytes);
+      return flavor.load(bytes, v);
     } catch (Exception e) {
       throw InvalidArgumentException.of("model", v.uri(), "is not a readable " + v.flavor() + " model: " + e.getMessage());
     }

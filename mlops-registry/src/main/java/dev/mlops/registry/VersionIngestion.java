@@ -5,6 +5,7 @@ import dev.mlops.api.MlopsException;
 import dev.mlops.api.NotFoundException;
 import dev.mlops.api.StorageException;
 import dev.mlops.api.internal.Digests;
+import dev.mlops.api.internal.Validation;
 import dev.mlops.api.internal.tribuo.TribuoProtobuf;
 import dev.mlops.api.registry.Lineage;
 import dev.mlops.api.registry.ModelCard;
@@ -104,10 +105,14 @@ final class VersionIngestion {
     ModelVersionStatus status = ModelVersionStatus.READY;
     ModelSignature signature = r.signature;
     try {
-      Optional<ModelSignature> derived = flavor.inspect(bytes, Optional.ofNullable(r.tribuoModel), r.inputExample);
-      if (signature == null) {
-        signature = derived.orElse(null);
-      }
+      ModelFlavor.Inspection found = flavor.inspect(new ModelFlavor.Candidate(bytes, Optional.ofNullable(r.tribuoModel), r.inputExample,
+          Optional.ofNullable(r.signature)));
+      signature = found.signature().orElse(null);
+      found.tags().forEach((key, value) -> {
+        Validation.key("version tag key", key);
+        Validation.maxLength("version tag '" + key + "' value", value, 5000);
+        tags.putIfAbsent(key, value);
+      });
     } catch (InvalidArgumentException e) {
       throw e;
     } catch (Exception e) {

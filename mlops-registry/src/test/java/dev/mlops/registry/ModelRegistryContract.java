@@ -646,6 +646,70 @@ abstract class ModelRegistryContract {
     }
   }
 
+  /**
+   * A format whose bytes are one byte per input column and which names none of them: the names come
+   * from the signature the registration gives, and loading needs them again.
+   */
+  static final class UnnamedColumnsFlavor implements ModelFlavor {
+    @Override
+    public String name() {
+      return "unnamed-columns";
+    }
+
+    @Override
+    public java.util.Optional<dev.mlops.api.registry.ModelSignature> inspect(byte[] bytes, java.util.Optional<Object> model,
+        String inputExample) {
+      throw new AssertionError("the registry calls inspect(Candidate)");
+    }
+
+    @Override
+    public Inspection inspect(Candidate c) {
+      List<dev.mlops.api.registry.FeatureSpec> given = c.signature().map(s -> s.inputs()).orElse(List.of());
+      if (given.size() != c.bytes().length) {
+        throw InvalidArgumentException.of("signature inputs", given.size(), "must name the model's " + c.bytes().length + " columns");
+      }
+      List<dev.mlops.api.registry.FeatureSpec> typed = given.stream().map(f -> new dev.mlops.api.registry.FeatureSpec(f.name(), "float"))
+          .toList();
+      return new Inspection(java.util.Optional.of(new dev.mlops.api.registry.ModelSignature(typed, List.of(), c.inputExample())),
+          Map.of("columns", Integer.toString(c.bytes().length), "owner", "flavor"));
+    }
+
+    @Override
+    public Object load(byte[] bytes) {
+      throw new AssertionError("the registry calls load(bytes, version)");
+    }
+
+    @Override
+    public Object load(byte[] bytes, ModelVersion version) {
+      return version.signature().inputs().stream().map(f -> f.name()).toList();
+    }
+  }
+
+  @Test
+  void aFlavorReadsTheGivenSignatureAddsFactsAsTagsAndLoadsWithTheVersion() throws Exception {
+    try (ModelRegistry r = builder().flavor(new UnnamedColumnsFlavor()).build()) {
+      Path file = dir.resolve("three.bin");
+      Files.write(file, new byte[] {1, 2, 3});
+      dev.mlops.api.registry.ModelSignature names = new dev.mlops.api.registry.ModelSignature(List.of(
+          new dev.mlops.api.registry.FeatureSpec("b", ""), new dev.mlops.api.registry.FeatureSpec("a", ""),
+          new dev.mlops.api.registry.FeatureSpec("c", "")), List.of(), "");
+      ModelVersion v = r.register(Registration.of("columns").fromFile(file).flavor("unnamed-columns").signature(names)
+          .tag("owner", "alice").inputExample("{\"a\": 1}"));
+      assertEquals(List.of("b", "a", "c"), v.signature().inputs().stream().map(f -> f.name()).toList());
+      assertEquals(List.of("float", "float", "float"), v.signature().inputs().stream().map(f -> f.type()).toList(),
+          "the flavor's signature is stored");
+      assertEquals("{\"a\": 1}", v.signature().inputExample());
+      assertEquals("3", v.tags().get("columns"));
+      assertEquals("alice", v.tags().get("owner"), "the registration's own tag wins");
+      assertEquals(List.of("b", "a", "c"), r.loadObject(v.uri()).model());
+
+      InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
+          () -> r.register(Registration.of("columns").fromFile(file).flavor("unnamed-columns")));
+      assertTrue(e.getMessage().contains("must name the model's 3 columns"), e.getMessage());
+      assertEquals(1, r.versions("columns").size());
+    }
+  }
+
   @Test
   void aGateOnAnUnprotectedAliasIsRefusedAtBuild() {
     InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> ModelRegistry.builder().storage(backend)

@@ -88,10 +88,22 @@ public interface ModelFlavor {
   /**
    * Loads the verified bytes of {@code version}, which carries what its registration stored (the
    * signature, the tags). The registry calls this method; the default calls {@link #load(byte[])}.
-   * Loaded objects are cached by digest, so versions with the same bytes share one object.
+   * While {@link #cachesLoaded()} holds, loaded objects are cached by digest, so versions with the
+   * same bytes share one object.
    */
   default Object load(byte[] bytes, ModelVersion version) throws Exception {
     return load(bytes);
+  }
+
+  /**
+   * Whether one loaded object may be cached and handed to every caller that loads the same bytes:
+   * true by default, as Tribuo models are immutable heap objects. A flavor whose objects hold
+   * resources their user closes (a native session), or depend on more than the bytes, returns
+   * false: every {@link ModelRegistry#loadObject} then reads, verifies and loads the bytes anew, and
+   * its caller owns, and closes, the object it gets.
+   */
+  default boolean cachesLoaded() {
+    return true;
   }
 
   /** A flavor that stores bytes without inspecting or loading them. */

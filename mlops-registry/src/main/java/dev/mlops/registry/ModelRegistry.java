@@ -547,7 +547,12 @@ public final class ModelRegistry implements AutoCloseable {
     return loader.load(uri, outputType);
   }
 
-  /** Loads a model of any loadable flavor (see {@link ModelFlavor}) with the version it is; verified as {@link #load}. */
+  /**
+   * Loads a model of any loadable flavor (see {@link ModelFlavor}) with the version it is; verified as
+   * {@link #load}. A flavor that does not cache its objects ({@link ModelFlavor#cachesLoaded()}, for
+   * objects holding native resources) gets its bytes read, verified and loaded on every call, and
+   * the caller owns, and closes, what it gets.
+   */
   public LoadedObject loadObject(String uri) {
     return loader.loadObject(uri);
   }

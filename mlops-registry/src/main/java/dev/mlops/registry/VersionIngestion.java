@@ -55,6 +55,12 @@ final class VersionIngestion {
     return f;
   }
 
+  /** Whether objects of the named flavor are cached (a flavor this registry does not know fails when loaded). */
+  boolean cachesLoaded(String name) {
+    ModelFlavor f = flavors.get(name);
+    return f == null || f.cachesLoaded();
+  }
+
   ModelVersion register(Registration r) {
     r.check();
     RegistryCore.checkName(r.model);

@@ -710,6 +710,58 @@ abstract class ModelRegistryContract {
     }
   }
 
+  /** Loads each model as a new handle that its user closes, as a flavor holding a native session does. */
+  static final class HandleFlavor implements ModelFlavor {
+    /** A loaded handle: unusable once closed. */
+    static final class Handle implements AutoCloseable {
+      final java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
+
+      @Override
+      public void close() {
+        open.set(false);
+      }
+    }
+
+    @Override
+    public String name() {
+      return "handle";
+    }
+
+    @Override
+    public java.util.Optional<dev.mlops.api.registry.ModelSignature> inspect(byte[] bytes, java.util.Optional<Object> model,
+        String inputExample) {
+      return java.util.Optional.empty();
+    }
+
+    @Override
+    public Object load(byte[] bytes) {
+      return new Handle();
+    }
+
+    @Override
+    public boolean cachesLoaded() {
+      return false;
+    }
+  }
+
+  @Test
+  void objectsOfAFlavorThatDoesNotCacheAreTheCallersOwnAndVerifiedOnEveryLoad() throws Exception {
+    try (ModelRegistry r = builder().flavor(new HandleFlavor()).build()) {
+      Path file = dir.resolve("handle.bin");
+      Files.write(file, new byte[] {4, 5, 6});
+      ModelVersion v = r.register(Registration.of("handles").fromFile(file).flavor("handle"));
+      r.setAlias("handles", "live", v.version());
+      HandleFlavor.Handle first = (HandleFlavor.Handle) r.loadObject("models:/handles@live").model();
+      HandleFlavor.Handle second = (HandleFlavor.Handle) r.loadObject("models:/handles@live").model();
+      first.close();
+      assertTrue(second.open.get(), "closing one caller's object leaves another's open");
+      assertTrue(((HandleFlavor.Handle) r.loadObject("models:/handles@live").model()).open.get(), "a later load gets an open object");
+
+      backend.store(ArtifactStore.class).put(ModelRegistry.BLOB_NAMESPACE, "blobs/" + v.sha256(), new ByteArrayInputStream(new byte[] {7}));
+      assertThrows(IntegrityException.class, () -> r.loadObject("models:/handles@live"), "the digest is checked on every load");
+    }
+  }
+
   @Test
   void aGateOnAnUnprotectedAliasIsRefusedAtBuild() {
     InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> ModelRegistry.builder().storage(backend)

@@ -17,8 +17,21 @@ import java.util.Optional;
  * <p>Implementations must be thread-safe.
  */
 public interface ModelFlavor {
+  /** The largest model any flavor can take, in bytes: the largest byte array a JVM allocates. */
+  long MAX_BYTES = Integer.MAX_VALUE - 8;
+
   /** The flavor's name, stored with each version, for example {@code tribuo-protobuf}. */
   String name();
+
+  /**
+   * The largest model, in bytes, this flavor accepts (default and upper bound {@link #MAX_BYTES}).
+   * The registry holds a model's bytes in memory while it registers and loads it, so registration
+   * refuses a larger file or artifact with an {@link dev.mlops.api.InvalidArgumentException} naming
+   * its size and this limit, before reading it, and stores nothing.
+   */
+  default long maxBytes() {
+    return MAX_BYTES;
+  }
 
   /**
    * Checks, at registration, that {@code bytes} are a model of this flavor and derives its

@@ -80,32 +80,38 @@ final class VersionIngestion {
       Run run = ts.getRun(r.runId).orElseThrow(() -> new NotFoundException("run '" + r.runId + "' does not exist"));
       lineage = RegistryCore.lineageOf(run);
     }
-    byte[] bytes;
-    String source;
-    if (r.tribuoModel != null) {
-      bytes = TribuoProtobuf.write(r.tribuoModel);
-      source = "object:" + r.tribuoModel.getClass().getName();
-    } else if (r.file != null) {
-      try {
-        bytes = Files.readAllBytes(r.file);
-      } catch (IOException e) {
-        throw new NotFoundException("cannot read model file " + r.file + ": " + e.getMessage());
-      }
-      source = r.file.toAbsolutePath().toUri().toString();
-    } else {
-      try (InputStream in = core.artifacts().open(r.runId, r.artifactPath)) {
-        bytes = in.readAllBytes();
-      } catch (IOException e) {
-        throw new StorageException("cannot read artifact '" + r.artifactPath + "' of run " + r.runId + ": " + e.getMessage(), e);
-      }
-      source = "runs:/" + r.runId + "/" + r.artifactPath;
-    }
     String flavorName = r.flavor;
     if (flavorName == null) {
       flavorName = r.artifactPath != null && r.artifactPath.endsWith(".tribuo") || r.file != null && r.file.toString().endsWith(".tribuo")
           ? ModelVersion.TRIBUO_PROTOBUF : ModelVersion.GENERIC;
     }
     ModelFlavor flavor = flavor(flavorName);
+    long limit = Math.min(flavor.maxBytes(), ModelFlavor.MAX_BYTES);
+    byte[] bytes;
+    String source;
+    if (r.tribuoModel != null) {
+      bytes = TribuoProtobuf.write(r.tribuoModel);
+      source = "object:" + r.tribuoModel.getClass().getName();
+      checkSize(flavorName, limit, source, bytes.length);
+    } else if (r.file != null) {
+      source = r.file.toAbsolutePath().toUri().toString();
+      try {
+        checkSize(flavorName, limit, source, Files.size(r.file));
+        try (InputStream in = Files.newInputStream(r.file)) {
+          bytes = readAtMost(in, limit, flavorName, source);
+        }
+      } catch (IOException e) {
+        throw new NotFoundException("cannot read model file " + r.file + ": " + e.getMessage());
+      }
+    } else {
+      source = "runs:/" + r.runId + "/" + r.artifactPath;
+      checkSize(flavorName, limit, source, core.artifacts().info(r.runId, r.artifactPath).size());
+      try (InputStream in = core.artifacts().open(r.runId, r.artifactPath)) {
+        bytes = readAtMost(in, limit, flavorName, source);
+      } catch (IOException e) {
+        throw new StorageException("cannot read artifact '" + r.artifactPath + "' of run " + r.runId + ": " + e.getMessage(), e);
+      }
+    }
     String sha = Digests.sha256(bytes);
     Map<String, String> tags = new LinkedHashMap<>(r.tags);
     ModelVersionStatus status = ModelVersionStatus.READY;
@@ -170,6 +176,22 @@ final class VersionIngestion {
     }
   }
 
+
+  /** Refuses a model larger than its flavor accepts, before its bytes are read. */
+  private static void checkSize(String flavor, long limit, String source, long size) {
+    if (size > limit) {
+      throw InvalidArgumentException.of("model size", size + " bytes (" + source + ")", "exceeds the " + limit
+          + "-byte limit of flavor " + flavor + " (ModelFlavor.maxBytes); the registry holds a model's bytes in memory while "
+          + "registering and loading it");
+    }
+  }
+
+  /** Reads a stream that must not exceed {@code limit} bytes (a file may grow after its size was checked). */
+  private static byte[] readAtMost(InputStream in, long limit, String flavor, String source) throws IOException {
+    byte[] bytes = in.readNBytes((int) Math.min(limit + 1, ModelFlavor.MAX_BYTES));
+    checkSize(flavor, limit, source, bytes.length);
+    return bytes;
+  }
 
   /** Thrown inside the transaction to roll it back; turned into an audited denial after. */
   private static final class CreationRefused extends RuntimeException {

@@ -595,11 +595,35 @@ abstract class ModelRegistryContract {
     }
   }
 
-  /** A flavor that accepts only bytes starting with "OK": refuses others with InvalidArgumentException, fails on empty bytes. */
-  static final class StrictFlavor implements ModelFlavor {
+  /** A test flavor: a name, no signature, bytes loaded as their text; subclasses change one behaviour. */
+  static class TestFlavor implements ModelFlavor {
+    private final String name;
+
+    TestFlavor(String name) {
+      this.name = name;
+    }
+
     @Override
     public String name() {
-      return "strict";
+      return name;
+    }
+
+    @Override
+    public java.util.Optional<dev.mlops.api.registry.ModelSignature> inspect(byte[] bytes, java.util.Optional<Object> model,
+        String inputExample) throws Exception {
+      return java.util.Optional.empty();
+    }
+
+    @Override
+    public Object load(byte[] bytes) {
+      return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  /** A flavor that accepts only bytes starting with "OK": refuses others with InvalidArgumentException, fails on empty bytes. */
+  static class StrictFlavor extends TestFlavor {
+    StrictFlavor(String name) {
+      super(name);
     }
 
     @Override
@@ -613,16 +637,11 @@ abstract class ModelRegistryContract {
       }
       return java.util.Optional.empty();
     }
-
-    @Override
-    public Object load(byte[] bytes) {
-      return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
-    }
   }
 
   @Test
   void aFlavorThatRefusesTheBytesLeavesNoVersionNoModelAndNoBytes() throws Exception {
-    try (ModelRegistry strict = builder().flavor(new StrictFlavor()).build()) {
+    try (ModelRegistry strict = builder().flavor(new StrictFlavor("strict")).build()) {
       int auditBefore = strict.audit().size();
       Path bad = dir.resolve("bad.bin");
       Files.write(bad, new byte[] {'N', 'O', 'P', 'E'});
@@ -650,16 +669,9 @@ abstract class ModelRegistryContract {
    * A format whose bytes are one byte per input column and which names none of them: the names come
    * from the signature the registration gives, and loading needs them again.
    */
-  static final class UnnamedColumnsFlavor implements ModelFlavor {
-    @Override
-    public String name() {
-      return "unnamed-columns";
-    }
-
-    @Override
-    public java.util.Optional<dev.mlops.api.registry.ModelSignature> inspect(byte[] bytes, java.util.Optional<Object> model,
-        String inputExample) {
-      throw new AssertionError("the registry calls inspect(Candidate)");
+  static final class UnnamedColumnsFlavor extends TestFlavor {
+    UnnamedColumnsFlavor() {
+      super("unnamed-columns");
     }
 
     @Override
@@ -711,7 +723,7 @@ abstract class ModelRegistryContract {
   }
 
   /** Loads each model as a new handle that its user closes, as a flavor holding a native session does. */
-  static final class HandleFlavor implements ModelFlavor {
+  static final class HandleFlavor extends TestFlavor {
     /** A loaded handle: unusable once closed. */
     static final class Handle implements AutoCloseable {
       final java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
@@ -722,15 +734,8 @@ abstract class ModelRegistryContract {
       }
     }
 
-    @Override
-    public String name() {
-      return "handle";
-    }
-
-    @Override
-    public java.util.Optional<dev.mlops.api.registry.ModelSignature> inspect(byte[] bytes, java.util.Optional<Object> model,
-        String inputExample) {
-      return java.util.Optional.empty();
+    HandleFlavor() {
+      super("handle");
     }
 
     @Override
@@ -760,6 +765,49 @@ abstract class ModelRegistryContract {
       backend.store(ArtifactStore.class).put(ModelRegistry.BLOB_NAMESPACE, "blobs/" + v.sha256(), new ByteArrayInputStream(new byte[] {7}));
       assertThrows(IntegrityException.class, () -> r.loadObject("models:/handles@live"), "the digest is checked on every load");
     }
+  }
+
+  @Test
+  void aModelLargerThanItsFlavorTakesIsRefusedBeforeItsBytesAreRead() throws Exception {
+    ModelFlavor small = new StrictFlavor("small") {
+      @Override
+      public long maxBytes() {
+        return 4;
+      }
+    };
+    try (ModelRegistry r = builder().flavor(small).build()) {
+      Path five = dir.resolve("five.bin");
+      Files.write(five, new byte[] {'O', 'K', 3, 4, 5});
+      InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
+          () -> r.register(Registration.of("small-model").fromFile(five).flavor("small")));
+      assertTrue(e.getMessage().contains("5 bytes") && e.getMessage().contains("4-byte limit of flavor small"), e.getMessage());
+      String runId;
+      try (ActiveRun run = tracker.startRun("small")) {
+        run.logArtifact("model.bin", new ByteArrayInputStream(new byte[] {'O', 'K', 3, 4, 5}));
+        runId = run.id();
+      }
+      InvalidArgumentException fromRun = assertThrows(InvalidArgumentException.class,
+          () -> r.register(Registration.of("small-model").fromRunArtifact(runId, "model.bin").flavor("small")));
+      assertTrue(fromRun.getMessage().contains("runs:/" + runId + "/model.bin"), fromRun.getMessage());
+      assertTrue(r.getModel("small-model").isEmpty(), "nothing was registered");
+      assertThrows(NotFoundException.class, () -> backend.store(ArtifactStore.class).info(ModelRegistry.BLOB_NAMESPACE,
+          "blobs/" + dev.mlops.api.internal.Digests.sha256(Files.readAllBytes(five))), "no model bytes");
+      Path four = dir.resolve("four.bin");
+      Files.write(four, new byte[] {'O', 'K', 3, 4});
+      assertEquals(ModelVersionStatus.READY, r.register(Registration.of("small-model").fromFile(four).flavor("small")).status());
+    }
+  }
+
+  @Test
+  void aFileLargerThanAJavaArrayIsRefusedClearlyInsteadOfRunningOutOfMemory() throws Exception {
+    Path huge = dir.resolve("huge.bin");
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+      f.setLength(3L << 30);   // sparse: no disk blocks are written
+    }
+    InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
+        () -> registry.register(Registration.of("huge").fromFile(huge)));
+    assertTrue(e.getMessage().contains((3L << 30) + " bytes") && e.getMessage().contains("limit of flavor generic"), e.getMessage());
+    assertTrue(registry.getModel("huge").isEmpty());
   }
 
   @Test

@@ -1,6 +1,7 @@
 /**
- * ONNX models: what a file declares ({@link dev.mlops.onnx.OnnxGraph}). Types are non-null unless
- * marked {@code @Nullable}.
+ * ONNX models: {@link dev.mlops.onnx.OnnxFlavor} registers them with a signature read from the graph,
+ * {@link dev.mlops.onnx.OnnxModel} predicts with them. Types are non-null unless marked
+ * {@code @Nullable}.
  */
 @NullMarked
 package dev.mlops.onnx;

@@ -75,21 +75,28 @@ class HostileModelsTest {
         + "-byte limit of flavor onnx"), e.getMessage());
     assertTrue(allocated < 8 << 20, "refusing a " + size + "-byte model allocated " + allocated + " bytes: it was not read");
     assertTrue(registry.getModel("big").isEmpty());
+  }
 
-    // the limit is the flavor's: raised, a model above the default registers, loads and predicts
+  @Test
+  void aLargeModelRegistersAndLoadsUnderARaisedLimitHoldingItOnceInTheHeap() throws Exception {
     Path mid = dir.resolve("mid.onnx");
-    long midSize = LargeOnnxModel.write(mid, LargeOnnxModel.hiddenUnitsFor(40L << 20));
+    long size = LargeOnnxModel.write(mid, LargeOnnxModel.hiddenUnitsFor(40L << 20));
     try (ModelRegistry small = ModelRegistry.builder().storage(backend).flavor(OnnxFlavor.builder().maxModelBytes(32L << 20).build())
         .build();
         ModelRegistry large = ModelRegistry.builder().storage(backend).flavor(OnnxFlavor.builder().maxModelBytes(64L << 20).build())
             .build()) {
       assertThrows(InvalidArgumentException.class, () -> small.register(Registration.of("mid").fromFile(mid).flavor("onnx")));
+      long before = allocatedByThisThread();
       var v = large.register(Registration.of("mid").fromFile(mid).flavor("onnx")
           .signature(OnnxMapping.features("x1", "x2", "x3", "x4").signature()));
-      assertEquals(midSize, v.size());
+      long registering = allocatedByThisThread() - before;
+      assertEquals(size, v.size());
+      before = allocatedByThisThread();
       try (OnnxModel m = OnnxModel.load(large, v.uri())) {
-        double y = m.predict(new float[] {1, 2, 3, 4.5f}).value();
-        assertEquals(10.5 / 4, y, 1e-3, "output = sum(input) / 4");
+        long loading = allocatedByThisThread() - before;
+        assertEquals(10.5 / 4, m.predict(new float[] {1, 2, 3, 4.5f}).value(), 1e-3, "output = sum(input) / 4");
+        assertTrue(registering < size * 3 / 2, "registering a " + size + "-byte model allocated " + registering + " bytes");
+        assertTrue(loading < size * 3 / 2, "loading a " + size + "-byte model allocated " + loading + " bytes");
       }
     }
   }

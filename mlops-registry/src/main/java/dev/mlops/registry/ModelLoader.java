@@ -150,7 +150,7 @@ final class ModelLoader {
   byte[] verifiedBytes(ModelVersion v) {
     byte[] bytes;
     try (InputStream in = core.artifacts().open(RegistryCore.BLOB_NAMESPACE, "blobs/" + v.sha256())) {
-      bytes = in.readAllBytes();
+      bytes = ModelBytes.read(in, v.size(), ModelFlavor.MAX_BYTES);
     } catch (IOException e) {
       throw new StorageException("cannot read the bytes of " + v.uri() + ": " + e.getMessage(), e);
     }

@@ -96,18 +96,20 @@ final class VersionIngestion {
     } else if (r.file != null) {
       source = r.file.toAbsolutePath().toUri().toString();
       try {
-        checkSize(flavorName, limit, source, Files.size(r.file));
+        long size = Files.size(r.file);
+        checkSize(flavorName, limit, source, size);
         try (InputStream in = Files.newInputStream(r.file)) {
-          bytes = readAtMost(in, limit, flavorName, source);
+          bytes = readAtMost(in, size, limit, flavorName, source);
         }
       } catch (IOException e) {
         throw new NotFoundException("cannot read model file " + r.file + ": " + e.getMessage());
       }
     } else {
       source = "runs:/" + r.runId + "/" + r.artifactPath;
-      checkSize(flavorName, limit, source, core.artifacts().info(r.runId, r.artifactPath).size());
+      long size = core.artifacts().info(r.runId, r.artifactPath).size();
+      checkSize(flavorName, limit, source, size);
       try (InputStream in = core.artifacts().open(r.runId, r.artifactPath)) {
-        bytes = readAtMost(in, limit, flavorName, source);
+        bytes = readAtMost(in, size, limit, flavorName, source);
       } catch (IOException e) {
         throw new StorageException("cannot read artifact '" + r.artifactPath + "' of run " + r.runId + ": " + e.getMessage(), e);
       }
@@ -186,9 +188,9 @@ final class VersionIngestion {
     }
   }
 
-  /** Reads a stream that must not exceed {@code limit} bytes (a file may grow after its size was checked). */
-  private static byte[] readAtMost(InputStream in, long limit, String flavor, String source) throws IOException {
-    byte[] bytes = in.readNBytes((int) Math.min(limit + 1, ModelFlavor.MAX_BYTES));
+  /** Reads a stream of {@code size} bytes that must not exceed {@code limit} (a file may grow after its size was checked). */
+  private static byte[] readAtMost(InputStream in, long size, long limit, String flavor, String source) throws IOException {
+    byte[] bytes = ModelBytes.read(in, size, limit);
     checkSize(flavor, limit, source, bytes.length);
     return bytes;
   }

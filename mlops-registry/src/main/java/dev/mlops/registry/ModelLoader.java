@@ -39,15 +39,18 @@ final class ModelLoader {
   private final Cache<String, Resolved> byUri;
   private final ConcurrentHashMap<String, AtomicLong> generations = new ConcurrentHashMap<>();
 
-  /** A cached resolution: valid while its model's generation has not moved. */
-  private record Resolved(AtomicLong generationOfModel, long generation, ModelVersion version, Object model,
+  /**
+   * A cached resolution: valid while its model's generation has not moved. {@code model} is null
+   * for a flavor whose loaded objects are not cached (each load makes its own).
+   */
+  private record Resolved(AtomicLong generationOfModel, long generation, ModelVersion version, @Nullable Object model,
       @Nullable LoadedModel<?> tribuo, @Nullable Class<?> outputClass) {
     boolean current() {
       return generationOfModel.get() == generation;
     }
   }
 
-  private static Resolved resolvedOf(AtomicLong gen, long before, ModelVersion v, Object model) {
+  private static Resolved resolvedOf(AtomicLong gen, long before, ModelVersion v, @Nullable Object model) {
     if (model instanceof Model<?> m) {
       Class<?> outputClass = null;
       for (Object o : m.getOutputIDInfo().getDomain()) {
@@ -123,7 +126,7 @@ final class ModelLoader {
 
   LoadedObject loadObject(String uri) {
     Resolved r = resolved(uri);
-    return new LoadedObject(r.version, r.model);
+    return new LoadedObject(r.version, r.model != null ? r.model : deserialize(r.version));
   }
 
   private Resolved resolved(String uri) {
@@ -138,7 +141,7 @@ final class ModelLoader {
     if (v.status() != ModelVersionStatus.READY) {
       throw InvalidArgumentException.of("model", uri, "version " + v.version() + " is " + v.status());
     }
-    Object model = byDigest.get(v.sha256(), sha -> deserialize(v));
+    Object model = ingestion.cachesLoaded(v.flavor()) ? byDigest.get(v.sha256(), sha -> deserialize(v)) : null;
     Resolved fresh = resolvedOf(gen, before, v, model);
     byUri.put(uri, fresh);
     return fresh;
@@ -147,7 +150,7 @@ final class ModelLoader {
   byte[] verifiedBytes(ModelVersion v) {
     byte[] bytes;
     try (InputStream in = core.artifacts().open(RegistryCore.BLOB_NAMESPACE, "blobs/" + v.sha256())) {
-      bytes = in.readAllBytes();
+      bytes = ModelBytes.read(in, v.size(), ModelFlavor.MAX_BYTES);
     } catch (IOException e) {
       throw new StorageException("cannot read the bytes of " + v.uri() + ": " + e.getMessage(), e);
     }
@@ -182,7 +185,7 @@ final class ModelLoader {
       throw InvalidArgumentException.of("model", v.uri(), "has flavor " + v.flavor() + ", which stores bytes only (use bytes())");
     }
     try {
-      return flavor.load(bytes);
+      return flavor.load(bytes, v);
     } catch (Exception e) {
       throw InvalidArgumentException.of("model", v.uri(), "is not a readable " + v.flavor() + " model: " + e.getMessage());
     }

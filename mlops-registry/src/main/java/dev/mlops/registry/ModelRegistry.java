@@ -210,8 +210,10 @@ public final class ModelRegistry implements AutoCloseable {
    * stored and, in one transaction, the version takes the next number, the model is created if
    * absent, and the audit entry and events are written. If the transaction fails or is refused,
    * the bytes it added are removed. Bytes the flavor cannot read are registered with status
-   * FAILED_REGISTRATION.
+   * FAILED_REGISTRATION, unless the flavor refuses them.
    *
+   * @throws InvalidArgumentException if the registration is incomplete, or its flavor refuses the
+   *     bytes (see {@link ModelFlavor#inspect}); nothing is written
    * @throws NotFoundException if the source run or artifact does not exist (nothing is written)
    * @throws AccessDeniedException if the policy refuses registering, or creating the model it
    *     would create (audited; nothing else is written)
@@ -415,7 +417,12 @@ public final class ModelRegistry implements AutoCloseable {
     return loader.load(uri, outputType);
   }
 
-  /** Loads a model of any loadable flavor (see {@link ModelFlavor}) with the version it is; verified as {@link #load}. */
+  /**
+   * Loads a model of any loadable flavor (see {@link ModelFlavor}) with the version it is; verified as
+   * {@link #load}. A flavor that does not cache its objects ({@link ModelFlavor#cachesLoaded()}, for
+   * objects holding native resources) gets its bytes read, verified and loaded on every call, and
+   * the caller owns, and closes, what it gets.
+   */
   public LoadedObject loadObject(String uri) {
     return loader.loadObject(uri);
   }

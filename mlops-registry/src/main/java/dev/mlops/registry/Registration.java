@@ -86,7 +86,11 @@ public final class Registration {
     return this;
   }
 
-  /** An explicit signature (otherwise derived from a Tribuo model where possible). */
+  /**
+   * An explicit signature (otherwise derived from a Tribuo model where possible). The flavor sees it
+   * at registration: a format whose bytes do not name the model's features or classes takes them
+   * from here, and may refuse a signature that does not fit the model.
+   */
   public Registration signature(ModelSignature signature) {
     this.signature = Validation.notNull("signature", signature);
     return this;

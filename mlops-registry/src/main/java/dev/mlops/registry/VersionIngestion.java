@@ -5,6 +5,7 @@ import dev.mlops.api.MlopsException;
 import dev.mlops.api.NotFoundException;
 import dev.mlops.api.StorageException;
 import dev.mlops.api.internal.Digests;
+import dev.mlops.api.internal.Validation;
 import dev.mlops.api.internal.tribuo.TribuoProtobuf;
 import dev.mlops.api.registry.Lineage;
 import dev.mlops.api.registry.ModelCard;
@@ -53,6 +54,12 @@ final class VersionIngestion {
     return f;
   }
 
+  /** Whether objects of the named flavor are cached (a flavor this registry does not know fails when loaded). */
+  boolean cachesLoaded(String name) {
+    ModelFlavor f = flavors.get(name);
+    return f == null || f.cachesLoaded();
+  }
+
   ModelVersion register(Registration r) {
     r.check();
     RegistryCore.checkName(r.model);
@@ -72,41 +79,55 @@ final class VersionIngestion {
       Run run = ts.getRun(r.runId).orElseThrow(() -> new NotFoundException("run '" + r.runId + "' does not exist"));
       lineage = RegistryCore.lineageOf(run);
     }
-    byte[] bytes;
-    String source;
-    if (r.tribuoModel != null) {
-      bytes = TribuoProtobuf.write(r.tribuoModel);
-      source = "object:" + r.tribuoModel.getClass().getName();
-    } else if (r.file != null) {
-      try {
-        bytes = Files.readAllBytes(r.file);
-      } catch (IOException e) {
-        throw new NotFoundException("cannot read model file " + r.file + ": " + e.getMessage());
-      }
-      source = r.file.toAbsolutePath().toUri().toString();
-    } else {
-      try (InputStream in = core.artifacts().open(r.runId, r.artifactPath)) {
-        bytes = in.readAllBytes();
-      } catch (IOException e) {
-        throw new StorageException("cannot read artifact '" + r.artifactPath + "' of run " + r.runId + ": " + e.getMessage(), e);
-      }
-      source = "runs:/" + r.runId + "/" + r.artifactPath;
-    }
     String flavorName = r.flavor;
     if (flavorName == null) {
       flavorName = r.artifactPath != null && r.artifactPath.endsWith(".tribuo") || r.file != null && r.file.toString().endsWith(".tribuo")
           ? ModelVersion.TRIBUO_PROTOBUF : ModelVersion.GENERIC;
     }
     ModelFlavor flavor = flavor(flavorName);
+    long limit = Math.min(flavor.maxBytes(), ModelFlavor.MAX_BYTES);
+    byte[] bytes;
+    String source;
+    if (r.tribuoModel != null) {
+      bytes = TribuoProtobuf.write(r.tribuoModel);
+      source = "object:" + r.tribuoModel.getClass().getName();
+      checkSize(flavorName, limit, source, bytes.length);
+    } else if (r.file != null) {
+      source = r.file.toAbsolutePath().toUri().toString();
+      try {
+        long size = Files.size(r.file);
+        checkSize(flavorName, limit, source, size);
+        try (InputStream in = Files.newInputStream(r.file)) {
+          bytes = readAtMost(in, size, limit, flavorName, source);
+        }
+      } catch (IOException e) {
+        throw new NotFoundException("cannot read model file " + r.file + ": " + e.getMessage());
+      }
+    } else {
+      source = "runs:/" + r.runId + "/" + r.artifactPath;
+      long size = core.artifacts().info(r.runId, r.artifactPath).size();
+      checkSize(flavorName, limit, source, size);
+      try (InputStream in = core.artifacts().open(r.runId, r.artifactPath)) {
+        bytes = readAtMost(in, size, limit, flavorName, source);
+      } catch (IOException e) {
+        throw new StorageException("cannot read artifact '" + r.artifactPath + "' of run " + r.runId + ": " + e.getMessage(), e);
+      }
+    }
     String sha = Digests.sha256(bytes);
     Map<String, String> tags = new LinkedHashMap<>(r.tags);
     ModelVersionStatus status = ModelVersionStatus.READY;
     ModelSignature signature = r.signature;
     try {
-      Optional<ModelSignature> derived = flavor.inspect(bytes, Optional.ofNullable(r.tribuoModel), r.inputExample);
-      if (signature == null) {
-        signature = derived.orElse(null);
-      }
+      ModelFlavor.Inspection found = flavor.inspect(new ModelFlavor.Candidate(bytes, Optional.ofNullable(r.tribuoModel), r.inputExample,
+          Optional.ofNullable(r.signature)));
+      signature = found.signature().orElse(null);
+      found.tags().forEach((key, value) -> {
+        Validation.key("version tag key", key);
+        Validation.maxLength("version tag '" + key + "' value", value, 5000);
+        tags.putIfAbsent(key, value);
+      });
+    } catch (InvalidArgumentException e) {
+      throw e;
     } catch (Exception e) {
       status = ModelVersionStatus.FAILED_REGISTRATION;
       String msg = String.valueOf(e.getMessage());
@@ -154,6 +175,22 @@ final class VersionIngestion {
     }
   }
 
+
+  /** Refuses a model larger than its flavor accepts, before its bytes are read. */
+  private static void checkSize(String flavor, long limit, String source, long size) {
+    if (size > limit) {
+      throw InvalidArgumentException.of("model size", size + " bytes (" + source + ")", "exceeds the " + limit
+          + "-byte limit of flavor " + flavor + " (ModelFlavor.maxBytes); the registry holds a model's bytes in memory while "
+          + "registering and loading it");
+    }
+  }
+
+  /** Reads a stream of {@code size} bytes that must not exceed {@code limit} (a file may grow after its size was checked). */
+  private static byte[] readAtMost(InputStream in, long size, long limit, String flavor, String source) throws IOException {
+    byte[] bytes = ModelBytes.read(in, size, limit);
+    checkSize(flavor, limit, source, bytes.length);
+    return bytes;
+  }
 
   /** Thrown inside the transaction to roll it back; turned into an audited denial after. */
   private static final class CreationRefused extends RuntimeException {

@@ -726,6 +726,221 @@ abstract class ModelRegistryContract {
     }
   }
 
+  /** A test flavor: a name, no signature, bytes loaded as their text; subclasses change one behaviour. */
+  static class TestFlavor implements ModelFlavor {
+    private final String name;
+
+    TestFlavor(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public java.util.Optional<dev.mlops.api.registry.ModelSignature> inspect(byte[] bytes, java.util.Optional<Object> model,
+        String inputExample) throws Exception {
+      return java.util.Optional.empty();
+    }
+
+    @Override
+    public Object load(byte[] bytes) {
+      return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  /** A flavor that accepts only bytes starting with "OK": refuses others with InvalidArgumentException, fails on empty bytes. */
+  static class StrictFlavor extends TestFlavor {
+    StrictFlavor(String name) {
+      super(name);
+    }
+
+    @Override
+    public java.util.Optional<dev.mlops.api.registry.ModelSignature> inspect(byte[] bytes, java.util.Optional<Object> model,
+        String inputExample) throws java.io.IOException {
+      if (bytes.length == 0) {
+        throw new java.io.IOException("empty");
+      }
+      if (bytes[0] != 'O' || bytes.length < 2 || bytes[1] != 'K') {
+        throw InvalidArgumentException.of("model bytes", bytes.length + " bytes", "must start with OK");
+      }
+      return java.util.Optional.empty();
+    }
+  }
+
+  @Test
+  void aFlavorThatRefusesTheBytesLeavesNoVersionNoModelAndNoBytes() throws Exception {
+    try (ModelRegistry strict = builder().flavor(new StrictFlavor("strict")).build()) {
+      int auditBefore = strict.audit().size();
+      Path bad = dir.resolve("bad.bin");
+      Files.write(bad, new byte[] {'N', 'O', 'P', 'E'});
+      InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
+          () -> strict.register(Registration.of("strict-model").fromFile(bad).flavor("strict")));
+      assertTrue(e.getMessage().contains("must start with OK"), e.getMessage());
+      assertTrue(strict.getModel("strict-model").isEmpty(), "the model was not created");
+      assertEquals(auditBefore, strict.audit().size(), "nothing was audited");
+      assertThrows(NotFoundException.class, () -> backend.store(ArtifactStore.class).info(ModelRegistry.BLOB_NAMESPACE,
+          "blobs/" + dev.mlops.api.internal.Digests.sha256(Files.readAllBytes(bad))), "no model bytes");
+
+      Path empty = dir.resolve("empty.bin");
+      Files.write(empty, new byte[0]);
+      ModelVersion failed = strict.register(Registration.of("strict-model").fromFile(empty).flavor("strict"));
+      assertEquals(ModelVersionStatus.FAILED_REGISTRATION, failed.status(), "other failures still register, visibly");
+      Path good = dir.resolve("good.bin");
+      Files.write(good, new byte[] {'O', 'K', '!'});
+      ModelVersion ok = strict.register(Registration.of("strict-model").fromFile(good).flavor("strict"));
+      assertEquals(ModelVersionStatus.READY, ok.status());
+      assertEquals("OK!", strict.loadObject(ok.uri()).model());
+    }
+  }
+
+  /**
+   * A format whose bytes are one byte per input column and which names none of them: the names come
+   * from the signature the registration gives, and loading needs them again.
+   */
+  static final class UnnamedColumnsFlavor extends TestFlavor {
+    UnnamedColumnsFlavor() {
+      super("unnamed-columns");
+    }
+
+    @Override
+    public Inspection inspect(Candidate c) {
+      List<dev.mlops.api.registry.FeatureSpec> given = c.signature().map(s -> s.inputs()).orElse(List.of());
+      if (given.size() != c.bytes().length) {
+        throw InvalidArgumentException.of("signature inputs", given.size(), "must name the model's " + c.bytes().length + " columns");
+      }
+      List<dev.mlops.api.registry.FeatureSpec> typed = given.stream().map(f -> new dev.mlops.api.registry.FeatureSpec(f.name(), "float"))
+          .toList();
+      return new Inspection(java.util.Optional.of(new dev.mlops.api.registry.ModelSignature(typed, List.of(), c.inputExample())),
+          Map.of("columns", Integer.toString(c.bytes().length), "owner", "flavor"));
+    }
+
+    @Override
+    public Object load(byte[] bytes) {
+      throw new AssertionError("the registry calls load(bytes, version)");
+    }
+
+    @Override
+    public Object load(byte[] bytes, ModelVersion version) {
+      return version.signature().inputs().stream().map(f -> f.name()).toList();
+    }
+  }
+
+  @Test
+  void aFlavorReadsTheGivenSignatureAddsFactsAsTagsAndLoadsWithTheVersion() throws Exception {
+    try (ModelRegistry r = builder().flavor(new UnnamedColumnsFlavor()).build()) {
+      Path file = dir.resolve("three.bin");
+      Files.write(file, new byte[] {1, 2, 3});
+      dev.mlops.api.registry.ModelSignature names = new dev.mlops.api.registry.ModelSignature(List.of(
+          new dev.mlops.api.registry.FeatureSpec("b", ""), new dev.mlops.api.registry.FeatureSpec("a", ""),
+          new dev.mlops.api.registry.FeatureSpec("c", "")), List.of(), "");
+      ModelVersion v = r.register(Registration.of("columns").fromFile(file).flavor("unnamed-columns").signature(names)
+          .tag("owner", "alice").inputExample("{\"a\": 1}"));
+      assertEquals(List.of("b", "a", "c"), v.signature().inputs().stream().map(f -> f.name()).toList());
+      assertEquals(List.of("float", "float", "float"), v.signature().inputs().stream().map(f -> f.type()).toList(),
+          "the flavor's signature is stored");
+      assertEquals("{\"a\": 1}", v.signature().inputExample());
+      assertEquals("3", v.tags().get("columns"));
+      assertEquals("alice", v.tags().get("owner"), "the registration's own tag wins");
+      assertEquals(List.of("b", "a", "c"), r.loadObject(v.uri()).model());
+
+      InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
+          () -> r.register(Registration.of("columns").fromFile(file).flavor("unnamed-columns")));
+      assertTrue(e.getMessage().contains("must name the model's 3 columns"), e.getMessage());
+      assertEquals(1, r.versions("columns").size());
+    }
+  }
+
+  /** Loads each model as a new handle that its user closes, as a flavor holding a native session does. */
+  static final class HandleFlavor extends TestFlavor {
+    /** A loaded handle: unusable once closed. */
+    static final class Handle implements AutoCloseable {
+      final java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
+
+      @Override
+      public void close() {
+        open.set(false);
+      }
+    }
+
+    HandleFlavor() {
+      super("handle");
+    }
+
+    @Override
+    public Object load(byte[] bytes) {
+      return new Handle();
+    }
+
+    @Override
+    public boolean cachesLoaded() {
+      return false;
+    }
+  }
+
+  @Test
+  void objectsOfAFlavorThatDoesNotCacheAreTheCallersOwnAndVerifiedOnEveryLoad() throws Exception {
+    try (ModelRegistry r = builder().flavor(new HandleFlavor()).build()) {
+      Path file = dir.resolve("handle.bin");
+      Files.write(file, new byte[] {4, 5, 6});
+      ModelVersion v = r.register(Registration.of("handles").fromFile(file).flavor("handle"));
+      r.setAlias("handles", "live", v.version());
+      HandleFlavor.Handle first = (HandleFlavor.Handle) r.loadObject("models:/handles@live").model();
+      HandleFlavor.Handle second = (HandleFlavor.Handle) r.loadObject("models:/handles@live").model();
+      first.close();
+      assertTrue(second.open.get(), "closing one caller's object leaves another's open");
+      assertTrue(((HandleFlavor.Handle) r.loadObject("models:/handles@live").model()).open.get(), "a later load gets an open object");
+
+      backend.store(ArtifactStore.class).put(ModelRegistry.BLOB_NAMESPACE, "blobs/" + v.sha256(), new ByteArrayInputStream(new byte[] {7}));
+      assertThrows(IntegrityException.class, () -> r.loadObject("models:/handles@live"), "the digest is checked on every load");
+    }
+  }
+
+  @Test
+  void aModelLargerThanItsFlavorTakesIsRefusedBeforeItsBytesAreRead() throws Exception {
+    ModelFlavor small = new StrictFlavor("small") {
+      @Override
+      public long maxBytes() {
+        return 4;
+      }
+    };
+    try (ModelRegistry r = builder().flavor(small).build()) {
+      Path five = dir.resolve("five.bin");
+      Files.write(five, new byte[] {'O', 'K', 3, 4, 5});
+      InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
+          () -> r.register(Registration.of("small-model").fromFile(five).flavor("small")));
+      assertTrue(e.getMessage().contains("5 bytes") && e.getMessage().contains("4-byte limit of flavor small"), e.getMessage());
+      String runId;
+      try (ActiveRun run = tracker.startRun("small")) {
+        run.logArtifact("model.bin", new ByteArrayInputStream(new byte[] {'O', 'K', 3, 4, 5}));
+        runId = run.id();
+      }
+      InvalidArgumentException fromRun = assertThrows(InvalidArgumentException.class,
+          () -> r.register(Registration.of("small-model").fromRunArtifact(runId, "model.bin").flavor("small")));
+      assertTrue(fromRun.getMessage().contains("runs:/" + runId + "/model.bin"), fromRun.getMessage());
+      assertTrue(r.getModel("small-model").isEmpty(), "nothing was registered");
+      assertThrows(NotFoundException.class, () -> backend.store(ArtifactStore.class).info(ModelRegistry.BLOB_NAMESPACE,
+          "blobs/" + dev.mlops.api.internal.Digests.sha256(Files.readAllBytes(five))), "no model bytes");
+      Path four = dir.resolve("four.bin");
+      Files.write(four, new byte[] {'O', 'K', 3, 4});
+      assertEquals(ModelVersionStatus.READY, r.register(Registration.of("small-model").fromFile(four).flavor("small")).status());
+    }
+  }
+
+  @Test
+  void aFileLargerThanAJavaArrayIsRefusedClearlyInsteadOfRunningOutOfMemory() throws Exception {
+    Path huge = dir.resolve("huge.bin");
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+      f.setLength(3L << 30);   // sparse: no disk blocks are written
+    }
+    InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
+        () -> registry.register(Registration.of("huge").fromFile(huge)));
+    assertTrue(e.getMessage().contains((3L << 30) + " bytes") && e.getMessage().contains("limit of flavor generic"), e.getMessage());
+    assertTrue(registry.getModel("huge").isEmpty());
+  }
+
   @Test
   void aGateOnAnUnprotectedAliasIsRefusedAtBuild() {
     InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> ModelRegistry.builder().storage(backend)

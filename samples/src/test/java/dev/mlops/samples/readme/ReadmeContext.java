@@ -29,9 +29,9 @@ import org.tribuo.provenance.SimpleDataSourceProvenance;
 
 /**
  * What the README's snippets take as given — a trained model and its evaluation, a tracked run
- * with a model artifact, a registry with a served model, a monitor, a signed-in user, a CSV file —
- * made for real in the working directory ({@code ./mlops}, {@code ./train.csv} with a label column,
- * {@code ./today.csv} of shifted live rows without it) before a snippet
+ * with a model artifact, a registry with a served model, a monitor, a signed-in user, a CSV file,
+ * an ONNX file — made for real in the working directory ({@code ./mlops}, {@code ./train.csv} with
+ * a label column, {@code ./today.csv} of shifted live rows without it, {@code ./iris.onnx}) before a snippet
  * runs. {@link ReadmeSnippetsTest} compiles each snippet as the body of a subclass and runs it in
  * its own JVM.
  */
@@ -86,6 +86,7 @@ public abstract class ReadmeContext {
         .build();
     writePaymentsCsv(Path.of("train.csv"), 4, 1_000, false);
     writePaymentsCsv(Path.of("today.csv"), 5, 2_000, true);
+    copyResource("/readme/iris.onnx", Path.of("iris.onnx"));
   }
 
   /** Who acts on the registry: the signed-in user. */
@@ -125,6 +126,18 @@ public abstract class ReadmeContext {
           new double[] {leaves ? 3 + 4 * r.nextDouble() : 24 + 30 * r.nextDouble(), leaves ? 4 + r.nextInt(4) : r.nextInt(3)}));
     }
     return d;
+  }
+
+  /** A file the README names, from this module's test resources (iris.onnx: PyTorch's export of an iris classifier's logits). */
+  private static void copyResource(String resource, Path file) {
+    try (java.io.InputStream in = ReadmeContext.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("no test resource " + resource);
+      }
+      Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /**

@@ -41,7 +41,7 @@ class ReadmeSnippetsTest {
       "dev.mlops.api.registry", "dev.mlops.api.search", "dev.mlops.api.spi", "dev.mlops.api.tracking", "dev.mlops.tracking",
       "dev.mlops.registry", "dev.mlops.registry.RoleBasedAccessPolicy", "dev.mlops.monitoring", "dev.mlops.monitoring.data", "dev.mlops.monitoring.drift", "dev.mlops.monitoring.performance",
       "dev.mlops.monitoring.profile", "dev.mlops.monitoring.quality", "dev.mlops.monitoring.report", "dev.mlops.serving",
-      "dev.mlops.retraining", "dev.mlops.ui", "dev.mlops.testkit", "com.example.casstore", "java.util", "java.nio.file", "java.time", "org.tribuo",
+      "dev.mlops.retraining", "dev.mlops.ui", "dev.mlops.onnx", "dev.mlops.testkit", "com.example.casstore", "java.util", "java.nio.file", "java.time", "org.tribuo",
       "org.tribuo.classification", "org.tribuo.classification.sgd.linear");
 
   record Snippet(int line, String code) {

@@ -1,0 +1,13 @@
+/**
+ * ONNX models in the registry: the {@code onnx} flavor reads a graph's signature at registration,
+ * refuses graphs and mappings that cannot serve, and loads integrity-checked ONNX Runtime sessions
+ * that predict rows and batches.
+ */
+module dev.mlops.onnx {
+  requires transitive dev.mlops.api;
+  requires transitive dev.mlops.registry;
+  requires com.microsoft.onnxruntime;
+  requires com.fasterxml.jackson.databind;
+
+  exports dev.mlops.onnx;
+}

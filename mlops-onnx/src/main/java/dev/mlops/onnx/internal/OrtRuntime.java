@@ -7,8 +7,13 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import dev.mlops.api.InvalidArgumentException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,9 +36,73 @@ public final class OrtRuntime {
    */
   public record Options(int intraOpThreads, int interOpThreads) {}
 
-  /** The process's ONNX Runtime environment. */
+  /** The process's ONNX Runtime environment, created on first use (see {@link Environment}). */
   public static OrtEnvironment env() {
-    return OrtEnvironment.getEnvironment();
+    return Environment.ENV;
+  }
+
+  /**
+   * The environment, created once on a thread of its own with a stack sized from the process's
+   * command line. Creating it, ONNX Runtime 1.29.0 (on Linux) matches the command line with a
+   * recursive matcher that takes a few hundred bytes of stack per character: a JVM started with a
+   * classpath of a few thousand characters (an application of 70 jars) overflowed the 1 MiB stack
+   * of a Java thread, and the process ended with SIGSEGV, without an error report. Later calls
+   * (sessions, runs) do not read the command line and run on any thread.
+   */
+  static final class Environment {
+    static final long STACK_PER_CHARACTER = 1_024;
+    static final long BASE_STACK = 16L << 20;
+    static final long MAX_STACK = 1L << 30;
+    static final OrtEnvironment ENV = create();
+
+    private Environment() {}
+
+    /** The stack a thread needs to create the environment in a process whose command line has {@code characters}. */
+    static long stackFor(long characters) {
+      return Math.min(MAX_STACK, BASE_STACK + STACK_PER_CHARACTER * characters);
+    }
+
+    private static OrtEnvironment create() {
+      FutureTask<OrtEnvironment> task = new FutureTask<>(OrtEnvironment::getEnvironment);
+      Thread t = new Thread(null, task, "mlops-onnx-environment", stackFor(commandLineLength()));
+      t.setDaemon(true);
+      t.start();
+      boolean interrupted = false;
+      try {
+        while (true) {
+          try {
+            return task.get();
+          } catch (InterruptedException e) {
+            interrupted = true; // the environment is the process's: finish creating it, then keep the interrupt
+          } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+              throw r;
+            }
+            if (cause instanceof Error err) {
+              throw err;
+            }
+            throw new IllegalStateException("ONNX Runtime could not create its environment: " + cause, cause);
+          }
+        }
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    /** The length of the process's command line, as ONNX Runtime reads it, or of what the JVM knows of it. */
+    static long commandLineLength() {
+      long known = String.valueOf(System.getProperty("java.class.path")).length()
+          + ProcessHandle.current().info().commandLine().map(String::length).orElse(0);
+      Path cmdline = Path.of("/proc/self/cmdline");
+      try {
+        return Math.max(known, Files.isReadable(cmdline) ? Files.readAllBytes(cmdline).length : 0);
+      } catch (IOException | RuntimeException e) {
+        return known;
+      }
+    }
   }
 
   /** ONNX Runtime's version, for example 1.29.0. */

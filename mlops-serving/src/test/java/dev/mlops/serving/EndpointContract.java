@@ -542,6 +542,26 @@ abstract class EndpointContract {
     Eventually.until(() -> e.describe().variants().get(0).version() == 2, "the champion variant serves v2");
   }
 
+  @Test
+  void aCanaryParkedOnTheChampionsOwnVersionIsNeverProposedForPromotion() throws Exception {
+    // between challengers the canary alias rests on the champion's version; its requests are clean
+    // but promoting it would move the champion onto itself
+    admin.setAlias("churn", "canary", 1);
+    Endpoint<Label> e = server.endpoint("churn", Label.class).serve("models:/churn@champion").canary("models:/churn@canary", 0.5)
+        .rollout(RolloutPolicy.builder().window(50).promoteAfter(200, "champion").build()).build();
+    List<RolloutEvent> events = new CopyOnWriteArrayList<>();
+    e.onRollout(events::add);
+    Random r = new Random(12);
+    for (int i = 0; i < 2000; i++) {
+      e.predict(Models.request(r));
+    }
+    assertTrue(e.awaitBackgroundWork(Eventually.DEFAULT_TIMEOUT.toMillis()), "the judge's actions ran");
+    assertTrue(e.describe().variants().get(1).requests() >= 200, "the canary answered enough requests: " + e.describe());
+    assertEquals(List.of(), events, "no promotion was proposed");
+    assertEquals(List.of(), admin.audit("churn", "serving", Long.MIN_VALUE, Long.MAX_VALUE), "serving moved no alias");
+    assertEquals(List.of(), admin.requests("churn"), "no promotion request");
+  }
+
   /** A monitor whose first window report (10 rows) holds the endpoint's logging thread until {@code release} opens. */
   static dev.mlops.monitoring.Monitor heldMonitor(Random r, CountDownLatch reporting, CountDownLatch release) {
     return dev.mlops.monitoring.Monitor.builder("held").reference(reference(r)).windowRows(10).executor(Runnable::run).onReport(w -> {

@@ -464,6 +464,34 @@ abstract class EndpointContract {
   }
 
   @Test
+  void theAbSummaryComparesEachOtherVariantWithTheChampionNeverTheChampionWithItself() {
+    admin.setAlias("churn", "canary", 2);
+    Endpoint<Label> e = server.endpoint("churn", Label.class).serve("models:/churn@champion").canary("models:/churn@canary", 0.5)
+        .feedback(1000, true).build();
+    Random r = new Random(6);
+    for (int i = 0; i < 400; i++) {
+      Map<String, Object> req = Models.request(r);
+      e.feedback(e.predict(req).requestId(), new Label(Models.truth(req)));
+    }
+    assertTrue(e.awaitBackgroundWork(Eventually.DEFAULT_TIMEOUT.toMillis()), "the feedback was counted");
+    List<AbSummary> ab = e.abSummary();
+    assertEquals(List.of("canary"), ab.stream().map(AbSummary::variant).toList(), ab.toString());
+    assertTrue(ab.get(0).outcomes() > 0 && ab.get(0).championOutcomes() > 0 && !Double.isNaN(ab.get(0).pValue()), ab.toString());
+  }
+
+  @Test
+  void aVariantThatAnsweredNothingSaysSoInsteadOfPrintingNanLatencies() {
+    admin.setAlias("churn", "canary", 2);
+    Endpoint<Label> e = server.endpoint("churn", Label.class).serve("models:/churn@champion").canary("models:/churn@canary", 0.2)
+        .shadow("shadow", "models:/churn/2").build();
+    String idle = e.describe().toString();
+    assertFalse(idle.contains("NaN"), idle);
+    assertEquals(3, idle.split("no requests", -1).length - 1, idle);
+    e.predict(Map.of("x1", 3.0, "x2", 0.0));
+    assertTrue(e.describe().variants().stream().anyMatch(v -> v.toString().contains("1 requests, 0 errors, p50 ")), e.describe().toString());
+  }
+
+  @Test
   void anErroringCanaryIsRolledBackWithinItsWindowAndItsAliasRestoredInAVerifiedAuditTrail() throws Exception {
     admin.setAlias("churn", "canary", 2);
     // warm-up off: this test is about the rollback rule (with warm-up, the broken version would never serve)

@@ -46,7 +46,9 @@ public final class Gates {
 
   /**
    * The candidate's metric must be no worse than the current holder's minus {@code tolerance}
-   * (plus, when lower is better). Passes when the alias has no holder.
+   * (plus, when lower is better). Passes when the alias has no holder, and when the holder's source
+   * run has no such metric (it was promoted under other gates, or registered without a run): the
+   * detail says so. Fails when the candidate lacks the metric.
    */
   public static Gate noWorseThanHolder(String metric, double tolerance, boolean higherIsBetter) {
     Validation.key("gate metric", metric);
@@ -63,8 +65,14 @@ public final class Gates {
         }
         Double v = c.candidateMetrics().get(metric);
         Double h = c.holderMetrics().get(metric);
-        if (v == null || h == null) {
-          return new Outcome(false, metric + (v == null ? " missing on the candidate" : " missing on the holder"));
+        if (v == null) {
+          return new Outcome(false, metric + " missing on the candidate");
+        }
+        if (h == null) {
+          // a holder promoted under other gates (or registered without a run) has no figure to be worse
+          // than; failing here would refuse every candidate until the alias is forced
+          return new Outcome(true, String.format(Locale.ROOT, "holder v%d has no %s: nothing to compare with (%s = %s)",
+              c.holder().get().version(), metric, metric, v));
         }
         boolean ok = higherIsBetter ? v >= h - tolerance : v <= h + tolerance;
         return new Outcome(ok, String.format(Locale.ROOT, "%s = %s vs holder v%d %s", metric, v, c.holder().get().version(), h));

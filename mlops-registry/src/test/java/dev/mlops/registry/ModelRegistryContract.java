@@ -17,6 +17,7 @@ import dev.mlops.api.StorageBackend;
 import dev.mlops.api.artifact.ArtifactStore;
 import dev.mlops.api.registry.AuditChain;
 import dev.mlops.api.registry.AuditEntry;
+import dev.mlops.api.registry.GateResult;
 import dev.mlops.api.registry.ModelCard;
 import dev.mlops.api.registry.ModelVersion;
 import dev.mlops.api.registry.ModelVersionStatus;
@@ -263,6 +264,42 @@ abstract class ModelRegistryContract {
     assertEquals(PromotionRequest.Status.REJECTED, r3.status());
     assertTrue(r3.gates().stream().anyMatch(g -> !g.passed() && g.gate().contains("no worse than the current holder")), r3.gates().toString());
     assertEquals(1, registry.resolve("models:/fraud@champion").version());
+  }
+
+  @Test
+  void aHolderWithoutTheComparedMetricDoesNotBlockTheAliasForever() {
+    // the holder was promoted under other gates (a retraining loop's registry, whose runs log
+    // "accuracy"); this registry's relative gate reads "test_accuracy", which the holder never had
+    try (ModelRegistry loop = ModelRegistry.builder().storage(backend).clock(clock).principal(who::get).protectAlias("champion", 1)
+        .gate("champion", Gates.metricAtLeast("accuracy", 0.8)).build();
+        ModelRegistry team = ModelRegistry.builder().storage(backend).clock(clock).principal(who::get).protectAlias("champion", 1)
+            .gate("champion", Gates.metricAtLeast("test_accuracy", 0.8))
+            .gate("champion", Gates.noWorseThanHolder("test_accuracy", 0.01, true)).build()) {
+      ModelVersion retrained = loop.register(Registration.of("fraud").fromRunArtifact(trackedRun(1, 0.9), "model/model.tribuo"));
+      PromotionRequest first = loop.requestPromotion("fraud", "champion", retrained.version(), "retrained");
+      who.set("bob");
+      assertEquals(PromotionRequest.Status.APPROVED, loop.approve(first.id(), "ok").status());
+
+      who.set("alice");
+      String runId;
+      try (ActiveRun run = tracker.startRun("fraud-training")) {
+        run.logModel(Models.train(2), "model");
+        run.logMetric("test_accuracy", 0.92);
+        runId = run.id();
+      }
+      ModelVersion candidate = team.register(Registration.of("fraud").fromRunArtifact(runId, "model/model.tribuo"));
+      PromotionRequest r = team.requestPromotion("fraud", "champion", candidate.version(), "best of the sweep");
+      assertEquals(PromotionRequest.Status.OPEN, r.status(), r.gates().toString());
+      GateResult relative = r.gates().stream().filter(g -> g.gate().contains("no worse than the current holder")).findFirst().orElseThrow();
+      assertTrue(relative.passed() && relative.detail().contains("v" + retrained.version() + " has no test_accuracy"), relative.toString());
+
+      // a candidate without the metric still fails: the gate judges the candidate, not the holder
+      ModelVersion bare = team.register(Registration.of("fraud").fromRunArtifact(trackedRun(3, 0.95), "model/model.tribuo"));
+      PromotionRequest unknown = team.requestPromotion("fraud", "champion", bare.version(), "no test figure");
+      assertEquals(PromotionRequest.Status.REJECTED, unknown.status(), unknown.gates().toString());
+      assertTrue(unknown.gates().stream().anyMatch(g -> !g.passed() && g.detail().contains("test_accuracy missing on the candidate")),
+          unknown.gates().toString());
+    }
   }
 
   @Test

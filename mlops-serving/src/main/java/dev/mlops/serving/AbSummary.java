@@ -33,14 +33,14 @@ public record AbSummary(String variant, long requests, long outcomes, double rat
     Variant<?> champion = routed.get(0);
     long[] h = outcomes(champion.totals());
     List<AbSummary> out = new ArrayList<>();
-    for (Variant<?> v : routed) {
+    for (Variant<?> v : routed.subList(1, routed.size())) {
       WindowStats.Totals t = v.totals();
       long[] c = outcomes(t);
       double rate = c[1] == 0 ? Double.NaN : (double) c[0] / c[1];
       double hr = h[1] == 0 ? Double.NaN : (double) h[0] / h[1];
       double z = Double.NaN;
       double p = Double.NaN;
-      if (v != champion && c[1] > 0 && h[1] > 0) {
+      if (c[1] > 0 && h[1] > 0) {
         // zTest(ref, cur) is ref minus cur: the champion is the reference, so negate for variant minus champion
         TestResult test = TwoSample.zTest(h[0], h[1], c[0], c[1]);
         z = -test.statistic();

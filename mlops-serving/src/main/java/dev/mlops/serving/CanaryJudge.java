@@ -263,7 +263,7 @@ final class CanaryJudge<T extends Output<T>> {
   }
 
   private void maybePromote(Variant.Active<T> a) {
-    if (policy.promoteAlias == null || promotedVersion == a.version()) {
+    if (policy.promoteAlias == null || promotedVersion == a.version() || servesTheChampion(a)) {
       return;
     }
     long clean = canary.totals().requests() - cleanSinceRequests;
@@ -291,6 +291,16 @@ final class CanaryJudge<T extends Output<T>> {
     } catch (RuntimeException e) {
       LOG.error("endpoint {}: promoting {} v{} failed", endpoint, model, a.version(), e);
     }
+  }
+
+  /**
+   * Whether the canary serves the very version the champion serves (a canary alias parked on the
+   * champion's version while no challenger is out): it has nothing to be promoted over, however
+   * clean its requests.
+   */
+  private boolean servesTheChampion(Variant.Active<T> a) {
+    Variant.Active<T> c = champion.active();
+    return c != null && c.modelName().equals(a.modelName()) && c.version() == a.version();
   }
 
   /** A canary that starts serving a version newer than the one rolled back gets its configured weight again. */

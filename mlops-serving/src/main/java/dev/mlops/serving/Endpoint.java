@@ -431,7 +431,7 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
             sink.labelsDropped(), sink.labelsUnjoined()), path.rejected.sum());
   }
 
-  /** The A/B summary: each variant's outcome compared with the champion's by a two-proportion z-test. */
+  /** The A/B summary: each variant other than the champion, its outcome compared with the champion's by a two-proportion z-test. */
   public List<AbSummary> abSummary() {
     return AbSummary.of(routed);
   }

@@ -165,7 +165,8 @@ public final class RolloutPolicy {
     /**
      * After {@code cleanRequests} canary requests without a breach, promote the canary's version to
      * {@code alias}: a promotion request when the alias is protected (the registry's gates and
-     * approvals decide), a move when it is not.
+     * approvals decide), a move when it is not. A canary serving the champion's own version (its
+     * alias parked there between challengers) is never proposed.
      */
     public Builder promoteAfter(long cleanRequests, String alias) {
       if (cleanRequests < 1) {

@@ -464,6 +464,34 @@ abstract class EndpointContract {
   }
 
   @Test
+  void theAbSummaryComparesEachOtherVariantWithTheChampionNeverTheChampionWithItself() {
+    admin.setAlias("churn", "canary", 2);
+    Endpoint<Label> e = server.endpoint("churn", Label.class).serve("models:/churn@champion").canary("models:/churn@canary", 0.5)
+        .feedback(1000, true).build();
+    Random r = new Random(6);
+    for (int i = 0; i < 400; i++) {
+      Map<String, Object> req = Models.request(r);
+      e.feedback(e.predict(req).requestId(), new Label(Models.truth(req)));
+    }
+    assertTrue(e.awaitBackgroundWork(Eventually.DEFAULT_TIMEOUT.toMillis()), "the feedback was counted");
+    List<AbSummary> ab = e.abSummary();
+    assertEquals(List.of("canary"), ab.stream().map(AbSummary::variant).toList(), ab.toString());
+    assertTrue(ab.get(0).outcomes() > 0 && ab.get(0).championOutcomes() > 0 && !Double.isNaN(ab.get(0).pValue()), ab.toString());
+  }
+
+  @Test
+  void aVariantThatAnsweredNothingSaysSoInsteadOfPrintingNanLatencies() {
+    admin.setAlias("churn", "canary", 2);
+    Endpoint<Label> e = server.endpoint("churn", Label.class).serve("models:/churn@champion").canary("models:/churn@canary", 0.2)
+        .shadow("shadow", "models:/churn/2").build();
+    String idle = e.describe().toString();
+    assertFalse(idle.contains("NaN"), idle);
+    assertEquals(3, idle.split("no requests", -1).length - 1, idle);
+    e.predict(Map.of("x1", 3.0, "x2", 0.0));
+    assertTrue(e.describe().variants().stream().anyMatch(v -> v.toString().contains("1 requests, 0 errors, p50 ")), e.describe().toString());
+  }
+
+  @Test
   void anErroringCanaryIsRolledBackWithinItsWindowAndItsAliasRestoredInAVerifiedAuditTrail() throws Exception {
     admin.setAlias("churn", "canary", 2);
     // warm-up off: this test is about the rollback rule (with warm-up, the broken version would never serve)
@@ -540,6 +568,26 @@ abstract class EndpointContract {
     assertEquals(RolloutEvent.Kind.PROMOTED, events.get(0).kind());
     Eventually.until(() -> admin.aliases("churn").get("champion") == 2, "champion points at v2");
     Eventually.until(() -> e.describe().variants().get(0).version() == 2, "the champion variant serves v2");
+  }
+
+  @Test
+  void aCanaryParkedOnTheChampionsOwnVersionIsNeverProposedForPromotion() throws Exception {
+    // between challengers the canary alias rests on the champion's version; its requests are clean
+    // but promoting it would move the champion onto itself
+    admin.setAlias("churn", "canary", 1);
+    Endpoint<Label> e = server.endpoint("churn", Label.class).serve("models:/churn@champion").canary("models:/churn@canary", 0.5)
+        .rollout(RolloutPolicy.builder().window(50).promoteAfter(200, "champion").build()).build();
+    List<RolloutEvent> events = new CopyOnWriteArrayList<>();
+    e.onRollout(events::add);
+    Random r = new Random(12);
+    for (int i = 0; i < 2000; i++) {
+      e.predict(Models.request(r));
+    }
+    assertTrue(e.awaitBackgroundWork(Eventually.DEFAULT_TIMEOUT.toMillis()), "the judge's actions ran");
+    assertTrue(e.describe().variants().get(1).requests() >= 200, "the canary answered enough requests: " + e.describe());
+    assertEquals(List.of(), events, "no promotion was proposed");
+    assertEquals(List.of(), admin.audit("churn", "serving", Long.MIN_VALUE, Long.MAX_VALUE), "serving moved no alias");
+    assertEquals(List.of(), admin.requests("churn"), "no promotion request");
   }
 
   /** A monitor whose first window report (10 rows) holds the endpoint's logging thread until {@code release} opens. */

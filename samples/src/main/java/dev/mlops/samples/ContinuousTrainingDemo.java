@@ -1,10 +1,12 @@
 package dev.mlops.samples;
 
 import dev.mlops.api.StorageBackend;
+import dev.mlops.api.monitoring.MonitoringStore;
 import dev.mlops.api.registry.PromotionRequest;
 import dev.mlops.monitoring.AlertRule;
 import dev.mlops.monitoring.Monitor;
 import dev.mlops.monitoring.WindowReport;
+import dev.mlops.monitoring.performance.PredictionLog;
 import dev.mlops.monitoring.drift.ColumnDrift;
 import dev.mlops.monitoring.profile.Profile;
 import dev.mlops.monitoring.profile.TribuoProfiles;
@@ -53,7 +55,6 @@ import org.tribuo.provenance.SimpleDataSourceProvenance;
  * champion's training data and the drift subsides. The loop's history is printed and written as HTML.
  */
 final class ContinuousTrainingDemo {
-  private static final String MODEL = "churn-classifier";
   private static final String[] FEATURES = {"tenure", "spend", "calls", "trend"};
   private static final String[] CLASSES = {"stay", "downgrade", "churn"};
   private static final int WINDOW = 1000;
@@ -79,8 +80,8 @@ final class ContinuousTrainingDemo {
   }
 
   /** The model @champion serves now, read by version (a registry's alias cache follows other instances' moves within its poll interval). */
-  private static Model<Label> serving(ModelRegistry registry) {
-    return registry.load("models:/" + MODEL + "/" + registry.aliases(MODEL).get("champion"), Label.class).model();
+  private static Model<Label> serving(ModelRegistry registry, String model) {
+    return registry.load("models:/" + model + "/" + registry.aliases(model).get("champion"), Label.class).model();
   }
 
   private static double accuracy(Model<Label> model, Iterable<Example<Label>> rows) {
@@ -93,8 +94,9 @@ final class ContinuousTrainingDemo {
     return n == 0 ? Double.NaN : right / (double) n;
   }
 
-  static void run(StorageBackend backend, MutableDataset<Label> train, MutableDataset<Label> test) throws Exception {
-    System.out.println("\nContinuous training of " + MODEL + "@champion");
+  static void run(StorageBackend backend, DemoNames names, MutableDataset<Label> train, MutableDataset<Label> test) throws Exception {
+    String model = names.model();
+    System.out.println("\nContinuous training of " + model + "@champion");
     try (Tracker tracker = Tracker.builder().storage(backend).build();
         ModelRegistry bot = ModelRegistry.builder().storage(backend).principal(() -> "retraining-bot").protectAlias("champion", 1)
             .gate("champion", Gates.metricAtLeast("accuracy", 0.6)).build();
@@ -103,32 +105,38 @@ final class ContinuousTrainingDemo {
         ModelRegistry servingRegistry = ModelRegistry.builder().storage(backend).principal(() -> "serving").protectAlias("champion", 1)
             .gate("champion", Gates.metricAtLeast("accuracy", 0.6)).eventPollInterval(Duration.ofMillis(20)).build();
         ModelServer server = ModelServer.builder().registry(servingRegistry).build()) {
-      Model<Label> first = serving(bot);
+      Model<Label> first = serving(bot, model);
       // the endpoint serves @champion and gives half its traffic to @canary (where the loop puts a blessed
       // challenger); after 800 clean canary requests it asks for the canary's promotion to @champion
-      bot.setAlias(MODEL, "canary", bot.aliases(MODEL).get("champion"));
-      Endpoint<Label> endpoint = server.endpoint("churn-ct", Label.class).serve("models:/" + MODEL + "@champion")
-          .canary("models:/" + MODEL + "@canary", 0.5)
+      bot.setAlias(model, "canary", bot.aliases(model).get("champion"));
+      // the champion's churn scores and the labels fed back, stored under the monitor's name (where MonitorHistory
+      // and the web UI read a monitor's performance); its reference is the first champion's scores on the training data
+      PredictionLog performance = PredictionLog.builder(names.retraining()).windowSize(WINDOW)
+          .store(backend.store(MonitoringStore.class)).build();
+      MonitoringDemo.referenceScores(performance, first, train);
+      Endpoint<Label> endpoint = server.endpoint("churn-ct", Label.class).serve("models:/" + model + "@champion")
+          .canary("models:/" + model + "@canary", 0.5).predictionLog(performance, "churn")
           .rollout(RolloutPolicy.builder().window(400).minAccuracyDelta(-0.10, 100).restoreAlias(true).promoteAfter(800, "champion").build())
           .build();
       double championAccuracy = new LabelEvaluator().evaluate(first, test).accuracy();
       double floor = championAccuracy - 0.10;
-      System.out.printf(Locale.ROOT, "Champion v%d: accuracy %.3f on the test set; the performance floor is %.3f%n",
-          bot.aliases(MODEL).get("champion"), championAccuracy, floor);
+      System.out.printf(Locale.ROOT, "Champion v%d: accuracy %.3f on the test set; the performance floor is %.3f, that accuracy less 0.10:"
+          + " a drift alert leads to a retraining only once the champion's accuracy on the last %d labelled rows is below it%n",
+          bot.aliases(model).get("champion"), championAccuracy, floor, WINDOW);
 
       Profile reference = TribuoProfiles.of(train, List.of(FEATURES), true);
       // delayed labels: the last rows whose true label is known, scored by whatever @champion serves
       Deque<Example<Label>> labelled = new ArrayDeque<>();
-      try (Monitor monitor = Monitor.builder("churn-ct").reference(reference).windowRows(WINDOW).storage(backend)
+      try (Monitor monitor = Monitor.builder(names.retraining()).reference(reference).windowRows(WINDOW).storage(backend)
           .alert(AlertRule.datasetDrift()).executor(Runnable::run).build();
-          RetrainingLoop<Label> loop = RetrainingLoop.builder("churn-ct", Label.class)
-              .tracker(tracker).registry(bot).model(MODEL).alias("champion")
+          RetrainingLoop<Label> loop = RetrainingLoop.builder(names.retraining(), Label.class)
+              .tracker(tracker).registry(bot).model(model).alias("champion")
               .watch(monitor)
               .performance(() -> {
                 if (labelled.size() < WINDOW) {
                   return Optional.empty();
                 }
-                double acc = accuracy(serving(bot),
+                double acc = accuracy(serving(bot, model),
                     labelled.stream().skip(labelled.size() - WINDOW).toList());
                 return Optional.of(new PerformanceCheck("labels-" + labelled.size(), "delayed labels of the last " + WINDOW + " rows",
                     "accuracy", acc, floor, acc < floor));
@@ -163,11 +171,11 @@ final class ContinuousTrainingDemo {
           }
           endpoint.awaitBackgroundWork(10_000);
           WindowReport report = monitor.reports().get(monitor.reports().size() - 1);
-          Model<Label> serving = serving(bot);
+          Model<Label> serving = serving(bot, model);
           System.out.printf(Locale.ROOT, "  window %d (%s): drift share %.2f%s; @champion v%d accuracy %.3f on its labels%n", report.window(),
               shift == 0 ? "as trained" : "customers changed", report.drift().driftShare(),
               report.drift().datasetDrift() ? " DRIFT (" + String.join(", ", report.drift().columns().stream().filter(ColumnDrift::drift)
-                  .map(ColumnDrift::name).toList()) + ")" : "", bot.aliases(MODEL).get("champion"),
+                  .map(ColumnDrift::name).toList()) + ")" : "", bot.aliases(model).get("champion"),
               accuracy(serving, labelled.stream().skip(labelled.size() - WINDOW).toList()));
           for (Retraining r : loop.history()) {
             if (r.state() == Retraining.State.ROLLOUT_PENDING && announced.add(r.id())) {
@@ -177,7 +185,7 @@ final class ContinuousTrainingDemo {
               System.out.println("  " + r.blessing().reason() + "; " + r.rollout().detail());
             }
           }
-          for (PromotionRequest request : alice.requests(MODEL)) {
+          for (PromotionRequest request : alice.requests(model)) {
             if (request.status() == PromotionRequest.Status.OPEN && request.requester().equals("serving")) {
               System.out.printf("  the canary v%d served its requests cleanly; the endpoint asked for its promotion (%s); alice approves%n",
                   request.version(), request.gates().stream().map(g -> g.gate() + (g.passed() ? " passed" : " failed")).toList());
@@ -190,7 +198,9 @@ final class ContinuousTrainingDemo {
         for (Retraining r : loop.history()) {
           System.out.println("  " + r);
         }
-        Path html = loop.writeTimeline(Path.of("mlops", "reports", "retraining-timeline.html"));
+        endpoint.awaitBackgroundWork(10_000);
+        performance.close(); // writes the windows still in memory to the store
+        Path html = loop.writeTimeline(Path.of("mlops", "reports", "retraining-timeline" + names.suffix() + ".html"));
         System.out.println("Retraining timeline written to " + html);
         System.out.println("Audit trail verifies: " + bot.verifyAudit().valid());
       }

@@ -1,6 +1,7 @@
 package dev.mlops.samples;
 
 import dev.mlops.api.StorageBackend;
+import dev.mlops.api.monitoring.MonitoringStore;
 import dev.mlops.monitoring.Alert;
 import dev.mlops.monitoring.AlertRule;
 import dev.mlops.monitoring.Monitor;
@@ -47,24 +48,36 @@ final class MonitoringDemo {
     return m;
   }
 
-  static void watch(StorageBackend backend, MutableDataset<Label> train, Model<Label> champion) throws Exception {
+  /** Gives {@code log} its labelled reference window: {@code model}'s churn scores on {@code rows}, for CBPE estimates. */
+  static void referenceScores(PredictionLog log, Model<Label> model, MutableDataset<Label> rows) {
+    int[] labels = new int[rows.size()];
+    double[] scores = new double[rows.size()];
+    int i = 0;
+    for (Example<Label> e : rows) {
+      labels[i] = e.getOutput().getLabel().equals("churn") ? 1 : 0;
+      scores[i] = model.predict(e).getOutputScores().get("churn").getScore();
+      i++;
+    }
+    log.reference(labels, scores);
+  }
+
+  static void watch(StorageBackend backend, DemoNames names, MutableDataset<Label> train, Model<Label> champion) throws Exception {
     Profile reference = new Profile();
-    int[] refLabels = new int[train.size()];
-    double[] refScores = new double[train.size()];
     int i = 0;
     for (Example<Label> e : train) {
       Map<String, Object> r = row(e);
       r.put("plan", i % 3 == 0 ? "basic" : i % 3 == 1 ? "pro" : "team");
       reference.update(r);
-      refLabels[i] = e.getOutput().getLabel().equals("churn") ? 1 : 0;
-      refScores[i] = champion.predict(e).getOutputScores().get("churn").getScore();
       i++;
     }
-    PredictionLog predictions = new PredictionLog(1000, 0.5).reference(refLabels, refScores);
+    // stored under the monitor's name: MonitorHistory, and so the web UI's monitor page, reads it there
+    PredictionLog predictions = PredictionLog.builder(names.model()).windowSize(1000).threshold(0.5)
+        .store(backend.store(MonitoringStore.class)).build();
+    referenceScores(predictions, champion, train);
     // listeners run on the monitor's own thread: collect into thread-safe lists
     List<Alert> alerts = new java.util.concurrent.CopyOnWriteArrayList<>();
     List<WindowReport> windows = new java.util.concurrent.CopyOnWriteArrayList<>();
-    Monitor monitor = Monitor.builder("churn-classifier").reference(reference).storage(backend).windowRows(1000)
+    Monitor monitor = Monitor.builder(names.model()).reference(reference).storage(backend).windowRows(1000)
         .quality(DataQuality.with(List.of(Check.range("tenure", -50, 120), Check.completeness("spend", 0.95))))
         .segmentBy("plan", 100)
         .alert(AlertRule.datasetDrift()).alert(AlertRule.columnDrift("calls")).alert(AlertRule.qualityFailed())
@@ -96,6 +109,7 @@ final class MonitoringDemo {
       }
     }
     monitor.close();   // waits for the last window's report (computed off this thread)
+    predictions.close(); // writes the windows still in memory to the store
     for (WindowReport w : windows) {
       String drifted = String.join(", ", w.drift().columns().stream().filter(ColumnDrift::drift).map(ColumnDrift::name).toList());
       System.out.printf("  window %d: %d rows, drift share %.2f%s, quality %s%n", w.window(), w.rows(), w.drift().driftShare(),
@@ -106,11 +120,9 @@ final class MonitoringDemo {
     }
     System.out.printf(Locale.ROOT, "  reference window: accuracy %.3f, F1 %.3f, ROC AUC %.3f%n", predictions.referenceMetrics().accuracy(),
         predictions.referenceMetrics().f1(), predictions.referenceMetrics().rocAuc());
-    // the prediction log and the monitor cut the same rows into windows of 1000; a monitor reopened
-    // on the store continues its numbering, so number the performance lines like its windows
-    long firstWindow = windows.isEmpty() ? 0 : windows.get(0).window();
+    // the prediction log and the monitor cut the same rows into windows of 1000, numbered alike
     for (PredictionLog.WindowPerformance p : predictions.windows()) {
-      System.out.printf(Locale.ROOT, "  window %d performance: estimated accuracy %.3f (CBPE)%s%n", firstWindow + p.window(),
+      System.out.printf(Locale.ROOT, "  window %d performance: estimated accuracy %.3f (CBPE)%s%n", p.window(),
           p.estimated().accuracy(),
           p.realized() == null ? ", labels not in yet" : String.format(Locale.ROOT, ", realized %.3f on %d labels", p.realized().accuracy(),
               p.labelled()));
@@ -118,9 +130,9 @@ final class MonitoringDemo {
     WindowReport last = windows.get(windows.size() - 1);
     Path reports = Path.of("mlops", "reports");
     Files.createDirectories(reports);
-    Path html = reports.resolve("churn-classifier-window-" + last.window() + ".html");
+    Path html = reports.resolve(names.model() + "-window-" + last.window() + ".html");
     Files.writeString(html, HtmlReport.render(last.drift(), last.quality(), predictions.windows(), predictions.referenceMetrics(),
-        "churn-classifier: window " + last.window() + " against the training data"));
+        names.model() + ": window " + last.window() + " against the training data"));
     System.out.println("Drift report written to " + html);
   }
 }

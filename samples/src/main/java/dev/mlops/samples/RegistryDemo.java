@@ -27,7 +27,8 @@ import org.tribuo.classification.Label;
 final class RegistryDemo {
   private RegistryDemo() {}
 
-  static Model<Label> promoteAndServe(StorageBackend backend, Run best, MutableDataset<Label> test) throws Exception {
+  static Model<Label> promoteAndServe(StorageBackend backend, DemoNames names, Run best, MutableDataset<Label> test) throws Exception {
+    String model = names.model();
     AtomicReference<String> user = new AtomicReference<>("alice");
     try (ModelRegistry registry = ModelRegistry.builder().storage(backend).principal(user::get)
         .protectAlias("champion", 1)
@@ -35,7 +36,7 @@ final class RegistryDemo {
         .gate("champion", Gates.noWorseThanHolder("test_accuracy", 0.01, true))
         .gate("champion", Gates.requiredCardFields("intendedUse", "limitations"))
         .build()) {
-      ModelVersion v = registry.register(Registration.of("churn-classifier")
+      ModelVersion v = registry.register(Registration.of(model)
           .fromRunArtifact(best.id(), "model/model.tribuo")
           .description("best trial of the churn sweep")
           .card(new ModelCard("Rank customers by churn risk for the retention team's outreach list.",
@@ -44,7 +45,7 @@ final class RegistryDemo {
       System.out.printf("%nRegistered %s (sha256 %s..., %d inputs, outputs %s)%n", v.uri(), v.sha256().substring(0, 12),
           v.signature().inputs().size(), v.signature().outputDomain());
 
-      PromotionRequest request = registry.requestPromotion("churn-classifier", "champion", v.version(), "best test accuracy of the sweep");
+      PromotionRequest request = registry.requestPromotion(model, "champion", v.version(), "best test accuracy of the sweep");
       System.out.println("Promotion request by alice: " + request.status());
       for (GateResult g : request.gates()) {
         System.out.printf("  gate %-58s %s  (%s)%n", g.gate(), g.passed() ? "PASS" : "FAIL", g.detail());
@@ -55,14 +56,14 @@ final class RegistryDemo {
         System.out.println("Approved by bob: " + approved.status());
       }
 
-      LoadedModel<Label> champion = registry.load("models:/churn-classifier@champion", Label.class);
+      LoadedModel<Label> champion = registry.load("models:/" + model + "@champion", Label.class);
       Example<Label> example = test.getExample(0);
       Prediction<Label> p = champion.model().predict(example);
-      System.out.printf("models:/churn-classifier@champion (version %d) predicts '%s' (truth '%s') for the first test customer%n",
-          champion.version().version(), p.getOutput().getLabel(), example.getOutput().getLabel());
+      System.out.printf("models:/%s@champion (version %d) predicts '%s' (truth '%s') for the first test customer%n",
+          model, champion.version().version(), p.getOutput().getLabel(), example.getOutput().getLabel());
 
       System.out.println("\nAudit trail:");
-      for (AuditEntry e : registry.audit("churn-classifier", null, Long.MIN_VALUE, Long.MAX_VALUE)) {
+      for (AuditEntry e : registry.audit(model, null, Long.MIN_VALUE, Long.MAX_VALUE)) {
         System.out.printf("  #%-3d %-6s %-19s %-28s %s%n", e.seq(), e.actor(), e.action(), e.target(),
             e.after().length() > 60 ? e.after().substring(0, 57) + "..." : e.after());
       }
@@ -72,9 +73,9 @@ final class RegistryDemo {
 
       Path cards = Path.of("mlops", "model-cards");
       Files.createDirectories(cards);
-      Files.writeString(cards.resolve("churn-classifier-v" + v.version() + ".md"), registry.cardMarkdown("churn-classifier", v.version()));
-      Files.writeString(cards.resolve("churn-classifier-v" + v.version() + ".html"), registry.cardHtml("churn-classifier", v.version()));
-      System.out.println("Model card written to " + cards.resolve("churn-classifier-v" + v.version() + ".md") + " and .html");
+      Files.writeString(cards.resolve(model + "-v" + v.version() + ".md"), registry.cardMarkdown(model, v.version()));
+      Files.writeString(cards.resolve(model + "-v" + v.version() + ".html"), registry.cardHtml(model, v.version()));
+      System.out.println("Model card written to " + cards.resolve(model + "-v" + v.version() + ".md") + " and .html");
       return champion.model();
     }
   }

@@ -40,22 +40,23 @@ import org.tribuo.provenance.SimpleDataSourceProvenance;
 final class ServingDemo {
   private ServingDemo() {}
 
-  static void serve(StorageBackend backend, MutableDataset<Label> train, MutableDataset<Label> test) throws Exception {
+  static void serve(StorageBackend backend, DemoNames names, MutableDataset<Label> train, MutableDataset<Label> test) throws Exception {
+    String model = names.model();
     long demoStart = System.currentTimeMillis();
-    System.out.println("\nServing models:/churn-classifier@champion in process");
+    System.out.println("\nServing models:/" + model + "@champion in process");
     try (ModelRegistry operator = ModelRegistry.builder().storage(backend).principal(() -> "alice").eventPollInterval(Duration.ofMillis(50))
         .protectAlias("champion", 1).build();
         ModelRegistry servingRegistry = ModelRegistry.builder().storage(backend).principal(() -> "serving")
             .eventPollInterval(Duration.ofMillis(50)).protectAlias("champion", 1).build();
         ModelServer server = ModelServer.builder().registry(servingRegistry).build()) {
       // a retrained challenger (a CART tree) goes to the canary alias
-      ModelVersion challenger = operator.register(Registration.of("churn-classifier")
+      ModelVersion challenger = operator.register(Registration.of(model)
           .fromModel(new CARTClassificationTrainer(6).train(train)).description("CART challenger"));
-      operator.setAlias("churn-classifier", "canary", challenger.version());
+      operator.setAlias(model, "canary", challenger.version());
       Endpoint<Label> churn = server.endpoint("churn", Label.class)
-          .serve("models:/churn-classifier@champion")
-          .canary("models:/churn-classifier@canary", 0.2)
-          .shadow("shadow", "models:/churn-classifier/" + challenger.version())
+          .serve("models:/" + model + "@champion")
+          .canary("models:/" + model + "@canary", 0.2)
+          .shadow("shadow", "models:/" + model + "/" + challenger.version())
           .rollout(RolloutPolicy.builder().window(200).maxErrorRate(0.02).minAccuracyDelta(-0.15, 50).restoreAlias(true).build())
           .build();
       List<RolloutEvent> fired = new CopyOnWriteArrayList<>();
@@ -69,9 +70,9 @@ final class ServingDemo {
       System.out.printf("Sent %d requests from 4 threads; the true labels arrived as feedback%n", sent);
 
       // a broken challenger: it learned "stay" where the truth is "churn"
-      ModelVersion broken = operator.register(Registration.of("churn-classifier").fromModel(
+      ModelVersion broken = operator.register(Registration.of(model).fromModel(
           new CARTClassificationTrainer(6).train(relabel(train, "churn", "stay"))).description("broken: churn mislabelled as stay"));
-      operator.setAlias("churn-classifier", "canary", broken.version());
+      operator.setAlias(model, "canary", broken.version());
       System.out.printf("%nRegistered v%d (mislabels churn as stay) and moved @canary to it%n", broken.version());
       long deadline = System.currentTimeMillis() + 10_000;
       while (churn.describe().variants().get(1).version() != broken.version() && System.currentTimeMillis() < deadline) {
@@ -83,12 +84,12 @@ final class ServingDemo {
       }
       churn.awaitBackgroundWork(10_000);
       deadline = System.currentTimeMillis() + 10_000;
-      while (operator.aliases("churn-classifier").get("canary") == broken.version() && System.currentTimeMillis() < deadline) {
+      while (operator.aliases(model).get("canary") == broken.version() && System.currentTimeMillis() < deadline) {
         Thread.sleep(20);
       }
       System.out.printf("@canary now points at v%d; the audit trail records the move: %s%n",
-          operator.aliases("churn-classifier").get("canary"),
-          operator.audit("churn-classifier", "serving", demoStart, Long.MAX_VALUE).stream()
+          operator.aliases(model).get("canary"),
+          operator.audit(model, "serving", demoStart, Long.MAX_VALUE).stream()
               .map(a -> a.actor() + " " + a.action() + " " + a.target() + " " + a.after()).toList());
       traffic(churn, test, 4, 1000, 50);
       churn.awaitBackgroundWork(10_000);

@@ -90,6 +90,10 @@ public final class TrackingDemo {
 
     try (Tracker tracker = Tracker.builder().storage(storage).build()) {
       System.out.println("Tracking into " + storage);
+      DemoNames names = DemoNames.next(tracker.backend());
+      if (!names.announcement().isEmpty()) {
+        System.out.println(names.announcement());
+      }
       Sweep.Result sweep = Sweep.grid(Map.of(
               "model", List.of("logistic", "cart"),
               "epochs_or_depth", List.of(2, 5, 10),
@@ -137,10 +141,10 @@ public final class TrackingDemo {
       try (ActiveRun summary = tracker.newRun().experiment("churn-demo").name("summary").start()) {
         summary.setTag("best_run", best.id());
       }
-      Model<Label> champion = RegistryDemo.promoteAndServe(tracker.backend(), best, test);
-      MonitoringDemo.watch(tracker.backend(), train, champion);
-      ServingDemo.serve(tracker.backend(), train, test);
-      ContinuousTrainingDemo.run(tracker.backend(), train, test);
+      Model<Label> champion = RegistryDemo.promoteAndServe(tracker.backend(), names, best, test);
+      MonitoringDemo.watch(tracker.backend(), names, train, champion);
+      ServingDemo.serve(tracker.backend(), names, train, test);
+      ContinuousTrainingDemo.run(tracker.backend(), names, train, test);
       System.out.println("\nBrowse this store: java -jar mlops-ui/target/mlops-ui.jar --storage " + storage + " --port 5000"
           + " (then open http://127.0.0.1:5000/)");
     }

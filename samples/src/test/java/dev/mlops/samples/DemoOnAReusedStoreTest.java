@@ -1,0 +1,137 @@
+package dev.mlops.samples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mlops.api.StorageBackend;
+import dev.mlops.monitoring.MonitorHistory;
+import dev.mlops.monitoring.performance.PredictionLog;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The end-to-end demo run twice in a row on one {@code ./mlops}, each time in its own JVM as
+ * {@code mvn -pl samples exec:exec} runs it (output to a file, not a terminal): both runs tell the
+ * same story, and the store holds what the web UI's monitor pages read.
+ */
+class DemoOnAReusedStoreTest {
+  /**
+   * The story's key lines: each pattern's groups, joined, for every line it matches. Figures that
+   * depend on thread scheduling (request counts, latencies, the rollback window's accuracies) and
+   * per-run identifiers (run ids, digests, audit numbers) are left out.
+   */
+  private static final List<Pattern> STORY = List.of(
+      Pattern.compile("^(Promotion request by alice: \\w+)"),
+      Pattern.compile("^  gate (.+?) +(PASS|FAIL)"),
+      Pattern.compile("^(Approved by bob: \\w+)"),
+      Pattern.compile("^models:/churn-classifier(?:-\\d+)?(@champion \\(version \\d+\\))"),
+      Pattern.compile("^  (window \\d+: \\d+ rows, drift share .*)"),
+      Pattern.compile("^  (ALERT \\[\\S+\\] window \\d+)"),
+      Pattern.compile("^  (reference window: .*)"),
+      Pattern.compile("^  (window \\d+ performance: .*)"),
+      Pattern.compile("^  ((?:champion|canary|shadow) \\w+ v\\d+ weight [\\d.]+: no requests)"),
+      Pattern.compile("^(Registered v\\d+ \\(mislabels churn as stay\\) and moved @canary to it)"),
+      Pattern.compile("^  (ROLLOUT \\w+ churn/canary) \\(churn-classifier(?:-\\d+)? (v\\d+\\): \\w+):"),
+      Pattern.compile("^(@canary now points at v\\d+); the audit trail records the move: \\[(serving ALIAS_MOVED) churn-classifier(?:-\\d+)?"
+          + "(@canary \\{\"version\":\\d+\\})\\]"),
+      Pattern.compile("^  (\\w+): \\d+ requests, rate [\\d.]+ on \\d+ outcomes vs champion"),
+      Pattern.compile("^(Champion v\\d+: accuracy .*)"),
+      Pattern.compile("^  (window \\d+ \\((?:as trained|customers changed)\\): .*)"),
+      Pattern.compile("^  retraining rt-\\S+: (.*)"),
+      Pattern.compile("^  (blessed: .*)"),
+      Pattern.compile("^  (the canary v\\d+ served its requests cleanly; .*)"),
+      Pattern.compile("^  Retraining\\[rt-\\S+ (.*)\\]$"),
+      Pattern.compile("^(Audit trail verifies: \\w+)"));
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void aSecondRunOnTheSameStoreTellsTheSameStoryAsTheFirst() throws Exception {
+    String first = runDemo("first");
+    String second = runDemo("second");
+
+    for (String out : List.of(first, second)) {
+      assertFalse(out.contains("\u001b"), "no ANSI escape in output that is not a terminal:\n" + out);
+      assertFalse(out.contains("NaN"), "no NaN figure:\n" + out);
+      assertFalse(out.contains("REJECTED"), "no promotion request is rejected:\n" + out);
+      List<String> story = story(out);
+      assertTrue(story.contains("Promotion request by alice: OPEN") && story.contains("Approved by bob: APPROVED"),
+          "the best trial is promoted to @champion: " + story);
+      assertTrue(story.stream().anyMatch(l -> l.startsWith("ROLLOUT ROLLED_BACK churn/canary v3): accuracy")),
+          "the broken canary v3 is rolled back on its labelled accuracy: " + story);
+      assertTrue(story.contains("@canary now points at v2 serving ALIAS_MOVED @canary {\"version\":2}"),
+          "the rollback moved @canary back to v2 through the registry: " + story);
+      assertEquals(List.of("canary"), abSummaryVariants(story), "the A/B summary compares the canary, not the champion with itself");
+      assertTrue(story.stream().anyMatch(l -> l.startsWith("challenger v4 accuracy")), "a retraining happened: " + story);
+      assertTrue(story.stream().anyMatch(l -> l.startsWith("the canary v4 served its requests cleanly")),
+          "the endpoint asked for the retrained canary's promotion, not the champion's: " + story);
+      assertTrue(story.stream().anyMatch(l -> l.endsWith("rollout PROMOTED")), "the retraining was promoted: " + story);
+      assertTrue(story.stream().anyMatch(l -> l.startsWith("Champion v1: accuracy 0.848 on the test set; the performance floor is 0.748,"
+          + " that accuracy less 0.10")), "the floor says where it comes from: " + story);
+    }
+    assertFalse(first.contains("already holds"), first);
+    assertTrue(second.contains("This store already holds 1 earlier run of the demo (model churn-classifier); this run registers"
+        + " churn-classifier-2"), second);
+    assertEquals(story(first), story(second), "the second run tells the first run's story");
+
+    // the web UI's monitor page shows the performance that MonitorHistory reads for each monitor
+    try (StorageBackend backend = StorageBackend.open("file:" + dir.resolve("mlops"))) {
+      for (String monitor : List.of("churn-classifier", "churn-ct", "churn-classifier-2", "churn-ct-2")) {
+        PredictionLog.History performance = MonitorHistory.open(backend, monitor).performance()
+            .orElseThrow(() -> new AssertionError("monitor " + monitor + " stored no prediction log"));
+        assertTrue(performance.reference() != null, monitor + " stored its reference window");
+        assertTrue(performance.windows().size() >= 4, monitor + ": " + performance.windows());
+        assertTrue(performance.windows().stream().anyMatch(w -> w.realized() != null && w.estimated() != null),
+            monitor + " stored realized and estimated performance: " + performance.windows());
+      }
+    }
+  }
+
+  /** Runs the demo in a child JVM in {@code dir}, output to a file, and returns the output. */
+  private String runDemo(String name) throws Exception {
+    Path log = dir.resolve(name + ".log");
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), TrackingDemo.class.getName())
+        .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    boolean done = p.waitFor(10, TimeUnit.MINUTES);
+    if (!done) {
+      p.destroyForcibly();
+    }
+    String out = Files.readString(log);
+    assertTrue(done, "the " + name + " run did not finish in 10 minutes:\n" + out);
+    assertEquals(0, p.exitValue(), "the " + name + " run failed:\n" + out);
+    return out;
+  }
+
+  private static List<String> story(String out) {
+    List<String> story = new ArrayList<>();
+    for (String line : out.split("\\R")) {
+      for (Pattern pattern : STORY) {
+        Matcher m = pattern.matcher(line);
+        if (m.find()) {
+          StringBuilder sb = new StringBuilder();
+          for (int g = 1; g <= m.groupCount(); g++) {
+            sb.append(g == 1 ? "" : " ").append(m.group(g));
+          }
+          story.add(sb.toString());
+          break;
+        }
+      }
+    }
+    return story;
+  }
+
+  /** The variants the A/B summary lists, in order. */
+  private static List<String> abSummaryVariants(List<String> story) {
+    return story.stream().filter(l -> l.matches("\\w+")).toList();
+  }
+}

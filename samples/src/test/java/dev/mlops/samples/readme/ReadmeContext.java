@@ -27,6 +27,8 @@ import org.tribuo.classification.evaluation.LabelEvaluator;
 import org.tribuo.classification.sgd.linear.LogisticRegressionTrainer;
 import org.tribuo.impl.ArrayExample;
 import org.tribuo.provenance.SimpleDataSourceProvenance;
+import org.tribuo.regression.RegressionFactory;
+import org.tribuo.regression.Regressor;
 
 /**
  * What the README's snippets take as given, as its "The blocks assume" paragraph lists it — a
@@ -116,6 +118,23 @@ public abstract class ReadmeContext {
   protected void close() {
     monitor.close();
     registry.close();
+  }
+
+  /**
+   * Customers' monthly spend (regressor {@code spend}) with their {@code tenure} and {@code calls}:
+   * about 20 + 0.8 per month of tenure + 5 per call, with noise; the same customers for a seed.
+   */
+  protected static MutableDataset<Regressor> spendRows(long seed, int n) {
+    RegressionFactory f = new RegressionFactory();
+    MutableDataset<Regressor> d = new MutableDataset<>(new SimpleDataSourceProvenance("spend", f), f);
+    Random r = new Random(seed);
+    for (int i = 0; i < n; i++) {
+      double tenure = 1 + r.nextInt(60);
+      double calls = r.nextInt(8);
+      d.add(new ArrayExample<>(new Regressor("spend", 20 + 0.8 * tenure + 5 * calls + 3 * r.nextGaussian()),
+          new String[] {"tenure", "calls"}, new double[] {tenure, calls}));
+    }
+    return d;
   }
 
   static MutableDataset<Label> churn(long seed, int n) {

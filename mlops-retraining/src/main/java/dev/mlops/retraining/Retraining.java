@@ -2,6 +2,7 @@ package dev.mlops.retraining;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,7 +26,8 @@ import org.jspecify.annotations.Nullable;
  * @param validation the data validation
  * @param challengerMetrics the challenger's metrics on the holdout
  * @param championMetrics the champion's metrics on the same holdout
- * @param blessing the blessing decision
+ * @param blessing the blessing decision; null when the retraining stopped before its blessing (its data refused, training
+ *     or evaluation failed, killed before it, or still running): {@link #blessingDecision()} says so without a null
  * @param rollout the rollout
  * @param referenceDigest digest of the reference profiles prepared for the watched monitors (the run's {@code reference/}
  *     artifacts), set before the alias moves; they are applied once the alias serves the challenger
@@ -108,6 +110,15 @@ public record Retraining(String id, String key, int attempt, State state, List<T
     championMetrics = Map.copyOf(championMetrics);
     references = references == null ? List.of() : List.copyOf(references);
     warnings = warnings == null ? List.of() : List.copyOf(warnings);
+  }
+
+  /**
+   * The blessing decision, or empty when the retraining stopped before its blessing: its data refused
+   * ({@link State#DATA_REFUSED}), training or evaluation failed ({@link State#FAILED}), killed before
+   * it ({@link State#KILLED}), or still running.
+   */
+  public Optional<BlessingDecision> blessingDecision() {
+    return Optional.ofNullable(blessing);
   }
 
   @Override

@@ -27,6 +27,7 @@ import org.tribuo.classification.sgd.linear.LinearSGDTrainer;
 import org.tribuo.classification.sgd.objectives.LogMulticlass;
 import org.tribuo.math.optimisers.AdaGrad;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -266,6 +267,20 @@ class RetrainingLoopTest {
       assertFalse(trained.get(), "nothing was trained");
       assertTrue(rt.validation().failures().get(0).contains("1 class(es)"), rt.validation().failures().toString());
       assertEquals(champion, registry.aliases("churn").get("champion"));
+    }
+  }
+
+  @Test
+  void aRetrainingThatStoppedBeforeItsBlessingSaysSoWithoutANull() {
+    Fixture.champion(registry, "churn", "champion");
+    try (RetrainingLoop<Label> loop = loop("refused").data(ctx -> TrainingData.of(Fixture.oneClass(2, 400), Map.of())).build()) {
+      loop.trigger("manual");
+      List<String> lines = new ArrayList<>();
+      for (Retraining r : loop.history()) {   // as the README's loop prints a history
+        lines.add(r.state() + " " + r.blessingDecision().map(BlessingDecision::reason).orElse("(stopped before the blessing)"));
+      }
+      assertEquals(List.of("DATA_REFUSED (stopped before the blessing)"), lines);
+      assertNull(loop.history().get(0).blessing(), "the component is null, as documented");
     }
   }
 

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import org.tribuo.Example;
 import org.tribuo.Model;
@@ -26,13 +27,16 @@ import org.tribuo.classification.evaluation.LabelEvaluator;
 import org.tribuo.classification.sgd.linear.LogisticRegressionTrainer;
 import org.tribuo.impl.ArrayExample;
 import org.tribuo.provenance.SimpleDataSourceProvenance;
+import org.tribuo.regression.RegressionFactory;
+import org.tribuo.regression.Regressor;
 
 /**
- * What the README's snippets take as given — a trained model and its evaluation, a tracked run
- * with a model artifact, a registry with a served model, a monitor, a signed-in user, a CSV file,
- * an ONNX file — made for real in the working directory ({@code ./mlops}, {@code ./train.csv} with
- * a label column, {@code ./today.csv} of shifted live rows without it, {@code ./iris.onnx}) before a snippet
- * runs. {@link ReadmeSnippetsTest} compiles each snippet as the body of a subclass and runs it in
+ * What the README's snippets take as given, as its "The blocks assume" paragraph lists it — a
+ * churn model on {@code tenure} and {@code calls} and its evaluation, a tracked run with that model,
+ * a registry with model {@code churn} at versions 1 to 7, a monitor, a signed-in user, customers'
+ * CSV files, an ONNX file — made for real in the working directory ({@code ./mlops},
+ * {@code ./train.csv} with a {@code label} column, {@code ./today.csv} of shifted live rows without
+ * it, {@code ./iris.onnx}) before a snippet runs. {@link ReadmeSnippetsTest} compiles each snippet as the body of a subclass and runs it in
  * its own JVM.
  */
 public abstract class ReadmeContext {
@@ -59,7 +63,7 @@ public abstract class ReadmeContext {
     labelEvaluation = new LabelEvaluator().evaluate(tribuoModel, churn(2, 200));
     example = new ArrayExample<>(LabelFactory.UNKNOWN_LABEL, new String[] {"tenure", "calls"}, new double[] {12.0, 3.0});
     try (Tracker tracker = Tracker.builder().storage("file:./mlops").build();
-        ActiveRun run = tracker.startRun("fraud-training")) {
+        ActiveRun run = tracker.startRun("churn-training")) {
       run.logModel(tribuoModel, "model");
       run.logEvaluation(labelEvaluation, "");
       runId = run.id();
@@ -84,8 +88,8 @@ public abstract class ReadmeContext {
         .reference(Profile.of(Table.of(List.of(Column.numerical("tenure", tenure), Column.numerical("calls", calls)))))
         .windowRows(1_000)
         .build();
-    writePaymentsCsv(Path.of("train.csv"), 4, 1_000, false);
-    writePaymentsCsv(Path.of("today.csv"), 5, 2_000, true);
+    writeCustomersCsv(Path.of("train.csv"), 4, 1_000, false);
+    writeCustomersCsv(Path.of("today.csv"), 5, 2_000, true);
     copyResource("/readme/iris.onnx", Path.of("iris.onnx"));
   }
 
@@ -116,6 +120,23 @@ public abstract class ReadmeContext {
     registry.close();
   }
 
+  /**
+   * Customers' monthly spend (regressor {@code spend}) with their {@code tenure} and {@code calls}:
+   * about 20 + 0.8 per month of tenure + 5 per call, with noise; the same customers for a seed.
+   */
+  protected static MutableDataset<Regressor> spendRows(long seed, int n) {
+    RegressionFactory f = new RegressionFactory();
+    MutableDataset<Regressor> d = new MutableDataset<>(new SimpleDataSourceProvenance("spend", f), f);
+    Random r = new Random(seed);
+    for (int i = 0; i < n; i++) {
+      double tenure = 1 + r.nextInt(60);
+      double calls = r.nextInt(8);
+      d.add(new ArrayExample<>(new Regressor("spend", 20 + 0.8 * tenure + 5 * calls + 3 * r.nextGaussian()),
+          new String[] {"tenure", "calls"}, new double[] {tenure, calls}));
+    }
+    return d;
+  }
+
   static MutableDataset<Label> churn(long seed, int n) {
     LabelFactory f = new LabelFactory();
     MutableDataset<Label> d = new MutableDataset<>(new SimpleDataSourceProvenance("churn", f), f);
@@ -141,20 +162,25 @@ public abstract class ReadmeContext {
   }
 
   /**
-   * Payments: training rows with their label {@code fraud}, or {@code live} rows without it and
-   * shifted (larger amounts, more payments through the app).
+   * Customers as the churn model sees them, with their {@code plan}, {@code region}, {@code email} and
+   * {@code age}: training rows with their {@code label} ({@code churn} or {@code stay}), or {@code live}
+   * rows without it and shifted (more customers about to leave: shorter tenure, more support calls,
+   * more on the {@code pro} plan, a few more missing emails).
    */
-  private static void writePaymentsCsv(Path file, long seed, int rows, boolean live) {
+  private static void writeCustomersCsv(Path file, long seed, int rows, boolean live) {
     Random r = new Random(seed);
     List<String> lines = new ArrayList<>();
-    lines.add("amount,channel,region,email,age" + (live ? "" : ",fraud"));
-    String[] channels = {"web", "app", "shop"};
+    lines.add("tenure,calls,plan,region,email,age" + (live ? "" : ",label"));
+    String[] plans = {"basic", "plus", "pro"};
     String[] regions = {"eu", "us", "apac"};
     for (int i = 0; i < rows; i++) {
-      double amount = live ? 40 + 120 * r.nextDouble() : 5 + 100 * r.nextDouble();
-      String channel = live && r.nextBoolean() ? "app" : channels[r.nextInt(3)];
-      lines.add(String.format(java.util.Locale.ROOT, "%.2f,%s,%s,%s,%d", amount, channel, regions[r.nextInt(3)],
-          r.nextInt(live ? 50 : 20) == 0 ? "" : "u" + i + "@example.com", 18 + r.nextInt(70)) + (live ? "" : "," + (r.nextInt(25) == 0 ? 1 : 0)));
+      boolean leaves = r.nextInt(live ? 10 : 20) < (live ? 6 : 5);
+      int tenure = leaves ? 1 + r.nextInt(8) : 24 + r.nextInt(36);
+      int calls = leaves ? 4 + r.nextInt(live ? 8 : 4) : r.nextInt(3);
+      String plan = live && r.nextBoolean() ? "pro" : plans[r.nextInt(3)];
+      String email = r.nextInt(live ? 50 : 100) == 0 ? "" : "c" + i + "@example.com";
+      lines.add(String.format(Locale.ROOT, "%d,%d,%s,%s,%s,%d", tenure, calls, plan, regions[r.nextInt(3)], email, 18 + r.nextInt(70))
+          + (live ? "" : "," + (leaves ? "churn" : "stay")));
     }
     try {
       Files.write(file, lines);

@@ -2,14 +2,21 @@ package dev.mlops.ui;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The UI's own pages, scripts and styles, and the WebJars' files, from the class path. */
 final class StaticFiles {
   static final String PAGES = "dev/mlops/ui/static/";
   static final String WEBJARS = "META-INF/resources/webjars/";
+  /** Where a page takes the navigation header: {@code <!--#header SECTION-->}, SECTION being the link to mark as current. */
+  private static final Pattern HEADER_INCLUDE = Pattern.compile("<!--#header ([a-z]+)-->");
+  /** The navigation header, written once for every page (kept outside {@code static/}: not a page of its own). */
+  private static final String HEADER = read("header.html").strip();
 
   private StaticFiles() {}
 
@@ -50,9 +57,36 @@ final class StaticFiles {
         Responses.send(r.exchange(), 404, "text/plain", "not found");
         return;
       }
-      byte[] body = in.readAllBytes();
+      byte[] body = name.startsWith(PAGES) && name.endsWith(".html") ? withHeader(in.readAllBytes()) : in.readAllBytes();
       r.exchange().getResponseHeaders().set("Cache-Control", name.startsWith("META-INF") ? "public, max-age=86400" : "no-cache");
       Responses.send(r.exchange(), 200, contentType(name), body);
+    }
+  }
+
+  /** The page with its header include replaced by the header, the include's section marked {@code aria-current="page"}. */
+  static byte[] withHeader(byte[] page) {
+    String html = new String(page, StandardCharsets.UTF_8);
+    Matcher m = HEADER_INCLUDE.matcher(html);
+    if (!m.find()) {
+      return page;
+    }
+    String section = "data-section=\"" + m.group(1) + "\"";
+    if (!HEADER.contains(section)) {
+      throw new IllegalStateException("the header has no section '" + m.group(1) + "'");
+    }
+    String header = HEADER.replace(section, section + " aria-current=\"page\"");
+    return (html.substring(0, m.start()) + header + html.substring(m.end())).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String read(String name) {
+    // the class's own lookup: its package is the module's, not open to a class loader's lookup
+    try (InputStream in = StaticFiles.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + name);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

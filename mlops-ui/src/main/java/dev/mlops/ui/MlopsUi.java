@@ -3,6 +3,7 @@ package dev.mlops.ui;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.mlops.api.InvalidArgumentException;
+import dev.mlops.api.NotFoundException;
 import dev.mlops.api.StorageBackend;
 import dev.mlops.api.internal.DaemonThreads;
 import dev.mlops.api.internal.Validation;
@@ -228,6 +229,7 @@ public final class MlopsUi implements AutoCloseable {
   public static final class Builder {
     private @Nullable StorageBackend backend;
     private @Nullable String uri;
+    private boolean createStore;
     private int port = 5000;
     private String bindAddress = "127.0.0.1";
     private @Nullable String token;
@@ -273,10 +275,23 @@ public final class MlopsUi implements AutoCloseable {
       return this;
     }
 
-    /** The store to show, by URI; the UI opens it and closes it with itself. */
+    /**
+     * The store to show, by URI; the UI opens it and closes it with itself. A {@code file:} URI must
+     * name a store that exists, unless {@link #createStore(boolean)} says otherwise.
+     */
     public Builder storage(String uri) {
       this.uri = Validation.notNull("storage", uri);
       this.backend = null;
+      return this;
+    }
+
+    /**
+     * Whether a {@link #storage(String) file: URI} whose directory holds no store starts the UI on a
+     * new, empty store there (default false: {@link #start()} refuses it, naming the path, and
+     * creates nothing, so a mistyped path is not mistaken for an empty store).
+     */
+    public Builder createStore(boolean create) {
+      this.createStore = create;
       return this;
     }
 
@@ -323,13 +338,15 @@ public final class MlopsUi implements AutoCloseable {
      * Starts the UI.
      *
      * @throws InvalidArgumentException without a store
+     * @throws NotFoundException when a {@code file:} URI names no store and {@link #createStore(boolean)}
+     *     was not asked for (the message names the path and how to create one); nothing is created
      * @throws java.io.UncheckedIOException when the port cannot be bound
      */
     public MlopsUi start() {
       if (backend == null && uri == null) {
         throw InvalidArgumentException.of("storage", "(none)", "call storage(backend) or storage(uri)");
       }
-      StorageBackend b = backend != null ? backend : StorageBackend.open(uri);
+      StorageBackend b = backend != null ? backend : open(uri, createStore);
       try {
         return new MlopsUi(this, b, backend == null);
       } catch (IOException e) {
@@ -337,6 +354,17 @@ public final class MlopsUi implements AutoCloseable {
           b.close();
         }
         throw new java.io.UncheckedIOException("cannot listen on " + bindAddress + ":" + port + ": " + e.getMessage(), e);
+      }
+    }
+
+    private static StorageBackend open(String uri, boolean create) {
+      if (create) {
+        return StorageBackend.open(uri);
+      }
+      try {
+        return StorageBackend.openExisting(uri);
+      } catch (NotFoundException e) {
+        throw new NotFoundException(e.getMessage() + "; or start the UI with --create (createStore(true)) for a new, empty store there", e);
       }
     }
   }

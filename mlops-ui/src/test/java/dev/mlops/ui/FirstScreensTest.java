@@ -4,11 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mlops.api.StorageBackend;
+import dev.mlops.monitoring.AlertRule;
+import dev.mlops.monitoring.Monitor;
+import dev.mlops.monitoring.data.Column;
+import dev.mlops.monitoring.data.Table;
+import dev.mlops.monitoring.profile.Profile;
 import dev.mlops.testkit.Browser;
 import dev.mlops.tracking.ActiveRun;
 import dev.mlops.tracking.Tracker;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,6 +72,38 @@ class FirstScreensTest {
       columns = headers(b);
       assertTrue(columns.containsAll(List.of("params.epochs", "params.lr", "params.model", "params.optimiser.epsilon",
           "params.optimiser.initialLearningRate", "metrics.accuracy")), "one click shows every param: " + columns);
+      assertEquals(List.of(), b.errors());
+    }
+  }
+
+  /** A monitor of two windows of 500 rows over three columns: the second window has one of them drifted (a third of the columns). */
+  private void monitor(String name) {
+    Random r = new Random(1);
+    double[][] ref = new double[3][2000];
+    for (double[] column : ref) {
+      for (int i = 0; i < column.length; i++) {
+        column[i] = r.nextGaussian();
+      }
+    }
+    Profile reference = Profile.of(Table.of(List.of(Column.numerical("a", ref[0]), Column.numerical("b", ref[1]),
+        Column.numerical("c", ref[2]))));
+    try (Monitor monitor = Monitor.builder(name).reference(reference).windowRows(500).storage(backend).alert(AlertRule.datasetDrift())
+        .executor(Runnable::run).build()) {
+      for (int i = 0; i < 1000; i++) {
+        monitor.log(Map.of("a", r.nextGaussian() + (i < 500 ? 0 : 3), "b", r.nextGaussian(), "c", r.nextGaussian()));
+      }
+    }
+  }
+
+  @Test
+  void driftSharesArePercentagesWithOneDecimal() throws Exception {
+    monitor("traffic");
+    try (Browser b = Browser.launch()) {
+      b.open(ui.url() + "static/monitors.html?name=traffic");
+      b.waitFor("document.title.startsWith('ready') && document.querySelectorAll('#monitor table tr').length >= 3");
+      String shares = b.eval("[...document.querySelectorAll('#monitor table')[0].rows].slice(1).map(r => r.cells[3].textContent).join(' ')")
+          .asText();
+      assertEquals("0.0% 33.3%", shares);
       assertEquals(List.of(), b.errors());
     }
   }

@@ -54,6 +54,10 @@ const ui = {
   time(ms) {
     return ms && ms > 0 ? new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '';
   },
+  // a share (0 to 1) as a percentage with one decimal: the one form every page prints shares in
+  percent(v) {
+    return typeof v === 'number' && isFinite(v) ? (v * 100).toFixed(1) + '%' : '';
+  },
   num(v) {
     return typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(6)) : String(v);
   },

@@ -21,7 +21,7 @@
             frame.hidden = false;
             frame.src = '/report?monitor=' + encodeURIComponent(name) + '&window=' + w.window;
           });
-          return [w.window, ui.time(w.end), w.rows, drift.driftShare === undefined ? '' : ui.num(drift.driftShare),
+          return [w.window, ui.time(w.end), w.rows, ui.percent(drift.driftShare),
             drift.datasetDrift ? 'DRIFT' : '', drifted.join(', '), failures.join(', '), open];
         });
         document.getElementById('monitor').replaceChildren(ui.holding('h2', name),

@@ -2,6 +2,7 @@ package dev.mlops.ui;
 
 import dev.mlops.api.NotFoundException;
 import dev.mlops.api.StorageBackend;
+import dev.mlops.api.monitoring.MonitoringStore;
 import dev.mlops.monitoring.MonitorHistory;
 import dev.mlops.monitoring.WindowReport;
 import dev.mlops.monitoring.performance.PredictionLog;
@@ -22,6 +23,29 @@ final class MonitoringRoutes {
 
   List<String> monitors(Request r) {
     return MonitorHistory.monitors(backend);
+  }
+
+  /**
+   * Each monitor with its last stored window: the window, when it closed, its drift share and
+   * verdict, and the alerts it raised (null figures for a monitor with no readable window).
+   */
+  List<Map<String, Object>> summaries(Request r) {
+    MonitoringStore store = backend.store(MonitoringStore.class);
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (String name : MonitorHistory.monitors(backend)) {
+      long last = store.lastWindow(name);
+      WindowReport w = last < 0 ? null
+          : MonitorHistory.open(backend, name).window(last).flatMap(MonitorHistory.Entry::value).orElse(null);
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("name", name);
+      m.put("lastWindow", last < 0 ? null : last);
+      m.put("closed", w == null ? null : w.end());
+      m.put("driftShare", w == null ? null : w.drift().driftShare());
+      m.put("datasetDrift", w == null ? null : w.drift().datasetDrift());
+      m.put("alerts", w == null ? null : w.alerts().size());
+      out.add(m);
+    }
+    return out;
   }
 
   /** A monitor's stored windows, alerts and the performance of its prediction log, as the monitor stored them. */

@@ -54,6 +54,10 @@ final class RegistryRoutes {
       e.put("description", m.description());
       e.put("aliases", registry.aliases(m.name()));
       e.put("tags", m.tags());
+      List<ModelVersion> versions = registry.versions(m.name());
+      e.put("versions", versions.size());
+      // the model's own last update or its versions' (a new one, a status change), whichever is later
+      e.put("lastChange", versions.stream().mapToLong(ModelVersion::lastUpdatedTime).reduce(m.lastUpdatedTime(), Math::max));
       out.add(e);
     }
     return out;

@@ -41,6 +41,7 @@ final class Routes {
         get("/card", sandboxed(registry::card)),
 
         get("/api/monitors", json(monitoring::monitors)),
+        get("/api/monitor-summaries", json(monitoring::summaries)),
         get("/api/monitor", json(monitoring::monitor)),
         get("/report", sandboxed(monitoring::report)),
 

@@ -9,9 +9,12 @@ import dev.mlops.monitoring.Monitor;
 import dev.mlops.monitoring.data.Column;
 import dev.mlops.monitoring.data.Table;
 import dev.mlops.monitoring.profile.Profile;
+import dev.mlops.registry.ModelRegistry;
+import dev.mlops.registry.Registration;
 import dev.mlops.testkit.Browser;
 import dev.mlops.tracking.ActiveRun;
 import dev.mlops.tracking.Tracker;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -88,7 +91,7 @@ class FirstScreensTest {
     Profile reference = Profile.of(Table.of(List.of(Column.numerical("a", ref[0]), Column.numerical("b", ref[1]),
         Column.numerical("c", ref[2]))));
     try (Monitor monitor = Monitor.builder(name).reference(reference).windowRows(500).storage(backend).alert(AlertRule.datasetDrift())
-        .executor(Runnable::run).build()) {
+        .alert(AlertRule.columnDrift("a")).executor(Runnable::run).build()) {
       for (int i = 0; i < 1000; i++) {
         monitor.log(Map.of("a", r.nextGaussian() + (i < 500 ? 0 : 3), "b", r.nextGaussian(), "c", r.nextGaussian()));
       }
@@ -106,5 +109,34 @@ class FirstScreensTest {
       assertEquals("0.0% 33.3%", shares);
       assertEquals(List.of(), b.errors());
     }
+  }
+
+  @Test
+  void theListsOfModelsAndMonitorsSayWhatChangedLast() throws Exception {
+    monitor("traffic");
+    try (ModelRegistry registry = ModelRegistry.builder().storage(backend).build()) {
+      registry.register(Registration.of("churn").fromFile(Files.writeString(dir.resolve("v1.bin"), "one")).flavor("generic"));
+      registry.register(Registration.of("churn").fromFile(Files.writeString(dir.resolve("v2.bin"), "two")).flavor("generic"));
+      registry.setAlias("churn", "champion", 2);
+    }
+    try (Browser b = Browser.launch()) {
+      b.open(ui.url() + "static/models.html");
+      b.waitFor("document.title.startsWith('ready') && document.querySelectorAll('#models table tr').length === 2");
+      assertEquals("model|versions|aliases|last change|description", row(b, "#models", 0));
+      String model = row(b, "#models", 1);
+      assertTrue(model.matches("churn\\|2\\|@champion \u2192 v2\\|\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ\\|"), model);
+
+      b.open(ui.url() + "static/monitors.html");
+      b.waitFor("document.title.startsWith('ready') && document.querySelectorAll('#monitors table tr').length === 2");
+      assertEquals("monitor|last window|closed|drift share|dataset|alerts (last window)", row(b, "#monitors", 0));
+      String monitor = row(b, "#monitors", 1);
+      assertTrue(monitor.matches("traffic\\|1\\|\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ\\|33\\.3%\\|\\|1"), monitor);
+      assertEquals(List.of(), b.errors());
+    }
+  }
+
+  /** A table row's cells joined with |. */
+  private static String row(Browser b, String table, int row) throws Exception {
+    return b.eval("[...document.querySelector('" + table + " table').rows[" + row + "].cells].map(c => c.textContent).join('|')").asText();
   }
 }

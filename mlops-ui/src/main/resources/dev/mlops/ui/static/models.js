@@ -29,9 +29,9 @@
     box.id = 'audit-status';
     document.getElementById('audit').replaceChildren(box);
     const models = await ui.get('/api/models');
-    document.getElementById('models').replaceChildren(ui.table(['model', 'aliases', 'description'], models.map(m => [
-      ui.link('/static/models.html?name=' + encodeURIComponent(m.name), m.name),
-      Object.entries(m.aliases).map(([k, v]) => '@' + k + ' \u2192 v' + v).join(', '), m.description])));
+    document.getElementById('models').replaceChildren(ui.table(['model', 'versions', 'aliases', 'last change', 'description'], models.map(m => [
+      ui.link('/static/models.html?name=' + encodeURIComponent(m.name), m.name), m.versions,
+      Object.entries(m.aliases).map(([k, v]) => '@' + k + ' \u2192 v' + v).join(', '), ui.time(m.lastChange), m.description])));
     const name = ui.params().get('name');
     if (name) {
       const m = await ui.get('/api/model?name=' + encodeURIComponent(name));

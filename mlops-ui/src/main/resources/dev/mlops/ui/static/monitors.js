@@ -5,9 +5,11 @@
   const message = document.getElementById('message');
   const frame = document.getElementById('report');
   try {
-    const names = await ui.get('/api/monitors');
-    document.getElementById('monitors').replaceChildren(ui.table(['monitor'], names.map(n => [
-      ui.link('/static/monitors.html?name=' + encodeURIComponent(n), n)])));
+    const monitors = await ui.get('/api/monitor-summaries');
+    document.getElementById('monitors').replaceChildren(ui.table(['monitor', 'last window', 'closed', 'drift share', 'dataset',
+      'alerts (last window)'], monitors.map(m => [ui.link('/static/monitors.html?name=' + encodeURIComponent(m.name), m.name),
+      m.lastWindow === null ? '' : m.lastWindow, ui.time(m.closed), ui.percent(m.driftShare), m.datasetDrift ? 'DRIFT' : '',
+      m.alerts === null ? '' : m.alerts])));
     const name = ui.params().get('name');
     if (name) {
       let seen = '';

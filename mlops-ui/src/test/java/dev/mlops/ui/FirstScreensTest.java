@@ -139,4 +139,39 @@ class FirstScreensTest {
   private static String row(Browser b, String table, int row) throws Exception {
     return b.eval("[...document.querySelector('" + table + " table').rows[" + row + "].cells].map(c => c.textContent).join('|')").asText();
   }
+
+  @Test
+  void everyPageSaysItIsLoadingAndThenWhatItHasOrThatItHasNothing() throws Exception {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    for (String page : List.of("", "static/run.html", "static/compare.html", "static/models.html", "static/monitors.html",
+        "static/retraining.html", "static/live.html")) {
+      String html = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(ui.url() + page)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      assertTrue(html.contains("<p id=\"loading\" class=\"muted\" role=\"status\">loading\u2026</p>"),
+          page + " shows that it is loading before its script has the data: " + html);
+    }
+    String runId;
+    try (Tracker tracker = Tracker.builder().storage(backend).build(); ActiveRun run = tracker.newRun().experiment("empty").start()) {
+      runId = run.id();
+    }
+    try (Browser b = Browser.launch()) {
+      b.open(ui.url() + "?filter=" + java.net.URLEncoder.encode("metrics.x > 1", java.nio.charset.StandardCharsets.UTF_8));
+      b.waitFor("document.title.startsWith('ready')");
+      assertEquals("no runs match", b.text("#runs"));
+      assertEquals(0, b.eval("document.querySelectorAll('#loading').length").asInt(), "the loading notice goes once the page is ready");
+      b.open(ui.url() + "static/models.html");
+      b.waitFor("document.title.startsWith('ready')");
+      assertEquals("no registered models in this store", b.text("#models"));
+      b.open(ui.url() + "static/monitors.html");
+      b.waitFor("document.title.startsWith('ready')");
+      assertEquals("no monitor has stored anything in this store", b.text("#monitors"));
+      b.open(ui.url() + "static/run.html?id=" + runId);
+      b.waitFor("document.title.startsWith('ready')");
+      assertEquals("no params logged", b.text("#params"));
+      assertEquals("no metrics logged", b.text("#metrics"));
+      assertEquals("no dataset inputs logged", b.text("#inputs"));
+      assertEquals(0, b.eval("document.querySelectorAll('#loading').length").asInt());
+      assertEquals(List.of(), b.errors());
+    }
+  }
 }

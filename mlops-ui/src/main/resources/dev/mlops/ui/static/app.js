@@ -61,7 +61,9 @@ const ui = {
   num(v) {
     return typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(6)) : String(v);
   },
-  table(headers, rows) {
+  // a table, or the sentence saying why there is none when there are no rows and one is given
+  table(headers, rows, empty) {
+    if (!rows.length && empty) return ui.el('p', empty, 'muted empty');
     const t = ui.el('table');
     const tr = ui.el('tr');
     headers.forEach(h => tr.appendChild(ui.holding('th', h)));
@@ -77,8 +79,8 @@ const ui = {
     });
     return t;
   },
-  kv(obj) {
-    return ui.table(['key', 'value'], Object.entries(obj || {}).map(([k, v]) => [k, typeof v === 'number' ? ui.num(v) : v]));
+  kv(obj, empty) {
+    return ui.table(['key', 'value'], Object.entries(obj || {}).map(([k, v]) => [k, typeof v === 'number' ? ui.num(v) : v]), empty);
   },
   params() {
     return new URLSearchParams(location.search);
@@ -86,7 +88,10 @@ const ui = {
   fail(where, e) {
     where.replaceChildren(ui.holding('p', e.message, 'error'));
   },
+  // the page has what it shows: the loading notice every page starts with goes
   ready() {
+    const loading = document.getElementById('loading');
+    if (loading) loading.remove();
     document.title = document.title.startsWith('ready') ? document.title : 'ready: ' + document.title;
   }
 };

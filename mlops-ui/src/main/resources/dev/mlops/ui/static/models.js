@@ -31,7 +31,7 @@
     const models = await ui.get('/api/models');
     document.getElementById('models').replaceChildren(ui.table(['model', 'versions', 'aliases', 'last change', 'description'], models.map(m => [
       ui.link('/static/models.html?name=' + encodeURIComponent(m.name), m.name), m.versions,
-      Object.entries(m.aliases).map(([k, v]) => '@' + k + ' \u2192 v' + v).join(', '), ui.time(m.lastChange), m.description])));
+      Object.entries(m.aliases).map(([k, v]) => '@' + k + ' \u2192 v' + v).join(', '), ui.time(m.lastChange), m.description]), 'no registered models in this store'));
     const name = ui.params().get('name');
     if (name) {
       const m = await ui.get('/api/model?name=' + encodeURIComponent(name));
@@ -44,7 +44,8 @@
         ui.el('h3', 'Promotion requests'),
         ui.table(['request', 'alias', 'version', 'requester', 'status', 'gates', 'decisions'], m.requests.map(r => [r.id, '@' + r.alias, r.version,
           r.requester, r.status, r.gates.map(g => (g.passed ? 'PASS ' : 'FAIL ') + g.gate + ' (' + g.detail + ')').join('; '),
-          r.decisions.map(d => d.actor + (d.approve ? ' approved' : ' rejected') + (d.comment ? ': ' + d.comment : '')).join('; ')])));
+          r.decisions.map(d => d.actor + (d.approve ? ' approved' : ' rejected') + (d.comment ? ': ' + d.comment : '')).join('; ')]),
+          'no promotion requests'));
     }
     if (name && ui.params().get('card')) showCard(name, Number(ui.params().get('card')));
   } catch (e) { ui.fail(message, e); }

@@ -9,7 +9,7 @@
     document.getElementById('monitors').replaceChildren(ui.table(['monitor', 'last window', 'closed', 'drift share', 'dataset',
       'alerts (last window)'], monitors.map(m => [ui.link('/static/monitors.html?name=' + encodeURIComponent(m.name), m.name),
       m.lastWindow === null ? '' : m.lastWindow, ui.time(m.closed), ui.percent(m.driftShare), m.datasetDrift ? 'DRIFT' : '',
-      m.alerts === null ? '' : m.alerts])));
+      m.alerts === null ? '' : m.alerts]), 'no monitor has stored anything in this store'));
     const name = ui.params().get('name');
     if (name) {
       let seen = '';
@@ -27,9 +27,9 @@
             drift.datasetDrift ? 'DRIFT' : '', drifted.join(', '), failures.join(', '), open];
         });
         document.getElementById('monitor').replaceChildren(ui.holding('h2', name),
-          ui.table(['window', 'closed', 'rows', 'drift share', 'dataset', 'drifted columns', 'quality failures', ''], rows),
+          ui.table(['window', 'closed', 'rows', 'drift share', 'dataset', 'drifted columns', 'quality failures', ''], rows, 'no window stored yet'),
           ui.el('h3', 'Alerts'),
-          ui.table(['window', 'time', 'rule', 'message'], m.alerts.map(a => [a.window, ui.time(a.time), a.rule, a.message])));
+          ui.table(['window', 'time', 'rule', 'message'], m.alerts.map(a => [a.window, ui.time(a.time), a.rule, a.message]), 'no alerts'));
         // performance from the prediction log of the same name: realized once labels arrive, CBPE before
         const perf = m.performance || {windows: []};
         if (perf.windows.length) {

@@ -17,7 +17,7 @@
   const summary = r => document.getElementById('summary').replaceChildren(r.status + ', started ' + ui.time(r.start) + ' by ', ui.user(r.user),
     (r.end > 0 ? ', ended ' + ui.time(r.end) : '') + ' \u2014 ' + r.id);
   summary(run);
-  document.getElementById('params').replaceChildren(ui.kv(run.params));
+  document.getElementById('params').replaceChildren(ui.kv(run.params, 'no params logged'));
   // a parent run (a sweep): link to its children side by side
   try {
     const kids = await ui.get('/api/runs?max=1000&filter=' + encodeURIComponent("tags.`mlops.parentRunId` = '" + run.id + "'"));
@@ -34,9 +34,9 @@
   const folded = ui.el('details');
   folded.id = 'system-tags';
   folded.append(ui.el('summary', 'system tags (' + Object.keys(system).length + ')'), ui.kv(system));
-  document.getElementById('tags').replaceChildren(ui.kv(own), folded);
+  document.getElementById('tags').replaceChildren(ui.kv(own, 'no tags of its own'), folded);
   document.getElementById('inputs').replaceChildren(ui.table(['name', 'context', 'rows', 'digest', 'source'],
-    run.inputs.map(i => [i.name, i.context, i.rows, i.digest, i.source])));
+    run.inputs.map(i => [i.name, i.context, i.rows, i.digest, i.source]), 'no dataset inputs logged'));
   // artifacts as a tree: directories open in place, files download (streamed) or preview as text
   const preview = ui.el('pre');
   preview.hidden = true;
@@ -121,7 +121,7 @@
     label.append(cb, ' ', ui.user(k), ' = ' + ui.num(v) + '  ');
     return label;
   });
-  document.getElementById('metrics').replaceChildren(...boxes);
+  document.getElementById('metrics').replaceChildren(...(boxes.length ? boxes : [ui.el('p', 'no metrics logged', 'muted empty')]));
   let plot = null;
   let range = null;
 

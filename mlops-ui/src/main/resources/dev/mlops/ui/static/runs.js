@@ -124,7 +124,7 @@
       if (page) out.appendChild(t); else out.replaceChildren(t);
       more.hidden = !r.next;
       more.dataset.page = r.next || '';
-      if (!r.runs.length && !page) out.replaceChildren(ui.el('p', 'no runs match', 'muted'));
+      if (!r.runs.length && !page) out.replaceChildren(ui.el('p', filter.value || exp.value ? 'no runs match' : 'no runs in this store yet', 'muted empty'));
     } catch (e) {
       if (mine !== latest) return;
       ui.fail(message, e);

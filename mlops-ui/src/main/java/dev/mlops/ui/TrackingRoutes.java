@@ -108,6 +108,10 @@ final class TrackingRoutes {
           "rows", in.dataset().rowCount(), "context", in.context()));
     }
     m.put("inputs", inputs);
+    // the step of each metric's latest value: above 0, the metric has a history worth a line chart
+    Map<String, Long> steps = new TreeMap<>();
+    r.latestMetrics().forEach((k, v) -> steps.put(k, v.step()));
+    m.put("lastSteps", steps);
     try {
       m.put("artifacts", listing(id, ""));
     } catch (InvalidArgumentException e) {

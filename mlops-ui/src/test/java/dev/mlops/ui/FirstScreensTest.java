@@ -174,4 +174,43 @@ class FirstScreensTest {
       assertEquals(List.of(), b.errors());
     }
   }
+
+  @Test
+  void metricsLoggedOnceAreBarsAcrossRunsNotALineChartOfOnePoint() throws Exception {
+    List<String> ids = new java.util.ArrayList<>();
+    try (Tracker tracker = Tracker.builder().storage(backend).build()) {
+      for (int i = 0; i < 3; i++) {
+        try (ActiveRun run = tracker.newRun().experiment("sweep").name("run-" + i).start()) {
+          run.logMetric("accuracy", 0.8 + i / 10.0);
+          if (i == 0) {
+            for (int step = 0; step < 10; step++) {
+              run.logMetric("loss", 1.0 / (1 + step), step);
+            }
+          }
+          ids.add(run.id());
+        }
+      }
+      tracker.flush();
+    }
+    try (Browser b = Browser.launch()) {
+      b.open(ui.url() + "static/run.html?id=" + ids.get(1) + "&metric=accuracy");
+      b.waitFor("document.title.startsWith('ready')");
+      assertEquals(3, b.eval("document.querySelectorAll('#chart svg rect.bar').length").asInt(), "a bar per run of the experiment");
+      assertEquals("run-1 = 0.900000", b.eval("document.querySelector('#chart rect.bar.current title').textContent").asText(),
+          "this run's bar is marked");
+      assertEquals(0, b.eval("document.querySelectorAll('#chart .uplot').length").asInt(), "no line chart of one point");
+
+      // a run with a curve shows the curve first
+      b.open(ui.url() + "static/run.html?id=" + ids.get(0));
+      b.waitFor("document.title.startsWith('ready') && document.querySelector('#chart .uplot')");
+      assertTrue(b.url().contains("metric=loss"), b.url());
+
+      b.open(ui.url() + "static/compare.html?runs=" + String.join(",", ids));
+      b.waitFor("document.title.startsWith('ready')");
+      assertEquals("run-0 = 0.800000|run-1 = 0.900000|run-2 = 1", b.eval(
+          "[...document.querySelectorAll('#chart svg rect.bar title')].map(t => t.textContent).join('|')").asText());
+      assertEquals(0, b.eval("document.querySelectorAll('#chart .uplot').length").asInt());
+      assertEquals(List.of(), b.errors());
+    }
+  }
 }

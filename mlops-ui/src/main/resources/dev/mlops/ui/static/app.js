@@ -82,6 +82,37 @@ const ui = {
   kv(obj, empty) {
     return ui.table(['key', 'value'], Object.entries(obj || {}).map(([k, v]) => [k, typeof v === 'number' ? ui.num(v) : v]), empty);
   },
+  // an SVG element with its attributes (numbers and fixed words, never store values: those go in textContent)
+  svg(tag, attrs) {
+    const e = document.createElementNS('http://www.w3.org/2000/svg', tag);
+    Object.entries(attrs).forEach(([k, v]) => e.setAttribute(k, v));
+    return e;
+  },
+  // one horizontal bar per item ({label, value, current}) on a scale that holds zero, as SVG: for a
+  // figure logged once per run, where a line chart would show a single point
+  bars(items) {
+    const svg = ui.svg;
+    const L = 220, W = 420, R = 90, H = 22;
+    const values = items.map(i => i.value);
+    const lo = Math.min(0, ...values), hi = Math.max(0, ...values);
+    const x = v => L + (hi === lo ? 0 : (v - lo) / (hi - lo)) * W;
+    const root = svg('svg', {width: L + W + R, height: items.length * H + 4, role: 'img', class: 'bars'});
+    items.forEach((item, n) => {
+      const y = n * H + 2;
+      const label = svg('text', {x: L - 8, y: y + 15, 'text-anchor': 'end', 'font-size': 12});
+      const name = ui.visible(item.label);
+      label.textContent = name.length > 32 ? name.slice(0, 31) + '\u2026' : name;
+      const title = svg('title', {});
+      title.textContent = name + ' = ' + ui.num(item.value);
+      const bar = svg('rect', {x: Math.min(x(0), x(item.value)), y: y + 3, width: Math.max(1, Math.abs(x(item.value) - x(0))), height: H - 6,
+        fill: item.current ? '#0969da' : '#8c959f', class: item.current ? 'bar current' : 'bar'});
+      bar.appendChild(title);
+      const value = svg('text', {x: Math.max(x(0), x(item.value)) + 6, y: y + 15, 'font-size': 12});
+      value.textContent = ui.num(item.value);
+      root.append(label, bar, value);
+    });
+    return root;
+  },
   params() {
     return new URLSearchParams(location.search);
   },

@@ -88,7 +88,9 @@
 
   // the chart's state lives in the URL (?metric=a,b&x=step), so a chart can be bookmarked and shared
   const wanted = (ui.params().get('metric') || '').split(',').filter(k => k in run.metrics);
-  const selected = new Set(wanted.length ? wanted : Object.keys(run.metrics).slice(0, 1));
+  // by default the first metric with a history (a loss curve) rather than one logged once
+  const curves = Object.keys(run.metrics).filter(k => run.lastSteps[k] > 0);
+  const selected = new Set(wanted.length ? wanted : (curves.length ? curves : Object.keys(run.metrics)).slice(0, 1));
   if (['step', 'time', 'relative'].includes(ui.params().get('x'))) axis.value = ui.params().get('x');
   if (ui.params().get('smoothing')) smoothing.value = ui.params().get('smoothing');
   // TensorBoard's smoothing: an exponential moving average of the shown values, debiased at the start
@@ -128,12 +130,17 @@
   async function draw() {
     remember();
     if (plot) { plot.destroy(); plot = null; }
-    if (!selected.size) { note.textContent = ''; return; }
+    if (!selected.size) { note.textContent = ''; chartDiv.replaceChildren(); return; }
     const width = Math.max(300, Math.min(1200, document.body.clientWidth - 60));
     const q = k => '/api/metric?run=' + encodeURIComponent(id) + '&key=' + encodeURIComponent(k) + '&x=' + axis.value
       + '&buckets=' + width + (range ? '&start=' + range[0] + '&end=' + range[1] : '');
     try {
       const series = await Promise.all([...selected].map(k => ui.get(q(k))));
+      if (!range && series.every(s => s.points <= 1)) {
+        await barsAcrossRuns(series.map(s => s.key));
+        return;
+      }
+      chartDiv.replaceChildren();
       const xs = [...new Set(series.flatMap(s => s.x))].sort((a, b) => a - b);
       const at = s => { const m = new Map(s.x.map((x, i) => [x, i])); return f => xs.map(x => m.has(x) ? f[m.get(x)] : null); };
       const data = [xs];
@@ -162,6 +169,20 @@
           }
         }]}}, data.map((d, i) => i === 0 && axis.value === 'time' ? d.map(v => v / 1000) : d), chartDiv);
     } catch (e) { ui.fail(message, e); }
+  }
+  // metrics logged once (a final accuracy): each as bars across the runs of the run's experiment,
+  // this run marked, where a line chart would hold a single point
+  async function barsAcrossRuns(keys) {
+    const others = await ui.get('/api/runs?max=100&experiment=' + encodeURIComponent(run.experiment));
+    const runs = others.runs.some(r => r.id === run.id) ? others.runs : [run, ...others.runs];
+    const parts = [];
+    keys.forEach(k => {
+      parts.push(ui.holding('h3', k));
+      parts.push(ui.bars(runs.filter(r => typeof r.metrics[k] === 'number')
+        .map(r => ({label: r.name || r.id, value: r.metrics[k], current: r.id === run.id}))));
+    });
+    chartDiv.replaceChildren(...parts);
+    note.textContent = 'logged once: this run (blue) beside the other runs of its experiment (up to 100)';
   }
   axis.addEventListener('change', () => { range = null; draw(); });
   log.addEventListener('change', draw);

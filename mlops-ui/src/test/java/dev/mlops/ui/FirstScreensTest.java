@@ -213,4 +213,33 @@ class FirstScreensTest {
       assertEquals(List.of(), b.errors());
     }
   }
+
+  @Test
+  void digestsAreShortWithTheWholeValueOnHover() throws Exception {
+    String digest = "ab".repeat(32);
+    String runId;
+    try (Tracker tracker = Tracker.builder().storage(backend).build(); ActiveRun run = tracker.newRun().experiment("e").start()) {
+      run.logInput(new dev.mlops.api.tracking.Dataset("accounts", digest, "file:accounts.csv", "{}", 10), "training");
+      runId = run.id();
+    }
+    String sha256;
+    try (ModelRegistry registry = ModelRegistry.builder().storage(backend).build()) {
+      sha256 = registry.register(Registration.of("churn").fromFile(Files.writeString(dir.resolve("v1.bin"), "one")).flavor("generic")).sha256();
+    }
+    try (Browser b = Browser.launch()) {
+      b.open(ui.url() + "static/models.html?name=churn");
+      b.waitFor("document.title.startsWith('ready') && document.querySelector('#model code.digest')");
+      assertEquals(sha256.substring(0, 12) + "\u2026|" + sha256, b.eval("(c => c.textContent + '|' + c.title)(document.querySelector('#model code.digest'))")
+          .asText());
+      String head = b.eval("document.querySelector('#audit-status code.digest').title").asText();
+      assertEquals(64, head.length(), "the audit head in full on hover: " + head);
+      assertTrue(b.text("#audit-status").contains("(head " + head.substring(0, 12) + "\u2026)"), b.text("#audit-status"));
+
+      b.open(ui.url() + "static/run.html?id=" + runId);
+      b.waitFor("document.title.startsWith('ready') && document.querySelector('#inputs code.digest')");
+      assertEquals("abababababab\u2026|" + digest, b.eval("(c => c.textContent + '|' + c.title)(document.querySelector('#inputs code.digest'))")
+          .asText());
+      assertEquals(List.of(), b.errors());
+    }
+  }
 }

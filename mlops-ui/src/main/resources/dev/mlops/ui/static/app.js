@@ -51,6 +51,13 @@ const ui = {
     if (!r.ok) throw new Error(body.error || ('HTTP ' + r.status));
     return body;
   },
+  // a digest (a SHA-256, a dataset's hash) cut to its first 12 characters, the whole value in its tooltip
+  digest(value) {
+    const full = String(value === undefined || value === null ? '' : value);
+    const c = ui.el('code', ui.visible(full.length > 12 ? full.slice(0, 12) + '\u2026' : full), 'digest');
+    c.title = ui.visible(full);
+    return c;
+  },
   time(ms) {
     return ms && ms > 0 ? new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '';
   },

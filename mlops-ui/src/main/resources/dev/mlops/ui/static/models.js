@@ -23,8 +23,9 @@
   }
   try {
     const a = await ui.get('/api/audit');
-    const box = ui.el('p', a.valid ? 'Audit trail verified: ' + a.entries + ' entries, chain intact (head ' + String(a.head).slice(0, 12) + ')'
-      : 'Audit trail does NOT verify: ', a.valid ? 'ok' : 'bad');
+    const box = ui.el('p', a.valid ? 'Audit trail verified: ' + a.entries + ' entries, chain intact (head ' : 'Audit trail does NOT verify: ',
+      a.valid ? 'ok' : 'bad');
+    if (a.valid) box.append(ui.digest(a.head), ')');
     if (!a.valid) box.appendChild(ui.user(a.problems.join('; ')));
     box.id = 'audit-status';
     document.getElementById('audit').replaceChildren(box);
@@ -39,7 +40,7 @@
       div.replaceChildren(ui.holding('h2', m.name),
         ui.table(['version', 'status', 'aliases', 'sha256', 'source run', 'datasets', 'signature', 'created by', 'created', 'description', ''],
           m.versions.map(v => [v.version, v.status, Object.entries(m.aliases).filter(([, x]) => x === v.version).map(([k]) => '@' + k).join(' '),
-            String(v.sha256).slice(0, 16), v.run ? ui.link('/static/run.html?id=' + encodeURIComponent(v.run), v.run) : '',
+            ui.digest(v.sha256), v.run ? ui.link('/static/run.html?id=' + encodeURIComponent(v.run), v.run) : '',
             (v.datasets || []).join(', '), v.signature, v.createdBy, ui.time(v.created), v.description, cardButton(m.name, v.version)])),
         ui.el('h3', 'Promotion requests'),
         ui.table(['request', 'alias', 'version', 'requester', 'status', 'gates', 'decisions'], m.requests.map(r => [r.id, '@' + r.alias, r.version,

@@ -36,7 +36,7 @@
   folded.append(ui.el('summary', 'system tags (' + Object.keys(system).length + ')'), ui.kv(system));
   document.getElementById('tags').replaceChildren(ui.kv(own, 'no tags of its own'), folded);
   document.getElementById('inputs').replaceChildren(ui.table(['name', 'context', 'rows', 'digest', 'source'],
-    run.inputs.map(i => [i.name, i.context, i.rows, i.digest, i.source]), 'no dataset inputs logged'));
+    run.inputs.map(i => [i.name, i.context, i.rows, ui.digest(i.digest), i.source]), 'no dataset inputs logged'));
   // artifacts as a tree: directories open in place, files download (streamed) or preview as text
   const preview = ui.el('pre');
   preview.hidden = true;

@@ -96,7 +96,9 @@ final class RegistryRoutes {
       e.put("version", p.version());
       e.put("requester", p.requester());
       e.put("status", p.status().name());
-      e.put("gates", p.gates().stream().map(g -> Map.of("gate", g.gate(), "passed", g.passed(), "detail", g.detail())).toList());
+      // each gate is evaluated when the request opens (phase "request") and again at approval ("approval")
+      e.put("gates", p.gates().stream().map(g -> Map.of("gate", g.gate(), "passed", g.passed(), "detail", g.detail(), "phase", g.phase(),
+          "time", g.time())).toList());
       e.put("decisions", p.decisions().stream().map(d -> Map.of("actor", d.actor(), "approve", d.approve(), "comment", d.comment()))
           .toList());
       requests.add(e);

@@ -242,4 +242,40 @@ class FirstScreensTest {
       assertEquals(List.of(), b.errors());
     }
   }
+
+  @Test
+  void aPromotionRequestsGateResultsSayWhenTheyWereTaken() throws Exception {
+    // a gate whose answer changes between the request and the approval: the page must say which is which
+    java.util.concurrent.atomic.AtomicBoolean approving = new java.util.concurrent.atomic.AtomicBoolean();
+    dev.mlops.registry.Gate reviewed = new dev.mlops.registry.Gate() {
+      @Override
+      public String describe() {
+        return "review done";
+      }
+
+      @Override
+      public Outcome evaluate(Context context) {
+        return new Outcome(true, approving.get() ? "reviewed by carol" : "review scheduled");
+      }
+    };
+    try (ModelRegistry alice = ModelRegistry.builder().storage(backend).principal(() -> "alice").protectAlias("champion", 1)
+        .gate("champion", reviewed).build();
+        ModelRegistry bob = ModelRegistry.builder().storage(backend).principal(() -> "bob").protectAlias("champion", 1)
+            .gate("champion", reviewed).build()) {
+      alice.register(Registration.of("churn").fromFile(Files.writeString(dir.resolve("v1.bin"), "one")).flavor("generic"));
+      String request = alice.requestPromotion("churn", "champion", 1, "best of the sweep").id();
+      approving.set(true);
+      bob.approve(request, "ok");
+    }
+    try (Browser b = Browser.launch()) {
+      b.open(ui.url() + "static/models.html?name=churn");
+      b.waitFor("document.title.startsWith('ready') && document.querySelectorAll('#model table').length === 2");
+      String requests = "document.querySelectorAll('#model table')[1]";
+      assertEquals("request|alias|version|requester|status|gates at opening|gates at approval|decisions",
+          b.eval("[..." + requests + ".rows[0].cells].map(c => c.textContent).join('|')").asText());
+      assertEquals("PASS review done (review scheduled)|PASS review done (reviewed by carol)",
+          b.eval("[..." + requests + ".rows[1].cells].slice(5, 7).map(c => c.textContent).join('|')").asText());
+      assertEquals(List.of(), b.errors());
+    }
+  }
 }

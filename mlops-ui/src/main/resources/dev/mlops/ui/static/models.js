@@ -21,6 +21,10 @@
     });
     return b;
   }
+  // a request's gate outcomes of one phase: when it was opened ('request') or approved ('approval')
+  function gates(r, phase) {
+    return r.gates.filter(g => g.phase === phase).map(g => (g.passed ? 'PASS ' : 'FAIL ') + g.gate + ' (' + g.detail + ')').join('; ');
+  }
   try {
     const a = await ui.get('/api/audit');
     const box = ui.el('p', a.valid ? 'Audit trail verified: ' + a.entries + ' entries, chain intact (head ' : 'Audit trail does NOT verify: ',
@@ -43,8 +47,8 @@
             ui.digest(v.sha256), v.run ? ui.link('/static/run.html?id=' + encodeURIComponent(v.run), v.run) : '',
             (v.datasets || []).join(', '), v.signature, v.createdBy, ui.time(v.created), v.description, cardButton(m.name, v.version)])),
         ui.el('h3', 'Promotion requests'),
-        ui.table(['request', 'alias', 'version', 'requester', 'status', 'gates', 'decisions'], m.requests.map(r => [r.id, '@' + r.alias, r.version,
-          r.requester, r.status, r.gates.map(g => (g.passed ? 'PASS ' : 'FAIL ') + g.gate + ' (' + g.detail + ')').join('; '),
+        ui.table(['request', 'alias', 'version', 'requester', 'status', 'gates at opening', 'gates at approval', 'decisions'],
+          m.requests.map(r => [r.id, '@' + r.alias, r.version, r.requester, r.status, gates(r, 'request'), gates(r, 'approval'),
           r.decisions.map(d => d.actor + (d.approve ? ' approved' : ' rejected') + (d.comment ? ': ' + d.comment : '')).join('; ')]),
           'no promotion requests'));
     }

@@ -1,6 +1,7 @@
 package dev.mlops.api;
 
 import dev.mlops.api.internal.Validation;
+import dev.mlops.api.internal.jdbc.Database;
 import dev.mlops.api.spi.StoreProvider;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -73,6 +74,19 @@ public final class StorageBackend implements AutoCloseable {
    */
   public static StorageBackend open(String uri, DataSource dataSource) {
     return builder().uri(uri).dataSource(dataSource).build();
+  }
+
+  /**
+   * Opens a backend on a store that must already exist, for tools that only read one: a
+   * {@code file:} URI whose directory holds no store is refused instead of becoming a new, empty
+   * store (see {@link Builder#existingStoreOnly(boolean)}).
+   *
+   * @throws NotFoundException if a {@code file:} URI names no store (the message names the path and
+   *     how to create one); nothing is created
+   * @throws InvalidArgumentException as {@link #open(String)}
+   */
+  public static StorageBackend openExisting(String uri) {
+    return builder().uri(uri).existingStoreOnly(true).build();
   }
 
   /** A builder, for explicit providers or a data source. */
@@ -266,6 +280,7 @@ public final class StorageBackend implements AutoCloseable {
     private @Nullable DataSource dataSource;
     private final List<StoreProvider> providers = new ArrayList<>();
     private boolean discover = true;
+    private boolean existingStoreOnly;
 
     private Builder() {}
 
@@ -294,9 +309,23 @@ public final class StorageBackend implements AutoCloseable {
     }
 
     /**
+     * Whether {@link #build()} refuses a {@code file:} URI whose directory holds no store (no
+     * {@code mlops.db}) instead of letting the first store asked for create it (default false: the
+     * library's writers, such as a tracker or a registry, create their store). For tools that only
+     * read a store, where a mistyped path would otherwise show an empty store and leave a new
+     * directory behind. {@code mem:} and {@code jdbc:} URIs open as without it.
+     */
+    public Builder existingStoreOnly(boolean existingOnly) {
+      this.existingStoreOnly = existingOnly;
+      return this;
+    }
+
+    /**
      * Opens the backend.
      *
      * @throws InvalidArgumentException if no URI was given or no provider supports it
+     * @throws NotFoundException with {@link #existingStoreOnly(boolean)}, if a {@code file:} URI
+     *     names no store; nothing is created
      */
     public StorageBackend build() {
       if (uri == null) {
@@ -322,6 +351,9 @@ public final class StorageBackend implements AutoCloseable {
                 + (parsed.subProtocol().equals("postgresql") ? "" : " (jdbc: serves PostgreSQL only)")
             : "unknown scheme '" + parsed.scheme() + "'; supported: " + (supported.isEmpty() ? "none (no provider found)" : supported);
         throw InvalidArgumentException.of("storage uri", parsed.toString(), rule);
+      }
+      if (existingStoreOnly && parsed.scheme().equals("file")) {
+        Database.requireExistingStore(parsed);
       }
       return new StorageBackend(parsed, dataSource, List.copyOf(all));
     }

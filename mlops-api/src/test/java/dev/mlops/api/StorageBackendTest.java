@@ -8,13 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mlops.api.artifact.ArtifactStore;
+import dev.mlops.api.internal.jdbc.Database;
 import dev.mlops.api.spi.StoreProvider;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.Set;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class StorageBackendTest {
   @Test
@@ -105,6 +110,33 @@ class StorageBackendTest {
     assertEquals("./store", u.location());
     assertEquals("full", u.parameters().get("sync"));
     assertEquals("default", StorageUri.parse("mem:").location());
+  }
+
+  @Test
+  void openingAnExistingStoreRefusesAPathWithNoStoreAndCreatesNothing(@TempDir Path dir) throws Exception {
+    Path typo = dir.resolve("mlopz");
+    NotFoundException missing = assertThrows(NotFoundException.class, () -> StorageBackend.openExisting("file:" + typo));
+    assertTrue(missing.getMessage().contains(typo.toString()) && missing.getMessage().contains("does not exist")
+        && missing.getMessage().contains("creates it"), missing.getMessage());
+    assertFalse(Files.exists(typo), "nothing is created");
+    Path empty = Files.createDirectory(dir.resolve("empty"));
+    NotFoundException noDb = assertThrows(NotFoundException.class,
+        () -> StorageBackend.builder().uri("file:" + empty).existingStoreOnly(true).build());
+    assertTrue(noDb.getMessage().contains("holds no mlops.db"), noDb.getMessage());
+    try (Stream<Path> left = Files.list(empty)) {
+      assertEquals(0, left.count(), "nothing is created in a directory that holds no store");
+    }
+    // a writer creates the store as before; then reading it is allowed
+    Path store = dir.resolve("store");
+    try (StorageBackend writer = StorageBackend.open("file:" + store)) {
+      Database.of(writer);
+    }
+    try (StorageBackend reader = StorageBackend.openExisting("file:" + store + "?sync=full")) {
+      assertEquals("file", reader.scheme());
+    }
+    try (StorageBackend scratch = StorageBackend.openExisting("mem:never-opened-before")) {
+      assertEquals("mem", scratch.scheme(), "mem: names are opened as without the option");
+    }
   }
 
   @Test

@@ -3,7 +3,6 @@ package dev.mlops.ui;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.mlops.api.InvalidArgumentException;
-import dev.mlops.api.MlopsException;
 import dev.mlops.api.NotFoundException;
 import dev.mlops.api.StorageBackend;
 import dev.mlops.api.internal.DaemonThreads;
@@ -11,8 +10,6 @@ import dev.mlops.api.internal.Validation;
 import dev.mlops.registry.ModelRegistry;
 import dev.mlops.tracking.Tracker;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -79,7 +76,7 @@ public final class MlopsUi implements AutoCloseable {
   private final ModelRegistry registry;
   private final Set<String> allowedHosts;
   private final byte @Nullable [] token;
-  private final Api api;
+  private final Routes routes;
   private final @Nullable Authenticator authenticator;
   private final String host;
 
@@ -94,7 +91,8 @@ public final class MlopsUi implements AutoCloseable {
       hosts.add(h.toLowerCase(Locale.ROOT));
     }
     this.allowedHosts = Set.copyOf(hosts);
-    this.api = new Api(tracker, registry, backend, Map.copyOf(b.live), b.accessPolicy);
+    this.routes = new Routes(new TrackingRoutes(tracker), new RegistryRoutes(registry, b.accessPolicy), new MonitoringRoutes(backend),
+        new RetrainingRoutes(backend), Map.copyOf(b.live));
     this.authenticator = b.authenticator;
     this.executor = new ThreadPoolExecutor(2, b.threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(256),
         DaemonThreads.named("mlops-ui"));
@@ -157,7 +155,7 @@ public final class MlopsUi implements AutoCloseable {
         return;
       }
       URI uri = ex.getRequestURI();
-      Map<String, String> query = Api.query(uri.getRawQuery());
+      Map<String, String> query = Request.parseQuery(uri.getRawQuery());
       if (token != null) {
         String offered = query.get("token");
         if (offered != null && matches(offered)) {
@@ -180,27 +178,7 @@ public final class MlopsUi implements AutoCloseable {
         }
         principal = who;
       }
-      String path = uri.getRawPath();
-      if (path.startsWith("/api/")) {
-        api(ex, path.substring("/api/".length()), query, principal);
-      } else if (path.equals("/") || path.equals("/index.html")) {
-        resource(ex, "dev/mlops/ui/static/index.html");
-      } else if (path.startsWith("/static/")) {
-        confined(ex, path.substring("/static/".length()), "dev/mlops/ui/static/");
-      } else if (path.startsWith("/webjars/")) {
-        confined(ex, path.substring("/webjars/".length()), "META-INF/resources/webjars/");
-      } else if (path.equals("/report")) {
-        sandboxed(ex, () -> api.windowReport(Api.requiredParam(query, "monitor"), Long.parseLong(Api.requiredParam(query, "window"))));
-      } else if (path.equals("/card")) {
-        String who = principal;
-        sandboxed(ex, () -> api.cardHtml(who, Api.requiredParam(query, "name"), Integer.parseInt(Api.requiredParam(query, "version"))));
-      } else if (path.equals("/download")) {
-        download(ex, query);
-      } else if (path.equals("/favicon.ico")) {
-        send(ex, 204, "image/x-icon", "");
-      } else {
-        send(ex, 404, "text/plain", "no page " + path);
-      }
+      routes.dispatch(new Request(ex, uri.getRawPath(), query, principal));
     } catch (RuntimeException e) {
       LOG.warn("mlops UI: {} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
     }
@@ -243,162 +221,15 @@ public final class MlopsUi implements AutoCloseable {
     return false;
   }
 
-  private void api(HttpExchange ex, String route, Map<String, String> query, String principal) throws IOException {
-    ex.getResponseHeaders().set("Cache-Control", "no-store");
-    long start = System.nanoTime();
-    int status = 200;
-    String body;
-    try {
-      body = api.handle(route, query, principal);
-    } catch (NotFoundException e) {
-      status = 404;
-      body = Api.error(e.getMessage());
-    } catch (InvalidArgumentException e) {
-      status = 400;
-      body = Api.error(e.getMessage());
-    } catch (MlopsException | IllegalArgumentException e) {
-      status = 400;
-      body = Api.error(e.getMessage());
-    }
-    ex.getResponseHeaders().set("Server-Timing", String.format(Locale.ROOT, "app;dur=%.1f", (System.nanoTime() - start) / 1e6));
-    send(ex, status, "application/json; charset=utf-8", body);
-  }
-
-  /**
-   * A self-contained HTML document from the store (a window's drift report, a model card) under its
-   * own strict sandbox (no scripts, no same origin), shown in an {@code iframe sandbox}.
-   */
-  private void sandboxed(HttpExchange ex, java.util.function.Supplier<String> document) throws IOException {
-    try {
-      String html = document.get();
-      ex.getResponseHeaders().set("Content-Security-Policy", "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
-          + "frame-ancestors 'self'");
-      ex.getResponseHeaders().set("X-Frame-Options", "SAMEORIGIN");
-      send(ex, 200, "text/html; charset=utf-8", html);
-    } catch (NotFoundException e) {
-      send(ex, 404, "text/plain", e.getMessage());
-    } catch (MlopsException | IllegalArgumentException e) {
-      send(ex, 400, "text/plain", String.valueOf(e.getMessage()));
-    }
-  }
-
-  /**
-   * An artifact of a run that exists, streamed as an attachment (never rendered by the browser); the
-   * store refuses paths outside the run and never follows a symbolic link planted in it.
-   */
-  private void download(HttpExchange ex, Map<String, String> query) throws IOException {
-    String run;
-    String path;
-    try {
-      run = Api.requiredParam(query, "run");
-      path = dev.mlops.api.artifact.ArtifactPaths.normalize(Api.requiredParam(query, "path"));
-    } catch (MlopsException | IllegalArgumentException e) {
-      send(ex, 400, "text/plain", String.valueOf(e.getMessage()));
-      return;
-    }
-    InputStream in;
-    try {
-      // only a run's artifacts: other names in the artifact store (the registry's model bytes) are no run
-      tracker.getRun(run);
-      in = tracker.artifacts().open(run, path);
-    } catch (NotFoundException e) {
-      send(ex, 404, "text/plain", e.getMessage());
-      return;
-    } catch (MlopsException e) {
-      send(ex, 400, "text/plain", String.valueOf(e.getMessage()));
-      return;
-    }
-    try (in) {
-      String file = path.substring(path.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
-      String image = "1".equals(query.get("preview")) ? RASTER.get(extension(file)) : null;
-      if (image != null) {
-        // a raster image previewed in an <img>: its own type, inline, and a sandbox in case it is opened directly
-        ex.getResponseHeaders().set("Content-Type", image);
-        ex.getResponseHeaders().set("Content-Disposition", "inline; filename=\"" + file + "\"");
-        ex.getResponseHeaders().set("Content-Security-Policy", "default-src 'none'; sandbox");
-      } else {
-        ex.getResponseHeaders().set("Content-Type", "application/octet-stream");
-        ex.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"" + file + "\"");
-      }
-      ex.sendResponseHeaders(200, ex.getRequestMethod().equals("HEAD") ? -1 : 0);
-      if (!ex.getRequestMethod().equals("HEAD")) {
-        try (OutputStream out = ex.getResponseBody()) {
-          in.transferTo(out);
-        }
-      }
-    }
-  }
-
-  /** Image types an artifact may be previewed as (never SVG, which can carry scripts). */
-  private static final Map<String, String> RASTER = Map.of("png", "image/png", "jpg", "image/jpeg", "jpeg", "image/jpeg", "gif", "image/gif",
-      "webp", "image/webp");
-
-  private static String extension(String file) {
-    int dot = file.lastIndexOf('.');
-    return dot < 0 ? "" : file.substring(dot + 1).toLowerCase(Locale.ROOT);
-  }
-
-  /** Serves {@code rel} from {@code root} on the class path, if it stays inside it after decoding and normalization. */
-  private void confined(HttpExchange ex, String rel, String root) throws IOException {
-    String decoded = java.net.URLDecoder.decode(rel.replace("+", "%2B"), StandardCharsets.UTF_8);
-    if (decoded.isEmpty() || decoded.contains("\\") || decoded.contains("\0") || decoded.startsWith("/")
-        || !java.nio.file.Path.of(decoded).normalize().toString().equals(decoded) || decoded.contains("..")) {
-      send(ex, 400, "text/plain", "bad path");
-      return;
-    }
-    resource(ex, root + decoded);
-  }
-
-  private void resource(HttpExchange ex, String name) throws IOException {
-    try (InputStream in = MlopsUi.class.getClassLoader().getResourceAsStream(name)) {
-      if (in == null) {
-        send(ex, 404, "text/plain", "not found");
-        return;
-      }
-      byte[] body = in.readAllBytes();
-      ex.getResponseHeaders().set("Cache-Control", name.startsWith("META-INF") ? "public, max-age=86400" : "no-cache");
-      send(ex, 200, contentType(name), body);
-    }
-  }
-
-  private static String contentType(String name) {
-    if (name.endsWith(".html")) {
-      return "text/html; charset=utf-8";
-    }
-    if (name.endsWith(".js")) {
-      return "text/javascript; charset=utf-8";
-    }
-    if (name.endsWith(".css")) {
-      return "text/css; charset=utf-8";
-    }
-    if (name.endsWith(".svg")) {
-      return "image/svg+xml";
-    }
-    if (name.endsWith(".png")) {
-      return "image/png";
-    }
-    return "application/octet-stream";
-  }
-
   private static void send(HttpExchange ex, int status, String type, String body) throws IOException {
-    send(ex, status, type, body.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
-    ex.getResponseHeaders().set("Content-Type", type);
-    boolean head = ex.getRequestMethod().equals("HEAD");
-    ex.sendResponseHeaders(status, head || body.length == 0 ? -1 : body.length);
-    if (!head && body.length > 0) {
-      try (OutputStream out = ex.getResponseBody()) {
-        out.write(body);
-      }
-    }
+    Responses.send(ex, status, type, body);
   }
 
   /** Builds an {@link MlopsUi}. */
   public static final class Builder {
     private @Nullable StorageBackend backend;
     private @Nullable String uri;
+    private boolean createStore;
     private int port = 5000;
     private String bindAddress = "127.0.0.1";
     private @Nullable String token;
@@ -444,10 +275,23 @@ public final class MlopsUi implements AutoCloseable {
       return this;
     }
 
-    /** The store to show, by URI; the UI opens it and closes it with itself. */
+    /**
+     * The store to show, by URI; the UI opens it and closes it with itself. A {@code file:} URI must
+     * name a store that exists, unless {@link #createStore(boolean)} says otherwise.
+     */
     public Builder storage(String uri) {
       this.uri = Validation.notNull("storage", uri);
       this.backend = null;
+      return this;
+    }
+
+    /**
+     * Whether a {@link #storage(String) file: URI} whose directory holds no store starts the UI on a
+     * new, empty store there (default false: {@link #start()} refuses it, naming the path, and
+     * creates nothing, so a mistyped path is not mistaken for an empty store).
+     */
+    public Builder createStore(boolean create) {
+      this.createStore = create;
       return this;
     }
 
@@ -494,13 +338,15 @@ public final class MlopsUi implements AutoCloseable {
      * Starts the UI.
      *
      * @throws InvalidArgumentException without a store
+     * @throws NotFoundException when a {@code file:} URI names no store and {@link #createStore(boolean)}
+     *     was not asked for (the message names the path and how to create one); nothing is created
      * @throws java.io.UncheckedIOException when the port cannot be bound
      */
     public MlopsUi start() {
       if (backend == null && uri == null) {
         throw InvalidArgumentException.of("storage", "(none)", "call storage(backend) or storage(uri)");
       }
-      StorageBackend b = backend != null ? backend : StorageBackend.open(uri);
+      StorageBackend b = backend != null ? backend : open(uri, createStore);
       try {
         return new MlopsUi(this, b, backend == null);
       } catch (IOException e) {
@@ -508,6 +354,17 @@ public final class MlopsUi implements AutoCloseable {
           b.close();
         }
         throw new java.io.UncheckedIOException("cannot listen on " + bindAddress + ":" + port + ": " + e.getMessage(), e);
+      }
+    }
+
+    private static StorageBackend open(String uri, boolean create) {
+      if (create) {
+        return StorageBackend.open(uri);
+      }
+      try {
+        return StorageBackend.openExisting(uri);
+      } catch (NotFoundException e) {
+        throw new NotFoundException(e.getMessage() + "; or start the UI with --create (createStore(true)) for a new, empty store there", e);
       }
     }
   }

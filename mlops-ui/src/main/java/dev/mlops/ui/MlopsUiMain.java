@@ -10,8 +10,10 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class MlopsUiMain {
   static final String USAGE = """
-      usage: mlops-ui --storage URI [--port N] [--host ADDRESS] [--token TOKEN] [--allow-host NAME]
-        --storage URI       the store to show: file:./mlops, mem:NAME, jdbc:postgresql://... (required)
+      usage: mlops-ui --storage URI [--create] [--port N] [--host ADDRESS] [--token TOKEN] [--allow-host NAME]
+        --storage URI       the store to show: file:./mlops, mem:NAME, jdbc:postgresql://... (required);
+                            a file: path that holds no store is refused
+        --create            start on a new, empty store when the file: path holds none
         --port N            the port (default 5000; 0 picks a free one)
         --host ADDRESS      the interface to bind (default 127.0.0.1: this machine only)
         --token TOKEN       require this token (at least 16 characters) on every request
@@ -46,6 +48,10 @@ public final class MlopsUiMain {
         if (flag.equals("--help") || flag.equals("-h")) {
           out.println(USAGE);
           return null;
+        }
+        if (flag.equals("--create")) {
+          b.createStore(true);
+          continue;
         }
         if (i + 1 >= args.length) {
           throw new IllegalArgumentException("option " + flag + " needs a value");

@@ -51,13 +51,26 @@ const ui = {
     if (!r.ok) throw new Error(body.error || ('HTTP ' + r.status));
     return body;
   },
+  // a digest (a SHA-256, a dataset's hash) cut to its first 12 characters, the whole value in its tooltip
+  digest(value) {
+    const full = String(value === undefined || value === null ? '' : value);
+    const c = ui.el('code', ui.visible(full.length > 12 ? full.slice(0, 12) + '\u2026' : full), 'digest');
+    c.title = ui.visible(full);
+    return c;
+  },
   time(ms) {
     return ms && ms > 0 ? new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '';
+  },
+  // a share (0 to 1) as a percentage with one decimal: the one form every page prints shares in
+  percent(v) {
+    return typeof v === 'number' && isFinite(v) ? (v * 100).toFixed(1) + '%' : '';
   },
   num(v) {
     return typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(6)) : String(v);
   },
-  table(headers, rows) {
+  // a table, or the sentence saying why there is none when there are no rows and one is given
+  table(headers, rows, empty) {
+    if (!rows.length && empty) return ui.el('p', empty, 'muted empty');
     const t = ui.el('table');
     const tr = ui.el('tr');
     headers.forEach(h => tr.appendChild(ui.holding('th', h)));
@@ -73,8 +86,39 @@ const ui = {
     });
     return t;
   },
-  kv(obj) {
-    return ui.table(['key', 'value'], Object.entries(obj || {}).map(([k, v]) => [k, typeof v === 'number' ? ui.num(v) : v]));
+  kv(obj, empty) {
+    return ui.table(['key', 'value'], Object.entries(obj || {}).map(([k, v]) => [k, typeof v === 'number' ? ui.num(v) : v]), empty);
+  },
+  // an SVG element with its attributes (numbers and fixed words, never store values: those go in textContent)
+  svg(tag, attrs) {
+    const e = document.createElementNS('http://www.w3.org/2000/svg', tag);
+    Object.entries(attrs).forEach(([k, v]) => e.setAttribute(k, v));
+    return e;
+  },
+  // one horizontal bar per item ({label, value, current}) on a scale that holds zero, as SVG: for a
+  // figure logged once per run, where a line chart would show a single point
+  bars(items) {
+    const svg = ui.svg;
+    const L = 220, W = 420, R = 90, H = 22;
+    const values = items.map(i => i.value);
+    const lo = Math.min(0, ...values), hi = Math.max(0, ...values);
+    const x = v => L + (hi === lo ? 0 : (v - lo) / (hi - lo)) * W;
+    const root = svg('svg', {width: L + W + R, height: items.length * H + 4, role: 'img', class: 'bars'});
+    items.forEach((item, n) => {
+      const y = n * H + 2;
+      const label = svg('text', {x: L - 8, y: y + 15, 'text-anchor': 'end', 'font-size': 12});
+      const name = ui.visible(item.label);
+      label.textContent = name.length > 32 ? name.slice(0, 31) + '\u2026' : name;
+      const title = svg('title', {});
+      title.textContent = name + ' = ' + ui.num(item.value);
+      const bar = svg('rect', {x: Math.min(x(0), x(item.value)), y: y + 3, width: Math.max(1, Math.abs(x(item.value) - x(0))), height: H - 6,
+        fill: item.current ? '#0969da' : '#8c959f', class: item.current ? 'bar current' : 'bar'});
+      bar.appendChild(title);
+      const value = svg('text', {x: Math.max(x(0), x(item.value)) + 6, y: y + 15, 'font-size': 12});
+      value.textContent = ui.num(item.value);
+      root.append(label, bar, value);
+    });
+    return root;
   },
   params() {
     return new URLSearchParams(location.search);
@@ -82,7 +126,10 @@ const ui = {
   fail(where, e) {
     where.replaceChildren(ui.holding('p', e.message, 'error'));
   },
+  // the page has what it shows: the loading notice every page starts with goes
   ready() {
+    const loading = document.getElementById('loading');
+    if (loading) loading.remove();
     document.title = document.title.startsWith('ready') ? document.title : 'ready: ' + document.title;
   }
 };

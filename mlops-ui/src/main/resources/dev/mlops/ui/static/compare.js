@@ -32,6 +32,13 @@
       const width = Math.max(300, Math.min(1200, document.body.clientWidth - 60));
       const series = await Promise.all(runs.map(r => ui.get('/api/metric?run=' + encodeURIComponent(r.id) + '&key=' + encodeURIComponent(key)
         + '&buckets=' + width).catch(() => ({x: [], last: []}))));
+      if (series.every(s => s.x.length <= 1)) {
+        // logged once per run: the values side by side, not single points on a line chart
+        chart.replaceChildren(ui.bars(runs.map((r, i) => ({label: r.name || r.id, value: series[i].last[0]}))
+          .filter(b => typeof b.value === 'number')));
+        return;
+      }
+      chart.replaceChildren();
       const xs = [...new Set(series.flatMap(s => s.x))].sort((a, b) => a - b);
       const data = [xs, ...series.map(s => { const m = new Map(s.x.map((x, i) => [x, s.last[i]])); return xs.map(x => m.has(x) ? m.get(x) : null); })];
       plot = new uPlot({width, height: 300, scales: {x: {time: false}}, series: [{}, ...runs.map((r, i) => ({label: ui.visible(r.name || r.id), stroke: palette[i % palette.length],
@@ -48,8 +55,7 @@
     metrics.keys.forEach(k => ySel.appendChild(option(k)));
     const wanted = ui.params().get('param');
     if (wanted && paramKeys.includes(wanted)) xSel.value = wanted;
-    const NS = 'http://www.w3.org/2000/svg';
-    const svgEl = (tag, attrs) => { const e = document.createElementNS(NS, tag); Object.entries(attrs).forEach(([k, v]) => e.setAttribute(k, v)); return e; };
+    const svgEl = ui.svg;
     function scatter() {
       const pts = runs.filter(r => xSel.value in r.params && ySel.value in r.metrics).map(r => ({x: r.params[xSel.value], y: r.metrics[ySel.value], r}));
       const W = 640, H = 320, L = 60, B = 40;

@@ -21,17 +21,22 @@
     });
     return b;
   }
+  // a request's gate outcomes of one phase: when it was opened ('request') or approved ('approval')
+  function gates(r, phase) {
+    return r.gates.filter(g => g.phase === phase).map(g => (g.passed ? 'PASS ' : 'FAIL ') + g.gate + ' (' + g.detail + ')').join('; ');
+  }
   try {
     const a = await ui.get('/api/audit');
-    const box = ui.el('p', a.valid ? 'Audit trail verified: ' + a.entries + ' entries, chain intact (head ' + String(a.head).slice(0, 12) + ')'
-      : 'Audit trail does NOT verify: ', a.valid ? 'ok' : 'bad');
+    const box = ui.el('p', a.valid ? 'Audit trail verified: ' + a.entries + ' entries, chain intact (head ' : 'Audit trail does NOT verify: ',
+      a.valid ? 'ok' : 'bad');
+    if (a.valid) box.append(ui.digest(a.head), ')');
     if (!a.valid) box.appendChild(ui.user(a.problems.join('; ')));
     box.id = 'audit-status';
     document.getElementById('audit').replaceChildren(box);
     const models = await ui.get('/api/models');
-    document.getElementById('models').replaceChildren(ui.table(['model', 'aliases', 'description'], models.map(m => [
-      ui.link('/static/models.html?name=' + encodeURIComponent(m.name), m.name),
-      Object.entries(m.aliases).map(([k, v]) => '@' + k + ' \u2192 v' + v).join(', '), m.description])));
+    document.getElementById('models').replaceChildren(ui.table(['model', 'versions', 'aliases', 'last change', 'description'], models.map(m => [
+      ui.link('/static/models.html?name=' + encodeURIComponent(m.name), m.name), m.versions,
+      Object.entries(m.aliases).map(([k, v]) => '@' + k + ' \u2192 v' + v).join(', '), ui.time(m.lastChange), m.description]), 'no registered models in this store'));
     const name = ui.params().get('name');
     if (name) {
       const m = await ui.get('/api/model?name=' + encodeURIComponent(name));
@@ -39,12 +44,13 @@
       div.replaceChildren(ui.holding('h2', m.name),
         ui.table(['version', 'status', 'aliases', 'sha256', 'source run', 'datasets', 'signature', 'created by', 'created', 'description', ''],
           m.versions.map(v => [v.version, v.status, Object.entries(m.aliases).filter(([, x]) => x === v.version).map(([k]) => '@' + k).join(' '),
-            String(v.sha256).slice(0, 16), v.run ? ui.link('/static/run.html?id=' + encodeURIComponent(v.run), v.run) : '',
+            ui.digest(v.sha256), v.run ? ui.link('/static/run.html?id=' + encodeURIComponent(v.run), v.run) : '',
             (v.datasets || []).join(', '), v.signature, v.createdBy, ui.time(v.created), v.description, cardButton(m.name, v.version)])),
         ui.el('h3', 'Promotion requests'),
-        ui.table(['request', 'alias', 'version', 'requester', 'status', 'gates', 'decisions'], m.requests.map(r => [r.id, '@' + r.alias, r.version,
-          r.requester, r.status, r.gates.map(g => (g.passed ? 'PASS ' : 'FAIL ') + g.gate + ' (' + g.detail + ')').join('; '),
-          r.decisions.map(d => d.actor + (d.approve ? ' approved' : ' rejected') + (d.comment ? ': ' + d.comment : '')).join('; ')])));
+        ui.table(['request', 'alias', 'version', 'requester', 'status', 'gates at opening', 'gates at approval', 'decisions'],
+          m.requests.map(r => [r.id, '@' + r.alias, r.version, r.requester, r.status, gates(r, 'request'), gates(r, 'approval'),
+          r.decisions.map(d => d.actor + (d.approve ? ' approved' : ' rejected') + (d.comment ? ': ' + d.comment : '')).join('; ')]),
+          'no promotion requests'));
     }
     if (name && ui.params().get('card')) showCard(name, Number(ui.params().get('card')));
   } catch (e) { ui.fail(message, e); }

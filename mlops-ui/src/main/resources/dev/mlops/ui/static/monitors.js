@@ -5,9 +5,11 @@
   const message = document.getElementById('message');
   const frame = document.getElementById('report');
   try {
-    const names = await ui.get('/api/monitors');
-    document.getElementById('monitors').replaceChildren(ui.table(['monitor'], names.map(n => [
-      ui.link('/static/monitors.html?name=' + encodeURIComponent(n), n)])));
+    const monitors = await ui.get('/api/monitor-summaries');
+    document.getElementById('monitors').replaceChildren(ui.table(['monitor', 'last window', 'closed', 'drift share', 'dataset',
+      'alerts (last window)'], monitors.map(m => [ui.link('/static/monitors.html?name=' + encodeURIComponent(m.name), m.name),
+      m.lastWindow === null ? '' : m.lastWindow, ui.time(m.closed), ui.percent(m.driftShare), m.datasetDrift ? 'DRIFT' : '',
+      m.alerts === null ? '' : m.alerts]), 'no monitor has stored anything in this store'));
     const name = ui.params().get('name');
     if (name) {
       let seen = '';
@@ -21,13 +23,13 @@
             frame.hidden = false;
             frame.src = '/report?monitor=' + encodeURIComponent(name) + '&window=' + w.window;
           });
-          return [w.window, ui.time(w.end), w.rows, drift.driftShare === undefined ? '' : ui.num(drift.driftShare),
+          return [w.window, ui.time(w.end), w.rows, ui.percent(drift.driftShare),
             drift.datasetDrift ? 'DRIFT' : '', drifted.join(', '), failures.join(', '), open];
         });
         document.getElementById('monitor').replaceChildren(ui.holding('h2', name),
-          ui.table(['window', 'closed', 'rows', 'drift share', 'dataset', 'drifted columns', 'quality failures', ''], rows),
+          ui.table(['window', 'closed', 'rows', 'drift share', 'dataset', 'drifted columns', 'quality failures', ''], rows, 'no window stored yet'),
           ui.el('h3', 'Alerts'),
-          ui.table(['window', 'time', 'rule', 'message'], m.alerts.map(a => [a.window, ui.time(a.time), a.rule, a.message])));
+          ui.table(['window', 'time', 'rule', 'message'], m.alerts.map(a => [a.window, ui.time(a.time), a.rule, a.message]), 'no alerts'));
         // performance from the prediction log of the same name: realized once labels arrive, CBPE before
         const perf = m.performance || {windows: []};
         if (perf.windows.length) {

@@ -17,7 +17,7 @@
   const summary = r => document.getElementById('summary').replaceChildren(r.status + ', started ' + ui.time(r.start) + ' by ', ui.user(r.user),
     (r.end > 0 ? ', ended ' + ui.time(r.end) : '') + ' \u2014 ' + r.id);
   summary(run);
-  document.getElementById('params').replaceChildren(ui.kv(run.params));
+  document.getElementById('params').replaceChildren(ui.kv(run.params, 'no params logged'));
   // a parent run (a sweep): link to its children side by side
   try {
     const kids = await ui.get('/api/runs?max=1000&filter=' + encodeURIComponent("tags.`mlops.parentRunId` = '" + run.id + "'"));
@@ -34,9 +34,9 @@
   const folded = ui.el('details');
   folded.id = 'system-tags';
   folded.append(ui.el('summary', 'system tags (' + Object.keys(system).length + ')'), ui.kv(system));
-  document.getElementById('tags').replaceChildren(ui.kv(own), folded);
+  document.getElementById('tags').replaceChildren(ui.kv(own, 'no tags of its own'), folded);
   document.getElementById('inputs').replaceChildren(ui.table(['name', 'context', 'rows', 'digest', 'source'],
-    run.inputs.map(i => [i.name, i.context, i.rows, i.digest, i.source])));
+    run.inputs.map(i => [i.name, i.context, i.rows, ui.digest(i.digest), i.source]), 'no dataset inputs logged'));
   // artifacts as a tree: directories open in place, files download (streamed) or preview as text
   const preview = ui.el('pre');
   preview.hidden = true;
@@ -88,7 +88,9 @@
 
   // the chart's state lives in the URL (?metric=a,b&x=step), so a chart can be bookmarked and shared
   const wanted = (ui.params().get('metric') || '').split(',').filter(k => k in run.metrics);
-  const selected = new Set(wanted.length ? wanted : Object.keys(run.metrics).slice(0, 1));
+  // by default the first metric with a history (a loss curve) rather than one logged once
+  const curves = Object.keys(run.metrics).filter(k => run.lastSteps[k] > 0);
+  const selected = new Set(wanted.length ? wanted : (curves.length ? curves : Object.keys(run.metrics)).slice(0, 1));
   if (['step', 'time', 'relative'].includes(ui.params().get('x'))) axis.value = ui.params().get('x');
   if (ui.params().get('smoothing')) smoothing.value = ui.params().get('smoothing');
   // TensorBoard's smoothing: an exponential moving average of the shown values, debiased at the start
@@ -121,19 +123,24 @@
     label.append(cb, ' ', ui.user(k), ' = ' + ui.num(v) + '  ');
     return label;
   });
-  document.getElementById('metrics').replaceChildren(...boxes);
+  document.getElementById('metrics').replaceChildren(...(boxes.length ? boxes : [ui.el('p', 'no metrics logged', 'muted empty')]));
   let plot = null;
   let range = null;
 
   async function draw() {
     remember();
     if (plot) { plot.destroy(); plot = null; }
-    if (!selected.size) { note.textContent = ''; return; }
+    if (!selected.size) { note.textContent = ''; chartDiv.replaceChildren(); return; }
     const width = Math.max(300, Math.min(1200, document.body.clientWidth - 60));
     const q = k => '/api/metric?run=' + encodeURIComponent(id) + '&key=' + encodeURIComponent(k) + '&x=' + axis.value
       + '&buckets=' + width + (range ? '&start=' + range[0] + '&end=' + range[1] : '');
     try {
       const series = await Promise.all([...selected].map(k => ui.get(q(k))));
+      if (!range && series.every(s => s.points <= 1)) {
+        await barsAcrossRuns(series.map(s => s.key));
+        return;
+      }
+      chartDiv.replaceChildren();
       const xs = [...new Set(series.flatMap(s => s.x))].sort((a, b) => a - b);
       const at = s => { const m = new Map(s.x.map((x, i) => [x, i])); return f => xs.map(x => m.has(x) ? f[m.get(x)] : null); };
       const data = [xs];
@@ -162,6 +169,20 @@
           }
         }]}}, data.map((d, i) => i === 0 && axis.value === 'time' ? d.map(v => v / 1000) : d), chartDiv);
     } catch (e) { ui.fail(message, e); }
+  }
+  // metrics logged once (a final accuracy): each as bars across the runs of the run's experiment,
+  // this run marked, where a line chart would hold a single point
+  async function barsAcrossRuns(keys) {
+    const others = await ui.get('/api/runs?max=100&experiment=' + encodeURIComponent(run.experiment));
+    const runs = others.runs.some(r => r.id === run.id) ? others.runs : [run, ...others.runs];
+    const parts = [];
+    keys.forEach(k => {
+      parts.push(ui.holding('h3', k));
+      parts.push(ui.bars(runs.filter(r => typeof r.metrics[k] === 'number')
+        .map(r => ({label: r.name || r.id, value: r.metrics[k], current: r.id === run.id}))));
+    });
+    chartDiv.replaceChildren(...parts);
+    note.textContent = 'logged once: this run (blue) beside the other runs of its experiment (up to 100)';
   }
   axis.addEventListener('change', () => { range = null; draw(); });
   log.addEventListener('change', draw);

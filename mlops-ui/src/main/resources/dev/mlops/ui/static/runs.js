@@ -9,6 +9,7 @@
   const out = document.getElementById('runs');
   const message = document.getElementById('message');
   const more = document.getElementById('more');
+  const allParams = document.getElementById('allparams');
   try {
     (await ui.get('/api/experiments')).forEach(e => {
       const o = ui.el('option', ui.visible(e.name));
@@ -52,6 +53,20 @@
     return '';
   }
 
+  // The default columns: the metrics every run of the page has (else the commonest), and the few
+  // params whose values differ between them, plain keys before dotted ones. A trainer's provenance
+  // logs dozens of params, most of them the same in every run: those are one click away.
+  function defaults(runs) {
+    const count = new Map();
+    runs.forEach(x => Object.keys(x.metrics).forEach(k => count.set(k, (count.get(k) || 0) + 1)));
+    let metrics = [...count.keys()].filter(k => count.get(k) === runs.length).sort();
+    if (!metrics.length) metrics = [...count.keys()].sort((a, b) => count.get(b) - count.get(a) || (a < b ? -1 : 1));
+    const allParams = [...new Set(runs.flatMap(x => Object.keys(x.params)))].sort();
+    const differ = runs.length < 2 ? allParams.slice() : allParams.filter(k => new Set(runs.map(x => x.params[k])).size > 1);
+    differ.sort((a, b) => (a.includes('.') - b.includes('.')) || (a < b ? -1 : 1));
+    return {params: differ.slice(0, 5), metrics: metrics.slice(0, 8), allParams};
+  }
+
   // a newer search supersedes an older one still in flight: its answer, when late, is dropped
   let latest = 0;
 
@@ -64,11 +79,17 @@
     try {
       const r = await ui.get('/api/runs?' + q.toString());
       if (mine !== latest) return;
-      // chosen columns, or the first params and metrics the page's runs have
+      // chosen columns, or the ones that tell the page's runs apart
       let cols = columns.value.split(',').map(c => c.trim()).filter(c => /^(params|metrics|tags)\../.test(c));
+      const d = defaults(r.runs);
+      allParams.hidden = cols.length > 0 || d.params.length === d.allParams.length;
+      allParams.textContent = 'all ' + d.allParams.length + ' params';
+      allParams.onclick = () => {
+        columns.value = [...d.allParams.map(k => 'params.' + k), ...d.metrics.map(k => 'metrics.' + k)].join(', ');
+        navigate();
+      };
       if (!cols.length) {
-        cols = [...[...new Set(r.runs.flatMap(x => Object.keys(x.params)))].sort().slice(0, 6).map(k => 'params.' + k),
-          ...[...new Set(r.runs.flatMap(x => Object.keys(x.metrics)))].sort().slice(0, 8).map(k => 'metrics.' + k)];
+        cols = [...d.params.map(k => 'params.' + k), ...d.metrics.map(k => 'metrics.' + k)];
       }
       const byParent = new Map();
       r.runs.forEach(x => { if (x.parent) { (byParent.get(x.parent) || byParent.set(x.parent, []).get(x.parent)).push(x); } });
@@ -103,7 +124,7 @@
       if (page) out.appendChild(t); else out.replaceChildren(t);
       more.hidden = !r.next;
       more.dataset.page = r.next || '';
-      if (!r.runs.length && !page) out.replaceChildren(ui.el('p', 'no runs match', 'muted'));
+      if (!r.runs.length && !page) out.replaceChildren(ui.el('p', filter.value || exp.value ? 'no runs match' : 'no runs in this store yet', 'muted empty'));
     } catch (e) {
       if (mine !== latest) return;
       ui.fail(message, e);

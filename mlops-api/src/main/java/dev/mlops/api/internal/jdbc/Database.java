@@ -89,6 +89,16 @@ public final class Database implements AutoCloseable {
     throw new MlopsException("scheme '" + uri.scheme() + ":' has no SQL database");
   }
 
+  /**
+   * Refuses a {@code file:} URI whose directory holds no store, naming the path and how to create
+   * one; creates nothing.
+   *
+   * @throws dev.mlops.api.NotFoundException if the directory or its {@code mlops.db} does not exist
+   */
+  public static void requireExistingStore(StorageUri uri) {
+    SqliteConnections.requireStore(Path.of(uri.location()), uri.toString());
+  }
+
   /** Opens (creating if needed) the SQLite database {@code dir/mlops.db}. */
   public static Database sqlite(Path dir, boolean fullSync) {
     return new Database(Dialect.SQLITE, SqliteConnections.open(dir, fullSync), null, null);

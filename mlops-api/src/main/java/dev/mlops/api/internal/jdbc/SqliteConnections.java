@@ -1,6 +1,7 @@
 package dev.mlops.api.internal.jdbc;
 
 import dev.mlops.api.InvalidArgumentException;
+import dev.mlops.api.NotFoundException;
 import dev.mlops.api.StorageException;
 import dev.mlops.api.search.Like;
 import java.io.IOException;
@@ -25,6 +26,9 @@ import org.sqlite.SQLiteConfig;
 final class SqliteConnections implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SqliteConnections.class);
 
+  /** The database file in a store's directory. */
+  static final String DB_FILE = "mlops.db";
+
   private final Path dir;
   private final boolean fullSync;
   private final Connection writer;
@@ -46,6 +50,19 @@ final class SqliteConnections implements AutoCloseable {
       return new SqliteConnections(dir, fullSync, connect(dir, fullSync));
     } catch (SQLException e) {
       throw new StorageException("cannot open embedded store in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Refuses a directory that holds no store, before anything creates one there. */
+  static void requireStore(Path dir, String uri) {
+    Path abs = dir.toAbsolutePath().normalize();
+    String missing = !Files.exists(abs) ? abs + " does not exist"
+        : !Files.isDirectory(abs) ? abs + " is a file, not a store's directory"
+        : !Files.exists(abs.resolve(DB_FILE)) ? abs + " holds no " + DB_FILE
+        : null;
+    if (missing != null) {
+      throw new NotFoundException("no store at " + uri + ": " + missing + "; check the path, or create the store by writing to it "
+          + "(a Tracker or ModelRegistry on StorageBackend.open(\"" + uri + "\") creates it)");
     }
   }
 
@@ -72,7 +89,7 @@ final class SqliteConnections implements AutoCloseable {
       throw new StorageException("cannot create the embedded store's directory " + dir.toAbsolutePath() + ": " + e
           + "; choose a path this process can create", e);
     }
-    Path db = dir.resolve("mlops.db");
+    Path db = dir.resolve(DB_FILE);
     if (!Files.isWritable(dir) || (Files.exists(db) && !Files.isWritable(db))) {
       Path culprit = Files.isWritable(dir) ? db : dir;
       throw new StorageException("the embedded store in " + dir.toAbsolutePath() + " is not writable: " + culprit
@@ -88,7 +105,7 @@ final class SqliteConnections implements AutoCloseable {
     cfg.setBusyTimeout(60_000);
     cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
     cfg.enforceForeignKeys(false);
-    Connection raw = cfg.createConnection("jdbc:sqlite:" + dir.resolve("mlops.db").toAbsolutePath());
+    Connection raw = cfg.createConnection("jdbc:sqlite:" + dir.resolve(DB_FILE).toAbsolutePath());
     Function.create(raw, "mlops_like", new Function() {
       @Override
       protected void xFunc() throws SQLException {

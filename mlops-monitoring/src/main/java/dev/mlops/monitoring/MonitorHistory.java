@@ -7,6 +7,7 @@ import dev.mlops.api.internal.Validation;
 import dev.mlops.api.monitoring.MonitoringStore;
 import dev.mlops.monitoring.performance.PredictionLog;
 import dev.mlops.monitoring.profile.Profile;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,16 +95,27 @@ public final class MonitorHistory {
   }
 
   /**
-   * Up to {@code limit} alerts from window {@code fromWindow} on, in window order.
+   * Up to {@code limit} alerts raised at or after {@code from}, oldest first (alerts are stored by the
+   * time they were raised; {@link Entry#window()} is the window that raised each).
    *
    * @throws InvalidArgumentException if {@code limit} is not positive
    */
-  public List<Entry<Alert>> alerts(long fromWindow, int limit) {
+  public List<Entry<Alert>> alerts(Instant from, int limit) {
     List<Entry<Alert>> out = new ArrayList<>();
-    for (MonitoringStore.StoredRecord r : store.alerts(monitor, fromWindow, Validation.positive("limit", limit))) {
+    for (MonitoringStore.StoredRecord r : store.alerts(monitor, epochMillis(Validation.notNull("from", from)),
+        Validation.positive("limit", limit))) {
       out.add(entry(r, "alert", MonitorLayout::alert));
     }
     return out;
+  }
+
+  /** The instant in epoch milliseconds, or the extreme long value on its side when it is beyond them ({@link Instant#MIN}). */
+  private static long epochMillis(Instant t) {
+    try {
+      return t.toEpochMilli();
+    } catch (ArithmeticException e) {
+      return t.isBefore(Instant.EPOCH) ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
   }
 
   private interface Reader<T> {

@@ -101,7 +101,7 @@ final class MonitorRecords {
       return alerts();
     }
     List<Alert> out = new ArrayList<>();
-    for (MonitorHistory.Entry<Alert> e : MonitorHistory.of(store, monitor).alerts(Long.MIN_VALUE, Integer.MAX_VALUE)) {
+    for (MonitorHistory.Entry<Alert> e : MonitorHistory.of(store, monitor).alerts(java.time.Instant.MIN, Integer.MAX_VALUE)) {
       out.add(e.value().orElseThrow(() -> new IllegalStateException("monitor " + monitor + ": the stored alert of window " + e.window()
           + " cannot be read: " + e.problem().orElse(""))));
     }

@@ -49,7 +49,7 @@ class AlertKindTest {
       store.addReport(new MonitoringStore.StoredRecord("payments", 2, 1, resource("window-report-0.1.0.json").strip()));
       MonitorHistory history = MonitorHistory.open(backend, "payments");
       List<Alert> alerts = new ArrayList<>();
-      history.alerts(0, 10).forEach(e -> alerts.add(e.value().orElseThrow()));
+      history.alerts(java.time.Instant.EPOCH, 10).forEach(e -> alerts.add(e.value().orElseThrow()));
       Map<String, Alert> stored = byRule(alerts);
       assertEquals(AlertKind.WINDOWS_DROPPED, stored.get("windows_dropped").kind());
       assertEquals(AlertKind.DATASET_DRIFT, stored.get("dataset_drift").kind());

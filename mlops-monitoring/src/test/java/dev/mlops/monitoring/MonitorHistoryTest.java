@@ -109,7 +109,14 @@ class MonitorHistoryTest {
     void alerts() {
       try (StorageBackend backend = StorageBackend.open(uri)) {
         assertFalse(alerts.isEmpty(), "the shifted window raised an alert");
-        assertEquals(alerts, MonitorHistory.open(backend, "payments").alerts(0, 100).stream().map(e -> e.value().orElseThrow()).toList());
+        MonitorHistory h = MonitorHistory.open(backend, "payments");
+        assertEquals(alerts, h.alerts(java.time.Instant.EPOCH, 100).stream().map(e -> e.value().orElseThrow()).toList());
+        // from a time: the alerts raised at or after it (an index such as 1 used to be taken as a time in milliseconds)
+        Alert last = alerts.get(alerts.size() - 1);
+        assertTrue(h.alerts(java.time.Instant.ofEpochMilli(last.time()), 100).stream().map(e -> e.value().orElseThrow())
+            .allMatch(a -> a.time() >= last.time()), "only alerts raised at or after the time");
+        assertTrue(h.alerts(java.time.Instant.ofEpochMilli(last.time()), 100).stream().anyMatch(e -> e.value().orElseThrow().equals(last)));
+        assertTrue(h.alerts(java.time.Instant.ofEpochMilli(last.time() + 1), 100).isEmpty(), "no alert after the last one");
       }
     }
 
@@ -175,7 +182,7 @@ class MonitorHistoryTest {
       assertTrue(windows.get(0).value().isEmpty());
       assertTrue(windows.get(0).problem().orElseThrow().startsWith("unreadable report: "), windows.get(0).toString());
       assertEquals(reports.get(0), windows.get(1).value().orElseThrow());
-      assertTrue(h.alerts(0, 10).get(0).problem().orElseThrow().startsWith("unreadable alert: "));
+      assertTrue(h.alerts(java.time.Instant.EPOCH, 10).get(0).problem().orElseThrow().startsWith("unreadable alert: "));
     }
   }
 }

@@ -56,7 +56,7 @@ final class MonitoringRoutes {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("name", name);
     out.put("windows", history.windows(0, limit).stream().map(MonitoringRoutes::readable).toList());
-    out.put("alerts", history.alerts(0, limit).stream().map(MonitoringRoutes::readable).toList());
+    out.put("alerts", history.alerts(java.time.Instant.EPOCH, limit).stream().map(MonitoringRoutes::readable).toList());
     out.put("performance", performance(history));
     return out;
   }

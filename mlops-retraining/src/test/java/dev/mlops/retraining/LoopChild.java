@@ -35,8 +35,11 @@ public final class LoopChild {
           throw new IllegalStateException("unreachable: the test kills this process");
         };
       }
+      // the race is about one trigger seen by two processes, not about renewal: a lease that outlives a starved child
+      // JVM on an overloaded machine (renewal under load has LeaseUnderLoadTest); the killed holder's lease must expire
+      Duration ttl = mode.equals("race") ? Duration.ofSeconds(10) : Duration.ofSeconds(1);
       RetrainingLoop<Label> loop = RetrainingLoop.builder("fleet", Label.class).tracker(tracker).registry(registry).model("churn")
-          .holder(holder).cooldown(Duration.ZERO).leaseTtl(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(100)).rollout(rollout)
+          .holder(holder).cooldown(Duration.ZERO).leaseTtl(ttl).pollInterval(Duration.ofMillis(100)).rollout(rollout)
           .data(ctx -> TrainingData.of(Fixture.data(77, 400, 3), Map.of("source", "shared rows")))
           .training((train, ctx) -> {
             Files.writeString(markers.resolve("training-" + holder), ctx.retrainingId());

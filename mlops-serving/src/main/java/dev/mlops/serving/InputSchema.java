@@ -192,10 +192,10 @@ final class InputSchema {
             keys[k] = key;
             values[k++] = d;
           } else {
-            problems.add(Kind.NON_FINITE, "feature '" + key + "' is " + d + "; expected a finite number");
+            problems.add(InputProblem.Kind.NON_FINITE, key, "feature '" + key + "' is " + d + "; expected a finite number");
           }
         } else {
-          problems.add(Kind.WRONG_TYPE, "feature '" + key + "' is " + describe(v) + "; expected a number");
+          problems.add(InputProblem.Kind.WRONG_TYPE, key, "feature '" + key + "' is " + describe(v) + "; expected a number");
         }
       } else if (oneHotGroups.contains(key)) {
         matched++;
@@ -204,14 +204,14 @@ final class InputSchema {
           keys[k] = name;
           values[k++] = 1.0;
         } else if (v instanceof CharSequence || v instanceof Boolean) {
-          problems.add(Kind.WRONG_TYPE, "feature '" + key + "' has value '" + v + "', which the model never saw; expected one of "
+          problems.add(InputProblem.Kind.WRONG_TYPE, key, "feature '" + key + "' has value '" + v + "', which the model never saw; expected one of "
               + valuesOf(key));
         } else {
-          problems.add(Kind.WRONG_TYPE, "feature '" + key + "' is " + describe(v) + "; expected one of " + valuesOf(key));
+          problems.add(InputProblem.Kind.WRONG_TYPE, key, "feature '" + key + "' is " + describe(v) + "; expected one of " + valuesOf(key));
         }
       } else {
         keysValid = false;
-        problems.add(Kind.UNKNOWN_FEATURE, "unknown feature '" + key + "'; the model's features are " + required);
+        problems.add(InputProblem.Kind.UNKNOWN_FEATURE, key, "unknown feature '" + key + "'; the model's features are " + required);
       }
     }
     if (matched < required.size()) {
@@ -233,7 +233,7 @@ final class InputSchema {
     for (int r = 0; r < requiredKeys.length; r++) {
       if (!given.test(r)) {
         String key = requiredKeys[r];
-        problems.add(Kind.MISSING_FEATURE, "missing feature '" + key + "'"
+        problems.add(InputProblem.Kind.MISSING_FEATURE, key, "missing feature '" + key + "'"
             + (oneHotGroups.contains(key) ? "; expected one of " + valuesOf(key) : "; expected a number"));
       }
     }
@@ -285,13 +285,13 @@ final class InputSchema {
   /** Builds an example from values in {@link #names()} order. */
   <T extends Output<T>> Example<T> fromArray(double[] values, T unknown, Problems problems) {
     if (values.length != names.length) {
-      problems.add(Kind.WRONG_COUNT, "got " + values.length + " values; expected " + names.length + " in the order " + List.of(names));
+      problems.add(InputProblem.Kind.WRONG_COUNT, null, "got " + values.length + " values; expected " + names.length + " in the order " + List.of(names));
       return new ArrayExample<>(unknown, new String[0], new double[0]);
     }
     boolean clean = true;
     for (int i = 0; i < values.length; i++) {
       if (!Double.isFinite(values[i])) {
-        problems.add(Kind.NON_FINITE, "feature '" + names[i] + "' is " + values[i] + "; expected a finite number");
+        problems.add(InputProblem.Kind.NON_FINITE, names[i], "feature '" + names[i] + "' is " + values[i] + "; expected a finite number");
         clean = false;
       }
     }
@@ -320,12 +320,12 @@ final class InputSchema {
     for (Feature f : example) {
       Integer id = index.get(f.getName());
       if (id == null) {
-        problems.add(Kind.UNKNOWN_FEATURE, "unknown feature '" + f.getName() + "'; the model's features are " + required);
+        problems.add(InputProblem.Kind.UNKNOWN_FEATURE, f.getName(), "unknown feature '" + f.getName() + "'; the model's features are " + required);
         usable = false;
         continue;
       }
       if (!Double.isFinite(f.getValue())) {
-        problems.add(Kind.NON_FINITE, "feature '" + f.getName() + "' is " + f.getValue() + "; expected a finite number");
+        problems.add(InputProblem.Kind.NON_FINITE, f.getName(), "feature '" + f.getName() + "' is " + f.getValue() + "; expected a finite number");
         usable = false;
       }
       int r = requiredOf[id];
@@ -365,46 +365,29 @@ final class InputSchema {
     return v == null ? "null" : "'" + v + "' (" + v.getClass().getSimpleName() + ")";
   }
 
-  /** What is wrong with an input, as {@link Endpoint#inputProblems()} counts it. */
-  enum Kind {
-    UNKNOWN_FEATURE, MISSING_FEATURE, WRONG_TYPE, NON_FINITE, WRONG_COUNT;
-
-    /** The name counts are kept under: {@code unknown_feature}, ... */
-    String key() {
-      return name().toLowerCase(java.util.Locale.ROOT);
-    }
-  }
 
   /** A request's problems, created on the first one. */
   static final class Problems {
-    private @Nullable List<String> list;
-    private @Nullable List<Kind> kinds;
+    private @Nullable List<InputProblem> list;
 
-    void add(Kind kind, String p) {
+    void add(InputProblem.Kind kind, @Nullable String feature, String message) {
       if (list == null) {
         list = new ArrayList<>(2);
-        kinds = new ArrayList<>(2);
       }
-      list.add(p);
-      kinds.add(kind);
+      list.add(new InputProblem(kind, feature, message));
     }
 
     boolean any() {
       return list != null;
     }
 
-    List<String> list() {
+    List<InputProblem> list() {
       return list == null ? List.of() : list;
-    }
-
-    List<Kind> kinds() {
-      return kinds == null ? List.of() : kinds;
     }
 
     /** Forgets the problems (the lists handed out stay as they are), for the next request. */
     void clear() {
       list = null;
-      kinds = null;
     }
   }
 }

@@ -167,8 +167,8 @@ final class RequestPath<T extends Output<T>> {
     // SERVE_AND_RECORD serves what is usable; with nothing usable left there is nothing to predict from
     boolean nothingLeft = example.size() == 0;
     if (found.any() || nothingLeft) {
-      for (InputSchema.Kind kind : found.kinds()) {
-        problems.computeIfAbsent(kind.key(), k -> new LongAdder()).increment();
+      for (InputProblem p : found.list()) {
+        problems.computeIfAbsent(p.kind().key(), k -> new LongAdder()).increment();
       }
       if (policy == InputPolicy.REJECT || nothingLeft) {
         metrics.failed(name, c.variant.name, "invalid_input");

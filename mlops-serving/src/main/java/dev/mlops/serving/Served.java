@@ -24,11 +24,11 @@ public final class Served<T extends Output<T>> {
   private final String idPrefix;
   private final long idNumber;
   private final long latencyNanos;
-  private final List<String> problems;
+  private final List<InputProblem> problems;
   private @Nullable String requestId;
 
   Served(Prediction<T> prediction, String model, int version, String variant, String idPrefix, long idNumber, long latencyNanos,
-      List<String> problems) {
+      List<InputProblem> problems) {
     this.prediction = Objects.requireNonNull(prediction, "prediction");
     this.model = model;
     this.version = version;
@@ -75,7 +75,7 @@ public final class Served<T extends Output<T>> {
   }
 
   /** Input problems served anyway (only under {@link InputPolicy#SERVE_AND_RECORD}). */
-  public List<String> problems() {
+  public List<InputProblem> problems() {
     return problems;
   }
 

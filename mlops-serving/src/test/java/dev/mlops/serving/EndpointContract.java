@@ -131,6 +131,9 @@ abstract class EndpointContract {
     Served<Label> s = lenient.predict(Map.of("x1", 3.0, "x2", Double.POSITIVE_INFINITY, "extra", 1.0));
     assertEquals("yes", s.outputText());
     assertEquals(2, s.problems().size(), s.problems().toString());
+    assertEquals(List.of(new InputProblem(InputProblem.Kind.UNKNOWN_FEATURE, "extra", "unknown feature 'extra'; the model's features are [x1, x2]"),
+        new InputProblem(InputProblem.Kind.NON_FINITE, "x2", "feature 'x2' is Infinity; expected a finite number")),
+        s.problems().stream().sorted(java.util.Comparator.comparing(InputProblem::kind)).toList());
     assertEquals(Map.of("non_finite", 1L, "unknown_feature", 1L), lenient.inputProblems());
   }
 
@@ -170,10 +173,12 @@ abstract class EndpointContract {
         for (Object input : List.<Object>of(Map.of("x1", 3.0), lacking)) {
           if (policy == InputPolicy.REJECT) {
             InvalidInputException ex = assertThrows(InvalidInputException.class, () -> send(path, e, batched, input), where);
-            assertEquals(List.of("missing feature 'x2'; expected a number"), ex.problems(), where);
+            assertEquals(List.of(new InputProblem(InputProblem.Kind.MISSING_FEATURE, "x2", "missing feature 'x2'; expected a number")),
+                ex.problems(), where);
           } else {
             Served<Label> s = send(path, e, batched, input);
-            assertEquals(List.of("missing feature 'x2'; expected a number"), s.problems(), where);
+            assertEquals(List.of(new InputProblem(InputProblem.Kind.MISSING_FEATURE, "x2", "missing feature 'x2'; expected a number")),
+                s.problems(), where);
             assertEquals("yes", s.outputText(), where);
           }
         }
@@ -181,6 +186,11 @@ abstract class EndpointContract {
         for (Object input : List.<Object>of(Map.of(), new double[] {3.0}, unknownOnly, Map.of("x9", 1.0))) {
           InvalidInputException ex = assertThrows(InvalidInputException.class, () -> send(path, e, batched, input), where);
           assertFalse(ex.problems().isEmpty(), where);
+          // typed: a caller acts on the kind and the feature, never on the message's text
+          for (InputProblem p : ex.problems()) {
+            assertEquals(p.kind() == InputProblem.Kind.WRONG_COUNT || p.kind() == InputProblem.Kind.NO_FEATURES,
+                p.featureName().isEmpty(), where + ": " + p);
+          }
         }
       }
       // sync, batch and async went to e, each with 8 missing features, 2 unknown ones and 1 wrong count

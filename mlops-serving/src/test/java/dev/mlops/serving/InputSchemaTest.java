@@ -73,7 +73,8 @@ class InputSchemaTest {
     schema.check(new ArrayExample<>(LabelFactory.UNKNOWN_LABEL, new String[] {"tenure"}, new double[] {1}), LabelFactory.UNKNOWN_LABEL, lacking);
     InputSchema.Problems asMap = new InputSchema.Problems();
     schema.fromMap(Map.of("tenure", 1.0), LabelFactory.UNKNOWN_LABEL, asMap);
-    assertEquals(List.of("missing feature 'plan'; expected one of [basic, pro]"), lacking.list());
+    assertEquals(List.of(new InputProblem(InputProblem.Kind.MISSING_FEATURE, "plan", "missing feature 'plan'; expected one of [basic, pro]")),
+        lacking.list());
     assertEquals(lacking.list(), asMap.list());
     InputSchema.Problems complete = new InputSchema.Problems();
     schema.check(new ArrayExample<>(LabelFactory.UNKNOWN_LABEL, new String[] {"plan@pro", "tenure"}, new double[] {1, 1}),

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.mlops.testkit.ChildJvm;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A block that declares a class is compiled too, and must be the text of a test class of this
  * module, which the build runs.
  */
+@ChildJvm
 class ReadmeSnippetsTest {
   private static final Path README = Path.of("..", "README.md");
   private static final List<String> IMPORTS = List.of("dev.mlops.api", "dev.mlops.api.artifact", "dev.mlops.api.monitoring",

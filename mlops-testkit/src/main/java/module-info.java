@@ -6,8 +6,6 @@ module dev.mlops.testkit {
   requires transitive net.jqwik.api;
   requires static transitive embedded.postgres;
   requires java.sql;
-  requires java.net.http;
-  requires transitive com.fasterxml.jackson.databind;
 
   exports dev.mlops.testkit;
   // JUnit and jqwik instantiate and call the contract classes reflectively

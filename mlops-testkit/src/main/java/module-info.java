@@ -3,11 +3,9 @@ module dev.mlops.testkit {
   requires transitive dev.mlops.api;
   requires transitive org.junit.jupiter.api;
   requires org.junit.jupiter.params;
-  requires net.jqwik.api;
+  requires transitive net.jqwik.api;
   requires static transitive embedded.postgres;
   requires java.sql;
-  requires java.net.http;
-  requires transitive com.fasterxml.jackson.databind;
 
   exports dev.mlops.testkit;
   // JUnit and jqwik instantiate and call the contract classes reflectively

@@ -11,6 +11,7 @@ import dev.mlops.api.StorageBackend;
 import dev.mlops.api.monitoring.MonitoringStore;
 import dev.mlops.monitoring.profile.Profile;
 import dev.mlops.testkit.FakeClock;
+import dev.mlops.testkit.Postgres;
 import dev.mlops.testkit.PostgresServer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,8 +35,11 @@ class MonitorRetentionTest {
 
   static Stream<Arguments> backends() {
     return Stream.of(Arguments.of("mem", (Function<String, String>) name -> "mem:retention-" + name + "-" + System.nanoTime()),
-        Arguments.of("file", (Function<String, String>) name -> "file:" + dir.resolve(name + "-" + System.nanoTime())),
-        Arguments.of("postgresql", (Function<String, String>) name -> PostgresServer.newDatabase()));
+        Arguments.of("file", (Function<String, String>) name -> "file:" + dir.resolve(name + "-" + System.nanoTime())));
+  }
+
+  private static String postgresql(String name) {
+    return PostgresServer.newDatabase();
   }
 
   private static Profile reference() {
@@ -68,6 +72,12 @@ class MonitorRetentionTest {
 
   private static boolean summary(MonitoringStore.StoredRecord r) throws Exception {
     return JSON.readTree(r.json()).get("summary").asBoolean();
+  }
+
+  @Test
+  @Postgres
+  void oldWindowsKeepASummaryThenGoAndAReopenedMonitorContinuesThePolicyOnPostgres() throws Exception {
+    oldWindowsKeepASummaryThenGoAndAReopenedMonitorContinuesThePolicy("postgresql", MonitorRetentionTest::postgresql);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -113,6 +123,12 @@ class MonitorRetentionTest {
         assertTrue(reopened.profile("svc", "reference").isPresent(), "the reference is never pruned");
       }
     }
+  }
+
+  @Test
+  @Postgres
+  void windowsOlderThanTheAgesAreSummarisedThenDeletedOnPostgres() throws Exception {
+    windowsOlderThanTheAgesAreSummarisedThenDeleted("postgresql", MonitorRetentionTest::postgresql);
   }
 
   @ParameterizedTest(name = "{0}")

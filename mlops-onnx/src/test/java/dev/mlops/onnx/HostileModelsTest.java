@@ -12,6 +12,7 @@ import dev.mlops.onnx.testdata.TestModels;
 import dev.mlops.registry.ModelRegistry;
 import dev.mlops.registry.Registration;
 import dev.mlops.testkit.LargeOnnxModel;
+import dev.mlops.testkit.Slow;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,6 +79,7 @@ class HostileModelsTest {
   }
 
   @Test
+  @Slow
   void aLargeModelRegistersAndLoadsUnderARaisedLimitHoldingItOnceInTheHeap() throws Exception {
     Path mid = dir.resolve("mid.onnx");
     long size = LargeOnnxModel.write(mid, LargeOnnxModel.hiddenUnitsFor(40L << 20));

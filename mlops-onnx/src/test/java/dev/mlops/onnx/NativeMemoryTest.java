@@ -8,6 +8,7 @@ import dev.mlops.api.registry.ModelVersion;
 import dev.mlops.onnx.testdata.TestModels;
 import dev.mlops.registry.ModelRegistry;
 import dev.mlops.registry.Registration;
+import dev.mlops.testkit.Slow;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * that the process's resident memory (VmRSS) stops growing once warm: generous bounds, about leaks,
  * not speed.
  */
+@Slow
 class NativeMemoryTest {
   private static final long MB = 1 << 20;
 

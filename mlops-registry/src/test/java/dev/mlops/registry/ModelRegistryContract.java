@@ -27,6 +27,7 @@ import dev.mlops.api.tracking.Dataset;
 import dev.mlops.api.tracking.DatasetInput;
 import dev.mlops.testkit.Eventually;
 import dev.mlops.testkit.FakeClock;
+import dev.mlops.testkit.Slow;
 import dev.mlops.tracking.ActiveRun;
 import dev.mlops.tracking.Tracker;
 import java.io.ByteArrayInputStream;
@@ -694,6 +695,7 @@ abstract class ModelRegistryContract {
   }
 
   @Test
+  @Slow
   void aLoadAfterAnAliasMoveNeverReturnsAnOlderVersion() throws Exception {
     int moves = 1000;
     Path file = dir.resolve("m.tribuo");

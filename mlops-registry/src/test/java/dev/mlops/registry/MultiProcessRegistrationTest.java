@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mlops.api.registry.AuditChain;
 import dev.mlops.api.registry.RegistryEvent;
+import dev.mlops.testkit.ChildJvm;
+import dev.mlops.testkit.Postgres;
 import dev.mlops.testkit.PostgresServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -15,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Several JVMs registering versions of one model at once get gap-free, duplicate-free numbers. */
+@ChildJvm
 class MultiProcessRegistrationTest {
   private static void registerFromThreeJvms(String uri) throws Exception {
     int jvms = 3;
@@ -66,6 +69,7 @@ class MultiProcessRegistrationTest {
   }
 
   @Test
+  @Postgres
   void onPostgres() throws Exception {
     registerFromThreeJvms(PostgresServer.newDatabase());
   }

@@ -8,6 +8,7 @@ import dev.mlops.api.StorageBackend;
 import dev.mlops.api.registry.ModelCard;
 import dev.mlops.api.registry.ModelVersion;
 import dev.mlops.api.registry.PromotionRequest;
+import dev.mlops.testkit.Postgres;
 import dev.mlops.testkit.PostgresServer;
 import dev.mlops.tracking.ActiveRun;
 import dev.mlops.tracking.Tracker;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
+@Postgres
 class PostgresModelRegistryTest extends SqlModelRegistryContract {
   @Override
   StorageBackend newBackend() {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mlops.api.StorageBackend;
+import dev.mlops.testkit.Postgres;
 import dev.mlops.testkit.PostgresServer;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -16,6 +17,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /** A serialization failure inside a registry transaction is retried like every other store's, leaving one clean change. */
+@Postgres
 class RetriedRegistryTransactionTest {
   @Test
   void aTransientFailureInsideTheTransactionIsRetried() throws Exception {

@@ -6,6 +6,7 @@ import dev.mlops.api.retraining.RetrainingStore;
 import dev.mlops.api.StorageBackend;
 import dev.mlops.registry.ModelRegistry;
 import dev.mlops.testkit.Eventually;
+import dev.mlops.testkit.Slow;
 import dev.mlops.tracking.Tracker;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +26,7 @@ import org.tribuo.classification.sgd.linear.LogisticRegressionTrainer;
  * loop polls every 20 ms and trains for three lease lifetimes at a time: the holder never loses its lease. The load
  * varies from run to run; the assertion does not (no lease lost, every retraining promoted under the epoch it began).
  */
+@Slow
 class LeaseUnderLoadTest {
   private static final Duration TTL = Duration.ofSeconds(1);
 

@@ -7,6 +7,7 @@ import dev.mlops.api.StorageBackend;
 import dev.mlops.api.retraining.RetrainingStore;
 import dev.mlops.api.tracking.RunStatus;
 import dev.mlops.registry.ModelRegistry;
+import dev.mlops.testkit.ChildJvm;
 import dev.mlops.testkit.Eventually;
 import dev.mlops.tracking.Tracker;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +25,7 @@ import org.tribuo.classification.Label;
 import org.tribuo.classification.sgd.linear.LogisticRegressionTrainer;
 
 /** Loops in several processes on one file: store: one retraining per trigger, and recovery after a SIGKILL. */
+@ChildJvm
 class MultiProcessLoopTest {
   @TempDir
   Path dir;

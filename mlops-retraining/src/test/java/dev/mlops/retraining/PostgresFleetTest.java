@@ -6,6 +6,7 @@ import dev.mlops.api.StorageBackend;
 import dev.mlops.registry.ModelRegistry;
 import dev.mlops.testkit.Concurrently;
 import dev.mlops.testkit.Eventually;
+import dev.mlops.testkit.Postgres;
 import dev.mlops.testkit.PostgresServer;
 import dev.mlops.tracking.Tracker;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import org.tribuo.classification.Label;
 import org.tribuo.classification.sgd.linear.LogisticRegressionTrainer;
 
 /** Two loop instances on one PostgreSQL database (a fleet in one test): each trigger is retrained once, one retraining at a time. */
+@Postgres
 class PostgresFleetTest {
   /** Triggers a finished retraining took, plus those a promotion superseded. */
   private static long answered(RetrainingLoop<Label> loop) {

@@ -48,6 +48,7 @@ class RetrainingStoreTest {
   }
 
   @Nested
+  @dev.mlops.testkit.Postgres
   class Postgres extends OnBackend {
     @Override
     StorageBackend open() {

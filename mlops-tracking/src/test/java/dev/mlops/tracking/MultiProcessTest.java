@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mlops.api.tracking.Metric;
 import dev.mlops.api.tracking.Run;
+import dev.mlops.testkit.ChildJvm;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Real processes against one file: store: SIGKILL in the middle of logging, and four writers at once. */
+@ChildJvm
 class MultiProcessTest {
   @TempDir
   Path dir;

@@ -10,6 +10,7 @@ import dev.mlops.api.internal.jdbc.Database;
 import dev.mlops.api.internal.jdbc.Sql;
 import dev.mlops.api.tracking.Metric;
 import dev.mlops.testkit.Eventually;
+import dev.mlops.testkit.Postgres;
 import dev.mlops.testkit.PostgresServer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.lang.reflect.InvocationTargetException;
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * whether it was a read or a write, and that it can be retried; once the server is back the same
  * store works again.
  */
+@Postgres
 class PostgresOutageTest {
   @TempDir
   Path dir;

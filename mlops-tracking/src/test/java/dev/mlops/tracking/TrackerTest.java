@@ -20,6 +20,7 @@ import dev.mlops.api.tracking.Run;
 import dev.mlops.api.tracking.RunStatus;
 import dev.mlops.api.tracking.ViewType;
 import dev.mlops.testkit.FakeClock;
+import dev.mlops.testkit.Postgres;
 import dev.mlops.tracking.internal.SystemTags;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -303,6 +304,7 @@ class TrackerTest {
   }
 
   @Test
+  @Postgres
   void aUserSuppliedDataSourceServesTheJdbcBackend() {
     javax.sql.DataSource ds = dev.mlops.testkit.PostgresServer.newDataSource();
     try (StorageBackend b = StorageBackend.open("jdbc:postgresql:my-pool", ds); Tracker t = Tracker.builder().storage(b).build()) {

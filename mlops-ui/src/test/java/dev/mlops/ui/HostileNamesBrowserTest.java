@@ -14,7 +14,8 @@ import dev.mlops.monitoring.data.Table;
 import dev.mlops.monitoring.profile.Profile;
 import dev.mlops.registry.ModelRegistry;
 import dev.mlops.registry.Registration;
-import dev.mlops.testkit.Browser;
+import dev.mlops.testsupport.Browser;
+import dev.mlops.testsupport.Chromium;
 import dev.mlops.tracking.ActiveRun;
 import dev.mlops.tracking.Tracker;
 import java.io.ByteArrayInputStream;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code <bdi>} (so "invoice", U+202E, "exe.pdf" never reads as "invoicefdp.exe"), and no table is
  * wider than the viewport, however long a name, with the whole name in the tooltip.
  */
+@Chromium
 class HostileNamesBrowserTest {
   static final String REVERSED = "invoice\u202Eexe.pdf";
   static final String SHOWN = "invoice<U+202E>exe.pdf";

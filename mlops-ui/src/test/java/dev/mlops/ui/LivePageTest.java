@@ -10,7 +10,8 @@ import dev.mlops.registry.ModelRegistry;
 import dev.mlops.registry.Registration;
 import dev.mlops.serving.Endpoint;
 import dev.mlops.serving.ModelServer;
-import dev.mlops.testkit.Browser;
+import dev.mlops.testsupport.Browser;
+import dev.mlops.testsupport.Chromium;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,6 +28,7 @@ import org.tribuo.impl.ArrayExample;
 import org.tribuo.provenance.SimpleDataSourceProvenance;
 
 /** The Live page shows state from the embedding JVM: here a serving endpoint's status, versions and figures. */
+@Chromium
 class LivePageTest {
   @Test
   void anEmbeddedServersEndpointsAreShownAndReRead() throws Exception {

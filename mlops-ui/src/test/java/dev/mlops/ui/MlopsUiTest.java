@@ -9,7 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mlops.api.StorageBackend;
 import dev.mlops.registry.ModelRegistry;
 import dev.mlops.registry.Registration;
-import dev.mlops.testkit.Browser;
+import dev.mlops.testsupport.Browser;
+import dev.mlops.testsupport.Chromium;
 import dev.mlops.tracking.ActiveRun;
 import dev.mlops.tracking.Tracker;
 import java.io.ByteArrayOutputStream;
@@ -154,6 +155,7 @@ class MlopsUiTest {
   }
 
   @Test
+  @Chromium
   void pagesRenderStoreValuesAsTextInARealBrowser() throws Exception {
     try (Browser b = Browser.launch()) {
       String runs = Pages.readyDom(b, ui.url());
@@ -170,6 +172,7 @@ class MlopsUiTest {
   }
 
   @Test
+  @Chromium
   void monitorsArtifactsAndComparisonAreServedSafely() throws Exception {
     assertEquals("traffic", json("/api/monitors").get(0).asText());
     JsonNode m = json("/api/monitor?name=traffic");
@@ -247,6 +250,7 @@ class MlopsUiTest {
   }
 
   @Test
+  @Chromium
   void aRetrainingLoopsHistoryIsShown() throws Exception {
     dev.mlops.api.retraining.RetrainingStore store = backend.store(dev.mlops.api.retraining.RetrainingStore.class);
     String trigger = "{\"trigger\":{\"kind\":\"DRIFT\",\"reason\":\"" + HOSTILE + "\",\"key\":\"alert:m:dataset_drift:3\",\"time\":5,"

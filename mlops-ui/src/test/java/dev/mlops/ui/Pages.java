@@ -1,8 +1,8 @@
 package dev.mlops.ui;
 
-import dev.mlops.testkit.Browser;
+import dev.mlops.testsupport.Browser;
 
-/** Reading the UI's pages in the testkit's headless Chromium. */
+/** Reading the UI's pages in headless Chromium (mlops-test-support's Browser). */
 final class Pages {
   private Pages() {}
 

@@ -16,8 +16,9 @@ import dev.mlops.monitoring.performance.PredictionLog;
 import dev.mlops.monitoring.profile.Profile;
 import dev.mlops.registry.ModelRegistry;
 import dev.mlops.registry.Registration;
-import dev.mlops.testkit.Browser;
+import dev.mlops.testsupport.Browser;
 import dev.mlops.testkit.Eventually;
+import dev.mlops.testsupport.Chromium;
 import dev.mlops.tracking.ActiveRun;
 import dev.mlops.tracking.Tracker;
 import java.nio.file.Files;
@@ -43,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * store whose audit trail was edited behind the library's back, a monitor with a drifted window).
  * A screenshot of every page is kept in {@code target/ui-screenshots}.
  */
+@Chromium
 class UiClickThroughTest {
   /** A 2x2 PNG (red, green / blue, white), as a plot artifact. */
   static final byte[] PNG = Base64.getDecoder().decode(

@@ -2,6 +2,7 @@ package dev.mlops.samples;
 
 import dev.mlops.api.StorageBackend;
 import dev.mlops.testkit.Eventually;
+import dev.mlops.testkit.Postgres;
 import dev.mlops.testkit.PostgresServer;
 import dev.mlops.testkit.StorageBackendCompatibilityKit;
 import java.sql.Connection;
@@ -9,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 
 /** The built-in {@code jdbc:postgresql:} backend passes the compatibility kit on a real PostgreSQL. */
+@Postgres
 class PostgresBackendCompatibilityTest extends StorageBackendCompatibilityKit {
   @Override
   protected StorageBackend newBackend() {

@@ -9,6 +9,7 @@ import dev.mlops.monitoring.data.Table;
 import dev.mlops.monitoring.drift.DriftAnalyzer;
 import dev.mlops.monitoring.drift.DriftOptions;
 import dev.mlops.monitoring.drift.DriftReport;
+import dev.mlops.testsupport.Chromium;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,12 +26,13 @@ import org.junit.jupiter.api.io.TempDir;
  * this test when absent) and checks that it renders, shows every column, logs nothing to the
  * console and requests nothing from the network.
  */
+@Chromium
 class HtmlReportBrowserTest {
   @TempDir
   Path dir;
 
   static Path chromium() throws Exception {
-    return dev.mlops.testkit.Chromium.binary();
+    return dev.mlops.testsupport.Browser.binary();
   }
 
   record Run(String stdout, String stderr) {}

@@ -19,6 +19,7 @@ import dev.mlops.api.tracking.RunInfo;
 import dev.mlops.api.tracking.RunStatus;
 import dev.mlops.api.tracking.TrackingStore;
 import dev.mlops.api.tracking.ViewType;
+import dev.mlops.testkit.Postgres;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.Test;
  * hostile values must find the same runs as the file store, also once the driver has made a
  * repeated search a named server-side statement with a kept plan.
  */
+@Postgres
 class PostgresSearchLiteralsTest {
   private static StorageBackend postgres;
 

@@ -8,6 +8,7 @@ import dev.mlops.api.StorageBackend;
 import dev.mlops.api.artifact.ArtifactInfo;
 import dev.mlops.api.artifact.ArtifactStore;
 import dev.mlops.api.internal.Digests;
+import dev.mlops.testkit.Postgres;
 import dev.mlops.testkit.PostgresServer;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * metadata commits makes the store retry; the retried write must store the whole file, not what is
  * left of the caller's stream.
  */
+@Postgres
 class RetriedArtifactWriteTest {
   @Test
   void aRetriedPutStoresTheWholeFile() throws Exception {

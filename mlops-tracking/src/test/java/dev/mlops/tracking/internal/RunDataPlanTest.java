@@ -14,14 +14,14 @@ import dev.mlops.api.tracking.Metric;
 import dev.mlops.api.tracking.RunInfo;
 import dev.mlops.api.tracking.RunStatus;
 import dev.mlops.api.tracking.TrackingStore;
+import dev.mlops.testkit.Postgres;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
 
 /**
  * The plans of a page's data reads (params, tags, latest metrics and inputs of 100 runs among
@@ -29,9 +29,18 @@ import org.junit.jupiter.params.provider.ValueSource;
  * On PostgreSQL the plan checked is the generic one a connection keeps after five executions.
  */
 class RunDataPlanTest {
-  @ParameterizedTest
-  @ValueSource(strings = {"file", "postgres"})
-  void eachReadProbesItsTablesPrimaryKey(String kind) {
+  @Test
+  void eachReadProbesItsTablesPrimaryKeyOnSqlite() {
+    eachReadProbesItsTablesPrimaryKey("file");
+  }
+
+  @Test
+  @Postgres
+  void eachReadProbesItsTablesPrimaryKeyOnPostgres() {
+    eachReadProbesItsTablesPrimaryKey("postgres");
+  }
+
+  private static void eachReadProbesItsTablesPrimaryKey(String kind) {
     try (StorageBackend backend = kind.equals("file") ? Backends.file() : Backends.postgres()) {
       TrackingStore store = backend.store(TrackingStore.class);
       store.createExperiment(new Experiment("e1", "plan", "runs:/", LifecycleStage.ACTIVE, 1, 1, Map.of()));

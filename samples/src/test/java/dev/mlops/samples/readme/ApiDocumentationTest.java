@@ -3,6 +3,7 @@ package dev.mlops.samples.readme;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mlops.testkit.Slow;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * packages) has a documentation comment: the modules' sources are compiled with javac's doclint
  * and any "no comment" finding fails this test, naming the file and line.
  */
+@Slow
 class ApiDocumentationTest {
   private static final List<String> MODULES = List.of("mlops-api", "mlops-testkit", "mlops-tracking", "mlops-registry",
       "mlops-onnx", "mlops-monitoring", "mlops-serving", "mlops-retraining", "mlops-ui");

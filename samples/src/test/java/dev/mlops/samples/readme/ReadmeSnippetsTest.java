@@ -13,6 +13,7 @@ import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.JavacTask;
 import com.sun.source.util.TreeScanner;
+import dev.mlops.testkit.ChildJvm;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -49,6 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and {@code train.csv} are real files there. A block that declares a class is compiled too, and
  * must be the text of a test class of this module, imports included, which the build runs.
  */
+@ChildJvm
 class ReadmeSnippetsTest {
   private static final Path README = Path.of("..", "README.md");
 

@@ -1,8 +1,10 @@
-package dev.mlops.testkit;
+package dev.mlops.testsupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mlops.testkit.Eventually;
+import dev.mlops.testkit.LeftOutTags;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -27,7 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * client, no driver binary): navigate, click at an element's position with real mouse events, type,
  * press keys, go back and forward in the session history, download, take screenshots, and read the
  * page with JavaScript. Every uncaught script exception and every console or security error the
- * page reports (a Content-Security-Policy violation, say) is collected in {@link #errors()}.
+ * page reports (a Content-Security-Policy violation, say) is collected in {@link #errors()}. Tests that use it carry
+ * {@link Chromium}.
  *
  * <pre>{@code
  * try (Browser b = Browser.launch()) {
@@ -63,9 +66,29 @@ public final class Browser implements AutoCloseable {
     viewport(1280, 900);
   }
 
+  /**
+   * The path of Debian's headless Chromium, installing its {@code chromium} package with apt-get first when it is
+   * missing (the test fails, never skips, when it cannot be installed). Refused in a run that leaves out tests tagged
+   * {@link Chromium} ({@link LeftOutTags}).
+   */
+  public static synchronized Path binary() throws Exception {
+    LeftOutTags.refuse(Chromium.TAG, "a headless Chromium");
+    Path bin = Path.of("/usr/bin/chromium");
+    if (!Files.isExecutable(bin)) {
+      for (String[] cmd : new String[][] {{"apt-get", "update", "-qq"}, {"apt-get", "install", "-y", "-qq", "chromium"}}) {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(15, TimeUnit.MINUTES) || p.exitValue() != 0) {
+          throw new AssertionError("this test needs Debian's chromium and could not install it: " + String.join(" ", cmd) + "\n" + out);
+        }
+      }
+    }
+    return bin;
+  }
+
   /** Starts headless Chromium (installing Debian's package first when it is missing) with a fresh profile. */
   public static Browser launch() throws Exception {
-    Path bin = Chromium.binary();
+    Path bin = binary();
     Path profile = Files.createTempDirectory("chromium-profile");
     Process p = new ProcessBuilder(bin.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-extensions",
         "--no-first-run", "--no-default-browser-check", "--remote-debugging-port=0", "--user-data-dir=" + profile, "about:blank")

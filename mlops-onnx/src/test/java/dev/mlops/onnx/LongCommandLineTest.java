@@ -8,6 +8,7 @@ import dev.mlops.api.registry.ModelVersion;
 import dev.mlops.onnx.testdata.TestModels;
 import dev.mlops.registry.ModelRegistry;
 import dev.mlops.registry.Registration;
+import dev.mlops.testkit.ChildJvm;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Runtime reads the command line when it creates its environment, and a JVM with a classpath of a
  * few thousand characters ended with SIGSEGV on its first ONNX model.
  */
+@ChildJvm
 class LongCommandLineTest {
 
   @Test

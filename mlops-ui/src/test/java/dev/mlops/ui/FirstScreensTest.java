@@ -11,7 +11,8 @@ import dev.mlops.monitoring.data.Table;
 import dev.mlops.monitoring.profile.Profile;
 import dev.mlops.registry.ModelRegistry;
 import dev.mlops.registry.Registration;
-import dev.mlops.testkit.Browser;
+import dev.mlops.testsupport.Browser;
+import dev.mlops.testsupport.Chromium;
 import dev.mlops.tracking.ActiveRun;
 import dev.mlops.tracking.Tracker;
 import java.nio.file.Files;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What each page shows first, before any choice: the figures that tell things apart, in a real browser. */
+@Chromium
 class FirstScreensTest {
   @TempDir
   Path dir;

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code mvn -pl samples exec:exec} runs it (output to a file, not a terminal): both runs tell the
  * same story, and the store holds what the web UI's monitor pages read.
  */
+@dev.mlops.testkit.ChildJvm
 class DemoOnAReusedStoreTest {
   /**
    * The story's key lines: each pattern's groups, joined, for every line it matches. Figures that

@@ -82,7 +82,10 @@ class DemoOnAReusedStoreTest {
     assertFalse(first.contains("already holds"), first);
     assertTrue(second.contains("This store already holds 1 earlier run of the demo (model churn-classifier); this run registers"
         + " churn-classifier-2"), second);
-    assertEquals(story(first), story(second), "the second run tells the first run's story");
+    // the live loop's window lines are left out of the comparison: which rows its endpoint's bounded logging lane
+    // keeps, and in which window the retrained canary's promotion lands, depend on thread scheduling (a busy machine
+    // drops rows), while the story they tell is checked in each run above
+    assertEquals(withoutLiveWindows(story(first)), withoutLiveWindows(story(second)), "the second run tells the first run's story");
 
     // the web UI's monitor page shows the performance that MonitorHistory reads for each monitor
     try (StorageBackend backend = StorageBackend.open("file:" + dir.resolve("mlops"))) {
@@ -132,6 +135,10 @@ class DemoOnAReusedStoreTest {
   }
 
   /** The variants the A/B summary lists, in order. */
+  private static List<String> withoutLiveWindows(List<String> story) {
+    return story.stream().filter(l -> !l.matches("window \\d+ \\((?:as trained|customers changed)\\): .*")).toList();
+  }
+
   private static List<String> abSummaryVariants(List<String> story) {
     return story.stream().filter(l -> l.matches("\\w+")).toList();
   }

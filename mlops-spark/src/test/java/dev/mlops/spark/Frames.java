@@ -137,6 +137,32 @@ record Frames(StructType schema, List<Object[]> rows) {
     return m;
   }
 
+  /** The rows as the library's table, built here in one JVM: numbers as doubles (null is NaN), anything else as its text (null missing). */
+  Table table() {
+    List<Column> columns = new ArrayList<>();
+    for (StructField f : schema.fields()) {
+      int i = schema.fieldIndex(f.name());
+      boolean numeric = f.dataType() instanceof org.apache.spark.sql.types.NumericType;
+      if (numeric) {
+        columns.add(Column.numerical(f.name(), rows.stream().mapToDouble(r -> r[i] == null ? Double.NaN : ((Number) r[i]).doubleValue()).toArray()));
+      } else {
+        columns.add(Column.categorical(f.name(), rows.stream().map(r -> r[i] == null ? null : r[i].toString()).toArray(String[]::new)));
+      }
+    }
+    return Table.of(columns);
+  }
+
+  /** These rows with {@code change} applied to a copy of each. */
+  Frames with(java.util.function.Consumer<Object[]> change) {
+    List<Object[]> out = new ArrayList<>();
+    for (Object[] r : rows) {
+      Object[] c = r.clone();
+      change.accept(c);
+      out.add(c);
+    }
+    return new Frames(schema, out);
+  }
+
   List<String> names() {
     return List.of(schema.fieldNames());
   }

@@ -102,7 +102,7 @@ const ui = {
   },
   // the few figures that tell a run or a model apart, for its cards: the usual evaluation metrics
   // first, matched by the end of their name (so 'test_accuracy' counts as an accuracy), then the
-  // others by name; at most {@code n}
+  // others by name; at most n (4 unless given)
   keyMetrics(metrics, n) {
     const ends = ['accuracy', 'macro_f1', 'f1', 'auc_macro', 'auc', 'rmse', 'mae', 'r2', 'loss'];
     const keys = Object.keys(metrics || {}).sort();

@@ -6,7 +6,7 @@
   try {
     const names = await ui.get('/api/loops');
     document.getElementById('loops').replaceChildren(names.length ? ui.table(['loop'], names.map(n => [
-      ui.link('/static/retraining.html?name=' + encodeURIComponent(n), n)])) : ui.el('p', 'no retraining loop has used this store', 'muted'));
+      ui.link('/static/retraining.html?name=' + encodeURIComponent(n), n)])) : ui.el('p', 'no retraining loop has used this store', 'muted empty'));
     const name = ui.params().get('name');
     if (name) {
       const l = await ui.get('/api/loop?name=' + encodeURIComponent(name));

@@ -256,10 +256,7 @@ public final class MlopsUi implements AutoCloseable {
 
     /** The port (default 5000; 0 picks a free one, see {@link MlopsUi#port()}). */
     public Builder port(int port) {
-      if (port < 0 || port > 65535) {
-        throw InvalidArgumentException.of("port", port, "must be in [0, 65535]");
-      }
-      this.port = port;
+      this.port = HttpGuard.checkedPort(port);
       return this;
     }
 

@@ -59,6 +59,18 @@ public final class HttpGuard {
   }
 
   /**
+   * A port as given to a builder, checked: 0 (a free one) to 65535.
+   *
+   * @throws InvalidArgumentException outside that range
+   */
+  public static int checkedPort(int port) {
+    if (port < 0 || port > 65535) {
+      throw InvalidArgumentException.of("port", port, "must be in [0, 65535]");
+    }
+    return port;
+  }
+
+  /**
    * Makes the JDK's HTTP server send small answers at once: it writes a response's headers and its
    * body as two packets, and with Nagle's algorithm on the body waits for the client's delayed ACK
    * (40 ms on Linux). The JDK reads the property when its first server starts; left alone if the

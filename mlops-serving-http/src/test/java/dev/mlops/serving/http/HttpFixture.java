@@ -26,7 +26,7 @@ import org.tribuo.provenance.SimpleDataSourceProvenance;
 
 /**
  * A store with model "churn" (v1 and v2, both "yes" when x1 is positive; v3 says the opposite), a
- * model server with endpoint "churn" on {@code @champion} (v1), and the server on HTTP at a free
+ * model server with endpoint "churn" on {@code @champion} (v1; {@code @canary} is v3 for a test that routes to it), and the server on HTTP at a free
  * loopback port, with the JDK's HTTP client to call it.
  */
 final class HttpFixture implements AutoCloseable {
@@ -53,6 +53,7 @@ final class HttpFixture implements AutoCloseable {
     admin.register(Registration.of("churn").fromModel(train(2, false)));
     admin.register(Registration.of("churn").fromModel(train(3, true)));
     admin.setAlias("churn", "champion", 1);
+    admin.setAlias("churn", "canary", 3);
     this.server = serverBuilder.registry(ModelRegistry.builder().storage(backend).principal(() -> "serving")
         .eventPollInterval(Duration.ofMillis(20)).build()).build();
     this.churn = endpoint.apply(server.endpoint("churn", Label.class).serve("models:/churn@champion").feedback(10_000, true)).build();

@@ -9,6 +9,7 @@ module dev.mlops.serving.http {
   requires jdk.httpserver;
   requires com.fasterxml.jackson.databind;
   requires static transitive micrometer.registry.prometheus;
+  requires static transitive jakarta.servlet;
   requires org.slf4j;
 
   exports dev.mlops.serving.http;

@@ -1,5 +1,8 @@
 package dev.mlops.serving.http;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,6 +31,33 @@ public record HttpCall(String method, String path, Map<String, List<String>> hea
   /** A request without a body. */
   public static HttpCall get(String path, Map<String, List<String>> headers) {
     return new HttpCall("GET", path, headers, new byte[0], false);
+  }
+
+  /**
+   * A request whose body is read from {@code in}, at most {@code maxBodyBytes} bytes: a longer body
+   * (declared by its Content-Length, or found while reading) is not read further and the call says
+   * {@link #bodyTooLarge()}.
+   *
+   * @throws IOException when the body cannot be read (the client went away, the server's request timer closed it)
+   */
+  public static HttpCall read(String method, String path, Map<String, List<String>> headers, InputStream in, int maxBodyBytes)
+      throws IOException {
+    HttpCall headersOnly = new HttpCall(method, path, headers, new byte[0], false);
+    String declared = headersOnly.header("Content-Length");
+    if (declared != null && declared.strip().length() < 19 && !declared.strip().isEmpty() && declared.strip().chars().allMatch(Character::isDigit)
+        && Long.parseLong(declared.strip()) > maxBodyBytes) {
+      return new HttpCall(method, path, headers, new byte[0], true);
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] chunk = new byte[8192];
+    int n;
+    while ((n = in.read(chunk)) >= 0) {
+      if (out.size() + n > maxBodyBytes) {
+        return new HttpCall(method, path, headers, new byte[0], true);
+      }
+      out.write(chunk, 0, n);
+    }
+    return new HttpCall(method, path, headers, out.toByteArray(), false);
   }
 
   /** The first value of a header, or null. */

@@ -8,9 +8,7 @@ import dev.mlops.api.internal.DaemonThreads;
 import dev.mlops.api.internal.HttpGuard;
 import dev.mlops.api.internal.Validation;
 import dev.mlops.serving.ModelServer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -109,18 +107,8 @@ public final class ServingHttpServer implements AutoCloseable {
     try (ex) {
       byte[] body;
       boolean tooLarge;
-      String declared = ex.getRequestHeaders().getFirst("Content-Length");
-      if (declared != null && declared.strip().length() < 19 && declared.strip().chars().allMatch(Character::isDigit)
-          && Long.parseLong(declared.strip()) > handler.maxBodyBytes()) {
-        body = new byte[0];
-        tooLarge = true;
-      } else {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        tooLarge = readAtMost(ex.getRequestBody(), buf, handler.maxBodyBytes());
-        body = buf.toByteArray();
-      }
-      HttpAnswer a = handler.handle(new HttpCall(ex.getRequestMethod(), ex.getRequestURI().getRawPath(), ex.getRequestHeaders(), body,
-          tooLarge));
+      HttpAnswer a = handler.handle(HttpCall.read(ex.getRequestMethod(), ex.getRequestURI().getRawPath(), ex.getRequestHeaders(),
+          ex.getRequestBody(), handler.maxBodyBytes()));
       a.headers().forEach(ex.getResponseHeaders()::set);
       boolean head = ex.getRequestMethod().equals("HEAD");
       ex.sendResponseHeaders(a.status(), head || a.body().length == 0 ? -1 : a.body().length);
@@ -133,19 +121,6 @@ public final class ServingHttpServer implements AutoCloseable {
       // the client went away or was cut off by the request timer: nothing to answer
       LOG.debug("serving over HTTP: {} {}: {}", ex.getRequestMethod(), ex.getRequestURI(), e.toString());
     }
-  }
-
-  /** Reads the body into {@code out} up to {@code max} bytes; true when there was more. */
-  private static boolean readAtMost(InputStream in, ByteArrayOutputStream out, int max) throws IOException {
-    byte[] chunk = new byte[8192];
-    int n;
-    while ((n = in.read(chunk)) >= 0) {
-      if (out.size() + n > max) {
-        return true;
-      }
-      out.write(chunk, 0, n);
-    }
-    return false;
   }
 
   /** Builds a {@link ServingHttpServer}, or only its {@link ServingHandler} for another transport. */

@@ -6,19 +6,17 @@ import dev.mlops.api.InvalidArgumentException;
 import dev.mlops.api.NotFoundException;
 import dev.mlops.api.StorageBackend;
 import dev.mlops.api.internal.DaemonThreads;
+import dev.mlops.api.internal.HttpGuard;
 import dev.mlops.api.internal.Validation;
 import dev.mlops.registry.ModelRegistry;
 import dev.mlops.tracking.Tracker;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -58,12 +56,7 @@ public final class MlopsUi implements AutoCloseable {
       + "frame-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
   static final String COOKIE = "mlops_ui_token";
   static {
-    // The JDK's server sends a response's headers and its body as two packets; with Nagle's
-    // algorithm on, the body waits for the client's delayed ACK (40 ms on Linux) on every answer.
-    // Read by the JDK when its first server starts; left alone if the application set it.
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
+    HttpGuard.jdkServerNoDelay();
   }
 
   /** The principal of every request when no {@link Authenticator} is given. */
@@ -74,26 +67,17 @@ public final class MlopsUi implements AutoCloseable {
   private final @Nullable StorageBackend ownedBackend;
   private final Tracker tracker;
   private final ModelRegistry registry;
-  private final Set<String> allowedHosts;
-  private final byte @Nullable [] token;
+  private final HttpGuard guard;
   private final Routes routes;
-  private final @Nullable Authenticator authenticator;
   private final String host;
 
   private MlopsUi(Builder b, StorageBackend backend, boolean owned) throws IOException {
     this.ownedBackend = owned ? backend : null;
     this.tracker = Tracker.builder().storage(backend).build();
     this.registry = ModelRegistry.builder().storage(backend).build();
-    this.token = b.token == null ? null : b.token.getBytes(StandardCharsets.UTF_8);
-    Set<String> hosts = new LinkedHashSet<>(List.of("localhost", "127.0.0.1", "[::1]", "::1"));
-    hosts.add(b.bindAddress.toLowerCase(Locale.ROOT));
-    for (String h : b.allowedHosts) {
-      hosts.add(h.toLowerCase(Locale.ROOT));
-    }
-    this.allowedHosts = Set.copyOf(hosts);
+    this.guard = new HttpGuard(b.bindAddress, b.allowedHosts, b.token, b.authenticator);
     this.routes = new Routes(new TrackingRoutes(tracker), new RegistryRoutes(registry, b.accessPolicy), new MonitoringRoutes(backend),
         new RetrainingRoutes(backend), Map.copyOf(b.live));
-    this.authenticator = b.authenticator;
     this.executor = new ThreadPoolExecutor(2, b.threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(256),
         DaemonThreads.named("mlops-ui"));
     this.server = HttpServer.create(new InetSocketAddress(b.bindAddress, b.port), 64);
@@ -141,24 +125,22 @@ public final class MlopsUi implements AutoCloseable {
     try (ex) {
       var h = ex.getResponseHeaders();
       h.set("Content-Security-Policy", CSP);
-      h.set("X-Content-Type-Options", "nosniff");
-      h.set("Referrer-Policy", "no-referrer");
-      h.set("X-Frame-Options", "DENY");
+      HttpGuard.SECURITY_HEADERS.forEach(h::set);
       String method = ex.getRequestMethod();
       if (!method.equals("GET") && !method.equals("HEAD")) {
         h.set("Allow", "GET, HEAD");
         send(ex, 405, "text/plain", "the UI is read-only: only GET and HEAD are served");
         return;
       }
-      if (!hostAllowed(ex.getRequestHeaders().getFirst("Host"))) {
+      if (!guard.hostAllowed(ex.getRequestHeaders().getFirst("Host"))) {
         send(ex, 403, "text/plain", "this Host is not one the UI answers to; start it with the host allowed");
         return;
       }
       URI uri = ex.getRequestURI();
       Map<String, String> query = Request.parseQuery(uri.getRawQuery());
-      if (token != null) {
+      if (guard.requiresToken()) {
         String offered = query.get("token");
-        if (offered != null && matches(offered)) {
+        if (offered != null && guard.tokenMatches(offered)) {
           h.set("Set-Cookie", COOKIE + "=" + offered + "; HttpOnly; SameSite=Strict; Path=/");
           h.set("Location", uri.getRawPath());
           send(ex, 303, "text/plain", "signed in");
@@ -169,14 +151,10 @@ public final class MlopsUi implements AutoCloseable {
           return;
         }
       }
-      String principal = ANONYMOUS;
-      if (authenticator != null) {
-        String who = authenticator.principal(ex.getRequestHeaders());
-        if (who == null) {
-          send(ex, 401, "text/plain", "not signed in");
-          return;
-        }
-        principal = who;
+      String principal = guard.principal(ex.getRequestHeaders(), ANONYMOUS);
+      if (principal == null) {
+        send(ex, 401, "text/plain", "not signed in");
+        return;
       }
       routes.dispatch(new Request(ex, uri.getRawPath(), query, principal));
     } catch (RuntimeException e) {
@@ -184,27 +162,8 @@ public final class MlopsUi implements AutoCloseable {
     }
   }
 
-  private boolean hostAllowed(@Nullable String hostHeader) {
-    if (hostHeader == null) {
-      return false;
-    }
-    String h = hostHeader.strip().toLowerCase(Locale.ROOT);
-    if (h.startsWith("[")) {
-      int end = h.indexOf(']');
-      h = end < 0 ? h : h.substring(0, end + 1);
-    } else if (h.indexOf(':') >= 0) {
-      h = h.substring(0, h.lastIndexOf(':'));
-    }
-    return allowedHosts.contains(h);
-  }
-
-  private boolean matches(String offered) {
-    return token != null && MessageDigest.isEqual(token, offered.getBytes(StandardCharsets.UTF_8));
-  }
-
   private boolean authorized(HttpExchange ex) {
-    String auth = ex.getRequestHeaders().getFirst("Authorization");
-    if (auth != null && auth.startsWith("Bearer ") && matches(auth.substring("Bearer ".length()).strip())) {
+    if (guard.bearerMatches(ex.getRequestHeaders().getFirst("Authorization"))) {
       return true;
     }
     List<String> cookies = ex.getRequestHeaders().get("Cookie");
@@ -212,7 +171,7 @@ public final class MlopsUi implements AutoCloseable {
       for (String line : cookies) {
         for (String c : line.split(";")) {
           String kv = c.strip();
-          if (kv.startsWith(COOKIE + "=") && matches(kv.substring(COOKIE.length() + 1))) {
+          if (kv.startsWith(COOKIE + "=") && guard.tokenMatches(kv.substring(COOKIE.length() + 1))) {
             return true;
           }
         }
@@ -297,10 +256,7 @@ public final class MlopsUi implements AutoCloseable {
 
     /** The port (default 5000; 0 picks a free one, see {@link MlopsUi#port()}). */
     public Builder port(int port) {
-      if (port < 0 || port > 65535) {
-        throw InvalidArgumentException.of("port", port, "must be in [0, 65535]");
-      }
-      this.port = port;
+      this.port = HttpGuard.checkedPort(port);
       return this;
     }
 
@@ -312,11 +268,7 @@ public final class MlopsUi implements AutoCloseable {
 
     /** Requires this token on every request (at least 16 characters). */
     public Builder token(String token) {
-      Validation.notNull("token", token);
-      if (token.length() < 16) {
-        throw InvalidArgumentException.of("token", "(" + token.length() + " characters)", "must have at least 16 characters");
-      }
-      this.token = token;
+      this.token = HttpGuard.checkedToken(token);
       return this;
     }
 

@@ -37,17 +37,20 @@ final class Loader<T extends Output<T>> {
   private final ModelRegistry registry;
   private final Adapters adapters;
   private final int warmupRequests;
+  /** 0: no limit. */
+  private final long warmupTimeoutNanos;
   /** Told of every flip, after it (the canary judge starts new windows). */
   private final BiConsumer<Variant<T>, Variant.Active<T>> flipped;
   private final BooleanSupplier closed;
   private final AtomicReferenceArray<Example<T>> recent = new AtomicReferenceArray<>(RECENT);
 
-  Loader(Scope<T> scope, ModelRegistry registry, Adapters adapters, int warmupRequests, BiConsumer<Variant<T>, Variant.Active<T>> flipped,
+  Loader(Scope<T> scope, ModelRegistry registry, Adapters adapters, int warmupRequests, long warmupTimeoutNanos, BiConsumer<Variant<T>, Variant.Active<T>> flipped,
       BooleanSupplier closed) {
     this.scope = scope;
     this.registry = registry;
     this.adapters = adapters;
     this.warmupRequests = warmupRequests;
+    this.warmupTimeoutNanos = warmupTimeoutNanos;
     this.flipped = flipped;
     this.closed = closed;
   }
@@ -185,8 +188,14 @@ final class Loader<T extends Output<T>> {
     if (inputs.isEmpty()) {
       inputs.add(new ArrayExample<>(scope.unknown(), schema.names(), new double[schema.size()]));
     }
+    long start = scope.ticker().getAsLong();
     for (int i = 0; i < warmupRequests; i++) {
       model.predict(inputs.get(i % inputs.size()));
+      long took = scope.ticker().getAsLong() - start;
+      if (warmupTimeoutNanos > 0 && took > warmupTimeoutNanos) {
+        throw new LoadFailedException("warm-up of " + version.uri() + " took " + took / 1_000_000 + " ms for " + (i + 1) + " of "
+            + warmupRequests + " predictions, past its timeout of " + warmupTimeoutNanos / 1_000_000 + " ms; the version does not serve");
+      }
     }
   }
 }

@@ -8,6 +8,9 @@ module dev.mlops.onnx {
   requires transitive dev.mlops.registry;
   requires com.microsoft.onnxruntime;
   requires com.fasterxml.jackson.databind;
+  // dev.mlops.onnx.serving only; present when the application depends on mlops-serving
+  requires static transitive dev.mlops.serving;
 
   exports dev.mlops.onnx;
+  exports dev.mlops.onnx.serving;
 }

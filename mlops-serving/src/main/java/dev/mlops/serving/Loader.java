@@ -115,7 +115,7 @@ final class Loader<T extends Output<T>> {
         opened = adapters.open(v.uri, resolved, scope.outputType());
         target = opened.version().version();
         v.pendingVersion = target;
-        schema = InputSchema.of(opened.model().featureNames());
+        schema = InputSchema.of(opened.model().featureNames(), opened.model().maxMagnitude());
         warmUp(opened.model(), opened.version(), schema);
         if (v.active() != null && registry.resolve(v.uri).version() != target) {
           // the URI moved on while this version loaded: the reload queued by that move serves the

@@ -36,6 +36,12 @@ abstract sealed class ServedOnnxModel<T extends Output<T>> implements ServedMode
     return features;
   }
 
+  /** Float32's largest value when any input is float, so the endpoint refuses a larger one as an input problem. */
+  @Override
+  public final double maxMagnitude() {
+    return model.signature().features().stream().anyMatch(f -> f.type().equals("float")) ? Float.MAX_VALUE : Double.MAX_VALUE;
+  }
+
   @Override
   public final Prediction<T> predict(Example<T> row) {
     return answer(row, model.predict(order.floats(row)));

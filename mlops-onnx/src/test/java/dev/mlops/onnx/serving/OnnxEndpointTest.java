@@ -15,7 +15,6 @@ import dev.mlops.serving.Endpoint;
 import dev.mlops.serving.EndpointStatus;
 import dev.mlops.serving.InputProblem;
 import dev.mlops.serving.InvalidInputException;
-import dev.mlops.serving.LoadFailedException;
 import dev.mlops.serving.RolloutEvent;
 import dev.mlops.serving.RolloutPolicy;
 import dev.mlops.serving.Served;
@@ -151,7 +150,13 @@ class OnnxEndpointTest extends OnnxServingFixture {
     assertTrue(bad.getMessage().contains("petal_size") && bad.getMessage().contains("petal_width"), bad.getMessage());
     InvalidInputException nan = assertThrows(InvalidInputException.class, () -> e.predict(new double[] {5.0, Double.NaN, 1.4, 0.2}));
     assertEquals(InputProblem.Kind.NON_FINITE, nan.problems().get(0).kind());
-    assertEquals(Map.of("missing_feature", 1L, "unknown_feature", 1L, "non_finite", 1L), e.inputProblems());
+    // finite, but beyond float32: an input problem before the graph runs, not a model error
+    InvalidInputException huge = assertThrows(InvalidInputException.class, () -> e.predict(Map.of("sepal_length", 1e39, "sepal_width", 3.0,
+        "petal_length", 1.4, "petal_width", 0.2)));
+    assertEquals(InputProblem.Kind.NON_FINITE, huge.problems().get(0).kind());
+    assertTrue(huge.getMessage().contains("float32"), huge.getMessage());
+    assertEquals(0, e.describe().variants().get(0).errors(), "no model error was counted");
+    assertEquals(Map.of("missing_feature", 1L, "unknown_feature", 1L, "non_finite", 2L), e.inputProblems());
     assertEquals("setosa", e.predict(new double[] {5.1, 3.5, 1.4, 0.2}).outputText(), "the endpoint still answers");
   }
 
@@ -162,8 +167,8 @@ class OnnxEndpointTest extends OnnxServingFixture {
     EndpointStatus status = e.describe();
     assertEquals(EndpointStatus.State.FAILED, status.state());
     assertTrue(status.reason().contains("models:/iris/1 produces Label"), status.reason());
-    assertEquals(1, opened.size());
-    assertTrue(opened.get(0).isClosed(), "the session opened for it is freed");
+    // the alias move's event may bring a second attempt, which fails the same way: every session opened is freed
+    Eventually.until(() -> !opened.isEmpty() && opened.stream().allMatch(ServedOnnxModel::isClosed), "the sessions opened for it are freed");
   }
 
   @Test
@@ -256,10 +261,9 @@ class OnnxEndpointTest extends OnnxServingFixture {
     List<String> weather = TestModels.strings(TestModels.json("torch_mlp_regressor.golden.json").get("feature_names"));
     int regressor = register("iris", "torch_mlp_regressor.onnx", OnnxMapping.features(weather)).version();
     registry.setAlias("iris", "champion", regressor);
-    LoadFailedException failed = assertThrows(LoadFailedException.class, () -> e.awaitVersion("champion", regressor,
-        Eventually.DEFAULT_TIMEOUT));
-    assertTrue(failed.getMessage().contains("models:/iris/2 produces Regressor"), failed.getMessage());
+    // polled rather than awaitVersion, which reports only a failure that ends after it is called
+    Eventually.until(() -> e.describe().state() == EndpointStatus.State.DEGRADED, "the load of v" + regressor + " failed");
+    assertTrue(e.describe().toString().contains("models:/iris/2 produces Regressor"), e.describe().toString());
     assertEquals(1, e.predict(new double[] {5.1, 3.5, 1.4, 0.2}).version());
-    assertEquals(EndpointStatus.State.DEGRADED, e.describe().state());
   }
 }

@@ -109,7 +109,7 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
         routed.stream().filter(v -> v.role == Variant.Role.CANARY).findFirst().orElseThrow(), b.rolloutPolicy, this::setWeight,
         e -> rolloutListeners.fire(l -> l.accept(e), e), server.registry(), server.clock(), server.control());
     CanaryJudge<T> j = judge;
-    this.loader = new Loader<>(scope, server.registry(), server.adapters(), b.warmupRequests, (v, now) -> {
+    this.loader = new Loader<>(scope, server.registry(), server.adapters(), b.warmupRequests, b.warmupTimeoutNanos, (v, now) -> {
       if (j != null) {
         j.flipped(v, now);
       }

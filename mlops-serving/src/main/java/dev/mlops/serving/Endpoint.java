@@ -363,8 +363,9 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
    * done. Returns at once if it serves that version already.
    *
    * @return true once the variant serves {@code version}; false when the timeout passes first
-   * @throws LoadFailedException when a load of that version that ends after this call fails (the
-   *     previous version keeps serving); the message says why
+   * @throws LoadFailedException when a load of that version fails, whether it ends after this call or
+   *     ended before it as the variant's last load with none under way or queued since (the previous
+   *     version keeps serving); the message says why
    * @throws NotFoundException for an unknown variant
    * @throws InvalidArgumentException for a negative timeout
    * @throws InterruptedException if the waiting thread is interrupted

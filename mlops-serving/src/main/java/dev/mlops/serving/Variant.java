@@ -240,7 +240,8 @@ final class Variant<T extends Output<T>> {
    * Waits until this variant serves {@code version}: true once it does, false when {@code nanos}
    * pass first.
    *
-   * @throws LoadFailedException when a load of that version that ends after this call fails
+   * @throws LoadFailedException when a load of that version fails after this call, or failed before it
+   *     and no load of this variant has ended, started or been queued since
    */
   boolean awaitVersion(String endpoint, int version, long nanos) throws InterruptedException {
     long deadline = System.nanoTime() + nanos;
@@ -251,7 +252,10 @@ final class Variant<T extends Output<T>> {
         if (a != null && a.version() == version) {
           return true;
         }
-        if (lastFailed == version && lastFailedAt > from) {
+        // a failure counts when it ends after this call, or when it is the last load that ended and no other load of
+        // this variant is under way or queued (it failed between the caller's alias move and this call)
+        boolean settled = lastFailedAt == loadsEnded && pendingVersion == null && !reloadQueued.get();
+        if (lastFailed == version && (lastFailedAt > from || settled)) {
           throw new LoadFailedException("endpoint '" + endpoint + "': " + name + " cannot serve v" + version + " (" + lastFailure + "); "
               + (a == null ? "nothing serves it" : "v" + a.version() + " keeps serving"));
         }

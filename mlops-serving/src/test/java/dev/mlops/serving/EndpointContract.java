@@ -321,6 +321,19 @@ abstract class EndpointContract {
   }
 
   @Test
+  void awaitingAVersionWhoseLoadFailedBeforeTheCallThrowsAtOnceInsteadOfWaitingOutItsTimeout() throws Exception {
+    Endpoint<Label> e = server.endpoint("churn", Label.class).serve("models:/churn@champion").build();
+    int broken = ServingFixture.registerSerialized(admin, "churn", new Models.Throwing(Models.train(1)), dir).version();
+    admin.setAlias("churn", "champion", broken);
+    Eventually.until(() -> e.describe().state() == EndpointStatus.State.DEGRADED, "the failed load has ended");
+    // the caller asks only now: the failure it missed is the variant's last load, and none is under way
+    LoadFailedException ex = assertThrows(LoadFailedException.class, () -> e.awaitVersion("champion", broken, Duration.ofDays(1)));
+    assertTrue(ex.getMessage().contains("this model is broken") && ex.getMessage().contains("v1 keeps serving"), ex.getMessage());
+    // a later load of another version settles it: waiting for v1 returns at once, and v1 serves
+    assertTrue(e.awaitVersion("champion", 1, Duration.ZERO));
+  }
+
+  @Test
   void aVersionThatFailsItsWarmUpNeverServes() throws Exception {
     Endpoint<Label> e = server.endpoint("churn", Label.class).serve("models:/churn@champion").build();
     int broken = ServingFixture.registerSerialized(admin, "churn", new Models.Throwing(Models.train(1)), dir).version();

@@ -3,12 +3,14 @@ package dev.mlops.monitoring.data;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.NumberInput;
 import com.fasterxml.jackson.dataformat.csv.CsvFactory;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import dev.mlops.api.InvalidArgumentException;
 import java.io.IOException;
 import java.io.Reader;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -19,10 +21,12 @@ import java.util.function.LongConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads CSV into primitive columns in two streaming passes over the input (Jackson's CSV parser):
- * the first decides each column's type (counting numbers and other values, and checking the
- * shape), the second fills a {@code double[]} per numerical column and a {@code String[]} of
- * shared strings per categorical one. No row is kept as text, so memory is the columns themselves.
+ * Reads CSV into primitive columns in one streaming pass over the input (Jackson's CSV parser): each
+ * cell is parsed once, into a {@code double[]} per column while the column holds numbers, into a
+ * {@code String[]} of shared strings per categorical one, while the column's numbers and other values
+ * are counted and the shape checked. No row is kept as text, so memory is the columns themselves.
+ * An undeclared column that turns out categorical has only its rows before its first label read
+ * again.
  */
 final class CsvColumns {
   /** A source the reader can open more than once. */
@@ -82,7 +86,7 @@ final class CsvColumns {
   }
 
   /** One pass: the header (returned) and every data row to {@code visitor}. */
-  private List<String> pass(Visitor visitor) throws IOException {
+  private List<String> pass(Visitor visitor, @Nullable LongConsumer progress) throws IOException {
     List<String> header = new ArrayList<>();
     try (Reader r = source.open(); JsonParser p = FACTORY.createParser(r)) {
       int column = 0;
@@ -155,116 +159,203 @@ final class CsvColumns {
     return cell.isEmpty() || cell.length() <= longestMissing && missingLower.contains(cell.toLowerCase(Locale.ROOT));
   }
 
-  /** Whether a (stripped, non-missing) cell is a number; rejects at once what cannot start one, without an exception. */
+  /**
+   * A (stripped, non-missing) cell's number, or {@code null} when it is not one. Rejects at once what
+   * cannot start a number, without an exception; parses with FastDoubleParser (through Jackson), which
+   * reads what {@link Double#parseDouble} reads and gives the same, correctly rounded, value.
+   */
+  static @Nullable Double number(String s) {
+    if (!mayBeNumber(s)) {
+      return null;
+    }
+    try {
+      return NumberInput.parseDouble(s, true);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /** Whether a (stripped, non-missing) cell is a number. */
   static boolean isNumber(String s) {
+    return number(s) != null;
+  }
+
+  private static boolean mayBeNumber(String s) {
     char c = s.charAt(0);
     if (!(c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.' || c == 'I' || c == 'N')) {
       return false;
     }
     char last = s.charAt(s.length() - 1);
-    if (last == 'f' || last == 'd' || last == 'F' || last == 'D') {
-      return false;
-    }
-    try {
-      Double.parseDouble(s);
-      return true;
-    } catch (NumberFormatException e) {
-      return false;
+    return !(last == 'f' || last == 'd' || last == 'F' || last == 'D');
+  }
+
+  /** Thrown by a visitor to end a pass early. */
+  private static final class Stop extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Stop() {
+      super(null, null, false, false);
     }
   }
 
+  /**
+   * One pass: numbers are parsed as they come into a {@code double[]} per column; a column declared
+   * categorical keeps its (shared) strings, and so does an undeclared one from its first cell that is
+   * not a number on. Only when such a column ends up categorical are its earlier rows read again, up
+   * to that cell (a column of labels usually turns at its first row).
+   */
   Table read() throws IOException {
-    List<Census> census = new ArrayList<>();
-    long[] rows = new long[1];
+    Columns cols = new Columns();
     List<String> header = pass(new Visitor() {
       @Override
       public void header(List<String> names) {
-        for (String h : names) {
-          census.add(new Census(h, categorical.contains(h)));
-        }
-      }
-
-      @Override
-      public void cell(int column, String text, int line) {
-        if (column >= census.size()) {
-          return; // counted as a shape error at the end of the row
-        }
-        Census c = census.get(column);
-        if (c.declared) {
-          return;
-        }
-        String cell = text.strip();
-        if (isMissing(cell)) {
-          return;
-        }
-        if (isNumber(cell)) {
-          c.numbers++;
-        } else {
-          c.others++;
-          if (c.firstOther == null) {
-            c.firstOther = cell;
-            c.firstOtherLine = line;
+        cols.start(names.size());
+        for (int c = 0; c < names.size(); c++) {
+          cols.census[c] = new Census(names.get(c), categorical.contains(names.get(c)));
+          if (cols.census[c].declared) {
+            cols.labels[c] = new String[cols.capacity];
+            cols.labelsFrom[c] = 0;
+          } else {
+            cols.numbers[c] = new double[cols.capacity];
           }
         }
       }
 
       @Override
-      public void endRow(int cells, int line) {
-        if (cells != census.size()) {
-          throw InvalidArgumentException.of("csv file", name, "line " + line + " has " + cells + " cells, the header has " + census.size());
-        }
-        rows[0]++;
-      }
-    });
-    if (rows[0] > Integer.MAX_VALUE - 8) {
-      throw InvalidArgumentException.of("csv file", name, "has " + rows[0] + " rows; at most " + (Integer.MAX_VALUE - 8) + " can be read");
-    }
-    int n = (int) rows[0];
-    boolean[] numeric = new boolean[census.size()];
-    for (int c = 0; c < census.size(); c++) {
-      Census k = census.get(c);
-      numeric[c] = !k.declared && k.others == 0;
-      if (!k.declared && k.others > 0 && k.numbers > k.others) {
-        throw InvalidArgumentException.of("csv file", name, "line " + k.firstOtherLine + ", column '" + k.name + "': '" + k.firstOther
-            + "' is not a number, but " + k.numbers + " of the column's " + (k.numbers + k.others) + " values are (" + k.others
-            + " are not); declare the column categorical, list the token as a missing value, or fix the cell");
-      }
-    }
-    double[][] numbers = new double[census.size()][];
-    String[][] labels = new String[census.size()][];
-    for (int c = 0; c < census.size(); c++) {
-      if (numeric[c]) {
-        numbers[c] = new double[n];
-      } else {
-        labels[c] = new String[n];
-      }
-    }
-    Map<String, String> shared = new HashMap<>();
-    int[] row = new int[1];
-    pass(new Visitor() {
-      @Override
       public void cell(int column, String text, int line) {
+        if (column >= cols.census.length) {
+          return; // counted as a shape error at the end of the row
+        }
+        Census c = cols.census[column];
         String cell = text.strip();
         boolean missing = isMissing(cell);
-        if (numeric[column]) {
-          numbers[column][row[0]] = missing ? Double.NaN : Double.parseDouble(cell);
+        if (c.declared) {
+          cols.labels[column][cols.rows] = missing ? null : cols.shared(cell);
+          return;
+        }
+        Double v = missing ? null : number(cell);
+        if (v != null) {
+          c.numbers++;
+        } else if (!missing) {
+          c.others++;
+          if (c.firstOther == null) {
+            c.firstOther = cell;
+            c.firstOtherLine = line;
+            cols.labels[column] = new String[cols.capacity];
+            cols.labelsFrom[column] = cols.rows;
+            cols.numbers[column] = null;
+          }
+        }
+        if (cols.labelsFrom[column] < 0) {
+          cols.numbers[column][cols.rows] = v == null ? Double.NaN : v;
         } else {
-          labels[column][row[0]] = missing ? null : shared.computeIfAbsent(cell, k -> k);
+          cols.labels[column][cols.rows] = missing ? null : cols.shared(cell);
         }
       }
 
       @Override
       public void endRow(int cells, int line) {
-        row[0]++;
+        if (cells != cols.census.length) {
+          throw InvalidArgumentException.of("csv file", name, "line " + line + " has " + cells + " cells, the header has " + cols.census.length);
+        }
+        if (cols.rows == Integer.MAX_VALUE - 8) {
+          throw InvalidArgumentException.of("csv file", name, "has more than " + (Integer.MAX_VALUE - 8) + " rows; at most that many can be read");
+        }
+        cols.endRow();
       }
-    });
-    if (row[0] != n) {
-      throw InvalidArgumentException.of("csv file", name, "changed while it was read (" + n + " rows, then " + row[0] + ")");
+    }, progress);
+    Census[] census = cols.census;
+    int n = cols.rows;
+    int reread = 0;
+    for (int c = 0; c < census.length; c++) {
+      Census k = census[c];
+      if (!k.declared && k.others > 0 && k.numbers > k.others) {
+        throw InvalidArgumentException.of("csv file", name, "line " + k.firstOtherLine + ", column '" + k.name + "': '" + k.firstOther
+            + "' is not a number, but " + k.numbers + " of the column's " + (k.numbers + k.others) + " values are (" + k.others
+            + " are not); declare the column categorical, list the token as a missing value, or fix the cell");
+      }
+      reread = Math.max(reread, cols.labelsFrom[c]);
     }
-    List<Column> cols = new ArrayList<>();
-    for (int c = 0; c < census.size(); c++) {
-      cols.add(numeric[c] ? Column.numerical(header.get(c), numbers[c]) : Column.categorical(header.get(c), labels[c]));
+    if (reread > 0) {
+      rereadLabels(cols, reread);
     }
-    return Table.of(cols);
+    List<Column> out = new ArrayList<>();
+    for (int c = 0; c < census.length; c++) {
+      out.add(cols.labelsFrom[c] < 0 ? Column.owning(header.get(c), Arrays.copyOf(cols.numbers[c], n))
+          : Column.categorical(header.get(c), Arrays.copyOf(cols.labels[c], n)));
+    }
+    return Table.of(out);
+  }
+
+  /** Reads the first {@code upTo} rows again for the columns that turned categorical after their first row. */
+  private void rereadLabels(Columns cols, int upTo) throws IOException {
+    int[] row = new int[1];
+    try {
+      pass(new Visitor() {
+        @Override
+        public void cell(int column, String text, int line) {
+          if (row[0] < cols.labelsFrom[column]) {
+            String cell = text.strip();
+            cols.labels[column][row[0]] = isMissing(cell) ? null : cols.shared(cell);
+          }
+        }
+
+        @Override
+        public void endRow(int cells, int line) {
+          if (cells != cols.census.length) {
+            throw changed(cols.rows, row[0]);
+          }
+          if (++row[0] == upTo) {
+            throw new Stop();
+          }
+        }
+      }, null);
+    } catch (Stop done) {
+      return;
+    }
+    throw changed(cols.rows, row[0]);
+  }
+
+  private InvalidArgumentException changed(int rows, int then) {
+    return InvalidArgumentException.of("csv file", name, "changed while it was read (" + rows + " rows, then " + then + ")");
+  }
+
+  /** The columns as they are read: growing arrays, one per column, of numbers or of shared strings. */
+  private static final class Columns {
+    Census[] census = new Census[0];
+    double[][] numbers = new double[0][];
+    String[][] labels = new String[0][];
+    /** Per column: the row its strings start at, -1 while it holds numbers only. */
+    int[] labelsFrom = new int[0];
+    int capacity = 1024;
+    int rows;
+    private final Map<String, String> shared = new HashMap<>();
+
+    void start(int columns) {
+      census = new Census[columns];
+      numbers = new double[columns][];
+      labels = new String[columns][];
+      labelsFrom = new int[columns];
+      Arrays.fill(labelsFrom, -1);
+    }
+
+    String shared(String cell) {
+      return shared.computeIfAbsent(cell, k -> k);
+    }
+
+    void endRow() {
+      if (++rows < capacity) {
+        return;
+      }
+      capacity = (int) Math.min(Integer.MAX_VALUE - 8, capacity * 2L);
+      for (int c = 0; c < census.length; c++) {
+        if (numbers[c] != null) {
+          numbers[c] = Arrays.copyOf(numbers[c], capacity);
+        }
+        if (labels[c] != null) {
+          labels[c] = Arrays.copyOf(labels[c], capacity);
+        }
+      }
+    }
   }
 }

@@ -125,7 +125,8 @@ public final class Table {
 
   /**
    * Like {@link #readCsv(Path, Set, Set)}, reporting the rows read so far to {@code progress} every
-   * 100,000 rows of each of the two passes over the file (for a progress line on a terminal).
+   * 100,000 rows (for a progress line on a terminal). The file is read once; a column that turns
+   * categorical after its first row has those earlier rows read again, without progress reports.
    */
   public static Table readCsv(Path file, Set<String> categorical, Set<String> missing, @Nullable LongConsumer progress) {
     if (!Files.isRegularFile(file)) {

@@ -34,11 +34,15 @@ public final class TwoSample {
   private static final int CONCURRENT_SORT = 200_000;
 
   /**
-   * Sorted copies of both samples (each checked as {@link #sorted} does). Large samples are sorted
-   * at the same time, the second on the common pool: sorting is most of an exact test's time, and
+   * Sorted copies of {@code a} (the reference) and {@code b} (the current sample), in that order,
+   * for the {@code ...OfSorted} methods, which then share one sort. Large samples are sorted at the
+   * same time, the second on the common pool: sorting is most of an exact test's time, and
    * {@code Arrays.parallelSort} does not help on two cores, where the common pool has one thread.
+   * The inputs are not modified.
+   *
+   * @throws InvalidArgumentException if either sample is empty or holds NaN
    */
-  private static double[][] sortedPair(double[] a, double[] b) {
+  public static double[][] sortedCopies(double[] a, double[] b) {
     if (Math.min(a.length, b.length) < CONCURRENT_SORT) {
       return new double[][] {sorted(a, "reference", 1), sorted(b, "current", 1)};
     }
@@ -85,9 +89,38 @@ public final class TwoSample {
 
   /** {@code scipy.stats.ks_2samp(a, b)}: two-sided, method 'auto' (exact when both sizes are at most 10,000). */
   public static TestResult ks(double[] a, double[] b) {
-    double[][] both = sortedPair(a, b);
-    double[] x = both[0];
-    double[] y = both[1];
+    double[][] both = sortedCopies(a, b);
+    return ksSorted(both[0], both[1]);
+  }
+
+  /**
+   * {@link #ks} of samples already sorted ascending, such as {@link #sortedCopies} gives: the same
+   * result without sorting again.
+   *
+   * @throws InvalidArgumentException if either sample is empty, holds NaN or is not sorted ascending
+   */
+  public static TestResult ksOfSorted(double[] x, double[] y) {
+    checkSorted(x, "reference");
+    checkSorted(y, "current");
+    return ksSorted(x, y);
+  }
+
+  /** Checks what {@link #sortedCopies} guarantees: values, ascending, no NaN. O(n), no copy. */
+  public static void checkSorted(double[] x, String name) {
+    if (x.length == 0) {
+      throw InvalidArgumentException.of(name, "0 values", "needs at least 1");
+    }
+    for (int i = 1; i < x.length; i++) {
+      if (!(x[i - 1] <= x[i])) {
+        throw InvalidArgumentException.of(name, "value " + x[i] + " at index " + i, "must be sorted ascending and hold no NaN");
+      }
+    }
+    if (Double.isNaN(x[0])) {
+      throw InvalidArgumentException.of(name, "NaN", "must not contain NaN; drop missing values before testing");
+    }
+  }
+
+  private static TestResult ksSorted(double[] x, double[] y) {
     int n1 = x.length;
     int n2 = y.length;
     // walk the merged order; the ECDF difference only changes at data points. It is kept exactly,

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import dev.mlops.api.InvalidArgumentException;
 import java.io.IOException;
 import java.io.Reader;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -38,14 +39,18 @@ final class CsvColumns {
   private static final CsvFactory FACTORY = CsvFactory.builder().enable(CsvParser.Feature.SKIP_EMPTY_LINES).build();
 
   private final Source source;
+  /** The file behind {@code source}, which the fast path reads as bytes; null for text already in memory. */
+  private final @Nullable Path file;
   private final String name;
   private final Set<String> categorical;
   private final Set<String> missingLower;
   private final int longestMissing;
   private final @Nullable LongConsumer progress;
 
-  CsvColumns(Source source, String name, Set<String> categorical, Set<String> missing, @Nullable LongConsumer progress) {
+  CsvColumns(Source source, @Nullable Path file, String name, Set<String> categorical, Set<String> missing,
+      @Nullable LongConsumer progress) {
     this.source = source;
+    this.file = file;
     this.name = name;
     this.categorical = categorical;
     Set<String> lower = new HashSet<>();
@@ -76,17 +81,27 @@ final class CsvColumns {
   }
 
   /** A row visitor: cell by cell, then the end of the row. */
-  private interface Visitor {
+  interface Visitor {
     /** The checked header, before the first data row. */
     default void header(List<String> header) {}
 
-    void cell(int column, String text, int line);
+    /** Cell {@code column} of the row on {@code line}: {@code len} chars of {@code buf} from {@code off}, only valid during the call. */
+    void cell(int column, char[] buf, int off, int len, int line);
 
     void endRow(int cells, int line);
   }
 
-  /** One pass: the header (returned) and every data row to {@code visitor}. */
-  private List<String> pass(Visitor visitor, @Nullable LongConsumer progress) throws IOException {
+  /**
+   * One pass: the header (returned) and every data row to {@code visitor}; straight from the file's
+   * bytes when it is simple CSV ({@link CsvBytes}), through Jackson's CSV parser otherwise.
+   *
+   * @throws CsvBytes.NotSimple when the fast path finds that the file is not simple CSV; the
+   *     visitor has seen some rows and the pass must start again with {@code general}
+   */
+  private List<String> pass(Visitor visitor, @Nullable LongConsumer progress, boolean general) throws IOException {
+    if (file != null && !general) {
+      return CsvBytes.pass(file, name, visitor, h -> checkHeader(h), progress);
+    }
     List<String> header = new ArrayList<>();
     try (Reader r = source.open(); JsonParser p = FACTORY.createParser(r)) {
       int column = 0;
@@ -99,11 +114,10 @@ final class CsvColumns {
           column = 0;
           line = p.currentLocation().getLineNr();
         } else if (t == JsonToken.VALUE_STRING) {
-          String text = p.getText();
           if (inHeader) {
-            header.add(text);
+            header.add(p.getText());
           } else {
-            visitor.cell(column, text, line);
+            visitor.cell(column, p.getTextCharacters(), p.getTextOffset(), p.getTextLength(), line);
           }
           column++;
         } else if (t == JsonToken.END_ARRAY) {
@@ -155,8 +169,27 @@ final class CsvColumns {
     }
   }
 
-  private boolean isMissing(String cell) {
-    return cell.isEmpty() || cell.length() <= longestMissing && missingLower.contains(cell.toLowerCase(Locale.ROOT));
+  /** Whether the (stripped) cell is a missing value; makes a string only for a cell as short as the longest token. */
+  private boolean isMissing(char[] b, int off, int len) {
+    return len == 0 || len <= longestMissing && missingLower.contains(new String(b, off, len).toLowerCase(Locale.ROOT));
+  }
+
+  /** The offset of a cell's first char that is not white space (as {@link String#strip} sees it). */
+  private static int stripStart(char[] b, int off, int len) {
+    int i = off;
+    while (i < off + len && Character.isWhitespace(b[i])) {
+      i++;
+    }
+    return i;
+  }
+
+  /** The end of a cell without its trailing white space, from its stripped start {@code from}. */
+  private static int stripEnd(char[] b, int from, int end) {
+    int e = end;
+    while (e > from && Character.isWhitespace(b[e - 1])) {
+      e--;
+    }
+    return e;
   }
 
   /**
@@ -165,28 +198,26 @@ final class CsvColumns {
    * reads what {@link Double#parseDouble} reads and gives the same, correctly rounded, value.
    */
   static @Nullable Double number(String s) {
-    if (!mayBeNumber(s)) {
-      return null;
-    }
-    try {
-      return NumberInput.parseDouble(s, true);
-    } catch (NumberFormatException e) {
-      return null;
-    }
+    double[] into = new double[1];
+    return number(s.toCharArray(), 0, s.length(), into) ? into[0] : null;
   }
 
-  /** Whether a (stripped, non-missing) cell is a number. */
-  static boolean isNumber(String s) {
-    return number(s) != null;
-  }
-
-  private static boolean mayBeNumber(String s) {
-    char c = s.charAt(0);
+  /** Whether the (stripped, non-empty) cell is a number; if so, it is in {@code into[0]}. */
+  private static boolean number(char[] b, int off, int len, double[] into) {
+    char c = b[off];
     if (!(c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.' || c == 'I' || c == 'N')) {
       return false;
     }
-    char last = s.charAt(s.length() - 1);
-    return !(last == 'f' || last == 'd' || last == 'F' || last == 'D');
+    char last = b[off + len - 1];
+    if (last == 'f' || last == 'd' || last == 'F' || last == 'D') {
+      return false;
+    }
+    try {
+      into[0] = NumberInput.parseDouble(b, off, len, true);
+      return true;
+    } catch (NumberFormatException e) {
+      return false;
+    }
   }
 
   /** Thrown by a visitor to end a pass early. */
@@ -205,6 +236,14 @@ final class CsvColumns {
    * to that cell (a column of labels usually turns at its first row).
    */
   Table read() throws IOException {
+    try {
+      return read(false);
+    } catch (CsvBytes.NotSimple e) {
+      return read(true);
+    }
+  }
+
+  private Table read(boolean general) throws IOException {
     Columns cols = new Columns();
     List<String> header = pass(new Visitor() {
       @Override
@@ -222,24 +261,25 @@ final class CsvColumns {
       }
 
       @Override
-      public void cell(int column, String text, int line) {
+      public void cell(int column, char[] buf, int off, int len, int line) {
         if (column >= cols.census.length) {
           return; // counted as a shape error at the end of the row
         }
         Census c = cols.census[column];
-        String cell = text.strip();
-        boolean missing = isMissing(cell);
+        int from = stripStart(buf, off, len);
+        int n = stripEnd(buf, from, off + len) - from;
+        boolean missing = isMissing(buf, from, n);
         if (c.declared) {
-          cols.labels[column][cols.rows] = missing ? null : cols.shared(cell);
+          cols.labels[column][cols.rows] = missing ? null : cols.shared(buf, from, n);
           return;
         }
-        Double v = missing ? null : number(cell);
-        if (v != null) {
+        boolean number = !missing && number(buf, from, n, cols.parsed);
+        if (number) {
           c.numbers++;
         } else if (!missing) {
           c.others++;
           if (c.firstOther == null) {
-            c.firstOther = cell;
+            c.firstOther = new String(buf, from, n);
             c.firstOtherLine = line;
             cols.labels[column] = new String[cols.capacity];
             cols.labelsFrom[column] = cols.rows;
@@ -247,9 +287,9 @@ final class CsvColumns {
           }
         }
         if (cols.labelsFrom[column] < 0) {
-          cols.numbers[column][cols.rows] = v == null ? Double.NaN : v;
+          cols.numbers[column][cols.rows] = number ? cols.parsed[0] : Double.NaN;
         } else {
-          cols.labels[column][cols.rows] = missing ? null : cols.shared(cell);
+          cols.labels[column][cols.rows] = missing ? null : cols.shared(buf, from, n);
         }
       }
 
@@ -263,7 +303,7 @@ final class CsvColumns {
         }
         cols.endRow();
       }
-    }, progress);
+    }, progress, general);
     Census[] census = cols.census;
     int n = cols.rows;
     int reread = 0;
@@ -277,7 +317,7 @@ final class CsvColumns {
       reread = Math.max(reread, cols.labelsFrom[c]);
     }
     if (reread > 0) {
-      rereadLabels(cols, reread);
+      rereadLabels(cols, reread, general);
     }
     List<Column> out = new ArrayList<>();
     for (int c = 0; c < census.length; c++) {
@@ -288,15 +328,16 @@ final class CsvColumns {
   }
 
   /** Reads the first {@code upTo} rows again for the columns that turned categorical after their first row. */
-  private void rereadLabels(Columns cols, int upTo) throws IOException {
+  private void rereadLabels(Columns cols, int upTo, boolean general) throws IOException {
     int[] row = new int[1];
     try {
       pass(new Visitor() {
         @Override
-        public void cell(int column, String text, int line) {
-          if (row[0] < cols.labelsFrom[column]) {
-            String cell = text.strip();
-            cols.labels[column][row[0]] = isMissing(cell) ? null : cols.shared(cell);
+        public void cell(int column, char[] buf, int off, int len, int line) {
+          if (column < cols.census.length && row[0] < cols.labelsFrom[column]) {
+            int from = stripStart(buf, off, len);
+            int n = stripEnd(buf, from, off + len) - from;
+            cols.labels[column][row[0]] = isMissing(buf, from, n) ? null : cols.shared(buf, from, n);
           }
         }
 
@@ -309,7 +350,7 @@ final class CsvColumns {
             throw new Stop();
           }
         }
-      }, null);
+      }, null, general);
     } catch (Stop done) {
       return;
     }
@@ -339,8 +380,13 @@ final class CsvColumns {
       Arrays.fill(labelsFrom, -1);
     }
 
-    String shared(String cell) {
-      return shared.computeIfAbsent(cell, k -> k);
+    /** Scratch for the number a cell parses to. */
+    final double[] parsed = new double[1];
+
+    String shared(char[] buf, int off, int len) {
+      String cell = new String(buf, off, len);
+      String known = shared.putIfAbsent(cell, cell);
+      return known != null ? known : cell;
     }
 
     void endRow() {

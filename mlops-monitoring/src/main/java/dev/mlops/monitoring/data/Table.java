@@ -120,7 +120,7 @@ public final class Table {
       text.append(buf, 0, k);
     }
     String all = text.toString();
-    return new CsvColumns(() -> new java.io.StringReader(all), source, categorical, missing, null).read();
+    return new CsvColumns(() -> new java.io.StringReader(all), null, source, categorical, missing, null).read();
   }
 
   /**
@@ -133,7 +133,7 @@ public final class Table {
       throw InvalidArgumentException.of("csv file", file, "does not exist or is not a file");
     }
     try {
-      return new CsvColumns(() -> Files.newBufferedReader(file, StandardCharsets.UTF_8), file.toString(), categorical, missing, progress).read();
+      return new CsvColumns(() -> Files.newBufferedReader(file, StandardCharsets.UTF_8), file, file.toString(), categorical, missing, progress).read();
     } catch (java.nio.charset.CharacterCodingException e) {
       throw InvalidArgumentException.of("csv file", file, "is not UTF-8 text: " + e);
     } catch (IOException e) {

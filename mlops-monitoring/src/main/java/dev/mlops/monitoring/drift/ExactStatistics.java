@@ -124,7 +124,8 @@ final class ExactStatistics extends ColumnStatistics {
 
   @Override
   double computeNormedWasserstein() {
-    return TwoSample.normedWasserstein(referenceNumbers, currentNumbers);
+    double[][] s = sorted();
+    return TwoSample.normedWassersteinOfSorted(referenceNumbers, s[0], s[1]);
   }
 
   @Override

@@ -175,23 +175,29 @@ public final class TwoSample {
     return Math.sqrt(2) * cdfDistance(sorted(a, "reference", 1), sorted(b, "current", 1), 2);
   }
 
-  /** SciPy's {@code _cdf_distance}: (∫|F-G|^p)^(1/p) over the merged support. */
+  /**
+   * SciPy's {@code _cdf_distance}: (∫|F-G|^p)^(1/p) over the merged support, of sorted samples. The
+   * support is the merge of the two (in {@link Double#compare} order, the order a sort of their
+   * concatenation gives), walked as it is merged: no third sort and no merged copy.
+   */
   private static double cdfDistance(double[] u, double[] v, int p) {
-    double[] all = new double[u.length + v.length];
-    System.arraycopy(u, 0, all, 0, u.length);
-    System.arraycopy(v, 0, all, u.length, v.length);
-    Arrays.sort(all);
+    int n = u.length + v.length;
+    int mu = 0;
+    int mv = 0;
+    double current = mv >= v.length || mu < u.length && Double.compare(u[mu], v[mv]) <= 0 ? u[mu++] : v[mv++];
     double sum = 0;
     int iu = 0;
     int iv = 0;
-    for (int k = 0; k < all.length - 1; k++) {
-      double delta = all[k + 1] - all[k];
-      while (iu < u.length && u[iu] <= all[k]) {
+    for (int k = 0; k < n - 1; k++) {
+      double next = mv >= v.length || mu < u.length && Double.compare(u[mu], v[mv]) <= 0 ? u[mu++] : v[mv++];
+      double delta = next - current;
+      while (iu < u.length && u[iu] <= current) {
         iu++;
       }
-      while (iv < v.length && v[iv] <= all[k]) {
+      while (iv < v.length && v[iv] <= current) {
         iv++;
       }
+      current = next;
       if (delta == 0) {
         continue;
       }
@@ -217,8 +223,25 @@ public final class TwoSample {
 
   /** Wasserstein distance divided by the reference's population standard deviation (0.001 when that is 0). */
   public static double normedWasserstein(double[] reference, double[] current) {
+    return wasserstein(reference, current) / stdOrFloor(reference);
+  }
+
+  /**
+   * {@link #normedWasserstein} of {@code reference} and a current sample, given both sorted as
+   * {@link #sortedCopies} gives them: the same value without sorting again. The standard deviation
+   * is summed over {@code reference} in its own order, as {@link #normedWasserstein} sums it.
+   *
+   * @throws InvalidArgumentException if a sorted sample is empty, holds NaN or is not sorted ascending
+   */
+  public static double normedWassersteinOfSorted(double[] reference, double[] sortedReference, double[] sortedCurrent) {
+    checkSorted(sortedReference, "reference");
+    checkSorted(sortedCurrent, "current");
+    return cdfDistance(sortedReference, sortedCurrent, 1) / stdOrFloor(reference);
+  }
+
+  private static double stdOrFloor(double[] reference) {
     double sd = populationStd(reference);
-    return wasserstein(reference, current) / (sd == 0 ? 0.001 : sd);
+    return sd == 0 ? 0.001 : sd;
   }
 
   /** Average ranks of the concatenation of {@code x} and {@code y} ({@code scipy.stats.rankdata}, method 'average'). */

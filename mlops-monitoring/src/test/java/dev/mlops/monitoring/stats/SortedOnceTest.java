@@ -10,8 +10,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The {@code ...OfSorted} forms, which let a drift report sort each side once for its KS test and
- * its bins, give exactly what the sorting forms give, and refuse input that is not sorted.
+ * The {@code ...OfSorted} forms, which let a drift report sort each side once for its KS test, its
+ * effect size and its bins, give exactly what the sorting forms give, and refuse input that is not sorted.
  */
 class SortedOnceTest {
   private static double[] sample(Random r, int n, double shift, boolean ties) {
@@ -35,6 +35,7 @@ class SortedOnceTest {
         TestResult twice = TwoSample.ks(a, b);
         assertEquals(twice.statistic(), once.statistic(), 0.0);
         assertEquals(twice.pValue(), once.pValue(), 0.0);
+        assertEquals(TwoSample.normedWasserstein(a, b), TwoSample.normedWassersteinOfSorted(a, s[0], s[1]), 0.0);
         for (int bins : new int[] {2, 10, 37}) {
           Binned.Shares one = Binned.numericalOfSorted(s[0], s[1], bins);
           Binned.Shares other = Binned.numerical(a, b, bins);

@@ -12,11 +12,9 @@ import java.io.Reader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.LongConsumer;
 import org.jspecify.annotations.Nullable;
@@ -66,7 +64,7 @@ final class CsvColumns {
   }
 
   /** What the first pass learns about a column. */
-  private static final class Census {
+  static final class Census {
     final String name;
     final boolean declared;
     long numbers;
@@ -244,7 +242,7 @@ final class CsvColumns {
   }
 
   private Table read(boolean general) throws IOException {
-    Columns cols = new Columns();
+    GrowingColumns cols = new GrowingColumns();
     List<String> header = pass(new Visitor() {
       @Override
       public void header(List<String> names) {
@@ -328,7 +326,7 @@ final class CsvColumns {
   }
 
   /** Reads the first {@code upTo} rows again for the columns that turned categorical after their first row. */
-  private void rereadLabels(Columns cols, int upTo, boolean general) throws IOException {
+  private void rereadLabels(GrowingColumns cols, int upTo, boolean general) throws IOException {
     int[] row = new int[1];
     try {
       pass(new Visitor() {
@@ -359,49 +357,5 @@ final class CsvColumns {
 
   private InvalidArgumentException changed(int rows, int then) {
     return InvalidArgumentException.of("csv file", name, "changed while it was read (" + rows + " rows, then " + then + ")");
-  }
-
-  /** The columns as they are read: growing arrays, one per column, of numbers or of shared strings. */
-  private static final class Columns {
-    Census[] census = new Census[0];
-    double[][] numbers = new double[0][];
-    String[][] labels = new String[0][];
-    /** Per column: the row its strings start at, -1 while it holds numbers only. */
-    int[] labelsFrom = new int[0];
-    int capacity = 1024;
-    int rows;
-    private final Map<String, String> shared = new HashMap<>();
-
-    void start(int columns) {
-      census = new Census[columns];
-      numbers = new double[columns][];
-      labels = new String[columns][];
-      labelsFrom = new int[columns];
-      Arrays.fill(labelsFrom, -1);
-    }
-
-    /** Scratch for the number a cell parses to. */
-    final double[] parsed = new double[1];
-
-    String shared(char[] buf, int off, int len) {
-      String cell = new String(buf, off, len);
-      String known = shared.putIfAbsent(cell, cell);
-      return known != null ? known : cell;
-    }
-
-    void endRow() {
-      if (++rows < capacity) {
-        return;
-      }
-      capacity = (int) Math.min(Integer.MAX_VALUE - 8, capacity * 2L);
-      for (int c = 0; c < census.length; c++) {
-        if (numbers[c] != null) {
-          numbers[c] = Arrays.copyOf(numbers[c], capacity);
-        }
-        if (labels[c] != null) {
-          labels[c] = Arrays.copyOf(labels[c], capacity);
-        }
-      }
-    }
   }
 }

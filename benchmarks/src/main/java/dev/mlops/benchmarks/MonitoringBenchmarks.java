@@ -18,6 +18,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /** Monitoring throughput and latency. Run with {@code java -jar benchmarks/target/benchmarks.jar MonitoringBenchmarks}. */
@@ -81,11 +82,22 @@ public class MonitoringBenchmarks {
   /** Two samples of 1,000,000 values. */
   @State(Scope.Benchmark)
   public static class KsState {
+    /** Whether another process keeps one core busy meanwhile ({@link BusyCore}): what the second sorting thread buys then. */
+    @Param({"false"})
+    public boolean busy;
+
     double[] a;
     double[] b;
+    Process spinner;
+
+    @TearDown(Level.Trial)
+    public void stopSpinner() throws InterruptedException {
+      BusyCore.stop(spinner);
+    }
 
     @Setup(Level.Trial)
-    public void setup() {
+    public void setup() throws java.io.IOException {
+      spinner = BusyCore.start(busy);
       Random r = new Random(2);
       a = new double[1_000_000];
       b = new double[1_000_000];

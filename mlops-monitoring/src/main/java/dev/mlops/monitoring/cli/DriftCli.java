@@ -123,7 +123,7 @@ public final class DriftCli {
   /** Files at least this large get a progress line on stderr when the command runs on a terminal. */
   static final long PROGRESS_BYTES = 32L << 20;
 
-  /** A progress line for a large file read on a terminal: rows so far, per pass; null otherwise. */
+  /** A progress line for a large file read on a terminal: rows so far; null otherwise. */
   private static java.util.function.@org.jspecify.annotations.Nullable LongConsumer progress(Path file, PrintStream err) {
     long size;
     try {
@@ -134,15 +134,8 @@ public final class DriftCli {
     if (System.console() == null || size < PROGRESS_BYTES) {
       return null;
     }
-    long[] last = {0};
-    int[] pass = {1};
     return rows -> {
-      if (rows < last[0]) {
-        pass[0]++;
-      }
-      last[0] = rows;
-      err.printf(java.util.Locale.ROOT, "\rreading %s: %,d rows (%s)%s", file.getFileName(), rows,
-          pass[0] == 1 ? "checking types" : "loading columns", pass[0] == 1 ? "" : "   ");
+      err.printf(java.util.Locale.ROOT, "\rreading %s: %,d rows", file.getFileName(), rows);
       err.flush();
     };
   }

@@ -39,6 +39,11 @@ public final class Column {
     return new Column(name, values.clone(), null);
   }
 
+  /** A numerical column that keeps {@code values}, which the caller hands over and no longer touches. */
+  static Column owning(String name, double[] values) {
+    return new Column(name, values, null);
+  }
+
   /** A categorical column; null is missing. */
   public static Column categorical(String name, String[] values) {
     return new Column(name, null, values.clone());

@@ -3,26 +3,29 @@ package dev.mlops.monitoring.data;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.NumberInput;
 import com.fasterxml.jackson.dataformat.csv.CsvFactory;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import dev.mlops.api.InvalidArgumentException;
 import java.io.IOException;
 import java.io.Reader;
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.LongConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads CSV into primitive columns in two streaming passes over the input (Jackson's CSV parser):
- * the first decides each column's type (counting numbers and other values, and checking the
- * shape), the second fills a {@code double[]} per numerical column and a {@code String[]} of
- * shared strings per categorical one. No row is kept as text, so memory is the columns themselves.
+ * Reads CSV into primitive columns in one streaming pass over the input (Jackson's CSV parser): each
+ * cell is parsed once, into a {@code double[]} per column while the column holds numbers, into a
+ * {@code String[]} of shared strings per categorical one, while the column's numbers and other values
+ * are counted and the shape checked. No row is kept as text, so memory is the columns themselves.
+ * An undeclared column that turns out categorical has only its rows before its first label read
+ * again.
  */
 final class CsvColumns {
   /** A source the reader can open more than once. */
@@ -34,14 +37,18 @@ final class CsvColumns {
   private static final CsvFactory FACTORY = CsvFactory.builder().enable(CsvParser.Feature.SKIP_EMPTY_LINES).build();
 
   private final Source source;
+  /** The file behind {@code source}, which the fast path reads as bytes; null for text already in memory. */
+  private final @Nullable Path file;
   private final String name;
   private final Set<String> categorical;
   private final Set<String> missingLower;
   private final int longestMissing;
   private final @Nullable LongConsumer progress;
 
-  CsvColumns(Source source, String name, Set<String> categorical, Set<String> missing, @Nullable LongConsumer progress) {
+  CsvColumns(Source source, @Nullable Path file, String name, Set<String> categorical, Set<String> missing,
+      @Nullable LongConsumer progress) {
     this.source = source;
+    this.file = file;
     this.name = name;
     this.categorical = categorical;
     Set<String> lower = new HashSet<>();
@@ -57,7 +64,7 @@ final class CsvColumns {
   }
 
   /** What the first pass learns about a column. */
-  private static final class Census {
+  static final class Census {
     final String name;
     final boolean declared;
     long numbers;
@@ -72,17 +79,27 @@ final class CsvColumns {
   }
 
   /** A row visitor: cell by cell, then the end of the row. */
-  private interface Visitor {
+  interface Visitor {
     /** The checked header, before the first data row. */
     default void header(List<String> header) {}
 
-    void cell(int column, String text, int line);
+    /** Cell {@code column} of the row on {@code line}: {@code len} chars of {@code buf} from {@code off}, only valid during the call. */
+    void cell(int column, char[] buf, int off, int len, int line);
 
     void endRow(int cells, int line);
   }
 
-  /** One pass: the header (returned) and every data row to {@code visitor}. */
-  private List<String> pass(Visitor visitor) throws IOException {
+  /**
+   * One pass: the header (returned) and every data row to {@code visitor}; straight from the file's
+   * bytes when it is simple CSV ({@link CsvBytes}), through Jackson's CSV parser otherwise.
+   *
+   * @throws CsvBytes.NotSimple when the fast path finds that the file is not simple CSV; the
+   *     visitor has seen some rows and the pass must start again with {@code general}
+   */
+  private List<String> pass(Visitor visitor, @Nullable LongConsumer progress, boolean general) throws IOException {
+    if (file != null && !general) {
+      return CsvBytes.pass(file, name, visitor, h -> checkHeader(h), progress);
+    }
     List<String> header = new ArrayList<>();
     try (Reader r = source.open(); JsonParser p = FACTORY.createParser(r)) {
       int column = 0;
@@ -95,11 +112,10 @@ final class CsvColumns {
           column = 0;
           line = p.currentLocation().getLineNr();
         } else if (t == JsonToken.VALUE_STRING) {
-          String text = p.getText();
           if (inHeader) {
-            header.add(text);
+            header.add(p.getText());
           } else {
-            visitor.cell(column, text, line);
+            visitor.cell(column, p.getTextCharacters(), p.getTextOffset(), p.getTextLength(), line);
           }
           column++;
         } else if (t == JsonToken.END_ARRAY) {
@@ -151,120 +167,195 @@ final class CsvColumns {
     }
   }
 
-  private boolean isMissing(String cell) {
-    return cell.isEmpty() || cell.length() <= longestMissing && missingLower.contains(cell.toLowerCase(Locale.ROOT));
+  /** Whether the (stripped) cell is a missing value; makes a string only for a cell as short as the longest token. */
+  private boolean isMissing(char[] b, int off, int len) {
+    return len == 0 || len <= longestMissing && missingLower.contains(new String(b, off, len).toLowerCase(Locale.ROOT));
   }
 
-  /** Whether a (stripped, non-missing) cell is a number; rejects at once what cannot start one, without an exception. */
-  static boolean isNumber(String s) {
-    char c = s.charAt(0);
+  /** The offset of a cell's first char that is not white space (as {@link String#strip} sees it). */
+  private static int stripStart(char[] b, int off, int len) {
+    int i = off;
+    while (i < off + len && Character.isWhitespace(b[i])) {
+      i++;
+    }
+    return i;
+  }
+
+  /** The end of a cell without its trailing white space, from its stripped start {@code from}. */
+  private static int stripEnd(char[] b, int from, int end) {
+    int e = end;
+    while (e > from && Character.isWhitespace(b[e - 1])) {
+      e--;
+    }
+    return e;
+  }
+
+  /**
+   * A (stripped, non-missing) cell's number, or {@code null} when it is not one. Rejects at once what
+   * cannot start a number, without an exception; parses with FastDoubleParser (through Jackson), which
+   * reads what {@link Double#parseDouble} reads and gives the same, correctly rounded, value.
+   */
+  static @Nullable Double number(String s) {
+    double[] into = new double[1];
+    return number(s.toCharArray(), 0, s.length(), into) ? into[0] : null;
+  }
+
+  /** Whether the (stripped, non-empty) cell is a number; if so, it is in {@code into[0]}. */
+  private static boolean number(char[] b, int off, int len, double[] into) {
+    char c = b[off];
     if (!(c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.' || c == 'I' || c == 'N')) {
       return false;
     }
-    char last = s.charAt(s.length() - 1);
+    char last = b[off + len - 1];
     if (last == 'f' || last == 'd' || last == 'F' || last == 'D') {
       return false;
     }
     try {
-      Double.parseDouble(s);
+      into[0] = NumberInput.parseDouble(b, off, len, true);
       return true;
     } catch (NumberFormatException e) {
       return false;
     }
   }
 
+  /** Thrown by a visitor to end a pass early. */
+  private static final class Stop extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Stop() {
+      super(null, null, false, false);
+    }
+  }
+
+  /**
+   * One pass: numbers are parsed as they come into a {@code double[]} per column; a column declared
+   * categorical keeps its (shared) strings, and so does an undeclared one from its first cell that is
+   * not a number on. Only when such a column ends up categorical are its earlier rows read again, up
+   * to that cell (a column of labels usually turns at its first row).
+   */
   Table read() throws IOException {
-    List<Census> census = new ArrayList<>();
-    long[] rows = new long[1];
+    try {
+      return read(false);
+    } catch (CsvBytes.NotSimple e) {
+      return read(true);
+    }
+  }
+
+  private Table read(boolean general) throws IOException {
+    GrowingColumns cols = new GrowingColumns();
     List<String> header = pass(new Visitor() {
       @Override
       public void header(List<String> names) {
-        for (String h : names) {
-          census.add(new Census(h, categorical.contains(h)));
-        }
-      }
-
-      @Override
-      public void cell(int column, String text, int line) {
-        if (column >= census.size()) {
-          return; // counted as a shape error at the end of the row
-        }
-        Census c = census.get(column);
-        if (c.declared) {
-          return;
-        }
-        String cell = text.strip();
-        if (isMissing(cell)) {
-          return;
-        }
-        if (isNumber(cell)) {
-          c.numbers++;
-        } else {
-          c.others++;
-          if (c.firstOther == null) {
-            c.firstOther = cell;
-            c.firstOtherLine = line;
+        cols.start(names.size());
+        for (int c = 0; c < names.size(); c++) {
+          cols.census[c] = new Census(names.get(c), categorical.contains(names.get(c)));
+          if (cols.census[c].declared) {
+            cols.labels[c] = new String[cols.capacity];
+            cols.labelsFrom[c] = 0;
+          } else {
+            cols.numbers[c] = new double[cols.capacity];
           }
         }
       }
 
       @Override
-      public void endRow(int cells, int line) {
-        if (cells != census.size()) {
-          throw InvalidArgumentException.of("csv file", name, "line " + line + " has " + cells + " cells, the header has " + census.size());
+      public void cell(int column, char[] buf, int off, int len, int line) {
+        if (column >= cols.census.length) {
+          return; // counted as a shape error at the end of the row
         }
-        rows[0]++;
-      }
-    });
-    if (rows[0] > Integer.MAX_VALUE - 8) {
-      throw InvalidArgumentException.of("csv file", name, "has " + rows[0] + " rows; at most " + (Integer.MAX_VALUE - 8) + " can be read");
-    }
-    int n = (int) rows[0];
-    boolean[] numeric = new boolean[census.size()];
-    for (int c = 0; c < census.size(); c++) {
-      Census k = census.get(c);
-      numeric[c] = !k.declared && k.others == 0;
-      if (!k.declared && k.others > 0 && k.numbers > k.others) {
-        throw InvalidArgumentException.of("csv file", name, "line " + k.firstOtherLine + ", column '" + k.name + "': '" + k.firstOther
-            + "' is not a number, but " + k.numbers + " of the column's " + (k.numbers + k.others) + " values are (" + k.others
-            + " are not); declare the column categorical, list the token as a missing value, or fix the cell");
-      }
-    }
-    double[][] numbers = new double[census.size()][];
-    String[][] labels = new String[census.size()][];
-    for (int c = 0; c < census.size(); c++) {
-      if (numeric[c]) {
-        numbers[c] = new double[n];
-      } else {
-        labels[c] = new String[n];
-      }
-    }
-    Map<String, String> shared = new HashMap<>();
-    int[] row = new int[1];
-    pass(new Visitor() {
-      @Override
-      public void cell(int column, String text, int line) {
-        String cell = text.strip();
-        boolean missing = isMissing(cell);
-        if (numeric[column]) {
-          numbers[column][row[0]] = missing ? Double.NaN : Double.parseDouble(cell);
+        Census c = cols.census[column];
+        int from = stripStart(buf, off, len);
+        int n = stripEnd(buf, from, off + len) - from;
+        boolean missing = isMissing(buf, from, n);
+        if (c.declared) {
+          cols.labels[column][cols.rows] = missing ? null : cols.shared(buf, from, n);
+          return;
+        }
+        boolean number = !missing && number(buf, from, n, cols.parsed);
+        if (number) {
+          c.numbers++;
+        } else if (!missing) {
+          c.others++;
+          if (c.firstOther == null) {
+            c.firstOther = new String(buf, from, n);
+            c.firstOtherLine = line;
+            cols.labels[column] = new String[cols.capacity];
+            cols.labelsFrom[column] = cols.rows;
+            cols.numbers[column] = null;
+          }
+        }
+        if (cols.labelsFrom[column] < 0) {
+          cols.numbers[column][cols.rows] = number ? cols.parsed[0] : Double.NaN;
         } else {
-          labels[column][row[0]] = missing ? null : shared.computeIfAbsent(cell, k -> k);
+          cols.labels[column][cols.rows] = missing ? null : cols.shared(buf, from, n);
         }
       }
 
       @Override
       public void endRow(int cells, int line) {
-        row[0]++;
+        if (cells != cols.census.length) {
+          throw InvalidArgumentException.of("csv file", name, "line " + line + " has " + cells + " cells, the header has " + cols.census.length);
+        }
+        if (cols.rows == Integer.MAX_VALUE - 8) {
+          throw InvalidArgumentException.of("csv file", name, "has more than " + (Integer.MAX_VALUE - 8) + " rows; at most that many can be read");
+        }
+        cols.endRow();
       }
-    });
-    if (row[0] != n) {
-      throw InvalidArgumentException.of("csv file", name, "changed while it was read (" + n + " rows, then " + row[0] + ")");
+    }, progress, general);
+    Census[] census = cols.census;
+    int n = cols.rows;
+    int reread = 0;
+    for (int c = 0; c < census.length; c++) {
+      Census k = census[c];
+      if (!k.declared && k.others > 0 && k.numbers > k.others) {
+        throw InvalidArgumentException.of("csv file", name, "line " + k.firstOtherLine + ", column '" + k.name + "': '" + k.firstOther
+            + "' is not a number, but " + k.numbers + " of the column's " + (k.numbers + k.others) + " values are (" + k.others
+            + " are not); declare the column categorical, list the token as a missing value, or fix the cell");
+      }
+      reread = Math.max(reread, cols.labelsFrom[c]);
     }
-    List<Column> cols = new ArrayList<>();
-    for (int c = 0; c < census.size(); c++) {
-      cols.add(numeric[c] ? Column.numerical(header.get(c), numbers[c]) : Column.categorical(header.get(c), labels[c]));
+    if (reread > 0) {
+      rereadLabels(cols, reread, general);
     }
-    return Table.of(cols);
+    List<Column> out = new ArrayList<>();
+    for (int c = 0; c < census.length; c++) {
+      out.add(cols.labelsFrom[c] < 0 ? Column.owning(header.get(c), Arrays.copyOf(cols.numbers[c], n))
+          : Column.categorical(header.get(c), Arrays.copyOf(cols.labels[c], n)));
+    }
+    return Table.of(out);
+  }
+
+  /** Reads the first {@code upTo} rows again for the columns that turned categorical after their first row. */
+  private void rereadLabels(GrowingColumns cols, int upTo, boolean general) throws IOException {
+    int[] row = new int[1];
+    try {
+      pass(new Visitor() {
+        @Override
+        public void cell(int column, char[] buf, int off, int len, int line) {
+          if (column < cols.census.length && row[0] < cols.labelsFrom[column]) {
+            int from = stripStart(buf, off, len);
+            int n = stripEnd(buf, from, off + len) - from;
+            cols.labels[column][row[0]] = isMissing(buf, from, n) ? null : cols.shared(buf, from, n);
+          }
+        }
+
+        @Override
+        public void endRow(int cells, int line) {
+          if (cells != cols.census.length) {
+            throw changed(cols.rows, row[0]);
+          }
+          if (++row[0] == upTo) {
+            throw new Stop();
+          }
+        }
+      }, null, general);
+    } catch (Stop done) {
+      return;
+    }
+    throw changed(cols.rows, row[0]);
+  }
+
+  private InvalidArgumentException changed(int rows, int then) {
+    return InvalidArgumentException.of("csv file", name, "changed while it was read (" + rows + " rows, then " + then + ")");
   }
 }

@@ -120,19 +120,20 @@ public final class Table {
       text.append(buf, 0, k);
     }
     String all = text.toString();
-    return new CsvColumns(() -> new java.io.StringReader(all), source, categorical, missing, null).read();
+    return new CsvColumns(() -> new java.io.StringReader(all), null, source, categorical, missing, null).read();
   }
 
   /**
    * Like {@link #readCsv(Path, Set, Set)}, reporting the rows read so far to {@code progress} every
-   * 100,000 rows of each of the two passes over the file (for a progress line on a terminal).
+   * 100,000 rows (for a progress line on a terminal). The file is read once; a column that turns
+   * categorical after its first row has those earlier rows read again, without progress reports.
    */
   public static Table readCsv(Path file, Set<String> categorical, Set<String> missing, @Nullable LongConsumer progress) {
     if (!Files.isRegularFile(file)) {
       throw InvalidArgumentException.of("csv file", file, "does not exist or is not a file");
     }
     try {
-      return new CsvColumns(() -> Files.newBufferedReader(file, StandardCharsets.UTF_8), file.toString(), categorical, missing, progress).read();
+      return new CsvColumns(() -> Files.newBufferedReader(file, StandardCharsets.UTF_8), file, file.toString(), categorical, missing, progress).read();
     } catch (java.nio.charset.CharacterCodingException e) {
       throw InvalidArgumentException.of("csv file", file, "is not UTF-8 text: " + e);
     } catch (IOException e) {

@@ -19,6 +19,8 @@ final class ExactStatistics extends ColumnStatistics {
   private final Column reference;
   private final double @Nullable [] referenceNumbers;
   private final double @Nullable [] currentNumbers;
+  /** Sorted copies of both sides, made once for the tests and bins that read them in order. */
+  private double @Nullable [][] sorted;
 
   private ExactStatistics(Column reference, Column current, boolean numerical, int bins) {
     super(reference.name(), numerical, bins, current);
@@ -109,17 +111,27 @@ final class ExactStatistics extends ColumnStatistics {
 
   @Override
   TestResult ks() {
-    return TwoSample.ks(referenceNumbers, currentNumbers);
+    double[][] s = sorted();
+    return TwoSample.ksOfSorted(s[0], s[1]);
+  }
+
+  private double[][] sorted() {
+    if (sorted == null) {
+      sorted = TwoSample.sortedCopies(referenceNumbers, currentNumbers);
+    }
+    return sorted;
   }
 
   @Override
   double computeNormedWasserstein() {
-    return TwoSample.normedWasserstein(referenceNumbers, currentNumbers);
+    double[][] s = sorted();
+    return TwoSample.normedWassersteinOfSorted(referenceNumbers, s[0], s[1]);
   }
 
   @Override
   Binned.Shares numberBins(int bins) {
-    return Binned.numerical(referenceNumbers, currentNumbers, bins);
+    double[][] s = sorted();
+    return Binned.numericalOfSorted(s[0], s[1], bins);
   }
 
   @Override

@@ -42,11 +42,19 @@ public final class Binned {
 
   /** The unique interior edges of {@code bins} quantile bins of the reference. */
   public static double[] quantileEdges(double[] reference, int bins) {
+    checkBins(bins);
+    double[] s = reference.clone();
+    Arrays.sort(s);
+    return edgesOfSorted(s, bins);
+  }
+
+  private static void checkBins(int bins) {
     if (bins < 2) {
       throw InvalidArgumentException.of("bins", bins, "must be at least 2");
     }
-    double[] s = reference.clone();
-    Arrays.sort(s);
+  }
+
+  private static double[] edgesOfSorted(double[] s, int bins) {
     TreeSet<Double> edges = new TreeSet<>();
     for (int i = 1; i < bins; i++) {
       edges.add(quantile(s, (double) i / bins));
@@ -60,8 +68,40 @@ public final class Binned {
       throw InvalidArgumentException.of("samples", "empty", "both samples need values");
     }
     double[] edges = quantileEdges(reference, bins);
-    double[] r = shares(reference, edges);
-    double[] c = shares(current, edges);
+    return shares(edges, shares(reference, edges), shares(current, edges));
+  }
+
+  /**
+   * {@link #numerical} of samples already sorted ascending (as {@link TwoSample#sortedCopies} gives):
+   * the same shares, counted with one binary search per edge instead of one per value.
+   *
+   * @throws InvalidArgumentException if either sample is empty, holds NaN or is not sorted ascending
+   */
+  public static Shares numericalOfSorted(double[] reference, double[] current, int bins) {
+    TwoSample.checkSorted(reference, "reference");
+    TwoSample.checkSorted(current, "current");
+    checkBins(bins);
+    double[] edges = edgesOfSorted(reference, bins);
+    return shares(edges, sortedShares(reference, edges), sortedShares(current, edges));
+  }
+
+  /** Shares of sorted values: bin i holds edge[i-1] &lt;= v &lt; edge[i], as {@link #shares(double[], double[])} counts. */
+  private static double[] sortedShares(double[] sorted, double[] edges) {
+    double[] counts = new double[edges.length + 1];
+    int below = 0;
+    for (int i = 0; i < edges.length; i++) {
+      int upTo = Search.lowerBound(sorted, edges[i]);
+      counts[i] = upTo - below;
+      below = upTo;
+    }
+    counts[edges.length] = sorted.length - below;
+    for (int i = 0; i < counts.length; i++) {
+      counts[i] /= sorted.length;
+    }
+    return counts;
+  }
+
+  private static Shares shares(double[] edges, double[] r, double[] c) {
     String[] labels = new String[edges.length + 1];
     for (int i = 0; i <= edges.length; i++) {
       labels[i] = (i == 0 ? "(-inf" : "[" + fmt(edges[i - 1])) + ", " + (i == edges.length ? "inf)" : fmt(edges[i]) + ")");

@@ -34,11 +34,15 @@ public final class TwoSample {
   private static final int CONCURRENT_SORT = 200_000;
 
   /**
-   * Sorted copies of both samples (each checked as {@link #sorted} does). Large samples are sorted
-   * at the same time, the second on the common pool: sorting is most of an exact test's time, and
+   * Sorted copies of {@code a} (the reference) and {@code b} (the current sample), in that order,
+   * for the {@code ...OfSorted} methods, which then share one sort. Large samples are sorted at the
+   * same time, the second on the common pool: sorting is most of an exact test's time, and
    * {@code Arrays.parallelSort} does not help on two cores, where the common pool has one thread.
+   * The inputs are not modified.
+   *
+   * @throws InvalidArgumentException if either sample is empty or holds NaN
    */
-  private static double[][] sortedPair(double[] a, double[] b) {
+  public static double[][] sortedCopies(double[] a, double[] b) {
     if (Math.min(a.length, b.length) < CONCURRENT_SORT) {
       return new double[][] {sorted(a, "reference", 1), sorted(b, "current", 1)};
     }
@@ -85,9 +89,38 @@ public final class TwoSample {
 
   /** {@code scipy.stats.ks_2samp(a, b)}: two-sided, method 'auto' (exact when both sizes are at most 10,000). */
   public static TestResult ks(double[] a, double[] b) {
-    double[][] both = sortedPair(a, b);
-    double[] x = both[0];
-    double[] y = both[1];
+    double[][] both = sortedCopies(a, b);
+    return ksSorted(both[0], both[1]);
+  }
+
+  /**
+   * {@link #ks} of samples already sorted ascending, such as {@link #sortedCopies} gives: the same
+   * result without sorting again.
+   *
+   * @throws InvalidArgumentException if either sample is empty, holds NaN or is not sorted ascending
+   */
+  public static TestResult ksOfSorted(double[] x, double[] y) {
+    checkSorted(x, "reference");
+    checkSorted(y, "current");
+    return ksSorted(x, y);
+  }
+
+  /** Checks what {@link #sortedCopies} guarantees: values, ascending, no NaN. O(n), no copy. */
+  public static void checkSorted(double[] x, String name) {
+    if (x.length == 0) {
+      throw InvalidArgumentException.of(name, "0 values", "needs at least 1");
+    }
+    for (int i = 1; i < x.length; i++) {
+      if (!(x[i - 1] <= x[i])) {
+        throw InvalidArgumentException.of(name, "value " + x[i] + " at index " + i, "must be sorted ascending and hold no NaN");
+      }
+    }
+    if (Double.isNaN(x[0])) {
+      throw InvalidArgumentException.of(name, "NaN", "must not contain NaN; drop missing values before testing");
+    }
+  }
+
+  private static TestResult ksSorted(double[] x, double[] y) {
     int n1 = x.length;
     int n2 = y.length;
     // walk the merged order; the ECDF difference only changes at data points. It is kept exactly,
@@ -142,23 +175,29 @@ public final class TwoSample {
     return Math.sqrt(2) * cdfDistance(sorted(a, "reference", 1), sorted(b, "current", 1), 2);
   }
 
-  /** SciPy's {@code _cdf_distance}: (∫|F-G|^p)^(1/p) over the merged support. */
+  /**
+   * SciPy's {@code _cdf_distance}: (∫|F-G|^p)^(1/p) over the merged support, of sorted samples. The
+   * support is the merge of the two (in {@link Double#compare} order, the order a sort of their
+   * concatenation gives), walked as it is merged: no third sort and no merged copy.
+   */
   private static double cdfDistance(double[] u, double[] v, int p) {
-    double[] all = new double[u.length + v.length];
-    System.arraycopy(u, 0, all, 0, u.length);
-    System.arraycopy(v, 0, all, u.length, v.length);
-    Arrays.sort(all);
+    int n = u.length + v.length;
+    int mu = 0;
+    int mv = 0;
+    double current = mv >= v.length || mu < u.length && Double.compare(u[mu], v[mv]) <= 0 ? u[mu++] : v[mv++];
     double sum = 0;
     int iu = 0;
     int iv = 0;
-    for (int k = 0; k < all.length - 1; k++) {
-      double delta = all[k + 1] - all[k];
-      while (iu < u.length && u[iu] <= all[k]) {
+    for (int k = 0; k < n - 1; k++) {
+      double next = mv >= v.length || mu < u.length && Double.compare(u[mu], v[mv]) <= 0 ? u[mu++] : v[mv++];
+      double delta = next - current;
+      while (iu < u.length && u[iu] <= current) {
         iu++;
       }
-      while (iv < v.length && v[iv] <= all[k]) {
+      while (iv < v.length && v[iv] <= current) {
         iv++;
       }
+      current = next;
       if (delta == 0) {
         continue;
       }
@@ -184,8 +223,25 @@ public final class TwoSample {
 
   /** Wasserstein distance divided by the reference's population standard deviation (0.001 when that is 0). */
   public static double normedWasserstein(double[] reference, double[] current) {
+    return wasserstein(reference, current) / stdOrFloor(reference);
+  }
+
+  /**
+   * {@link #normedWasserstein} of {@code reference} and a current sample, given both sorted as
+   * {@link #sortedCopies} gives them: the same value without sorting again. The standard deviation
+   * is summed over {@code reference} in its own order, as {@link #normedWasserstein} sums it.
+   *
+   * @throws InvalidArgumentException if a sorted sample is empty, holds NaN or is not sorted ascending
+   */
+  public static double normedWassersteinOfSorted(double[] reference, double[] sortedReference, double[] sortedCurrent) {
+    checkSorted(sortedReference, "reference");
+    checkSorted(sortedCurrent, "current");
+    return cdfDistance(sortedReference, sortedCurrent, 1) / stdOrFloor(reference);
+  }
+
+  private static double stdOrFloor(double[] reference) {
     double sd = populationStd(reference);
-    return wasserstein(reference, current) / (sd == 0 ? 0.001 : sd);
+    return sd == 0 ? 0.001 : sd;
   }
 
   /** Average ranks of the concatenation of {@code x} and {@code y} ({@code scipy.stats.rankdata}, method 'average'). */

@@ -4,19 +4,17 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.mlops.api.InvalidArgumentException;
 import dev.mlops.api.NotFoundException;
+import dev.mlops.api.ServerBuilder;
 import dev.mlops.api.StorageBackend;
 import dev.mlops.api.internal.DaemonThreads;
+import dev.mlops.api.internal.HttpGuard;
 import dev.mlops.api.internal.Validation;
 import dev.mlops.registry.ModelRegistry;
 import dev.mlops.tracking.Tracker;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -74,33 +72,26 @@ public final class MlopsUi implements AutoCloseable {
   private final @Nullable StorageBackend ownedBackend;
   private final Tracker tracker;
   private final ModelRegistry registry;
-  private final Set<String> allowedHosts;
-  private final byte @Nullable [] token;
+  private final HttpGuard guard;
   private final Routes routes;
   private final @Nullable Authenticator authenticator;
   private final String host;
 
-  private MlopsUi(Builder b, StorageBackend backend, boolean owned) throws IOException {
+  private MlopsUi(Builder b, ServerBuilder.Options o, StorageBackend backend, boolean owned) throws IOException {
     this.ownedBackend = owned ? backend : null;
     this.tracker = Tracker.builder().storage(backend).build();
     this.registry = ModelRegistry.builder().storage(backend).build();
-    this.token = b.token == null ? null : b.token.getBytes(StandardCharsets.UTF_8);
-    Set<String> hosts = new LinkedHashSet<>(List.of("localhost", "127.0.0.1", "[::1]", "::1"));
-    hosts.add(b.bindAddress.toLowerCase(Locale.ROOT));
-    for (String h : b.allowedHosts) {
-      hosts.add(h.toLowerCase(Locale.ROOT));
-    }
-    this.allowedHosts = Set.copyOf(hosts);
+    this.guard = new HttpGuard(o.bindAddress(), o.allowedHosts(), o.token());
     this.routes = new Routes(new TrackingRoutes(tracker), new RegistryRoutes(registry, b.accessPolicy), new MonitoringRoutes(backend),
         new RetrainingRoutes(backend), Map.copyOf(b.live));
     this.authenticator = b.authenticator;
-    this.executor = new ThreadPoolExecutor(2, b.threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(256),
+    this.executor = new ThreadPoolExecutor(2, o.threads(), 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(256),
         DaemonThreads.named("mlops-ui"));
-    this.server = HttpServer.create(new InetSocketAddress(b.bindAddress, b.port), 64);
+    this.server = HttpServer.create(new InetSocketAddress(o.bindAddress(), o.port()), 64);
     server.setExecutor(executor);
     server.createContext("/", this::handle);
     server.start();
-    this.host = b.bindAddress.contains(":") ? "[" + b.bindAddress + "]" : b.bindAddress;
+    this.host = o.urlHost();
     LOG.info("mlops UI on {} over {}", url(), backend.storageUri());
   }
 
@@ -150,15 +141,15 @@ public final class MlopsUi implements AutoCloseable {
         send(ex, 405, "text/plain", "the UI is read-only: only GET and HEAD are served");
         return;
       }
-      if (!hostAllowed(ex.getRequestHeaders().getFirst("Host"))) {
+      if (!guard.hostAllowed(ex.getRequestHeaders().getFirst("Host"))) {
         send(ex, 403, "text/plain", "this Host is not one the UI answers to; start it with the host allowed");
         return;
       }
       URI uri = ex.getRequestURI();
       Map<String, String> query = Request.parseQuery(uri.getRawQuery());
-      if (token != null) {
+      if (guard.requiresToken()) {
         String offered = query.get("token");
-        if (offered != null && matches(offered)) {
+        if (guard.tokenMatches(offered)) {
           h.set("Set-Cookie", COOKIE + "=" + offered + "; HttpOnly; SameSite=Strict; Path=/");
           h.set("Location", uri.getRawPath());
           send(ex, 303, "text/plain", "signed in");
@@ -184,27 +175,8 @@ public final class MlopsUi implements AutoCloseable {
     }
   }
 
-  private boolean hostAllowed(@Nullable String hostHeader) {
-    if (hostHeader == null) {
-      return false;
-    }
-    String h = hostHeader.strip().toLowerCase(Locale.ROOT);
-    if (h.startsWith("[")) {
-      int end = h.indexOf(']');
-      h = end < 0 ? h : h.substring(0, end + 1);
-    } else if (h.indexOf(':') >= 0) {
-      h = h.substring(0, h.lastIndexOf(':'));
-    }
-    return allowedHosts.contains(h);
-  }
-
-  private boolean matches(String offered) {
-    return token != null && MessageDigest.isEqual(token, offered.getBytes(StandardCharsets.UTF_8));
-  }
-
   private boolean authorized(HttpExchange ex) {
-    String auth = ex.getRequestHeaders().getFirst("Authorization");
-    if (auth != null && auth.startsWith("Bearer ") && matches(auth.substring("Bearer ".length()).strip())) {
+    if (guard.bearerMatches(ex.getRequestHeaders().getFirst("Authorization"))) {
       return true;
     }
     List<String> cookies = ex.getRequestHeaders().get("Cookie");
@@ -212,7 +184,7 @@ public final class MlopsUi implements AutoCloseable {
       for (String line : cookies) {
         for (String c : line.split(";")) {
           String kv = c.strip();
-          if (kv.startsWith(COOKIE + "=") && matches(kv.substring(COOKIE.length() + 1))) {
+          if (kv.startsWith(COOKIE + "=") && guard.tokenMatches(kv.substring(COOKIE.length() + 1))) {
             return true;
           }
         }
@@ -225,21 +197,20 @@ public final class MlopsUi implements AutoCloseable {
     Responses.send(ex, status, type, body);
   }
 
-  /** Builds an {@link MlopsUi}. */
-  public static final class Builder {
-    private @Nullable StorageBackend backend;
-    private @Nullable String uri;
-    private boolean createStore;
-    private int port = 5000;
-    private String bindAddress = "127.0.0.1";
-    private @Nullable String token;
-    private final Set<String> allowedHosts = new LinkedHashSet<>();
-    private int threads = 8;
+  /** Builds an {@link MlopsUi}; the store, port, interface, token, Host names and threads (default 8) are set as {@link ServerBuilder} says. */
+  public static final class Builder extends ServerBuilder<Builder> {
     private final Map<String, java.util.function.Supplier<?>> live = new java.util.LinkedHashMap<>();
     private @Nullable Authenticator authenticator;
     private dev.mlops.registry.@Nullable AccessPolicy accessPolicy;
 
-    private Builder() {}
+    private Builder() {
+      super(8);
+    }
+
+    @Override
+    protected Builder self() {
+      return this;
+    }
 
     /** Decides who each request comes from (refusing it with 401 when it answers null); without one every request is {@link #ANONYMOUS}. */
     public Builder authenticator(Authenticator authenticator) {
@@ -268,72 +239,6 @@ public final class MlopsUi implements AutoCloseable {
       return this;
     }
 
-    /** The store to show; the caller closes it. */
-    public Builder storage(StorageBackend backend) {
-      this.backend = Validation.notNull("storage", backend);
-      this.uri = null;
-      return this;
-    }
-
-    /**
-     * The store to show, by URI; the UI opens it and closes it with itself. A {@code file:} URI must
-     * name a store that exists, unless {@link #createStore(boolean)} says otherwise.
-     */
-    public Builder storage(String uri) {
-      this.uri = Validation.notNull("storage", uri);
-      this.backend = null;
-      return this;
-    }
-
-    /**
-     * Whether a {@link #storage(String) file: URI} whose directory holds no store starts the UI on a
-     * new, empty store there (default false: {@link #start()} refuses it, naming the path, and
-     * creates nothing, so a mistyped path is not mistaken for an empty store).
-     */
-    public Builder createStore(boolean create) {
-      this.createStore = create;
-      return this;
-    }
-
-    /** The port (default 5000; 0 picks a free one, see {@link MlopsUi#port()}). */
-    public Builder port(int port) {
-      if (port < 0 || port > 65535) {
-        throw InvalidArgumentException.of("port", port, "must be in [0, 65535]");
-      }
-      this.port = port;
-      return this;
-    }
-
-    /** The interface to bind (default 127.0.0.1, loopback only); its name is allowed as a Host. */
-    public Builder bindAddress(String address) {
-      this.bindAddress = Validation.notNull("bindAddress", address);
-      return this;
-    }
-
-    /** Requires this token on every request (at least 16 characters). */
-    public Builder token(String token) {
-      Validation.notNull("token", token);
-      if (token.length() < 16) {
-        throw InvalidArgumentException.of("token", "(" + token.length() + " characters)", "must have at least 16 characters");
-      }
-      this.token = token;
-      return this;
-    }
-
-    /** Further Host header names the UI answers to (for example the name of a reverse proxy). */
-    public Builder allowedHosts(String... hosts) {
-      for (String h : hosts) {
-        allowedHosts.add(Validation.notNull("allowedHosts", h));
-      }
-      return this;
-    }
-
-    /** The most requests served at once (default 8). */
-    public Builder threads(int threads) {
-      this.threads = Validation.positive("threads", threads);
-      return this;
-    }
-
     /**
      * Starts the UI.
      *
@@ -343,28 +248,14 @@ public final class MlopsUi implements AutoCloseable {
      * @throws java.io.UncheckedIOException when the port cannot be bound
      */
     public MlopsUi start() {
-      if (backend == null && uri == null) {
-        throw InvalidArgumentException.of("storage", "(none)", "call storage(backend) or storage(uri)");
-      }
-      StorageBackend b = backend != null ? backend : open(uri, createStore);
+      StorageBackend b = openStore("or start the UI with --create (createStore(true)) for a new, empty store there");
       try {
-        return new MlopsUi(this, b, backend == null);
+        return new MlopsUi(this, options(), b, ownsStore());
       } catch (IOException e) {
-        if (backend == null) {
+        if (ownsStore()) {
           b.close();
         }
-        throw new java.io.UncheckedIOException("cannot listen on " + bindAddress + ":" + port + ": " + e.getMessage(), e);
-      }
-    }
-
-    private static StorageBackend open(String uri, boolean create) {
-      if (create) {
-        return StorageBackend.open(uri);
-      }
-      try {
-        return StorageBackend.openExisting(uri);
-      } catch (NotFoundException e) {
-        throw new NotFoundException(e.getMessage() + "; or start the UI with --create (createStore(true)) for a new, empty store there", e);
+        throw new java.io.UncheckedIOException("cannot listen on " + options().bindAddress() + ":" + options().port() + ": " + e.getMessage(), e);
       }
     }
   }

@@ -7,7 +7,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The options every HTTP server of the library shares (the web UI, the MLflow server): the store
- * it serves, the port and interface, a token, further Host names and its thread count. Each setter
+ * it serves, the port and interface, a token, further Host names, its thread count and who each
+ * request comes from. Each setter
  * checks its argument at once. Server builders extend it.
  *
  * @param <B> the concrete builder, returned by every setter
@@ -21,6 +22,7 @@ public abstract class ServerBuilder<B extends ServerBuilder<B>> {
   private @Nullable String token;
   private final Set<String> allowedHosts = new LinkedHashSet<>();
   private int threads;
+  private @Nullable Authenticator authenticator;
 
   /**
    * For the servers' builders.
@@ -58,6 +60,12 @@ public abstract class ServerBuilder<B extends ServerBuilder<B>> {
    */
   public B createStore(boolean create) {
     this.createStore = create;
+    return self();
+  }
+
+  /** Decides who each request comes from (refusing it with 401 when it answers null); without one every request is anonymous. */
+  public B authenticator(Authenticator authenticator) {
+    this.authenticator = Validation.notNull("authenticator", authenticator);
     return self();
   }
 
@@ -108,8 +116,10 @@ public abstract class ServerBuilder<B extends ServerBuilder<B>> {
    * @param token the token every request needs, or null for none
    * @param allowedHosts further Host names
    * @param threads the most requests served at once
+   * @param authenticator who each request comes from, or null for anonymous requests
    */
-  public record Options(int port, String bindAddress, @Nullable String token, Set<String> allowedHosts, int threads) {
+  public record Options(int port, String bindAddress, @Nullable String token, Set<String> allowedHosts, int threads,
+      @Nullable Authenticator authenticator) {
     /** The canonical constructor: the set is copied. */
     public Options {
       allowedHosts = Set.copyOf(allowedHosts);
@@ -123,7 +133,7 @@ public abstract class ServerBuilder<B extends ServerBuilder<B>> {
 
   /** The options set now. */
   protected Options options() {
-    return new Options(port, bindAddress, token, allowedHosts, threads);
+    return new Options(port, bindAddress, token, allowedHosts, threads, authenticator);
   }
 
   /** Whether the server opens the store itself (and so closes it). */

@@ -1,6 +1,5 @@
 package dev.mlops.mlflow;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mlops.api.search.Evaluator;
 import dev.mlops.api.search.Expr;
@@ -8,9 +7,7 @@ import dev.mlops.api.search.FilterParser;
 import dev.mlops.api.tracking.Experiment;
 import dev.mlops.api.tracking.ViewType;
 import dev.mlops.tracking.Tracker;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -107,17 +104,7 @@ final class ExperimentRoutes {
       }
     }
     all.sort(order(m.strings("order_by")));
-    int offset = offset(m.string("page_token"));
-    int end = Math.min(all.size(), offset + max);
-    ObjectNode out = Wire.object();
-    ArrayNode list = out.putArray("experiments");
-    for (int i = offset; i < end; i++) {
-      list.add(Wire.experiment(all.get(i)));
-    }
-    if (end < all.size()) {
-      out.put("next_page_token", token(end));
-    }
-    return out;
+    return OffsetPages.page(all, "experiments", Wire::experiment, m, max);
   }
 
   /** MLflow's experiment ordering: the given keys, then creation time descending, then id ascending. */
@@ -142,25 +129,5 @@ final class ExperimentRoutes {
       c = c.thenComparing(dir.equals("ASC") ? k : k.reversed());
     }
     return c.thenComparing(Comparator.comparingLong(Experiment::creationTime).reversed()).thenComparing(Experiment::id);
-  }
-
-  static String token(int offset) {
-    return Base64.getEncoder().encodeToString(("{\"offset\": " + offset + "}").getBytes(StandardCharsets.UTF_8));
-  }
-
-  static int offset(String token) {
-    if (token == null || token.isEmpty()) {
-      return 0;
-    }
-    try {
-      String json = new String(Base64.getDecoder().decode(token), StandardCharsets.UTF_8);
-      int offset = Wire.JSON.readTree(json).path("offset").asInt(-1);
-      if (offset < 0) {
-        throw MlflowError.invalid("page_token", token, "is not a token this server gave");
-      }
-      return offset;
-    } catch (IllegalArgumentException | com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw MlflowError.invalid("page_token", token, "is not a token this server gave");
-    }
   }
 }

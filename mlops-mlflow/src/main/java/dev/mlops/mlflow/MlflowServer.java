@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.mlops.api.Authenticator;
 import dev.mlops.api.InvalidArgumentException;
 import dev.mlops.api.NotFoundException;
 import dev.mlops.api.ServerBuilder;
@@ -12,6 +13,7 @@ import dev.mlops.api.StorageBackend;
 import dev.mlops.api.internal.DaemonThreads;
 import dev.mlops.api.internal.HttpGuard;
 import dev.mlops.api.internal.Validation;
+import dev.mlops.registry.ModelRegistry;
 import dev.mlops.tracking.Tracker;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,6 +22,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -68,6 +71,10 @@ public final class MlflowServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MlflowServer.class);
   static final String API = "/api/2.0/mlflow/";
   static final String VERSION = "2.17.2";
+  /** The principal of every request when no {@link Authenticator} is given. */
+  public static final String ANONYMOUS = "anonymous";
+  /** The principal of the request this thread serves, for the registry's audit trail. */
+  private static final ThreadLocal<String> PRINCIPAL = new ThreadLocal<>();
   static {
     // see MlopsUi: without it every answer's body waits for the client's delayed ACK
     if (System.getProperty("sun.net.httpserver.nodelay") == null) {
@@ -79,6 +86,8 @@ public final class MlflowServer implements AutoCloseable {
   private final ExecutorService executor;
   private final @Nullable StorageBackend ownedBackend;
   private final Tracker tracker;
+  private final ModelRegistry registry;
+  private final @Nullable Authenticator authenticator;
   private final HttpGuard guard;
   private final Map<String, Route> routes;
   private final ArtifactRoutes artifacts;
@@ -94,7 +103,15 @@ public final class MlflowServer implements AutoCloseable {
     this.maxBodyBytes = b.maxBodyBytes;
     this.retries = new RetryGuard(b.clock, TimeUnit.MINUTES.toMillis(10), 100_000);
     this.artifacts = new ArtifactRoutes(tracker);
-    this.routes = Route.table(new ExperimentRoutes(tracker), new RunRoutes(tracker, b.clock, ArtifactRoutes::uri));
+    ModelRegistry.Builder rb = ModelRegistry.builder().storage(backend).principal(() -> {
+      String who = PRINCIPAL.get();
+      return who == null ? ANONYMOUS : who;
+    });
+    b.registry.accept(rb);
+    this.registry = rb.storage(backend).build();
+    this.authenticator = o.authenticator();
+    this.routes = Route.table(new ExperimentRoutes(tracker), new RunRoutes(tracker, b.clock, ArtifactRoutes::uri),
+        new RegistryRoutes(registry, tracker.artifacts()));
     this.executor = new ThreadPoolExecutor(o.threads(), o.threads(), 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(1024),
         DaemonThreads.named("mlops-mlflow"));
     this.server = HttpServer.create(new InetSocketAddress(o.bindAddress(), o.port()), 128);
@@ -125,6 +142,7 @@ public final class MlflowServer implements AutoCloseable {
     server.stop(0);
     executor.shutdownNow();
     tracker.close();
+    registry.close();
     if (ownedBackend != null) {
       ownedBackend.close();
     }
@@ -146,7 +164,19 @@ public final class MlflowServer implements AutoCloseable {
         if (guard.requiresToken() && !guard.bearerMatches(ex.getRequestHeaders().getFirst("Authorization"))) {
           throw new MlflowError("UNAUTHENTICATED", 401, "a token is required: set MLFLOW_TRACKING_TOKEN (Authorization: Bearer TOKEN)");
         }
-        dispatch(ex);
+        String who = ANONYMOUS;
+        if (authenticator != null) {
+          who = authenticator.principal(ex.getRequestHeaders());
+          if (who == null) {
+            throw new MlflowError("UNAUTHENTICATED", 401, "not signed in");
+          }
+        }
+        PRINCIPAL.set(who);
+        try {
+          dispatch(ex, who);
+        } finally {
+          PRINCIPAL.remove();
+        }
       } catch (RuntimeException e) {
         MlflowError err = MlflowError.of(e);
         if (err.status() >= 500) {
@@ -159,7 +189,7 @@ public final class MlflowServer implements AutoCloseable {
     }
   }
 
-  private void dispatch(HttpExchange ex) throws IOException {
+  private void dispatch(HttpExchange ex, String principal) throws IOException {
     String path = ex.getRequestURI().getRawPath();
     String method = ex.getRequestMethod();
     if (path.equals("/health")) {
@@ -176,14 +206,14 @@ public final class MlflowServer implements AutoCloseable {
       return;
     }
     String name = path.startsWith(API) ? path.substring(API.length()) : null;
-    Route route = name == null ? null : routes.get(name);
-    if (route == null || !route.methods().contains(method)) {
+    Route route = name == null ? null : routes.get(method + " " + name);
+    if (route == null) {
       throw new MlflowError(MlflowError.ENDPOINT_NOT_FOUND, 404, "no route " + method + " " + path);
     }
     Message m = method.equals("GET") ? Message.ofQuery(ex.getRequestURI().getRawQuery()) : body(ex);
     ObjectNode answer;
     if (route.retrySafe()) {
-      String json = retries.once(name, m.toString(), () -> Wire.write(route.handler().apply(m)));
+      String json = retries.once(principal + " " + name, m.toString(), () -> Wire.write(route.handler().apply(m)));
       sendRaw(ex, json);
       return;
     }
@@ -238,6 +268,7 @@ public final class MlflowServer implements AutoCloseable {
   public static final class Builder extends ServerBuilder<Builder> {
     private int maxBodyBytes = 4 << 20;
     private Clock clock = Clock.systemUTC();
+    private Consumer<ModelRegistry.Builder> registry = r -> { };
 
     private Builder() {
       super(16);
@@ -251,6 +282,17 @@ public final class MlflowServer implements AutoCloseable {
     /** The largest JSON request body accepted (default 4 MiB; MLflow's own limit for a batch is 1 MB). Artifact uploads are streamed and not bounded by it. */
     public Builder maxBodyBytes(int bytes) {
       this.maxBodyBytes = Validation.positive("maxBodyBytes", bytes);
+      return this;
+    }
+
+    /**
+     * Configures the registry the server writes through: its access policy, protected aliases with
+     * their approvals, gates, flavors. The server sets its store and the principal (each request's,
+     * from the {@link Authenticator}, else {@link #ANONYMOUS}), so every registry change is audited
+     * with who asked for it.
+     */
+    public Builder registry(Consumer<ModelRegistry.Builder> configure) {
+      this.registry = Validation.notNull("registry", configure);
       return this;
     }
 

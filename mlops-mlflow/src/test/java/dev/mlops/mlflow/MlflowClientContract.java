@@ -1,5 +1,6 @@
 package dev.mlops.mlflow;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.mlflow.api.proto.ModelRegistry;
 import org.mlflow.api.proto.Service;
 import org.mlflow.api.proto.Service.Experiment;
 import org.mlflow.api.proto.Service.Metric;
@@ -190,6 +192,51 @@ abstract class MlflowClientContract {
     client.sendPost("runs/log-batch", body);
     client.sendPost("runs/log-batch", body);
     assertEquals(List.of(new dev.mlops.api.tracking.Metric("loss", 0.5, 1_700_000_000_000L, 1)), tracker.metricHistory(runId, "loss"));
+  }
+
+  @Test
+  @DisplayName("a model logged as an artifact is registered, aliased, staged and found by alias, and the registry holds its bytes")
+  void registry() throws Exception {
+    String exp = client.createExperiment("models");
+    RunInfo run = client.createRun(exp);
+    byte[] model = "not really onnx, opaque bytes".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    String dir = run.getArtifactUri() + "/model";
+    var http = java.net.http.HttpClient.newHttpClient();
+    String base = server.url() + "/api/2.0/mlflow-artifacts/artifacts/" + dir.substring("mlflow-artifacts:/".length());
+    for (var file : java.util.Map.of("model.onnx", model, "MLmodel", "flavors: {}".getBytes(java.nio.charset.StandardCharsets.UTF_8)).entrySet()) {
+      var put = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/" + file.getKey()))
+          .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(file.getValue())).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, put.statusCode(), put.body());
+    }
+    client.sendPost("registered-models/create", "{\"name\": \"churn\", \"description\": \"who leaves\"}");
+    String created = client.sendPost("model-versions/create", "{\"name\": \"churn\", \"source\": \"" + dir + "\", \"run_id\": \""
+        + run.getRunId() + "\"}");
+    assertTrue(created.contains("\"version\":\"1\""), created);
+    ModelRegistry.ModelVersion v = client.getModelVersion("churn", "1");
+    assertEquals(dir, v.getSource());
+    assertEquals(run.getRunId(), v.getRunId());
+    assertEquals("READY", v.getStatus().name());
+    assertEquals(dir, client.getModelVersionDownloadUri("churn", "1"));
+
+    client.sendPost("registered-models/alias", "{\"name\": \"churn\", \"alias\": \"champion\", \"version\": \"1\"}");
+    String byAlias = client.sendGet("registered-models/alias?name=churn&alias=champion");
+    assertTrue(byAlias.contains("\"aliases\":[\"champion\"]"), byAlias);
+    MlflowHttpException unknown = assertThrows(MlflowHttpException.class, () -> client.sendGet("registered-models/alias?name=churn&alias=nope"));
+    assertEquals(400, unknown.getStatusCode(), "MLflow answers an unknown alias with 400 INVALID_PARAMETER_VALUE");
+
+    client.sendPost("model-versions/transition-stage", "{\"name\": \"churn\", \"version\": \"1\", \"stage\": \"Production\","
+        + " \"archive_existing_versions\": false}");
+    assertEquals("Production", client.getModelVersion("churn", "1").getCurrentStage());
+    assertEquals(List.of("1"), client.getLatestVersions("churn", List.of("Production")).stream().map(ModelRegistry.ModelVersion::getVersion).toList());
+    assertEquals("who leaves", client.getRegisteredModel("churn").getDescription());
+
+    try (dev.mlops.registry.ModelRegistry registry = dev.mlops.registry.ModelRegistry.builder().storage(backend).build()) {
+      assertEquals(1, registry.resolve("models:/churn@champion").version());
+      assertEquals(1, registry.resolve("models:/churn@production").version());
+      assertArrayEquals(model, registry.bytes("churn", 1));
+      assertEquals(run.getRunId(), registry.getVersion("churn", 1).lineage().runId());
+      assertTrue(registry.audit().stream().anyMatch(a -> a.actor().equals(MlflowServer.ANONYMOUS)), "changes are audited with the principal");
+    }
   }
 
   static Metric metric(String key, double value, long timestamp, long step) {

@@ -74,7 +74,7 @@ public final class MlopsUi implements AutoCloseable {
   private final ModelRegistry registry;
   private final HttpGuard guard;
   private final Routes routes;
-  private final @Nullable Authenticator authenticator;
+  private final dev.mlops.api.@Nullable Authenticator authenticator;
   private final String host;
 
   private MlopsUi(Builder b, ServerBuilder.Options o, StorageBackend backend, boolean owned) throws IOException {
@@ -84,7 +84,7 @@ public final class MlopsUi implements AutoCloseable {
     this.guard = new HttpGuard(o.bindAddress(), o.allowedHosts(), o.token());
     this.routes = new Routes(new TrackingRoutes(tracker), new RegistryRoutes(registry, b.accessPolicy), new MonitoringRoutes(backend),
         new RetrainingRoutes(backend), Map.copyOf(b.live));
-    this.authenticator = b.authenticator;
+    this.authenticator = o.authenticator();
     this.executor = new ThreadPoolExecutor(2, o.threads(), 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(256),
         DaemonThreads.named("mlops-ui"));
     this.server = HttpServer.create(new InetSocketAddress(o.bindAddress(), o.port()), 64);
@@ -200,7 +200,6 @@ public final class MlopsUi implements AutoCloseable {
   /** Builds an {@link MlopsUi}; the store, port, interface, token, Host names and threads (default 8) are set as {@link ServerBuilder} says. */
   public static final class Builder extends ServerBuilder<Builder> {
     private final Map<String, java.util.function.Supplier<?>> live = new java.util.LinkedHashMap<>();
-    private @Nullable Authenticator authenticator;
     private dev.mlops.registry.@Nullable AccessPolicy accessPolicy;
 
     private Builder() {
@@ -209,12 +208,6 @@ public final class MlopsUi implements AutoCloseable {
 
     @Override
     protected Builder self() {
-      return this;
-    }
-
-    /** Decides who each request comes from (refusing it with 401 when it answers null); without one every request is {@link #ANONYMOUS}. */
-    public Builder authenticator(Authenticator authenticator) {
-      this.authenticator = Validation.notNull("authenticator", authenticator);
       return this;
     }
 

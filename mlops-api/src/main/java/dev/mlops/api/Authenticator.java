@@ -1,0 +1,22 @@
+package dev.mlops.api;
+
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Who a request to one of the library's HTTP servers (the UI, the MLflow server) comes from,
+ * decided by the embedding application (a session cookie it issued, a header its proxy sets after
+ * single sign-on, ...). The server asks on every request; a null answer is refused with 401. The
+ * principal is the actor the registry's access policy judges and its audit trail records.
+ * Implementations must be thread-safe.
+ */
+@FunctionalInterface
+public interface Authenticator {
+  /**
+   * The principal behind a request, or null to refuse it.
+   *
+   * @param headers the request's headers; {@code get} finds a name whatever its case
+   */
+  @Nullable String principal(Map<String, List<String>> headers);
+}

@@ -3,7 +3,6 @@ package dev.mlops.mlflow;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mlops.api.NotFoundException;
-import dev.mlops.api.artifact.ArtifactInfo;
 import dev.mlops.api.artifact.ArtifactStore;
 import dev.mlops.api.registry.ModelVersion;
 import dev.mlops.api.registry.RegisteredModel;
@@ -34,20 +33,20 @@ import java.util.Map;
  * <p>A version's bytes come from its {@code source}: {@code runs:/RUN/PATH} or the
  * {@code mlflow-artifacts:/EXPERIMENT/RUN/artifacts/PATH} a run of this server logged to. A
  * directory (an MLflow model directory) gives its one {@code .onnx} file (flavor {@code onnx}), or
- * else its one model file beside MLflow's metadata files (flavor {@code generic}).
+ * else its one model file beside MLflow's metadata files (flavor {@code generic}); the column names
+ * of its {@code MLmodel} signature become the version's input signature, and a version tag
+ * {@code mlops.classes} ({@code "setosa,versicolor,virginica"}) names a classifier's classes.
  */
 final class RegistryRoutes {
+  /** A version tag naming a classifier's classes in the order of its score columns, comma-separated (MLflow's signature has no such field). */
+  static final String CLASSES_TAG = "mlops.classes";
   static final Map<String, String> STAGE_ALIASES = Map.of("staging", "Staging", "production", "Production");
-  /** MLflow's files beside the model in a model directory. */
-  private static final List<String> METADATA = List.of("MLmodel", "conda.yaml", "python_env.yaml", "requirements.txt",
-      "input_example.json", "serving_input_example.json", "registered_model_meta");
-
   private final ModelRegistry registry;
-  private final ArtifactStore artifacts;
+  private final VersionSources sources;
 
   RegistryRoutes(ModelRegistry registry, ArtifactStore artifacts) {
     this.registry = registry;
-    this.artifacts = artifacts;
+    this.sources = new VersionSources(artifacts);
   }
 
   // ---------------------------------------------------------------- registered models
@@ -127,14 +126,16 @@ final class RegistryRoutes {
   ObjectNode createVersion(Message m) {
     String name = m.required("name");
     String source = m.required("source");
-    Source s = source(source, m.string("run_id"));
+    VersionSources.Source s = sources.resolve(source, m.string("run_id"));
     Registration r = Registration.of(name).fromRunArtifact(s.runId(), s.path()).description(orEmpty(m.string("description")));
     if (s.path().endsWith(".onnx")) {
       r.flavor(ModelVersion.ONNX);
     } else {
       r.flavor(ModelVersion.GENERIC);
     }
-    RunRoutes.tags(m.messages("tags"), "tags").forEach(r::tag);
+    Map<String, String> tags = RunRoutes.tags(m.messages("tags"), "tags");
+    sources.signature(s, tags.get(CLASSES_TAG)).ifPresent(r::signature);
+    tags.forEach(r::tag);
     r.tag("mlflow.source", source);
     ModelVersion v = registry.register(r);
     ObjectNode out = Wire.object();
@@ -311,60 +312,6 @@ final class RegistryRoutes {
       return v;
     } catch (NumberFormatException e) {
       throw MlflowError.invalid("version", s, "must be a version number (1, 2, ...)");
-    }
-  }
-
-  private record Source(String runId, String path) {}
-
-  /** The run and artifact file a version's source names; a directory gives its one model file. */
-  private Source source(String source, String runIdField) {
-    String runId;
-    String path;
-    if (source.startsWith("runs:/")) {
-      String[] p = source.substring("runs:/".length()).split("/", 2);
-      runId = p[0];
-      path = p.length > 1 ? p[1] : "";
-    } else if (source.startsWith("mlflow-artifacts:/")) {
-      String[] p = source.substring("mlflow-artifacts:/".length()).replaceFirst("^/+", "").split("/", 4);
-      if (p.length < 3 || !p[2].equals("artifacts")) {
-        throw MlflowError.invalid("source", source, "must be mlflow-artifacts:/EXPERIMENT/RUN/artifacts/PATH");
-      }
-      runId = p[1];
-      path = p.length > 3 ? p[3] : "";
-    } else {
-      throw MlflowError.invalid("source", source, "must be runs:/RUN/PATH or an mlflow-artifacts: URI of a run of this server");
-    }
-    if (runIdField != null && !runIdField.isEmpty() && !runIdField.equals(runId)) {
-      throw MlflowError.invalid("run_id", runIdField, "must be the run the source names (" + runId + ")");
-    }
-    path = dev.mlops.api.artifact.ArtifactPaths.normalize(path, true);
-    List<ArtifactInfo> children = path.isEmpty() ? artifacts.list(runId, "") : listIfDirectory(runId, path);
-    if (children == null) {
-      return new Source(runId, path);
-    }
-    List<ArtifactInfo> files = children.stream().filter(a -> !a.directory()).toList();
-    List<ArtifactInfo> onnx = files.stream().filter(a -> a.path().endsWith(".onnx")).toList();
-    if (onnx.size() == 1) {
-      return new Source(runId, onnx.get(0).path());
-    }
-    List<ArtifactInfo> models = files.stream().filter(a -> !METADATA.contains(a.path().substring(a.path().lastIndexOf('/') + 1))).toList();
-    if (models.size() == 1) {
-      return new Source(runId, models.get(0).path());
-    }
-    throw MlflowError.invalid("source", source, "is a directory without exactly one model file (found " + models.size()
-        + " beside MLflow's metadata files)");
-  }
-
-  private List<ArtifactInfo> listIfDirectory(String runId, String path) {
-    try {
-      artifacts.info(runId, path);
-      return null;
-    } catch (NotFoundException e) {
-      List<ArtifactInfo> children = artifacts.list(runId, path);
-      if (children.isEmpty()) {
-        throw MlflowError.notFound("no artifact '" + path + "' in run " + runId);
-      }
-      return children;
     }
   }
 

@@ -68,7 +68,7 @@ final class Wire {
     ObjectNode n = object()
         .put("experiment_id", e.id())
         .put("name", e.name())
-        .put("artifact_location", e.artifactLocation())
+        .put("artifact_location", "mlflow-artifacts:/" + e.id())
         .put("lifecycle_stage", e.lifecycleStage().name().toLowerCase(java.util.Locale.ROOT))
         .put("last_update_time", e.lastUpdateTime())
         .put("creation_time", e.creationTime());

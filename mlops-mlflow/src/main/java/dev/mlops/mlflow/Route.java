@@ -38,6 +38,7 @@ record Route(Function<Message, ObjectNode> handler, boolean retrySafe) {
     t.put("POST runs/delete-tag", new Route(r::deleteTag, false));
     t.put("POST runs/log-batch", new Route(r::logBatch, true));
     t.put("POST runs/log-inputs", new Route(r::logInputs, false));
+    t.put("POST runs/log-model", new Route(r::logModel, false));
     t.put("GET runs/search", new Route(r::search, false));
     t.put("POST runs/search", new Route(r::search, false));
     t.put("GET metrics/get-history", new Route(r::metricHistory, false));

@@ -38,6 +38,7 @@ final class RunRoutes {
   static final String RUN_NAME_TAG = "mlflow.runName";
   static final String USER_TAG = "mlflow.user";
   static final String PARENT_TAG = "mlflow.parentRunId";
+  static final String LOG_MODEL_TAG = "mlflow.log-model.history";
 
   private final Tracker tracker;
   private final TrackingStore store;
@@ -193,6 +194,29 @@ final class RunRoutes {
     if (!inputs.isEmpty()) {
       store.logInputs(runId, inputs);
     }
+    return Wire.object();
+  }
+
+  /**
+   * MLflow 2.x's {@code log-model}: the model's {@code MLmodel} description appended to the run's
+   * {@code mlflow.log-model.history} tag (a JSON list), as MLflow's stores keep it.
+   */
+  ObjectNode logModel(Message m) {
+    Run r = run(m.runId());
+    String modelJson = m.required("model_json");
+    ArrayNode history;
+    try {
+      history = Wire.JSON.createArrayNode();
+      String prior = r.tags().get(LOG_MODEL_TAG);
+      if (prior != null && Wire.JSON.readTree(prior).isArray()) {
+        history = (ArrayNode) Wire.JSON.readTree(prior);
+      }
+      history.add(Wire.JSON.readTree(modelJson));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw MlflowError.invalid("model_json", modelJson.length() > 80 ? modelJson.substring(0, 80) + "..." : modelJson, "must be JSON");
+    }
+    store.logBatch(r.id(), List.of(), Map.of(), tags(List.of(Message.of(Wire.object().put("key", LOG_MODEL_TAG)
+        .put("value", Wire.write(history)))), "tag"));
     return Wire.object();
   }
 

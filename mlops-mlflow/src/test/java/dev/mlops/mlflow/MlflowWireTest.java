@@ -180,6 +180,19 @@ class MlflowWireTest {
   }
 
   @Test
+  @DisplayName("log-model (MLflow 2.x's log_model) appends the model's description to the run's mlflow.log-model.history tag")
+  void logModelHistory() throws Exception {
+    String run = newRun();
+    for (String path : List.of("model", "model-2")) {
+      HttpResponse<String> r = call("POST", "/api/2.0/mlflow/runs/log-model", "{\"run_id\": \"" + run + "\", \"model_json\": "
+          + Wire.JSON.writeValueAsString("{\"artifact_path\": \"" + path + "\", \"flavors\": {\"onnx\": {\"data\": \"model.onnx\"}}}") + "}");
+      assertEquals(200, r.statusCode(), r.body());
+    }
+    JsonNode history = Wire.JSON.readTree(tracker.getRun(run).tags().get("mlflow.log-model.history"));
+    assertEquals(List.of("model", "model-2"), List.of(history.get(0).path("artifact_path").asText(), history.get(1).path("artifact_path").asText()));
+  }
+
+  @Test
   @DisplayName("set_experiment's flow: get-by-name answers 404 RESOURCE_DOES_NOT_EXIST, then create, then get-by-name finds it")
   void setExperimentFlow() throws Exception {
     HttpResponse<String> r = call("GET", "/api/2.0/mlflow/experiments/get-by-name?experiment_name=" + "fraud%20model", null);

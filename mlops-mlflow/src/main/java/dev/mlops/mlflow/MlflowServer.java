@@ -45,8 +45,10 @@ import org.slf4j.LoggerFactory;
  * <p>Served under {@code /api/2.0/mlflow/}: experiments (create, get, get-by-name, search, update,
  * delete, restore, set-experiment-tag; experiment "0", Default, exists from the start), runs
  * (create, get, update, delete, restore, search with MLflow's filter grammar, ordering and page
- * tokens, log-metric, log-parameter, set-tag, delete-tag, log-batch, log-inputs), metric history;
- * the {@code mlflow-artifacts} proxy routes (runs created here get an {@code mlflow-artifacts:}
+ * tokens, log-metric, log-parameter, set-tag, delete-tag, log-batch, log-inputs, log-model), metric
+ * history; the model registry (registered models, versions, tags, aliases, latest versions, stage
+ * transitions mapped onto the aliases {@code staging} and {@code production}, through
+ * {@link ModelRegistry}'s governance: see {@link Builder#registry}); the {@code mlflow-artifacts} proxy routes (runs created here get an {@code mlflow-artifacts:}
  * artifact URI); {@code /health} and {@code /version}. Any other path answers 404
  * {@code ENDPOINT_NOT_FOUND}, on which MLflow's clients fall back.
  *
@@ -55,7 +57,8 @@ import org.slf4j.LoggerFactory;
  * numbers; enums by name; an error is {@code {"error_code", "message"}} with MLflow's HTTP status
  * (RESOURCE_DOES_NOT_EXIST 404, INVALID_PARAMETER_VALUE and RESOURCE_ALREADY_EXISTS 400). A request
  * is checked whole before anything is written. Writes are safe under the client's retries: a
- * {@code log-batch}, {@code log-metric}, {@code create-run} or {@code create-experiment} whose body
+ * {@code log-batch}, {@code log-metric}, {@code create-run}, {@code create-experiment} or
+ * {@code create-model-version} whose body
  * equals one answered in the last ten minutes gets the same answer and writes nothing again.
  *
  * <p>Safety, as the UI's (the same {@link HttpGuard}): it binds to the loopback interface unless

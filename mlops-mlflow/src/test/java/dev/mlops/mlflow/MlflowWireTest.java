@@ -193,6 +193,16 @@ class MlflowWireTest {
   }
 
   @Test
+  @DisplayName("a create-run sent again with the same body, as a client's retry does, gives the same run and creates one")
+  void retriedCreateRun() throws Exception {
+    String body = "{\"experiment_id\": \"0\", \"start_time\": 1700000000123, \"run_name\": \"retried\"}";
+    String first = json(call("POST", "/api/2.0/mlflow/runs/create", body)).path("run").path("info").path("run_id").asText();
+    String again = json(call("POST", "/api/2.0/mlflow/runs/create", body)).path("run").path("info").path("run_id").asText();
+    assertEquals(first, again);
+    assertEquals(1, tracker.searchAll(dev.mlops.tracking.RunQuery.builder().experiments("0").filter("attributes.run_name = 'retried'").build()).size());
+  }
+
+  @Test
   @DisplayName("set_experiment's flow: get-by-name answers 404 RESOURCE_DOES_NOT_EXIST, then create, then get-by-name finds it")
   void setExperimentFlow() throws Exception {
     HttpResponse<String> r = call("GET", "/api/2.0/mlflow/experiments/get-by-name?experiment_name=" + "fraud%20model", null);

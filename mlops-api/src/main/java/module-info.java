@@ -6,6 +6,7 @@ module dev.mlops.api {
   requires transitive java.sql;
   requires static transitive org.jspecify;
   requires org.slf4j;
+  requires jdk.httpserver;
   requires com.fasterxml.jackson.databind;
   requires org.xerial.sqlitejdbc;
   requires static org.postgresql.jdbc;

@@ -4,28 +4,23 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.mlops.api.Authenticator;
 import dev.mlops.api.InvalidArgumentException;
 import dev.mlops.api.NotFoundException;
 import dev.mlops.api.ServerBuilder;
 import dev.mlops.api.StorageBackend;
-import dev.mlops.api.internal.DaemonThreads;
 import dev.mlops.api.internal.HttpGuard;
+import dev.mlops.api.internal.HttpServers;
 import dev.mlops.api.internal.Validation;
 import dev.mlops.registry.ModelRegistry;
 import dev.mlops.tracking.Tracker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -78,15 +73,8 @@ public final class MlflowServer implements AutoCloseable {
   public static final String ANONYMOUS = "anonymous";
   /** The principal of the request this thread serves, for the registry's audit trail. */
   private static final ThreadLocal<String> PRINCIPAL = new ThreadLocal<>();
-  static {
-    // see MlopsUi: without it every answer's body waits for the client's delayed ACK
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-  }
 
-  private final HttpServer server;
-  private final ExecutorService executor;
+  private final HttpServers http;
   private final @Nullable StorageBackend ownedBackend;
   private final Tracker tracker;
   private final ModelRegistry registry;
@@ -115,12 +103,7 @@ public final class MlflowServer implements AutoCloseable {
     this.authenticator = o.authenticator();
     this.routes = Route.table(new ExperimentRoutes(tracker), new RunRoutes(tracker, b.clock, ArtifactRoutes::uri),
         new RegistryRoutes(registry, tracker.artifacts()));
-    this.executor = new ThreadPoolExecutor(o.threads(), o.threads(), 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(1024),
-        DaemonThreads.named("mlops-mlflow"));
-    this.server = HttpServer.create(new InetSocketAddress(o.bindAddress(), o.port()), 128);
-    server.setExecutor(executor);
-    server.createContext("/", this::handle);
-    server.start();
+    this.http = HttpServers.start(o, o.threads(), 1024, 128, "mlops-mlflow", this::handle);
     this.host = o.urlHost();
     LOG.info("MLflow server on {} over {}", url(), backend.storageUri());
   }
@@ -132,7 +115,7 @@ public final class MlflowServer implements AutoCloseable {
 
   /** The port it listens on (the chosen one when built with port 0). */
   public int port() {
-    return server.getAddress().getPort();
+    return http.port();
   }
 
   /** The tracking URI to give MLflow's clients, {@code http://127.0.0.1:PORT} (no trailing slash). */
@@ -142,8 +125,7 @@ public final class MlflowServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    http.stop();
     tracker.close();
     registry.close();
     if (ownedBackend != null) {

@@ -1,26 +1,20 @@
 package dev.mlops.ui;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.mlops.api.InvalidArgumentException;
 import dev.mlops.api.NotFoundException;
 import dev.mlops.api.ServerBuilder;
 import dev.mlops.api.StorageBackend;
-import dev.mlops.api.internal.DaemonThreads;
 import dev.mlops.api.internal.HttpGuard;
+import dev.mlops.api.internal.HttpServers;
 import dev.mlops.api.internal.Validation;
 import dev.mlops.registry.ModelRegistry;
 import dev.mlops.tracking.Tracker;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,20 +49,11 @@ public final class MlopsUi implements AutoCloseable {
   static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
       + "frame-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
   static final String COOKIE = "mlops_ui_token";
-  static {
-    // The JDK's server sends a response's headers and its body as two packets; with Nagle's
-    // algorithm on, the body waits for the client's delayed ACK (40 ms on Linux) on every answer.
-    // Read by the JDK when its first server starts; left alone if the application set it.
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-  }
 
   /** The principal of every request when no {@link Authenticator} is given. */
   public static final String ANONYMOUS = "anonymous";
 
-  private final HttpServer server;
-  private final ExecutorService executor;
+  private final HttpServers http;
   private final @Nullable StorageBackend ownedBackend;
   private final Tracker tracker;
   private final ModelRegistry registry;
@@ -85,12 +70,7 @@ public final class MlopsUi implements AutoCloseable {
     this.routes = new Routes(new TrackingRoutes(tracker), new RegistryRoutes(registry, b.accessPolicy), new MonitoringRoutes(backend),
         new RetrainingRoutes(backend), Map.copyOf(b.live));
     this.authenticator = o.authenticator();
-    this.executor = new ThreadPoolExecutor(2, o.threads(), 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(256),
-        DaemonThreads.named("mlops-ui"));
-    this.server = HttpServer.create(new InetSocketAddress(o.bindAddress(), o.port()), 64);
-    server.setExecutor(executor);
-    server.createContext("/", this::handle);
-    server.start();
+    this.http = HttpServers.start(o, 2, 256, 64, "mlops-ui", this::handle);
     this.host = o.urlHost();
     LOG.info("mlops UI on {} over {}", url(), backend.storageUri());
   }
@@ -102,7 +82,7 @@ public final class MlopsUi implements AutoCloseable {
 
   /** The port it listens on (the chosen one when built with port 0). */
   public int port() {
-    return server.getAddress().getPort();
+    return http.port();
   }
 
   /** The address to open in a browser. */
@@ -112,8 +92,7 @@ public final class MlopsUi implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    http.stop();
     tracker.close();
     registry.close();
     if (ownedBackend != null) {

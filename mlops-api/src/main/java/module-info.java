@@ -23,7 +23,7 @@ module dev.mlops.api {
   exports dev.mlops.api.tracking;
 
   exports dev.mlops.api.internal to dev.mlops.tracking, dev.mlops.registry, dev.mlops.monitoring, dev.mlops.serving, dev.mlops.retraining, dev.mlops.ui,
-      dev.mlops.mlflow;
+      dev.mlops.serving.http, dev.mlops.mlflow;
   exports dev.mlops.api.internal.jdbc to dev.mlops.tracking, dev.mlops.registry, dev.mlops.monitoring, dev.mlops.retraining;
   exports dev.mlops.api.internal.tribuo to dev.mlops.tracking, dev.mlops.registry, dev.mlops.serving;
 

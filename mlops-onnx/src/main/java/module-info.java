@@ -8,6 +8,12 @@ module dev.mlops.onnx {
   requires transitive dev.mlops.registry;
   requires com.microsoft.onnxruntime;
   requires com.fasterxml.jackson.databind;
+  // dev.mlops.onnx.serving only; present when the application depends on mlops-serving
+  requires static transitive dev.mlops.serving;
+  // dev.mlops.onnx.tracking only; present when the application depends on mlops-tracking
+  requires static transitive dev.mlops.tracking;
 
   exports dev.mlops.onnx;
+  exports dev.mlops.onnx.serving;
+  exports dev.mlops.onnx.tracking;
 }

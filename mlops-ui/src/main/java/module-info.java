@@ -4,6 +4,8 @@ module dev.mlops.ui {
   requires dev.mlops.tracking;
   requires transitive dev.mlops.registry;
   requires dev.mlops.monitoring;
+  // a loop's history is read through its owner, LoopHistory, when the application has continuous training
+  requires static dev.mlops.retraining;
   requires jdk.httpserver;
   requires com.fasterxml.jackson.databind;
   requires org.slf4j;

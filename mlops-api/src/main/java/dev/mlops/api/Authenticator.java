@@ -5,10 +5,9 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Who a request to one of the library's HTTP servers (the UI, the MLflow server) comes from,
- * decided by the embedding application (a session cookie it issued, a header its proxy sets after
- * single sign-on, ...). The server asks on every request; a null answer is refused with 401. The
- * principal is the actor the registry's access policy judges and its audit trail records.
+ * Who an HTTP request comes from, decided by the embedding application (a session cookie it
+ * issued, a header its proxy sets after single sign-on, ...). The library's HTTP faces (the UI,
+ * the serving endpoints) ask on every request; a null answer is refused with 401.
  * Implementations must be thread-safe.
  */
 @FunctionalInterface

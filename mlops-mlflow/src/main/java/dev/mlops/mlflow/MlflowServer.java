@@ -90,7 +90,7 @@ public final class MlflowServer implements AutoCloseable {
     this.ownedBackend = owned ? backend : null;
     this.tracker = Tracker.builder().storage(backend).captureSystemTags(false).build();
     tracker.defaultExperiment();
-    this.guard = new HttpGuard(o.bindAddress(), o.allowedHosts(), o.token());
+    this.guard = new HttpGuard(o.bindAddress(), o.allowedHosts(), o.token(), o.authenticator());
     this.maxBodyBytes = b.maxBodyBytes;
     this.retries = new RetryGuard(b.clock, TimeUnit.MINUTES.toMillis(10), 100_000);
     this.artifacts = new ArtifactRoutes(tracker);

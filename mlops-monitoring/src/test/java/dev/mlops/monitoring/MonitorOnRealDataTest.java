@@ -8,6 +8,7 @@ import dev.mlops.monitoring.data.Table;
 import dev.mlops.monitoring.drift.UntestedColumn;
 import dev.mlops.monitoring.profile.Profile;
 import dev.mlops.monitoring.quality.CheckResult;
+import dev.mlops.testkit.Slow;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -20,8 +21,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * A monitor as a service meets it: the reference profiled from the training table with its label
  * (as {@code Profile.of(Table.readCsv(...))} takes it in), live rows without the label, on
- * scikit-learn's bundled tables split at random into a reference (60 %) and windows (20 splits).
+ * scikit-learn's bundled tables split at random into a reference (60 %) and windows (20 splits). Slow: each case runs
+ * a monitor over every window of 20 splits, so that a rate (drift found, false alarms) is measured, not one outcome.
  */
+@Slow
 class MonitorOnRealDataTest {
   private static final int SPLITS = 20;
 

@@ -25,7 +25,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 class MonitorTest {
@@ -86,73 +90,116 @@ class MonitorTest {
     }
   }
 
-  @Test
-  void windowsFromManyThreadsGiveDriftQualitySegmentsAndAlertsWithCooldownAndStoredHistory() throws Exception {
-    Random r = new Random(1);
-    Profile ref = reference(r);
-    FakeClock clock = new FakeClock(1_700_000_000_000L);
-    List<Alert> received = new CopyOnWriteArrayList<>();
-    try (StorageBackend backend = StorageBackend.open("file:" + dir.resolve("store"))) {
-      // room for all five windows: however slowly the monitor's thread starts, none is dropped
-      Monitor m = Monitor.builder("payments").reference(ref).windowRows(2000).maxPendingWindows(5).clock(clock).storage(backend)
-          .quality(DataQuality.with(List.of(Check.range("age", 0, 120))))
-          .segmentBy("region", 100)
-          .alert(AlertRule.datasetDrift()).alert(AlertRule.columnDrift("amount")).alert(AlertRule.qualityFailed())
-          .cooldown(Duration.ofMinutes(10))
-          .onAlert(received::add)
-          .build();
-      ExecutorService pool = Executors.newFixedThreadPool(4);
-      try {
-        // windows 0-1: like the reference; windows 2-4: amount shifted and a new channel
-        for (int phase = 0; phase < 2; phase++) {
-          double shift = phase == 0 ? 0 : 1;
-          String extra = phase == 0 ? null : "partner";
-          int windows = phase == 0 ? 2 : 3;
-          List<Future<?>> fs = new ArrayList<>();
-          for (int t = 0; t < 4; t++) {
-            long seed = phase * 10 + t;
-            fs.add(pool.submit(() -> {
-              Random tr = new Random(seed);
-              for (int i = 0; i < windows * 500; i++) {
-                m.log(row(tr, shift, extra));
-              }
-              return null;
-            }));
+  /**
+   * Five windows of 2,000 rows logged from four threads at once (windows 0-1 like the reference, windows 2-4 with the
+   * amount shifted and a new channel), on a {@code file:} store with drift, quality and segment analysis and three alert
+   * rules under a ten-minute cooldown; each test checks one thing of the result, the last one after reopening the store.
+   */
+  @Nested
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  @DisplayName("windows logged from many threads")
+  class WindowsFromManyThreads {
+    private Path store;
+    private final List<Alert> received = new CopyOnWriteArrayList<>();
+    private Profile ref;
+    private List<WindowReport> reports;
+
+    @BeforeAll
+    void logFiveWindowsFromFourThreads(@TempDir Path dir) throws Exception {
+      store = dir;
+      Random r = new Random(1);
+      ref = reference(r);
+      FakeClock clock = new FakeClock(1_700_000_000_000L);
+      try (StorageBackend backend = StorageBackend.open("file:" + store)) {
+        // room for all five windows: however slowly the monitor's thread starts, none is dropped
+        Monitor m = Monitor.builder("payments").reference(ref).windowRows(2000).maxPendingWindows(5).clock(clock).storage(backend)
+            .quality(DataQuality.with(List.of(Check.range("age", 0, 120))))
+            .segmentBy("region", 100)
+            .alert(AlertRule.datasetDrift()).alert(AlertRule.columnDrift("amount")).alert(AlertRule.qualityFailed())
+            .cooldown(Duration.ofMinutes(10))
+            .onAlert(received::add)
+            .build();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+          for (int phase = 0; phase < 2; phase++) {
+            double shift = phase == 0 ? 0 : 1;
+            String extra = phase == 0 ? null : "partner";
+            int windows = phase == 0 ? 2 : 3;
+            List<Future<?>> fs = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+              long seed = phase * 10 + t;
+              fs.add(pool.submit(() -> {
+                Random tr = new Random(seed);
+                for (int i = 0; i < windows * 500; i++) {
+                  m.log(row(tr, shift, extra));
+                }
+                return null;
+              }));
+            }
+            for (Future<?> f : fs) {
+              f.get(120, TimeUnit.SECONDS);
+            }
+            clock.advance(60_000);
           }
-          for (Future<?> f : fs) {
-            f.get(120, TimeUnit.SECONDS);
-          }
-          clock.advance(60_000);
+        } finally {
+          pool.shutdownNow();
         }
-      } finally {
-        pool.shutdownNow();
+        m.flush();
+        reports = m.reports();
+        m.close();
       }
-      m.flush();
-      List<WindowReport> reports = m.reports();
-      assertEquals(5, reports.size());
+    }
+
+    private WindowReport window(long n) {
+      return reports.stream().filter(w -> w.window() == n).findFirst().orElseThrow();
+    }
+
+    @Test
+    @DisplayName("every row lands in one of five windows: none is lost")
+    void noRowIsLost() {
       assertEquals(List.of(0L, 1L, 2L, 3L, 4L), reports.stream().map(WindowReport::window).sorted().toList());
       assertEquals(10_000, reports.stream().mapToInt(WindowReport::rows).sum(), "no row lost");
-      WindowReport calm = reports.stream().filter(w -> w.window() == 0).findFirst().orElseThrow();
-      WindowReport shifted = reports.stream().filter(w -> w.window() == 4).findFirst().orElseThrow();
-      assertFalse(calm.drift().columns().stream().filter(c -> c.name().equals("amount")).findFirst().orElseThrow().drift());
-      assertTrue(shifted.drift().columns().stream().filter(c -> c.name().equals("amount")).findFirst().orElseThrow().drift());
-      assertTrue(calm.quality().passed(), calm.quality().failures().toString());
-      assertTrue(shifted.quality().failures().stream().anyMatch(f -> f.check().equals("new_categories") && f.observed().contains("partner")));
-      assertEquals(Set.of("eu", "us"), shifted.segments().keySet());
-      // the three shifted windows close within one cooldown: each rule fires once
+    }
+
+    @Test
+    @DisplayName("a window like the reference shows no drift of the amount; a shifted one does")
+    void driftFollowsTheShift() {
+      assertFalse(amountDrifts(window(0)));
+      assertTrue(amountDrifts(window(4)));
+    }
+
+    @Test
+    @DisplayName("a window like the reference passes the quality checks; a shifted one fails on its new channel")
+    void qualityFollowsTheNewCategory() {
+      assertTrue(window(0).quality().passed(), window(0).quality().failures().toString());
+      assertTrue(window(4).quality().failures().stream().anyMatch(f -> f.check().equals("new_categories") && f.observed().contains("partner")));
+    }
+
+    @Test
+    @DisplayName("each window is analysed per region segment too")
+    void segments() {
+      assertEquals(Set.of("eu", "us"), window(4).segments().keySet());
+    }
+
+    @Test
+    @DisplayName("the three shifted windows close within one cooldown: each rule fires once")
+    void eachRuleFiresOnceWithinTheCooldown() {
       assertEquals(received.size(), received.stream().map(Alert::rule).distinct().count(), received.toString());
       assertTrue(received.stream().anyMatch(a -> a.rule().equals("column_drift:amount")));
       assertTrue(received.stream().anyMatch(a -> a.rule().equals("quality_failed")));
-      m.close();
     }
-    try (StorageBackend again = StorageBackend.open("file:" + dir.resolve("store"))) {
-      Monitor reopened = Monitor.builder("payments").reference(ref).storage(again).build();
-      assertEquals(received.size(), reopened.alertHistory().size(), "alert history is stored");
-      dev.mlops.api.monitoring.MonitoringStore store = again.store(dev.mlops.api.monitoring.MonitoringStore.class);
-      assertEquals(5, store.reports("payments", 0, 100).size());
-      Profile w4 = Profile.fromBytes(store.profile("payments", "window-4").orElseThrow());
-      assertEquals(2000, w4.rows());
-      assertEquals(ref.rows(), Profile.fromBytes(store.profile("payments", "reference").orElseThrow()).rows());
+
+    @Test
+    @DisplayName("the store reopened holds the alerts, the reports, the window profiles and the reference")
+    void theHistoryIsStored() {
+      try (StorageBackend again = StorageBackend.open("file:" + store)) {
+        Monitor reopened = Monitor.builder("payments").reference(ref).storage(again).build();
+        assertEquals(received.size(), reopened.alertHistory().size(), "alert history is stored");
+        MonitorHistory history = MonitorHistory.open(again, "payments");
+        assertEquals(5, history.windows(0, 100).size());
+        assertEquals(2000, history.windowProfile(4).orElseThrow().rows());
+        assertEquals(ref.rows(), history.reference().orElseThrow().rows());
+      }
     }
   }
 

@@ -10,8 +10,6 @@ import dev.mlops.registry.ModelRegistry;
 import dev.mlops.registry.Registration;
 import dev.mlops.testkit.Slow;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -54,11 +52,11 @@ class NativeMemoryTest {
     for (int i = 0; i < 200; i++) {
       cycle();
     }
-    long warm = residentBytes();
+    long warm = TestModels.residentBytes();
     for (int i = 0; i < 1_000; i++) {
       cycle();
     }
-    long after = residentBytes();
+    long after = TestModels.residentBytes();
     assertTrue(after - warm < 48 * MB, "1,000 sessions loaded, used and closed: resident memory " + warm / MB + " MB when warm, "
         + after / MB + " MB after");
   }
@@ -76,24 +74,13 @@ class NativeMemoryTest {
       for (int i = 0; i < 10_000; i++) {
         model.predictBatch(rows);
       }
-      long warm = residentBytes();
+      long warm = TestModels.residentBytes();
       for (int i = 0; i < 20_000; i++) {
         model.predictBatch(rows);
       }
-      long after = residentBytes();
+      long after = TestModels.residentBytes();
       assertTrue(after - warm < 64 * MB, "20,000 batches of 20 rows through a ZipMap model: resident memory " + warm / MB
           + " MB when warm, " + after / MB + " MB after");
     }
-  }
-
-  /** The process's resident memory, after a collection so that freed direct buffers have returned theirs. */
-  static long residentBytes() throws IOException {
-    System.gc();
-    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-      if (line.startsWith("VmRSS:")) {
-        return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
-      }
-    }
-    throw new IllegalStateException("no VmRSS in /proc/self/status");
   }
 }

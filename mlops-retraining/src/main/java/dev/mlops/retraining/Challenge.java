@@ -18,6 +18,7 @@ import org.tribuo.Example;
 import org.tribuo.Model;
 import org.tribuo.Output;
 import org.tribuo.VariableInfo;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The steps of one retraining, from its data to its rollout: data, validation, training, evaluation of challenger and
@@ -25,133 +26,170 @@ import org.tribuo.VariableInfo;
  * infra check and the rollout's start. Each step recorded on the run and in the record as it completes.
  */
 final class Challenge<T extends Output<T>> {
-  private final RetrainingLoop<T> loop;
+  private final LoopConfig<T> config;
   private final Outcomes outcomes;
 
-  Challenge(RetrainingLoop<T> loop, Outcomes outcomes) {
-    this.loop = loop;
+  /** The rows a retraining trains on and judges both models on. */
+  private record Split<T extends Output<T>>(Dataset<T> train, Dataset<T> holdout) {}
+
+  Challenge(LoopConfig<T> config, Outcomes outcomes) {
+    this.config = config;
     this.outcomes = outcomes;
   }
 
   /**
-   * Everything up to and including the rollout's start. Each check that can refuse the challenger (data, blessing, the
-   * watched monitors' new references, registration, the infra check, the lease) runs before the rollout starts, the
-   * first step that can move the alias.
+   * Everything up to and including the rollout's start, one stage after another. Each check that can refuse the
+   * challenger (data, blessing, the watched monitors' new references, registration, the infra check, the lease) runs
+   * before the rollout starts, the first step that can move the alias.
    */
-  void run(LeaseKeeper keeper, Draft d, ActiveRun run, List<Trigger> triggers, List<Retraining> history) throws Exception {
-    Map<String, Object> params = new LinkedHashMap<>();
-    params.put("retraining.seed", loop.seed);
-    params.put("retraining.holdout_fraction", loop.holdoutFraction);
-    params.put("retraining.attempt", d.attempt);
-    params.put("retraining.champion_version", d.championVersion == null ? "none" : d.championVersion);
-    params.put("retraining.rollout", loop.rollout.toString());
-    run.logParams(params);
-    run.logText("trigger/triggers.json", LoopJson.pretty(triggers));
-    logAlertReports(run, triggers);
+  void run(LeaseKeeper keeper, Draft d, ActiveRun run, List<Retraining> history) throws Exception {
+    RetrainingContext ctx = describe(d, run);
+    Split<T> rows = fetch(keeper, d, run, ctx);
+    Model<T> champion = champion(d);
+    if (!validate(keeper, d, run, rows, champion)) {
+      return;
+    }
+    Model<T> challenger = train(keeper, d, rows, ctx);
+    if (!bless(keeper, d, run, challenger, champion, rows, history)) {
+      return;
+    }
+    register(keeper, d, run, challenger, rows);
+    startRollout(keeper, d);
+  }
 
-    RetrainingContext ctx = new RetrainingContext(loop.name, d.id, run.id(), triggers,
-        d.championVersion == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(d.championVersion), loop.seed, d.created);
-    TrainingData<T> data = loop.data.fetch(ctx);
+  /** Logs the retraining's settings, triggers and the reports of the alerts behind them; the context the data source and training get. */
+  private RetrainingContext describe(Draft d, ActiveRun run) {
+    Integer champion = d.championVersion();
+    Map<String, Object> params = new LinkedHashMap<>();
+    params.put("retraining.seed", config.seed());
+    params.put("retraining.holdout_fraction", config.holdoutFraction());
+    params.put("retraining.attempt", d.attempt);
+    params.put("retraining.champion_version", champion == null ? "none" : champion);
+    params.put("retraining.rollout", config.rollout().toString());
+    run.logParams(params);
+    run.logText("trigger/triggers.json", LoopJson.pretty(d.triggers));
+    logAlertReports(run, d.triggers);
+    return new RetrainingContext(config.name(), d.id, run.id(), d.triggers,
+        champion == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(champion), config.seed(), d.created);
+  }
+
+  /** The data source's rows, split into training and held-out rows unless it gave a holdout; recorded with their digests. */
+  private Split<T> fetch(LeaseKeeper keeper, Draft d, ActiveRun run, RetrainingContext ctx) throws Exception {
+    TrainingData<T> data = config.data().fetch(ctx);
     Dataset<T> train = data.train();
     Dataset<T> holdout = data.holdout();
     if (holdout == null) {
-      List<Dataset<T>> parts = Rows.split(train, loop.holdoutFraction, loop.seed);
+      List<Dataset<T>> parts = Rows.split(train, config.holdoutFraction(), config.seed());
       train = parts.get(0);
       holdout = parts.get(1);
     }
-    synchronized (d) {
-      d.lineage.putAll(data.lineage());
-      d.lineage.put("split", data.holdout() == null ? "seeded split, seed " + loop.seed + ", holdout fraction " + loop.holdoutFraction
-          : "holdout given by the data source");
-      d.trainRows = train.size();
-      d.holdoutRows = holdout.size();
-      d.trainDigest = Rows.digest(train);
-      d.holdoutDigest = Rows.digest(holdout);
-    }
+    Map<String, String> lineage = new LinkedHashMap<>(data.lineage());
+    lineage.put("split", data.holdout() == null ? "seeded split, seed " + config.seed() + ", holdout fraction " + config.holdoutFraction()
+        : "holdout given by the data source");
+    String trainDigest = Rows.digest(train);
+    String holdoutDigest = Rows.digest(holdout);
+    d.data(lineage, train.size(), holdout.size(), trainDigest, holdoutDigest);
     String source = data.lineage().getOrDefault("source", "retraining " + d.id);
-    run.logInput(new dev.mlops.api.tracking.Dataset("training", d.trainDigest, source, Rows.schema(train), train.size()), "training");
-    run.logInput(new dev.mlops.api.tracking.Dataset("holdout", d.holdoutDigest, source, Rows.schema(holdout), holdout.size()), "holdout");
-    run.logText("data/lineage.json", LoopJson.pretty(d.lineage));
+    run.logInput(new dev.mlops.api.tracking.Dataset("training", trainDigest, source, Rows.schema(train), train.size()),
+        "training");
+    run.logInput(new dev.mlops.api.tracking.Dataset("holdout", holdoutDigest, source, Rows.schema(holdout),
+        holdout.size()), "holdout");
+    run.logText("data/lineage.json", LoopJson.pretty(lineage));
     outcomes.save(keeper, d);
+    return new Split<>(train, holdout);
+  }
 
-    Model<T> championModel = d.championVersion == null ? null
-        : loop.registry.load("models:/" + loop.model + "/" + d.championVersion, loop.outputType).model();
+  /** The model the alias served when the retraining began, or null without one. */
+  private @Nullable Model<T> champion(Draft d) {
+    Integer version = d.championVersion();
+    return version == null ? null : config.registry().load("models:/" + config.model() + "/" + version, config.outputType()).model();
+  }
+
+  /** Validates the rows against the champion's features and the first watched monitor's reference; false: DATA_REFUSED. */
+  private boolean validate(LeaseKeeper keeper, Draft d, ActiveRun run, Split<T> rows, @Nullable Model<T> champion) {
     Set<String> championFeatures = new TreeSet<>();
-    if (championModel != null) {
-      for (VariableInfo v : championModel.getFeatureIDMap()) {
+    if (champion != null) {
+      for (VariableInfo v : champion.getFeatureIDMap()) {
         championFeatures.add(v.getName());
       }
     }
-    Profile reference = loop.monitors.isEmpty() ? null : loop.monitors.get(0).reference();
-    ValidationResult validation = loop.validation.validate(train, holdout, championFeatures, reference);
-    synchronized (d) {
-      d.validation = validation;
-    }
+    Profile reference = config.monitors().isEmpty() ? null : config.monitors().get(0).reference();
+    ValidationResult validation = config.validation().validate(rows.train(), rows.holdout(), championFeatures, reference);
+    d.validation(validation);
     run.logText("validation.json", LoopJson.pretty(validation));
     run.setTag("mlops.retraining.data_valid", Boolean.toString(validation.passed()));
     if (!validation.passed()) {
-      d.state = Retraining.State.DATA_REFUSED;
-      return;
+      d.state(Retraining.State.DATA_REFUSED);
+      return false;
     }
     outcomes.save(keeper, d);
+    return true;
+  }
 
-    Model<T> challenger = loop.training.train(train, ctx);
+  /** The challenger, trained on the training rows. */
+  private Model<T> train(LeaseKeeper keeper, Draft d, Split<T> rows, RetrainingContext ctx) throws Exception {
+    Model<T> challenger = config.training().train(rows.train(), ctx);
     if (challenger == null) {
       throw new IllegalStateException("the training function returned no model");
     }
     outcomes.save(keeper, d);
-    Evaluation ce = loop.evaluator.evaluate(challenger, holdout);
-    Evaluation be = championModel == null ? null : loop.evaluator.evaluate(championModel, holdout);
-    synchronized (d) {
-      d.challengerMetrics.putAll(ce.metrics());
-      if (be != null) {
-        d.championMetrics.putAll(be.metrics());
-      }
-    }
+    return challenger;
+  }
+
+  /** Evaluates challenger and champion on the same held-out rows and applies the blessing rule; false: NOT_BLESSED. */
+  private boolean bless(LeaseKeeper keeper, Draft d, ActiveRun run, Model<T> challenger, @Nullable Model<T> champion, Split<T> rows,
+      List<Retraining> history) {
+    Evaluation ce = config.evaluator().evaluate(challenger, rows.holdout());
+    Evaluation be = champion == null ? null : config.evaluator().evaluate(champion, rows.holdout());
+    d.metrics(ce.metrics(), be == null ? Map.of() : be.metrics());
     run.logMetrics(finite(ce.metrics(), ""), 0);
     if (be != null) {
       run.logMetrics(finite(be.metrics(), "champion."), 0);
     }
-    String holdoutDigest = d.holdoutDigest;
-    int decisions = 1 + (int) history.stream().filter(r -> r.blessing() != null && holdoutDigest.equals(r.holdoutDigest())).count();
-    BlessingDecision decision = loop.blessing.decide(ce, be, decisions);
-    synchronized (d) {
-      d.blessing = decision;
-    }
+    String holdoutDigest = d.holdoutDigest();
+    int decisions = 1 + (int) history.stream().filter(r -> r.blessing() != null && r.holdoutDigest() != null
+        && r.holdoutDigest().equals(holdoutDigest)).count();
+    BlessingDecision decision = config.blessing().decide(ce, be, decisions);
+    d.blessing(decision);
     run.logText("blessing.json", LoopJson.pretty(decision));
-    run.logParam("retraining.blessing_rule", Outcomes.truncate(loop.blessing.describe().toString(), 500));
+    run.logParam("retraining.blessing_rule", Outcomes.truncate(config.blessing().describe().toString(), 500));
     run.setTag("mlops.retraining.blessed", Boolean.toString(decision.blessed()));
     outcomes.save(keeper, d);
     if (!decision.blessed()) {
-      d.state = Retraining.State.NOT_BLESSED;
-      RetrainingLoop.LOG.info("retraining loop {}: challenger of {} not blessed: {}", loop.name, d.id, decision.reason());
-      return;
+      d.state(Retraining.State.NOT_BLESSED);
+      RetrainingLoop.LOG.info("retraining loop {}: challenger of {} not blessed: {}", config.name(), d.id, decision.reason());
+      return false;
     }
+    return true;
+  }
 
+  /**
+   * Logs the challenger, prepares the watched monitors' new references, registers it (or finds the version a crashed
+   * attempt of the same key registered) and loads it back for the infra check.
+   */
+  private void register(LeaseKeeper keeper, Draft d, ActiveRun run, Model<T> challenger, Split<T> rows) {
     run.logModel(challenger, "model");
-    References.Prepared references = References.prepare(loop.monitors, train, run);
-    synchronized (d) {
-      d.references.addAll(references.references());
-      d.referenceDigest = references.digest();
-    }
+    References.Prepared references = References.prepare(config.monitors(), rows.train(), run);
+    d.references(references.references(), references.digest());
     keeper.renew();
-    int version = existingVersion(d.key).orElseGet(() -> loop.registry.register(Registration.of(loop.model).fromModel(challenger)
+    int version = existingVersion(d.key).orElseGet(() -> config.registry().register(Registration.of(config.model()).fromModel(challenger)
         .sourceRun(run.id()).tag(RetrainingLoop.KEY_TAG, d.key).tag("mlops.retraining.id", d.id)
-        .description("challenger of retraining " + d.id + " (" + loop.name + ")")).version());
-    synchronized (d) {
-      d.challengerVersion = version;
-    }
+        .description("challenger of retraining " + d.id + " (" + config.name() + ")")).version());
+    d.challengerVersion(version);
     run.setTag("mlops.retraining.challenger_version", Integer.toString(version));
-    run.setTag("mlops.retraining.infra_check", infraCheck(version, holdout));
+    run.setTag("mlops.retraining.infra_check", infraCheck(version, rows.holdout()));
     outcomes.save(keeper, d);
+  }
+
+  /** Starts the rollout, the first step that can move the alias; from here the registry's history, not an exception, decides the outcome. */
+  private void startRollout(LeaseKeeper keeper, Draft d) {
     keeper.renew();
-    // from here on the alias may move: the registry's history, not an exception, decides the outcome
-    d.rolloutStarted = true;
+    d.markRolloutStarted();
     RolloutResult result;
     try {
-      result = loop.rollout.start(Worker.target(loop, d));
+      result = config.rollout().start(Worker.target(config, d));
     } catch (RuntimeException e) {
-      RetrainingLoop.LOG.warn("retraining loop {}: the rollout of {} threw", loop.name, d.id, e);
+      RetrainingLoop.LOG.warn("retraining loop {}: the rollout of {} threw", config.name(), d.id, e);
       result = new RolloutResult(RolloutResult.State.FAILED, "the rollout threw " + e, Map.of());
     }
     outcomes.conclude(keeper, d, result);
@@ -163,7 +201,7 @@ final class Challenge<T extends Output<T>> {
    * a failure fails the retraining with the champion untouched.
    */
   private String infraCheck(int version, Dataset<T> holdout) {
-    Model<T> loaded = loop.registry.load("models:/" + loop.model + "/" + version, loop.outputType).model();
+    Model<T> loaded = config.registry().load("models:/" + config.model() + "/" + version, config.outputType()).model();
     int n = 0;
     for (Example<T> e : holdout) {
       if (n == 5) {
@@ -176,10 +214,10 @@ final class Challenge<T extends Output<T>> {
   }
 
   private Optional<Integer> existingVersion(String key) {
-    if (loop.registry.getModel(loop.model).isEmpty()) {
+    if (config.registry().getModel(config.model()).isEmpty()) {
       return Optional.empty();
     }
-    return loop.registry.versions(loop.model).stream().filter(v -> key.equals(v.tags().get(RetrainingLoop.KEY_TAG)))
+    return config.registry().versions(config.model()).stream().filter(v -> key.equals(v.tags().get(RetrainingLoop.KEY_TAG)))
         .map(v -> v.version()).findFirst();
   }
 
@@ -200,7 +238,7 @@ final class Challenge<T extends Output<T>> {
       if (monitor == null || window == null) {
         continue;
       }
-      for (Monitor m : loop.monitors) {
+      for (Monitor m : config.monitors()) {
         if (!m.name().equals(monitor)) {
           continue;
         }

@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * reason is kept, and every later fenced write of the pass fails with it.
  */
 final class LeaseKeeper implements AutoCloseable {
-  private final RetrainingLoop<?> loop;
+  private final LoopConfig<?> config;
+  private final LoopState state;
   private final RetrainingStore store;
   private final long ttl;
   private final long period;
@@ -27,11 +28,12 @@ final class LeaseKeeper implements AutoCloseable {
   private boolean closed;
   private @Nullable ScheduledFuture<?> renewals;
 
-  private LeaseKeeper(RetrainingLoop<?> loop, Lease taken, long takenAt) {
-    this.loop = loop;
-    this.store = loop.store;
-    this.ttl = loop.leaseTtl.toMillis();
-    this.period = period(loop.leaseTtl);
+  private LeaseKeeper(LoopConfig<?> config, LoopState state, Lease taken, long takenAt) {
+    this.config = config;
+    this.state = state;
+    this.store = config.store();
+    this.ttl = config.leaseTtl().toMillis();
+    this.period = period(config.leaseTtl());
     this.lease = taken;
     this.renewedAt = takenAt;
   }
@@ -42,10 +44,10 @@ final class LeaseKeeper implements AutoCloseable {
   }
 
   /** Starts keeping {@code taken}, taken at {@code takenAt} (the loop's clock): the first renewal is a period later. */
-  static LeaseKeeper start(RetrainingLoop<?> loop, Lease taken, long takenAt) {
-    LeaseKeeper k = new LeaseKeeper(loop, taken, takenAt);
+  static LeaseKeeper start(LoopConfig<?> config, LoopState state, Lease taken, long takenAt) {
+    LeaseKeeper k = new LeaseKeeper(config, state, taken, takenAt);
     synchronized (k) {
-      k.renewals = loop.leaseTimer.scheduleWithFixedDelay(k::renewQuietly, k.period, k.period, TimeUnit.MILLISECONDS);
+      k.renewals = state.leaseTimer.scheduleWithFixedDelay(k::renewQuietly, k.period, k.period, TimeUnit.MILLISECONDS);
     }
     return k;
   }
@@ -64,10 +66,10 @@ final class LeaseKeeper implements AutoCloseable {
     if (lost != null) {
       throw new Worker.LeaseLost(lost);
     }
-    long now = loop.clock.millis();
-    Optional<Lease> stored = store.lease(loop.name);
+    long now = config.clock().millis();
+    Optional<Lease> stored = store.lease(config.name());
     if (stored.isPresent() && ours(stored.get()) && stored.get().until() > now) {
-      Optional<Lease> renewed = store.acquire(loop.name, loop.holder, now, ttl);
+      Optional<Lease> renewed = store.acquire(config.name(), config.holder(), now, ttl);
       if (renewed.isPresent() && renewed.get().epoch() == lease.epoch()) {
         lease = renewed.get();
         renewedAt = now;
@@ -75,7 +77,7 @@ final class LeaseKeeper implements AutoCloseable {
       }
       // it expired between the read and the renewal: a fresh epoch is not this pass's to keep
       renewed.ifPresent(store::release);
-      stored = store.lease(loop.name);
+      stored = store.lease(config.name());
     }
     throw lose(stored, now);
   }
@@ -85,7 +87,7 @@ final class LeaseKeeper implements AutoCloseable {
    * taken by another holder), checking the store if no renewal noticed it yet.
    */
   synchronized Worker.LeaseLost lost() {
-    return lost != null ? new Worker.LeaseLost(lost) : lose(store.lease(loop.name), loop.clock.millis());
+    return lost != null ? new Worker.LeaseLost(lost) : lose(store.lease(config.name()), config.clock().millis());
   }
 
   private boolean ours(Lease l) {
@@ -95,16 +97,16 @@ final class LeaseKeeper implements AutoCloseable {
   private Worker.LeaseLost lose(Optional<Lease> stored, long now) {
     String why;
     if (stored.isPresent() && !ours(stored.get())) {
-      why = "the lease of loop " + loop.name + " (epoch " + lease.epoch() + ") passed to " + stored.get().holder() + " under epoch "
+      why = "the lease of loop " + config.name() + " (epoch " + lease.epoch() + ") passed to " + stored.get().holder() + " under epoch "
           + stored.get().epoch();
     } else {
-      why = "the lease of loop " + loop.name + " (epoch " + lease.epoch() + ") expired at " + Instant.ofEpochMilli(lease.until())
-          + " while its holder " + loop.holder + " was still working: it was last renewed at " + Instant.ofEpochMilli(renewedAt)
-          + " and found expired at " + Instant.ofEpochMilli(now) + " (time to live " + loop.leaseTtl + ", renewed every " + period
+      why = "the lease of loop " + config.name() + " (epoch " + lease.epoch() + ") expired at " + Instant.ofEpochMilli(lease.until())
+          + " while its holder " + config.holder() + " was still working: it was last renewed at " + Instant.ofEpochMilli(renewedAt)
+          + " and found expired at " + Instant.ofEpochMilli(now) + " (time to live " + config.leaseTtl() + ", renewed every " + period
           + " ms when its thread runs)";
     }
     lost = why;
-    loop.leaseLost(lease.epoch(), why);
+    state.leaseLost(lease.epoch(), why);
     cancel();
     return new Worker.LeaseLost(why);
   }
@@ -116,10 +118,10 @@ final class LeaseKeeper implements AutoCloseable {
     try {
       renew();
     } catch (Worker.LeaseLost e) {
-      RetrainingLoop.LOG.error("retraining loop {}: {}; the retraining in progress will not write again", loop.name, e.getMessage());
+      RetrainingLoop.LOG.error("retraining loop {}: {}; the retraining in progress will not write again", config.name(), e.getMessage());
     } catch (RuntimeException e) {
       // the store may be unreachable for a moment: the next renewal tries again while the lease lasts
-      RetrainingLoop.LOG.warn("retraining loop {}: renewing the lease (epoch {}) failed: {}", loop.name, lease.epoch(), e.toString());
+      RetrainingLoop.LOG.warn("retraining loop {}: renewing the lease (epoch {}) failed: {}", config.name(), lease.epoch(), e.toString());
     }
   }
 

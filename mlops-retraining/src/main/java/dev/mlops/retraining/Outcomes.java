@@ -21,26 +21,21 @@ import org.jspecify.annotations.Nullable;
  * them and for those the next lease holder completes after their process stopped.
  */
 final class Outcomes {
-  private final RetrainingLoop<?> loop;
+  private final LoopConfig<?> config;
+  private final LoopState state;
   private final RetrainingStore store;
 
-  Outcomes(RetrainingLoop<?> loop) {
-    this.loop = loop;
-    this.store = loop.store;
-  }
-
-  RetrainingStore.StoredRetraining stored(Draft d) {
-    Retraining r = d.snapshot();
-    return new RetrainingStore.StoredRetraining(loop.name, r.id(), r.created(), r.updated(), r.state().name(), r.epoch(), LoopJson.write(r));
+  Outcomes(LoopConfig<?> config, LoopState state) {
+    this.config = config;
+    this.state = state;
+    this.store = config.store();
   }
 
   /** Writes the record under the lease (a fenced write). */
   void save(LeaseKeeper keeper, Draft d) {
-    long now = loop.clock.millis();
-    synchronized (d) {
-      d.updated = now;
-    }
-    if (!store.update(keeper.lease(), now, stored(d))) {
+    long now = config.clock().millis();
+    d.touch(now);
+    if (!store.update(keeper.lease(), now, config.history().stored(d.snapshot()))) {
       throw keeper.lost();
     }
   }
@@ -52,46 +47,46 @@ final class Outcomes {
    */
   void kill(LeaseKeeper keeper, Retraining r, Optional<Lease> previous) {
     Draft d = new Draft(r);
-    String why = lapse(r, previous) + "; found by " + loop.holder + " under epoch " + keeper.lease().epoch();
+    String why = lapse(r, previous) + "; found by " + config.holder() + " under epoch " + keeper.lease().epoch();
     Optional<RegistryEvent.AliasMoved> moved = aliasMove(d);
     if (moved.isPresent()) {
-      d.rolloutStarted = true;
-      d.warn(why + "; @" + loop.alias + " had moved to version " + d.challengerVersion + " at " + Instant.ofEpochMilli(moved.get().time())
-          + ", so the retraining is recorded PROMOTED by " + loop.holder);
-      if (d.rollout == null || d.rollout.pending()) {
-        d.rollout = new RolloutResult(RolloutResult.State.PROMOTED, "@" + loop.alias + " moved to version " + d.challengerVersion + " at "
-            + Instant.ofEpochMilli(moved.get().time()) + "; the rollout's own report was not recorded", Map.of());
+      d.markRolloutStarted();
+      d.warn(why + "; @" + config.alias() + " had moved to version " + d.challengerVersion() + " at " + Instant.ofEpochMilli(moved.get().time())
+          + ", so the retraining is recorded PROMOTED by " + config.holder());
+      RolloutResult reported = d.rollout();
+      if (reported == null || reported.pending()) {
+        d.rollout(new RolloutResult(RolloutResult.State.PROMOTED, "@" + config.alias() + " moved to version " + d.challengerVersion() + " at "
+            + Instant.ofEpochMilli(moved.get().time()) + "; the rollout's own report was not recorded", Map.of()));
       }
       promoted(keeper, d);
-      RetrainingLoop.LOG.warn("retraining loop {}: retraining {} recorded PROMOTED: {}", loop.name, r.id(), why);
+      RetrainingLoop.LOG.warn("retraining loop {}: retraining {} recorded PROMOTED: {}", config.name(), r.id(), why);
     } else {
-      d.state = Retraining.State.KILLED;
-      d.error = why;
+      d.end(Retraining.State.KILLED, why);
       save(keeper, d);
-      if (!store.requeue(keeper.lease(), loop.clock.millis(), r.id())) {
+      if (!store.requeue(keeper.lease(), config.clock().millis(), r.id())) {
         throw keeper.lost();
       }
-      RetrainingLoop.LOG.warn("retraining loop {}: retraining {} marked KILLED and its triggers queued again: {}", loop.name, r.id(), why);
+      RetrainingLoop.LOG.warn("retraining loop {}: retraining {} marked KILLED and its triggers queued again: {}", config.name(), r.id(), why);
     }
     if (r.runId() != null) {
       try {
-        if (loop.tracker.getRun(r.runId()).info().status() == RunStatus.RUNNING) {
-          loop.tracker.store().updateRun(r.runId(), RunStatus.KILLED, loop.clock.millis(), null);
+        if (config.tracker().getRun(r.runId()).info().status() == RunStatus.RUNNING) {
+          config.tracker().store().updateRun(r.runId(), RunStatus.KILLED, config.clock().millis(), null);
         }
         recordOnRun(d, null);
       } catch (NotFoundException e) {
-        RetrainingLoop.LOG.warn("retraining loop {}: the run {} of retraining {} does not exist", loop.name, r.runId(), r.id());
+        RetrainingLoop.LOG.warn("retraining loop {}: the run {} of retraining {} does not exist", config.name(), r.runId(), r.id());
       }
       save(keeper, d);
     }
-    loop.publish(d.snapshot());
+    state.publish(d.snapshot());
   }
 
   /** Why a retraining's lease lapsed, as far as this instance can know. */
   private String lapse(Retraining r, Optional<Lease> previous) {
-    if (loop.begunHere(r.id())) {
-      String note = loop.leaseLoss(r.epoch());
-      return note != null ? note : "the lease of loop " + loop.name + " (epoch " + r.epoch() + ") expired while its holder " + r.holder()
+    if (state.begunHere(r.id())) {
+      String note = state.leaseLoss(r.epoch());
+      return note != null ? note : "the lease of loop " + config.name() + " (epoch " + r.epoch() + ") expired while its holder " + r.holder()
           + ", this loop instance, was still working";
     }
     String expiry = previous.filter(l -> l.epoch() == r.epoch() && l.until() > 0)
@@ -106,31 +101,27 @@ final class Outcomes {
    * back); a rollout that reports a promotion the alias never saw is ROLLOUT_FAILED.
    */
   void conclude(LeaseKeeper keeper, Draft d, RolloutResult result) {
-    synchronized (d) {
-      d.rollout = result;
-    }
+    d.rollout(result);
     if (result.pending()) {
-      d.state = Retraining.State.ROLLOUT_PENDING;
+      d.state(Retraining.State.ROLLOUT_PENDING);
       save(keeper, d);
       return;
     }
     Optional<RegistryEvent.AliasMoved> moved = aliasMove(d);
     if (moved.isPresent()) {
       if (result.state() != RolloutResult.State.PROMOTED) {
-        d.warn("the rollout reported " + result.state() + " (" + result.detail() + "), but @" + loop.alias + " had moved to version "
-            + d.challengerVersion + " at " + Instant.ofEpochMilli(moved.get().time()) + ": nothing was rolled back");
+        d.warn("the rollout reported " + result.state() + " (" + result.detail() + "), but @" + config.alias() + " had moved to version "
+            + d.challengerVersion() + " at " + Instant.ofEpochMilli(moved.get().time()) + ": nothing was rolled back");
       }
       promoted(keeper, d);
       return;
     }
     if (result.state() == RolloutResult.State.PROMOTED) {
-      Integer serving = loop.registry.aliases(loop.model).get(loop.alias);
-      synchronized (d) {
-        d.rollout = new RolloutResult(RolloutResult.State.FAILED, result.detail() + ", but @" + loop.alias + " never moved to the challenger "
-            + d.challengerVersion + " (it serves " + (serving == null ? "nothing" : "version " + serving) + ")", result.figures());
-      }
+      Integer serving = config.registry().aliases(config.model()).get(config.alias());
+      d.rollout(new RolloutResult(RolloutResult.State.FAILED, result.detail() + ", but @" + config.alias() + " never moved to the challenger "
+          + d.challengerVersion() + " (it serves " + (serving == null ? "nothing" : "version " + serving) + ")", result.figures()));
     }
-    d.state = result.state() == RolloutResult.State.REJECTED ? Retraining.State.REJECTED : Retraining.State.ROLLOUT_FAILED;
+    d.state(result.state() == RolloutResult.State.REJECTED ? Retraining.State.REJECTED : Retraining.State.ROLLOUT_FAILED);
     save(keeper, d);
   }
 
@@ -142,19 +133,20 @@ final class Outcomes {
   void promoted(LeaseKeeper keeper, Draft d) {
     List<String> meanwhile = List.of();
     try {
-      meanwhile = store.triggers(loop.name, true, 0, 10_000).stream().map(RetrainingStore.StoredTrigger::key).toList();
+      meanwhile = config.history().pending(10_000).stream().map(RetrainingStore.StoredTrigger::key).toList();
     } catch (RuntimeException e) {
       d.warn("the triggers queued during the retraining stay queued: reading them failed: " + e);
     }
-    d.state = Retraining.State.PROMOTED;
+    d.state(Retraining.State.PROMOTED);
     save(keeper, d);
     try {
-      Integer serving = loop.registry.aliases(loop.model).get(loop.alias);
-      if (d.challengerVersion != null && d.challengerVersion.equals(serving)) {
-        References.apply(loop, d.snapshot()).forEach(d::warn);
-        loop.markReferenceApplied(d.id);
-      } else if (!loop.monitors.isEmpty()) {
-        d.warn("@" + loop.alias + " has since moved " + (serving == null ? "off the challenger (the alias is gone)" : "to version " + serving)
+      Integer serving = config.registry().aliases(config.model()).get(config.alias());
+      Integer challenger = d.challengerVersion();
+      if (challenger != null && challenger.equals(serving)) {
+        References.apply(config, d.snapshot()).forEach(d::warn);
+        state.markReferenceApplied(d.id);
+      } else if (!config.monitors().isEmpty()) {
+        d.warn("@" + config.alias() + " has since moved " + (serving == null ? "off the challenger (the alias is gone)" : "to version " + serving)
             + ": the watched monitors keep their reference");
       }
     } catch (RuntimeException e) {
@@ -162,10 +154,10 @@ final class Outcomes {
     }
     if (!meanwhile.isEmpty()) {
       try {
-        if (!store.close(keeper.lease(), loop.clock.millis(), meanwhile, RetrainingLoop.SUPERSEDED + d.id)) {
+        if (!store.close(keeper.lease(), config.clock().millis(), meanwhile, LoopHistory.supersededBy(d.id))) {
           throw keeper.lost();
         }
-        RetrainingLoop.LOG.info("retraining loop {}: {} trigger(s) queued during {} closed: the promotion answers them", loop.name,
+        RetrainingLoop.LOG.info("retraining loop {}: {} trigger(s) queued during {} closed: the promotion answers them", config.name(),
             meanwhile.size(), d.id);
       } catch (RuntimeException e) {
         d.warn("the triggers queued during the retraining stay queued: " + e.getMessage());
@@ -176,18 +168,18 @@ final class Outcomes {
 
   /** The registry's move of the alias to the retraining's challenger since the retraining began, if any. */
   Optional<RegistryEvent.AliasMoved> aliasMove(Draft d) {
-    Integer version = d.challengerVersion;
+    Integer version = d.challengerVersion();
     if (version == null) {
       return Optional.empty();
     }
-    long after = d.registryEventSeq;
+    long after = d.registryEventSeq();
     while (true) {
-      List<RegistryEvent> page = loop.registry.eventsAfter(after, 1000);
+      List<RegistryEvent> page = config.registry().eventsAfter(after, 1000);
       if (page.isEmpty()) {
         return Optional.empty();
       }
       for (RegistryEvent e : page) {
-        if (e instanceof RegistryEvent.AliasMoved m && m.model().equals(loop.model) && m.alias().equals(loop.alias) && m.version() == version) {
+        if (e instanceof RegistryEvent.AliasMoved m && m.model().equals(config.model()) && m.alias().equals(config.alias()) && m.version() == version) {
           return Optional.of(m);
         }
         after = e.seq();
@@ -200,7 +192,7 @@ final class Outcomes {
    * is still open here; a write that fails becomes a warning, never a different outcome.
    */
   void recordOnRun(Draft d, @Nullable ActiveRun run) {
-    String runId = d.runId;
+    String runId = d.runId();
     if (runId == null) {
       return;
     }
@@ -211,7 +203,7 @@ final class Outcomes {
       tags.put("mlops.retraining.warnings", truncate(String.join(" | ", r.warnings()), Validation.MAX_TAG_VALUE_LENGTH));
     }
     try {
-      loop.tracker.store().logBatch(runId, List.of(), Map.of(), tags);
+      config.tracker().store().logBatch(runId, List.of(), Map.of(), tags);
       if (run != null && r.rollout() != null) {
         run.logText("rollout.json", LoopJson.pretty(r.rollout()));
       }
@@ -220,7 +212,7 @@ final class Outcomes {
       }
     } catch (RuntimeException e) {
       d.warn("writing the outcome to run " + runId + " failed: " + e);
-      RetrainingLoop.LOG.warn("retraining loop {}: writing the outcome of {} to its run failed", loop.name, d.id, e);
+      RetrainingLoop.LOG.warn("retraining loop {}: writing the outcome of {} to its run failed", config.name(), d.id, e);
     }
   }
 

@@ -103,16 +103,16 @@ final class References {
    *
    * @return one sentence per monitor that keeps its previous reference, and why
    */
-  static List<String> apply(RetrainingLoop<?> loop, Retraining r) {
+  static List<String> apply(LoopConfig<?> config, Retraining r) {
     List<String> problems = new ArrayList<>();
     String runId = r.runId();
     if (runId == null) {
       return problems;
     }
-    for (Monitor m : loop.monitors) {
+    for (Monitor m : config.monitors()) {
       try {
         byte[] bytes;
-        try (InputStream in = loop.tracker.artifacts().open(runId, artifact(m))) {
+        try (InputStream in = config.tracker().artifacts().open(runId, artifact(m))) {
           bytes = in.readAllBytes();
         }
         m.replaceReference(Profile.fromBytes(bytes));

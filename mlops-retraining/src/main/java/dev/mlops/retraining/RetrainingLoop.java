@@ -2,22 +2,18 @@ package dev.mlops.retraining;
 
 import dev.mlops.api.internal.DaemonThreads;
 import dev.mlops.api.internal.Digests;
-import dev.mlops.api.internal.Listeners;
 import dev.mlops.api.internal.SerialDrain;
 import dev.mlops.api.internal.Validation;
 import dev.mlops.api.retraining.RetrainingStore;
 import dev.mlops.monitoring.Alert;
 import dev.mlops.monitoring.Monitor;
 import dev.mlops.registry.ModelRegistry;
-import dev.mlops.tracking.Tracker;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -80,103 +76,61 @@ public final class RetrainingLoop<T extends Output<T>> implements AutoCloseable 
   public static final String KEY_TAG = "mlops.retraining.key";
   /** The run tag naming the loop a retraining run belongs to. */
   public static final String LOOP_TAG = "mlops.retraining.loop";
-  static final String SUPERSEDED = "superseded:";
 
-  final String name;
-  final Class<T> outputType;
-  final Tracker tracker;
-  final ModelRegistry registry;
-  final String model;
-  final String alias;
-  final String experiment;
-  final RetrainingStore store;
-  final List<Monitor> monitors;
-  final @Nullable PerformanceSignal performance;
-  final boolean driftAlone;
-  final @Nullable Duration schedule;
-  final boolean catchUp;
-  final @Nullable LongSupplier labels;
-  final long labelsEvery;
-  final Duration cooldown;
-  final int maxFailures;
-  final TrainingDataSource<T> data;
-  final DataValidation validation;
-  final Training<T> training;
-  final double holdoutFraction;
-  final long seed;
-  final ModelEvaluator<T> evaluator;
-  final Blessing blessing;
-  final Rollout rollout;
-  final Duration leaseTtl;
-  final Clock clock;
-  final String holder;
-  private final Executor executor;
+  /** What the worker needs, fixed at build time. */
+  final LoopConfig<T> config;
+  /** What this instance remembers while it runs, shared with the worker. */
+  final LoopState state;
+  private final @Nullable PerformanceSignal performance;
+  private final boolean driftAlone;
+  private final @Nullable Duration schedule;
+  private final boolean catchUp;
+  private final @Nullable LongSupplier labels;
+  private final long labelsEvery;
   private final @Nullable ExecutorService ownedExecutor;
-  final ScheduledExecutorService timer;
-  /** Renews held leases and does nothing else, so that neither polling nor the worker can delay a renewal. */
-  final ScheduledExecutorService leaseTimer;
-  private final java.util.Set<String> begunHere = java.util.concurrent.ConcurrentHashMap.newKeySet();
-  private final Map<Long, String> leaseLosses = new java.util.concurrent.ConcurrentHashMap<>();
-  private final Listeners<java.util.function.Consumer<Retraining>> listeners;
+  private final ScheduledExecutorService timer;
+  private final ScheduledExecutorService leaseTimer;
   /** Runs the worker's passes one at a time on the executor; a refusing executor is counted and retried on the next poll. */
   private final SerialDrain worker;
   private final Object pollLock = new Object();
   private long lastSlot = Long.MIN_VALUE;
   private long lastLabelBucket = Long.MIN_VALUE;
-  private volatile @Nullable String appliedReference;
   private volatile boolean closed;
 
   RetrainingLoop(RetrainingLoopBuilder<T> b, ModelRegistry registry, RetrainingStore store, ModelEvaluator<T> evaluator, Training<T> training) {
-    this.name = b.name;
-    this.outputType = b.outputType;
-    this.tracker = b.tracker;
-    this.registry = registry;
-    this.model = b.model;
-    this.alias = b.alias;
-    this.experiment = b.experiment == null ? "retraining-" + b.name : b.experiment;
-    this.store = store;
-    this.monitors = List.copyOf(b.monitors);
+    String holder = b.holder != null ? b.holder
+        : ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+    this.config = new LoopConfig<>(b.name, b.outputType, b.tracker, registry, b.model, b.alias,
+        b.experiment == null ? "retraining-" + b.name : b.experiment, store, LoopHistory.of(store, b.name), b.monitors, b.data, b.validation,
+        training, b.holdoutFraction, b.seed, evaluator, b.blessing, b.rollout, b.leaseTtl, b.cooldown, b.maxFailures, b.clock, holder);
     this.performance = b.performance;
     this.driftAlone = b.driftAlone;
     this.schedule = b.schedule;
     this.catchUp = b.catchUp;
     this.labels = b.labels;
     this.labelsEvery = b.labelsEvery;
-    this.cooldown = b.cooldown;
-    this.maxFailures = b.maxFailures;
-    this.data = b.data;
-    this.validation = b.validation;
-    this.training = training;
-    this.holdoutFraction = b.holdoutFraction;
-    this.seed = b.seed;
-    this.evaluator = evaluator;
-    this.blessing = b.blessing;
-    this.rollout = b.rollout;
-    this.leaseTtl = b.leaseTtl;
-    this.clock = b.clock;
-    this.holder = b.holder != null ? b.holder
-        : ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
     this.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("mlops-retraining-timer-" + b.name));
     this.leaseTimer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("mlops-retraining-lease-" + b.name));
+    Executor executor;
     if (b.executor == null) {
       this.ownedExecutor = Executors.newSingleThreadExecutor(DaemonThreads.named("mlops-retraining-" + b.name));
-      this.executor = ownedExecutor;
+      executor = ownedExecutor;
     } else {
       this.ownedExecutor = null;
-      this.executor = b.executor;
+      executor = b.executor;
     }
-    this.listeners = new Listeners<>("retraining listener of loop " + b.name);
+    this.state = new LoopState(b.name, leaseTimer, this::requestDrain);
     this.worker = new SerialDrain("retraining loop " + b.name, executor, this::workerPass);
-    tracker.getOrCreateExperiment(experiment);
-    long now = clock.millis();
+    config.tracker().getOrCreateExperiment(config.experiment());
+    long now = config.clock().millis();
     if (schedule != null) {
       this.lastSlot = now / schedule.toMillis();
     }
     if (labels != null) {
       this.lastLabelBucket = labels.getAsLong() / labelsEvery;
     }
-    b.listeners.forEach(listeners::add);
-    for (Monitor m : monitors) {
+    b.listeners.forEach(state::addListener);
+    for (Monitor m : config.monitors()) {
       m.onAlert(this::onAlert);
     }
     if (!b.pollInterval.isZero()) {
@@ -192,12 +146,12 @@ public final class RetrainingLoop<T extends Output<T>> implements AutoCloseable 
 
   /** The loop's name. */
   public String name() {
-    return name;
+    return config.name();
   }
 
   /** This loop instance's lease holder id (process name and a random suffix unless set). */
   public String holder() {
-    return holder;
+    return config.holder();
   }
 
   // ------------------------------------------------------------------ triggers
@@ -211,7 +165,7 @@ public final class RetrainingLoop<T extends Output<T>> implements AutoCloseable 
   public TriggerResult trigger(String reason, String idempotencyKey) {
     Validation.notNull("reason", reason);
     Validation.key("idempotencyKey", idempotencyKey);
-    return offer(new Trigger(Trigger.Kind.MANUAL, reason, idempotencyKey, clock.millis(), Map.of()));
+    return offer(new Trigger(Trigger.Kind.MANUAL, reason, idempotencyKey, config.clock().millis(), Map.of()));
   }
 
   /**
@@ -229,28 +183,27 @@ public final class RetrainingLoop<T extends Output<T>> implements AutoCloseable 
       case METRIC -> Trigger.Kind.PERFORMANCE;
       case WINDOWS_DROPPED, RULE_FAILED, CUSTOM -> Trigger.Kind.ALERT;
     };
-    return offer(new Trigger(kind, alert.message(), "alert:" + alert.monitor() + ":" + rule + ":" + alert.window(), clock.millis(),
+    return offer(new Trigger(kind, alert.message(), "alert:" + alert.monitor() + ":" + rule + ":" + alert.window(), config.clock().millis(),
         Map.of("monitor", alert.monitor(), "rule", rule, "kind", alert.kind().name(), "window", Long.toString(alert.window()))));
   }
 
   private TriggerResult record(Trigger t, TriggerResult.Outcome outcome, String detail, @Nullable String marker) {
-    boolean added = store.addTrigger(new RetrainingStore.StoredTrigger(name, t.key(), t.time(),
-        LoopJson.write(new LoopJson.Entry(t, outcome, detail)), marker));
+    boolean added = config.store().addTrigger(config.history().stored(new TriggerResult(outcome, t, detail), marker));
     if (!added) {
       return new TriggerResult(TriggerResult.Outcome.DUPLICATE, t, "a trigger with key " + t.key() + " was already received");
     }
-    LOG.info("retraining loop {}: {} trigger {} ({}): {}", name, t.kind(), t.key(), outcome, detail);
+    LOG.info("retraining loop {}: {} trigger {} ({}): {}", config.name(), t.kind(), t.key(), outcome, detail);
     return new TriggerResult(outcome, t, detail);
   }
 
   TriggerResult offer(Trigger offered) {
     Trigger t = offered;
     if (closed) {
-      throw new IllegalStateException("retraining loop " + name + " is closed");
+      throw new IllegalStateException("retraining loop " + config.name() + " is closed");
     }
     List<Retraining> history = history();
-    if (paused(history)) {
-      return record(t, TriggerResult.Outcome.PAUSED, "the loop is paused after " + maxFailures + " failed attempts in a row: call resume()",
+    if (config.paused(history)) {
+      return record(t, TriggerResult.Outcome.PAUSED, "the loop is paused after " + config.maxFailures() + " failed attempts in a row: call resume()",
           "paused");
     }
     if ((t.kind() == Trigger.Kind.DRIFT || t.kind() == Trigger.Kind.QUALITY || t.kind() == Trigger.Kind.ALERT) && !driftAlone) {
@@ -267,10 +220,10 @@ public final class RetrainingLoop<T extends Output<T>> implements AutoCloseable 
       detail.put("confirmed_by", String.format(Locale.ROOT, "%s = %.4g below %.4g (%s)", c.metric(), c.value(), c.threshold(), c.source()));
       t = new Trigger(t.kind(), t.reason(), t.key(), t.time(), detail);
     }
-    boolean busy = history.stream().anyMatch(r -> !r.state().terminal()) || !store.triggers(name, true, 0, 1).isEmpty();
+    boolean busy = history.stream().anyMatch(r -> !r.state().terminal()) || !config.history().pending(1).isEmpty();
     long lastEnd = history.stream().filter(r -> r.state().terminal()).mapToLong(Retraining::updated).max().orElse(Long.MIN_VALUE);
-    if (!busy && lastEnd != Long.MIN_VALUE && t.time() < lastEnd + cooldown.toMillis()) {
-      return record(t, TriggerResult.Outcome.COOLDOWN, "within the cooldown of " + cooldown + " after the retraining that ended at "
+    if (!busy && lastEnd != Long.MIN_VALUE && t.time() < lastEnd + config.cooldown().toMillis()) {
+      return record(t, TriggerResult.Outcome.COOLDOWN, "within the cooldown of " + config.cooldown() + " after the retraining that ended at "
           + java.time.Instant.ofEpochMilli(lastEnd), "cooldown");
     }
     TriggerResult r = record(t, TriggerResult.Outcome.QUEUED, busy ? "queued behind the running retraining: coalesced into one follow-up"
@@ -290,7 +243,7 @@ public final class RetrainingLoop<T extends Output<T>> implements AutoCloseable 
     if (closed) {
       return;
     }
-    long now = clock.millis();
+    long now = config.clock().millis();
     synchronized (pollLock) {
       if (schedule != null) {
         long slot = now / schedule.toMillis();
@@ -327,7 +280,7 @@ public final class RetrainingLoop<T extends Output<T>> implements AutoCloseable 
     try {
       poll();
     } catch (RuntimeException e) {
-      LOG.warn("retraining loop {}: poll failed", name, e);
+      LOG.warn("retraining loop {}: poll failed", config.name(), e);
     }
   }
 
@@ -345,9 +298,9 @@ public final class RetrainingLoop<T extends Output<T>> implements AutoCloseable 
       return;
     }
     try {
-      new Worker<>(this).runOnce();
+      new Worker<>(config, state).runOnce();
     } catch (RuntimeException e) {
-      LOG.warn("retraining loop {}: a pass of the worker failed; the next poll retries", name, e);
+      LOG.warn("retraining loop {}: a pass of the worker failed; the next poll retries", config.name(), e);
     }
   }
 
@@ -361,116 +314,58 @@ public final class RetrainingLoop<T extends Output<T>> implements AutoCloseable 
    * every process of a fleet follows the promotion one process made), while the alias still serves that challenger.
    */
   void applyLatestReference() {
-    if (monitors.isEmpty()) {
+    if (config.monitors().isEmpty()) {
       return;
     }
-    Optional<Retraining> latest = history().stream().filter(r -> r.state() == Retraining.State.PROMOTED && r.referenceDigest() != null)
-        .reduce((a, b) -> b);
+    Optional<Retraining> latest = config.history().promotions().stream().filter(r -> r.referenceDigest() != null).reduce((x, y) -> y);
+    ModelRegistry registry = config.registry();
     // only while the alias still serves that retraining's challenger: a champion set by other means has its own reference
-    if (latest.isPresent() && !latest.get().id().equals(appliedReference) && registry.getModel(model).isPresent()
-        && latest.get().challengerVersion() != null && latest.get().challengerVersion().equals(registry.aliases(model).get(alias))) {
-      for (String problem : References.apply(this, latest.get())) {
-        LOG.warn("retraining loop {}: after retraining {}: {}", name, latest.get().id(), problem);
+    if (latest.isPresent() && !state.referenceApplied(latest.get().id()) && registry.getModel(config.model()).isPresent()
+        && latest.get().challengerVersion() != null
+        && latest.get().challengerVersion().equals(registry.aliases(config.model()).get(config.alias()))) {
+      for (String problem : References.apply(config, latest.get())) {
+        LOG.warn("retraining loop {}: after retraining {}: {}", config.name(), latest.get().id(), problem);
       }
-      appliedReference = latest.get().id();
+      state.markReferenceApplied(latest.get().id());
     }
   }
 
   /** Calls {@code listener} with each retraining when it ends, waits for its rollout, or is found killed (on the worker's thread). */
   public void onRetraining(java.util.function.Consumer<Retraining> listener) {
-    listeners.add(listener);
-  }
-
-  void publish(Retraining r) {
-    listeners.fire(l -> l.accept(r), "retraining " + r.id());
-  }
-
-  void markReferenceApplied(String retrainingId) {
-    appliedReference = retrainingId;
-  }
-
-  /** Notes a retraining this instance began, so that if its lease lapses this instance knows it was still alive. */
-  void begin(String retrainingId) {
-    begunHere.add(retrainingId);
-  }
-
-  boolean begunHere(String retrainingId) {
-    return begunHere.contains(retrainingId);
-  }
-
-  /** Notes why this instance lost the lease of {@code epoch}. */
-  void leaseLost(long epoch, String why) {
-    leaseLosses.put(epoch, why);
-  }
-
-  /** Why this instance lost the lease of {@code epoch}, or null if it did not. */
-  @Nullable String leaseLoss(long epoch) {
-    return leaseLosses.get(epoch);
+    state.addListener(listener);
   }
 
   /** How many leases this instance lost while it held them. */
   int leaseLosses() {
-    return leaseLosses.size();
+    return state.leaseLosses();
   }
 
   // ------------------------------------------------------------------ history
 
-  /** Every retraining of this loop, oldest first. */
+  /** Every retraining of this loop, oldest first (its stored form: {@link LoopHistory}). */
   public List<Retraining> history() {
-    List<Retraining> out = new ArrayList<>();
-    for (RetrainingStore.StoredRetraining s : store.retrainings(name, 0, Integer.MAX_VALUE)) {
-      out.add(LoopJson.read(s.json(), Retraining.class));
-    }
-    return out;
+    return config.records();
   }
 
   /** One retraining. */
   public Optional<Retraining> retraining(String id) {
-    return store.retraining(name, id).map(s -> LoopJson.read(s.json(), Retraining.class));
+    return config.history().retraining(id).map(LoopHistory.Entry::require);
   }
 
   /** Every trigger received, oldest first, with what the loop decided (duplicates are not stored, only reported to the caller). */
   public List<TriggerResult> triggers() {
-    List<TriggerResult> out = new ArrayList<>();
-    for (RetrainingStore.StoredTrigger s : store.triggers(name, false, 0, Integer.MAX_VALUE)) {
-      if (s.key().startsWith("resume:")) {
-        continue;
-      }
-      LoopJson.Entry e = LoopJson.read(s.json(), LoopJson.Entry.class);
-      if (s.retraining() != null && s.retraining().startsWith(SUPERSEDED)) {
-        out.add(new TriggerResult(TriggerResult.Outcome.SUPERSEDED, e.trigger(), "queued before retraining "
-            + s.retraining().substring(SUPERSEDED.length()) + " promoted a new champion: it was about the replaced one"));
-      } else {
-        out.add(new TriggerResult(e.outcome(), e.trigger(), e.detail()));
-      }
-    }
-    return out;
+    return config.history().triggers().stream().map(LoopHistory.Entry::require).toList();
   }
 
   /** Whether the loop is paused: the last {@code maxFailures} retraining attempts since the last {@link #resume()} all failed. */
   public boolean paused() {
-    return paused(history());
-  }
-
-  /** {@link #paused()} on a history already read. */
-  boolean paused(List<Retraining> history) {
-    if (maxFailures <= 0) {
-      return false;
-    }
-    long resumed = store.triggers(name, false, 0, Integer.MAX_VALUE).stream().filter(t -> t.key().startsWith("resume:"))
-        .mapToLong(RetrainingStore.StoredTrigger::time).max().orElse(Long.MIN_VALUE);
-    List<Retraining> h = history.stream().filter(r -> r.created() >= resumed && r.state().terminal()).toList();
-    if (h.size() < maxFailures) {
-      return false;
-    }
-    return h.subList(h.size() - maxFailures, h.size()).stream().allMatch(r -> r.state().failure());
+    return config.paused(history());
   }
 
   /** Ends a pause: failures before now no longer count. */
   public void resume() {
-    long now = clock.millis();
-    store.addTrigger(new RetrainingStore.StoredTrigger(name, "resume:" + now + ":" + UUID.randomUUID(), now, "{}", "resume"));
-    LOG.info("retraining loop {}: resumed", name);
+    config.store().addTrigger(config.history().resumePoint(config.clock().millis()));
+    LOG.info("retraining loop {}: resumed", config.name());
     requestDrain();
   }
 
@@ -502,7 +397,7 @@ public final class RetrainingLoop<T extends Output<T>> implements AutoCloseable 
 
   @Override
   public String toString() {
-    return "RetrainingLoop[" + name + " maintains " + model + "@" + alias + ", holder " + holder + "]";
+    return "RetrainingLoop[" + config.name() + " maintains " + config.model() + "@" + config.alias() + ", holder " + config.holder() + "]";
   }
 
   static String digest(String text) {

@@ -61,9 +61,9 @@ final class Timeline {
             + ".state{color:#fff;border-radius:10px;padding:2px 8px;font-weight:600;white-space:nowrap}.muted{color:#57606a}"
             + ".warning{color:#9a6700}code{font-size:12px}").append(Html.CSS).append("</style></head><body>\n");
     h.append("<h1>Retraining loop <code>").append(user(loop.name())).append("</code></h1>\n<p class=\"muted\">Maintains <code>")
-        .append(esc(loop.model)).append("@").append(esc(loop.alias)).append("</code>; ").append(history.size()).append(" retraining(s), ")
+        .append(esc(loop.config.model())).append("@").append(esc(loop.config.alias())).append("</code>; ").append(history.size()).append(" retraining(s), ")
         .append(triggers.size()).append(" trigger(s) received").append(loop.paused() ? "; <strong>paused</strong> after repeated failures" : "")
-        .append(". Written ").append(esc(Instant.ofEpochMilli(loop.clock.millis()))).append(".</p>\n");
+        .append(". Written ").append(esc(Instant.ofEpochMilli(loop.config.clock().millis()))).append(".</p>\n");
     h.append("<h2>Retrainings</h2>\n<table><tr><th>began</th><th>state</th><th>triggers</th><th>data</th><th>champion</th><th>challenger</th>"
         + "<th>decision</th><th>rollout</th><th>run</th></tr>\n");
     for (Retraining r : history) {

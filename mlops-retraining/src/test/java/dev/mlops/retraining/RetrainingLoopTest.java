@@ -37,6 +37,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.sgd.linear.LogisticRegressionTrainer;
@@ -72,32 +74,69 @@ class RetrainingLoopTest {
         .executor(Runnable::run).build();
   }
 
-  @Test
-  void anInjectedDriftFiresExactlyOneRetrainingThatIsPromotedAndReReferencesTheMonitor() {
-    int champion = Fixture.champion(registry, "churn", "champion");
-    try (Monitor monitor = monitor("traffic");
-        RetrainingLoop<Label> loop = loop("churn-loop").watch(monitor).performance(DROPPED).build()) {
-      Random r = new Random(11);
+  /**
+   * A watched monitor sees 300 rows like the reference, then 300 shifted ones: its drift alert, confirmed by a performance
+   * drop, fires a retraining that is promoted. Each test checks one consequence.
+   */
+  @Nested
+  @DisplayName("an injected drift")
+  class InjectedDrift {
+    private final Random r = new Random(11);
+    private int champion;
+    private Monitor monitor;
+    private RetrainingLoop<Label> loop;
+    private boolean calmWindowRetrained;
+    private Retraining rt;
+
+    @BeforeEach
+    void driftTheWatchedMonitor() {
+      champion = Fixture.champion(registry, "churn", "champion");
+      monitor = monitor("traffic");
+      loop = loop("churn-loop").watch(monitor).performance(DROPPED).build();
       for (int i = 0; i < 300; i++) {
         monitor.log(Fixture.row(r, 0));
       }
-      assertTrue(loop.history().isEmpty(), "no drift, no retraining");
+      calmWindowRetrained = !loop.history().isEmpty();
       for (int i = 0; i < 300; i++) {
         monitor.log(Fixture.row(r, 3));
       }
-      List<Retraining> history = loop.history();
-      assertEquals(1, history.size(), history.toString());
-      Retraining rt = history.get(0);
-      assertEquals(Retraining.State.PROMOTED, rt.state(), rt.toString());
+      rt = loop.history().get(0);
+    }
+
+    @AfterEach
+    void closeTheLoop() {
+      loop.close();
+      monitor.close();
+    }
+
+    @Test
+    @DisplayName("fires exactly one retraining, for the drift window only, confirmed by the performance drop")
+    void firesExactlyOneRetraining() {
+      assertFalse(calmWindowRetrained, "no drift, no retraining");
+      assertEquals(1, loop.history().size(), loop.history().toString());
       assertEquals(Trigger.Kind.DRIFT, rt.triggers().get(0).kind());
       assertTrue(rt.triggers().get(0).detail().get("confirmed_by").contains("accuracy"), rt.triggers().toString());
+    }
+
+    @Test
+    @DisplayName("promotes a challenger better than the champion on the same held-out rows")
+    void promotesABetterChallenger() {
+      assertEquals(Retraining.State.PROMOTED, rt.state(), rt.toString());
       assertEquals(champion, rt.championVersion());
       assertEquals(rt.challengerVersion(), registry.aliases("churn").get("champion"));
       assertTrue(rt.challengerMetrics().get("accuracy") > rt.championMetrics().get("accuracy"), rt.toString());
+    }
+
+    @Test
+    @DisplayName("re-references the monitor to the challenger's training rows")
+    void reReferencesTheMonitor() {
       assertNotNull(rt.referenceDigest());
       assertEquals(320, monitor.reference().rows(), "the new reference is the challenger's training rows (400 minus the 20 % holdout)");
+    }
 
-      // the run records the trigger, data, validation, both models' metrics and the decision
+    @Test
+    @DisplayName("records the trigger, the data, both models' metrics and the decision on a finished run")
+    void recordsEverythingOnTheRun() {
       Run run = tracker.getRun(rt.runId());
       assertEquals(RunStatus.FINISHED, run.info().status());
       assertEquals("PROMOTED", run.tags().get("mlops.retraining.outcome"));
@@ -105,12 +144,26 @@ class RetrainingLoopTest {
       assertEquals(2, run.inputs().size());
       assertTrue(tracker.artifacts().list(rt.runId(), "trigger").stream().anyMatch(a -> a.path().endsWith(".html")));
       assertEquals(rt.runId(), registry.getVersion("churn", rt.challengerVersion()).lineage().runId());
+    }
 
-      // the same alert again is a duplicate; another window's alert within the cooldown is recorded and skipped
+    @Test
+    @DisplayName("counts the same alert delivered again once: a duplicate")
+    void theSameAlertAgainIsADuplicate() {
       Alert again = new Alert("traffic", "dataset_drift", 1, clock.millis(), "dataset drift", AlertKind.DATASET_DRIFT, null);
       assertEquals(TriggerResult.Outcome.DUPLICATE, loop.onAlert(again).outcome());
-      assertEquals(TriggerResult.Outcome.COOLDOWN, loop.onAlert(new Alert("traffic", "dataset_drift", 2, clock.millis(), "again", AlertKind.DATASET_DRIFT, null)).outcome());
-      // with the new reference, more rows of the shifted world raise no drift
+    }
+
+    @Test
+    @DisplayName("records and skips another window's alert within the cooldown")
+    void anotherAlertWithinTheCooldownIsSkipped() {
+      Alert later = new Alert("traffic", "dataset_drift", 2, clock.millis(), "again", AlertKind.DATASET_DRIFT, null);
+      assertEquals(TriggerResult.Outcome.COOLDOWN, loop.onAlert(later).outcome());
+      assertEquals(1, loop.history().size());
+    }
+
+    @Test
+    @DisplayName("raises no more drift on the shifted world once the monitor is re-referenced")
+    void theDriftSubsides() {
       for (int i = 0; i < 600; i++) {
         monitor.log(Fixture.row(r, 3));
       }

@@ -73,11 +73,13 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
   private final @Nullable CanaryJudge<T> judge;
   private final @Nullable Map<String, Batcher<T>> batchers;
   private final RequestPath<T> path;
+  private final Class<T> outputType;
   private volatile boolean closed;
 
   Endpoint(ModelServer server, EndpointBuilder<T> b) {
     this.server = server;
     this.name = b.name;
+    this.outputType = b.outputType;
     Scope<T> scope = new Scope<>(name, b.unknownOutput(), b.outputType, b.ticker, server.metrics());
     List<Variant<T>> r = new ArrayList<>();
     boolean outputs = b.rolloutPolicy != null && !Double.isNaN(b.rolloutPolicy.maxOutputDrift);
@@ -107,7 +109,7 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
         routed.stream().filter(v -> v.role == Variant.Role.CANARY).findFirst().orElseThrow(), b.rolloutPolicy, this::setWeight,
         e -> rolloutListeners.fire(l -> l.accept(e), e), server.registry(), server.clock(), server.control());
     CanaryJudge<T> j = judge;
-    this.loader = new Loader<>(scope, server.registry(), server.adapters(), b.warmupRequests, (v, now) -> {
+    this.loader = new Loader<>(scope, server.registry(), server.adapters(), b.warmupRequests, b.warmupTimeoutNanos, (v, now) -> {
       if (j != null) {
         j.flipped(v, now);
       }
@@ -133,6 +135,11 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
   /** The endpoint's name. */
   public String name() {
     return name;
+  }
+
+  /** The type of output it answers with ({@code Label.class}, {@code Regressor.class}, ...), as built. */
+  public Class<T> outputType() {
+    return outputType;
   }
 
   /** Every variant, routed ones first, then the shadows. */

@@ -39,6 +39,8 @@ public final class EndpointBuilder<T extends Output<T>> {
   int asyncThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
   InputPolicy inputPolicy = InputPolicy.REJECT;
   int warmupRequests = 50;
+  /** Longest warm-up, in nanoseconds of {@link #ticker}; 0: no limit. */
+  long warmupTimeoutNanos;
   int retainVersions = 2;
   @Nullable Batching batching;
   final List<MonitorSpec> monitors = new ArrayList<>();
@@ -164,6 +166,24 @@ public final class EndpointBuilder<T extends Output<T>> {
       throw InvalidArgumentException.of("warm-up requests", requests, "must be zero or positive");
     }
     this.warmupRequests = requests;
+    return this;
+  }
+
+  /**
+   * The longest a new version's warm-up may take (default: no limit). A version whose warm-up
+   * predictions have not finished within it fails its load: it is closed and never serves, the
+   * version that serves keeps serving, and {@link Endpoint#describe()} says why. The time is
+   * checked after each warm-up prediction, so one prediction that hangs is not interrupted; a
+   * slow model is found out by its first prediction that ends past the limit.
+   *
+   * @throws InvalidArgumentException if {@code timeout} is not positive
+   */
+  public EndpointBuilder<T> warmupTimeout(java.time.Duration timeout) {
+    Validation.notNull("warm-up timeout", timeout);
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw InvalidArgumentException.of("warm-up timeout", timeout, "must be positive");
+    }
+    this.warmupTimeoutNanos = timeout.toNanos();
     return this;
   }
 

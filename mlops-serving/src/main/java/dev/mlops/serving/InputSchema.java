@@ -24,6 +24,8 @@ import org.tribuo.impl.ArrayExample;
  */
 final class InputSchema {
   private final String[] names;
+  /** The largest magnitude a value may have ({@link ServedModel#maxMagnitude()}); beyond it, or not finite, a value is unusable. */
+  private final double limit;
   private final Map<String, Integer> index;
   /** Request keys a request must give: plain feature names and one-hot group names, in feature order. */
   private final Set<String> required;
@@ -47,8 +49,9 @@ final class InputSchema {
    */
   private record Order(Object[] keys, int @Nullable [] sortedPos) {}
 
-  private InputSchema(String[] names, Set<String> oneHotGroups) {
+  private InputSchema(String[] names, Set<String> oneHotGroups, double limit) {
     this.names = names;
+    this.limit = limit > 0 ? limit : Double.MAX_VALUE;
     this.index = new HashMap<>(names.length * 2);
     for (int i = 0; i < names.length; i++) {
       index.put(names[i], i);
@@ -79,8 +82,11 @@ final class InputSchema {
     return of(TribuoModel.featureNames(model));
   }
 
-  /** The schema of a model taking {@code featureNames} in this order ({@link ServedModel#featureNames()}). */
-  static InputSchema of(List<String> featureNames) {
+  /**
+   * The schema of a model taking {@code featureNames} in this order whose values may be at most
+   * {@code limit} in magnitude ({@link ServedModel#maxMagnitude()}).
+   */
+  static InputSchema of(List<String> featureNames, double limit) {
     String[] names = featureNames.toArray(new String[0]);
     Set<String> plain = Set.copyOf(featureNames);
     Set<String> groups = new LinkedHashSet<>();
@@ -91,7 +97,23 @@ final class InputSchema {
         groups.add(n.substring(0, at));
       }
     }
-    return new InputSchema(names, groups);
+    return new InputSchema(names, groups, limit);
+  }
+
+  /** A value the model can take: finite and within its magnitude. */
+  private boolean usable(double d) {
+    return Math.abs(d) <= limit;
+  }
+
+  /** What a usable value is, after a value that is not. */
+  private String expected() {
+    return limit == Double.MAX_VALUE ? "; expected a finite number" : "; expected a finite number of at most " + limit
+        + " in magnitude (the model's inputs are float32)";
+  }
+
+  /** The schema of a model taking {@code featureNames} in this order ({@link ServedModel#featureNames()}). */
+  static InputSchema of(List<String> featureNames) {
+    return of(featureNames, Double.MAX_VALUE);
   }
 
   /** Whether {@code example} holds at least one of this version's features. */
@@ -147,7 +169,7 @@ final class InputSchema {
         Object v = e.getValue();
         if (v instanceof Number num) {
           double d = num.doubleValue();
-          if (!Double.isFinite(d)) {
+          if (!usable(d)) {
             return null;
           }
           int at = pos == null ? i : pos[i];
@@ -188,11 +210,11 @@ final class InputSchema {
         matched++;
         if (v instanceof Number num) {
           double d = num.doubleValue();
-          if (Double.isFinite(d)) {
+          if (usable(d)) {
             keys[k] = key;
             values[k++] = d;
           } else {
-            problems.add(InputProblem.Kind.NON_FINITE, key, "feature '" + key + "' is " + d + "; expected a finite number");
+            problems.add(InputProblem.Kind.NON_FINITE, key, "feature '" + key + "' is " + d + expected());
           }
         } else {
           problems.add(InputProblem.Kind.WRONG_TYPE, key, "feature '" + key + "' is " + describe(v) + "; expected a number");
@@ -290,8 +312,8 @@ final class InputSchema {
     }
     boolean clean = true;
     for (int i = 0; i < values.length; i++) {
-      if (!Double.isFinite(values[i])) {
-        problems.add(InputProblem.Kind.NON_FINITE, names[i], "feature '" + names[i] + "' is " + values[i] + "; expected a finite number");
+      if (!usable(values[i])) {
+        problems.add(InputProblem.Kind.NON_FINITE, names[i], "feature '" + names[i] + "' is " + values[i] + expected());
         clean = false;
       }
     }
@@ -301,7 +323,7 @@ final class InputSchema {
     List<String> ks = new ArrayList<>();
     List<Double> vs = new ArrayList<>();
     for (int i = 0; i < values.length; i++) {
-      if (Double.isFinite(values[i])) {
+      if (usable(values[i])) {
         ks.add(names[i]);
         vs.add(values[i]);
       }
@@ -324,8 +346,8 @@ final class InputSchema {
         usable = false;
         continue;
       }
-      if (!Double.isFinite(f.getValue())) {
-        problems.add(InputProblem.Kind.NON_FINITE, f.getName(), "feature '" + f.getName() + "' is " + f.getValue() + "; expected a finite number");
+      if (!usable(f.getValue())) {
+        problems.add(InputProblem.Kind.NON_FINITE, f.getName(), "feature '" + f.getName() + "' is " + f.getValue() + expected());
         usable = false;
       }
       int r = requiredOf[id];
@@ -343,7 +365,7 @@ final class InputSchema {
     List<String> names2 = new ArrayList<>();
     List<Double> vals = new ArrayList<>();
     for (Feature f : example) {
-      if (index.containsKey(f.getName()) && Double.isFinite(f.getValue())) {
+      if (index.containsKey(f.getName()) && usable(f.getValue())) {
         names2.add(f.getName());
         vals.add(f.getValue());
       }

@@ -37,17 +37,20 @@ final class Loader<T extends Output<T>> {
   private final ModelRegistry registry;
   private final Adapters adapters;
   private final int warmupRequests;
+  /** 0: no limit. */
+  private final long warmupTimeoutNanos;
   /** Told of every flip, after it (the canary judge starts new windows). */
   private final BiConsumer<Variant<T>, Variant.Active<T>> flipped;
   private final BooleanSupplier closed;
   private final AtomicReferenceArray<Example<T>> recent = new AtomicReferenceArray<>(RECENT);
 
-  Loader(Scope<T> scope, ModelRegistry registry, Adapters adapters, int warmupRequests, BiConsumer<Variant<T>, Variant.Active<T>> flipped,
+  Loader(Scope<T> scope, ModelRegistry registry, Adapters adapters, int warmupRequests, long warmupTimeoutNanos, BiConsumer<Variant<T>, Variant.Active<T>> flipped,
       BooleanSupplier closed) {
     this.scope = scope;
     this.registry = registry;
     this.adapters = adapters;
     this.warmupRequests = warmupRequests;
+    this.warmupTimeoutNanos = warmupTimeoutNanos;
     this.flipped = flipped;
     this.closed = closed;
   }
@@ -112,7 +115,7 @@ final class Loader<T extends Output<T>> {
         opened = adapters.open(v.uri, resolved, scope.outputType());
         target = opened.version().version();
         v.pendingVersion = target;
-        schema = InputSchema.of(opened.model().featureNames());
+        schema = InputSchema.of(opened.model().featureNames(), opened.model().maxMagnitude());
         warmUp(opened.model(), opened.version(), schema);
         if (v.active() != null && registry.resolve(v.uri).version() != target) {
           // the URI moved on while this version loaded: the reload queued by that move serves the
@@ -185,8 +188,14 @@ final class Loader<T extends Output<T>> {
     if (inputs.isEmpty()) {
       inputs.add(new ArrayExample<>(scope.unknown(), schema.names(), new double[schema.size()]));
     }
+    long start = scope.ticker().getAsLong();
     for (int i = 0; i < warmupRequests; i++) {
       model.predict(inputs.get(i % inputs.size()));
+      long took = scope.ticker().getAsLong() - start;
+      if (warmupTimeoutNanos > 0 && took > warmupTimeoutNanos) {
+        throw new LoadFailedException("warm-up of " + version.uri() + " took " + took / 1_000_000 + " ms for " + (i + 1) + " of "
+            + warmupRequests + " predictions, past its timeout of " + warmupTimeoutNanos / 1_000_000 + " ms; the version does not serve");
+      }
     }
   }
 }

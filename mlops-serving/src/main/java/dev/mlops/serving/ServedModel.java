@@ -38,6 +38,16 @@ public interface ServedModel<T extends Output<T>> extends AutoCloseable {
    */
   List<String> featureNames();
 
+  /**
+   * The largest magnitude an input value may have: a request with a value beyond it gets the same
+   * input problem as a value that is not finite ({@link InputProblem.Kind#NON_FINITE}), before the
+   * model runs. {@code Double.MAX_VALUE} by default (every finite value); a model whose inputs are
+   * float32 (an ONNX model) gives {@code Float.MAX_VALUE}. Read once, when the version loads.
+   */
+  default double maxMagnitude() {
+    return Double.MAX_VALUE;
+  }
+
   /** Predicts one checked row. */
   Prediction<T> predict(Example<T> row);
 

@@ -32,6 +32,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tribuo.classification.Label;
@@ -501,46 +503,77 @@ abstract class EndpointContract {
     assertTrue(e.describe().variants().stream().anyMatch(v -> v.toString().contains("1 requests, 0 errors, p50 ")), e.describe().toString());
   }
 
-  @Test
-  void anErroringCanaryIsRolledBackWithinItsWindowAndItsAliasRestoredInAVerifiedAuditTrail() throws Exception {
-    admin.setAlias("churn", "canary", 2);
-    // warm-up off: this test is about the rollback rule (with warm-up, the broken version would never serve)
-    Endpoint<Label> e = server.endpoint("churn", Label.class).serve("models:/churn@champion").canary("models:/churn@canary", 0.3)
-        .warmup(0).rollout(RolloutPolicy.builder().window(50).maxErrorRate(0.05).restoreAlias(true).build()).build();
-    List<RolloutEvent> events = new CopyOnWriteArrayList<>();
-    e.onRollout(events::add);
-    int broken = ServingFixture.registerSerialized(admin, "churn", new Models.Throwing(Models.train(1)), dir).version();
-    admin.setAlias("churn", "canary", broken);
-    Eventually.until(() -> {
-      Integer v = e.describe().variants().get(1).version();
-      return v != null && v == broken;
-    }, "the canary serves the broken version");
-    Random r = new Random(6);
-    int canaryFailures = 0;
-    for (int i = 0; i < 2000 && events.isEmpty(); i++) {
-      try {
-        e.predict(Models.request(r));
-      } catch (IllegalStateException ex) {
-        canaryFailures++;
+  /**
+   * A canary alias moved to a version whose every prediction throws, under a policy of windows of 50 requests, at most
+   * 5 % errors, the alias restored on a rollback (warm-up off: with it, the broken version would never serve); requests
+   * are sent until the policy acts. Each test checks one consequence.
+   */
+  @Nested
+  @DisplayName("an erroring canary")
+  class ErroringCanary {
+    private final List<RolloutEvent> events = new CopyOnWriteArrayList<>();
+    private final Random r = new Random(6);
+    private Endpoint<Label> e;
+    private int broken;
+    private int canaryFailures;
+
+    @BeforeEach
+    void serveABrokenCanaryUntilThePolicyActs() throws Exception {
+      admin.setAlias("churn", "canary", 2);
+      e = server.endpoint("churn", Label.class).serve("models:/churn@champion").canary("models:/churn@canary", 0.3)
+          .warmup(0).rollout(RolloutPolicy.builder().window(50).maxErrorRate(0.05).restoreAlias(true).build()).build();
+      e.onRollout(events::add);
+      broken = ServingFixture.registerSerialized(admin, "churn", new Models.Throwing(Models.train(1)), dir).version();
+      admin.setAlias("churn", "canary", broken);
+      Eventually.until(() -> {
+        Integer v = e.describe().variants().get(1).version();
+        return v != null && v == broken;
+      }, "the canary serves the broken version");
+      for (int i = 0; i < 2000 && events.isEmpty(); i++) {
+        try {
+          e.predict(Models.request(r));
+        } catch (IllegalStateException ex) {
+          canaryFailures++;
+        }
+      }
+      Eventually.until(() -> !events.isEmpty(), "the policy rolled the canary back");
+    }
+
+    @Test
+    @DisplayName("is rolled back by the error-rate rule, with its version and figures")
+    void isRolledBackByTheErrorRateRule() {
+      RolloutEvent ev = events.get(0);
+      assertEquals(RolloutEvent.Kind.ROLLED_BACK, ev.kind());
+      assertEquals("error_rate", ev.rule());
+      assertEquals(broken, ev.version());
+      assertTrue(ev.detail().startsWith("error rate 1.000 > 0.050"), ev.detail());
+    }
+
+    @Test
+    @DisplayName("is rolled back after exactly one window of failed requests")
+    void withinOneWindow() {
+      assertEquals(50, canaryFailures, "rolled back after exactly one window of failed requests");
+    }
+
+    @Test
+    @DisplayName("gets no more requests: every later one goes to the champion")
+    void getsNoMoreRequests() {
+      assertEquals(0.0, e.describe().variants().get(1).weight());
+      for (int i = 0; i < 200; i++) {
+        assertEquals("champion", e.predict(Models.request(r)).variant());
       }
     }
-    Eventually.until(() -> !events.isEmpty(), "the policy rolled the canary back");
-    RolloutEvent ev = events.get(0);
-    assertEquals(RolloutEvent.Kind.ROLLED_BACK, ev.kind());
-    assertEquals("error_rate", ev.rule());
-    assertEquals(broken, ev.version());
-    assertTrue(ev.detail().startsWith("error rate 1.000 > 0.050"), ev.detail());
-    assertEquals(50, canaryFailures, "rolled back after exactly one window of failed requests");
-    assertEquals(0.0, e.describe().variants().get(1).weight());
-    Eventually.until(() -> admin.aliases("churn").get("canary") == 2, "the canary alias is back on v2");
-    for (int i = 0; i < 200; i++) {
-      assertEquals("champion", e.predict(Models.request(r)).variant());
+
+    @Test
+    @DisplayName("has its alias restored through the registry, in a verified audit trail")
+    void itsAliasIsRestoredInAVerifiedAuditTrail() {
+      Eventually.until(() -> admin.aliases("churn").get("canary") == 2, "the canary alias is back on v2");
+      List<AuditEntry> moves = admin.audit("churn", "serving", Long.MIN_VALUE, Long.MAX_VALUE);
+      assertEquals(1, moves.size(), moves.toString());
+      assertEquals("ALIAS_MOVED", moves.get(0).action());
+      assertEquals("churn@canary", moves.get(0).target());
+      assertTrue(admin.verifyAudit().valid());
     }
-    List<AuditEntry> moves = admin.audit("churn", "serving", Long.MIN_VALUE, Long.MAX_VALUE);
-    assertEquals(1, moves.size(), moves.toString());
-    assertEquals("ALIAS_MOVED", moves.get(0).action());
-    assertEquals("churn@canary", moves.get(0).target());
-    assertTrue(admin.verifyAudit().valid());
   }
 
   @Test

@@ -366,5 +366,38 @@ class NonTribuoModelTest {
         assertFalse(bad.stream().filter(m -> m.version == 1).anyMatch(m -> m.closes.get() > 0));
       }
     }
+
+    @Test
+    @DisplayName("a version whose warm-up runs past its timeout is closed and the old version keeps serving")
+    void aWarmUpPastItsTimeoutIsClosed() throws Exception {
+      java.util.concurrent.atomic.AtomicLong ticker = new java.util.concurrent.atomic.AtomicLong();
+      List<TinyModel> models = new CopyOnWriteArrayList<>();
+      try (ModelServer slow = ModelServer.builder().registry(admin).modelAdapter(FLAVOR, source -> {
+        TinyModel m = new TinyModel(source.version().version(), source.bytes()) {
+          @Override
+          public Prediction<Label> predict(Example<Label> row) {
+            if (version == 2) {
+              ticker.addAndGet(Duration.ofMillis(30).toNanos());   // v2 takes 30 ms a prediction on the endpoint's clock
+            }
+            return super.predict(row);
+          }
+        };
+        models.add(m);
+        return m;
+      }).build()) {
+        EndpointBuilder<Label> b = slow.endpoint("tiny", Label.class).serve("models:/tiny@champion").warmup(5)
+            .warmupTimeout(Duration.ofMillis(100));
+        b.ticker = ticker::get;
+        Endpoint<Label> e = b.build();
+        admin.setAlias("tiny", "champion", 2);
+        // polled rather than awaitVersion, which reports only a failure that ends after it is called
+        Eventually.until(() -> e.describe().state() == EndpointStatus.State.DEGRADED, "the load of v2 failed");
+        assertTrue(e.describe().toString().contains("took 120 ms for 4 of 5 predictions, past its timeout of 100 ms"), e.describe().toString());
+        assertEquals(1, e.predict(Map.of("x1", 1.0, "x2", 0.0)).version());
+        TinyModel v2 = models.stream().filter(m -> m.version == 2).findFirst().orElseThrow();
+        assertEquals(1, v2.closes.get(), "the version that never served is closed");
+        assertThrows(dev.mlops.api.InvalidArgumentException.class, () -> slow.endpoint("x", Label.class).warmupTimeout(Duration.ZERO));
+      }
+    }
   }
 }

@@ -219,6 +219,14 @@ public final class Browser implements AutoCloseable {
     page("Emulation.setDeviceMetricsOverride", Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", false));
   }
 
+  /**
+   * Emulates the system's colour-scheme preference that {@code prefers-color-scheme} media queries
+   * read: {@code "dark"}, {@code "light"}, or {@code ""} for the browser's own.
+   */
+  public void prefersColorScheme(String scheme) throws Exception {
+    page("Emulation.setEmulatedMedia", Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", scheme))));
+  }
+
   /** The text of the first element matching a CSS selector. */
   public String text(String selector) throws Exception {
     return eval("(document.querySelector(" + JSON.writeValueAsString(selector) + ") || {textContent: ''}).textContent").asText();

@@ -1,20 +1,26 @@
 package dev.mlops.ui;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import dev.mlops.api.InvalidArgumentException;
 import dev.mlops.api.NotFoundException;
-import dev.mlops.api.ServerBuilder;
 import dev.mlops.api.StorageBackend;
+import dev.mlops.api.internal.DaemonThreads;
 import dev.mlops.api.internal.HttpGuard;
-import dev.mlops.api.internal.HttpServers;
 import dev.mlops.api.internal.Validation;
 import dev.mlops.registry.ModelRegistry;
 import dev.mlops.tracking.Tracker;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,29 +55,36 @@ public final class MlopsUi implements AutoCloseable {
   static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
       + "frame-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
   static final String COOKIE = "mlops_ui_token";
+  static {
+    HttpGuard.jdkServerNoDelay();
+  }
 
   /** The principal of every request when no {@link Authenticator} is given. */
   public static final String ANONYMOUS = "anonymous";
 
-  private final HttpServers http;
+  private final HttpServer server;
+  private final ExecutorService executor;
   private final @Nullable StorageBackend ownedBackend;
   private final Tracker tracker;
   private final ModelRegistry registry;
   private final HttpGuard guard;
   private final Routes routes;
-  private final dev.mlops.api.@Nullable Authenticator authenticator;
   private final String host;
 
-  private MlopsUi(Builder b, ServerBuilder.Options o, StorageBackend backend, boolean owned) throws IOException {
+  private MlopsUi(Builder b, StorageBackend backend, boolean owned) throws IOException {
     this.ownedBackend = owned ? backend : null;
     this.tracker = Tracker.builder().storage(backend).build();
     this.registry = ModelRegistry.builder().storage(backend).build();
-    this.guard = new HttpGuard(o.bindAddress(), o.allowedHosts(), o.token());
+    this.guard = new HttpGuard(b.bindAddress, b.allowedHosts, b.token, b.authenticator);
     this.routes = new Routes(new TrackingRoutes(tracker), new RegistryRoutes(registry, b.accessPolicy), new MonitoringRoutes(backend),
         new RetrainingRoutes(backend), Map.copyOf(b.live));
-    this.authenticator = o.authenticator();
-    this.http = HttpServers.start(o, 2, 256, 64, "mlops-ui", this::handle);
-    this.host = o.urlHost();
+    this.executor = new ThreadPoolExecutor(2, b.threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(256),
+        DaemonThreads.named("mlops-ui"));
+    this.server = HttpServer.create(new InetSocketAddress(b.bindAddress, b.port), 64);
+    server.setExecutor(executor);
+    server.createContext("/", this::handle);
+    server.start();
+    this.host = b.bindAddress.contains(":") ? "[" + b.bindAddress + "]" : b.bindAddress;
     LOG.info("mlops UI on {} over {}", url(), backend.storageUri());
   }
 
@@ -82,7 +95,7 @@ public final class MlopsUi implements AutoCloseable {
 
   /** The port it listens on (the chosen one when built with port 0). */
   public int port() {
-    return http.port();
+    return server.getAddress().getPort();
   }
 
   /** The address to open in a browser. */
@@ -92,7 +105,8 @@ public final class MlopsUi implements AutoCloseable {
 
   @Override
   public void close() {
-    http.stop();
+    server.stop(0);
+    executor.shutdownNow();
     tracker.close();
     registry.close();
     if (ownedBackend != null) {
@@ -111,9 +125,7 @@ public final class MlopsUi implements AutoCloseable {
     try (ex) {
       var h = ex.getResponseHeaders();
       h.set("Content-Security-Policy", CSP);
-      h.set("X-Content-Type-Options", "nosniff");
-      h.set("Referrer-Policy", "no-referrer");
-      h.set("X-Frame-Options", "DENY");
+      HttpGuard.SECURITY_HEADERS.forEach(h::set);
       String method = ex.getRequestMethod();
       if (!method.equals("GET") && !method.equals("HEAD")) {
         h.set("Allow", "GET, HEAD");
@@ -128,7 +140,7 @@ public final class MlopsUi implements AutoCloseable {
       Map<String, String> query = Request.parseQuery(uri.getRawQuery());
       if (guard.requiresToken()) {
         String offered = query.get("token");
-        if (guard.tokenMatches(offered)) {
+        if (offered != null && guard.tokenMatches(offered)) {
           h.set("Set-Cookie", COOKIE + "=" + offered + "; HttpOnly; SameSite=Strict; Path=/");
           h.set("Location", uri.getRawPath());
           send(ex, 303, "text/plain", "signed in");
@@ -139,14 +151,10 @@ public final class MlopsUi implements AutoCloseable {
           return;
         }
       }
-      String principal = ANONYMOUS;
-      if (authenticator != null) {
-        String who = authenticator.principal(ex.getRequestHeaders());
-        if (who == null) {
-          send(ex, 401, "text/plain", "not signed in");
-          return;
-        }
-        principal = who;
+      String principal = guard.principal(ex.getRequestHeaders(), ANONYMOUS);
+      if (principal == null) {
+        send(ex, 401, "text/plain", "not signed in");
+        return;
       }
       routes.dispatch(new Request(ex, uri.getRawPath(), query, principal));
     } catch (RuntimeException e) {
@@ -176,17 +184,25 @@ public final class MlopsUi implements AutoCloseable {
     Responses.send(ex, status, type, body);
   }
 
-  /** Builds an {@link MlopsUi}; the store, port, interface, token, Host names and threads (default 8) are set as {@link ServerBuilder} says. */
-  public static final class Builder extends ServerBuilder<Builder> {
+  /** Builds an {@link MlopsUi}. */
+  public static final class Builder {
+    private @Nullable StorageBackend backend;
+    private @Nullable String uri;
+    private boolean createStore;
+    private int port = 5000;
+    private String bindAddress = "127.0.0.1";
+    private @Nullable String token;
+    private final Set<String> allowedHosts = new LinkedHashSet<>();
+    private int threads = 8;
     private final Map<String, java.util.function.Supplier<?>> live = new java.util.LinkedHashMap<>();
+    private @Nullable Authenticator authenticator;
     private dev.mlops.registry.@Nullable AccessPolicy accessPolicy;
 
-    private Builder() {
-      super(8);
-    }
+    private Builder() {}
 
-    @Override
-    protected Builder self() {
+    /** Decides who each request comes from (refusing it with 401 when it answers null); without one every request is {@link #ANONYMOUS}. */
+    public Builder authenticator(Authenticator authenticator) {
+      this.authenticator = Validation.notNull("authenticator", authenticator);
       return this;
     }
 
@@ -211,6 +227,65 @@ public final class MlopsUi implements AutoCloseable {
       return this;
     }
 
+    /** The store to show; the caller closes it. */
+    public Builder storage(StorageBackend backend) {
+      this.backend = Validation.notNull("storage", backend);
+      this.uri = null;
+      return this;
+    }
+
+    /**
+     * The store to show, by URI; the UI opens it and closes it with itself. A {@code file:} URI must
+     * name a store that exists, unless {@link #createStore(boolean)} says otherwise.
+     */
+    public Builder storage(String uri) {
+      this.uri = Validation.notNull("storage", uri);
+      this.backend = null;
+      return this;
+    }
+
+    /**
+     * Whether a {@link #storage(String) file: URI} whose directory holds no store starts the UI on a
+     * new, empty store there (default false: {@link #start()} refuses it, naming the path, and
+     * creates nothing, so a mistyped path is not mistaken for an empty store).
+     */
+    public Builder createStore(boolean create) {
+      this.createStore = create;
+      return this;
+    }
+
+    /** The port (default 5000; 0 picks a free one, see {@link MlopsUi#port()}). */
+    public Builder port(int port) {
+      this.port = HttpGuard.checkedPort(port);
+      return this;
+    }
+
+    /** The interface to bind (default 127.0.0.1, loopback only); its name is allowed as a Host. */
+    public Builder bindAddress(String address) {
+      this.bindAddress = Validation.notNull("bindAddress", address);
+      return this;
+    }
+
+    /** Requires this token on every request (at least 16 characters). */
+    public Builder token(String token) {
+      this.token = HttpGuard.checkedToken(token);
+      return this;
+    }
+
+    /** Further Host header names the UI answers to (for example the name of a reverse proxy). */
+    public Builder allowedHosts(String... hosts) {
+      for (String h : hosts) {
+        allowedHosts.add(Validation.notNull("allowedHosts", h));
+      }
+      return this;
+    }
+
+    /** The most requests served at once (default 8). */
+    public Builder threads(int threads) {
+      this.threads = Validation.positive("threads", threads);
+      return this;
+    }
+
     /**
      * Starts the UI.
      *
@@ -220,14 +295,28 @@ public final class MlopsUi implements AutoCloseable {
      * @throws java.io.UncheckedIOException when the port cannot be bound
      */
     public MlopsUi start() {
-      StorageBackend b = openStore("or start the UI with --create (createStore(true)) for a new, empty store there");
+      if (backend == null && uri == null) {
+        throw InvalidArgumentException.of("storage", "(none)", "call storage(backend) or storage(uri)");
+      }
+      StorageBackend b = backend != null ? backend : open(uri, createStore);
       try {
-        return new MlopsUi(this, options(), b, ownsStore());
+        return new MlopsUi(this, b, backend == null);
       } catch (IOException e) {
-        if (ownsStore()) {
+        if (backend == null) {
           b.close();
         }
-        throw new java.io.UncheckedIOException("cannot listen on " + options().bindAddress() + ":" + options().port() + ": " + e.getMessage(), e);
+        throw new java.io.UncheckedIOException("cannot listen on " + bindAddress + ":" + port + ": " + e.getMessage(), e);
+      }
+    }
+
+    private static StorageBackend open(String uri, boolean create) {
+      if (create) {
+        return StorageBackend.open(uri);
+      }
+      try {
+        return StorageBackend.openExisting(uri);
+      } catch (NotFoundException e) {
+        throw new NotFoundException(e.getMessage() + "; or start the UI with --create (createStore(true)) for a new, empty store there", e);
       }
     }
   }

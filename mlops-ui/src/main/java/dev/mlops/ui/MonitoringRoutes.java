@@ -1,5 +1,6 @@
 package dev.mlops.ui;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mlops.api.NotFoundException;
 import dev.mlops.api.StorageBackend;
 import dev.mlops.api.monitoring.MonitoringStore;
@@ -41,6 +42,7 @@ final class MonitoringRoutes {
       m.put("lastWindow", last < 0 ? null : last);
       m.put("closed", w == null ? null : w.end());
       m.put("driftShare", w == null ? null : w.drift().driftShare());
+      m.put("driftSharePercent", w == null ? null : w.drift().driftSharePercent());
       m.put("datasetDrift", w == null ? null : w.drift().datasetDrift());
       m.put("alerts", w == null ? null : w.alerts().size());
       out.add(m);
@@ -72,9 +74,22 @@ final class MonitoringRoutes {
     return HtmlReport.render(w.drift(), w.quality(), List.of(), "Monitor " + monitor + ", window " + window);
   }
 
-  /** A stored record as written, or its window and why it cannot be read. */
+  /**
+   * A stored record as written, or its window and why it cannot be read. A window's drift carries
+   * its share as the text the HTML report prints ({@code driftSharePercent}), so the page and the
+   * report inside it never disagree on the format.
+   */
   private static Object readable(MonitorHistory.Entry<?> e) {
-    return e.value().isPresent() ? e.value().get() : Map.of("window", e.window(), "error", e.problem().orElse("unreadable"));
+    if (e.value().isEmpty()) {
+      return Map.of("window", e.window(), "error", e.problem().orElse("unreadable"));
+    }
+    Object value = e.value().get();
+    if (value instanceof WindowReport w && Responses.JSON.valueToTree(w) instanceof ObjectNode tree
+        && tree.get("drift") instanceof ObjectNode drift) {
+      drift.put("driftSharePercent", w.drift().driftSharePercent());
+      return tree;
+    }
+    return value;
   }
 
   /**

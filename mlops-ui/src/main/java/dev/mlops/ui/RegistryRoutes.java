@@ -78,6 +78,7 @@ final class RegistryRoutes {
       e.put("description", v.description());
       e.put("run", v.lineage().runId());
       e.put("datasets", v.lineage().datasets());
+      e.put("metrics", v.lineage().metrics());
       // "x1: double, plan: category → no | yes", or empty when the version has no signature
       String inputs = String.join(", ", v.signature().inputs().stream().map(f -> f.name() + ": " + f.type()).toList());
       String outputs = String.join(" | ", v.signature().outputDomain());

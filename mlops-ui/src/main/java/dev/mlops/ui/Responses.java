@@ -88,15 +88,6 @@ final class Responses {
     }
   }
 
-  /** A stored JSON record as a tree, or an error entry saying why it cannot be read. */
-  static Object tree(String json) {
-    try {
-      return JSON.readTree(json);
-    } catch (JsonProcessingException e) {
-      return Map.of("error", "unreadable record: " + e.getOriginalMessage());
-    }
-  }
-
   static void send(HttpExchange ex, int status, String type, String body) throws IOException {
     send(ex, status, type, body.getBytes(StandardCharsets.UTF_8));
   }

@@ -3,43 +3,63 @@ package dev.mlops.ui;
 import dev.mlops.api.NotFoundException;
 import dev.mlops.api.StorageBackend;
 import dev.mlops.api.retraining.RetrainingStore;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import dev.mlops.retraining.LoopHistory;
 import java.util.List;
 import java.util.Map;
 
-/** The retraining routes: the loops that used the store, a loop's retrainings and triggers as it stored them. */
+/**
+ * The retraining routes: the loops that used the store, a loop's retrainings and triggers, read through the loop's own
+ * {@link LoopHistory} (the UI never reads the loop's stored records or keys itself). {@code mlops-retraining} is an
+ * optional dependency of the UI: without it on the class path no loop is listed (an application running a loop has it).
+ */
 final class RetrainingRoutes {
+  private static final boolean READABLE = present("dev.mlops.retraining.LoopHistory");
   private final StorageBackend backend;
 
   RetrainingRoutes(StorageBackend backend) {
     this.backend = backend;
   }
 
-  List<String> loops(Request r) {
-    return backend.offers(RetrainingStore.class) ? backend.store(RetrainingStore.class).loops() : List.of();
+  private static boolean present(String className) {
+    try {
+      Class.forName(className, false, RetrainingRoutes.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
   }
 
-  /** A retraining loop's history and triggers, as the loop stored them. */
+  List<String> loops(Request r) {
+    return READABLE ? Reader.loops(backend) : List.of();
+  }
+
+  /** A retraining loop's retrainings and triggers with what the loop decided, oldest first (an unreadable record says why). */
   Map<String, Object> loop(Request r) {
     String name = r.required("name");
-    if (!backend.offers(RetrainingStore.class)) {
-      throw new NotFoundException("this store keeps no retraining loops");
+    if (!READABLE || !backend.offers(RetrainingStore.class)) {
+      throw new NotFoundException(READABLE ? "this store keeps no retraining loops"
+          : "reading retraining loops needs mlops-retraining on the class path");
     }
-    RetrainingStore store = backend.store(RetrainingStore.class);
-    List<Object> retrainings = new ArrayList<>();
-    for (RetrainingStore.StoredRetraining t : store.retrainings(name, 0, 10_000)) {
-      retrainings.add(Responses.tree(t.json()));
+    return Reader.loop(backend, name);
+  }
+
+  /** The calls into mlops-retraining, in a class of their own so that it loads only when that module is present. */
+  private static final class Reader {
+    private Reader() {}
+
+    static List<String> loops(StorageBackend backend) {
+      return LoopHistory.loops(backend);
     }
-    List<Object> triggers = new ArrayList<>();
-    for (RetrainingStore.StoredTrigger t : store.triggers(name, false, 0, 10_000)) {
-      if (!t.key().startsWith("resume:")) {
-        Map<String, Object> e = new LinkedHashMap<>();
-        e.put("entry", Responses.tree(t.json()));
-        e.put("taken", t.retraining());
-        triggers.add(e);
-      }
+
+    static Map<String, Object> loop(StorageBackend backend, String name) {
+      LoopHistory history = LoopHistory.open(backend, name);
+      return Map.of("name", name, "retrainings", history.retrainings().stream().map(Reader::readable).toList(),
+          "triggers", history.triggers().stream().map(Reader::readable).toList());
     }
-    return Map.of("name", name, "retrainings", retrainings, "triggers", triggers);
+
+    /** A stored record as the loop reads it, or its key and why it cannot be read. */
+    private static Object readable(LoopHistory.Entry<?> e) {
+      return e.value().isPresent() ? e.value().get() : Map.of("key", e.key(), "error", e.problem().orElse("unreadable"));
+    }
   }
 }

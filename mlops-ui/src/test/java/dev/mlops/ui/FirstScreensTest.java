@@ -101,7 +101,7 @@ class FirstScreensTest {
   }
 
   @Test
-  void driftSharesArePercentagesWithOneDecimal() throws Exception {
+  void driftSharesArePercentagesWithOneDecimalOnThePageTheListAndTheReport() throws Exception {
     monitor("traffic");
     try (Browser b = Browser.launch()) {
       b.open(ui.url() + "static/monitors.html?name=traffic");
@@ -109,6 +109,13 @@ class FirstScreensTest {
       String shares = b.eval("[...document.querySelectorAll('#monitor table')[0].rows].slice(1).map(r => r.cells[3].textContent).join(' ')")
           .asText();
       assertEquals("0.0% 33.3%", shares);
+      // the window's drift report, shown inside the same page, prints the share the same way
+      String report = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create(ui.url() + "report?monitor=traffic&window=1")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      assertTrue(report.contains("Drift share<b>33.3%</b>"), report);
+      b.open(ui.url() + "static/monitors.html");
+      b.waitFor("document.title.startsWith('ready') && document.querySelectorAll('#monitors table tr').length === 2");
+      assertEquals("33.3%", b.eval("document.querySelector('#monitors table').rows[1].cells[3].textContent").asText());
       assertEquals(List.of(), b.errors());
     }
   }
@@ -130,7 +137,7 @@ class FirstScreensTest {
 
       b.open(ui.url() + "static/monitors.html");
       b.waitFor("document.title.startsWith('ready') && document.querySelectorAll('#monitors table tr').length === 2");
-      assertEquals("monitor|last window|closed|drift share|dataset|alerts (last window)", row(b, "#monitors", 0));
+      assertEquals("monitor|last window|closed|drift share|dataset|alerts raised in the last window", row(b, "#monitors", 0));
       String monitor = row(b, "#monitors", 1);
       assertTrue(monitor.matches("traffic\\|1\\|\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ\\|33\\.3%\\|\\|1"), monitor);
       assertEquals(List.of(), b.errors());

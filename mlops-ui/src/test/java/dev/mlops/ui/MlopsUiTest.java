@@ -252,23 +252,13 @@ class MlopsUiTest {
   @Test
   @Chromium
   void aRetrainingLoopsHistoryIsShown() throws Exception {
-    dev.mlops.api.retraining.RetrainingStore store = backend.store(dev.mlops.api.retraining.RetrainingStore.class);
-    String trigger = "{\"trigger\":{\"kind\":\"DRIFT\",\"reason\":\"" + HOSTILE + "\",\"key\":\"alert:m:dataset_drift:3\",\"time\":5,"
-        + "\"detail\":{}},\"outcome\":\"QUEUED\",\"detail\":\"queued\"}";
-    store.addTrigger(new dev.mlops.api.retraining.RetrainingStore.StoredTrigger("churn-loop", "alert:m:dataset_drift:3", 5, trigger, null));
-    dev.mlops.api.retraining.RetrainingStore.Lease lease = store.acquire("churn-loop", "test", 10, 60_000).orElseThrow();
-    String record = "{\"id\":\"rt-1\",\"state\":\"PROMOTED\",\"triggers\":[{\"kind\":\"DRIFT\",\"reason\":\"drift\"}],\"runId\":\"" + runId
-        + "\",\"championVersion\":1,\"challengerVersion\":2,\"trainRows\":800,\"holdoutRows\":200,\"challengerMetrics\":{\"accuracy\":0.88},"
-        + "\"championMetrics\":{\"accuracy\":0.55},\"blessing\":{\"reason\":\"blessed: accuracy passes\"},"
-        + "\"rollout\":{\"state\":\"PROMOTED\",\"detail\":\"approved by alice\"},\"created\":10}";
-    assertTrue(store.begin(lease, 11, new dev.mlops.api.retraining.RetrainingStore.StoredRetraining("churn-loop", "rt-1", 10, 10, "PROMOTED",
-        lease.epoch(), record), java.util.List.of("alert:m:dataset_drift:3")));
+    RetrainingRoutesTest.runALoop(backend, HOSTILE);
     assertEquals("churn-loop", json("/api/loops").get(0).asText());
     String page;
     try (Browser b = Browser.launch()) {
       page = Pages.readyDom(b, ui.url() + "static/retraining.html?name=churn-loop");
     }
-    assertTrue(page.contains("blessed: accuracy passes") && page.contains("approved by alice"), page);
+    assertTrue(page.contains("PROMOTED") && page.contains("COOLDOWN"), page);
     assertTrue(page.contains("&lt;img src=x onerror=alert(1)&gt;"), "the trigger's reason is text");
   }
 

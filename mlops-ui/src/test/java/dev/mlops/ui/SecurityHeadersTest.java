@@ -10,13 +10,17 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Which answers carry the security headers, over a raw socket: every answer the UI writes does, and
@@ -74,33 +78,40 @@ class SecurityHeadersTest {
     }
   }
 
-  @Test
-  void everyAnswerTheUiWritesCarriesTheSecurityHeaders() throws Exception {
-    String host = "\r\nHost: 127.0.0.1\r\nConnection: close";
-    Map<String, String> answers = new LinkedHashMap<>();
-    answers.put("GET / HTTP/1.1" + host, "HTTP/1.1 200");
-    answers.put("HEAD /static/app.js HTTP/1.1" + host, "HTTP/1.1 200");
-    answers.put("GET /api/runs HTTP/1.1" + host, "HTTP/1.1 200");
-    answers.put("GET /nowhere HTTP/1.1" + host, "HTTP/1.1 404");
-    answers.put("GET /api/run?id=0123456789abcdef0123456789abcdef HTTP/1.1" + host, "HTTP/1.1 404");
-    answers.put("GET /download?run=0123456789abcdef0123456789abcdef&path=a.txt HTTP/1.1" + host, "HTTP/1.1 404");
-    answers.put("GET /download?run=x HTTP/1.1" + host, "HTTP/1.1 400");
-    answers.put("GET /static/..%2f..%2fdev/mlops/ui/MlopsUi.class HTTP/1.1" + host, "HTTP/1.1 400");
-    answers.put("GET /api/runs?filter=%3E%3E%3E HTTP/1.1" + host, "HTTP/1.1 400");
-    answers.put("POST /api/runs HTTP/1.1" + host + "\r\nContent-Length: 0", "HTTP/1.1 405");
-    answers.put("DELETE / HTTP/1.1" + host, "HTTP/1.1 405");
-    answers.put("GET / HTTP/1.1\r\nHost: evil.example\r\nConnection: close", "HTTP/1.1 403");
-    answers.put("GET / HTTP/1.1\r\nConnection: close", "HTTP/1.1 403");
-    for (Map.Entry<String, String> e : answers.entrySet()) {
-      Answer a = send(ui.port(), e.getKey());
-      assertTrue(a.status().startsWith(e.getValue()), e.getKey() + " -> " + a.status());
-      HEADERS.forEach((name, value) -> assertEquals(value, a.headers().get(name), e.getKey() + " -> " + name + " in " + a.headers()));
-    }
-    for (String guardedRequest : List.of("GET /api/runs HTTP/1.1" + host, "GET /?token=0123456789abcdef-secret HTTP/1.1" + host)) {
-      Answer a = send(guarded.port(), guardedRequest);
-      assertTrue(a.status().startsWith("HTTP/1.1 401") || a.status().startsWith("HTTP/1.1 303"), a.status());
-      HEADERS.forEach((name, value) -> assertEquals(value, a.headers().get(name), guardedRequest + " -> " + name));
-    }
+  private static final String HOST = "\r\nHost: 127.0.0.1\r\nConnection: close";
+
+  /** Requests of every kind of answer the UI writes, each with the status it gets. */
+  static Stream<Arguments> requests() {
+    return Stream.of(
+        Arguments.of("GET / HTTP/1.1" + HOST, "HTTP/1.1 200"),
+        Arguments.of("HEAD /static/app.js HTTP/1.1" + HOST, "HTTP/1.1 200"),
+        Arguments.of("GET /api/runs HTTP/1.1" + HOST, "HTTP/1.1 200"),
+        Arguments.of("GET /nowhere HTTP/1.1" + HOST, "HTTP/1.1 404"),
+        Arguments.of("GET /api/run?id=0123456789abcdef0123456789abcdef HTTP/1.1" + HOST, "HTTP/1.1 404"),
+        Arguments.of("GET /download?run=0123456789abcdef0123456789abcdef&path=a.txt HTTP/1.1" + HOST, "HTTP/1.1 404"),
+        Arguments.of("GET /download?run=x HTTP/1.1" + HOST, "HTTP/1.1 400"),
+        Arguments.of("GET /static/..%2f..%2fdev/mlops/ui/MlopsUi.class HTTP/1.1" + HOST, "HTTP/1.1 400"),
+        Arguments.of("GET /api/runs?filter=%3E%3E%3E HTTP/1.1" + HOST, "HTTP/1.1 400"),
+        Arguments.of("POST /api/runs HTTP/1.1" + HOST + "\r\nContent-Length: 0", "HTTP/1.1 405"),
+        Arguments.of("DELETE / HTTP/1.1" + HOST, "HTTP/1.1 405"),
+        Arguments.of("GET / HTTP/1.1\r\nHost: evil.example\r\nConnection: close", "HTTP/1.1 403"),
+        Arguments.of("GET / HTTP/1.1\r\nConnection: close", "HTTP/1.1 403"));
+  }
+
+  @ParameterizedTest(name = "[{index}] {1}")
+  @MethodSource("requests")
+  void everyAnswerTheUiWritesCarriesTheSecurityHeaders(String request, String status) throws Exception {
+    Answer a = send(ui.port(), request);
+    assertTrue(a.status().startsWith(status), request + " -> " + a.status());
+    HEADERS.forEach((name, value) -> assertEquals(value, a.headers().get(name), request + " -> " + name + " in " + a.headers()));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"GET /api/runs HTTP/1.1" + HOST, "GET /?token=0123456789abcdef-secret HTTP/1.1" + HOST})
+  void anAnswerOfAUiGuardedByATokenCarriesThemToo(String request) throws Exception {
+    Answer a = send(guarded.port(), request);
+    assertTrue(a.status().startsWith("HTTP/1.1 401") || a.status().startsWith("HTTP/1.1 303"), a.status());
+    HEADERS.forEach((name, value) -> assertEquals(value, a.headers().get(name), request + " -> " + name));
   }
 
   @Test

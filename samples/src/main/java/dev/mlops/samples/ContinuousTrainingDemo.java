@@ -172,8 +172,8 @@ final class ContinuousTrainingDemo {
           endpoint.awaitBackgroundWork(10_000);
           WindowReport report = monitor.reports().get(monitor.reports().size() - 1);
           Model<Label> serving = serving(bot, model);
-          System.out.printf(Locale.ROOT, "  window %d (%s): drift share %.2f%s; @champion v%d accuracy %.3f on its labels%n", report.window(),
-              shift == 0 ? "as trained" : "customers changed", report.drift().driftShare(),
+          System.out.printf(Locale.ROOT, "  window %d (%s): drift share %s%s; @champion v%d accuracy %.3f on its labels%n", report.window(),
+              shift == 0 ? "as trained" : "customers changed", report.drift().driftSharePercent(),
               report.drift().datasetDrift() ? " DRIFT (" + String.join(", ", report.drift().columns().stream().filter(ColumnDrift::drift)
                   .map(ColumnDrift::name).toList()) + ")" : "", bot.aliases(model).get("champion"),
               accuracy(serving, labelled.stream().skip(labelled.size() - WINDOW).toList()));

@@ -112,7 +112,7 @@ final class MonitoringDemo {
     predictions.close(); // writes the windows still in memory to the store
     for (WindowReport w : windows) {
       String drifted = String.join(", ", w.drift().columns().stream().filter(ColumnDrift::drift).map(ColumnDrift::name).toList());
-      System.out.printf("  window %d: %d rows, drift share %.2f%s, quality %s%n", w.window(), w.rows(), w.drift().driftShare(),
+      System.out.printf("  window %d: %d rows, drift share %s%s, quality %s%n", w.window(), w.rows(), w.drift().driftSharePercent(),
           drifted.isEmpty() ? "" : " (" + drifted + ")", w.quality().passed() ? "ok" : w.quality().failures().size() + " failed");
     }
     for (Alert a : alerts) {

@@ -1,29 +1,40 @@
 package dev.mlops.api.internal;
 
+import dev.mlops.api.Authenticator;
+import dev.mlops.api.InvalidArgumentException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The checks every HTTP server of the library makes before it reads a request: the Host header
- * against the names it answers to (against DNS rebinding), and a bearer token compared in constant
- * time. Immutable and thread-safe; the servers (the UI, the MLflow server) share it so that their
- * rules cannot drift apart.
+ * The checks every HTTP face of the library makes before it routes a request, whatever carries it
+ * (the JDK's server, a servlet container): the Host header must name an allowed host (loopback
+ * names, the bound address and the configured ones; against DNS rebinding), an optional token is
+ * compared in constant time, and an optional {@link Authenticator} names the principal. Also the
+ * security headers every answer carries. Immutable and thread-safe.
  */
 public final class HttpGuard {
+  /** Headers every answer carries: no sniffing, no referrer, no framing. */
+  public static final Map<String, String> SECURITY_HEADERS = Map.of("X-Content-Type-Options", "nosniff", "Referrer-Policy", "no-referrer",
+      "X-Frame-Options", "DENY");
+
   private final Set<String> allowedHosts;
   private final byte @Nullable [] token;
+  private final @Nullable Authenticator authenticator;
 
   /**
-   * A guard for a server bound to {@code bindAddress}: the loopback names, the bound address and
-   * {@code extraHosts} are allowed as Host; with a non-null {@code token}, {@link #tokenMatches}
-   * accepts only it.
+   * @param bindAddress the interface the server binds (allowed as a Host besides the loopback names)
+   * @param extraHosts further Host names to answer to (a reverse proxy's name)
+   * @param token the token every request must carry, or null
+   * @param authenticator decides the principal, or null for none
    */
-  public HttpGuard(String bindAddress, Set<String> extraHosts, @Nullable String token) {
+  public HttpGuard(String bindAddress, Collection<String> extraHosts, @Nullable String token, @Nullable Authenticator authenticator) {
     Set<String> hosts = new LinkedHashSet<>(List.of("localhost", "127.0.0.1", "[::1]", "::1"));
     hosts.add(bindAddress.toLowerCase(Locale.ROOT));
     for (String h : extraHosts) {
@@ -31,6 +42,44 @@ public final class HttpGuard {
     }
     this.allowedHosts = Set.copyOf(hosts);
     this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
+    this.authenticator = authenticator;
+  }
+
+  /**
+   * A token as given to a builder, checked: at least 16 characters.
+   *
+   * @throws InvalidArgumentException for a shorter one (its length named, never its text)
+   */
+  public static String checkedToken(String token) {
+    Validation.notNull("token", token);
+    if (token.length() < 16) {
+      throw InvalidArgumentException.of("token", "(" + token.length() + " characters)", "must have at least 16 characters");
+    }
+    return token;
+  }
+
+  /**
+   * A port as given to a builder, checked: 0 (a free one) to 65535.
+   *
+   * @throws InvalidArgumentException outside that range
+   */
+  public static int checkedPort(int port) {
+    if (port < 0 || port > 65535) {
+      throw InvalidArgumentException.of("port", port, "must be in [0, 65535]");
+    }
+    return port;
+  }
+
+  /**
+   * Makes the JDK's HTTP server send small answers at once: it writes a response's headers and its
+   * body as two packets, and with Nagle's algorithm on the body waits for the client's delayed ACK
+   * (40 ms on Linux). The JDK reads the property when its first server starts; left alone if the
+   * application set it.
+   */
+  public static void jdkServerNoDelay() {
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
   }
 
   /** Whether a token is required. */
@@ -38,7 +87,7 @@ public final class HttpGuard {
     return token != null;
   }
 
-  /** Whether the Host header (with or without its port) names a host this server answers to; a missing header does not. */
+  /** Whether the Host header names a host this server answers to. */
   public boolean hostAllowed(@Nullable String hostHeader) {
     if (hostHeader == null) {
       return false;
@@ -53,14 +102,18 @@ public final class HttpGuard {
     return allowedHosts.contains(h);
   }
 
-  /** Whether {@code offered} is the token (compared in constant time); false when no token is set. */
-  public boolean tokenMatches(@Nullable String offered) {
-    return token != null && offered != null && MessageDigest.isEqual(token, offered.getBytes(StandardCharsets.UTF_8));
+  /** Whether an offered token is the token, compared in constant time; false when none is required. */
+  public boolean tokenMatches(String offered) {
+    return token != null && MessageDigest.isEqual(token, offered.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Whether an {@code Authorization} header carries the token as {@code Bearer TOKEN}. */
+  /** Whether an {@code Authorization: Bearer} header carries the token. */
   public boolean bearerMatches(@Nullable String authorization) {
-    return authorization != null && authorization.startsWith("Bearer ")
-        && tokenMatches(authorization.substring("Bearer ".length()).strip());
+    return authorization != null && authorization.startsWith("Bearer ") && tokenMatches(authorization.substring("Bearer ".length()).strip());
+  }
+
+  /** The principal of a request: the authenticator's answer (null refuses it), or {@code anonymous} without one. */
+  public @Nullable String principal(Map<String, List<String>> headers, String anonymous) {
+    return authenticator == null ? anonymous : authenticator.principal(headers);
   }
 }

@@ -266,21 +266,25 @@ public class FileStoreContainmentTest {
     assertThrows(NotFoundException.class, () -> store.info(RUN, "d/e/g.txt"));
   }
 
-  @Test
-  void dotDotSegmentsAndAbsolutePathsAreRefusedBeforeTheFileSystemIsTouched() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"../" + OTHER_RUN + "/files/d/e/f.txt", "d/../../x.txt", "d/e/../../../../outside/x.txt", "/etc/passwd",
+      "C:/Windows/win.ini", "..\\..\\x.txt"})
+  void dotDotSegmentsAndAbsolutePathsAreRefusedBeforeTheFileSystemIsTouched(String path) throws Exception {
     Map<String, String> before = snapshot(storeDir.resolve("artifacts"));
-    for (String path : List.of("../" + OTHER_RUN + "/files/d/e/f.txt", "d/../../x.txt", "d/e/../../../../outside/x.txt", "/etc/passwd",
-        "C:/Windows/win.ini", "..\\..\\x.txt")) {
-      assertThrows(InvalidArgumentException.class, () -> store.open(RUN, path), path);
-      assertThrows(InvalidArgumentException.class, () -> store.put(RUN, path, text("x")), path);
-      assertThrows(InvalidArgumentException.class, () -> store.delete(RUN, path), path);
-      assertThrows(InvalidArgumentException.class, () -> store.list(RUN, path), path);
-    }
-    for (String run : List.of("..", "../" + RUN, ".staging", "a/b")) {
-      assertThrows(InvalidArgumentException.class, () -> store.open(run, "d/e/f.txt"), run);
-      assertThrows(InvalidArgumentException.class, () -> store.put(run, "x.txt", text("x")), run);
-      assertThrows(InvalidArgumentException.class, () -> store.deleteAll(run), run);
-    }
+    assertThrows(InvalidArgumentException.class, () -> store.open(RUN, path), path);
+    assertThrows(InvalidArgumentException.class, () -> store.put(RUN, path, text("x")), path);
+    assertThrows(InvalidArgumentException.class, () -> store.delete(RUN, path), path);
+    assertThrows(InvalidArgumentException.class, () -> store.list(RUN, path), path);
+    assertEquals(before, snapshot(storeDir.resolve("artifacts")));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"..", "../" + RUN, ".staging", "a/b"})
+  void runIdsThatAreNoRunsIdAreRefusedBeforeTheFileSystemIsTouched(String run) throws Exception {
+    Map<String, String> before = snapshot(storeDir.resolve("artifacts"));
+    assertThrows(InvalidArgumentException.class, () -> store.open(run, "d/e/f.txt"), run);
+    assertThrows(InvalidArgumentException.class, () -> store.put(run, "x.txt", text("x")), run);
+    assertThrows(InvalidArgumentException.class, () -> store.deleteAll(run), run);
     assertEquals(before, snapshot(storeDir.resolve("artifacts")));
   }
 

@@ -15,6 +15,7 @@ import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class FilterParserTest {
 
@@ -64,13 +65,12 @@ class FilterParserTest {
     assertThrows(InvalidArgumentException.class, () -> FilterParser.parse("x".repeat(FilterParser.MAX_LENGTH + 1)));
   }
 
-  @Test
-  void printedTreesParseBackEqual() {
-    for (String f : List.of("metrics.a > 1 AND (params.b = 'x' OR NOT tags.c LIKE 'y%')", "metrics.`a b` IN (1.5, -2)",
-        "datasets.name IS NOT NULL OR end_time <= 3", "tags.t = 'q\\'uote'")) {
-      Expr e = FilterParser.parse(f);
-      assertEquals(e, FilterParser.parse(e.toString()), f);
-    }
+  @ParameterizedTest
+  @ValueSource(strings = {"metrics.a > 1 AND (params.b = 'x' OR NOT tags.c LIKE 'y%')", "metrics.`a b` IN (1.5, -2)",
+      "datasets.name IS NOT NULL OR end_time <= 3", "tags.t = 'q\\'uote'"})
+  void printedTreesParseBackEqual(String f) {
+    Expr e = FilterParser.parse(f);
+    assertEquals(e, FilterParser.parse(e.toString()), f);
   }
 
   @Test

@@ -81,4 +81,20 @@ public record DriftReport(int referenceRows, int currentRows, boolean datasetDri
     }
     return sb.toString();
   }
+
+  /**
+   * The drift share as a percentage with one decimal ({@code 33.3%}): the one form the HTML report,
+   * the web UI and the demos print it in.
+   */
+  public String driftSharePercent() {
+    return percent(driftShare);
+  }
+
+  /**
+   * A share from 0 to 1 as a percentage with one decimal, {@code 0.5} as {@code 50.0%} (in any
+   * locale); {@code NaN} or an infinite value as {@code –}.
+   */
+  public static String percent(double share) {
+    return Double.isFinite(share) ? String.format(Locale.ROOT, "%.1f%%", share * 100) : "\u2013";
+  }
 }

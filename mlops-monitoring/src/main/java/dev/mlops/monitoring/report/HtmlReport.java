@@ -75,7 +75,7 @@ public final class HtmlReport {
     card(sb, "Reference rows", Integer.toString(r.referenceRows()));
     card(sb, "Current rows", Integer.toString(r.currentRows()));
     card(sb, "Drifted columns", r.driftedColumns() + " of " + r.testedColumns() + " tested");
-    card(sb, "Drift share", String.format(Locale.ROOT, "%.0f%%", r.driftShare() * 100));
+    card(sb, "Drift share", r.driftSharePercent());
     card(sb, "Correction", h(r.correction()));
     sb.append("</div><table><thead><tr><th>Column</th><th>Type</th><th>Test</th><th>Statistic</th><th>p-value</th><th>Threshold</th>")
         .append("<th>Drift</th></tr></thead><tbody>");

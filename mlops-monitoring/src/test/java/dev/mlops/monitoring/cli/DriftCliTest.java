@@ -15,6 +15,8 @@ import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class DriftCliTest {
   @TempDir
@@ -146,21 +148,20 @@ class DriftCliTest {
     return sb.toString();
   }
 
-  @Test
-  void aNonNumericCellInANumericColumnIsAnErrorNamingLineColumnAndValueUnlessTheColumnIsDeclaredCategorical() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"abc", "\"1,5\""})
+  void aNonNumericCellInANumericColumnIsAnErrorNamingLineColumnAndValueUnlessTheColumnIsDeclaredCategorical(String bad) throws Exception {
     Path reference = write("ref.csv", numbers(0, "", -1));
-    for (String bad : new String[] {"abc", "\"1,5\""}) {
-      Path current = write("cur.csv", numbers(3, bad, 10));
-      Outcome o = run("drift", "--reference", reference.toString(), "--current", current.toString());
-      assertEquals(2, o.code(), bad + ": " + o.out());
-      String value = bad.replace("\"", "");
-      assertTrue(o.err().contains("line 12, column 'x': '" + value + "' is not a number"), o.err());
-      assertTrue(o.err().contains("declare the column categorical"), o.err());
-      assertEquals("", o.out(), "nothing printed on bad input");
-      Outcome declared = run("drift", "--reference", reference.toString(), "--current", current.toString(), "--categorical", "x");
-      assertEquals(0, declared.code(), declared.err());
-      assertEquals("categorical", new ObjectMapper().readTree(declared.out()).get("columns").get(0).get("type").asText());
-    }
+    Path current = write("cur.csv", numbers(3, bad, 10));
+    Outcome o = run("drift", "--reference", reference.toString(), "--current", current.toString());
+    assertEquals(2, o.code(), bad + ": " + o.out());
+    String value = bad.replace("\"", "");
+    assertTrue(o.err().contains("line 12, column 'x': '" + value + "' is not a number"), o.err());
+    assertTrue(o.err().contains("declare the column categorical"), o.err());
+    assertEquals("", o.out(), "nothing printed on bad input");
+    Outcome declared = run("drift", "--reference", reference.toString(), "--current", current.toString(), "--categorical", "x");
+    assertEquals(0, declared.code(), declared.err());
+    assertEquals("categorical", new ObjectMapper().readTree(declared.out()).get("columns").get(0).get("type").asText());
   }
 
   @Test
@@ -267,18 +268,17 @@ class DriftCliTest {
     assertTrue(page.contains("href=\"#col-0-a_b\"") && page.contains("href=\"#col-1-a_b\""), page);
   }
 
-  @Test
-  void aConstantColumnThatStaysTheSameNeverDriftsWhateverTheTest() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"ks", "t_test", "wasserstein", "energy", "anderson", "cramer_von_mises", "mannw", "psi", "kl_div",
+      "jensenshannon", "hellinger"})
+  void aConstantColumnThatStaysTheSameNeverDriftsWhateverTheTest(String test) throws Exception {
     Path a = write("a.csv", "k\n" + "0.1\n".repeat(300));
     Path b = write("b.csv", "k\n" + "0.1\n".repeat(200));
-    for (String test : new String[] {"ks", "t_test", "wasserstein", "energy", "anderson", "cramer_von_mises", "mannw", "psi", "kl_div",
-        "jensenshannon", "hellinger"}) {
-      Outcome o = run("drift", "--reference", a.toString(), "--current", b.toString(), "--test", test);
-      assertEquals(0, o.code(), test + ": " + o.err());
-      JsonNode k = new ObjectMapper().readTree(o.out()).get("columns").get(0);
-      assertFalse(k.get("drift").asBoolean(), test + ": " + k);
-      assertEquals(0.0, k.get("statistic").asDouble(), test);
-      assertEquals(0.0, k.get("effectSize").asDouble(), test);
-    }
+    Outcome o = run("drift", "--reference", a.toString(), "--current", b.toString(), "--test", test);
+    assertEquals(0, o.code(), test + ": " + o.err());
+    JsonNode k = new ObjectMapper().readTree(o.out()).get("columns").get(0);
+    assertFalse(k.get("drift").asBoolean(), test + ": " + k);
+    assertEquals(0.0, k.get("statistic").asDouble(), test);
+    assertEquals(0.0, k.get("effectSize").asDouble(), test);
   }
 }

@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mlops.monitoring.data.Column;
 import dev.mlops.monitoring.data.Table;
 import dev.mlops.monitoring.profile.Profile;
+import dev.mlops.testkit.Slow;
 import java.util.List;
 import java.util.Random;
 import org.apache.commons.math3.distribution.HypergeometricDistribution;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The chance limits the default checks use, against their definitions. */
 class ChanceLimitsTest {
@@ -37,41 +40,40 @@ class ChanceLimitsTest {
     return (double) over / draws;
   }
 
-  @Test
-  void theOutOfRangeLimitIsTheExactQuantileOfTheRankDistribution() {
+  @Slow // 400,000 simulated draws per case: the error rate of a limit is only measured by many draws
+  @ParameterizedTest(name = "{0} reference values, {1} new ones")
+  @CsvSource({"20, 10", "300, 100", "100, 50"})
+  void theOutOfRangeLimitIsTheExactQuantileOfTheRankDistribution(int m, int n) {
     Random r = new Random(7);
     int draws = 200_000;
-    for (int[] mn : new int[][] {{20, 10}, {300, 100}, {100, 50}}) {
-      int m = mn[0];
-      int n = mn[1];
-      int limit = ChanceLimits.outOfRange(m, n, 0.05);
-      double above = simulatedOutside(m, n, limit, draws, r);
-      double atOrAbove = simulatedOutside(m, n, limit - 1, draws, r);
-      double sd = Math.sqrt(0.05 * 0.95 / draws);
-      assertTrue(above <= 0.05 + 4 * sd, m + "/" + n + ": more than " + limit + " outside in " + above + " of the draws");
-      assertTrue(atOrAbove > 0.05 - 4 * sd, m + "/" + n + ": the limit " + limit + " is the smallest: " + atOrAbove);
-    }
+    int limit = ChanceLimits.outOfRange(m, n, 0.05);
+    double above = simulatedOutside(m, n, limit, draws, r);
+    double atOrAbove = simulatedOutside(m, n, limit - 1, draws, r);
+    double sd = Math.sqrt(0.05 * 0.95 / draws);
+    assertTrue(above <= 0.05 + 4 * sd, m + "/" + n + ": more than " + limit + " outside in " + above + " of the draws");
+    assertTrue(atOrAbove > 0.05 - 4 * sd, m + "/" + n + ": the limit " + limit + " is the smallest: " + atOrAbove);
+  }
+
+  @Test
+  void aHugeReferenceLeavesNoRoomAndASingleValueNoRange() {
     assertEquals(0, ChanceLimits.outOfRange(1_000_000, 10, 0.001), "a huge reference leaves no room");
     assertEquals(7, ChanceLimits.outOfRange(1, 7, 0.001), "one reference value has no range");
   }
 
-  @Test
-  void theMissingLimitIsFishersOneSidedExactTest() {
-    for (int[] c : new int[][] {{3, 200, 50}, {0, 300, 100}, {40, 400, 60}}) {
-      int refMissing = c[0];
-      int refTotal = c[1];
-      int n = c[2];
-      int limit = ChanceLimits.missing(refMissing, refTotal, n, 0.01);
-      // P(X >= k) for the hypergeometric of the pooled table with k missing in the window
-      HypergeometricDistribution at = new HypergeometricDistribution(null, refTotal + n, refMissing + limit + 1, n);
-      HypergeometricDistribution below = new HypergeometricDistribution(null, refTotal + n, refMissing + limit, n);
-      assertTrue(at.upperCumulativeProbability(limit + 1) <= 0.01, "one more than the limit is refused");
-      assertTrue(below.upperCumulativeProbability(limit) > 0.01, "the limit itself is what chance allows");
-      assertEquals(at.upperCumulativeProbability(limit + 1), ChanceLimits.fisherUpper(refMissing, refTotal, n, limit + 1), 1e-9);
-    }
+  @ParameterizedTest(name = "{0} of {1} missing in the reference, a window of {2}")
+  @CsvSource({"3, 200, 50", "0, 300, 100", "40, 400, 60"})
+  void theMissingLimitIsFishersOneSidedExactTest(int refMissing, int refTotal, int n) {
+    int limit = ChanceLimits.missing(refMissing, refTotal, n, 0.01);
+    // P(X >= k) for the hypergeometric of the pooled table with k missing in the window
+    HypergeometricDistribution at = new HypergeometricDistribution(null, refTotal + n, refMissing + limit + 1, n);
+    HypergeometricDistribution below = new HypergeometricDistribution(null, refTotal + n, refMissing + limit, n);
+    assertTrue(at.upperCumulativeProbability(limit + 1) <= 0.01, "one more than the limit is refused");
+    assertTrue(below.upperCumulativeProbability(limit) > 0.01, "the limit itself is what chance allows");
+    assertEquals(at.upperCumulativeProbability(limit + 1), ChanceLimits.fisherUpper(refMissing, refTotal, n, limit + 1), 1e-9);
   }
 
   @Test
+  @Slow // 400 windows against one reference: the false-alarm rate is only measured by many windows
   void manyRareCategoriesDoNotFailTheNewCategoriesCheckOfAnUnshiftedWindow() {
     // Zipf-like categories: a long tail that a reference of 2,000 rows sees only in part
     Random r = new Random(8);

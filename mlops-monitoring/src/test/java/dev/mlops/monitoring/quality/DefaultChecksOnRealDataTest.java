@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mlops.monitoring.Datasets;
 import dev.mlops.monitoring.data.Table;
 import dev.mlops.monitoring.profile.Profile;
+import dev.mlops.testkit.Slow;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -15,8 +16,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The default data-quality checks on scikit-learn's bundled tables, split at random into a reference
  * (60 % of the rows) and windows of the rest, 100 splits each: a window drawn like the reference
- * passes every default check in at least 95 % of the windows.
+ * passes every default check in at least 95 % of the windows. Slow: a false-alarm rate is only measured over many
+ * windows (several thousand for the largest table).
  */
+@Slow
 class DefaultChecksOnRealDataTest {
   private static final int SPLITS = 100;
 

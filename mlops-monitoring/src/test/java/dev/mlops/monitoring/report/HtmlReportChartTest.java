@@ -38,4 +38,27 @@ class HtmlReportChartTest {
     assertEquals("2.5%", HtmlReport.percent(0.025));
     assertEquals("0.25%", HtmlReport.percent(0.0025));
   }
+
+  @Test
+  void theReportPrintsTheDriftShareInTheOneFormTheUiAndTheDemosUse() {
+    // one of three tested columns drifted: 33.3%, never "33%" or "0.333333"
+    List<ColumnDrift> columns = List.of(
+        new ColumnDrift("a", "numerical", "ks", 0.4, 0.001, 0.001, 0.05, true, 0.5, 100, 100, List.of()),
+        new ColumnDrift("b", "numerical", "ks", 0.1, 0.5, 0.5, 0.05, false, 0.0, 100, 100, List.of()),
+        new ColumnDrift("c", "numerical", "ks", 0.1, 0.6, 0.6, 0.05, false, 0.0, 100, 100, List.of()));
+    DriftReport report = new DriftReport(100, 100, false, 1 / 3.0, 1, columns, "none");
+    assertEquals("33.3%", report.driftSharePercent());
+    assertTrue(HtmlReport.render(report, "t").contains("Drift share<b>33.3%</b>"), "the report's card");
+    assertEquals("50.0%", DriftReport.percent(0.5));
+    assertEquals("0.0%", DriftReport.percent(0));
+    assertEquals("100.0%", DriftReport.percent(1));
+    assertEquals("\u2013", DriftReport.percent(Double.NaN));
+    java.util.Locale before = java.util.Locale.getDefault();
+    try {
+      java.util.Locale.setDefault(java.util.Locale.GERMANY);
+      assertEquals("12.5%", DriftReport.percent(0.125), "a decimal point in every locale");
+    } finally {
+      java.util.Locale.setDefault(before);
+    }
+  }
 }

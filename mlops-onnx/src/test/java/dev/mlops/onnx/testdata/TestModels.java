@@ -74,4 +74,15 @@ public final class TestModels {
     array.forEach(n -> out.add(n.asText()));
     return out;
   }
+
+  /** The process's resident memory, after a collection so that freed direct buffers have returned theirs. */
+  public static long residentBytes() throws IOException {
+    System.gc();
+    for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+      }
+    }
+    throw new IllegalStateException("no VmRSS in /proc/self/status");
+  }
 }

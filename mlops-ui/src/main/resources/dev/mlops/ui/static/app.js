@@ -1,6 +1,28 @@
 // Shared helpers. Every value from the store reaches the page through textContent, never as markup,
 // and through ui.user(): isolated from the text around it, its hidden characters made visible.
 'use strict';
+// The colour scheme: the system's (prefers-color-scheme) unless the header's toggle chose one, kept
+// in localStorage; set before the page is drawn, so a dark page never flashes light.
+(function () {
+  let chosen = null;
+  try { chosen = localStorage.getItem('mlops-theme'); } catch (e) { /* storage refused: the system's scheme */ }
+  if (chosen === 'dark' || chosen === 'light') document.documentElement.dataset.theme = chosen;
+  const dark = () => document.documentElement.dataset.theme ? document.documentElement.dataset.theme === 'dark'
+    : matchMedia('(prefers-color-scheme: dark)').matches;
+  document.addEventListener('DOMContentLoaded', () => {
+    const toggle = document.getElementById('theme');
+    if (!toggle) return;
+    const label = () => { toggle.textContent = dark() ? 'light' : 'dark'; };
+    label();
+    toggle.addEventListener('click', () => {
+      const next = dark() ? 'light' : 'dark';
+      document.documentElement.dataset.theme = next;
+      try { localStorage.setItem('mlops-theme', next); } catch (e) { /* this page only */ }
+      label();
+    });
+    matchMedia('(prefers-color-scheme: dark)').addEventListener('change', label);
+  });
+})();
 const ui = {
   // Characters that change how a name reads without being seen: controls (but tab, line feed and
   // carriage return) and format characters such as the right-to-left override U+202E, zero-width
@@ -61,12 +83,65 @@ const ui = {
   time(ms) {
     return ms && ms > 0 ? new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '';
   },
-  // a share (0 to 1) as a percentage with one decimal: the one form every page prints shares in
-  percent(v) {
-    return typeof v === 'number' && isFinite(v) ? (v * 100).toFixed(1) + '%' : '';
-  },
   num(v) {
     return typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(6)) : String(v);
+  },
+  // summary cards ({label, value, note, tone: 'good' | 'alarm'}) for the top of a page: one figure each,
+  // cut to the card with the whole text on hover
+  cards(items) {
+    const div = ui.el('div', null, 'cards');
+    items.forEach(i => {
+      const card = ui.el('div', null, 'card' + (i.tone ? ' ' + i.tone : ''));
+      card.dataset.card = i.label;
+      const value = ui.holding('span', i.value === undefined || i.value === null || i.value === '' ? '\u2013' : i.value, 'card-value');
+      card.append(ui.el('span', i.label, 'card-label'), value);
+      if (i.note) card.appendChild(ui.holding('span', i.note, 'card-note'));
+      div.appendChild(card);
+    });
+    return div;
+  },
+  // the few figures that tell a run or a model apart, for its cards: the usual evaluation metrics
+  // first, matched by the end of their name (so 'test_accuracy' counts as an accuracy), then the
+  // others by name; at most n (4 unless given)
+  keyMetrics(metrics, n) {
+    const ends = ['accuracy', 'macro_f1', 'f1', 'auc_macro', 'auc', 'rmse', 'mae', 'r2', 'loss'];
+    const keys = Object.keys(metrics || {}).sort();
+    const picked = [];
+    ends.forEach(end => {
+      const k = keys.find(k => !picked.includes(k) && (k === end || ['_', '.', '/'].some(sep => k.endsWith(sep + end))));
+      if (k) picked.push(k);
+    });
+    keys.forEach(k => { if (!picked.includes(k)) picked.push(k); });
+    return picked.slice(0, n || 4);
+  },
+  // a duration in milliseconds in words: 850 ms, 12.4 s, 3 min 5 s, 2 h 4 min
+  duration(ms) {
+    if (!(ms >= 0)) return '';
+    if (ms < 1000) return Math.round(ms) + ' ms';
+    if (ms < 60000) return (ms / 1000).toFixed(1) + ' s';
+    const s = Math.round(ms / 1000);
+    if (s < 3600) return Math.floor(s / 60) + ' min ' + (s % 60) + ' s';
+    return Math.floor(s / 3600) + ' h ' + Math.floor((s % 3600) / 60) + ' min';
+  },
+  // a colour of the page's scheme (a CSS variable such as --text), for what CSS does not reach (uPlot's canvas)
+  color(name) {
+    return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
+  },
+  // uPlot axes in the page's colours
+  axes(x) {
+    const style = {stroke: ui.color('--muted'), grid: {stroke: ui.color('--border'), width: 1}, ticks: {stroke: ui.color('--border'), width: 1}};
+    return [Object.assign({}, style, x || {}), style];
+  },
+  // a table that fits the page's width whatever its values (fixed columns; long values cut, whole on hover)
+  fit(table, widths) {
+    if (table.tagName !== 'TABLE') return table;
+    table.classList.add('fit');
+    if (widths) {
+      const group = ui.el('colgroup');
+      widths.forEach(w => { const c = ui.el('col'); if (w) c.style.width = w; group.appendChild(c); });
+      table.prepend(group);
+    }
+    return table;
   },
   // a table, or the sentence saying why there is none when there are no rows and one is given
   table(headers, rows, empty) {

@@ -22,7 +22,7 @@
       const data = await ui.get('/api/live');
       const parts = [];
       Object.entries(data).forEach(([name, v]) => parts.push(ui.holding('h2', name), render(v)));
-      if (!parts.length) parts.push(ui.el('p', 'the application registered no live status (MlopsUi.Builder.live)', 'muted'));
+      if (!parts.length) parts.push(ui.el('p', 'the application registered no live status (MlopsUi.Builder.live)', 'muted empty'));
       out.replaceChildren(...parts);
       message.replaceChildren();
       document.getElementById('when').textContent = 'as of ' + new Date().toISOString();

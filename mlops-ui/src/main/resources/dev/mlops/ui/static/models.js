@@ -25,6 +25,25 @@
   function gates(r, phase) {
     return r.gates.filter(g => g.phase === phase).map(g => (g.passed ? 'PASS ' : 'FAIL ') + g.gate + ' (' + g.detail + ')').join('; ');
   }
+  // the cards on top of a model: its champion (or the version its first alias holds) and that
+  // version's figures from its source run, how many versions, the open promotion requests
+  function modelCards(m) {
+    const aliases = Object.entries(m.aliases);
+    const held = aliases.find(([k]) => k === 'champion') || aliases[0];
+    const top = held ? m.versions.find(v => v.version === held[1]) : null;
+    const latest = m.versions.reduce((a, v) => (a && a.version > v.version ? a : v), null);
+    const open = m.requests.filter(r => r.status === 'OPEN').length;
+    const items = [{label: held ? '@' + held[0] : 'champion', value: top ? 'v' + top.version : 'none',
+      note: top ? 'by ' + top.createdBy + ', ' + ui.time(top.created) : 'no alias set'}];
+    if (top) {
+      ui.keyMetrics(top.metrics, 3).forEach(k => items.push({label: k, value: ui.num(top.metrics[k]), note: 'v' + top.version + ', from its run'}));
+    }
+    items.push({label: 'versions', value: m.versions.length, note: latest ? 'latest v' + latest.version + ' ' + latest.status : ''},
+      {label: 'open requests', value: open, note: m.requests.length + (m.requests.length === 1 ? ' promotion request' : ' promotion requests') + ' in all'});
+    const cards = ui.cards(items);
+    cards.id = 'model-cards';
+    return cards;
+  }
   try {
     const a = await ui.get('/api/audit');
     const box = ui.el('p', a.valid ? 'Audit trail verified: ' + a.entries + ' entries, chain intact (head ' : 'Audit trail does NOT verify: ',
@@ -41,16 +60,17 @@
     if (name) {
       const m = await ui.get('/api/model?name=' + encodeURIComponent(name));
       const div = document.getElementById('model');
-      div.replaceChildren(ui.holding('h2', m.name),
-        ui.table(['version', 'status', 'aliases', 'sha256', 'source run', 'datasets', 'signature', 'created by', 'created', 'description', ''],
+      div.replaceChildren(ui.holding('h2', m.name), modelCards(m),
+        ui.fit(ui.table(['version', 'status', 'aliases', 'sha256', 'source run', 'datasets', 'signature', 'created by', 'created', 'description', ''],
           m.versions.map(v => [v.version, v.status, Object.entries(m.aliases).filter(([, x]) => x === v.version).map(([k]) => '@' + k).join(' '),
             ui.digest(v.sha256), v.run ? ui.link('/static/run.html?id=' + encodeURIComponent(v.run), v.run) : '',
             (v.datasets || []).join(', '), v.signature, v.createdBy, ui.time(v.created), v.description, cardButton(m.name, v.version)])),
+          ['7%', '7%', '8%', '9%', '9%', '10%', '16%', '7%', '9%', '12%', '9em']),
         ui.el('h3', 'Promotion requests'),
-        ui.table(['request', 'alias', 'version', 'requester', 'status', 'gates at opening', 'gates at approval', 'decisions'],
+        ui.fit(ui.table(['request', 'alias', 'version', 'requester', 'status', 'gates at opening', 'gates at approval', 'decisions'],
           m.requests.map(r => [r.id, '@' + r.alias, r.version, r.requester, r.status, gates(r, 'request'), gates(r, 'approval'),
           r.decisions.map(d => d.actor + (d.approve ? ' approved' : ' rejected') + (d.comment ? ': ' + d.comment : '')).join('; ')]),
-          'no promotion requests'));
+          'no promotion requests'), ['9%', '9%', '6%', '8%', '9%', '22%', '22%', '15%']));
     }
     if (name && ui.params().get('card')) showCard(name, Number(ui.params().get('card')));
   } catch (e) { ui.fail(message, e); }

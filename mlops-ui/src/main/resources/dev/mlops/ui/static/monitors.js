@@ -7,11 +7,33 @@
   try {
     const monitors = await ui.get('/api/monitor-summaries');
     document.getElementById('monitors').replaceChildren(ui.table(['monitor', 'last window', 'closed', 'drift share', 'dataset',
-      'alerts (last window)'], monitors.map(m => [ui.link('/static/monitors.html?name=' + encodeURIComponent(m.name), m.name),
-      m.lastWindow === null ? '' : m.lastWindow, ui.time(m.closed), ui.percent(m.driftShare), m.datasetDrift ? 'DRIFT' : '',
+      'alerts raised in the last window'], monitors.map(m => [ui.link('/static/monitors.html?name=' + encodeURIComponent(m.name), m.name),
+      m.lastWindow === null ? '' : m.lastWindow, ui.time(m.closed), m.driftSharePercent === null ? '' : m.driftSharePercent, m.datasetDrift ? 'DRIFT' : '',
       m.alerts === null ? '' : m.alerts]), 'no monitor has stored anything in this store'));
     const name = ui.params().get('name');
     if (name) {
+      // the cards on top of a monitor: its last window, that window's drift and alerts, and the
+      // latest performance figure of its prediction log (realized once labels arrived, else CBPE)
+      const monitorCards = m => {
+        const windows = m.windows.filter(w => !w.error);
+        const last = windows.length ? windows[windows.length - 1] : null;
+        const drift = last ? last.drift || {} : {};
+        const raised = last ? last.alerts || [] : [];
+        const perf = ((m.performance || {}).windows || []).filter(w => w.realized || w.estimated);
+        const p = perf.length ? perf[perf.length - 1] : null;
+        const accuracy = p ? (p.realized ? p.realized.accuracy : p.estimated.accuracy) : null;
+        const cards = ui.cards([
+          {label: 'last window', value: last ? last.window : 'none', note: last ? last.rows + ' rows, closed ' + ui.time(last.end) : 'no window stored yet'},
+          {label: 'drift share', value: drift.driftSharePercent || '', tone: drift.datasetDrift ? 'alarm' : last ? 'good' : '',
+            note: last ? (drift.datasetDrift ? 'dataset drift' : 'no dataset drift') + ' in the last window' : ''},
+          {label: 'alerts in the last window', value: last ? raised.length : '', tone: raised.length ? 'alarm' : last ? 'good' : '',
+            note: raised.length ? [...new Set(raised.map(a => a.rule))].join(', ') : m.alerts.length + ' alerts in all windows'},
+          {label: 'accuracy', value: accuracy === null || !isFinite(accuracy) ? '' : ui.num(accuracy),
+            note: p ? 'window ' + p.window + (p.realized ? ', realized on ' + p.labelled + ' labels' : ', CBPE estimate (no labels yet)')
+              : 'no prediction log under this name'}]);
+        cards.id = 'monitor-cards';
+        return cards;
+      };
       let seen = '';
       const render = m => {
         const rows = m.windows.map(w => {
@@ -23,10 +45,10 @@
             frame.hidden = false;
             frame.src = '/report?monitor=' + encodeURIComponent(name) + '&window=' + w.window;
           });
-          return [w.window, ui.time(w.end), w.rows, ui.percent(drift.driftShare),
+          return [w.window, ui.time(w.end), w.rows, drift.driftSharePercent || '',
             drift.datasetDrift ? 'DRIFT' : '', drifted.join(', '), failures.join(', '), open];
         });
-        document.getElementById('monitor').replaceChildren(ui.holding('h2', name),
+        document.getElementById('monitor').replaceChildren(ui.holding('h2', name), monitorCards(m),
           ui.table(['window', 'closed', 'rows', 'drift share', 'dataset', 'drifted columns', 'quality failures', ''], rows, 'no window stored yet'),
           ui.el('h3', 'Alerts'),
           ui.table(['window', 'time', 'rule', 'message'], m.alerts.map(a => [a.window, ui.time(a.time), a.rule, a.message]), 'no alerts'));
@@ -53,7 +75,7 @@
           new uPlot({width: Math.max(300, Math.min(900, document.body.clientWidth - 60)), height: 220,
             series: [{label: 'window'}, {label: 'accuracy (realized)', stroke: '#0969da', width: 1.5, spanGaps: false},
               {label: 'accuracy (CBPE estimate)', stroke: '#bf8700', width: 1.5, dash: [6, 4], spanGaps: false}],
-            scales: {x: {time: false}}, axes: [{incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]}, {}]}, [xs, real, est], chart);
+            scales: {x: {time: false}}, axes: ui.axes({incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]})}, [xs, real, est], chart);
         }
       };
       // a window closing elsewhere shows up here without a page refresh

@@ -14,9 +14,17 @@
     run = await ui.get('/api/run?id=' + encodeURIComponent(id));
   } catch (e) { ui.fail(message, e); ui.ready(); return; }
   document.getElementById('title').replaceChildren(ui.user(run.name || run.id));
+  const cards = r => document.getElementById('cards').replaceChildren(ui.cards([
+    {label: 'status', value: r.status, tone: r.status === 'FINISHED' ? 'good' : r.status === 'RUNNING' ? '' : 'alarm',
+      note: r.status === 'RUNNING' ? 'still logging' : 'ended ' + ui.time(r.end)},
+    {label: 'duration', value: r.end > 0 ? ui.duration(r.end - r.start) : ui.duration(Date.now() - r.start),
+      note: (r.end > 0 ? '' : 'so far; ') + 'started ' + ui.time(r.start)},
+    ...ui.keyMetrics(r.metrics).map(k => ({label: k, value: ui.num(r.metrics[k]),
+      note: r.lastSteps[k] > 0 ? 'latest, at step ' + r.lastSteps[k] : 'logged once'}))]));
   const summary = r => document.getElementById('summary').replaceChildren(r.status + ', started ' + ui.time(r.start) + ' by ', ui.user(r.user),
     (r.end > 0 ? ', ended ' + ui.time(r.end) : '') + ' \u2014 ' + r.id);
   summary(run);
+  cards(run);
   document.getElementById('params').replaceChildren(ui.kv(run.params, 'no params logged'));
   // a parent run (a sweep): link to its children side by side
   try {
@@ -160,7 +168,7 @@
       const reduced = series.filter(s => s.reduced);
       note.textContent = reduced.length ? reduced.map(s => ui.visible(s.key) + ': ' + s.points + ' points shown as ' + s.x.length
         + ' buckets (min, max and last of each; zoom in for detail)').join('; ') : 'every logged point is shown';
-      plot = new uPlot({width, height: 320, series: opts, scales: {x: {time: axis.value === 'time'}, y: {distr: log.checked ? 3 : 1}},
+      plot = new uPlot({width, height: 320, series: opts, axes: ui.axes(), scales: {x: {time: axis.value === 'time'}, y: {distr: log.checked ? 3 : 1}},
         hooks: {setSelect: [u => {
           if (u.select.width > 5) {
             range = [u.posToVal(u.select.left, 'x'), u.posToVal(u.select.left + u.select.width, 'x')];
@@ -198,6 +206,7 @@
       try {
         const now = await ui.get('/api/run?id=' + encodeURIComponent(id));
         summary(now);
+        cards(now);
         document.querySelectorAll('#metrics label').forEach(l => {
           const k = l.dataset.key;
           if (k in now.metrics) l.lastChild.textContent = ' = ' + ui.num(now.metrics[k]) + '  ';

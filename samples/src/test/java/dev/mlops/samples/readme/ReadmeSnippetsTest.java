@@ -13,6 +13,7 @@ import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.JavacTask;
 import com.sun.source.util.TreeScanner;
+import dev.mlops.samples.readme.ReadmeBlocks.Snippet;
 import dev.mlops.testkit.ChildJvm;
 import java.io.File;
 import java.io.IOException;
@@ -54,48 +55,12 @@ import org.junit.jupiter.api.io.TempDir;
 class ReadmeSnippetsTest {
   private static final Path README = Path.of("..", "README.md");
 
-  /**
-   * A code block of the README and the imports shown for it.
-   *
-   * @param line the README line of its first line
-   * @param code its text
-   * @param imports its import lines, as shown
-   * @param importsLine the README line of its first import
-   */
-  record Snippet(int line, String code, List<String> imports, int importsLine) {
-    boolean declaresClass() {
-      return code.stripLeading().startsWith("class ");
-    }
-
-    Snippet withImports(List<String> lines, int at) {
-      return new Snippet(line, code, lines, at);
-    }
-  }
-
   static List<Snippet> snippets(List<String> lines) {
-    List<Snippet> out = new ArrayList<>();
-    for (int i = 0; i < lines.size(); i++) {
-      if (lines.get(i).strip().equals("```java")) {
-        int start = i + 1;
-        StringBuilder code = new StringBuilder();
-        List<String> body = new ArrayList<>();
-        for (i = start; i < lines.size() && !lines.get(i).strip().equals("```"); i++) {
-          code.append(lines.get(i)).append('\n');
-          body.add(lines.get(i));
-        }
-        boolean importsOnly = !body.isEmpty() && body.stream().allMatch(l -> l.isBlank() || l.startsWith("import "));
-        if (!importsOnly) {
-          out.add(new Snippet(start + 1, code.toString(), List.of(), -1));
-          continue;
-        }
-        if (out.isEmpty() || out.get(out.size() - 1).importsLine() != -1) {
-          fail("README line " + (start + 1) + ": a block of imports must follow the block it belongs to");
-        }
-        Snippet previous = out.remove(out.size() - 1);
-        out.add(previous.withImports(body.stream().filter(l -> !l.isBlank()).toList(), start + 1));
-      }
+    try {
+      return ReadmeBlocks.snippets(lines);
+    } catch (IllegalStateException e) {
+      return fail(e.getMessage());
     }
-    return out;
   }
 
   /**
@@ -187,26 +152,16 @@ class ReadmeSnippetsTest {
   private static Source write(Path dir, Snippet s) throws IOException {
     String header = String.join("\n", s.imports()) + "\n";
     if (s.declaresClass()) {
-      String name = s.code().stripLeading().substring("class ".length()).split("[\\s<{]", 2)[0];
+      String name = s.className();
       String pkg = packageOfTheTestDeclaring(s, name);
       Path f = dir.resolve(name + ".java");
       // a line directive is not Java: keep line numbers by starting the class right after its package and imports
       Files.writeString(f, "package " + pkg + ";\n" + header + s.code());
       return new Source(f, s, 2, s.imports().size() + 1);
     }
-    String name = "ReadmeLine" + s.line();
-    String text = header + "public class " + name + " extends " + ReadmeContext.class.getName() + " {\n"
-        + "  public static void main(String[] args) throws Exception {\n"
-        + "    " + name + " snippet = new " + name + "();\n"
-        + "    try { snippet.body(); } finally { snippet.close(); }\n"
-        + "    System.exit(0);\n"
-        + "  }\n"
-        + "  void body() throws Exception {\n"
-        + s.code()
-        + "  }\n}\n";
-    Path f = dir.resolve(name + ".java");
-    Files.writeString(f, text);
-    return new Source(f, s, 1, s.imports().size() + 7);
+    Path f = dir.resolve(s.mainClass() + ".java");
+    Files.writeString(f, s.mainSource());
+    return new Source(f, s, 1, s.mainSourceOffset());
   }
 
   private static void compile(Map<String, Source> sources, Path classes, String classpath) throws IOException {

@@ -8,9 +8,10 @@ import dev.mlops.api.StorageBackend;
 import dev.mlops.api.StorageUri;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
-import java.util.List;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The {@code connectionTimeout} parameter of a {@code jdbc:postgresql:} URI: read, checked, and kept from the driver. */
 class PostgresConnectionTimeoutTest {
@@ -28,13 +29,16 @@ class PostgresConnectionTimeoutTest {
     assertEquals(Duration.ofHours(1), timeout(BASE + "&connectionTimeout=3600"));
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"0.1", "3601", "-1", "5s", "", "1e3", "NaN", "2.0001"})
+  void aValueOutsideTheRuleIsRefusedNamingIt(String bad) {
+    InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> timeout(BASE + "&connectionTimeout=" + bad));
+    assertEquals("connectionTimeout = '" + bad + "': must be a number of seconds from 0.25 to 3600 (how long a call waits for a"
+        + " connection to PostgreSQL; default 5)", e.getMessage());
+  }
+
   @Test
-  void aValueOutsideTheRuleIsRefusedNamingItBeforeAnyConnection() {
-    for (String bad : List.of("0.1", "3601", "-1", "5s", "", "1e3", "NaN", "2.0001")) {
-      InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> timeout(BASE + "&connectionTimeout=" + bad));
-      assertEquals("connectionTimeout = '" + bad + "': must be a number of seconds from 0.25 to 3600 (how long a call waits for a"
-          + " connection to PostgreSQL; default 5)", e.getMessage());
-    }
+  void aValueOutsideTheRuleIsRefusedBeforeAnyConnection() {
     // Database.of checks the URI before it loads the pool or the driver
     try (StorageBackend backend = StorageBackend.open(BASE + "&connectionTimeout=0")) {
       assertThrows(InvalidArgumentException.class, () -> Database.of(backend));

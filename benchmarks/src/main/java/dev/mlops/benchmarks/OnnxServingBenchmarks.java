@@ -1,0 +1,103 @@
+package dev.mlops.benchmarks;
+
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.mlops.onnx.serving.OnnxServing;
+import dev.mlops.serving.Batching;
+import dev.mlops.serving.Endpoint;
+import dev.mlops.serving.ModelServer;
+import dev.mlops.serving.Served;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * An ONNX model behind an endpoint ({@link OnnxServing#adapter()}), beside ONNX Runtime's own run
+ * on a tensor built once, in the same run: one row (target: at most 1.2 times the floor), and
+ * throughput from 4 caller threads with and without micro-batching (target: batched at least twice
+ * unbatched). The model is PyTorch's MLP classifier of {@link OnnxBenchmarks}. Run with
+ * {@code java -jar benchmarks/target/benchmarks.jar OnnxServingBenchmarks}.
+ */
+@Fork(1)
+@Warmup(iterations = 2, time = 3)
+@Measurement(iterations = 3, time = 5)
+public class OnnxServingBenchmarks {
+  /** The classifier registered and loaded, ONNX Runtime's own session, and two endpoints on it: plain and micro-batching. */
+  @State(Scope.Benchmark)
+  public static class Endpoints {
+    final OnnxBenchmarks.Classifier classifier = new OnnxBenchmarks.Classifier();
+    ModelServer server;
+    Endpoint<org.tribuo.classification.Label> plain;
+    Endpoint<org.tribuo.classification.Label> batched;
+    double[] row;
+
+    @Setup(Level.Trial)
+    public void setup() throws Exception {
+      classifier.setup();
+      server = ModelServer.builder().registry(classifier.registry).modelAdapter("onnx", OnnxServing.adapter()).build();
+      classifier.registry.setAlias("iris", "champion", 1);
+      plain = server.endpoint("plain", org.tribuo.classification.Label.class).serve("models:/iris@champion").build();
+      batched = server.endpoint("batched", org.tribuo.classification.Label.class).serve("models:/iris@champion")
+          .batching(Batching.of(32, Duration.ofMillis(1))).build();
+      row = new double[classifier.rowArray.length];
+      for (int i = 0; i < row.length; i++) {
+        row[i] = classifier.rowArray[i];
+      }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws OrtException {
+      server.close();
+      classifier.tearDown();
+    }
+  }
+
+  /** One row through the endpoint: routing, input check, the model's [1,4] run, label and probabilities, counting. */
+  @Benchmark
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public Served<org.tribuo.classification.Label> endpointOneRow(Endpoints s) {
+    return s.plain.predict(s.row);
+  }
+
+  /** The floor: ONNX Runtime's own run on a tensor built once, its result closed, nothing decoded. */
+  @Benchmark
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public long ortRunPrebuiltTensorBaseline(Endpoints s) throws OrtException {
+    try (OrtSession.Result r = s.classifier.session.run(Map.of("features", s.classifier.oneRow))) {
+      return r.size();
+    }
+  }
+
+  /** Throughput of 4 callers, each row its own run of the graph. */
+  @Benchmark
+  @BenchmarkMode(Mode.Throughput)
+  @OutputTimeUnit(TimeUnit.SECONDS)
+  @Threads(4)
+  public Served<org.tribuo.classification.Label> unbatchedFourThreads(Endpoints s) {
+    return s.plain.predict(s.row);
+  }
+
+  /** Throughput of 4 callers whose rows are gathered into [N,4] runs (up to 32 rows, 1 ms). */
+  @Benchmark
+  @BenchmarkMode(Mode.Throughput)
+  @OutputTimeUnit(TimeUnit.SECONDS)
+  @Threads(4)
+  public Served<org.tribuo.classification.Label> batchedFourThreads(Endpoints s) {
+    return s.batched.predict(s.row);
+  }
+}

@@ -1,0 +1,132 @@
+package dev.mlops.benchmarks;
+
+import dev.mlops.registry.ModelRegistry;
+import dev.mlops.registry.Registration;
+import dev.mlops.serving.Endpoint;
+import dev.mlops.serving.ModelServer;
+import dev.mlops.serving.Served;
+import dev.mlops.serving.http.ServingHttpServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+import org.tribuo.classification.Label;
+
+/**
+ * One row through {@code POST /v2/models/{name}/infer} over the loopback (JDK HTTP client, keep-alive,
+ * HTTP/1.1) beside the same endpoint's in-process {@code predict} of the same row in the same run,
+ * and the server's emptiest route ({@code GET /v2/health/live}) as the transport's floor; sample
+ * time gives the median and the p99. {@code throughput8Clients} sends from 8 threads, each with its
+ * own keep-alive client. The model: ServingBenchmarks' 10-feature logistic regression. Run with
+ * {@code java -jar benchmarks/target/benchmarks.jar ServingHttpBenchmarks}.
+ */
+@Fork(1)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 3)
+public class ServingHttpBenchmarks {
+  /** A mem: registry, endpoint "m" on {@code @champion} and the server on HTTP at a free port. */
+  @State(Scope.Benchmark)
+  public static class Http {
+    ModelRegistry registry;
+    ModelServer server;
+    Endpoint<Label> endpoint;
+    ServingHttpServer http;
+    Map<String, Object> row;
+    String body;
+    URI infer;
+    URI live;
+
+    @Setup(Level.Trial)
+    public void setup() {
+      registry = ModelRegistry.builder().storage("mem:bench-http-" + System.nanoTime()).build();
+      registry.register(Registration.of("m").fromModel(ServingBenchmarks.model(1)));
+      registry.setAlias("m", "champion", 1);
+      server = ModelServer.builder().registry(registry).build();
+      endpoint = server.endpoint("m", Label.class).serve("models:/m@champion").build();
+      http = ServingHttpServer.builder(server).port(0).threads(8).start();
+      row = ServingBenchmarks.requests(1).get(0);
+      StringBuilder data = new StringBuilder();
+      for (String f : ServingBenchmarks.NAMES) {
+        data.append(data.length() == 0 ? "" : ", ").append(row.get(f));
+      }
+      body = "{\"inputs\": [{\"name\": \"row\", \"shape\": [1, " + ServingBenchmarks.FEATURES + "], \"datatype\": \"FP64\", \"data\": [" + data
+          + "]}]}";
+      infer = URI.create(http.url() + "/v2/models/m/infer");
+      live = URI.create(http.url() + "/v2/health/live");
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      http.close();
+      server.close();
+      registry.close();
+    }
+  }
+
+  /** One keep-alive HTTP/1.1 client per benchmark thread. */
+  @State(Scope.Thread)
+  public static class Client {
+    HttpClient client;
+
+    @Setup(Level.Trial)
+    public void setup() {
+      client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    String send(HttpRequest request) throws Exception {
+      HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 200) {
+        throw new IllegalStateException(request.uri() + " answered " + r.statusCode() + ": " + r.body());
+      }
+      return r.body();
+    }
+  }
+
+  /** The baseline: the same row predicted in process. */
+  @Benchmark
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public Served<Label> inProcessPredict(Http s) {
+    return s.endpoint.predict(s.row);
+  }
+
+  /** One row over HTTP: request written, parsed, checked, predicted, answered and read back. */
+  @Benchmark
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public String httpInferOneRow(Http s, Client c) throws Exception {
+    return c.send(HttpRequest.newBuilder(s.infer).POST(HttpRequest.BodyPublishers.ofString(s.body)).build());
+  }
+
+  /** The transport's floor: the emptiest route, no body, no model. */
+  @Benchmark
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public String httpLiveFloor(Http s, Client c) throws Exception {
+    return c.send(HttpRequest.newBuilder(s.live).GET().build());
+  }
+
+  /** Inferences per second from 8 keep-alive clients. */
+  @Benchmark
+  @BenchmarkMode(Mode.Throughput)
+  @OutputTimeUnit(TimeUnit.SECONDS)
+  @Threads(8)
+  public String throughput8Clients(Http s, Client c) throws Exception {
+    return c.send(HttpRequest.newBuilder(s.infer).POST(HttpRequest.BodyPublishers.ofString(s.body)).build());
+  }
+}

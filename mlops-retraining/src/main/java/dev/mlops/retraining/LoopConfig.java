@@ -1,0 +1,60 @@
+package dev.mlops.retraining;
+
+import dev.mlops.api.retraining.RetrainingStore;
+import dev.mlops.monitoring.Monitor;
+import dev.mlops.registry.ModelRegistry;
+import dev.mlops.tracking.Tracker;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.tribuo.Output;
+
+/**
+ * What a retraining needs of its loop, fixed when the loop is built: the one value the loop hands its worker and the
+ * worker's parts ({@link Challenge}, {@link Outcomes}, {@link LeaseKeeper}, {@link References}).
+ *
+ * @param name the loop's name
+ * @param outputType the models' output type
+ * @param tracker where retraining runs are tracked
+ * @param registry where challengers are registered and the alias moves
+ * @param model the registered model the loop maintains
+ * @param alias the alias it maintains
+ * @param experiment the experiment of the retraining runs
+ * @param store the loop's lease, triggers and retrainings
+ * @param history the one reader and writer of the store's layout
+ * @param monitors the watched monitors, re-referenced after a promotion
+ * @param data where a retraining's rows come from
+ * @param validation the checks the rows must pass
+ * @param training what turns rows into a challenger
+ * @param holdoutFraction the share held out when the data source gives no holdout
+ * @param seed the seed of the holdout split
+ * @param evaluator the metrics of challenger and champion
+ * @param blessing the rule a challenger must pass
+ * @param rollout how a blessed challenger reaches the alias
+ * @param leaseTtl the lease's time to live
+ * @param cooldown the pause after a retraining before the next
+ * @param maxFailures failed attempts in a row that pause the loop (0: never)
+ * @param clock the loop's clock
+ * @param holder this loop instance's lease holder id
+ * @param <T> the models' output type
+ */
+record LoopConfig<T extends Output<T>>(String name, Class<T> outputType, Tracker tracker, ModelRegistry registry, String model, String alias,
+    String experiment, RetrainingStore store, LoopHistory history, List<Monitor> monitors, TrainingDataSource<T> data,
+    DataValidation validation, Training<T> training, double holdoutFraction, long seed, ModelEvaluator<T> evaluator, Blessing blessing,
+    Rollout rollout, Duration leaseTtl, Duration cooldown, int maxFailures, Clock clock, String holder) {
+
+  /** Copies the monitors. */
+  LoopConfig {
+    monitors = List.copyOf(monitors);
+  }
+
+  /** Every retraining, oldest first. */
+  List<Retraining> records() {
+    return history.records();
+  }
+
+  /** Whether the loop is paused on {@code records}, a history already read. */
+  boolean paused(List<Retraining> records) {
+    return history.paused(records, maxFailures);
+  }
+}

@@ -6,6 +6,7 @@ module dev.mlops.api {
   requires transitive java.sql;
   requires static transitive org.jspecify;
   requires org.slf4j;
+  requires jdk.httpserver;
   requires com.fasterxml.jackson.databind;
   requires org.xerial.sqlitejdbc;
   requires static org.postgresql.jdbc;
@@ -22,7 +23,7 @@ module dev.mlops.api {
   exports dev.mlops.api.tracking;
 
   exports dev.mlops.api.internal to dev.mlops.tracking, dev.mlops.registry, dev.mlops.monitoring, dev.mlops.serving, dev.mlops.retraining, dev.mlops.ui,
-      dev.mlops.serving.http;
+      dev.mlops.serving.http, dev.mlops.mlflow;
   exports dev.mlops.api.internal.jdbc to dev.mlops.tracking, dev.mlops.registry, dev.mlops.monitoring, dev.mlops.retraining;
   exports dev.mlops.api.internal.tribuo to dev.mlops.tracking, dev.mlops.registry, dev.mlops.serving;
 

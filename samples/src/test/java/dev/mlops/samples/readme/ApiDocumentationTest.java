@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Slow
 class ApiDocumentationTest {
   private static final List<String> MODULES = List.of("mlops-api", "mlops-testkit", "mlops-tracking", "mlops-registry",
-      "mlops-onnx", "mlops-monitoring", "mlops-serving", "mlops-serving-http", "mlops-retraining", "mlops-ui");
+      "mlops-onnx", "mlops-monitoring", "mlops-serving", "mlops-serving-http", "mlops-retraining", "mlops-ui", "mlops-mlflow");
 
   @Test
   void everyPublicMemberOfAnApiPackageIsDocumented(@TempDir Path out) throws Exception {

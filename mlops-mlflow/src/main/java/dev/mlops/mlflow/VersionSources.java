@@ -1,0 +1,98 @@
+package dev.mlops.mlflow;
+
+import dev.mlops.api.NotFoundException;
+import dev.mlops.api.artifact.ArtifactInfo;
+import dev.mlops.api.artifact.ArtifactStore;
+import dev.mlops.api.registry.ModelSignature;
+import java.util.List;
+
+/**
+ * Where a model version's bytes are: the run and artifact file its MLflow {@code source} names
+ * ({@code runs:/RUN/PATH}, or {@code mlflow-artifacts:/EXPERIMENT/RUN/artifacts/PATH}); a directory
+ * (an MLflow model directory) gives its one {@code .onnx} file, or else its one model file beside
+ * MLflow's metadata files. The {@code MLmodel} file's column names and the {@code mlops.classes}
+ * tag give the version's signature.
+ */
+final class VersionSources {
+  /** MLflow's files beside the model in a model directory. */
+  private static final List<String> METADATA = List.of("MLmodel", "conda.yaml", "python_env.yaml", "requirements.txt",
+      "input_example.json", "serving_input_example.json", "registered_model_meta");
+
+  private final ArtifactStore artifacts;
+
+  VersionSources(ArtifactStore artifacts) {
+    this.artifacts = artifacts;
+  }
+
+  /** The run and file of a version's bytes, and the MLmodel file beside it, or "" for none. */
+  record Source(String runId, String path, String mlmodel) {}
+
+  /** The run and artifact file a version's source names; a directory gives its one model file. */
+  Source resolve(String source, String runIdField) {
+    String runId;
+    String path;
+    if (source.startsWith("runs:/")) {
+      String[] p = source.substring("runs:/".length()).split("/", 2);
+      runId = p[0];
+      path = p.length > 1 ? p[1] : "";
+    } else if (source.startsWith("mlflow-artifacts:/")) {
+      String[] p = source.substring("mlflow-artifacts:/".length()).replaceFirst("^/+", "").split("/", 4);
+      if (p.length < 3 || !p[2].equals("artifacts")) {
+        throw MlflowError.invalid("source", source, "must be mlflow-artifacts:/EXPERIMENT/RUN/artifacts/PATH");
+      }
+      runId = p[1];
+      path = p.length > 3 ? p[3] : "";
+    } else {
+      throw MlflowError.invalid("source", source, "must be runs:/RUN/PATH or an mlflow-artifacts: URI of a run of this server");
+    }
+    if (runIdField != null && !runIdField.isEmpty() && !runIdField.equals(runId)) {
+      throw MlflowError.invalid("run_id", runIdField, "must be the run the source names (" + runId + ")");
+    }
+    path = dev.mlops.api.artifact.ArtifactPaths.normalize(path, true);
+    List<ArtifactInfo> children = path.isEmpty() ? artifacts.list(runId, "") : listIfDirectory(runId, path);
+    if (children == null) {
+      return new Source(runId, path, "");
+    }
+    String mlmodel = children.stream().filter(a -> !a.directory() && a.path().endsWith("MLmodel")).map(ArtifactInfo::path).findFirst().orElse("");
+    List<ArtifactInfo> files = children.stream().filter(a -> !a.directory()).toList();
+    List<ArtifactInfo> onnx = files.stream().filter(a -> a.path().endsWith(".onnx")).toList();
+    if (onnx.size() == 1) {
+      return new Source(runId, onnx.get(0).path(), mlmodel);
+    }
+    List<ArtifactInfo> models = files.stream().filter(a -> !METADATA.contains(a.path().substring(a.path().lastIndexOf('/') + 1))).toList();
+    if (models.size() == 1) {
+      return new Source(runId, models.get(0).path(), mlmodel);
+    }
+    throw MlflowError.invalid("source", source, "is a directory without exactly one model file (found " + models.size()
+        + " beside MLflow's metadata files)");
+  }
+
+  /** The signature the MLmodel file's column names and the classes tag give, if either does. */
+  java.util.Optional<ModelSignature> signature(Source s, String classes) {
+    ModelSignature sig = ModelSignature.NONE;
+    if (!s.mlmodel().isEmpty()) {
+      try (java.io.InputStream in = artifacts.open(s.runId(), s.mlmodel())) {
+        sig = MlmodelFile.signature(new String(in.readNBytes(1 << 20), java.nio.charset.StandardCharsets.UTF_8)).orElse(sig);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("cannot read " + s.mlmodel() + " of run " + s.runId(), e);
+      }
+    }
+    if (classes != null && !classes.isBlank()) {
+      sig = new ModelSignature(sig.inputs(), java.util.Arrays.stream(classes.split(",")).map(String::strip).toList(), sig.inputExample());
+    }
+    return sig.equals(ModelSignature.NONE) ? java.util.Optional.empty() : java.util.Optional.of(sig);
+  }
+
+  private List<ArtifactInfo> listIfDirectory(String runId, String path) {
+    try {
+      artifacts.info(runId, path);
+      return null;
+    } catch (NotFoundException e) {
+      List<ArtifactInfo> children = artifacts.list(runId, path);
+      if (children.isEmpty()) {
+        throw MlflowError.notFound("no artifact '" + path + "' in run " + runId);
+      }
+      return children;
+    }
+  }
+}

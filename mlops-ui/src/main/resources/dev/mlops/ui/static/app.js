@@ -49,12 +49,27 @@ const ui = {
     b.title = ui.visible(s);
     let at = 0;
     for (const m of s.matchAll(ui.HIDDEN)) {
-      if (m.index > at) b.append(s.slice(at, m.index));
+      if (m.index > at) ui.breakable(b, s.slice(at, m.index));
       b.appendChild(ui.el('span', ui.visible(m[0]), 'ctl'));
       at = m.index + m[0].length;
     }
-    if (at < s.length) b.append(s.slice(at));
+    if (at < s.length) ui.breakable(b, s.slice(at));
     return b;
+  },
+  // text with a line-break opportunity (<wbr>, no character) after each '.', '_', '/', ':' and '-', so
+  // "metrics.test_accuracy" wraps between its parts and a table column is as narrow as its longest part,
+  // never cut inside a word ("FINIS|HED")
+  breakable(into, text) {
+    let at = 0;
+    for (const m of text.matchAll(/[._\/:-]+/g)) {
+      const end = m.index + m[0].length;
+      if (end < text.length) {
+        into.append(text.slice(at, end));
+        into.appendChild(document.createElement('wbr'));
+        at = end;
+      }
+    }
+    into.append(text.slice(at));
   },
   // an element holding one value from the store (a heading with a run's name, say)
   holding(tag, text, cls) {

@@ -76,6 +76,16 @@ public final class TestModels {
   }
 
   /** The process's resident memory, after a collection so that freed direct buffers have returned theirs. */
+  /**
+   * Resident memory outside the Java heap: VmRSS less the heap's committed bytes, after a collection.
+   * The heap may grow its committed size between two readings (the JVM sizes it to the allocation
+   * rate, up to -Xmx), which says nothing about native memory; what ONNX Runtime leaks is outside it.
+   */
+  public static long residentBytesOutsideHeap() throws IOException {
+    long rss = residentBytes();
+    return rss - java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
+  }
+
   public static long residentBytes() throws IOException {
     System.gc();
     for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {

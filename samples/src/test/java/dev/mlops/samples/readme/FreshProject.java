@@ -99,13 +99,18 @@ public final class FreshProject {
     return pom.substring(at + name.length() + 2, pom.indexOf("</" + name + ">", at));
   }
 
-  /** The coordinates of an artifact a title names: ours under {@code dev.mlops}, Tribuo's under {@code org.tribuo}. */
+  /**
+   * The coordinates of an artifact a title names: ours under {@code dev.mlops}, Tribuo's under {@code org.tribuo},
+   * Micrometer's (the Prometheus registry the BOM manages) under {@code io.micrometer}.
+   */
   static String dependency(String artifact, String scope) {
     String group;
     if (artifact.startsWith("mlops-")) {
       group = "dev.mlops";
     } else if (artifact.startsWith("tribuo-")) {
       group = "org.tribuo";
+    } else if (artifact.startsWith("micrometer-")) {
+      group = "io.micrometer";
     } else {
       throw new IllegalStateException("a README title names " + artifact + ", which is not in mlops-bom");
     }

@@ -37,15 +37,15 @@ class RetrainingRoutesTest {
   Path dir;
   private final HttpClient http = HttpClient.newHttpClient();
 
-  /** Rows of a small world: label "yes" around x1 = 2, "no" around x1 = -2. */
-  private static MutableDataset<Label> rows(long seed, int n) {
+  /** Rows of a small world: label "yes" around x1 = 2 + shift, "no" around x1 = -2 + shift. */
+  private static MutableDataset<Label> rows(long seed, int n, double shift) {
     LabelFactory f = new LabelFactory();
     MutableDataset<Label> d = new MutableDataset<>(new SimpleDataSourceProvenance("world " + seed, f), f);
     Random r = new Random(seed);
     for (int i = 0; i < n; i++) {
       boolean yes = r.nextBoolean();
       d.add(new ArrayExample<>(new Label(yes ? "yes" : "no"), new String[] {"x1", "x2"},
-          new double[] {r.nextGaussian() + (yes ? 2 : -2), r.nextGaussian()}));
+          new double[] {r.nextGaussian() + shift + (yes ? 2 : -2), r.nextGaussian()}));
     }
     return d;
   }
@@ -57,11 +57,13 @@ class RetrainingRoutesTest {
   static void runALoop(StorageBackend backend, String reason) {
     try (Tracker tracker = Tracker.builder().storage(backend).build();
         ModelRegistry registry = ModelRegistry.builder().storage(backend).build()) {
-      registry.register(Registration.of("churn-ct").fromModel(new LogisticRegressionTrainer().train(rows(1, 300))));
+      registry.register(Registration.of("churn-ct").fromModel(new LogisticRegressionTrainer().train(rows(1, 300, 0))));
       registry.setAlias("churn-ct", "champion", 1);
       try (RetrainingLoop<Label> loop = RetrainingLoop.builder("churn-loop", Label.class).tracker(tracker).registry(registry)
           .model("churn-ct").executor(Runnable::run).pollInterval(Duration.ZERO).cooldown(Duration.ofHours(1))
-          .data(ctx -> TrainingData.of(rows(ctx.time(), 400), Map.of("source", "the small world")))
+          // the world moved by 3: the champion, trained before the move, loses to any challenger trained after it, so the
+          // retraining is promoted whatever the clock (an unshifted world made blessing a coin toss between two equal models)
+          .data(ctx -> TrainingData.of(rows(2, 400, 3), Map.of("source", "the small world, moved")))
           .trainer(new LogisticRegressionTrainer())
           .blessing(Blessing.of(MetricThreshold.higherIsBetter("accuracy").absoluteChange(-0.05).atLeast(0.7)))
           .rollout(Rollout.moveAlias()).build()) {

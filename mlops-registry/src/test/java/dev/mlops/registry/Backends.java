@@ -2,9 +2,7 @@ package dev.mlops.registry;
 
 import dev.mlops.api.StorageBackend;
 import dev.mlops.testkit.PostgresServer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import dev.mlops.testkit.TemporaryDirectories;
 import java.util.UUID;
 
 /** Fresh backends of each built-in scheme. */
@@ -16,11 +14,7 @@ final class Backends {
   }
 
   static String fileUri() {
-    try {
-      return "file:" + Files.createTempDirectory("mlops-registry-");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return "file:" + TemporaryDirectories.create("mlops-registry-");
   }
 
   static StorageBackend file() {

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * <pre>{@code
  * class MyBackendCompatibilityTest extends StorageBackendCompatibilityKit {
  *   protected StorageBackend newBackend() throws Exception {
- *     return StorageBackend.builder().uri("my:" + Files.createTempDirectory("my-")).provider(new MyProvider()).build();
+ *     return StorageBackend.builder().uri("my:" + TemporaryDirectories.create("my-")).provider(new MyProvider()).build();
  *   }
  * }
  * }</pre>

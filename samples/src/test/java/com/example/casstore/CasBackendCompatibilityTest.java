@@ -2,7 +2,7 @@ package com.example.casstore;
 
 import dev.mlops.api.StorageBackend;
 import dev.mlops.testkit.StorageBackendCompatibilityKit;
-import java.nio.file.Files;
+import dev.mlops.testkit.TemporaryDirectories;
 
 /**
  * The sample third-party backend passes the compatibility kit from outside the library's packages,
@@ -11,6 +11,6 @@ import java.nio.file.Files;
  */
 class CasBackendCompatibilityTest extends StorageBackendCompatibilityKit {
   @Override protected StorageBackend newBackend() throws Exception {
-    return StorageBackend.builder().uri("cas:" + Files.createTempDirectory("cas-")).provider(new CasStorageProvider()).build();
+    return StorageBackend.builder().uri("cas:" + TemporaryDirectories.create("cas-")).provider(new CasStorageProvider()).build();
   }
 }

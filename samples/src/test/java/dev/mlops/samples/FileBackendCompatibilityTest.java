@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 
 import dev.mlops.api.StorageBackend;
 import dev.mlops.testkit.StorageBackendCompatibilityKit;
+import dev.mlops.testkit.TemporaryDirectories;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -14,11 +15,7 @@ import java.sql.Statement;
 class FileBackendCompatibilityTest extends StorageBackendCompatibilityKit {
   @Override
   protected StorageBackend newBackend() {
-    try {
-      return StorageBackend.open("file:" + Files.createTempDirectory("mlops-kit-"));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    return StorageBackend.open("file:" + TemporaryDirectories.create("mlops-kit-"));
   }
 
   /** A closed backend holds no write lock: another connection takes SQLite's write lock at once. */

@@ -2,9 +2,7 @@ package dev.mlops.tracking.internal;
 
 import dev.mlops.api.StorageBackend;
 import dev.mlops.testkit.PostgresServer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import dev.mlops.testkit.TemporaryDirectories;
 import java.util.UUID;
 
 /** Fresh backends of each built-in scheme for the contract tests. */
@@ -16,11 +14,7 @@ final class Backends {
   }
 
   static StorageBackend file() {
-    try {
-      return StorageBackend.open("file:" + Files.createTempDirectory("mlops-file-store-"));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return StorageBackend.open("file:" + TemporaryDirectories.create("mlops-file-store-"));
   }
 
   static StorageBackend postgres() {

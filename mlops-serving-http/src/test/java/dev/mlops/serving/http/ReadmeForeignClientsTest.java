@@ -88,7 +88,8 @@ class ReadmeForeignClientsTest {
       }
       assertTrue(curls.get(0).contains("\"data\":[\"churn\",\"stay\"]"), curls.get(0));
       assertEquals("{\"predictions\":[\"churn\"]}", curls.get(1));
-      assertTrue(curls.get(2).contains("mlops_serving_latency_seconds_count{endpoint=\"churn\""), curls.get(2));
+      assertEquals("{\"predictions\":[\"churn\",\"stay\"]}", curls.get(2), "curl's text/csv body");
+      assertTrue(curls.get(3).contains("mlops_serving_latency_seconds_count{endpoint=\"churn\""), curls.get(3));
 
       String python = block("and from Python", "python").replace("localhost:8080", port)
           + "print(json.dumps({\"labels\": labels, \"ids\": ids}))\n";

@@ -73,6 +73,21 @@ class RequestTimerTest {
   }
 
   @Test
+  @DisplayName("requestTimeout refuses zero, negative and over-a-day durations, naming the field, the value and the rule")
+  void requestTimeoutChecked() {
+    try (dev.mlops.registry.ModelRegistry registry = dev.mlops.registry.ModelRegistry.builder().storage("mem:timer-" + System.nanoTime())
+        .build(); dev.mlops.serving.ModelServer server = dev.mlops.serving.ModelServer.builder().registry(registry).build()) {
+      ServingHttpServer.Builder b = ServingHttpServer.builder(server);
+      for (java.time.Duration bad : java.util.List.of(java.time.Duration.ZERO, java.time.Duration.ofSeconds(-1), java.time.Duration.ofDays(2))) {
+        dev.mlops.api.InvalidArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(dev.mlops.api.InvalidArgumentException.class,
+            () -> b.requestTimeout(bad));
+        assertTrue(e.getMessage().contains("requestTimeout") && e.getMessage().contains(bad.toString())
+            && e.getMessage().contains("must be positive and at most a day"), e.getMessage());
+      }
+    }
+  }
+
+  @Test
   @DisplayName("once the body is in, the deadline passes without touching the worker: a slow model is not cut off")
   void notCutOnceReceived() throws Exception {
     CountDownLatch received = new CountDownLatch(1);

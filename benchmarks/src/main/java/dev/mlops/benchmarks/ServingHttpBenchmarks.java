@@ -6,10 +6,15 @@ import dev.mlops.serving.Endpoint;
 import dev.mlops.serving.ModelServer;
 import dev.mlops.serving.Served;
 import dev.mlops.serving.http.ServingHttpServer;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -25,15 +30,22 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 import org.tribuo.classification.Label;
 
 /**
  * One row through {@code POST /v2/models/{name}/infer} over the loopback (JDK HTTP client, keep-alive,
  * HTTP/1.1) beside the same endpoint's in-process {@code predict} of the same row in the same run,
  * and the server's emptiest route ({@code GET /v2/health/live}) as the transport's floor; sample
- * time gives the median and the p99. {@code throughput8Clients} sends from 8 threads, each with its
- * own keep-alive client. The model: ServingBenchmarks' 10-feature logistic regression. Run with
- * {@code java -jar benchmarks/target/benchmarks.jar ServingHttpBenchmarks}.
+ * time gives the median and the p99. {@code sideBySide} alternates the two in one loop, one
+ * in-process predict then one HTTP inference, timing each, so both meet the same load at the same
+ * moments: at the end of its run it prints both medians and p99s, the median of the per-pair
+ * differences (the latency HTTP adds) and the machine's load average before and after.
+ * {@code throughput8Clients} sends from 8 threads, each with its own keep-alive client. The model:
+ * ServingBenchmarks' 10-feature logistic regression. Run with
+ * {@code java -jar benchmarks/target/benchmarks.jar ServingHttpBenchmarks} (or
+ * {@code ServingHttpBenchmarks.sideBySide} for the paired figure alone).
  */
 @Fork(1)
 @Warmup(iterations = 3, time = 2)
@@ -97,6 +109,64 @@ public class ServingHttpBenchmarks {
     }
   }
 
+  /** The paired samples of {@link #sideBySide}, recorded in measurement iterations only. */
+  @State(Scope.Thread)
+  public static class Paired {
+    static final int MAX = 1 << 20;
+    final long[] inProcess = new long[MAX];
+    final long[] overHttp = new long[MAX];
+    int n;
+    boolean measuring;
+    String loadBefore = "";
+
+    @Setup(Level.Trial)
+    public void start() {
+      loadBefore = loadAverage();
+    }
+
+    @Setup(Level.Iteration)
+    public void iteration(IterationParams params) {
+      measuring = params.getType() == IterationType.MEASUREMENT;
+    }
+
+    void record(long inProcessNanos, long httpNanos) {
+      if (measuring && n < MAX) {
+        inProcess[n] = inProcessNanos;
+        overHttp[n] = httpNanos;
+        n++;
+      }
+    }
+
+    @TearDown(Level.Trial)
+    public void report() {
+      long[] a = Arrays.copyOf(inProcess, n);
+      long[] b = Arrays.copyOf(overHttp, n);
+      long[] d = new long[n];
+      for (int i = 0; i < n; i++) {
+        d[i] = b[i] - a[i];
+      }
+      Arrays.sort(a);
+      Arrays.sort(b);
+      Arrays.sort(d);
+      System.out.printf(Locale.ROOT, "%nside by side, %d pairs: in-process predict median %.2f us, p99 %.2f us; over HTTP median %.1f us, p99 %.1f us;"
+          + " added by HTTP (median of per-pair differences) %.1f us; load average %s before, %s after%n", n, q(a, 0.5), q(a, 0.99),
+          q(b, 0.5), q(b, 0.99), q(d, 0.5), loadBefore, loadAverage());
+    }
+
+    private static double q(long[] sorted, double p) {
+      return sorted.length == 0 ? Double.NaN : sorted[(int) Math.min(sorted.length - 1, Math.floor(p * sorted.length))] / 1000.0;
+    }
+
+    static String loadAverage() {
+      try {
+        String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+        return f[0] + " / " + f[1] + " / " + f[2];
+      } catch (IOException | RuntimeException e) {
+        return "unknown";
+      }
+    }
+  }
+
   /** The baseline: the same row predicted in process. */
   @Benchmark
   @BenchmarkMode(Mode.SampleTime)
@@ -111,6 +181,23 @@ public class ServingHttpBenchmarks {
   @OutputTimeUnit(TimeUnit.MICROSECONDS)
   public String httpInferOneRow(Http s, Client c) throws Exception {
     return c.send(HttpRequest.newBuilder(s.infer).POST(HttpRequest.BodyPublishers.ofString(s.body)).build());
+  }
+
+  /**
+   * One in-process predict, then the same row over HTTP, each timed: the pair meets the same load
+   * (the figure is printed by {@link Paired#report()}; JMH's own figure is the pair's time).
+   */
+  @Benchmark
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public String sideBySide(Http s, Client c, Paired p) throws Exception {
+    long t0 = System.nanoTime();
+    Served<Label> local = s.endpoint.predict(s.row);
+    long t1 = System.nanoTime();
+    String remote = c.send(HttpRequest.newBuilder(s.infer).POST(HttpRequest.BodyPublishers.ofString(s.body)).build());
+    long t2 = System.nanoTime();
+    p.record(t1 - t0, t2 - t1);
+    return local.outputText() + remote;
   }
 
   /** The transport's floor: the emptiest route, no body, no model. */

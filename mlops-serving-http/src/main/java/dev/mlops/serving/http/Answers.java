@@ -63,11 +63,16 @@ final class Answers {
 
   /** The body parsed as one JSON object, or a {@link BadRequest} saying what is wrong with it. */
   static JsonNode parseObject(byte[] body, String what) {
-    if (body.length == 0) {
+    return parseObject(body, body.length, what);
+  }
+
+  /** The first {@code length} bytes of the body parsed as one JSON object. */
+  static JsonNode parseObject(byte[] body, int length, String what) {
+    if (length == 0) {
       throw new BadRequest(what + ": the body is empty; a JSON object is expected");
     }
     JsonNode root;
-    try (JsonParser p = JSON.getFactory().createParser(body)) {
+    try (JsonParser p = JSON.getFactory().createParser(body, 0, length)) {
       root = JSON.readTree(p);
     } catch (StreamConstraintsException e) {
       throw new BadRequest(what + ": the JSON is nested deeper than " + MAX_DEPTH + " levels or has a number longer than 400 digits");

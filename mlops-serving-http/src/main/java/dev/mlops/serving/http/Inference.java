@@ -26,18 +26,36 @@ final class Inference {
 
   private Inference() {}
 
-  /** The parameters object of a request or an input: an object, without the binary data extension this server does not speak. */
-  static void checkParameters(JsonNode p, String where) {
+  /**
+   * The parameters object of a request, an input or a requested output: an object whose binary data
+   * extension parameter, if any, is the one that belongs there ({@code binary_data_output} a boolean
+   * on the request, {@code binary_data_size} a whole number on an input, {@code binary_data} a
+   * boolean on an output).
+   */
+  static void checkParameters(JsonNode p, String where, String binaryKey) {
     if (!p.isObject()) {
       throw new BadRequest(where + ": parameters must be an object");
     }
-    if (p.has("binary_data_size") || p.path("binary_data_output").asBoolean(false) || p.path("binary_data").asBoolean(false)) {
-      throw new BadRequest(where + ": the binary tensor data extension is not supported; send the data as JSON");
+    for (String key : List.of("binary_data_output", "binary_data_size", "binary_data")) {
+      JsonNode v = p.get(key);
+      if (v == null) {
+        continue;
+      }
+      if (!key.equals(binaryKey)) {
+        throw new BadRequest(where + ": parameters." + key + " does not belong here; the binary data extension takes binary_data_output on"
+            + " the request, binary_data_size on an input, binary_data on a requested output");
+      }
+      boolean ok = key.equals("binary_data_size") ? v.isIntegralNumber() && v.canConvertToLong() && v.asLong() >= 0 : v.isBoolean();
+      if (!ok) {
+        throw new BadRequest(where + ": parameters." + key + " is " + v + "; it must be " + (key.equals("binary_data_size")
+            ? "a whole number of bytes, at least 0" : "true or false"));
+      }
     }
   }
 
-  static <T extends Output<T>> HttpAnswer infer(Endpoint<T> endpoint, byte[] body) {
-    JsonNode root = Answers.parseObject(body, "inference request");
+  static <T extends Output<T>> HttpAnswer infer(Endpoint<T> endpoint, HttpCall call) {
+    BinaryData binary = BinaryData.of(call);
+    JsonNode root = Answers.parseObject(binary.body(), binary.jsonLength(), "inference request");
     for (Iterator<String> f = root.fieldNames(); f.hasNext();) {
       String field = f.next();
       if (!FIELDS.contains(field)) {
@@ -51,14 +69,15 @@ final class Inference {
     String sticky = null;
     JsonNode params = root.get("parameters");
     if (params != null) {
-      checkParameters(params, "inference request");
+      checkParameters(params, "inference request", "binary_data_output");
       JsonNode s = params.get("sticky_key");
       if (s != null && !s.isTextual()) {
         throw new BadRequest("inference request: parameters.sticky_key must be a string");
       }
       sticky = s == null ? null : s.textValue();
     }
-    Set<String> wanted = requestedOutputs(root.get("outputs"), Outputs.names(endpoint.outputType()));
+    boolean allBinary = params != null && params.path("binary_data_output").asBoolean(false);
+    Map<String, Boolean> wanted = requestedOutputs(root.get("outputs"), Outputs.names(endpoint.outputType()), allBinary);
     JsonNode inputs = root.get("inputs");
     if (inputs == null || !inputs.isArray() || inputs.isEmpty()) {
       throw new BadRequest("inference request: inputs must be a non-empty array of tensors");
@@ -67,7 +86,7 @@ final class Inference {
     Set<String> names = new HashSet<>();
     long elements = 0;
     for (int i = 0; i < inputs.size(); i++) {
-      Tensor t = Tensor.read(inputs.get(i), i);
+      Tensor t = Tensor.read(inputs.get(i), i, binary);
       elements += t.data().length;
       if (elements > Tensor.MAX_ELEMENTS) {
         throw new BadRequest("inference request: the inputs hold more than " + Tensor.MAX_ELEMENTS + " elements, the most one request may carry");
@@ -77,18 +96,22 @@ final class Inference {
       }
       tensors.add(t);
     }
+    binary.requireAllTaken();
     List<Served<T>> served = predict(endpoint, tensors, sticky);
-    return Answers.json(200, Outputs.response(endpoint, id == null ? null : id.textValue(), served, wanted));
+    Map<String, Object> response = Outputs.response(endpoint, id == null ? null : id.textValue(), served, wanted.keySet());
+    return Outputs.withBinary(response, wanted);
   }
 
-  private static Set<String> requestedOutputs(@Nullable JsonNode outputs, List<String> known) {
+  /** The outputs to answer, each with whether it is to be sent as binary data. */
+  private static Map<String, Boolean> requestedOutputs(@Nullable JsonNode outputs, List<String> known, boolean allBinary) {
+    Map<String, Boolean> wanted = new LinkedHashMap<>();
     if (outputs == null) {
-      return Set.copyOf(known);
+      known.forEach(k -> wanted.put(k, allBinary));
+      return wanted;
     }
     if (!outputs.isArray()) {
       throw new BadRequest("inference request: outputs must be an array of {\"name\": ...}");
     }
-    Set<String> wanted = new HashSet<>();
     for (JsonNode o : outputs) {
       JsonNode n = o.get("name");
       if (!o.isObject() || n == null || !n.isTextual()) {
@@ -100,13 +123,15 @@ final class Inference {
           throw new BadRequest("inference request: requested output '" + n.textValue() + "' has an unknown field '" + field + "'");
         }
       }
+      boolean asBinary = allBinary;
       if (o.has("parameters")) {
-        checkParameters(o.get("parameters"), "output '" + n.textValue() + "'");
+        checkParameters(o.get("parameters"), "output '" + n.textValue() + "'", "binary_data");
+        asBinary = o.get("parameters").path("binary_data").asBoolean(allBinary);
       }
       if (!known.contains(n.textValue())) {
         throw new BadRequest("inference request: the model has no output '" + n.textValue() + "'; it has " + known);
       }
-      wanted.add(n.textValue());
+      wanted.put(n.textValue(), asBinary);
     }
     return wanted;
   }

@@ -19,8 +19,9 @@ import org.tribuo.regression.Regressor;
  * with exactly one of {@code dataframe_split} ({@code {"columns": [...], "data": [[...]]}}),
  * {@code dataframe_records} ({@code [{column: value}]}), {@code instances} or {@code inputs} (rows
  * as objects, rows as arrays in feature order, or an object of columns), and optionally
- * {@code params}; the answer is {@code {"predictions": [...]}}: a classifier's labels, a one-output
- * regressor's numbers, otherwise each row's values.
+ * {@code params}; or a {@code text/csv} body with a header row ({@link CsvFrame}). The answer is
+ * {@code {"predictions": [...]}}: a classifier's labels, a one-output regressor's numbers, otherwise
+ * each row's values. Any other content type is a 415.
  */
 final class MlflowScoring {
   private static final Set<String> FORMATS = Set.of("dataframe_split", "dataframe_records", "instances", "inputs");
@@ -29,8 +30,12 @@ final class MlflowScoring {
 
   static <T extends Output<T>> HttpAnswer invoke(Endpoint<T> endpoint, HttpCall call) {
     String type = call.header("Content-Type");
-    if (type != null && !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
-      return Answers.error(415, "invocations: content type '" + type + "' is not served; send application/json");
+    String media = type == null ? "application/json" : type.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+    if (media.equals("text/csv")) {
+      return answer(endpoint, CsvFrame.rows(call.body()));
+    }
+    if (!media.equals("application/json")) {
+      return Answers.error(415, "invocations: content type '" + type + "' is not served; send application/json or text/csv");
     }
     JsonNode root = Answers.parseObject(call.body(), "invocations");
     String format = null;
@@ -57,6 +62,10 @@ final class MlflowScoring {
       case "dataframe_records" -> records(in, format, features);
       default -> in.isObject() ? columns(in, format) : records(in, format, features);
     };
+    return answer(endpoint, rows);
+  }
+
+  private static <T extends Output<T>> HttpAnswer answer(Endpoint<T> endpoint, List<Map<String, Object>> rows) {
     List<Served<T>> served = new ArrayList<>(rows.size());
     for (Map<String, Object> row : rows) {
       served.add(endpoint.predict(row));

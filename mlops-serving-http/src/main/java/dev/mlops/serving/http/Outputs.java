@@ -65,6 +65,30 @@ final class Outputs {
     return r;
   }
 
+  /**
+   * The answer to an inference: JSON, or, when an output is wanted as binary data, the JSON with that
+   * output's {@code data} replaced by {@code parameters.binary_data_size}, followed by its raw bytes,
+   * with the {@code Inference-Header-Content-Length} header giving the JSON's length.
+   */
+  @SuppressWarnings("unchecked")
+  static HttpAnswer withBinary(Map<String, Object> response, Map<String, Boolean> binary) {
+    java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
+    for (Map<String, Object> t : (List<Map<String, Object>>) response.get("outputs")) {
+      if (binary.getOrDefault((String) t.get("name"), false)) {
+        byte[] bytes = BinaryData.encode((String) t.get("datatype"), (List<?>) t.remove("data"));
+        t.put("parameters", Map.of("binary_data_size", bytes.length));
+        raw.write(bytes, 0, bytes.length);
+      }
+    }
+    if (!binary.containsValue(true)) {
+      return Answers.json(200, response);
+    }
+    byte[] json = Answers.json(200, response).body();
+    byte[] body = java.util.Arrays.copyOf(json, json.length + raw.size());
+    System.arraycopy(raw.toByteArray(), 0, body, json.length, raw.size());
+    return Answers.answer(200, BinaryData.CONTENT_TYPE, body, Map.of(BinaryData.HEADER, Integer.toString(json.length)));
+  }
+
   private static List<Map<String, Object>> tensors(Class<?> type, List<? extends Served<?>> served, Set<String> wanted) {
     long n = served.size();
     List<Map<String, Object>> out = new ArrayList<>();

@@ -35,12 +35,13 @@ import org.tribuo.classification.Label;
  * (the champion's, or {@code v}); {@code versions} lists the versions the routed variants serve</td></tr>
  * <tr><td>{@code GET /v2/models/{name}[/versions/{v}]/ready}</td><td>200 {@code {"name", "ready": true}}, or 503 with
  * {@code "ready": false}</td></tr>
- * <tr><td>{@code POST /v2/models/{name}[/versions/{v}]/infer}</td><td>an inference; with a version, only while that version serves a
+ * <tr><td>{@code POST /v2/models/{name}[/versions/{v}]/infer}</td><td>an inference, its tensors as JSON or in the binary tensor
+ * data extension ({@code Inference-Header-Content-Length}); with a version, only while that version serves a
  * routed variant (404 otherwise), and the endpoint still routes the request itself: {@code model_version} names the
  * version that answered</td></tr>
  * <tr><td>{@code POST /v2/models/{name}/feedback}</td><td>{@code {"request_id", "label"}} or {@code {"request_id", "reward"}}: 200
  * {@code {"joined": bool}}</td></tr>
- * <tr><td>{@code POST /invocations}</td><td>MLflow's scoring protocol, on the one endpoint (or the one named by
+ * <tr><td>{@code POST /invocations}</td><td>MLflow's scoring protocol (JSON or {@code text/csv}), on the one endpoint (or the one named by
  * {@link ServingHttpServer.Builder#invocationsEndpoint})</td></tr>
  * <tr><td>{@code GET /metrics}</td><td>Prometheus text of the {@link ServingHttpServer.Builder#prometheus Prometheus registry}</td></tr>
  * </table>
@@ -107,7 +108,7 @@ public final class ServingHandler {
     String[] seg = segments(path);
     if (path.equals("/v2") || path.equals("/v2/")) {
       method(call, "GET");
-      return Answers.json(200, Map.of("name", "mlops", "version", version(), "extensions", List.of()));
+      return Answers.json(200, Map.of("name", "mlops", "version", version(), "extensions", List.of("binary_tensor_data")));
     }
     if (seg.length == 3 && seg[0].equals("v2") && seg[1].equals("health")) {
       method(call, "GET");
@@ -169,7 +170,7 @@ public final class ServingHandler {
         if (version != null) {
           Models.variantServing(endpoint.describe(), version);
         }
-        return Inference.infer(endpoint, call.body());
+        return Inference.infer(endpoint, call);
       }
       case "feedback" -> {
         if (version == null) {

@@ -12,10 +12,13 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -34,10 +37,12 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Request bodies are read up to {@link Builder#maxBodyBytes} (a longer one is refused with 413
- * and its connection closed); a client that sends its request too slowly is cut off by the JDK
- * server's request timer ({@code sun.net.httpserver.maxReqTime}, a JVM-wide setting read when the
- * first JDK server starts: this class sets it to 30 seconds unless the application set it), so a
- * trickling request holds a worker for at most that long. Workers are bounded
+ * and its connection closed); a request whose headers and body have not all arrived within
+ * {@link Builder#requestTimeout} (30 seconds by default) has its connection closed, so a trickling
+ * client holds a worker for at most that long. That timer is this server's own: the JDK's
+ * {@code sun.net.httpserver.maxReqTime} is neither needed nor set (it is JVM-wide, read once by the
+ * first JDK server, and would apply to every other JDK server in the JVM, the UI's among them).
+ * Workers are bounded
  * ({@link Builder#threads}); requests beyond them wait in a bounded queue. Thread-safe;
  * {@link #close()} stops accepting and ends the workers; the {@link ModelServer} stays open.
  */
@@ -46,13 +51,12 @@ public final class ServingHttpServer implements AutoCloseable {
 
   static {
     HttpGuard.jdkServerNoDelay();
-    if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
-      System.setProperty("sun.net.httpserver.maxReqTime", "30");
-    }
   }
 
   private final HttpServer server;
   private final ExecutorService executor;
+  private final ScheduledExecutorService timer;
+  private final RequestTimer requestTimer;
   private final ServingHandler handler;
   private final String host;
 
@@ -61,7 +65,9 @@ public final class ServingHttpServer implements AutoCloseable {
     this.executor = new ThreadPoolExecutor(b.threads, b.threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(1024),
         DaemonThreads.named("mlops-serving-http"));
     this.server = HttpServer.create(new InetSocketAddress(b.bindAddress, b.port), 128);
-    server.setExecutor(executor);
+    this.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("mlops-serving-http-timer"));
+    this.requestTimer = new RequestTimer(timer, b.requestTimeout.toMillis());
+    server.setExecutor(requestTimer.wrap(executor));
     server.createContext("/", this::exchange);
     server.start();
     this.host = b.bindAddress.contains(":") ? "[" + b.bindAddress + "]" : b.bindAddress;
@@ -96,6 +102,7 @@ public final class ServingHttpServer implements AutoCloseable {
   public void close() {
     server.stop(0);
     executor.shutdownNow();
+    timer.shutdownNow();
   }
 
   @Override
@@ -105,10 +112,14 @@ public final class ServingHttpServer implements AutoCloseable {
 
   private void exchange(HttpExchange ex) throws IOException {
     try (ex) {
-      byte[] body;
-      boolean tooLarge;
-      HttpAnswer a = handler.handle(HttpCall.read(ex.getRequestMethod(), ex.getRequestURI().getRawPath(), ex.getRequestHeaders(),
-          ex.getRequestBody(), handler.maxBodyBytes()));
+      HttpCall call = HttpCall.read(ex.getRequestMethod(), ex.getRequestURI().getRawPath(), ex.getRequestHeaders(), ex.getRequestBody(),
+          handler.maxBodyBytes());
+      if (!requestTimer.received()) {
+        LOG.debug("serving over HTTP: {} {}: the request did not arrive within its time; its connection is closed", ex.getRequestMethod(),
+            ex.getRequestURI());
+        return;
+      }
+      HttpAnswer a = handler.handle(call);
       a.headers().forEach(ex.getResponseHeaders()::set);
       boolean head = ex.getRequestMethod().equals("HEAD");
       ex.sendResponseHeaders(a.status(), head || a.body().length == 0 ? -1 : a.body().length);
@@ -133,6 +144,7 @@ public final class ServingHttpServer implements AutoCloseable {
     private @Nullable Authenticator authenticator;
     private int threads = 8;
     private int maxBodyBytes = 4 << 20;
+    private Duration requestTimeout = Duration.ofSeconds(30);
     private @Nullable String invocationsEndpoint;
     private @Nullable Supplier<String> scrape;
 
@@ -181,6 +193,20 @@ public final class ServingHttpServer implements AutoCloseable {
     /** The longest request body read, in bytes (default 4 MiB); a longer one is refused with 413. */
     public Builder maxBodyBytes(int bytes) {
       this.maxBodyBytes = Validation.positive("maxBodyBytes", bytes);
+      return this;
+    }
+
+    /**
+     * The longest a request may take to arrive, its headers and body together (default 30 s): a
+     * client still sending then has its connection closed and the worker it held is freed. The time
+     * the model takes to answer is not counted. This server's own timer, not the JDK's JVM-wide one.
+     */
+    public Builder requestTimeout(Duration timeout) {
+      Validation.notNull("requestTimeout", timeout);
+      if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(Duration.ofDays(1)) > 0) {
+        throw InvalidArgumentException.of("requestTimeout", timeout, "must be positive and at most a day");
+      }
+      this.requestTimeout = timeout;
       return this;
     }
 

@@ -25,8 +25,8 @@ record Tensor(String name, String datatype, long[] shape, Object[] data) {
   static final Set<String> DATATYPES = Set.of("BOOL", "UINT8", "UINT16", "UINT32", "UINT64", "INT8", "INT16", "INT32", "INT64", "FP16",
       "FP32", "FP64", "BYTES");
 
-  /** Reads input {@code i} of a request. */
-  static Tensor read(JsonNode in, int i) {
+  /** Reads input {@code i} of a request; its data is JSON, or the binary data its {@code binary_data_size} takes. */
+  static Tensor read(JsonNode in, int i, BinaryData binary) {
     String where = "inputs[" + i + "]";
     if (!in.isObject()) {
       throw new BadRequest(where + " must be an object with name, shape, datatype and data");
@@ -45,7 +45,7 @@ record Tensor(String name, String datatype, long[] shape, Object[] data) {
     }
     JsonNode p = in.get("parameters");
     if (p != null) {
-      Inference.checkParameters(p, where);
+      Inference.checkParameters(p, where, "binary_data_size");
     }
     JsonNode s = in.get("shape");
     if (s == null || !s.isArray() || s.isEmpty()) {
@@ -65,6 +65,13 @@ record Tensor(String name, String datatype, long[] shape, Object[] data) {
       throw new BadRequest(where + ": shape " + s + " holds more than " + MAX_ELEMENTS + " elements, the most one request may carry");
     }
     JsonNode data = in.get("data");
+    JsonNode size = p == null ? null : p.get("binary_data_size");
+    if (size != null) {
+      if (data != null) {
+        throw new BadRequest(where + ": give data or parameters.binary_data_size, not both");
+      }
+      return new Tensor(name, datatype, shape, binary.take(where, datatype, size.asLong(), count));
+    }
     if (data == null || !data.isArray()) {
       throw new BadRequest(where + ": data must be an array (flat, or nested row-major)");
     }
@@ -114,20 +121,34 @@ record Tensor(String name, String datatype, long[] shape, Object[] data) {
         if (!e.isNumber()) {
           throw new BadRequest(at + ": " + e + " is not a number, as datatype " + datatype + " needs");
         }
-        double v = e.doubleValue();
-        double max = datatype.equals("FP16") ? 65504 : datatype.equals("FP32") ? Float.MAX_VALUE : Double.MAX_VALUE;
-        if (!(Math.abs(v) <= max)) {
-          throw new BadRequest(at + ": " + e + " is outside the range of " + datatype);
-        }
-        return v;
+        return real(e.doubleValue(), datatype, at);
       default:
-        long[] range = INT_RANGES.get(datatype);
-        if (!e.isIntegralNumber() || !e.canConvertToLong() || e.asLong() < range[0] || e.asLong() > range[1]) {
+        if (!e.isIntegralNumber() || !e.canConvertToLong()) {
+          long[] range = INT_RANGES.get(datatype);
           throw new BadRequest(at + ": " + e + " is not a whole number in [" + range[0] + ", " + range[1] + "], as datatype " + datatype
               + " needs");
         }
-        return (double) e.asLong();
+        return whole(e.asLong(), false, datatype, at);
     }
+  }
+
+  /** A floating-point element, checked to be finite and within its datatype's range. */
+  static double real(double v, String datatype, String at) {
+    double max = datatype.equals("FP16") ? 65504 : datatype.equals("FP32") ? Float.MAX_VALUE : Double.MAX_VALUE;
+    if (!(Math.abs(v) <= max)) {
+      throw new BadRequest(at + ": " + v + " is outside the range of " + datatype);
+    }
+    return v;
+  }
+
+  /** A whole element ({@code unsigned}: its 64 bits read as unsigned), checked to be within its datatype's range. */
+  static double whole(long v, boolean unsigned, String datatype, String at) {
+    long[] range = INT_RANGES.get(datatype);
+    if (unsigned && v < 0 || v < range[0] || v > range[1]) {
+      throw new BadRequest(at + ": " + (unsigned ? Long.toUnsignedString(v) : Long.toString(v)) + " is not a whole number in [" + range[0]
+          + ", " + range[1] + "], as datatype " + datatype + " needs");
+    }
+    return v;
   }
 
   private static String text(JsonNode in, String field, String where) {

@@ -23,7 +23,7 @@ class HostileRequestsTest {
 
   @BeforeAll
   static void start() {
-    f = new HttpFixture(b -> b.threads(1).maxBodyBytes(64 * 1024).token("a-token-of-sixteen+").allowedHosts("serving.example"), e -> e);
+    f = new HttpFixture(b -> b.threads(1).maxBodyBytes(64 * 1024).requestTimeout(java.time.Duration.ofSeconds(2)).token("a-token-of-sixteen+").allowedHosts("serving.example"), e -> e);
   }
 
   @AfterAll
@@ -129,6 +129,22 @@ class HostileRequestsTest {
         List.of("Bearer a-token-of-sixteen+")), new byte[0], false));
     assertEquals(400, a.status(), a.text());
     assertTrue(a.text().contains("malformed percent escape"), a.text());
+  }
+
+  @Test
+  @DisplayName("a client that sends half its headers and stalls holds the only worker only until the server's request timer closes it")
+  void slowHeaders() throws Exception {
+    try (Socket slow = new Socket("127.0.0.1", f.http.port())) {
+      slow.setSoTimeout(60_000);
+      OutputStream out = slow.getOutputStream();
+      out.write("POST /v2/models/churn/infer HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bea".getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      ByteArrayOutputStream got = new ByteArrayOutputStream();
+      slow.getInputStream().transferTo(got);
+      assertEquals("", got.toString(StandardCharsets.UTF_8), "closed without an answer");
+      HttpResponse<String> next = post(HttpFixture.columns(3, 0));
+      assertEquals(200, next.statusCode(), next.body());
+    }
   }
 
   @Test

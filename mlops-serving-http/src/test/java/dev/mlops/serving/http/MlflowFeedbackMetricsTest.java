@@ -25,8 +25,7 @@ class MlflowFeedbackMetricsTest {
   @DisplayName("/invocations answers MLflow's four input forms with the same predictions as the endpoint in process")
   void invocationsInEveryForm() throws Exception {
     try (HttpFixture f = new HttpFixture()) {
-      String expected = "{\"predictions\":[\"" + f.churn.predict(Map.of("x1", 3.0, "x2", 0.5)).outputText() + "\",\""
-          + f.churn.predict(Map.of("x1", -2.0, "x2", 1.0)).outputText() + "\"]}";
+      String expected = expected(f);
       assertEquals("{\"predictions\":[\"yes\",\"no\"]}", expected);
       for (String body : new String[] {
           "{\"dataframe_split\": {\"index\": [0, 1], \"columns\": [\"x2\", \"x1\"], \"data\": [[0.5, 3], [1, -2]]}}",
@@ -45,9 +44,45 @@ class MlflowFeedbackMetricsTest {
       HttpResponse<String> missing = f.post("/invocations", "{\"dataframe_records\": [{\"x1\": 3}]}");
       assertEquals(400, missing.statusCode());
       assertTrue(HttpFixture.json(missing).get("error").asText().contains("x2"), missing.body());
-      HttpResponse<String> csv = f.send(HttpRequest.newBuilder(f.uri("/invocations")).header("Content-Type", "text/csv")
-          .POST(HttpRequest.BodyPublishers.ofString("x1,x2\n3,0.5\n")));
-      assertEquals(415, csv.statusCode());
+      HttpResponse<String> xml = f.send(HttpRequest.newBuilder(f.uri("/invocations")).header("Content-Type", "application/xml")
+          .POST(HttpRequest.BodyPublishers.ofString("<x1>3</x1>")));
+      assertEquals(415, xml.statusCode());
+      assertTrue(xml.body().contains("send application/json or text/csv"), xml.body());
+    }
+  }
+
+  /** The in-process answers to the rows (x1 3, x2 0.5) and (x1 -2, x2 1), as /invocations writes them. */
+  static String expected(HttpFixture f) {
+    return "{\"predictions\":[\"" + f.churn.predict(Map.of("x1", 3.0, "x2", 0.5)).outputText() + "\",\""
+        + f.churn.predict(Map.of("x1", -2.0, "x2", 1.0)).outputText() + "\"]}";
+  }
+
+  static HttpResponse<String> csv(HttpFixture f, String body) throws Exception {
+    return f.send(HttpRequest.newBuilder(f.uri("/invocations")).header("Content-Type", "text/csv; charset=utf-8")
+        .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  @Test
+  @DisplayName("/invocations reads text/csv as mlflow models serve does: a header row, quoted fields, CRLF, empty cells left out")
+  void invocationsCsv() throws Exception {
+    try (HttpFixture f = new HttpFixture()) {
+      String expected = expected(f);
+      for (String body : new String[] {"x1,x2\n3,0.5\n-2,1\n", "x2,x1\r\n0.5,3\r\n1,-2", "\uFEFF\"x1\",\"x2\"\n\"3\",.5\n-2e0,+1\n\n"}) {
+        HttpResponse<String> r = csv(f, body);
+        assertEquals(200, r.statusCode(), body + ": " + r.body());
+        assertEquals(expected, r.body(), body);
+      }
+      HttpResponse<String> missing = csv(f, "x1,x2\n3,\n");
+      assertEquals(400, missing.statusCode());
+      assertTrue(HttpFixture.json(missing).get("error").asText().contains("x2"), "an empty cell is a missing feature: " + missing.body());
+      record Bad(String body, String says) {}
+      for (Bad b : java.util.List.of(new Bad("x1,x2\n3\n", "CSV row 1 has 1 fields; the header names 2 columns [x1, x2]"),
+          new Bad("x1,x1\n3,4\n", "must be named, and named once"), new Bad("x1,x2\n\"3,4\n", "ends inside a quoted field"),
+          new Bad("x1,x2\n3,4\"\n", "a quote inside an unquoted field"), new Bad("", "the CSV body is empty"))) {
+        HttpResponse<String> r = csv(f, b.body());
+        assertEquals(400, r.statusCode(), b + r.body());
+        assertTrue(HttpFixture.json(r).get("error").asText().contains(b.says()), b + r.body());
+      }
     }
   }
 

@@ -152,7 +152,9 @@ class OipConformanceTest {
         new Case("POST", "/v2/models/churn/infer", "{\"inputs\": [{\"name\": \"m\", \"shape\": [1, 3], \"datatype\": \"FP64\", \"data\": [1, 2, 3]}]}",
             400, "inference_error_response", "has 3 columns; the model takes 2 features [x1, x2]"),
         new Case("POST", "/v2/models/churn/infer", "{\"inputs\": [{\"name\": \"x1\", \"shape\": [1], \"datatype\": \"FP64\", \"data\": [1],"
-            + " \"parameters\": {\"binary_data_size\": 8}}]}", 400, "inference_error_response", "binary tensor data extension is not supported"),
+            + " \"parameters\": {\"binary_data_size\": 8}}]}", 400, "inference_error_response", "give data or parameters.binary_data_size, not both"),
+        new Case("POST", "/v2/models/churn/infer", "{\"inputs\": [{\"name\": \"x1\", \"shape\": [1], \"datatype\": \"FP64\","
+            + " \"parameters\": {\"binary_data_size\": 8}}]}", 400, "inference_error_response", "has no Inference-Header-Content-Length header"),
         new Case("POST", "/v2/models/churn/infer", "{\"inputs\": [", 400, "inference_error_response", "not valid JSON"),
         new Case("POST", "/v2/models/nobody/infer", HttpFixture.columns(1, 1), 404, "inference_error_response", "no model 'nobody'"),
         new Case("POST", "/v2/models/churn/versions/3/infer", HttpFixture.columns(1, 1), 404, "inference_error_response",

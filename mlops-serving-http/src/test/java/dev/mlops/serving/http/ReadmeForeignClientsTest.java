@@ -3,6 +3,8 @@ package dev.mlops.serving.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mlops.registry.ModelRegistry;
 import dev.mlops.registry.Registration;
 import dev.mlops.serving.Endpoint;
@@ -14,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
@@ -88,13 +91,22 @@ class ReadmeForeignClientsTest {
       }
       assertTrue(curls.get(0).contains("\"data\":[\"churn\",\"stay\"]"), curls.get(0));
       assertEquals("{\"predictions\":[\"churn\"]}", curls.get(1));
-      assertTrue(curls.get(2).contains("mlops_serving_latency_seconds_count{endpoint=\"churn\""), curls.get(2));
+      assertEquals("{\"predictions\":[\"churn\",\"stay\"]}", curls.get(2), "curl's text/csv body");
+      assertTrue(curls.get(3).contains("mlops_serving_latency_seconds_count{endpoint=\"churn\""), curls.get(3));
 
       String python = block("and from Python", "python").replace("localhost:8080", port)
           + "print(json.dumps({\"labels\": labels, \"ids\": ids}))\n";
       String out = run(List.of("python3", "-"), python);
       assertTrue(out.contains("\"labels\": [\"churn\", \"stay\"]"), out);
       assertEquals(1, churn.describe().variants().get(0).labelled(), "the label the Python client sent joined its request");
+
+      String binary = block("Binary tensors from Python", "python").replace("localhost:8080", port)
+          + "print(json.dumps({\"labels\": labels, \"scores\": scores}))\n";
+      String got = run(List.of("python3", "-"), binary);
+      assertTrue(got.contains("\"labels\": [\"churn\", \"stay\"]"), got);
+      JsonNode scores = new ObjectMapper().readTree(got.strip()).get("scores");
+      assertEquals(2, scores.size(), got);
+      assertEquals(churn.predict(Map.of("calls", 9.0, "tenure", 2.0)).score(), scores.get(0).asDouble(), 1e-12, got);
     }
   }
 }

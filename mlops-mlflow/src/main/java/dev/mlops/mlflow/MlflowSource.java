@@ -62,7 +62,8 @@ interface MlflowSource extends AutoCloseable {
       String storageLocation) {}
 
   /**
-   * Opens a source: {@code sqlite:/PATH} or {@code sqlite:///PATH} (MLflow's own form), a
+   * Opens a source: {@code sqlite:/ABSOLUTE/PATH}, or MLflow's own (SQLAlchemy's) form
+   * {@code sqlite:///RELATIVE/PATH} or {@code sqlite:////ABSOLUTE/PATH}, a
    * PostgreSQL database as MLflow names it ({@code postgresql://USER:PASSWORD@HOST:PORT/DB}) or as a
    * JDBC URL ({@code jdbc:postgresql://...}), or a file store: {@code file:/PATH/mlruns} or a plain
    * path to an {@code mlruns} directory.
@@ -74,7 +75,9 @@ interface MlflowSource extends AutoCloseable {
     String u = uri.strip();
     String lower = u.toLowerCase(Locale.ROOT);
     if (lower.startsWith("sqlite:") || lower.startsWith("jdbc:sqlite:")) {
-      Path db = Path.of(u.substring(u.indexOf("sqlite:") + "sqlite:".length()).replaceFirst("^//", ""));
+      String rest = u.substring(u.indexOf("sqlite:") + "sqlite:".length());
+      // SQLAlchemy's form: sqlite:///relative.db, sqlite:////absolute.db; and the plain sqlite:/absolute.db
+      Path db = Path.of(rest.startsWith("//") ? rest.substring(3) : rest);
       if (!Files.isRegularFile(db)) {
         throw InvalidArgumentException.of("from", uri, "names no SQLite file (" + db.toAbsolutePath() + " does not exist)");
       }
@@ -86,8 +89,7 @@ interface MlflowSource extends AutoCloseable {
     if (lower.startsWith("mysql") || lower.startsWith("mssql") || lower.startsWith("databricks")) {
       throw InvalidArgumentException.of("from", uri, "is a store this importer does not read; it reads sqlite:, postgresql:// and file: stores");
     }
-    Path dir = lower.startsWith("file:") ? Path.of(URI.create(u.startsWith("file://") || u.startsWith("file:/") ? u : "file:" + u))
-        : Path.of(u);
+    Path dir = !lower.startsWith("file:") ? Path.of(u) : u.startsWith("file:/") ? Path.of(URI.create(u)) : Path.of(u.substring("file:".length()));
     if (!Files.isDirectory(dir)) {
       throw InvalidArgumentException.of("from", uri, "is not an MLflow store: use sqlite:/PATH/mlflow.db, postgresql://USER:PASSWORD@HOST/DB"
           + " or file:/PATH/mlruns (an existing directory)");

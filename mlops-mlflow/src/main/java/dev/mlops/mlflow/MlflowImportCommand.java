@@ -6,15 +6,17 @@ import java.io.UncheckedIOException;
 
 /**
  * The command line of the importer, {@code mlops-mlflow import --from SOURCE --storage URI
- * [--dry-run]}: reads the MLflow store, writes into the library's store (see {@link MlflowImporter})
+ * [--artifacts DIR] [--dry-run]}: reads the MLflow store, writes into the library's store (see {@link MlflowImporter})
  * and prints the report.
  */
 final class MlflowImportCommand {
   static final String USAGE = String.join("\n",
-      "usage: mlops-mlflow import --from SOURCE --storage URI [--dry-run]",
+      "usage: mlops-mlflow import --from SOURCE --storage URI [--artifacts DIR] [--dry-run]",
       "  --from SOURCE   the MLflow store: sqlite:/PATH/mlflow.db, postgresql://USER:PASSWORD@HOST:PORT/DB,",
       "                  jdbc:postgresql://..., or file:/PATH/mlruns (a file store; a plain path works too)",
       "  --storage URI   this library's store: file:./mlops (created when absent), jdbc:postgresql://... (required)",
+      "  --artifacts DIR where a database store's artifacts are now, when its runs' artifact_uri no longer",
+      "                  points there: DIR/EXPERIMENT_ID/RUN_ID/artifacts (MLflow's ./mlruns beside mlflow.db)",
       "  --dry-run       read the source and print what would be imported; write nothing",
       "  --help          this text",
       "A second import of the same store changes nothing; an interrupted one is completed by running it again.",
@@ -36,7 +38,7 @@ final class MlflowImportCommand {
             return 0;
           }
           case "--dry-run" -> b.dryRun(true);
-          case "--from", "--storage" -> {
+          case "--from", "--storage", "--artifacts" -> {
             if (i + 1 >= args.length) {
               throw new IllegalArgumentException("option " + flag + " needs a value");
             }
@@ -44,6 +46,8 @@ final class MlflowImportCommand {
             if (flag.equals("--from")) {
               b.from(value);
               from = true;
+            } else if (flag.equals("--artifacts")) {
+              b.artifactRoot(java.nio.file.Path.of(value));
             } else {
               b.storage(value);
               storage = true;

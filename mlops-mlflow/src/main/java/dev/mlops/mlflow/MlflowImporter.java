@@ -10,6 +10,7 @@ import dev.mlops.api.tracking.TrackingStore;
 import dev.mlops.api.tracking.ViewType;
 import dev.mlops.registry.ModelRegistry;
 import dev.mlops.tracking.Tracker;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,12 +74,14 @@ public final class MlflowImporter {
   public static final String MODEL_TAG = "mlops.mlflow.imported";
 
   private final String from;
+  private final @Nullable Path artifactRoot;
   private final boolean dryRun;
   private final EntryPointBuilder.Settings settings;
   private final Consumer<String> progress;
 
   private MlflowImporter(Builder b) {
     this.from = b.from;
+    this.artifactRoot = b.artifactRoot;
     this.dryRun = b.dryRun;
     this.progress = b.progress;
     this.settings = b.resolve();
@@ -107,7 +110,7 @@ public final class MlflowImporter {
       backend = StorageBackend.open("mem:mlflow-dry-run-" + java.util.UUID.randomUUID());
     }
     boolean owns = settings.ownsBackend() || backend != settings.backend();
-    try (MlflowSource source = MlflowSource.open(from);
+    try (MlflowSource source = MlflowSource.open(from, artifactRoot);
          Tracker tracker = Tracker.builder().storage(backend).clock(settings.clock()).principal(settings.principal()).captureSystemTags(false).build();
          ModelRegistry registry = ModelRegistry.builder().storage(backend).clock(settings.clock()).principal(settings.principal()).build()) {
       Tally tally = new Tally(source.describe(), dryRun);
@@ -240,6 +243,7 @@ public final class MlflowImporter {
   /** Builds an importer: the source ({@link #from}) is required; the target store defaults to {@code file:./mlops}. */
   public static final class Builder extends EntryPointBuilder<Builder> {
     private @Nullable String from;
+    private @Nullable Path artifactRoot;
     private boolean dryRun;
     private Consumer<String> progress = step -> { };
 
@@ -261,6 +265,17 @@ public final class MlflowImporter {
         throw InvalidArgumentException.of("from", source == null ? "(none)" : "'" + source + "'", "must name an MLflow store");
       }
       this.from = source;
+      return this;
+    }
+
+    /**
+     * Where a database store's artifacts are now, when the runs' {@code artifact_uri} no longer points
+     * there (the store was moved, or written on another machine): a run's artifacts are read from
+     * {@code DIR/EXPERIMENT_ID/RUN_ID/artifacts}, MLflow's default layout ({@code ./mlruns} beside
+     * {@code mlflow.db}). A file store's artifacts are found in the store itself.
+     */
+    public Builder artifactRoot(Path dir) {
+      this.artifactRoot = Validation.notNull("artifact root", dir);
       return this;
     }
 

@@ -66,12 +66,15 @@ interface MlflowSource extends AutoCloseable {
    * {@code sqlite:///RELATIVE/PATH} or {@code sqlite:////ABSOLUTE/PATH}, a
    * PostgreSQL database as MLflow names it ({@code postgresql://USER:PASSWORD@HOST:PORT/DB}) or as a
    * JDBC URL ({@code jdbc:postgresql://...}), or a file store: {@code file:/PATH/mlruns} or a plain
-   * path to an {@code mlruns} directory.
+   * path to an {@code mlruns} directory. {@code artifactRoot}, if given, is where a database store's
+   * artifact root is now: a run whose {@code artifact_uri} cannot be read from here has its artifacts
+   * read from {@code ARTIFACT_ROOT/EXPERIMENT_ID/RUN_ID/artifacts} (the layout of MLflow's default
+   * artifact root, {@code ./mlruns}), if that directory exists.
    *
    * @throws InvalidArgumentException if the URI names no source this importer reads (the message
    *     names the value and the accepted forms), or the file or directory does not exist
    */
-  static MlflowSource open(String uri) {
+  static MlflowSource open(String uri, @Nullable Path artifactRoot) {
     String u = uri.strip();
     String lower = u.toLowerCase(Locale.ROOT);
     if (lower.startsWith("sqlite:") || lower.startsWith("jdbc:sqlite:")) {
@@ -81,10 +84,10 @@ interface MlflowSource extends AutoCloseable {
       if (!Files.isRegularFile(db)) {
         throw InvalidArgumentException.of("from", uri, "names no SQLite file (" + db.toAbsolutePath() + " does not exist)");
       }
-      return SqlMlflowSource.sqlite(db);
+      return SqlMlflowSource.sqlite(db, artifactRoot);
     }
     if (lower.startsWith("postgresql") || lower.startsWith("postgres:") || lower.startsWith("jdbc:postgresql:")) {
-      return SqlMlflowSource.postgres(jdbcPostgres(u));
+      return SqlMlflowSource.postgres(jdbcPostgres(u), artifactRoot);
     }
     if (lower.startsWith("mysql") || lower.startsWith("mssql") || lower.startsWith("databricks")) {
       throw InvalidArgumentException.of("from", uri, "is a store this importer does not read; it reads sqlite:, postgresql:// and file: stores");

@@ -41,29 +41,31 @@ final class SqlMlflowSource implements MlflowSource {
   private final String description;
   private final boolean sqlite;
   private final Map<String, Set<String>> columns = new LinkedHashMap<>();
+  private final @Nullable Path artifactRoot;
 
-  private SqlMlflowSource(Connection db, String description, boolean sqlite) {
+  private SqlMlflowSource(Connection db, String description, boolean sqlite, @Nullable Path artifactRoot) {
     this.db = db;
     this.description = description;
     this.sqlite = sqlite;
+    this.artifactRoot = artifactRoot;
   }
 
-  static SqlMlflowSource sqlite(Path file) {
+  static SqlMlflowSource sqlite(Path file, @Nullable Path artifactRoot) {
     SQLiteConfig config = new SQLiteConfig();
     config.setReadOnly(true);
     try {
       String url = "jdbc:sqlite:" + file.toAbsolutePath();
-      return new SqlMlflowSource(config.createConnection(url), "sqlite:" + file.toAbsolutePath(), true);
+      return new SqlMlflowSource(config.createConnection(url), "sqlite:" + file.toAbsolutePath(), true, artifactRoot);
     } catch (SQLException e) {
       throw new StorageException("cannot open the MLflow database " + file + ": " + e.getMessage(), e);
     }
   }
 
-  static SqlMlflowSource postgres(String jdbcUrl) {
+  static SqlMlflowSource postgres(String jdbcUrl, @Nullable Path artifactRoot) {
     try {
       Connection c = DriverManager.getConnection(jdbcUrl);
       c.setReadOnly(true);
-      return new SqlMlflowSource(c, MlflowSource.mask(jdbcUrl), false);
+      return new SqlMlflowSource(c, MlflowSource.mask(jdbcUrl), false, artifactRoot);
     } catch (SQLException e) {
       throw new StorageException("cannot open the MLflow database " + MlflowSource.mask(jdbcUrl) + ": " + e.getMessage(), e);
     }
@@ -131,7 +133,7 @@ final class SqlMlflowSource implements MlflowSource {
           ObjectNode d = msg.putObject("dataset").put("name", r.getString(2)).put("digest", r.getString(3)).put("source_type", r.getString(4))
               .put("source", r.getString(5)).put("schema", r.getString(6)).put("profile", r.getString(7));
           ArrayNode tags = msg.putArray("tags");
-          keyValues("input_tags", "input_uuid", r.getString(1)).forEach((k, v) -> tags.addObject().put("key", k).put("value", v));
+          keyValues("input_tags", "name", "input_uuid", r.getString(1)).forEach((k, v) -> tags.addObject().put("key", k).put("value", v));
           messages.add(Message.of(msg));
         });
     return Datasets.parse(messages);
@@ -139,7 +141,11 @@ final class SqlMlflowSource implements MlflowSource {
 
   @Override
   public Optional<Path> artifactDir(SourceRun run) {
-    return MlflowSource.localPath(run.info().artifactUri()).filter(Files::isDirectory);
+    Optional<Path> local = MlflowSource.localPath(run.info().artifactUri()).filter(Files::isDirectory);
+    if (local.isEmpty() && artifactRoot != null) {
+      return Optional.of(artifactRoot.resolve(run.info().experimentId()).resolve(run.id()).resolve("artifacts")).filter(Files::isDirectory);
+    }
+    return local;
   }
 
   @Override
@@ -206,9 +212,14 @@ final class SqlMlflowSource implements MlflowSource {
 
   /** A key-value table's rows for one owner, by key; an absent table reads as empty. */
   private Map<String, String> keyValues(String table, String ownerColumn, Object owner) {
+    return keyValues(table, "key", ownerColumn, owner);
+  }
+
+  private Map<String, String> keyValues(String table, String keyColumn, String ownerColumn, Object owner) {
     Map<String, String> out = new TreeMap<>();
     if (!columns(table).isEmpty()) {
-      query("SELECT key, value FROM " + table + " WHERE " + ownerColumn + " = ?", List.of(owner), r -> out.put(r.getString(1), orEmpty(r.getString(2))));
+      query("SELECT " + keyColumn + ", value FROM " + table + " WHERE " + ownerColumn + " = ?", List.of(owner),
+          r -> out.put(r.getString(1), orEmpty(r.getString(2))));
     }
     return out;
   }

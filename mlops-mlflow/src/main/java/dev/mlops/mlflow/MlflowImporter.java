@@ -49,7 +49,7 @@ import org.jspecify.annotations.Nullable;
  * version whose bytes are not among the imported artifacts (MLflow 3's {@code models:/m-...}
  * logged models, artifacts on a remote store) is not imported, and the report says why. Aliases
  * move as they are; the stages {@code Staging} and {@code Production} become the aliases the server
- * maps them onto ({@link RegistryRoutes#stageAlias}); {@code Archived} and {@code None} have none.
+ * maps them onto ({@code staging} and {@code production}); {@code Archived} and {@code None} have none.
  *
  * <p><b>Idempotent and resumable.</b> Each store call is atomic; a run is marked imported only after
  * everything of it is written, and a re-run completes a run it finds unmarked: its params and tags
@@ -78,12 +78,14 @@ public final class MlflowImporter {
   private final boolean dryRun;
   private final EntryPointBuilder.Settings settings;
   private final Consumer<String> progress;
+  private final Consumer<ModelRegistry.Builder> configureRegistry;
 
   private MlflowImporter(Builder b) {
     this.from = b.from;
     this.artifactRoot = b.artifactRoot;
     this.dryRun = b.dryRun;
     this.progress = b.progress;
+    this.configureRegistry = b.registry;
     this.settings = b.resolve();
   }
 
@@ -112,7 +114,7 @@ public final class MlflowImporter {
     boolean owns = settings.ownsBackend() || backend != settings.backend();
     try (MlflowSource source = MlflowSource.open(from, artifactRoot);
          Tracker tracker = Tracker.builder().storage(backend).clock(settings.clock()).principal(settings.principal()).captureSystemTags(false).build();
-         ModelRegistry registry = ModelRegistry.builder().storage(backend).clock(settings.clock()).principal(settings.principal()).build()) {
+         ModelRegistry registry = registry(backend)) {
       Tally tally = new Tally(source.describe(), dryRun);
       RunImport runs = new RunImport(tracker, source, tally, dryRun, progress);
       for (Experiment e : source.experiments()) {
@@ -125,6 +127,12 @@ public final class MlflowImporter {
         backend.close();
       }
     }
+  }
+
+  private ModelRegistry registry(StorageBackend backend) {
+    ModelRegistry.Builder rb = ModelRegistry.builder();
+    configureRegistry.accept(rb);
+    return rb.storage(backend).clock(settings.clock()).principal(settings.principal()).build();
   }
 
   private void importExperiment(Tracker tracker, MlflowSource source, RunImport runs, Experiment e, Tally tally) {
@@ -246,6 +254,7 @@ public final class MlflowImporter {
     private @Nullable Path artifactRoot;
     private boolean dryRun;
     private Consumer<String> progress = step -> { };
+    private Consumer<ModelRegistry.Builder> registry = r -> { };
 
     private Builder() {}
 
@@ -276,6 +285,19 @@ public final class MlflowImporter {
      */
     public Builder artifactRoot(Path dir) {
       this.artifactRoot = Validation.notNull("artifact root", dir);
+      return this;
+    }
+
+    /**
+     * Configures the registry the import writes through, as {@link MlflowServer.Builder#registry}
+     * does the server's: its access policy, flavors and protected aliases. A protected alias is the
+     * registry's configuration, not the store's: give the import what the services on this store
+     * use, and an MLflow alias or stage that would move a protected alias is left out (the refusal
+     * audited), to be moved by an approved promotion request. Its store, clock and principal are
+     * the importer's.
+     */
+    public Builder registry(Consumer<ModelRegistry.Builder> configure) {
+      this.registry = Validation.notNull("registry", configure);
       return this;
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mlops.api.StorageBackend;
 import dev.mlops.api.tracking.Metric;
+import dev.mlops.registry.ModelRegistry;
 import dev.mlops.tracking.Tracker;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -58,6 +59,34 @@ class MlflowImportEdgesTest {
       assertTrue(report.leftOut().stream().anyMatch(l -> l.startsWith("experiment 'two\nlines' (MLflow id 999): ") && l.contains("experiment name")),
           report.leftOut().toString());
       assertTrue(report.leftOut().stream().anyMatch(l -> l.startsWith("run " + refusedRun) && l.contains("tag key")), report.leftOut().toString());
+    }
+  }
+
+  @Test
+  void aProductionStageBecomesTheProductionAliasAndAnAliasMovesAsItIsUnlessTheTargetProtectsIt(@TempDir Path dir) throws IOException {
+    Path copy = dir.resolve("mlruns");
+    copyTree(mlruns, copy);
+    // as MLflow's registry FileStore writes a transition to Production and set_registered_model_alias("SVMClassifier", "champion", 1)
+    Path model = copy.resolve("models/SVMClassifier");
+    Files.writeString(model.resolve("version-1/meta.yaml"), Files.readString(model.resolve("version-1/meta.yaml"))
+        .replace("current_stage: None", "current_stage: Production"));
+    Files.createDirectories(model.resolve("aliases"));
+    Files.writeString(model.resolve("aliases/champion"), "1");
+    try (StorageBackend backend = StorageBackend.open("mem:stage-import")) {
+      MlflowImporter.Report report = MlflowImporter.builder().from(copy.toString()).storage(backend).build().run();
+      assertEquals(List.of(), report.leftOut(), report.summary());
+      try (ModelRegistry registry = ModelRegistry.builder().storage(backend).build()) {
+        assertEquals(java.util.Map.of("champion", 1, "production", 1), registry.aliases("SVMClassifier"));
+        assertTrue(registry.audit().stream().anyMatch(a -> a.toString().contains("production")), "the alias move is audited");
+      }
+    }
+    try (StorageBackend backend = StorageBackend.open("mem:stage-import-protected")) {
+      MlflowImporter.Report report = MlflowImporter.builder().from(copy.toString()).storage(backend)
+          .registry(r -> r.protectAlias("production", 1)).build().run();
+      try (ModelRegistry registry = ModelRegistry.builder().storage(backend).build()) {
+        assertEquals(java.util.Map.of("champion", 1), registry.aliases("SVMClassifier"));
+        assertTrue(report.leftOut().stream().anyMatch(l -> l.startsWith("alias 'production' of registered model 'SVMClassifier'")), report.summary());
+      }
     }
   }
 

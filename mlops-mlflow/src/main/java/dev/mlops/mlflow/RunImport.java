@@ -68,8 +68,10 @@ final class RunImport {
     }
     if (existing.isPresent() && existing.get().tags().containsKey(MlflowImporter.RUN_TAG)) {
       tally.already("runs", 1);
-      if (!dryRun && existing.get().info().lifecycleStage() != r.info().lifecycleStage()) {
-        store.setRunLifecycle(r.id(), r.info().lifecycleStage());
+      // a run deleted in MLflow is marked imported before it is deleted here: finish an import stopped in between
+      // (an active MLflow run found deleted here was deleted with its experiment, or by someone since: left as it is)
+      if (!dryRun && r.info().lifecycleStage() == LifecycleStage.DELETED && existing.get().info().lifecycleStage() == LifecycleStage.ACTIVE) {
+        store.setRunLifecycle(r.id(), LifecycleStage.DELETED);
       }
       return;
     }

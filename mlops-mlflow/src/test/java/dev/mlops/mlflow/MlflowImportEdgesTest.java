@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mlops.api.StorageBackend;
+import dev.mlops.api.tracking.LifecycleStage;
 import dev.mlops.api.tracking.Metric;
 import dev.mlops.registry.ModelRegistry;
 import dev.mlops.tracking.Tracker;
@@ -86,6 +87,36 @@ class MlflowImportEdgesTest {
       try (ModelRegistry registry = ModelRegistry.builder().storage(backend).build()) {
         assertEquals(java.util.Map.of("champion", 1), registry.aliases("SVMClassifier"));
         assertTrue(report.leftOut().stream().anyMatch(l -> l.startsWith("alias 'production' of registered model 'SVMClassifier'")), report.summary());
+      }
+    }
+  }
+
+  @Test
+  void aDeletedExperimentInTheTrashAndADeletedRunArriveDeletedAndStaySoOnASecondImport(@TempDir Path dir) throws IOException {
+    Path copy = dir.resolve("mlruns");
+    copyTree(mlruns, copy);
+    String deletedRun = "2716248c013e4337a1607c68d104bfe7";
+    Path runMeta = copy.resolve(EXPERIMENT + "/" + deletedRun + "/meta.yaml");
+    Files.writeString(runMeta, Files.readString(runMeta).replace("lifecycle_stage: active", "lifecycle_stage: deleted"));
+    // MLflow's FileStore.delete_experiment: the experiment's directory moves to .trash, its meta.yaml says deleted
+    Path trash = Files.createDirectories(copy.resolve(".trash"));
+    Files.move(copy.resolve(EXPERIMENT), trash.resolve(EXPERIMENT));
+    Path meta = trash.resolve(EXPERIMENT + "/meta.yaml");
+    Files.writeString(meta, Files.readString(meta).replace("lifecycle_stage: active", "lifecycle_stage: deleted"));
+    try (StorageBackend backend = StorageBackend.open("mem:deleted-import")) {
+      for (int i = 0; i < 2; i++) {
+        MlflowImporter.Report report = MlflowImporter.builder().from(copy.toString()).storage(backend).build().run();
+        assertEquals(i == 0 ? 13 : 0, report.imported("runs"), report.summary());
+        try (Tracker tracker = Tracker.builder().storage(backend).build()) {
+          assertEquals(LifecycleStage.DELETED, tracker.getExperiment(EXPERIMENT).orElseThrow().lifecycleStage());
+          assertEquals(LifecycleStage.DELETED, tracker.getRun(deletedRun).info().lifecycleStage());
+          assertTrue(tracker.getRun(deletedRun).tags().containsKey(MlflowImporter.RUN_TAG));
+          tracker.restoreExperiment(EXPERIMENT);
+          // restoring the experiment restores the runs deleted with it; the run MLflow deleted on its own stays deleted
+          assertEquals(LifecycleStage.ACTIVE, tracker.getRun("1c00447556424067ae62fe39e167bb34").info().lifecycleStage());
+          assertEquals(LifecycleStage.DELETED, tracker.getRun(deletedRun).info().lifecycleStage());
+          tracker.deleteExperiment(EXPERIMENT);
+        }
       }
     }
   }

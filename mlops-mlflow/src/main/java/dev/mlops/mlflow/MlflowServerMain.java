@@ -11,14 +11,19 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class MlflowServerMain {
   static final String USAGE = "usage: mlops-mlflow --storage URI [--create] [--port N] [--host ADDRESS] [--token TOKEN] [--allow-host NAME]\n"
-      + ServerCommand.OPTIONS + "\nexample: mlops-mlflow --storage file:./mlops --create --port 5000";
+      + ServerCommand.OPTIONS + "\nexample: mlops-mlflow --storage file:./mlops --create --port 5000"
+      + "\nto move in from an MLflow store: mlops-mlflow import --help";
 
   private MlflowServerMain() {}
 
-  /** Runs until the JVM is stopped. */
+  /** Runs until the JVM is stopped; {@code import ...} runs the importer instead (see {@link MlflowImporter}) and exits. */
   public static void main(String[] args) throws InterruptedException {
     if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    }
+    if (args.length > 0 && args[0].equals("import")) {
+      System.exit(MlflowImportCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+      return;
     }
     MlflowServer server = start(args, System.out, System.err);
     if (server == null) {

@@ -124,23 +124,37 @@ final class RegistryRoutes {
   // ---------------------------------------------------------------- versions
 
   ObjectNode createVersion(Message m) {
-    String name = m.required("name");
     String source = m.required("source");
-    VersionSources.Source s = sources.resolve(source, m.string("run_id"));
-    Registration r = Registration.of(name).fromRunArtifact(s.runId(), s.path()).description(orEmpty(m.string("description")));
+    ModelVersion v = register(m.required("name"), source, m.string("run_id"), orEmpty(m.string("description")),
+        RunRoutes.tags(m.messages("tags"), "tags"), source);
+    ObjectNode out = Wire.object();
+    out.set("model_version", version(v));
+    return out;
+  }
+
+  /**
+   * Registers the model file {@code source} names (see {@link VersionSources}) as a new version,
+   * with the flavor its file name gives ({@code .onnx}: onnx, else generic), the signature of its
+   * {@code MLmodel} file, the tags, and the tag {@code mlflow.source} = {@code reportedSource} (what
+   * MLflow's clients read back as the version's source).
+   */
+  ModelVersion register(String name, String source, @org.jspecify.annotations.Nullable String runId, String description, Map<String, String> tags, String reportedSource) {
+    VersionSources.Source s = sources.resolve(source, runId);
+    Registration r = Registration.of(name).fromRunArtifact(s.runId(), s.path()).description(description);
     if (s.path().endsWith(".onnx")) {
       r.flavor(ModelVersion.ONNX);
     } else {
       r.flavor(ModelVersion.GENERIC);
     }
-    Map<String, String> tags = RunRoutes.tags(m.messages("tags"), "tags");
     sources.signature(s, tags.get(CLASSES_TAG)).ifPresent(r::signature);
     tags.forEach(r::tag);
-    r.tag("mlflow.source", source);
-    ModelVersion v = registry.register(r);
-    ObjectNode out = Wire.object();
-    out.set("model_version", version(v));
-    return out;
+    r.tag("mlflow.source", reportedSource);
+    return registry.register(r);
+  }
+
+  /** The alias MLflow's stage is mapped onto ({@code Staging}: {@code staging}, {@code Production}: {@code production}), if it has one. */
+  static java.util.Optional<String> stageAlias(String stage) {
+    return STAGE_ALIASES.entrySet().stream().filter(e -> e.getValue().equalsIgnoreCase(stage)).map(Map.Entry::getKey).findFirst();
   }
 
   ObjectNode getVersion(Message m) {

@@ -36,7 +36,7 @@ import org.tribuo.regression.Regressor;
  * a registry with model {@code churn} at versions 1 to 7, a monitor, a signed-in user, customers'
  * CSV files, an ONNX file — made for real in the working directory ({@code ./mlops},
  * {@code ./train.csv} with a {@code label} column, {@code ./today.csv} of shifted live rows without
- * it, {@code ./iris.onnx}) before a snippet runs. {@link ReadmeSnippetsTest} compiles each snippet as the body of a subclass and runs it in
+ * it, {@code ./iris.onnx}, {@code ./mlflow.db}) before a snippet runs. {@link ReadmeSnippetsTest} compiles each snippet as the body of a subclass and runs it in
  * its own JVM.
  */
 public abstract class ReadmeContext {
@@ -91,6 +91,7 @@ public abstract class ReadmeContext {
     writeCustomersCsv(Path.of("train.csv"), 4, 1_000, false);
     writeCustomersCsv(Path.of("today.csv"), 5, 2_000, true);
     copyResource("/readme/iris.onnx", Path.of("iris.onnx"));
+    copyResource("/readme/mlflow.db", Path.of("mlflow.db"));
   }
 
   /** Who acts on the registry: the signed-in user. */
@@ -149,7 +150,11 @@ public abstract class ReadmeContext {
     return d;
   }
 
-  /** A file the README names, from this module's test resources (iris.onnx: PyTorch's export of an iris classifier's logits). */
+  /**
+   * A file the README names, from this module's test resources (iris.onnx: PyTorch's export of an iris classifier's logits;
+   * mlflow.db: a database MLflow 3's SQLAlchemy store wrote, from github.com/2023ac05242/mlops-iris at commit
+   * ec8915280b1a5c98393dc870d77a0ece97c388f0, as mlops-mlflow's test resources keep it).
+   */
   private static void copyResource(String resource, Path file) {
     try (java.io.InputStream in = ReadmeContext.class.getResourceAsStream(resource)) {
       if (in == null) {

@@ -92,7 +92,7 @@ public final class ExternalTraining<T extends Output<T>> implements Training<T> 
   @Override
   public Model<T> train(Dataset<T> train, Dataset<T> holdout, RetrainingContext context, ActiveRun run) throws Exception {
     Path base = directory != null ? Files.createDirectories(directory) : Files.createTempDirectory("mlops-external-training-");
-    Path dir = Files.createDirectory(base.resolve("retraining-" + context.retrainingId())).toAbsolutePath();
+    Path dir = freshDirectory(base, "retraining-" + context.retrainingId());
     String championFile = writeChampion(dir, context);
     TrainingFiles.Written files = TrainingFiles.write(dir, label, train, holdout, context, output, championFile);
     Path out = dir.resolve(output);
@@ -183,6 +183,17 @@ public final class ExternalTraining<T extends Output<T>> implements Training<T> 
       throw new ExternalTrainingException("the training process exited with status " + exit + " after " + millis + " ms" + ends(tail));
     }
     return "exited with status 0 after " + millis + " ms";
+  }
+
+  /** {@code base/name}, or {@code base/name-2}, ... when a directory of that name is left from an earlier attempt. */
+  private static Path freshDirectory(Path base, String name) throws IOException {
+    for (int i = 1; ; i++) {
+      try {
+        return Files.createDirectory(base.resolve(i == 1 ? name : name + "-" + i)).toAbsolutePath();
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        // left by an earlier attempt: the next name
+      }
+    }
   }
 
   /** A long command (a classpath) keeps its start and its end, where the program's own arguments are. */

@@ -37,12 +37,13 @@ import org.tribuo.provenance.SimpleDataSourceProvenance;
 
 /**
  * ONNX models through the loop, runnable: an ONNX champion serves behind an endpoint; a broken ONNX
- * challenger (it calls every leaving customer "stay") takes 30 % of the traffic as a canary and is
- * rolled back automatically on its labelled accuracy; then the customers change, and a retraining
- * loop retrains the model with an external process ({@link OnnxTrainingScript}, standing in for a
- * Python script), judges it against the ONNX champion on the same holdout and promotes it, which
- * the endpoint serves without a failed request. Run: {@code mvn -q -pl samples exec:java
- * -Dexec.mainClass=dev.mlops.samples.OnnxDemo} (see the README); the store is {@code ./mlops-onnx-demo}
+ * challenger (trained on swapped labels: it calls every customer by the other class) takes 30 %
+ * of the traffic as a canary and is rolled back automatically on its labelled accuracy; then a month of newly labelled customers
+ * arrives (twelve months more tenure), and a retraining loop retrains the model with an external
+ * process ({@link OnnxTrainingScript}, standing in for a Python script), judges it against the ONNX
+ * champion on the same holdout (the rule lets it be at most 0.005 worse) and promotes it, which the
+ * endpoint then serves. Run: {@code mvn -q -pl samples exec:exec
+ * -Ddemo.main=dev.mlops.samples.OnnxDemo} (see the README); the store is {@code ./mlops-onnx-demo}
  * unless an argument names another storage URI.
  */
 public final class OnnxDemo {
@@ -79,7 +80,7 @@ public final class OnnxDemo {
       churn.awaitBackgroundWork(10_000);
       System.out.println("Rolled back: " + rollbacks + "; @canary is v" + registry.aliases(model).get("canary"));
 
-      // the customers change; the loop retrains with an external process and promotes what it made
+      // a month of newly labelled customers: the loop retrains with an external process and promotes what it made
       Path java = Path.of(System.getProperty("java.home"), "bin", "java");
       try (RetrainingLoop<Label> loop = RetrainingLoop.builder("churn-onnx-loop", Label.class).tracker(tracker).registry(registry)
           .model(model).pollInterval(Duration.ZERO).rollout(Rollout.moveAlias())
@@ -90,7 +91,7 @@ public final class OnnxDemo {
           .loader("onnx", OnnxRetraining.loader())
           .blessing(Blessing.of(MetricThreshold.higherIsBetter("accuracy").absoluteChange(-0.005).atLeast(0.7)))
           .build()) {
-        loop.trigger("the customers changed");
+        loop.trigger("a month of new labels");
         loop.awaitIdle(Duration.ofMinutes(10));
         Retraining r = loop.history().get(0);
         System.out.printf("Retraining %s: %s; challenger accuracy %.3f, champion %.3f on the same holdout; process exit status %s%n",

@@ -52,6 +52,8 @@ import org.tribuo.provenance.SimpleDataSourceProvenance;
  */
 class ExternalRetrainingTest {
   private static final String[] FEATURES = {"x1", "x2"};
+  /** Where the shell-script processes run: a name with spaces, quotes and non-ASCII characters. */
+  private static final String WORK = "work dir \"ü\" 模型 'q' $HOME";
 
   @TempDir
   Path dir;
@@ -109,7 +111,7 @@ class ExternalRetrainingTest {
 
   private ExternalTraining.Builder<Label> external(String... command) {
     return ExternalTraining.builder(OnnxRetraining.<Label>reader(OnnxFlavor.create(), OnnxMapping.none())).command(command)
-        .directory(dir.resolve("work")).timeout(Duration.ofMinutes(5));
+        .directory(dir.resolve(WORK)).timeout(Duration.ofMinutes(5));
   }
 
   private Run run(Retraining r) {
@@ -167,6 +169,16 @@ class ExternalRetrainingTest {
   }
 
   @Test
+  @DisplayName("a command that cannot start fails the retraining saying so")
+  void aCommandThatCannotStartFails() throws Exception {
+    Retraining r = retrain(external(dir.resolve("no such program").toString()).build());
+    assertEquals(Retraining.State.FAILED, r.state());
+    assertTrue(r.error().contains("could not start"), r.error());
+    assertEquals("not started", run(r).tags().get("mlops.external.exit_status"));
+    assertChampionUntouched();
+  }
+
+  @Test
   @DisplayName("a process that runs past its timeout is killed with its children and fails the retraining")
   void aHangingProcessIsKilled() throws Exception {
     // the shell and its child block opening a FIFO nobody writes: they never end on their own
@@ -175,7 +187,7 @@ class ExternalRetrainingTest {
     assertEquals(Retraining.State.FAILED, r.state());
     assertTrue(r.error().contains("ran past its timeout of 3000 ms and was killed"), r.error());
     assertEquals("killed after its timeout", run(r).tags().get("mlops.external.exit_status"));
-    Path work = dir.resolve("work").resolve("retraining-" + r.id());
+    Path work = dir.resolve(WORK).resolve("retraining-" + r.id());
     for (String pidFile : List.of("shell.pid", "child.pid")) {
       long pid = Long.parseLong(Files.readString(work.resolve(pidFile)).trim());
       Eventually.until(() -> !running(pid), "process " + pid + " (" + pidFile + ") ended");

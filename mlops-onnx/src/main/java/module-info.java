@@ -12,8 +12,13 @@ module dev.mlops.onnx {
   requires static transitive dev.mlops.serving;
   // dev.mlops.onnx.tracking only; present when the application depends on mlops-tracking
   requires static transitive dev.mlops.tracking;
+  // dev.mlops.onnx.retraining only; present when the application depends on mlops-retraining
+  requires static transitive dev.mlops.retraining;
+  requires static org.tribuo.classification.core;
+  requires static org.tribuo.regression.core;
 
   exports dev.mlops.onnx;
   exports dev.mlops.onnx.serving;
   exports dev.mlops.onnx.tracking;
+  exports dev.mlops.onnx.retraining;
 }

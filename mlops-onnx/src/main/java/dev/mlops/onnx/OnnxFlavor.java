@@ -144,6 +144,19 @@ public final class OnnxFlavor implements ModelFlavor {
     }
   }
 
+  /**
+   * Checks ONNX bytes the way a registration with {@code mapping} would (the same graphs and
+   * mappings are refused, with the same messages) and loads them with the signature so derived,
+   * without a registry: for a model file made elsewhere, such as by an external training process.
+   * The caller closes the model.
+   *
+   * @throws InvalidArgumentException if the graph or the mapping is refused
+   */
+  public OnnxModel load(byte[] bytes, OnnxMapping mapping) {
+    Inspection inspection = inspect(new Candidate(bytes, Optional.empty(), "", Optional.of(mapping.signature())));
+    return open(bytes, null, inspection.signature().orElse(ModelSignature.NONE));
+  }
+
   /** Loads ONNX bytes with the features and classes their graph names itself (metadata_props, per-feature inputs, ZipMap). */
   @Override
   public OnnxModel load(byte[] bytes) {

@@ -5,6 +5,10 @@ import dev.mlops.monitoring.WindowReport;
 import dev.mlops.monitoring.profile.Profile;
 import dev.mlops.monitoring.report.HtmlReport;
 import dev.mlops.monitoring.report.ReportJson;
+import dev.mlops.api.MlopsException;
+import dev.mlops.api.registry.ModelSignature;
+import dev.mlops.api.registry.ModelVersion;
+import dev.mlops.registry.LoadedObject;
 import dev.mlops.registry.Registration;
 import dev.mlops.tracking.ActiveRun;
 import java.util.LinkedHashMap;
@@ -45,16 +49,80 @@ final class Challenge<T extends Output<T>> {
   void run(LeaseKeeper keeper, Draft d, ActiveRun run, List<Retraining> history) throws Exception {
     RetrainingContext ctx = describe(d, run);
     Split<T> rows = fetch(keeper, d, run, ctx);
-    Model<T> champion = champion(d);
-    if (!validate(keeper, d, run, rows, champion)) {
-      return;
+    Model<T> champion = champion(d, rows.holdout());
+    Model<T> challenger = null;
+    try {
+      if (!validate(keeper, d, run, rows, champion)) {
+        return;
+      }
+      challenger = train(keeper, d, run, rows, ctx);
+      checkSignature(d, challenger);
+      if (!bless(keeper, d, run, challenger, champion, rows, history)) {
+        return;
+      }
+      register(keeper, d, run, challenger, rows);
+    } finally {
+      close(champion);
+      close(challenger);
     }
-    Model<T> challenger = train(keeper, d, rows, ctx);
-    if (!bless(keeper, d, run, challenger, champion, rows, history)) {
-      return;
-    }
-    register(keeper, d, run, challenger, rows);
     startRollout(keeper, d);
+  }
+
+  /** Loads a version to evaluate: by the loop's {@link FlavorLoader} for its flavor, else as a Tribuo model. The caller closes it. */
+  private Model<T> load(String uri, Dataset<T> rows) throws Exception {
+    ModelVersion version = config.registry().resolve(uri);
+    FlavorLoader<T> loader = config.loaders().get(version.flavor());
+    if (loader == null) {
+      return config.registry().load(uri, config.outputType()).model();
+    }
+    LoadedObject loaded = config.registry().loadObject(uri);
+    try {
+      Model<T> model = loader.load(loaded, rows);
+      if (model == null) {
+        throw new IllegalStateException("the loader of flavor " + version.flavor() + " returned no model for " + uri);
+      }
+      return model;
+    } catch (Exception | Error e) {
+      close(loaded.model());
+      throw e;
+    }
+  }
+
+  /** Frees what a model holds outside the heap (a native session), once the retraining is done with it. */
+  private void close(@Nullable Object model) {
+    if (model instanceof AutoCloseable c) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        RetrainingLoop.LOG.warn("retraining loop {}: closing {} failed: {}", config.name(), model, e.toString());
+      }
+    }
+  }
+
+  /**
+   * A challenger registered from a model file must take the champion's inputs and give its classes: a signature that
+   * differs fails the retraining before it is judged (it would fail every request the champion answers).
+   */
+  private void checkSignature(Draft d, Model<T> challenger) {
+    Integer version = d.championVersion();
+    if (!(challenger instanceof ModelFile file) || version == null) {
+      return;
+    }
+    ModelSignature champion = config.registry().getVersion(config.model(), version).signature();
+    Set<String> championInputs = new TreeSet<>();
+    champion.inputs().forEach(f -> championInputs.add(f.name()));
+    Set<String> challengerInputs = new TreeSet<>();
+    file.signature().inputs().forEach(f -> challengerInputs.add(f.name()));
+    if (!championInputs.isEmpty() && !championInputs.equals(challengerInputs)) {
+      throw new MlopsException("the challenger's signature does not match the champion's (v" + version + "): it takes "
+          + challengerInputs + ", the champion takes " + championInputs);
+    }
+    Set<String> championClasses = new TreeSet<>(champion.outputDomain());
+    Set<String> challengerClasses = new TreeSet<>(file.signature().outputDomain());
+    if (!championClasses.isEmpty() && !championClasses.equals(challengerClasses)) {
+      throw new MlopsException("the challenger's signature does not match the champion's (v" + version + "): it gives the classes "
+          + challengerClasses + ", the champion gives " + championClasses);
+    }
   }
 
   /** Logs the retraining's settings, triggers and the reports of the alerts behind them; the context the data source and training get. */
@@ -100,9 +168,9 @@ final class Challenge<T extends Output<T>> {
   }
 
   /** The model the alias served when the retraining began, or null without one. */
-  private @Nullable Model<T> champion(Draft d) {
+  private @Nullable Model<T> champion(Draft d, Dataset<T> holdout) throws Exception {
     Integer version = d.championVersion();
-    return version == null ? null : config.registry().load("models:/" + config.model() + "/" + version, config.outputType()).model();
+    return version == null ? null : load("models:/" + config.model() + "/" + version, holdout);
   }
 
   /** Validates the rows against the champion's features and the first watched monitor's reference; false: DATA_REFUSED. */
@@ -127,8 +195,8 @@ final class Challenge<T extends Output<T>> {
   }
 
   /** The challenger, trained on the training rows. */
-  private Model<T> train(LeaseKeeper keeper, Draft d, Split<T> rows, RetrainingContext ctx) throws Exception {
-    Model<T> challenger = config.training().train(rows.train(), ctx);
+  private Model<T> train(LeaseKeeper keeper, Draft d, ActiveRun run, Split<T> rows, RetrainingContext ctx) throws Exception {
+    Model<T> challenger = config.training().train(rows.train(), rows.holdout(), ctx, run);
     if (challenger == null) {
       throw new IllegalStateException("the training function returned no model");
     }
@@ -167,14 +235,22 @@ final class Challenge<T extends Output<T>> {
    * Logs the challenger, prepares the watched monitors' new references, registers it (or finds the version a crashed
    * attempt of the same key registered) and loads it back for the infra check.
    */
-  private void register(LeaseKeeper keeper, Draft d, ActiveRun run, Model<T> challenger, Split<T> rows) {
-    run.logModel(challenger, "model");
+  private void register(LeaseKeeper keeper, Draft d, ActiveRun run, Model<T> challenger, Split<T> rows) throws Exception {
+    Registration registration = Registration.of(config.model());
+    if (challenger instanceof ModelFile file) {
+      run.logArtifact(file.file(), "model");
+      registration.fromFile(file.file()).flavor(file.flavor()).signature(file.signature());
+      file.tags().forEach(registration::tag);
+    } else {
+      run.logModel(challenger, "model");
+      registration.fromModel(challenger);
+    }
     References.Prepared references = References.prepare(config.monitors(), rows.train(), run);
     d.references(references.references(), references.digest());
     keeper.renew();
-    int version = existingVersion(d.key).orElseGet(() -> config.registry().register(Registration.of(config.model()).fromModel(challenger)
-        .sourceRun(run.id()).tag(RetrainingLoop.KEY_TAG, d.key).tag("mlops.retraining.id", d.id)
-        .description("challenger of retraining " + d.id + " (" + config.name() + ")")).version());
+    registration.sourceRun(run.id()).tag(RetrainingLoop.KEY_TAG, d.key).tag("mlops.retraining.id", d.id)
+        .description("challenger of retraining " + d.id + " (" + config.name() + ")");
+    int version = existingVersion(d.key).orElseGet(() -> config.registry().register(registration).version());
     d.challengerVersion(version);
     run.setTag("mlops.retraining.challenger_version", Integer.toString(version));
     run.setTag("mlops.retraining.infra_check", infraCheck(version, rows.holdout()));
@@ -200,15 +276,19 @@ final class Challenge<T extends Output<T>> {
    * verified) and answers warm-up predictions on held-out rows (TFX's InfraValidator, in process);
    * a failure fails the retraining with the champion untouched.
    */
-  private String infraCheck(int version, Dataset<T> holdout) {
-    Model<T> loaded = config.registry().load("models:/" + config.model() + "/" + version, config.outputType()).model();
+  private String infraCheck(int version, Dataset<T> holdout) throws Exception {
+    Model<T> loaded = load("models:/" + config.model() + "/" + version, holdout);
     int n = 0;
-    for (Example<T> e : holdout) {
-      if (n == 5) {
-        break;
+    try {
+      for (Example<T> e : holdout) {
+        if (n == 5) {
+          break;
+        }
+        loaded.predict(e);
+        n++;
       }
-      loaded.predict(e);
-      n++;
+    } finally {
+      close(loaded);
     }
     return "version " + version + " loaded with its digest verified and answered " + n + " warm-up predictions";
   }

@@ -7,6 +7,7 @@ import dev.mlops.tracking.Tracker;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.tribuo.Output;
 
 /**
@@ -36,16 +37,18 @@ import org.tribuo.Output;
  * @param maxFailures failed attempts in a row that pause the loop (0: never)
  * @param clock the loop's clock
  * @param holder this loop instance's lease holder id
+ * @param loaders how versions of flavors other than Tribuo's are loaded for evaluation, by flavor
  * @param <T> the models' output type
  */
 record LoopConfig<T extends Output<T>>(String name, Class<T> outputType, Tracker tracker, ModelRegistry registry, String model, String alias,
     String experiment, RetrainingStore store, LoopHistory history, List<Monitor> monitors, TrainingDataSource<T> data,
     DataValidation validation, Training<T> training, double holdoutFraction, long seed, ModelEvaluator<T> evaluator, Blessing blessing,
-    Rollout rollout, Duration leaseTtl, Duration cooldown, int maxFailures, Clock clock, String holder) {
+    Rollout rollout, Duration leaseTtl, Duration cooldown, int maxFailures, Clock clock, String holder, Map<String, FlavorLoader<T>> loaders) {
 
-  /** Copies the monitors. */
+  /** Copies the monitors and loaders. */
   LoopConfig {
     monitors = List.copyOf(monitors);
+    loaders = Map.copyOf(loaders);
   }
 
   /** Every retraining, oldest first. */

@@ -102,7 +102,8 @@ public final class RetrainingLoop<T extends Output<T>> implements AutoCloseable 
         : ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
     this.config = new LoopConfig<>(b.name, b.outputType, b.tracker, registry, b.model, b.alias,
         b.experiment == null ? "retraining-" + b.name : b.experiment, store, LoopHistory.of(store, b.name), b.monitors, b.data, b.validation,
-        training, b.holdoutFraction, b.seed, evaluator, b.blessing, b.rollout, b.leaseTtl, b.cooldown, b.maxFailures, b.clock, holder);
+        training, b.holdoutFraction, b.seed, evaluator, b.blessing, b.rollout, b.leaseTtl, b.cooldown, b.maxFailures, b.clock, holder,
+        b.loaders);
     this.performance = b.performance;
     this.driftAlone = b.driftAlone;
     this.schedule = b.schedule;

@@ -56,6 +56,7 @@ public final class RetrainingLoopBuilder<T extends Output<T>> {
   @Nullable String holder;
   @Nullable Executor executor;
   final List<Consumer<Retraining>> listeners = new ArrayList<>();
+  final java.util.Map<String, FlavorLoader<T>> loaders = new java.util.LinkedHashMap<>();
 
   RetrainingLoopBuilder(String name, Class<T> outputType) {
     this.name = name;
@@ -177,6 +178,17 @@ public final class RetrainingLoopBuilder<T extends Output<T>> {
   /** Trains challengers with a Tribuo trainer. */
   public RetrainingLoopBuilder<T> trainer(Trainer<T> trainer) {
     this.training = Training.of(Validation.notNull("trainer", trainer));
+    return this;
+  }
+
+  /**
+   * How the loop loads versions of a flavor other than Tribuo's (the champion, and a registered
+   * challenger for its infra check) to evaluate them on the holdout; {@code mlops-onnx}'s
+   * {@code OnnxRetraining.loader()} loads {@code onnx} versions. A version of a flavor without a
+   * loader is loaded as a Tribuo model.
+   */
+  public RetrainingLoopBuilder<T> loader(String flavor, FlavorLoader<T> loader) {
+    loaders.put(Validation.key("flavor", flavor), Validation.notNull("loader", loader));
     return this;
   }
 

@@ -3,6 +3,7 @@ package dev.mlops.retraining;
 import dev.mlops.api.InvalidArgumentException;
 import dev.mlops.api.internal.Validation;
 import dev.mlops.api.tracking.Run;
+import dev.mlops.tracking.ActiveRun;
 import dev.mlops.tracking.Sweep;
 import dev.mlops.tracking.Tracker;
 import java.util.LinkedHashMap;
@@ -19,6 +20,17 @@ import org.tribuo.Trainer;
 public interface Training<T extends Output<T>> {
   /** Trains on {@code train}; throwing fails the retraining (recorded, champion untouched). */
   Model<T> train(Dataset<T> train, RetrainingContext context) throws Exception;
+
+  /**
+   * What the loop calls: trains on {@code train}, with the retraining's {@code holdout} (which the
+   * challenger is then judged on: a training must not fit to it) and its {@code run}, to record what
+   * the training did (parameters, tags, texts; the loop ends the run). The default calls
+   * {@link #train(Dataset, RetrainingContext)}; {@link ExternalTraining} writes both sets of rows
+   * for its process. Throwing fails the retraining (recorded, champion untouched).
+   */
+  default Model<T> train(Dataset<T> train, Dataset<T> holdout, RetrainingContext context, ActiveRun run) throws Exception {
+    return train(train, context);
+  }
 
   /** A Tribuo trainer, seeded per retraining only through the trainer's own configuration. */
   static <T extends Output<T>> Training<T> of(Trainer<T> trainer) {

@@ -171,10 +171,11 @@ public final class EndpointBuilder<T extends Output<T>> {
 
   /**
    * The longest a new version's warm-up may take (default: no limit). A version whose warm-up
-   * predictions have not finished within it fails its load: it is closed and never serves, the
-   * version that serves keeps serving, and {@link Endpoint#describe()} says why. The time is
-   * checked after each warm-up prediction, so one prediction that hangs is not interrupted; a
-   * slow model is found out by its first prediction that ends past the limit.
+   * predictions have not finished within it fails its load: it never serves, the version that
+   * serves keeps serving, and {@link Endpoint#describe()} says why. With a timeout the warm-up runs
+   * on a thread of its own, so one prediction that hangs is abandoned at the timeout (its thread is
+   * interrupted, and closes the version when that prediction returns) instead of holding up the
+   * endpoint's loads; the time is also checked after each prediction on the endpoint's clock.
    *
    * @throws InvalidArgumentException if {@code timeout} is not positive
    */

@@ -8,7 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
@@ -128,7 +133,8 @@ final class Loader<T extends Output<T>> {
           return;
         }
       } catch (RuntimeException e) {
-        if (opened != null) {
+        if (opened != null && !(e instanceof AbandonedWarmUp)) {
+          // an abandoned warm-up's thread closes the version once its hanging prediction returns
           Adapters.close(opened.model(), opened.version());
         }
         v.loadProblem = e.getClass().getSimpleName() + ": " + e.getMessage();
@@ -188,6 +194,77 @@ final class Loader<T extends Output<T>> {
     if (inputs.isEmpty()) {
       inputs.add(new ArrayExample<>(scope.unknown(), schema.names(), new double[schema.size()]));
     }
+    if (warmupTimeoutNanos <= 0) {
+      predict(model, version, inputs);
+      return;
+    }
+    boundedWarmUp(model, version, inputs);
+  }
+
+  /**
+   * Runs the warm-up on a thread of its own and waits for it at most the timeout: a prediction that
+   * hangs is abandoned (its thread interrupted) rather than waited for, the version is refused, and
+   * the abandoned thread closes the version when that prediction returns, so the control thread never
+   * blocks on a model that may be holding its own lock.
+   */
+  private void boundedWarmUp(ServedModel<T> model, ModelVersion version, List<Example<T>> inputs) {
+    // whoever comes second of the warm-up's end and the timeout owns the outcome: the timeout, to close the model
+    AtomicBoolean settled = new AtomicBoolean();
+    FutureTask<Void> task = new FutureTask<>(() -> {
+      try {
+        predict(model, version, inputs);
+      } finally {
+        if (!settled.compareAndSet(false, true)) {
+          Adapters.close(model, version);
+        }
+      }
+      return null;
+    });
+    Thread thread = new Thread(task, "mlops-warmup-" + scope.endpoint());
+    thread.setDaemon(true);
+    thread.start();
+    try {
+      task.get(warmupTimeoutNanos, TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      if (settled.compareAndSet(false, true)) {
+        task.cancel(true);
+        throw new AbandonedWarmUp("warm-up of " + version.uri() + " did not finish within its timeout of " + warmupTimeoutNanos / 1_000_000
+            + " ms (a prediction still running was abandoned); the version does not serve");
+      }
+      join(task);   // it ended as the wait timed out
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      task.cancel(true);
+      throw new LoadFailedException("interrupted while warming up " + version.uri());
+    } catch (ExecutionException e) {
+      throw unwrap(e);
+    }
+  }
+
+  private static void join(FutureTask<Void> task) {
+    try {
+      task.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LoadFailedException("interrupted while warming up");
+    } catch (ExecutionException e) {
+      throw unwrap(e);
+    }
+  }
+
+  private static RuntimeException unwrap(ExecutionException e) {
+    Throwable cause = e.getCause();
+    if (cause instanceof RuntimeException r) {
+      return r;
+    }
+    if (cause instanceof Error err) {
+      throw err;
+    }
+    return new LoadFailedException("warm-up failed: " + cause);
+  }
+
+  /** The warm-up predictions, checked against the timeout on the endpoint's clock after each. */
+  private void predict(ServedModel<T> model, ModelVersion version, List<Example<T>> inputs) {
     long start = scope.ticker().getAsLong();
     for (int i = 0; i < warmupRequests; i++) {
       model.predict(inputs.get(i % inputs.size()));
@@ -196,6 +273,15 @@ final class Loader<T extends Output<T>> {
         throw new LoadFailedException("warm-up of " + version.uri() + " took " + took / 1_000_000 + " ms for " + (i + 1) + " of "
             + warmupRequests + " predictions, past its timeout of " + warmupTimeoutNanos / 1_000_000 + " ms; the version does not serve");
       }
+    }
+  }
+
+  /** A warm-up abandoned at its timeout: its own thread closes the version. */
+  private static final class AbandonedWarmUp extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    AbandonedWarmUp(String message) {
+      super(message, null, false, false);
     }
   }
 }

@@ -377,7 +377,7 @@ class NonTribuoModelTest {
           @Override
           public Prediction<Label> predict(Example<Label> row) {
             if (version == 2) {
-              ticker.addAndGet(Duration.ofMillis(30).toNanos());   // v2 takes 30 ms a prediction on the endpoint's clock
+              ticker.addAndGet(Duration.ofSeconds(30).toNanos());   // v2 takes 30 s a prediction on the endpoint's clock
             }
             return super.predict(row);
           }
@@ -386,17 +386,64 @@ class NonTribuoModelTest {
         return m;
       }).build()) {
         EndpointBuilder<Label> b = slow.endpoint("tiny", Label.class).serve("models:/tiny@champion").warmup(5)
-            .warmupTimeout(Duration.ofMillis(100));
+            .warmupTimeout(Duration.ofSeconds(100));   // the wall clock's bound is never reached: the endpoint's clock decides
         b.ticker = ticker::get;
         Endpoint<Label> e = b.build();
         admin.setAlias("tiny", "champion", 2);
         // polled rather than awaitVersion, which reports only a failure that ends after it is called
         Eventually.until(() -> e.describe().state() == EndpointStatus.State.DEGRADED, "the load of v2 failed");
-        assertTrue(e.describe().toString().contains("took 120 ms for 4 of 5 predictions, past its timeout of 100 ms"), e.describe().toString());
+        assertTrue(e.describe().toString().contains("took 120000 ms for 4 of 5 predictions, past its timeout of 100000 ms"), e.describe().toString());
         assertEquals(1, e.predict(Map.of("x1", 1.0, "x2", 0.0)).version());
         TinyModel v2 = models.stream().filter(m -> m.version == 2).findFirst().orElseThrow();
         assertEquals(1, v2.closes.get(), "the version that never served is closed");
         assertThrows(dev.mlops.api.InvalidArgumentException.class, () -> slow.endpoint("x", Label.class).warmupTimeout(Duration.ZERO));
+      }
+    }
+
+    @Test
+    @DisplayName("a warm-up prediction that hangs is abandoned at the timeout: the old version serves, later loads go on, the hung version is closed when it returns")
+    void aHangingWarmUpPredictionIsAbandoned() throws Exception {
+      CountDownLatch release = new CountDownLatch(1);
+      CountDownLatch hanging = new CountDownLatch(1);
+      List<TinyModel> models = new CopyOnWriteArrayList<>();
+      try (ModelServer hung = ModelServer.builder().registry(admin).modelAdapter(FLAVOR, source -> {
+        TinyModel m = new TinyModel(source.version().version(), source.bytes()) {
+          @Override
+          public Prediction<Label> predict(Example<Label> row) {
+            if (version == 2) {
+              hanging.countDown();
+              boolean interrupted = false;
+              while (release.getCount() > 0) {   // deaf to interrupts, as a native call is
+                try {
+                  release.await();
+                } catch (InterruptedException e) {
+                  interrupted = true;
+                }
+              }
+              if (interrupted) {
+                Thread.currentThread().interrupt();
+              }
+            }
+            return super.predict(row);
+          }
+        };
+        models.add(m);
+        return m;
+      }).build()) {
+        Endpoint<Label> e = hung.endpoint("tiny", Label.class).serve("models:/tiny@champion").warmup(5)
+            .warmupTimeout(Duration.ofMillis(200)).build();
+        admin.setAlias("tiny", "champion", 2);
+        assertTrue(hanging.await(Eventually.DEFAULT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), "v2's warm-up reached its hanging prediction");
+        Eventually.until(() -> e.describe().state() == EndpointStatus.State.DEGRADED, "the load of v2 was refused");
+        assertTrue(e.describe().toString().contains("did not finish within its timeout of 200 ms"), e.describe().toString());
+        assertEquals(1, e.predict(Map.of("x1", 1.0, "x2", 0.0)).version());
+        TinyModel v2 = models.stream().filter(m -> m.version == 2).findFirst().orElseThrow();
+        assertEquals(0, v2.closes.get(), "not closed under its hanging prediction");
+        admin.setAlias("tiny", "champion", 3);   // the endpoint's loads are not held up by the hung one
+        assertTrue(e.awaitVersion("champion", 3, Eventually.DEFAULT_TIMEOUT));
+        assertEquals(3, e.predict(Map.of("x1", 1.0, "x2", 1.0)).version());
+        release.countDown();
+        Eventually.until(() -> v2.closes.get() == 1, "the abandoned version is closed once its prediction returns");
       }
     }
   }

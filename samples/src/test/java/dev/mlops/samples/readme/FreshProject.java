@@ -180,6 +180,10 @@ public final class FreshProject {
     Path contextSrc = Files.createDirectories(context.resolve("src/main/java/dev/mlops/samples/readme"));
     Files.copy(samples.resolve("src/test/java/dev/mlops/samples/readme/ReadmeContext.java"), contextSrc.resolve("ReadmeContext.java"),
         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    // the training script the context's trainCommand runs (the ONNX section's external process)
+    Path scriptSrc = Files.createDirectories(context.resolve("src/main/java/dev/mlops/samples"));
+    Files.copy(samples.resolve("src/main/java/dev/mlops/samples/OnnxTrainingScript.java"), scriptSrc.resolve("OnnxTrainingScript.java"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     Path resources = Files.createDirectories(context.resolve("src/main/resources/readme"));
     Files.copy(samples.resolve("src/test/resources/readme/iris.onnx"), resources.resolve("iris.onnx"),
         java.nio.file.StandardCopyOption.REPLACE_EXISTING);

@@ -56,6 +56,13 @@ public abstract class ReadmeContext {
   protected final Monitor monitor;
   protected final Pager pager = new Pager();
   protected final String userId = "user-42";
+  /**
+   * The command of a training script the README runs as an external process: {@code python3 train.py} in the
+   * README's prose; here a JVM program doing the same ({@link dev.mlops.samples.OnnxTrainingScript}), as the build
+   * has no Python.
+   */
+  protected final List<String> trainCommand = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+      System.getProperty("java.class.path"), "dev.mlops.samples.OnnxTrainingScript");
   private String user = "alice";
 
   protected ReadmeContext() {

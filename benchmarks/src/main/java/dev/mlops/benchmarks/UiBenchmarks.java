@@ -5,6 +5,8 @@ import dev.mlops.api.tracking.TrackingStore;
 import dev.mlops.tracking.RunQuery;
 import dev.mlops.tracking.Tracker;
 import dev.mlops.ui.MlopsUi;
+import java.io.BufferedInputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -59,6 +61,8 @@ public class UiBenchmarks {
     @Param({"HTTP_1_1"})
     public String client;
     Process spinner;
+    Socket socket;
+    BufferedInputStream in;
     Tracker tracker;
     RunQuery filteredQuery;
     final Map<URI, List<double[]>> timings = new ConcurrentHashMap<>();
@@ -104,9 +108,51 @@ public class UiBenchmarks {
       return r.body();
     }
 
+    /** GET on a kept plain socket (HTTP/1.1, keep-alive), the body read by its Content-Length; its length. */
+    int plainGet(URI uri) throws Exception {
+      if (socket == null) {
+        socket = new Socket("127.0.0.1", uri.getPort());
+        socket.setTcpNoDelay(true);
+        in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
+      }
+      String path = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+      socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + uri.getPort() + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      int length = -1;
+      int status = -1;
+      for (String line = readLine(); !line.isEmpty(); line = readLine()) {
+        if (status < 0) {
+          status = Integer.parseInt(line.substring(9, 12));
+        } else if (line.regionMatches(true, 0, "content-length:", 0, 15)) {
+          length = Integer.parseInt(line.substring(15).trim());
+        }
+      }
+      byte[] body = in.readNBytes(length);
+      if (status != 200 || body.length != length || body[0] != '{') {
+        throw new IllegalStateException(uri + " answered " + status + " with " + body.length + " of " + length + " bytes");
+      }
+      return length;
+    }
+
+    private String readLine() throws Exception {
+      StringBuilder b = new StringBuilder();
+      for (int c = in.read(); c != '\n'; c = in.read()) {
+        if (c < 0) {
+          throw new IllegalStateException("connection closed");
+        }
+        if (c != '\r') {
+          b.append((char) c);
+        }
+      }
+      return b.toString();
+    }
+
     @TearDown(Level.Trial)
-    public void tearDown() throws InterruptedException {
+    public void tearDown() throws Exception {
       BusyCore.stop(spinner);
+      if (socket != null) {
+        socket.close();
+      }
       timings.forEach((uri, list) -> {
         double[] total = list.stream().mapToDouble(t -> t[0]).sorted().toArray();
         double[] server = list.stream().mapToDouble(t -> t[1]).sorted().toArray();
@@ -137,6 +183,18 @@ public class UiBenchmarks {
   @OutputTimeUnit(TimeUnit.MILLISECONDS)
   public String runsPageFilteredAndOrdered(Ui s) throws Exception {
     return s.get(s.filtered);
+  }
+
+  /**
+   * The filtered page again, from a plain blocking socket on one keep-alive connection instead of
+   * the JDK's client (which hands each answer from its selector thread to the caller): what the
+   * client's own threads add to the round trip.
+   */
+  @Benchmark
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MILLISECONDS)
+  public int runsPageFilteredPlainSocket(Ui s) throws Exception {
+    return s.plainGet(s.filtered);
   }
 
   /** The floor: the same filtered, ordered search through the tracking API in this JVM, no HTTP, no JSON. */

@@ -54,8 +54,6 @@ final class Handoff implements AutoCloseable {
   /** Passes over the lanes between two readings of the clock while the worker is busy. */
   private static final int PASSES_PER_READING = 16;
   private final double share;
-  /** Wall-clock nanoseconds the worker spent running items; read by benchmarks and status. */
-  private volatile long workNanos;
 
   /** A hand-off whose worker takes at most {@code share} of one core (in (0, 1]; 1: no limit). */
   Handoff(String name, double share) {
@@ -222,12 +220,11 @@ final class Handoff implements AutoCloseable {
   }
 
   /**
-   * Counts the work done since {@code since} and, with a pacer, pauses for as long as the share
-   * requires; the time the next stretch of work starts from.
+   * Charges the work done since {@code since} to the pacer (none: no limit) and pauses for as long
+   * as the share requires; the time the next stretch of work starts from.
    */
   private long account(long since, @Nullable Pacer pacer) {
     long now = System.nanoTime();
-    workNanos += now - since;
     if (pacer == null || !running) {
       return now;
     }
@@ -266,11 +263,6 @@ final class Handoff implements AutoCloseable {
       filledAt = now;
       return budget >= 0 ? 0 : (long) (-budget / share);
     }
-  }
-
-  /** Wall-clock nanoseconds the worker spent running items so far. */
-  long workNanos() {
-    return workNanos;
   }
 
   /** Waits until every lane is empty and its last item is processed, up to {@code timeoutMillis}; whether they are. */

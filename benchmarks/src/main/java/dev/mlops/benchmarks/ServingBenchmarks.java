@@ -86,9 +86,19 @@ public class ServingBenchmarks {
     return out;
   }
 
-  /** A mem: registry with the champion v1, a canary v2 and a shadow v3 (all the same kind of model). */
+  /**
+   * A mem: registry with the champion v1, a canary v2 and a shadow v3 (all the same kind of model).
+   * {@code busy=true} runs the benchmark with another process keeping one core busy
+   * ({@link BusyCore}); {@code share} is the background worker's share of a core
+   * ({@code EndpointBuilder.backgroundShare}) on the endpoints with a shadow or logging.
+   */
   @State(Scope.Benchmark)
   public static class Serving {
+    @Param({"false"})
+    public boolean busy;
+    @Param({"0.25"})
+    public double share;
+    Process spinner;
     ModelRegistry registry;
     ModelServer server;
     Model<Label> raw;
@@ -102,7 +112,7 @@ public class ServingBenchmarks {
     List<Map<String, Object>> requests;
 
     @Setup(Level.Trial)
-    public void setup() {
+    public void setup() throws java.io.IOException {
       registry = ModelRegistry.builder().storage("mem:bench-serving-" + System.nanoTime()).build();
       raw = model(1);
       registry.register(Registration.of("m").fromModel(raw));
@@ -120,23 +130,30 @@ public class ServingBenchmarks {
       // window reports on the endpoint's logging thread: background work takes one core at most
       monitor = Monitor.builder("m").reference(ref).windowRows(10_000).executor(Runnable::run).build();
       full = server.endpoint("full", Label.class).serve("models:/m@champion").canary("models:/m@canary", 0.2)
-          .shadow("next", "models:/m/3").logTo(monitor).build();
+          .shadow("next", "models:/m/3").logTo(monitor).backgroundShare(share).build();
       canaryOnly = server.endpoint("c", Label.class).serve("models:/m@champion").canary("models:/m@canary", 0.2).build();
-      shadowOnly = server.endpoint("s", Label.class).serve("models:/m@champion").shadow("next", "models:/m/3").build();
-      logOnly = server.endpoint("l", Label.class).serve("models:/m@champion").logTo(monitor).build();
+      shadowOnly = server.endpoint("s", Label.class).serve("models:/m@champion").shadow("next", "models:/m/3").backgroundShare(share).build();
+      logOnly = server.endpoint("l", Label.class).serve("models:/m@champion").logTo(monitor).backgroundShare(share).build();
       batched = server.endpoint("batched", Label.class).serve("models:/m@champion").batching(Batching.of(32, java.time.Duration.ofMillis(1)))
           .maxConcurrency(512).build();
+      spinner = BusyCore.start(busy);
     }
 
     @TearDown(Level.Trial)
-    public void tearDown() {
+    public void tearDown() throws InterruptedException {
+      BusyCore.stop(spinner);
       // what the background thread kept up with: shown beside the figures, since a full queue drops
       for (Endpoint<Label> e : List.of(full, shadowOnly, logOnly)) {
         var st = e.describe();
         long served = st.variants().stream().filter(v -> !v.name().equals("next")).mapToLong(v -> v.requests()).sum();
         if (served > 100_000) {
-          System.out.printf("%n%s: %d requests, shadow dropped %.1f %%, log dropped %.1f %%, monitor rows %d%n", e.name(), served,
-              100.0 * st.shadowDropped() / served, 100.0 * st.logging().rowsDropped() / served, e == shadowOnly ? 0 : monitor.stats().rows());
+          long cpu = BackgroundCpu.nanos(e.name());
+          long shadowed = e == logOnly ? 0 : served - st.shadowDropped();
+          long logged = e == shadowOnly ? 0 : served - st.logging().rowsDropped();
+          System.out.printf("%n%s: %d requests, shadow dropped %.1f %%, log dropped %.1f %%, monitor rows %d; background CPU %.3f s: "
+                  + "%.3f us per request sent, %.3f us per request shadowed or logged%n", e.name(), served,
+              100.0 * st.shadowDropped() / served, 100.0 * st.logging().rowsDropped() / served, e == shadowOnly ? 0 : monitor.stats().rows(),
+              cpu / 1e9, cpu / 1e3 / served, cpu / 1e3 / Math.max(1, Math.max(shadowed, logged)));
         }
       }
       server.close();

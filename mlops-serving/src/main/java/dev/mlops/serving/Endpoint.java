@@ -114,7 +114,7 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
         j.flipped(v, now);
       }
     }, () -> closed);
-    this.background = new Handoff("mlops-endpoint-" + name + "-background");
+    this.background = new Handoff("mlops-endpoint-" + name + "-background", b.backgroundShare);
     this.shadowRunner = shadows.isEmpty() ? null : new Shadows<>(scope, shadows, background, b.shadowQueue);
     this.sink = b.monitors.isEmpty() && b.predictionLogs.isEmpty() ? null : new PredictionSink<>(b, background);
     background.start();

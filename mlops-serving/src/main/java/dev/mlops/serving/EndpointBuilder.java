@@ -49,6 +49,9 @@ public final class EndpointBuilder<T extends Output<T>> {
   boolean logOutputs;
   int logQueue = 10_000;
   int shadowQueue = 1_000;
+  double backgroundShare = DEFAULT_BACKGROUND_SHARE;
+  /** The share of one core an endpoint's background worker takes at most unless told otherwise. */
+  static final double DEFAULT_BACKGROUND_SHARE = 0.25;
   @Nullable RolloutPolicy rolloutPolicy;
   int feedbackWindow = 100_000;
   boolean trackFeedback;
@@ -254,6 +257,24 @@ public final class EndpointBuilder<T extends Output<T>> {
   public EndpointBuilder<T> queues(int logQueue, int shadowQueue) {
     this.logQueue = Validation.positive("log queue", logQueue);
     this.shadowQueue = Validation.positive("shadow queue", shadowQueue);
+    return this;
+  }
+
+  /**
+   * The most of one core the endpoint's background worker (shadow requests, prediction logging, and
+   * a monitor's window reports when the monitor runs them on the calling thread) takes, as a share
+   * of wall-clock time (default 0.25; 1 for no limit). After a few milliseconds of uninterrupted
+   * work it pauses for as long as the share requires, and the queues fill and drop (counted in
+   * {@link Endpoint#describe()}) rather than the worker competing with request threads for a core.
+   * At request rates the worker keeps up with inside its share nothing is dropped; items only wait.
+   *
+   * @throws InvalidArgumentException unless {@code share} is above 0 and at most 1
+   */
+  public EndpointBuilder<T> backgroundShare(double share) {
+    if (!(share > 0 && share <= 1)) {
+      throw InvalidArgumentException.of("background share", share, "must be above 0 and at most 1");
+    }
+    this.backgroundShare = share;
     return this;
   }
 

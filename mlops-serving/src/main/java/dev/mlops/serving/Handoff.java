@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.jctools.queues.MpscArrayQueue;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +19,13 @@ import org.slf4j.LoggerFactory;
  * refuses the item, and the caller counts what it dropped by kind). The worker takes one item from each lane in
  * turn, isolating the consumers' failures. One thread serves every lane so that background work
  * competes with request threads for one core at most, not one per kind of work.
+ *
+ * <p>The worker also keeps to a share of one core ({@code share}, 1 for no limit): it may work
+ * without pause for a few milliseconds ({@link #BURST_NANOS}), then it works at most {@code share}
+ * of the wall-clock time, parking between items to pay back what it used; producers do not wake it
+ * during such a pause, so its lanes fill and drop (counted) rather than the worker taking a caller's
+ * core. The time counted is wall-clock time spent in the consumers, an upper bound of the CPU
+ * time they used.
  */
 final class Handoff implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Handoff.class);
@@ -39,9 +47,21 @@ final class Handoff implements AutoCloseable {
   /** Set before the worker polls, cleared only after a pass over every lane found nothing: idle when clear and empty. */
   private volatile boolean busy;
   private volatile boolean running = true;
+  /** Paused to keep to its share of a core: producers do not wake it. */
+  private static final int PACING = 3;
+  /** Work the worker may do without a pause, and the most its unused share builds up to. */
+  static final long BURST_NANOS = TimeUnit.MILLISECONDS.toNanos(4);
+  /** Passes over the lanes between two readings of the clock while the worker is busy. */
+  private static final int PASSES_PER_READING = 16;
+  private final double share;
 
-  Handoff(String name) {
+  /** A hand-off whose worker takes at most {@code share} of one core (in (0, 1]; 1: no limit). */
+  Handoff(String name, double share) {
+    if (!(share > 0 && share <= 1)) {
+      throw new IllegalArgumentException("share must be in (0, 1]: " + share);
+    }
     this.name = name;
+    this.share = share;
   }
 
   /** A lane of at least {@code capacity} items (rounded up to a power of two) for {@code consumer}; before {@link #start}. */
@@ -80,6 +100,19 @@ final class Handoff implements AutoCloseable {
       this.queue = new MpscArrayQueue<>(Math.max(2, capacity));
       this.half = queue.capacity() / 2;
       this.consumer = consumer;
+    }
+
+    /**
+     * Whether the next offer would be dropped without looking at the queue (the lane was found full
+     * and has not been drained since); when true, that offer is counted as made, so that a caller
+     * can drop its item before building it.
+     */
+    boolean skipping() {
+      if (skip > 0) {
+        skip--;
+        return true;
+      }
+      return false;
     }
 
     /** Queues an item for the worker; false when the lane is full or closed (the item is dropped). Never blocks. */
@@ -139,10 +172,16 @@ final class Handoff implements AutoCloseable {
   private void run() {
     int idle = 0;
     int naps = 0;
+    Pacer pacer = share < 1 ? new Pacer(share, System.nanoTime()) : null;
+    int passes = 0;
+    // when the current stretch of work began, if the worker is in one
+    long burst = 0;
+    boolean working = false;
     while (running || !empty()) {
       if (!busy) {
         busy = true;
       }
+      long start = working ? burst : System.nanoTime();
       boolean any = false;
       for (Lane<?> l : order) {
         any |= l.runOne(name);
@@ -150,7 +189,18 @@ final class Handoff implements AutoCloseable {
       if (any) {
         idle = 0;
         naps = 0;
+        burst = start;
+        working = true;
+        if (++passes == PASSES_PER_READING) {
+          passes = 0;
+          burst = account(burst, pacer);
+        }
         continue;
+      }
+      if (working) {
+        account(burst, pacer);
+        working = false;
+        passes = 0;
       }
       busy = false;
       // spin a little before parking: under steady traffic the next item is microseconds away
@@ -167,6 +217,52 @@ final class Handoff implements AutoCloseable {
       rest = AWAKE;
     }
     busy = false;
+  }
+
+  /**
+   * Charges the work done since {@code since} to the pacer (none: no limit) and pauses for as long
+   * as the share requires; the time the next stretch of work starts from.
+   */
+  private long account(long since, @Nullable Pacer pacer) {
+    long now = System.nanoTime();
+    if (pacer == null || !running) {
+      return now;
+    }
+    long pause = pacer.worked(now, now - since);
+    if (pause <= 0) {
+      return now;
+    }
+    rest = PACING;
+    long until = now + pause;
+    for (long left = pause; left > 0 && running; left = until - System.nanoTime()) {
+      LockSupport.parkNanos(this, left);
+    }
+    rest = AWAKE;
+    return System.nanoTime();
+  }
+
+  /**
+   * A worker's budget of work: it fills at {@code share} of the wall-clock time up to
+   * {@link #BURST_NANOS}, and the work done is taken from it; in debt, the worker pauses until the
+   * budget is back to zero. Not thread-safe: the worker's own.
+   */
+  static final class Pacer {
+    private final double share;
+    private long budget = BURST_NANOS;
+    private long filledAt;
+
+    /** A full budget at {@code now} (nanoseconds of the clock later calls use). */
+    Pacer(double share, long now) {
+      this.share = share;
+      this.filledAt = now;
+    }
+
+    /** Takes {@code worked} nanoseconds of work, at {@code now}; how long to pause (0: none). */
+    long worked(long now, long worked) {
+      budget = Math.min(BURST_NANOS, budget + (long) ((now - filledAt) * share)) - worked;
+      filledAt = now;
+      return budget >= 0 ? 0 : (long) (-budget / share);
+    }
   }
 
   /** Waits until every lane is empty and its last item is processed, up to {@code timeoutMillis}; whether they are. */

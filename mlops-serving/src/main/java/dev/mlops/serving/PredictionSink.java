@@ -47,8 +47,25 @@ final class PredictionSink<T extends Output<T>> {
   }
 
   /** Whether this request is logged (the sampling rate's draw). */
-  boolean sampled() {
+  private boolean sampled() {
     return sampleRate >= 1 || ThreadLocalRandom.current().nextDouble() < sampleRate;
+  }
+
+  /**
+   * Whether the next answered request is to be logged: false when the sampling draw leaves it out,
+   * and false (counted as a row handed and dropped) while the queue is known to be full, so that
+   * the caller builds nothing for it.
+   */
+  boolean admit() {
+    if (!sampled()) {
+      return false;
+    }
+    if (lane.skipping()) {
+      rows.increment();
+      rowsDropped.increment();
+      return false;
+    }
+    return true;
   }
 
   /** Queues an answered request for logging; a full queue drops it and counts it as a dropped row. */

@@ -208,11 +208,13 @@ final class RequestPath<T extends Output<T>> {
   }
 
   private void handOff(Call<T> c) {
-    boolean log = sink != null && sink.sampled();
-    if (shadowRunner != null || log) {
+    // a lane known to be full drops the request before anything is built for it
+    boolean shadow = shadowRunner != null && shadowRunner.admit();
+    boolean log = sink != null && sink.admit();
+    if (shadow || log) {
       // one object, and at most one copy of the caller's input, for every background lane
       Answered<T> job = new Answered<>(c.request.detached(c.example), c.active.schema, c.served);
-      if (shadowRunner != null) {
+      if (shadow) {
         shadowRunner.offer(job);
       }
       if (log) {

@@ -41,6 +41,18 @@ final class Shadows<T extends Output<T>> {
     this.lane = worker.lane(queue, this::run);
   }
 
+  /**
+   * Whether the next request is to be shadowed: false (and counted as dropped) while the queue is
+   * known to be full, so that the caller builds nothing for it.
+   */
+  boolean admit() {
+    if (lane.skipping()) {
+      dropped.increment();
+      return false;
+    }
+    return true;
+  }
+
   /** Queues a detached request for the shadows. */
   void offer(Answered<T> job) {
     if (!lane.offer(job)) {

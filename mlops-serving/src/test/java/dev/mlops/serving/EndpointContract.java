@@ -432,6 +432,26 @@ abstract class EndpointContract {
   }
 
   @Test
+  void aBackgroundWorkerHeldToASmallShareOfACoreStillShadowsAndLogsEveryRequestBelowItsQueues() throws Exception {
+    Random r = new Random(41);
+    try (dev.mlops.monitoring.Monitor monitor = dev.mlops.monitoring.Monitor.builder("paced").reference(reference(r)).windowRows(100)
+        .executor(Runnable::run).build()) {
+      Endpoint<Label> e = server.endpoint("paced", Label.class).serve("models:/churn@champion").shadow("next", "models:/churn/2")
+          .logTo(monitor).backgroundShare(0.1).build();
+      for (int i = 0; i < 600; i++) {
+        e.predict(Models.request(r));
+      }
+      // the worker pauses to keep to 10 % of a core: the items wait in their queues, none is dropped
+      assertTrue(e.awaitBackgroundWork(Eventually.DEFAULT_TIMEOUT.toMillis()));
+      EndpointStatus st = e.describe();
+      assertEquals(0, st.shadowDropped());
+      assertEquals(0, st.logging().rowsDropped());
+      assertEquals(600, st.variants().stream().filter(v -> v.name().equals("next")).findFirst().orElseThrow().requests());
+      assertEquals(600, monitor.stats().rows());
+    }
+  }
+
+  @Test
   void shadowsRecordAgreementAndScoreDifference() throws Exception {
     Endpoint<Label> e = server.endpoint("churn", Label.class).serve("models:/churn@champion").shadow("next", "models:/churn/2")
         .shadow("flipped", "models:/churn/" + ServingFixture.register(admin, "churn", Models.mislabelling(3)).version()).build();

@@ -6,10 +6,12 @@ import dev.mlops.monitoring.data.Table;
 import dev.mlops.monitoring.profile.ColumnProfile;
 import dev.mlops.monitoring.profile.Profile;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -311,26 +313,59 @@ public final class DataQuality {
     }
   }
 
-  /** Rows equal to an earlier row in every column. */
+  /**
+   * Rows equal to an earlier row in every column (numbers equal as {@link Double#equals} has it:
+   * the same bits, so NaN equals NaN and 0.0 differs from -0.0; categories by {@link String#equals},
+   * missing ones equal). One hash of each row over its values' bits and an open-addressing table of
+   * row numbers: nothing is boxed per row.
+   */
   public static long duplicateRows(Table t) {
     List<Column> cols = new ArrayList<>(t.columns().values());
-    List<double[]> nums = new ArrayList<>();
-    List<String[]> cats = new ArrayList<>();
-    for (Column c : cols) {
-      nums.add(c.numbers());
-      cats.add(c.categories());
+    int n = t.rows();
+    double[][] nums = new double[cols.size()][];
+    String[][] cats = new String[cols.size()][];
+    for (int c = 0; c < cols.size(); c++) {
+      nums[c] = cols.get(c).numbers();
+      cats[c] = nums[c] == null ? cols.get(c).categories() : null;
     }
-    Set<List<Object>> seen = new HashSet<>();
+    int[] table = new int[Integer.highestOneBit(Math.max(1, n) * 2 - 1) * 2];
+    Arrays.fill(table, -1);
+    int mask = table.length - 1;
     long dups = 0;
-    for (int r = 0; r < t.rows(); r++) {
-      List<Object> key = new ArrayList<>(cols.size());
-      for (int c = 0; c < cols.size(); c++) {
-        key.add(nums.get(c) != null ? (Object) nums.get(c)[r] : cats.get(c)[r]);
-      }
-      if (!seen.add(key)) {
-        dups++;
+    for (int r = 0; r < n; r++) {
+      int slot = rowHash(nums, cats, r) & mask;
+      while (true) {
+        int other = table[slot];
+        if (other < 0) {
+          table[slot] = r;
+          break;
+        }
+        if (sameRow(nums, cats, r, other)) {
+          dups++;
+          break;
+        }
+        slot = (slot + 1) & mask;
       }
     }
     return dups;
+  }
+
+  private static int rowHash(double[][] nums, String[][] cats, int r) {
+    long h = 0x9E3779B97F4A7C15L;
+    for (int c = 0; c < nums.length; c++) {
+      long v = nums[c] != null ? Double.doubleToLongBits(nums[c][r]) : Objects.hashCode(cats[c][r]);
+      h = (h ^ v) * 0xBF58476D1CE4E5B9L;
+      h ^= h >>> 31;
+    }
+    return (int) (h ^ (h >>> 32));
+  }
+
+  private static boolean sameRow(double[][] nums, String[][] cats, int a, int b) {
+    for (int c = 0; c < nums.length; c++) {
+      if (nums[c] != null ? Double.doubleToLongBits(nums[c][a]) != Double.doubleToLongBits(nums[c][b]) : !Objects.equals(cats[c][a], cats[c][b])) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -1,10 +1,14 @@
 package dev.mlops.spark;
 
 import dev.mlops.api.InvalidArgumentException;
+import dev.mlops.monitoring.drift.DriftOptions;
+import dev.mlops.monitoring.drift.DriftReport;
+import dev.mlops.monitoring.drift.ProfileDrift;
 import dev.mlops.monitoring.profile.Profile;
 import dev.mlops.monitoring.quality.DataQuality;
 import dev.mlops.monitoring.quality.QualityCounts;
 import dev.mlops.monitoring.quality.QualityReport;
+import dev.mlops.monitoring.report.HtmlReport;
 import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -14,13 +18,23 @@ import org.apache.spark.sql.Row;
  * executors, whatever its size: the pass profiles the rows (as {@link SparkProfiler} does) and counts
  * what the library's built-in data-quality checks read ({@link QualityCounts}: missing values, numbers
  * outside the reference's range, values in categories the reference lacks, distinct values, duplicate
- * rows), per partition, merged. Nothing is collected to the driver but the merged profile and counts.
+ * rows), per partition, merged. Nothing is collected to the driver but the merged profile and counts;
+ * drift is then computed on the driver from the two profiles' sketches.
  *
  * <pre>{@code
  * SparkCheck today = SparkCheck.of(reference, spark.table("payments_today"));
+ * DriftReport drift = today.drift(DriftOptions.defaults());
  * QualityReport quality = today.quality(DataQuality.with(List.of()));
- * Profile todays = today.profile().profile();
+ * Files.writeString(Path.of("today.html"), today.html(DriftOptions.defaults(), DataQuality.with(List.of()), "payments today"));
  * }</pre>
+ *
+ * <p>Drift ({@link #drift}) is {@link ProfileDrift#compare(Profile, Profile, DriftOptions)}: the
+ * library's plan, tests, defaults, corrections and verdict, the current side's statistics read from the
+ * merged profile's sketches (KS and Wasserstein between the two quantile sketches, within the sum of
+ * their rank errors). The tests that need raw values (Anderson–Darling, Cramér–von Mises,
+ * Mann–Whitney, t, energy) cannot run against profiles and are refused naming those that can; for
+ * them, or for the current side's exact CDF, compare a seeded sample's rows with
+ * {@link SparkComparison} ({@code current.sample(fraction, seed)}).
  *
  * <p>The quality report is the one {@link DataQuality#check(Profile, dev.mlops.monitoring.data.Table)}
  * makes from the same rows in one JVM, check for check and message for message, with two stated
@@ -73,6 +87,26 @@ public final class SparkCheck {
   /** What the built-in quality checks read of the current rows. */
   public QualityCounts counts() {
     return counts;
+  }
+
+  /**
+   * The drift report of the current rows' profile against the reference: {@link ProfileDrift#compare(Profile, Profile, DriftOptions)}.
+   *
+   * @throws InvalidArgumentException as {@link ProfileDrift#compare(Profile, Profile, DriftOptions)}
+   */
+  public DriftReport drift(DriftOptions options) {
+    return ProfileDrift.compare(reference, profile.profile(), Arguments.notNull("options", options));
+  }
+
+  /**
+   * The library's HTML report of this comparison ({@link HtmlReport}): the drift report under
+   * {@code options} and the built-in quality checks under {@code quality}, headed by {@code title}.
+   *
+   * @throws InvalidArgumentException as {@link #drift} and {@link #quality}, or if {@code title} is null
+   */
+  public String html(DriftOptions options, DataQuality quality, String title) {
+    Arguments.notNull("title", title);
+    return HtmlReport.render(drift(options), quality(quality), java.util.List.of(), title);
   }
 
   /**

@@ -6,14 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mlops.api.InvalidArgumentException;
 import dev.mlops.monitoring.data.Table;
+import dev.mlops.monitoring.drift.ColumnDrift;
+import dev.mlops.monitoring.drift.DriftOptions;
+import dev.mlops.monitoring.drift.DriftReport;
+import dev.mlops.monitoring.drift.ProfileDrift;
+import dev.mlops.monitoring.profile.ColumnProfile;
 import dev.mlops.monitoring.profile.Profile;
 import dev.mlops.monitoring.quality.Check;
 import dev.mlops.monitoring.quality.DataQuality;
 import dev.mlops.monitoring.quality.QualityReport;
+import dev.mlops.monitoring.report.HtmlReport;
 import dev.mlops.testkit.Slow;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -43,12 +51,77 @@ class SparkCheckTest {
       assertEquals(q.check(reference, table), check.quality(q));
     }
     SameAnswer.assertSame(all, Profile.of(table), check.profile().profile());
+    // drift from the merged profile's sketches: the one-JVM profile's report, and the rows' own verdicts
+    DriftOptions options = DriftOptions.defaults();
+    DriftReport drift = check.drift(options);
+    DriftReport jvm = ProfileDrift.compare(reference, Profile.of(table), options);
+    if (table.rows() <= ColumnProfile.KLL_K) {
+      // the current sketches hold every value: the very report of the one-JVM profile, and the rows' own verdicts
+      assertEquals(jvm, drift);
+      assertEquals(verdicts(ProfileDrift.compare(reference, table, options)), verdicts(drift));
+    } else {
+      // compacted sketches (breast_cancer's 569 rows), merged in another order than one JVM's: KS within the two rank errors
+      assertEquals(30, jvm.columns().stream().filter(c -> c.test().equals("ks")).count());
+      for (int i = 0; i < jvm.columns().size(); i++) {
+        String column = jvm.columns().get(i).name();
+        if (!jvm.columns().get(i).test().equals("ks")) {
+          continue; // the 0/1 target's z test reads counts from the sketches: each share within 2ε, its statistic not bounded so
+        }
+        double bound = 2 * check.profile().profile().column(column).rankError();
+        assertEquals(jvm.columns().get(i).statistic(), drift.columns().get(i).statistic(), bound, column);
+      }
+    }
     if (name.equals("iris")) {
+      assertTrue(drift.datasetDrift(), "a third species");
+      // the library's HTML report, from the Spark path
+      DataQuality q = DataQuality.with(List.of());
+      String html = check.html(options, q, "iris today");
+      assertEquals(HtmlReport.render(ProfileDrift.compare(reference, Profile.of(table), options), q.check(reference, table), List.of(),
+          "iris today"), html);
+      assertTrue(html.contains("<title>iris today</title>") && html.contains("petal length (cm)") && html.contains("new_categories"));
       List<String> failed = check.quality(DataQuality.with(List.of())).failures().stream().map(f -> f.check() + ":" + f.column()).toList();
       assertTrue(failed.contains("new_categories:target") && failed.contains("out_of_range_share:petal length (cm)"), failed.toString());
       // scikit-learn's iris repeats one row (rows 102 and 143)
       assertEquals(1, check.counts().duplicateRows());
     }
+  }
+
+  private static Map<String, Boolean> verdicts(DriftReport r) {
+    assertTrue(!r.columns().isEmpty());
+    return r.columns().stream().collect(Collectors.toMap(ColumnDrift::name, ColumnDrift::drift));
+  }
+
+  @Test
+  @DisplayName("drift of 40,000 rows over 7 partitions from the merged sketches: the rows' verdicts, KS within the two rank errors")
+  void driftFromSketches() {
+    Frames data = Frames.generated(35, 20_000);
+    Profile reference = data.jvmProfile(data.names());
+    Frames current = Frames.generated(36, 40_000).with(r -> {
+      if (r[1] instanceof Double d) {
+        r[1] = d * 1.3; // the heavy-tailed column stretched
+      }
+    });
+    SparkCheck check = SparkCheck.of(reference, current.shuffled(spark, 7, 9));
+    DriftOptions ks = DriftOptions.builder().test(dev.mlops.monitoring.drift.DriftTest.KS).columns(Set.of("x", "skew", "count", "age",
+        "price", "score")).build();
+    DriftReport fromSketches = check.drift(ks);
+    DriftReport fromRows = ProfileDrift.compare(reference, current.table(), ks);
+    assertEquals(verdicts(fromRows), verdicts(fromSketches));
+    assertTrue(verdicts(fromSketches).get("skew"), verdicts(fromSketches).toString());
+    for (ColumnDrift c : fromSketches.columns()) {
+      double bound = reference.column(c.name()).rankError() + check.profile().profile().column(c.name()).rankError();
+      ColumnDrift exact = fromRows.columns().stream().filter(e -> e.name().equals(c.name())).findFirst().orElseThrow();
+      assertEquals(exact.statistic(), c.statistic(), bound, c.name());
+    }
+    // the defaults (Wasserstein, categories on frequent items) give the rows' verdicts too; city is beyond the exact frequent items
+    Map<String, Boolean> byDefault = verdicts(check.drift(DriftOptions.defaults()));
+    byDefault.remove("city");
+    Map<String, Boolean> rowsByDefault = verdicts(ProfileDrift.compare(reference, current.table(), DriftOptions.defaults()));
+    rowsByDefault.remove("city");
+    assertEquals(rowsByDefault, byDefault);
+    InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
+        () -> check.drift(DriftOptions.builder().test(dev.mlops.monitoring.drift.DriftTest.T_TEST).build()));
+    assertTrue(e.getMessage().contains("raw reference values"), e.getMessage());
   }
 
   @Test

@@ -84,11 +84,7 @@ final class ProfileStatistics extends ColumnStatistics {
 
   @Override
   boolean gives(DriftTest.Reads what) {
-    return switch (what) {
-      case CDF, SHARES -> true;
-      case COUNTS -> !numerical() || distinct() <= FEW_VALUES;
-      case VALUES -> false;
-    };
+    return SketchStatistics.gives(this, what);
   }
 
   @Override

@@ -109,9 +109,14 @@ final class SketchStatistics extends ColumnStatistics {
 
   @Override
   boolean gives(DriftTest.Reads what) {
+    return gives(this, what);
+  }
+
+  /** What a path comparing with a profile's sketches gives of a column: all but raw values; counts of categories or of a few numbers. */
+  static boolean gives(ColumnStatistics column, DriftTest.Reads what) {
     return switch (what) {
       case CDF, SHARES -> true;
-      case COUNTS -> !numerical() || distinct() <= FEW_VALUES;
+      case COUNTS -> !column.numerical() || column.distinct() <= FEW_VALUES;
       case VALUES -> false;
     };
   }

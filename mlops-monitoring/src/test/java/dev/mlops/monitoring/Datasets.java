@@ -56,7 +56,7 @@ public final class Datasets {
   }
 
   /** The rows at {@code indexes}, in that order. */
-  static Table rows(Table t, List<Integer> indexes) {
+  public static Table rows(Table t, List<Integer> indexes) {
     List<Column> out = new ArrayList<>();
     for (Column c : t.columns().values()) {
       if (c.type() == Column.Type.NUMERICAL) {

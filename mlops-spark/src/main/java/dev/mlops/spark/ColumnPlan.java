@@ -59,6 +59,11 @@ final class ColumnPlan implements Serializable {
    *     {@code refuseUnsupported}
    */
   static ColumnPlan of(StructType schema, Set<String> selected, boolean refuseUnsupported) {
+    return of(schema, selected, Set.of(), refuseUnsupported);
+  }
+
+  /** As {@link #of(StructType, Set, boolean)}, leaving out the {@code excluded} columns (a grouping's keys). */
+  static ColumnPlan of(StructType schema, Set<String> selected, Set<String> excluded, boolean refuseUnsupported) {
     List<String> known = List.of(schema.fieldNames());
     for (String s : selected) {
       if (!known.contains(s)) {
@@ -72,7 +77,7 @@ final class ColumnPlan implements Serializable {
     StructField[] fields = schema.fields();
     for (int i = 0; i < fields.length; i++) {
       StructField f = fields[i];
-      if (!selected.isEmpty() && !selected.contains(f.name())) {
+      if (!selected.isEmpty() && !selected.contains(f.name()) || excluded.contains(f.name())) {
         continue;
       }
       if (names.contains(f.name())) {

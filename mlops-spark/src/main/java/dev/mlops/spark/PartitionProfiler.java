@@ -32,22 +32,39 @@ final class PartitionProfiler implements MapPartitionsFunction<Row, byte[]> {
 
   /** The profile of the rows, in the plan's column order. */
   Profile profile(Iterator<Row> rows) {
-    int n = plan.names.length;
-    Profile scratch = new Profile();
-    ColumnProfile[] columns = new ColumnProfile[n];
-    double[][] blocks = new double[n][];
-    int[] filled = new int[n];
-    for (int c = 0; c < n; c++) {
-      columns[c] = scratch.column(plan.names[c]);
-      if (plan.kinds[c] == ColumnPlan.Kind.NUMBER) {
-        blocks[c] = new double[BLOCK];
+    Columns columns = new Columns(plan);
+    while (rows.hasNext()) {
+      columns.add(rows.next());
+    }
+    return columns.finish();
+  }
+
+  /** The column profiles of one partition, row by row; {@link #finish()} once. Not thread-safe. */
+  static final class Columns {
+    private final ColumnPlan plan;
+    private final Profile scratch = new Profile();
+    private final ColumnProfile[] columns;
+    private final double[][] blocks;
+    private final int[] filled;
+    private long count;
+
+    Columns(ColumnPlan plan) {
+      this.plan = plan;
+      int n = plan.names.length;
+      columns = new ColumnProfile[n];
+      blocks = new double[n][];
+      filled = new int[n];
+      for (int c = 0; c < n; c++) {
+        columns[c] = scratch.column(plan.names[c]);
+        if (plan.kinds[c] == ColumnPlan.Kind.NUMBER) {
+          blocks[c] = new double[BLOCK];
+        }
       }
     }
-    long count = 0;
-    while (rows.hasNext()) {
-      Row row = rows.next();
+
+    void add(Row row) {
       count++;
-      for (int c = 0; c < n; c++) {
+      for (int c = 0; c < columns.length; c++) {
         int i = plan.indexes[c];
         if (row.isNullAt(i)) {
           columns[c].updateMissing();
@@ -63,11 +80,15 @@ final class PartitionProfiler implements MapPartitionsFunction<Row, byte[]> {
         }
       }
     }
-    for (int c = 0; c < n; c++) {
-      if (filled[c] > 0) {
-        columns[c].update(blocks[c], 0, filled[c]);
+
+    Profile finish() {
+      for (int c = 0; c < columns.length; c++) {
+        if (filled[c] > 0) {
+          columns[c].update(blocks[c], 0, filled[c]);
+          filled[c] = 0;
+        }
       }
+      return Profile.of(count, scratch.columns());
     }
-    return Profile.of(count, scratch.columns());
   }
 }

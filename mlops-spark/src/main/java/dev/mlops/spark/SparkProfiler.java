@@ -66,6 +66,31 @@ public final class SparkProfiler {
     return new DataFrameProfile(merged, plan.skipped);
   }
 
+  /**
+   * Profiles each group of {@code data}'s rows ({@link Grouping}: by columns' values, or by time
+   * bucket) in one Spark job: each partition profiles the groups it holds, a shuffle brings each
+   * group's partial profiles together and merges them, and the driver gets one profile per group.
+   * Each equals (as {@link #profile} states) the profile of that group's rows alone. The grouping's
+   * columns are not profiled; the other columns are planned as {@link #profile} plans them, and the
+   * skipped ones are listed in every group's {@link DataFrameProfile}. The groups are held on the
+   * driver at the end (a profile is some kilobytes per column): group by what has a bounded number of values.
+   *
+   * @return the profiles by group key, in no particular order (immutable)
+   * @throws InvalidArgumentException before any job runs, as {@link #profile}, or if a grouping column
+   *     is not in the schema, or a time-bucket column is not a timestamp
+   */
+  public java.util.Map<List<@org.jspecify.annotations.Nullable Object>, DataFrameProfile> profileGroups(Dataset<Row> data, Grouping grouping) {
+    Arguments.notNull("data", data);
+    Arguments.notNull("grouping", grouping);
+    int[] keyIndexes = grouping.indexes(data.schema());
+    ColumnPlan plan = ColumnPlan.of(data.schema(), columns, Set.copyOf(grouping.columns()), refuseUnsupported);
+    java.util.Map<List<@org.jspecify.annotations.Nullable Object>, byte[]> merged = data.toJavaRDD()
+        .mapPartitionsToPair(new GroupedProfiler(plan, grouping, keyIndexes)).reduceByKey(SparkProfiler::merge).collectAsMap();
+    java.util.Map<List<@org.jspecify.annotations.Nullable Object>, DataFrameProfile> out = new java.util.HashMap<>();
+    merged.forEach((k, v) -> out.put(k, new DataFrameProfile(Profile.fromBytes(v), plan.skipped)));
+    return java.util.Collections.unmodifiableMap(out);
+  }
+
   /** Two stored profiles merged into the stored profile of both (run on the executors for the tree's inner levels). */
   static byte[] merge(byte[] a, byte[] b) {
     return Profile.mergeAll(List.of(Profile.fromBytes(a), Profile.fromBytes(b))).toBytes();

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -57,7 +58,7 @@ class ReadmeSparkTest {
       blocks.add(readme.substring(start, end));
       at = end;
     }
-    assertEquals(3, blocks.size(), "the README's Spark blocks");
+    assertEquals(4, blocks.size(), "the README's Spark blocks");
     String body = self.lines().map(String::strip).reduce("", (a, b) -> a + b + "\n");
     for (String block : blocks) {
       String stripped = block.lines().map(String::strip).reduce("", (a, b) -> a + b + "\n");
@@ -70,6 +71,7 @@ class ReadmeSparkTest {
   void nightlyProfileLiveWindowsAndAStream() throws Exception {
     String paymentsCsv = csv(dir.resolve("payments.csv"), new Random(1), 5_000, 0).toString();
     Path referenceFile = dir.resolve("payments-reference.bin");
+    Path reportFile = dir.resolve("payments-today.html");
     String storeUri = "file:" + dir.resolve("mlops");
     String incomingDir = Files.createDirectories(dir.resolve("incoming")).toString();
     String checkpointDir = dir.resolve("checkpoint").toString();
@@ -93,6 +95,14 @@ class ReadmeSparkTest {
     System.out.println(drift.verdict() + "; quality " + (quality.passed() ? "passed" : quality.failures()));
     // end
 
+    // README: one pass
+    SparkCheck day = SparkCheck.of(reference, spark.table("payments_today"));
+    DriftReport dayDrift = day.drift(DriftOptions.defaults());
+    QualityReport dayQuality = day.quality(DataQuality.with(List.of()));
+    Files.writeString(reportFile, day.html(DriftOptions.defaults(), DataQuality.with(List.of()), "payments today"));
+    Map<List<Object>, DataFrameProfile> byChannel = SparkProfiler.newBuilder().build().profileGroups(payments, Grouping.by("channel"));
+    // end
+
     // README: stream
     try (StorageBackend backend = StorageBackend.open(storeUri);
         Monitor live = Monitor.builder("payments").reference(reference).storage(backend).windowRows(1_000_000).build()) {
@@ -111,6 +121,12 @@ class ReadmeSparkTest {
     assertEquals(List.of(), nightly.skipped());
     assertFalse(drift.datasetDrift(), drift.verdict());
     assertTrue(quality.passed(), quality.failures().toString());
+    // the one pass gives the collected rows' verdicts and the same quality report
+    assertEquals(drift.datasetDrift(), dayDrift.datasetDrift());
+    assertEquals(quality, dayQuality);
+    assertTrue(Files.readString(reportFile).contains("<title>payments today</title>"));
+    assertEquals(java.util.Set.of(List.of("web"), List.of("app"), List.of("store")), byChannel.keySet());
+    assertEquals(5_000, byChannel.values().stream().mapToLong(p -> p.profile().rows()).sum());
     try (StorageBackend backend = StorageBackend.open(storeUri)) {
       var windows = MonitorHistory.open(backend, "payments").windows(0, 10);
       assertEquals(List.of(800, 800), windows.stream().map(w -> w.value().orElseThrow().rows()).toList());

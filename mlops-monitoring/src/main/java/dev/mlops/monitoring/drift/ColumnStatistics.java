@@ -22,7 +22,7 @@ abstract class ColumnStatistics {
   private final String name;
   private final boolean numerical;
   private final int bins;
-  private final Column current;
+  private final @Nullable Column current;
   private @Nullable Map<String, Long> referenceLabels;
   private @Nullable Map<String, Long> currentLabels;
   private Binned.@Nullable Shares categories;
@@ -32,8 +32,12 @@ abstract class ColumnStatistics {
   private double normedWasserstein = Double.NaN;
   private int distinct = -1;
 
-  /** Statistics of the reference column {@code name} against the exact {@code current} column (same name). */
-  ColumnStatistics(String name, boolean numerical, int bins, Column current) {
+  /**
+   * Statistics of the reference column {@code name} against the exact {@code current} column (same
+   * name), or, with {@code current} null, against a current side the subclass gives itself
+   * ({@link #currentCount()}, {@link #countCurrentLabels()}).
+   */
+  ColumnStatistics(String name, boolean numerical, int bins, @Nullable Column current) {
     this.name = name;
     this.numerical = numerical;
     this.bins = bins;
@@ -53,13 +57,25 @@ abstract class ColumnStatistics {
   abstract long referenceCount();
 
   /** Values in the current data after dropping missing ones. */
-  final long currentCount() {
-    return current.size() - current.missing();
+  long currentCount() {
+    return exactCurrent().size() - exactCurrent().missing();
   }
 
-  /** The current column's present numbers (every path has the current rows themselves). */
+  /** The current column's present numbers, on a path that has the current rows themselves. */
   final double[] currentNumbers() {
-    return current.presentNumbers();
+    return exactCurrent().presentNumbers();
+  }
+
+  private Column exactCurrent() {
+    if (current == null) {
+      throw new IllegalStateException("column '" + name + "' is compared without its current rows");
+    }
+    return current;
+  }
+
+  /** Counts per current value, numbers by their label ({@link Column#label}); called once. */
+  Map<String, Long> countCurrentLabels() {
+    return exactCurrent().counts();
   }
 
   /** Whether this path can give what a test reads of this column; {@link #lacks} says why not. */
@@ -82,7 +98,7 @@ abstract class ColumnStatistics {
   /** Counts per current value, numbers by their label ({@link Column#label}). */
   final Map<String, Long> currentLabelCounts() {
     if (currentLabels == null) {
-      currentLabels = current.counts();
+      currentLabels = countCurrentLabels();
     }
     return currentLabels;
   }

@@ -46,6 +46,26 @@ public final class ProfileDrift {
   }
 
   /**
+   * Compares a current profile with the reference profile under {@code options}: for current data
+   * profiled where it lives (a Spark job's merged profile, another service's window) and not at hand
+   * as rows. The plan, tests, corrections and verdict are those of
+   * {@link #compare(Profile, Table, DriftOptions)}; the current side's statistics come from its
+   * sketches too: KS and Wasserstein between the two quantile sketches' CDFs, the current bin shares
+   * from its sketch's ranks, its categories from its frequent items. The KS statistic is then within
+   * the sum of the two sketches' rank errors of the exact one, and the Wasserstein distance within
+   * that sum times the range of both sides before norming. Where the current column's sketches are
+   * exact (KLL below its first compaction, at most {@value dev.mlops.monitoring.profile.ColumnProfile#KLL_K}
+   * numbers; frequent items below about 750 categories) the report equals the one from the rows
+   * themselves, but for the distinct-value count, which comes from the union of the HyperLogLog sketches.
+   *
+   * @throws InvalidArgumentException as {@link #compare(Profile, Table, DriftOptions)}
+   */
+  public static DriftReport compare(Profile reference, Profile current, DriftOptions options) {
+    Validation.notNull("current", current);
+    return DriftEngine.compare(ProfileStatistics.sides(reference, current), options, ColumnTasks.commonPool());
+  }
+
+  /**
    * As {@link #compare(Profile, Table, DriftOptions)}, the columns analysed on {@code executor} and
    * never on the common pool: the calling thread takes part, and up to one helper fewer than the
    * processors is handed to the executor, each taking the next column not yet taken. The call returns

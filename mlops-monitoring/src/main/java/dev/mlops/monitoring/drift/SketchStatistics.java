@@ -109,32 +109,42 @@ final class SketchStatistics extends ColumnStatistics {
 
   @Override
   boolean gives(DriftTest.Reads what) {
+    return gives(this, what);
+  }
+
+  /** What a path comparing with a profile's sketches gives of a column: all but raw values; counts of categories or of a few numbers. */
+  static boolean gives(ColumnStatistics column, DriftTest.Reads what) {
     return switch (what) {
       case CDF, SHARES -> true;
-      case COUNTS -> !numerical() || distinct() <= FEW_VALUES;
+      case COUNTS -> !column.numerical() || column.distinct() <= FEW_VALUES;
       case VALUES -> false;
     };
   }
 
   @Override
   String lacks(DriftTest.Reads what) {
+    return lacks(what, name(), distinct());
+  }
+
+  /** Why a path comparing with a profile's sketches cannot give {@code what} of a column. */
+  static String lacks(DriftTest.Reads what, String name, int distinct) {
     return what == DriftTest.Reads.VALUES ? "reads the raw reference values, which a profile does not keep; against a profile use "
         + Arrays.stream(DriftTest.values()).filter(DriftTest::worksOnProfile).map(DriftTest::id).toList()
         : "reads counts per value, which a profile's sketch holds for a numerical column of at most " + FEW_VALUES
-            + " distinct values; '" + name() + "' has " + distinct();
+            + " distinct values; '" + name + "' has " + distinct;
   }
 
   @Override
   Map<String, Long> countReferenceLabels() {
-    return numerical() ? sketchedCounts() : new LinkedHashMap<>(reference.frequentItems());
+    return numerical() ? sketchedCounts(reference) : new LinkedHashMap<>(reference.frequentItems());
   }
 
-  /** Counts per number from the sketch's CDF steps: the rank gained at each distinct item, times the count of numbers. */
-  private Map<String, Long> sketchedCounts() {
-    double[][] steps = reference.cdfSteps();
+  /** Counts per number from a profile's CDF steps: the rank gained at each distinct item, times the count of numbers. */
+  static Map<String, Long> sketchedCounts(ColumnProfile profile) {
+    double[][] steps = profile.cdfSteps();
     double[] items = steps[0];
     double[] ranks = steps[1];
-    long n = reference.numericCount();
+    long n = profile.numericCount();
     Map<String, Long> out = new LinkedHashMap<>();
     double below = 0;
     for (int i = 0; i < items.length; i++) {
@@ -250,7 +260,7 @@ final class SketchStatistics extends ColumnStatistics {
     return c;
   }
 
-  private static double[] merge(double[] a, double[] b) {
+  static double[] merge(double[] a, double[] b) {
     double[] out = new double[a.length + b.length];
     int i = 0;
     int j = 0;

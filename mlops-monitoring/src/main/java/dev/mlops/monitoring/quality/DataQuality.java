@@ -13,7 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.SortedMap;
 
 /**
  * Data-quality checks of a current table against a reference profile plus any declarative
@@ -119,6 +119,30 @@ public final class DataQuality {
    * not watch out of {@code current}, yet a declared check may name one).
    */
   public QualityReport check(Profile reference, Table current, Table logged) {
+    List<CheckResult> out = new ArrayList<>(builtIn(reference, QualityCounts.of(reference, current)));
+    for (Check c : checks) {
+      out.add(c.evaluate(logged));
+    }
+    return new QualityReport(current.rows(), out);
+  }
+
+  /**
+   * Runs the built-in checks on current rows known by their counts against the reference ({@link QualityCounts},
+   * counted in one JVM or per partition of a distributed job and added up): the same results as
+   * {@link #check(Profile, Table)} on those rows, without the declarative checks, which read the rows
+   * themselves.
+   *
+   * @throws InvalidArgumentException if this carries declarative checks, which need the rows
+   */
+  public QualityReport check(Profile reference, QualityCounts current) {
+    if (!checks.isEmpty()) {
+      throw InvalidArgumentException.of("checks", checks.size() + " declarative checks", "read the rows themselves, which counts do not"
+          + " hold; check counts with the built-in checks only (DataQuality.with(List.of()))");
+    }
+    return new QualityReport(current.rows(), builtIn(reference, current));
+  }
+
+  private List<CheckResult> builtIn(Profile reference, QualityCounts current) {
     List<CheckResult> out = new ArrayList<>();
     Set<String> refNames = new HashSet<>();
     int present = 0;
@@ -132,14 +156,15 @@ public final class DataQuality {
     double collision = 1;
     for (ColumnProfile ref : reference.columns()) {
       refNames.add(ref.name());
-      Column cur = current.columns().get(ref.name());
+      QualityCounts.ColumnCounts cur = current.columns().get(ref.name());
       if (cur == null) {
         out.add(new CheckResult("column_present", ref.name(), false, "absent", "present"));
         continue;
       }
       boolean refNumeric = ref.isNumerical();
-      boolean curNumeric = cur.type() == Column.Type.NUMERICAL;
-      out.add(new CheckResult("type", ref.name(), refNumeric == curNumeric, cur.type().label(), refNumeric ? "numerical" : "categorical"));
+      boolean curNumeric = cur.numerical();
+      out.add(new CheckResult("type", ref.name(), refNumeric == curNumeric, (curNumeric ? Column.Type.NUMERICAL : Column.Type.CATEGORICAL).label(),
+          refNumeric ? "numerical" : "categorical"));
       out.add(missing(ref, cur, alpha));
       Shares shares = Shares.of(ref);
       collision *= shares.collision;
@@ -156,66 +181,55 @@ public final class DataQuality {
       }
     }
     out.add(duplicates(current, collision, alpha));
-    for (Check c : checks) {
-      out.add(c.evaluate(logged));
-    }
-    return new QualityReport(current.rows(), out);
+    return out;
   }
 
-  private CheckResult missing(ColumnProfile ref, Column cur, double alpha) {
+  private static int clamp(long n) {
+    return (int) Math.min(Integer.MAX_VALUE, n);
+  }
+
+  private CheckResult missing(ColumnProfile ref, QualityCounts.ColumnCounts cur, double alpha) {
     double refMissing = ref.count() == 0 ? 0 : (double) ref.missingTotal() / ref.count();
     long missing = cur.missing();
-    int rows = cur.size();
+    long rows = cur.size();
     if (fixed) {
       double share = rows == 0 ? 0 : (double) missing / rows;
       return new CheckResult("missing_share", ref.name(), share <= refMissing + missingTolerance, pct(share),
           "<= " + pct(refMissing) + " + " + pct(missingTolerance));
     }
-    int limit = ChanceLimits.missing(ref.missingTotal(), ref.count(), rows, alpha);
+    int limit = ChanceLimits.missing(ref.missingTotal(), ref.count(), clamp(rows), alpha);
     return new CheckResult("missing_share", ref.name(), missing <= limit, ofRows(missing, rows), "<= " + ofRows(limit, rows)
         + ", what chance allows against the reference's " + pct(refMissing) + " of " + ref.count() + " values");
   }
 
-  private CheckResult outOfRange(ColumnProfile ref, Column cur, double alpha) {
-    double[] v = cur.presentNumbers();
-    long outside = 0;
-    for (double x : v) {
-      if (x < ref.min() || x > ref.max()) {
-        outside++;
-      }
-    }
-    String observed = ofRows(outside, v.length) + " outside [" + String.format(Locale.ROOT, "%.6g, %.6g", ref.min(), ref.max()) + "]";
+  private CheckResult outOfRange(ColumnProfile ref, QualityCounts.ColumnCounts cur, double alpha) {
+    long outside = cur.outOfRange();
+    long n = cur.presentNumbers();
+    String observed = ofRows(outside, n) + " outside [" + String.format(Locale.ROOT, "%.6g, %.6g", ref.min(), ref.max()) + "]";
     if (fixed) {
-      double share = v.length == 0 ? 0 : (double) outside / v.length;
+      double share = n == 0 ? 0 : (double) outside / n;
       return new CheckResult("out_of_range_share", ref.name(), share <= outOfRangeTolerance, observed, "<= " + pct(outOfRangeTolerance));
     }
-    int limit = ChanceLimits.outOfRange(ref.numericCount(), v.length, alpha);
-    return new CheckResult("out_of_range_share", ref.name(), outside <= limit, observed, "<= " + ofRows(limit, v.length)
+    int limit = ChanceLimits.outOfRange(ref.numericCount(), clamp(n), alpha);
+    return new CheckResult("out_of_range_share", ref.name(), outside <= limit, observed, "<= " + ofRows(limit, n)
         + ", what chance allows beyond the range of " + ref.numericCount() + " reference values");
   }
 
-  private CheckResult newCategories(ColumnProfile ref, Column cur, double alpha) {
-    Set<String> known = ref.frequentItems().keySet();
-    TreeMap<String, Long> unseen = new TreeMap<>();
-    List<String> labels = cur.presentLabels();
-    long count = 0;
-    for (String s : labels) {
-      if (!known.contains(s)) {
-        unseen.merge(s, 1L, Long::sum);
-        count++;
-      }
-    }
-    String observed = unseen.isEmpty() ? "none" : shown(unseen) + " (" + ofRows(count, labels.size()) + " values)";
+  private CheckResult newCategories(ColumnProfile ref, QualityCounts.ColumnCounts cur, double alpha) {
+    SortedMap<String, Long> unseen = cur.unseen();
+    long count = cur.unseenValues();
+    long labels = cur.presentLabels();
+    String observed = unseen.isEmpty() ? "none" : shown(unseen) + " (" + ofRows(count, labels) + " values)";
     if (fixed) {
       return new CheckResult("new_categories", ref.name(), unseen.isEmpty(), observed, "none");
     }
     double mass = unseenMass(ref);
-    int limit = ChanceLimits.binomial(labels.size(), mass, alpha);
-    return new CheckResult("new_categories", ref.name(), count <= limit, observed, "<= " + ofRows(limit, labels.size())
+    int limit = ChanceLimits.binomial(clamp(labels), mass, alpha);
+    return new CheckResult("new_categories", ref.name(), count <= limit, observed, "<= " + ofRows(limit, labels)
         + " values in categories the reference lacks, what chance allows when " + pct(mass) + " of new values are in unseen ones");
   }
 
-  private static String shown(TreeMap<String, Long> unseen) {
+  private static String shown(SortedMap<String, Long> unseen) {
     if (unseen.size() <= SHOWN_CATEGORIES) {
       return unseen.keySet().toString();
     }
@@ -248,7 +262,7 @@ public final class DataQuality {
     return Math.min(1, Math.max(1.0 / (values + 1), 1 - (double) certain / values));
   }
 
-  private CheckResult notConstant(ColumnProfile ref, Column cur, double largestShare, double alpha) {
+  private CheckResult notConstant(ColumnProfile ref, QualityCounts.ColumnCounts cur, double largestShare, double alpha) {
     long distinct = cur.distinctPresent();
     boolean varied = ref.distinctEstimate() > 1.5;
     String expected = "more than 1 (reference has about " + Math.round(ref.distinctEstimate()) + ")";
@@ -263,9 +277,9 @@ public final class DataQuality {
         expected + ", unless one value filling " + values + " values is as likely as " + String.format(Locale.ROOT, "%.3g", alpha));
   }
 
-  private CheckResult duplicates(Table current, double collision, double alpha) {
-    long dups = duplicateRows(current);
-    int rows = current.rows();
+  private CheckResult duplicates(QualityCounts current, double collision, double alpha) {
+    long dups = current.duplicateRows();
+    long rows = current.rows();
     if (fixed) {
       double share = rows == 0 ? 0 : (double) dups / rows;
       return new CheckResult("duplicate_rows", "", share <= duplicateTolerance, dups + " (" + pct(share) + ")", "<= " + pct(duplicateTolerance));

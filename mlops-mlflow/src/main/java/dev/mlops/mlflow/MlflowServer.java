@@ -296,22 +296,8 @@ public final class MlflowServer implements AutoCloseable {
      * @throws java.io.UncheckedIOException when the port cannot be bound
      */
     public MlflowServer start() {
-      StorageBackend b = openStore("or start the server with --create (createStore(true)) for a new, empty store there");
-      try {
-        return new MlflowServer(this, options(), b, ownsStore());
-      } catch (IOException e) {
-        closeOwned(b);
-        throw new java.io.UncheckedIOException("cannot listen on " + options().bindAddress() + ":" + options().port() + ": " + e.getMessage(), e);
-      } catch (RuntimeException e) {
-        closeOwned(b);
-        throw e;
-      }
-    }
-
-    private void closeOwned(StorageBackend b) {
-      if (ownsStore()) {
-        b.close();
-      }
+      return start("or start the server with --create (createStore(true)) for a new, empty store there",
+          (o, backend, owned) -> new MlflowServer(this, o, backend, owned));
     }
   }
 }

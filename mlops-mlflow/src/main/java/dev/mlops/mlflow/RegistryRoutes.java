@@ -43,10 +43,14 @@ final class RegistryRoutes {
   static final Map<String, String> STAGE_ALIASES = Map.of("staging", "Staging", "production", "Production");
   private final ModelRegistry registry;
   private final VersionSources sources;
+  private final LoggedModels loggedModels;
+  private final java.time.Clock clock;
 
-  RegistryRoutes(ModelRegistry registry, ArtifactStore artifacts) {
+  RegistryRoutes(ModelRegistry registry, ArtifactStore artifacts, LoggedModels loggedModels, java.time.Clock clock) {
     this.registry = registry;
-    this.sources = new VersionSources(artifacts);
+    this.sources = new VersionSources(artifacts, loggedModels);
+    this.loggedModels = loggedModels;
+    this.clock = clock;
   }
 
   // ---------------------------------------------------------------- registered models
@@ -91,6 +95,12 @@ final class RegistryRoutes {
     return Wire.object();
   }
 
+  /** MLflow's {@code delete_registered_model_tag}: a key the model does not have changes nothing, as in MLflow's stores. */
+  ObjectNode deleteModelTag(Message m) {
+    registry.deleteModelTag(requireModel(m.required("name")).name(), m.required("key"));
+    return Wire.object();
+  }
+
   ObjectNode searchModels(Message m) {
     int max = m.int32("max_results", 100, 1, 1000);
     String filter = m.string("filter");
@@ -127,6 +137,12 @@ final class RegistryRoutes {
     String name = m.required("name");
     String source = m.required("source");
     VersionSources.Source s = sources.resolve(source, m.string("run_id"));
+    String modelId = m.string("model_id");
+    if (modelId != null && !modelId.isEmpty()) {
+      loggedModels.require(modelId);
+    } else {
+      modelId = s.loggedModelId();
+    }
     Registration r = Registration.of(name).fromRunArtifact(s.runId(), s.path()).description(orEmpty(m.string("description")));
     if (s.path().endsWith(".onnx")) {
       r.flavor(ModelVersion.ONNX);
@@ -137,7 +153,16 @@ final class RegistryRoutes {
     sources.signature(s, tags.get(CLASSES_TAG)).ifPresent(r::signature);
     tags.forEach(r::tag);
     r.tag("mlflow.source", source);
+    if (modelId != null && !modelId.isEmpty()) {
+      r.tag("mlflow.modelId", modelId);
+    }
     ModelVersion v = registry.register(r);
+    if (modelId != null && !modelId.isEmpty()) {
+      loggedModels.update(modelId, clock.millis(), d -> {
+        d.withArrayProperty("registrations").addObject().put("name", v.name()).put("version", Integer.toString(v.version()));
+        return d;
+      });
+    }
     ObjectNode out = Wire.object();
     out.set("model_version", version(v));
     return out;
@@ -152,7 +177,8 @@ final class RegistryRoutes {
   ObjectNode updateVersion(Message m) {
     ModelVersion v = requireVersion(m);
     if (m.has("description")) {
-      throw MlflowError.invalid("description", m.string("description"), "a version's description is fixed at registration in this store");
+      registry.setVersionDescription(v.name(), v.version(), orEmpty(m.string("description")));
+      v = registry.getVersion(v.name(), v.version());
     }
     ObjectNode out = Wire.object();
     out.set("model_version", version(v));
@@ -168,6 +194,13 @@ final class RegistryRoutes {
   ObjectNode setVersionTag(Message m) {
     ModelVersion v = requireVersion(m);
     registry.setVersionTag(v.name(), v.version(), m.required("key"), orEmpty(m.string("value")));
+    return Wire.object();
+  }
+
+  /** MLflow's {@code delete_model_version_tag}: a key the version does not have changes nothing, as in MLflow's stores. */
+  ObjectNode deleteVersionTag(Message m) {
+    ModelVersion v = requireVersion(m);
+    registry.deleteVersionTag(v.name(), v.version(), m.required("key"));
     return Wire.object();
   }
 

@@ -1,6 +1,7 @@
 package dev.mlops.ui;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import dev.mlops.api.InvalidArgumentException;
 import dev.mlops.api.NotFoundException;
 import dev.mlops.api.ServerBuilder;
@@ -38,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * repeat nothing of the request); the Host header must be one of the allowed names (loopback names
  * and the configured ones), against DNS rebinding; with a token, every request needs it (an
  * {@code Authorization: Bearer} header, or the cookie a first visit with {@code ?token=} sets); only
- * GET and HEAD are served; static paths are normalized and confined to the UI's own files and the
+ * GET and HEAD are served (except below a {@link Builder#mount mounted} handler's prefixes); static paths are normalized and confined to the UI's own files and the
  * WebJars; a route that names a run answers 404 for a run that does not exist. Pages put store
  * values into the page with {@code textContent}, never as markup, each isolated in a {@code <bdi>}
  * with its hidden characters (a right-to-left override, say) shown as {@code <U+202E>}.
@@ -57,6 +58,7 @@ public final class MlopsUi implements AutoCloseable {
   private final ModelRegistry registry;
   private final HttpGuard guard;
   private final Routes routes;
+  private final Map<String, HttpHandler> mounts;
   private final String host;
 
   private MlopsUi(Builder b, ServerBuilder.Options o, StorageBackend backend, boolean owned) throws IOException {
@@ -66,6 +68,7 @@ public final class MlopsUi implements AutoCloseable {
     this.guard = new HttpGuard(o.bindAddress(), o.allowedHosts(), o.token(), o.authenticator());
     this.routes = new Routes(new TrackingRoutes(tracker), new RegistryRoutes(registry, b.accessPolicy), new MonitoringRoutes(backend),
         new RetrainingRoutes(backend), Map.copyOf(b.live));
+    this.mounts = new java.util.LinkedHashMap<>(b.mounts);
     this.http = HttpServers.start(o, 2, 256, 64, "mlops-ui", this::handle);
     this.host = o.urlHost();
     LOG.info("mlops UI on {} over {}", url(), backend.storageUri());
@@ -109,7 +112,8 @@ public final class MlopsUi implements AutoCloseable {
       h.set("Content-Security-Policy", CSP);
       HttpGuard.SECURITY_HEADERS.forEach(h::set);
       String method = ex.getRequestMethod();
-      if (!method.equals("GET") && !method.equals("HEAD")) {
+      HttpHandler mounted = mounted(ex.getRequestURI().getRawPath());
+      if (mounted == null && !method.equals("GET") && !method.equals("HEAD")) {
         h.set("Allow", "GET, HEAD");
         send(ex, 405, "text/plain", "the UI is read-only: only GET and HEAD are served");
         return;
@@ -138,10 +142,23 @@ public final class MlopsUi implements AutoCloseable {
         send(ex, 401, "text/plain", "not signed in");
         return;
       }
+      if (mounted != null) {
+        mounted.handle(ex);
+        return;
+      }
       routes.dispatch(new Request(ex, uri.getRawPath(), query, principal));
     } catch (RuntimeException e) {
       LOG.warn("mlops UI: {} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
     }
+  }
+
+  private @Nullable HttpHandler mounted(String path) {
+    for (Map.Entry<String, HttpHandler> m : mounts.entrySet()) {
+      if (path.startsWith(m.getKey())) {
+        return m.getValue();
+      }
+    }
+    return null;
   }
 
   private boolean authorized(HttpExchange ex) {
@@ -172,6 +189,7 @@ public final class MlopsUi implements AutoCloseable {
    */
   public static final class Builder extends ServerBuilder<Builder> {
     private final Map<String, java.util.function.Supplier<?>> live = new java.util.LinkedHashMap<>();
+    private final Map<String, HttpHandler> mounts = new java.util.LinkedHashMap<>();
     private dev.mlops.registry.@Nullable AccessPolicy accessPolicy;
 
     private Builder() {
@@ -206,6 +224,28 @@ public final class MlopsUi implements AutoCloseable {
      */
     public Builder live(String name, java.util.function.Supplier<?> status) {
       live.put(Validation.key("live name", name), Validation.notNull("status", status));
+      return this;
+    }
+
+    /**
+     * Serves every request whose path starts with one of {@code prefixes} with {@code handler}, on
+     * the UI's port, whatever its method, after the UI's Host, token and {@link Authenticator}
+     * checks: for example MLflow's REST API beside the UI
+     * ({@code mount(mlflow, mlflow.prefixes())} with an {@code MlflowHandler} of
+     * {@code mlops-mlflow}), so one port serves the pages and {@code MLFLOW_TRACKING_URI}. The
+     * handler answers (and may write to the store: the UI itself stays read-only); the UI does not
+     * close it.
+     *
+     * @throws InvalidArgumentException for a prefix that does not start with {@code /} or is {@code /} itself
+     */
+    public Builder mount(HttpHandler handler, java.util.Collection<String> prefixes) {
+      Validation.notNull("handler", handler);
+      for (String p : Validation.notNull("prefixes", prefixes)) {
+        if (p == null || !p.startsWith("/") || p.length() < 2) {
+          throw InvalidArgumentException.of("prefix", p, "must start with '/' and name a path below the root");
+        }
+        mounts.put(p, handler);
+      }
       return this;
     }
 

@@ -48,7 +48,8 @@ record Route(Function<Message, ObjectNode> handler, boolean retrySafe) {
     t.put("GET metrics/get-history-bulk-interval", new Route(i::bulkInterval, false));
     t.put("POST runs/outputs", new Route(r::logOutputs, false));
 
-    t.put("POST logged-models", new Route(l::create, true));
+    // not retry-safe: its body has no time, so two models logged alike would be one
+    t.put("POST logged-models", new Route(l::create, false));
     t.put("POST logged-models/search", new Route(l::search, false));
     t.put("GET logged-models/{model_id}", new Route(l::get, false));
     t.put("PATCH logged-models/{model_id}", new Route(l::finalizeModel, false));

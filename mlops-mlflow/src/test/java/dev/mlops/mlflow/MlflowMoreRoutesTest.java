@@ -205,5 +205,9 @@ class MlflowMoreRoutesTest {
     assertTrue(badStatus.body().contains("status"), badStatus.body());
     assertEquals("ENDPOINT_NOT_FOUND", Wire.JSON.readTree(call("GET", "/api/2.0/mlflow/logged-models/" + first + "/nothing", null).body())
         .path("error_code").asText(), "a path no route has is still ENDPOINT_NOT_FOUND");
+    String body = "{\"experiment_id\": \"" + exp + "\", \"name\": \"model\"}";
+    assertFalse(Wire.JSON.readTree(client.sendPost("logged-models", body)).path("model").path("info").path("model_id")
+        .equals(Wire.JSON.readTree(client.sendPost("logged-models", body)).path("model").path("info").path("model_id")),
+        "two models logged alike are two models (the create is not answered from the retry guard)");
   }
 }

@@ -6,6 +6,7 @@ import dev.mlops.api.tracking.Metric;
 import dev.mlops.api.tracking.RunInfo;
 import dev.mlops.api.tracking.RunStatus;
 import dev.mlops.mlflow.MlflowServer;
+import dev.mlops.testkit.PostgresServer;
 import dev.mlops.tracking.RunQuery;
 import dev.mlops.tracking.Tracker;
 import java.io.IOException;
@@ -27,6 +28,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -39,8 +41,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * ({@code mlflow/mlflow-go-backend:benchmarks/k6LogBatchPerfScript.js}: 20 virtual users, 30 s):
  * {@code runs/log-batch} of 10 metrics to the client's run, {@code runs/create}, and
  * {@code runs/search} answering 100 runs of an experiment of 1,000, each over HTTP (the JDK's
- * client, keep-alive, one per thread) beside the same call made in process on the same
- * {@code file:} store in the same run. Sample time gives the median and the p99. Run with
+ * client, keep-alive, one per thread) beside the same call made in process on the same store
+ * ({@code file:} or PostgreSQL, {@code -p backendKind=}) in the same run. Sample time gives the median and the p99. Run with
  * {@code java -jar benchmarks/target/benchmarks.jar MlflowServerBenchmarks}.
  */
 @Fork(1)
@@ -53,6 +55,9 @@ public class MlflowServerBenchmarks {
   /** A {@code file:} store with an experiment of 1,000 runs, the server on it at a free port and a tracker beside it. */
   @State(Scope.Benchmark)
   public static class Server {
+    /** {@code file} (SQLite and files in a temporary folder) or {@code postgres} (an embedded server's new database). */
+    @Param({"file", "postgres"})
+    String backendKind;
     Path dir;
     StorageBackend store;
     MlflowServer server;
@@ -64,7 +69,7 @@ public class MlflowServerBenchmarks {
     @Setup(Level.Trial)
     public void setup() throws IOException {
       dir = Files.createTempDirectory("mlflow-bench");
-      store = StorageBackend.open("file:" + dir.resolve("mlops"));
+      store = StorageBackend.open(backendKind.equals("file") ? "file:" + dir.resolve("mlops") : PostgresServer.newDatabase());
       server = MlflowServer.builder().storage(store).port(0).threads(20).start();
       tracker = Tracker.builder().storage(store).captureSystemTags(false).build();
       experiment = tracker.createExperiment("searched").id();

@@ -6,7 +6,8 @@ module dev.mlops.ui {
   requires dev.mlops.monitoring;
   // a loop's history is read through its owner, LoopHistory, when the application has continuous training
   requires static dev.mlops.retraining;
-  requires jdk.httpserver;
+  // a handler can be mounted beside the UI (Builder.mount), so its type is part of the API
+  requires transitive jdk.httpserver;
   requires com.fasterxml.jackson.databind;
   requires org.slf4j;
 

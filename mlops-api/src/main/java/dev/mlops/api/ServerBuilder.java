@@ -1,6 +1,9 @@
 package dev.mlops.api;
 
+import dev.mlops.api.internal.HttpGuard;
 import dev.mlops.api.internal.Validation;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -71,10 +74,7 @@ public abstract class ServerBuilder<B extends ServerBuilder<B>> {
 
   /** The port (default 5000; 0 picks a free one). */
   public B port(int port) {
-    if (port < 0 || port > 65535) {
-      throw InvalidArgumentException.of("port", port, "must be in [0, 65535]");
-    }
-    this.port = port;
+    this.port = HttpGuard.checkedPort(port);
     return self();
   }
 
@@ -86,11 +86,7 @@ public abstract class ServerBuilder<B extends ServerBuilder<B>> {
 
   /** Requires this token (at least 16 characters) on every request. */
   public B token(String token) {
-    Validation.notNull("token", token);
-    if (token.length() < 16) {
-      throw InvalidArgumentException.of("token", "(" + token.length() + " characters)", "must have at least 16 characters");
-    }
-    this.token = token;
+    this.token = HttpGuard.checkedToken(token);
     return self();
   }
 
@@ -162,6 +158,53 @@ public abstract class ServerBuilder<B extends ServerBuilder<B>> {
       return StorageBackend.openExisting(uri);
     } catch (NotFoundException e) {
       throw new NotFoundException(e.getMessage() + "; " + createHint, e);
+    }
+  }
+
+  /**
+   * Builds a server once its store is open.
+   *
+   * @param <S> the server
+   */
+  @FunctionalInterface
+  protected interface Starter<S> {
+    /**
+     * Builds and starts the server.
+     *
+     * @param options the options set
+     * @param backend the store to serve
+     * @param ownsStore whether the server opened the store (and so closes it)
+     * @throws IOException when the port cannot be bound
+     */
+    S start(Options options, StorageBackend backend, boolean ownsStore) throws IOException;
+  }
+
+  /**
+   * Opens the store ({@link #openStore}) and starts the server on it; a store opened here is closed
+   * again when the server does not start.
+   *
+   * @param createHint what the refusal of a {@code file:} path that holds no store adds
+   * @throws InvalidArgumentException without a store
+   * @throws NotFoundException for a {@code file:} path that holds no store, without {@link #createStore(boolean)}
+   * @throws UncheckedIOException when the port cannot be bound (the message names the address and port)
+   */
+  protected <S> S start(String createHint, Starter<S> starter) {
+    StorageBackend b = openStore(createHint);
+    Options o = options();
+    try {
+      return starter.start(o, b, ownsStore());
+    } catch (IOException e) {
+      closeOwned(b);
+      throw new UncheckedIOException("cannot listen on " + o.bindAddress() + ":" + o.port() + ": " + e.getMessage(), e);
+    } catch (RuntimeException | Error e) {
+      closeOwned(b);
+      throw e;
+    }
+  }
+
+  private void closeOwned(StorageBackend b) {
+    if (ownsStore()) {
+      b.close();
     }
   }
 }

@@ -24,16 +24,20 @@ import java.nio.charset.StandardCharsets;
  * experiment, and the file part is held to the run's artifact root as the UI's downloads are
  * ({@link ArtifactPaths#normalize}: no absolute path, no {@code ..}, no control character; the
  * store follows no symbolic link). Other names in the artifact store (the registry's model bytes)
- * are no run and cannot be reached.
+ * are no run and cannot be reached. A logged model logged in a run keeps its files among the run's
+ * ({@code <experiment>/<run>/artifacts/models/<model id>/...}); one without a run is reached as
+ * {@code <experiment>/models/<model id>/artifacts/<file>}, MLflow's own layout.
  */
 final class ArtifactRoutes {
   static final String PREFIX = "/api/2.0/mlflow-artifacts/artifacts";
   private final Tracker tracker;
   private final ArtifactStore store;
+  private final LoggedModels loggedModels;
 
-  ArtifactRoutes(Tracker tracker) {
+  ArtifactRoutes(Tracker tracker, LoggedModels loggedModels) {
     this.tracker = tracker;
     this.store = tracker.artifacts();
+    this.loggedModels = loggedModels;
   }
 
   /** The artifact URI of a run the server creates. */
@@ -60,14 +64,14 @@ final class ArtifactRoutes {
         try (InputStream in = ex.getRequestBody()) {
           store.put(t.runId(), t.path(), in);
         }
-        MlflowServer.sendJson(ex, 200, Wire.object());
+        MlflowHandler.sendJson(ex, 200, Wire.object());
       }
       case "GET" -> download(ex, t);
       case "DELETE" -> {
         if (!store.delete(t.runId(), t.path())) {
           throw MlflowError.notFound("no artifact '" + t.path() + "' in run " + t.runId());
         }
-        MlflowServer.sendJson(ex, 200, Wire.object());
+        MlflowHandler.sendJson(ex, 200, Wire.object());
       }
       default -> throw new MlflowError(MlflowError.ENDPOINT_NOT_FOUND, 404, "no route " + method + " " + rawPath);
     }
@@ -87,7 +91,7 @@ final class ArtifactRoutes {
         f.put("file_size", a.size());
       }
     }
-    MlflowServer.sendJson(ex, 200, out);
+    MlflowHandler.sendJson(ex, 200, out);
   }
 
   private void download(HttpExchange ex, Target t) throws IOException {
@@ -103,6 +107,16 @@ final class ArtifactRoutes {
 
   /** The run and the file a path names; the run must exist in the experiment the path names. */
   private Target target(String path, boolean allowRoot) {
+    String[] model = path.split("/", 5);
+    if (model.length >= 4 && model[1].equals("models") && model[3].equals("artifacts")) {
+      // a logged model without a run: <experiment>/models/<model id>/artifacts[/<file>]
+      var doc = loggedModels.find(model[2]).filter(d -> d.path("experiment_id").asText().equals(model[0])
+          && LoggedModels.files(d).folder().isEmpty());
+      if (doc.isEmpty()) {
+        throw MlflowError.notFound("Logged model with ID '" + model[2] + "' not found in experiment " + model[0]);
+      }
+      return new Target(model[2], ArtifactPaths.normalize(model.length == 5 ? model[4] : "", allowRoot));
+    }
     String[] parts = path.split("/", 4);
     if (parts.length < 3 || !parts[2].equals("artifacts")) {
       throw MlflowError.invalid("path", path, "must be <experiment id>/<run id>/artifacts[/<file>]");

@@ -63,6 +63,16 @@ final class Message {
     return new Message((ObjectNode) node);
   }
 
+  /** This message with more fields (a route's path parameters), each replacing one of its name. */
+  Message with(java.util.Map<String, String> fields) {
+    if (fields.isEmpty()) {
+      return this;
+    }
+    ObjectNode copy = node.deepCopy();
+    fields.forEach(copy::put);
+    return new Message(copy);
+  }
+
   boolean has(String field) {
     JsonNode v = node.get(field);
     return v != null && !v.isNull();

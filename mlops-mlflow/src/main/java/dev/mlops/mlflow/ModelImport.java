@@ -132,7 +132,7 @@ final class ModelImport {
     Map<String, String> tags = new LinkedHashMap<>(v.tags());
     tags.put(MlflowImporter.VERSION_TAG, Integer.toString(v.version()));
     try {
-      ModelVersion created = routes.register(model, "runs:/" + runId + "/" + path.get().path(), runId, v.description(), tags, v.source());
+      ModelVersion created = routes.register(model, "runs:/" + runId + "/" + path.get().path(), runId, v.description(), tags, v.source(), null);
       tally.imported("model versions", 1);
       tally.imported("tags", v.tags().size());
       if (created.version() != v.version()) {

@@ -43,10 +43,14 @@ final class RegistryRoutes {
   static final Map<String, String> STAGE_ALIASES = Map.of("staging", "Staging", "production", "Production");
   private final ModelRegistry registry;
   private final VersionSources sources;
+  private final LoggedModels loggedModels;
+  private final java.time.Clock clock;
 
-  RegistryRoutes(ModelRegistry registry, ArtifactStore artifacts) {
+  RegistryRoutes(ModelRegistry registry, ArtifactStore artifacts, LoggedModels loggedModels, java.time.Clock clock) {
     this.registry = registry;
-    this.sources = new VersionSources(artifacts);
+    this.sources = new VersionSources(artifacts, loggedModels);
+    this.loggedModels = loggedModels;
+    this.clock = clock;
   }
 
   // ---------------------------------------------------------------- registered models
@@ -91,6 +95,12 @@ final class RegistryRoutes {
     return Wire.object();
   }
 
+  /** MLflow's {@code delete_registered_model_tag}: a key the model does not have changes nothing, as in MLflow's stores. */
+  ObjectNode deleteModelTag(Message m) {
+    registry.deleteModelTag(requireModel(m.required("name")).name(), m.required("key"));
+    return Wire.object();
+  }
+
   ObjectNode searchModels(Message m) {
     int max = m.int32("max_results", 100, 1, 1000);
     String filter = m.string("filter");
@@ -125,8 +135,12 @@ final class RegistryRoutes {
 
   ObjectNode createVersion(Message m) {
     String source = m.required("source");
+    String modelId = m.string("model_id");
+    if (modelId != null && !modelId.isEmpty()) {
+      loggedModels.require(modelId);
+    }
     ModelVersion v = register(m.required("name"), source, m.string("run_id"), orEmpty(m.string("description")),
-        RunRoutes.tags(m.messages("tags"), "tags"), source);
+        RunRoutes.tags(m.messages("tags"), "tags"), source, modelId);
     ObjectNode out = Wire.object();
     out.set("model_version", version(v));
     return out;
@@ -136,10 +150,15 @@ final class RegistryRoutes {
    * Registers the model file {@code source} names (see {@link VersionSources}) as a new version,
    * with the flavor its file name gives ({@code .onnx}: onnx, else generic), the signature of its
    * {@code MLmodel} file, the tags, and the tag {@code mlflow.source} = {@code reportedSource} (what
-   * MLflow's clients read back as the version's source).
+   * MLflow's clients read back as the version's source); a version of a logged model ({@code modelId},
+   * or the one the source's path names) is linked to it.
    */
-  ModelVersion register(String name, String source, @org.jspecify.annotations.Nullable String runId, String description, Map<String, String> tags, String reportedSource) {
+  ModelVersion register(String name, String source, @org.jspecify.annotations.Nullable String runId, String description, Map<String, String> tags,
+      String reportedSource, @org.jspecify.annotations.Nullable String modelId) {
     VersionSources.Source s = sources.resolve(source, runId);
+    if (modelId == null || modelId.isEmpty()) {
+      modelId = s.loggedModelId();
+    }
     Registration r = Registration.of(name).fromRunArtifact(s.runId(), s.path()).description(description);
     if (s.path().endsWith(".onnx")) {
       r.flavor(ModelVersion.ONNX);
@@ -149,7 +168,17 @@ final class RegistryRoutes {
     sources.signature(s, tags.get(CLASSES_TAG)).ifPresent(r::signature);
     tags.forEach(r::tag);
     r.tag("mlflow.source", reportedSource);
-    return registry.register(r);
+    if (modelId != null && !modelId.isEmpty()) {
+      r.tag("mlflow.modelId", modelId);
+    }
+    ModelVersion v = registry.register(r);
+    if (modelId != null && !modelId.isEmpty()) {
+      loggedModels.update(modelId, clock.millis(), d -> {
+        d.withArrayProperty("registrations").addObject().put("name", v.name()).put("version", Integer.toString(v.version()));
+        return d;
+      });
+    }
+    return v;
   }
 
   /** The alias MLflow's stage is mapped onto ({@code Staging}: {@code staging}, {@code Production}: {@code production}), if it has one. */
@@ -166,7 +195,8 @@ final class RegistryRoutes {
   ObjectNode updateVersion(Message m) {
     ModelVersion v = requireVersion(m);
     if (m.has("description")) {
-      throw MlflowError.invalid("description", m.string("description"), "a version's description is fixed at registration in this store");
+      registry.setVersionDescription(v.name(), v.version(), orEmpty(m.string("description")));
+      v = registry.getVersion(v.name(), v.version());
     }
     ObjectNode out = Wire.object();
     out.set("model_version", version(v));
@@ -182,6 +212,13 @@ final class RegistryRoutes {
   ObjectNode setVersionTag(Message m) {
     ModelVersion v = requireVersion(m);
     registry.setVersionTag(v.name(), v.version(), m.required("key"), orEmpty(m.string("value")));
+    return Wire.object();
+  }
+
+  /** MLflow's {@code delete_model_version_tag}: a key the version does not have changes nothing, as in MLflow's stores. */
+  ObjectNode deleteVersionTag(Message m) {
+    ModelVersion v = requireVersion(m);
+    registry.deleteVersionTag(v.name(), v.version(), m.required("key"));
     return Wire.object();
   }
 

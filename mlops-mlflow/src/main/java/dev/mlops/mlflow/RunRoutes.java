@@ -44,13 +44,15 @@ final class RunRoutes {
   private final TrackingStore store;
   private final Clock clock;
   private final Function<RunInfo, String> artifactUri;
+  private final LoggedModels models;
   private final SecureRandom random = new SecureRandom();
 
-  RunRoutes(Tracker tracker, Clock clock, Function<RunInfo, String> artifactUri) {
+  RunRoutes(Tracker tracker, Clock clock, Function<RunInfo, String> artifactUri, LoggedModels models) {
     this.tracker = tracker;
     this.store = tracker.store();
     this.clock = clock;
     this.artifactUri = artifactUri;
+    this.models = models;
   }
 
   ObjectNode create(Message m) {
@@ -139,7 +141,7 @@ final class RunRoutes {
 
   ObjectNode logMetric(Message m) {
     String runId = run(m.runId()).id();
-    store.logBatch(runId, List.of(metric(m)), Map.of(), Map.of());
+    logMetrics(runId, List.of(m), Map.of(), Map.of());
     return Wire.object();
   }
 
@@ -177,14 +179,72 @@ final class RunRoutes {
     if (total > MAX_ENTRIES) {
       throw MlflowError.invalid("metrics, params and tags", total + " entries", "a batch holds at most " + MAX_ENTRIES + " in total");
     }
-    List<Metric> points = new ArrayList<>(metrics.size());
-    for (Message p : metrics) {
-      points.add(metric(p));
-    }
     Map<String, String> p = params(params);
     Map<String, String> t = tags(tags, "tags");
-    run(runId);
-    store.logBatch(runId, points, p, t);
+    logMetrics(run(runId).id(), metrics, p, t);
+    return Wire.object();
+  }
+
+  /**
+   * Writes metric points with params and tags in one store call. A point that names a
+   * {@code model_id} (MLflow 3 links a run's metrics to the model it logged by logging them again
+   * with the model's id) is linked to that logged model, and written to the run only when the run
+   * does not hold the same point (key, value, timestamp, step) already, as MLflow's stores ignore
+   * a point they hold.
+   */
+  private void logMetrics(String runId, List<Message> metrics, Map<String, String> params, Map<String, String> tags) {
+    List<Metric> points = new ArrayList<>(metrics.size());
+    Map<String, List<Metric>> linked = new LinkedHashMap<>();
+    for (Message p : metrics) {
+      Metric point = metric(p);
+      String modelId = p.string("model_id");
+      if (modelId == null || modelId.isEmpty()) {
+        points.add(point);
+      } else {
+        models.require(modelId);
+        linked.computeIfAbsent(modelId, k -> new ArrayList<>()).add(point);
+      }
+    }
+    Map<String, List<Metric>> held = new java.util.HashMap<>();
+    for (List<Metric> ps : linked.values()) {
+      for (Metric point : ps) {
+        List<Metric> history = held.computeIfAbsent(point.key(), k -> tracker.metricHistory(runId, k));
+        if (!contains(history, point) && !contains(points, point)) {
+          points.add(point);
+        }
+      }
+    }
+    store.logBatch(runId, points, params, tags);
+    linked.forEach((modelId, ps) -> models.linkMetrics(modelId, runId, ps, clock.millis()));
+  }
+
+  private static boolean contains(List<Metric> points, Metric p) {
+    for (Metric q : points) {
+      if (q.key().equals(p.key()) && q.timestamp() == p.timestamp() && q.step() == p.step()
+          && Double.doubleToLongBits(q.value()) == Double.doubleToLongBits(p.value())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * MLflow 3's {@code runs/outputs}: the run logged these models (each {@code {model_id, step}});
+   * kept on each logged model as {@code outputs}. Every model must exist.
+   */
+  ObjectNode logOutputs(Message m) {
+    String runId = run(m.runId()).id();
+    List<Message> outputs = m.messages("models");
+    Map<String, Long> steps = new LinkedHashMap<>();
+    for (Message o : outputs) {
+      String id = o.required("model_id");
+      models.require(id);
+      steps.put(id, o.int64("step", 0));
+    }
+    steps.forEach((id, step) -> models.update(id, clock.millis(), d -> {
+      d.withArrayProperty("outputs").addObject().put("run_id", runId).put("step", step);
+      return d;
+    }));
     return Wire.object();
   }
 

@@ -19,19 +19,43 @@ final class VersionSources {
       "input_example.json", "serving_input_example.json", "registered_model_meta");
 
   private final ArtifactStore artifacts;
+  private final LoggedModels loggedModels;
 
-  VersionSources(ArtifactStore artifacts) {
+  VersionSources(ArtifactStore artifacts, LoggedModels loggedModels) {
     this.artifacts = artifacts;
+    this.loggedModels = loggedModels;
   }
 
-  /** The run and file of a version's bytes, and the MLmodel file beside it, or "" for none. */
-  record Source(String runId, String path, String mlmodel) {}
+  /**
+   * The run and file of a version's bytes, the MLflow file beside it ("" for none), and the logged
+   * model they belong to (null for none).
+   */
+  record Source(String runId, String path, String mlmodel, @org.jspecify.annotations.Nullable String loggedModelId) {
+    Source(String runId, String path, String mlmodel) {
+      this(runId, path, mlmodel, loggedModelOf(path));
+    }
+
+    private static @org.jspecify.annotations.Nullable String loggedModelOf(String path) {
+      var matcher = java.util.regex.Pattern.compile("^models/(m-[0-9a-f]{32})(/.*)?$").matcher(path);
+      return matcher.matches() ? matcher.group(1) : null;
+    }
+  }
 
   /** The run and artifact file a version's source names; a directory gives its one model file. */
   Source resolve(String source, String runIdField) {
     String runId;
     String path;
-    if (source.startsWith("runs:/")) {
+    if (source.startsWith("models:/m-")) {
+      // MLflow 3: a logged model by id; its files are kept under its run (see LoggedModels)
+      String[] p = source.substring("models:/".length()).split("/", 2);
+      var doc = loggedModels.require(p[0]);
+      LoggedModels.Files f = LoggedModels.files(doc);
+      if (f.folder().isEmpty()) {
+        throw MlflowError.invalid("source", source, "names a logged model without a source run; only a model logged in a run can be registered here");
+      }
+      runId = f.owner();
+      path = f.folder() + (p.length > 1 && !p[1].isEmpty() ? "/" + p[1] : "");
+    } else if (source.startsWith("runs:/")) {
       String[] p = source.substring("runs:/".length()).split("/", 2);
       runId = p[0];
       path = p.length > 1 ? p[1] : "";

@@ -51,22 +51,27 @@ class MlflowModelServingTest {
   @TempDir
   Path dir;
 
-  private final HttpClient http = HttpClient.newHttpClient();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  private JsonNode send(String method, String url, HttpRequest.BodyPublisher body) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).method(method, body)
+  /** Sends a request as MLflow's Python client does (JSON content type); the answer must be 200 JSON. */
+  static JsonNode send(String method, String url, HttpRequest.BodyPublisher body) throws Exception {
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).method(method, body)
         .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode(), method + " " + url + ": " + r.body());
     return Wire.JSON.readTree(r.body());
   }
 
+  /** The iris classifier's ONNX bytes (test resource). */
+  static byte[] iris() throws java.io.IOException {
+    try (InputStream in = MlflowModelServingTest.class.getResourceAsStream("/iris.onnx")) {
+      return in.readAllBytes();
+    }
+  }
+
   @Test
   @DisplayName("an ONNX model logged and registered through the MLflow routes is served from the JVM by its alias")
   void loggedFromMlflowServedFromTheJvm() throws Exception {
-    byte[] onnx;
-    try (InputStream in = getClass().getResourceAsStream("/iris.onnx")) {
-      onnx = in.readAllBytes();
-    }
+    byte[] onnx = iris();
     try (StorageBackend backend = StorageBackend.open("file:" + dir.resolve("mlops"));
         MlflowServer server = MlflowServer.builder().storage(backend).port(0).registry(r -> r.flavor(OnnxFlavor.create())).start()) {
       String api = server.url() + "/api/2.0/mlflow/";

@@ -97,7 +97,7 @@ class MlflowWireTest {
   @Test
   @DisplayName("an unknown route is 404 ENDPOINT_NOT_FOUND; a missing run 404 RESOURCE_DOES_NOT_EXIST; bad input 400 naming the field")
   void errorsInMlflowShape() throws Exception {
-    HttpResponse<String> r = call("POST", "/api/2.0/mlflow/logged-models", "{}");
+    HttpResponse<String> r = call("POST", "/api/3.0/mlflow/traces", "{}");
     assertEquals(404, r.statusCode());
     assertEquals("ENDPOINT_NOT_FOUND", json(r).path("error_code").asText());
     r = call("GET", "/api/2.0/mlflow/runs/get?run_id=ffffffffffffffffffffffffffffffff", null);

@@ -66,6 +66,22 @@ final class Catalog {
     });
   }
 
+  /** Deletes a model tag; a key the model does not have changes nothing and is not audited. */
+  void deleteModelTag(String name, String key) {
+    Validation.notNull("key", key);
+    core.check(Action.TAG, name);
+    core.change(c -> {
+      RegisteredModel m = RegistryCore.requireModel(c.tx, name);
+      Map<String, String> tags = new LinkedHashMap<>(m.tags());
+      String before = tags.remove(key);
+      if (before != null) {
+        c.tx.putModel(m.withTags(tags, c.time));
+        c.record(Mutation.modelTagSet(name, key, before, null));
+      }
+      return null;
+    });
+  }
+
   void setModelDescription(String name, String description) {
     Validation.maxLength("description", Validation.notNull("description", description), 5000);
     core.check(Action.UPDATE_MODEL, name);
@@ -127,6 +143,34 @@ final class Catalog {
       String before = tags.put(key, t.get(key));
       c.tx.putVersion(v.with(v.description(), tags, v.card(), c.time));
       c.record(Mutation.versionTagSet(name, version, key, before, value));
+      return null;
+    });
+  }
+
+  /** Deletes a version tag; a key the version does not have changes nothing and is not audited. */
+  void deleteVersionTag(String name, int version, String key) {
+    Validation.notNull("key", key);
+    core.check(Action.TAG, name);
+    core.change(c -> {
+      ModelVersion v = RegistryCore.requireVersion(c.tx, name, version);
+      Map<String, String> tags = new LinkedHashMap<>(v.tags());
+      String before = tags.remove(key);
+      if (before != null) {
+        c.tx.putVersion(v.with(v.description(), tags, v.card(), c.time));
+        c.record(Mutation.versionTagSet(name, version, key, before, null));
+      }
+      return null;
+    });
+  }
+
+  /** Changes a version's description; audited as {@code MODEL_DESCRIBED} of {@code model/version}. */
+  void setVersionDescription(String name, int version, String description) {
+    Validation.maxLength("description", Validation.notNull("description", description), 5000);
+    core.check(Action.UPDATE_MODEL, name);
+    core.change(c -> {
+      ModelVersion v = RegistryCore.requireVersion(c.tx, name, version);
+      c.tx.putVersion(v.with(description, v.tags(), v.card(), c.time));
+      c.record(Mutation.versionDescribed(name, version, v.description(), description));
       return null;
     });
   }

@@ -183,6 +183,17 @@ public final class ModelRegistry implements AutoCloseable {
     catalog.setModelTag(name, key, value);
   }
 
+  /**
+   * Deletes a model tag (audited as {@code MODEL_TAG_SET} with an empty after); a key the model
+   * does not have changes nothing.
+   *
+   * @throws NotFoundException if the model does not exist
+   * @throws AccessDeniedException if the policy refuses tagging (audited)
+   */
+  public void deleteModelTag(String name, String key) {
+    catalog.deleteModelTag(name, key);
+  }
+
   /** Changes a model's description. */
   public void setModelDescription(String name, String description) {
     catalog.setModelDescription(name, description);
@@ -238,6 +249,29 @@ public final class ModelRegistry implements AutoCloseable {
   /** Sets a version tag. */
   public void setVersionTag(String name, int version, String key, String value) {
     catalog.setVersionTag(name, version, key, value);
+  }
+
+  /**
+   * Deletes a version tag (audited as {@code VERSION_TAG_SET} with an empty after, announced as a
+   * {@code VERSION_TAG_SET} event); a key the version does not have changes nothing.
+   *
+   * @throws NotFoundException if the model or version does not exist
+   * @throws AccessDeniedException if the policy refuses tagging (audited)
+   */
+  public void deleteVersionTag(String name, int version, String key) {
+    catalog.deleteVersionTag(name, version, key);
+  }
+
+  /**
+   * Changes a version's description (at most 5,000 characters; audited as {@code MODEL_DESCRIBED}
+   * with {@code model/version} as its target).
+   *
+   * @throws NotFoundException if the model or version does not exist
+   * @throws InvalidArgumentException for a longer description (nothing is written)
+   * @throws AccessDeniedException if the policy refuses updating the model (audited)
+   */
+  public void setVersionDescription(String name, int version, String description) {
+    catalog.setVersionDescription(name, version, description);
   }
 
   /** Replaces a version's model card. */

@@ -32,9 +32,9 @@ record Mutation(Kind kind, String target, Map<String, Object> before, Map<String
   enum Kind {
     /** A model was created, explicitly or by its first registration. */
     MODEL_CREATED,
-    /** A model tag was set. */
+    /** A model tag was set, or deleted (then its after is empty). */
     MODEL_TAG_SET,
-    /** A model's description changed. */
+    /** A model's or a version's description changed. */
     MODEL_DESCRIBED,
     /** A model was renamed. */
     MODEL_RENAMED,
@@ -42,7 +42,7 @@ record Mutation(Kind kind, String target, Map<String, Object> before, Map<String
     MODEL_DELETED,
     /** A version was registered. */
     VERSION_REGISTERED,
-    /** A version tag was set. */
+    /** A version tag was set, or deleted (then its after is empty). */
     VERSION_TAG_SET,
     /** A version's model card was replaced. */
     CARD_UPDATED,
@@ -86,13 +86,19 @@ record Mutation(Kind kind, String target, Map<String, Object> before, Map<String
         t -> List.of(new RegistryEvent.ModelCreated(0, model, t)));
   }
 
-  /** {@code previous} is null when the key is new. */
-  static Mutation modelTagSet(String model, String key, @Nullable String previous, String value) {
+  /** {@code previous} is null when the key is new; {@code value} is null when the tag is deleted. */
+  static Mutation modelTagSet(String model, String key, @Nullable String previous, @Nullable String value) {
     return new Mutation(Kind.MODEL_TAG_SET, model, tag(key, previous), tag(key, value), "", NO_EVENTS);
   }
 
   static Mutation modelDescribed(String model, String previous, String description) {
     return new Mutation(Kind.MODEL_DESCRIBED, model, fields("description", previous), fields("description", description), "", NO_EVENTS);
+  }
+
+  /** A version's description changed: the model's kind of change, with the version as its target. */
+  static Mutation versionDescribed(String model, int version, String previous, String description) {
+    return new Mutation(Kind.MODEL_DESCRIBED, model + "/" + version, fields("description", previous), fields("description", description), "",
+        NO_EVENTS);
   }
 
   /** Announced under both names, so listeners keyed by either see it. */
@@ -114,8 +120,8 @@ record Mutation(Kind kind, String target, Map<String, Object> before, Map<String
         t -> List.of(new RegistryEvent.VersionRegistered(0, model, t, version, sha256)));
   }
 
-  /** {@code previous} is null when the key is new. */
-  static Mutation versionTagSet(String model, int version, String key, @Nullable String previous, String value) {
+  /** {@code previous} is null when the key is new; {@code value} is null when the tag is deleted. */
+  static Mutation versionTagSet(String model, int version, String key, @Nullable String previous, @Nullable String value) {
     return new Mutation(Kind.VERSION_TAG_SET, model + "/" + version, tag(key, previous), tag(key, value), "",
         t -> List.of(new RegistryEvent.VersionTagSet(0, model, t, version, key)));
   }

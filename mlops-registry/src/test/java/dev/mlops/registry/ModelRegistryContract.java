@@ -183,6 +183,34 @@ abstract class ModelRegistryContract {
   }
 
   @Test
+  void tagsAreDeletedAndAVersionsDescriptionChangesAuditedAndKeptOnReopen() {
+    registry.createModel("fraud", "", Map.of("team", "risk", "tier", "1"));
+    registry.register(Registration.of("fraud").fromModel(Models.train(1)).tag("qa", "passed"));
+    int auditBefore = registry.audit().size();
+    registry.deleteModelTag("fraud", "team");
+    registry.deleteVersionTag("fraud", 1, "qa");
+    registry.deleteVersionTag("fraud", 1, "never-set");
+    registry.setVersionDescription("fraud", 1, "first cut");
+    assertThrows(InvalidArgumentException.class, () -> registry.setVersionDescription("fraud", 1, "x".repeat(5001)));
+    assertThrows(NotFoundException.class, () -> registry.deleteVersionTag("fraud", 9, "qa"));
+    assertThrows(NotFoundException.class, () -> registry.deleteModelTag("nope", "team"));
+
+    List<AuditEntry> added = registry.audit().subList(auditBefore, registry.audit().size());
+    assertEquals(List.of("MODEL_TAG_SET fraud", "VERSION_TAG_SET fraud/1", "MODEL_DESCRIBED fraud/1"),
+        added.stream().map(e -> e.action() + " " + e.target()).toList(), "an absent key and refused calls write no entry");
+    assertEquals(Map.of("key", "team", "value", "risk"), added.get(0).beforeFields());
+    assertEquals(Map.of(), added.get(0).afterFields());
+    assertEquals(Map.of("description", "first cut"), added.get(2).afterFields());
+
+    registry.close();
+    registry = builder().build();
+    assertEquals(Map.of("tier", "1"), registry.getModel("fraud").orElseThrow().tags());
+    assertEquals(Map.of(), registry.getVersion("fraud", 1).tags());
+    assertEquals("first cut", registry.getVersion("fraud", 1).description());
+    assertTrue(registry.verifyAudit().valid(), "the chain verifies");
+  }
+
+  @Test
   void versionNumbersAreGapFreeUnderConcurrencyAndNeverReused() throws Exception {
     byte[] bytes = new byte[] {1, 2, 3, 4};
     Path f = dir.resolve("w.bin");

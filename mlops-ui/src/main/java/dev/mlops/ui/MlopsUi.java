@@ -1,26 +1,20 @@
 package dev.mlops.ui;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpHandler;
 import dev.mlops.api.InvalidArgumentException;
 import dev.mlops.api.NotFoundException;
+import dev.mlops.api.ServerBuilder;
 import dev.mlops.api.StorageBackend;
-import dev.mlops.api.internal.DaemonThreads;
 import dev.mlops.api.internal.HttpGuard;
+import dev.mlops.api.internal.HttpServers;
 import dev.mlops.api.internal.Validation;
 import dev.mlops.registry.ModelRegistry;
 import dev.mlops.tracking.Tracker;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * repeat nothing of the request); the Host header must be one of the allowed names (loopback names
  * and the configured ones), against DNS rebinding; with a token, every request needs it (an
  * {@code Authorization: Bearer} header, or the cookie a first visit with {@code ?token=} sets); only
- * GET and HEAD are served; static paths are normalized and confined to the UI's own files and the
+ * GET and HEAD are served (except below a {@link Builder#mount mounted} handler's prefixes); static paths are normalized and confined to the UI's own files and the
  * WebJars; a route that names a run answers 404 for a run that does not exist. Pages put store
  * values into the page with {@code textContent}, never as markup, each isolated in a {@code <bdi>}
  * with its hidden characters (a right-to-left override, say) shown as {@code <U+202E>}.
@@ -55,36 +49,28 @@ public final class MlopsUi implements AutoCloseable {
   static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
       + "frame-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
   static final String COOKIE = "mlops_ui_token";
-  static {
-    HttpGuard.jdkServerNoDelay();
-  }
-
   /** The principal of every request when no {@link Authenticator} is given. */
   public static final String ANONYMOUS = "anonymous";
 
-  private final HttpServer server;
-  private final ExecutorService executor;
+  private final HttpServers http;
   private final @Nullable StorageBackend ownedBackend;
   private final Tracker tracker;
   private final ModelRegistry registry;
   private final HttpGuard guard;
   private final Routes routes;
+  private final Map<String, HttpHandler> mounts;
   private final String host;
 
-  private MlopsUi(Builder b, StorageBackend backend, boolean owned) throws IOException {
+  private MlopsUi(Builder b, ServerBuilder.Options o, StorageBackend backend, boolean owned) throws IOException {
     this.ownedBackend = owned ? backend : null;
     this.tracker = Tracker.builder().storage(backend).build();
     this.registry = ModelRegistry.builder().storage(backend).build();
-    this.guard = new HttpGuard(b.bindAddress, b.allowedHosts, b.token, b.authenticator);
+    this.guard = new HttpGuard(o.bindAddress(), o.allowedHosts(), o.token(), o.authenticator());
     this.routes = new Routes(new TrackingRoutes(tracker), new RegistryRoutes(registry, b.accessPolicy), new MonitoringRoutes(backend),
         new RetrainingRoutes(backend), Map.copyOf(b.live));
-    this.executor = new ThreadPoolExecutor(2, b.threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(256),
-        DaemonThreads.named("mlops-ui"));
-    this.server = HttpServer.create(new InetSocketAddress(b.bindAddress, b.port), 64);
-    server.setExecutor(executor);
-    server.createContext("/", this::handle);
-    server.start();
-    this.host = b.bindAddress.contains(":") ? "[" + b.bindAddress + "]" : b.bindAddress;
+    this.mounts = new java.util.LinkedHashMap<>(b.mounts);
+    this.http = HttpServers.start(o, 2, 256, 64, "mlops-ui", this::handle);
+    this.host = o.urlHost();
     LOG.info("mlops UI on {} over {}", url(), backend.storageUri());
   }
 
@@ -95,7 +81,7 @@ public final class MlopsUi implements AutoCloseable {
 
   /** The port it listens on (the chosen one when built with port 0). */
   public int port() {
-    return server.getAddress().getPort();
+    return http.port();
   }
 
   /** The address to open in a browser. */
@@ -105,8 +91,7 @@ public final class MlopsUi implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    http.stop();
     tracker.close();
     registry.close();
     if (ownedBackend != null) {
@@ -127,7 +112,8 @@ public final class MlopsUi implements AutoCloseable {
       h.set("Content-Security-Policy", CSP);
       HttpGuard.SECURITY_HEADERS.forEach(h::set);
       String method = ex.getRequestMethod();
-      if (!method.equals("GET") && !method.equals("HEAD")) {
+      HttpHandler mounted = mounted(ex.getRequestURI().getRawPath());
+      if (mounted == null && !method.equals("GET") && !method.equals("HEAD")) {
         h.set("Allow", "GET, HEAD");
         send(ex, 405, "text/plain", "the UI is read-only: only GET and HEAD are served");
         return;
@@ -156,10 +142,23 @@ public final class MlopsUi implements AutoCloseable {
         send(ex, 401, "text/plain", "not signed in");
         return;
       }
+      if (mounted != null) {
+        mounted.handle(ex);
+        return;
+      }
       routes.dispatch(new Request(ex, uri.getRawPath(), query, principal));
     } catch (RuntimeException e) {
       LOG.warn("mlops UI: {} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
     }
+  }
+
+  private @Nullable HttpHandler mounted(String path) {
+    for (Map.Entry<String, HttpHandler> m : mounts.entrySet()) {
+      if (path.startsWith(m.getKey())) {
+        return m.getValue();
+      }
+    }
+    return null;
   }
 
   private boolean authorized(HttpExchange ex) {
@@ -184,26 +183,27 @@ public final class MlopsUi implements AutoCloseable {
     Responses.send(ex, status, type, body);
   }
 
-  /** Builds an {@link MlopsUi}. */
-  public static final class Builder {
-    private @Nullable StorageBackend backend;
-    private @Nullable String uri;
-    private boolean createStore;
-    private int port = 5000;
-    private String bindAddress = "127.0.0.1";
-    private @Nullable String token;
-    private final Set<String> allowedHosts = new LinkedHashSet<>();
-    private int threads = 8;
+  /**
+   * Builds an {@link MlopsUi}; the store, port (default 5000), interface, token, Host names and
+   * threads (default 8) are set as {@link ServerBuilder} says.
+   */
+  public static final class Builder extends ServerBuilder<Builder> {
     private final Map<String, java.util.function.Supplier<?>> live = new java.util.LinkedHashMap<>();
-    private @Nullable Authenticator authenticator;
+    private final Map<String, HttpHandler> mounts = new java.util.LinkedHashMap<>();
     private dev.mlops.registry.@Nullable AccessPolicy accessPolicy;
 
-    private Builder() {}
+    private Builder() {
+      super(8);
+    }
+
+    @Override
+    protected Builder self() {
+      return this;
+    }
 
     /** Decides who each request comes from (refusing it with 401 when it answers null); without one every request is {@link #ANONYMOUS}. */
     public Builder authenticator(Authenticator authenticator) {
-      this.authenticator = Validation.notNull("authenticator", authenticator);
-      return this;
+      return super.authenticator(authenticator);
     }
 
     /**
@@ -227,62 +227,25 @@ public final class MlopsUi implements AutoCloseable {
       return this;
     }
 
-    /** The store to show; the caller closes it. */
-    public Builder storage(StorageBackend backend) {
-      this.backend = Validation.notNull("storage", backend);
-      this.uri = null;
-      return this;
-    }
-
     /**
-     * The store to show, by URI; the UI opens it and closes it with itself. A {@code file:} URI must
-     * name a store that exists, unless {@link #createStore(boolean)} says otherwise.
+     * Serves every request whose path starts with one of {@code prefixes} with {@code handler}, on
+     * the UI's port, whatever its method, after the UI's Host, token and {@link Authenticator}
+     * checks: for example MLflow's REST API beside the UI
+     * ({@code mount(mlflow, mlflow.prefixes())} with an {@code MlflowHandler} of
+     * {@code mlops-mlflow}), so one port serves the pages and {@code MLFLOW_TRACKING_URI}. The
+     * handler answers (and may write to the store: the UI itself stays read-only); the UI does not
+     * close it.
+     *
+     * @throws InvalidArgumentException for a prefix that does not start with {@code /} or is {@code /} itself
      */
-    public Builder storage(String uri) {
-      this.uri = Validation.notNull("storage", uri);
-      this.backend = null;
-      return this;
-    }
-
-    /**
-     * Whether a {@link #storage(String) file: URI} whose directory holds no store starts the UI on a
-     * new, empty store there (default false: {@link #start()} refuses it, naming the path, and
-     * creates nothing, so a mistyped path is not mistaken for an empty store).
-     */
-    public Builder createStore(boolean create) {
-      this.createStore = create;
-      return this;
-    }
-
-    /** The port (default 5000; 0 picks a free one, see {@link MlopsUi#port()}). */
-    public Builder port(int port) {
-      this.port = HttpGuard.checkedPort(port);
-      return this;
-    }
-
-    /** The interface to bind (default 127.0.0.1, loopback only); its name is allowed as a Host. */
-    public Builder bindAddress(String address) {
-      this.bindAddress = Validation.notNull("bindAddress", address);
-      return this;
-    }
-
-    /** Requires this token on every request (at least 16 characters). */
-    public Builder token(String token) {
-      this.token = HttpGuard.checkedToken(token);
-      return this;
-    }
-
-    /** Further Host header names the UI answers to (for example the name of a reverse proxy). */
-    public Builder allowedHosts(String... hosts) {
-      for (String h : hosts) {
-        allowedHosts.add(Validation.notNull("allowedHosts", h));
+    public Builder mount(HttpHandler handler, java.util.Collection<String> prefixes) {
+      Validation.notNull("handler", handler);
+      for (String p : Validation.notNull("prefixes", prefixes)) {
+        if (p == null || !p.startsWith("/") || p.length() < 2) {
+          throw InvalidArgumentException.of("prefix", p, "must start with '/' and name a path below the root");
+        }
+        mounts.put(p, handler);
       }
-      return this;
-    }
-
-    /** The most requests served at once (default 8). */
-    public Builder threads(int threads) {
-      this.threads = Validation.positive("threads", threads);
       return this;
     }
 
@@ -295,29 +258,8 @@ public final class MlopsUi implements AutoCloseable {
      * @throws java.io.UncheckedIOException when the port cannot be bound
      */
     public MlopsUi start() {
-      if (backend == null && uri == null) {
-        throw InvalidArgumentException.of("storage", "(none)", "call storage(backend) or storage(uri)");
-      }
-      StorageBackend b = backend != null ? backend : open(uri, createStore);
-      try {
-        return new MlopsUi(this, b, backend == null);
-      } catch (IOException e) {
-        if (backend == null) {
-          b.close();
-        }
-        throw new java.io.UncheckedIOException("cannot listen on " + bindAddress + ":" + port + ": " + e.getMessage(), e);
-      }
-    }
-
-    private static StorageBackend open(String uri, boolean create) {
-      if (create) {
-        return StorageBackend.open(uri);
-      }
-      try {
-        return StorageBackend.openExisting(uri);
-      } catch (NotFoundException e) {
-        throw new NotFoundException(e.getMessage() + "; or start the UI with --create (createStore(true)) for a new, empty store there", e);
-      }
+      return start("or start the UI with --create (createStore(true)) for a new, empty store there",
+          (o, backend, owned) -> new MlopsUi(this, o, backend, owned));
     }
   }
 }

@@ -12,22 +12,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Starts the library's HTTP servers (the UI, the MLflow server) the same way: the JDK's server on
- * the options' interface and port, one handler for every path, requests on a bounded pool of
- * daemon threads that idle out after 30 s.
+ * the options' interface and port (checked by {@link HttpGuard#checkedPort}), one handler for every
+ * path, requests on a bounded pool of daemon threads that idle out after 30 s, small answers sent at
+ * once ({@link HttpGuard#jdkServerNoDelay}).
  *
  * @param server the started server
  * @param executor its request pool
  */
 public record HttpServers(HttpServer server, ExecutorService executor) {
-  static {
-    // The JDK's server sends a response's headers and its body as two packets; with Nagle's
-    // algorithm on, the body waits for the client's delayed ACK (40 ms on Linux) on every answer.
-    // Read by the JDK when its first server starts; left alone if the application set it.
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-  }
-
   /**
    * Starts a server.
    *
@@ -39,6 +31,8 @@ public record HttpServers(HttpServer server, ExecutorService executor) {
    */
   public static HttpServers start(ServerBuilder.Options o, int coreThreads, int queue, int backlog, String threadName,
       HttpHandler handler) throws IOException {
+    HttpGuard.jdkServerNoDelay();
+    HttpGuard.checkedPort(o.port());
     ExecutorService executor = new ThreadPoolExecutor(Math.min(coreThreads, o.threads()), o.threads(), 30, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(queue), DaemonThreads.named(threadName));
     try {

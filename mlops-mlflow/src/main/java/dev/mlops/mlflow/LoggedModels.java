@@ -1,0 +1,125 @@
+package dev.mlops.mlflow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mlops.api.NotFoundException;
+import dev.mlops.api.artifact.ArtifactInfo;
+import dev.mlops.api.artifact.ArtifactStore;
+import dev.mlops.api.tracking.Metric;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * MLflow 3's logged models, kept in the store's artifact store: each as one JSON document
+ * ({@code <model_id>.json} under the owner {@value #OWNER}), written atomically as every artifact
+ * is, so a reopened store has them. The document holds the model's fields as MLflow's
+ * {@code LoggedModelInfo} names them, its params and tags as objects, the latest value of each
+ * metric linked to it, its registrations and a {@code deleted} flag.
+ *
+ * <p>Where its files live: a model logged from a run keeps them among that run's artifacts, under
+ * {@code models/<model_id>/} (so a version registered from it has the run as its lineage); a model
+ * without a run keeps them under its own id. Changes are serialized in this server (one lock);
+ * two servers writing the same logged model at once may lose one change.
+ */
+final class LoggedModels {
+  static final String OWNER = "mlflow-logged-models";
+  private final ArtifactStore artifacts;
+  private final Object lock = new Object();
+
+  LoggedModels(ArtifactStore artifacts) {
+    this.artifacts = artifacts;
+  }
+
+  /** Stores a new model document. */
+  void create(ObjectNode doc) {
+    synchronized (lock) {
+      write(doc);
+    }
+  }
+
+  /** A model's document, deleted ones included. */
+  Optional<ObjectNode> find(String modelId) {
+    if (!modelId.matches("[a-zA-Z0-9][\\w-]{0,200}")) {
+      return Optional.empty();
+    }
+    try (InputStream in = artifacts.open(OWNER, modelId + ".json")) {
+      JsonNode n = Wire.JSON.readTree(in);
+      return n instanceof ObjectNode o ? Optional.of(o) : Optional.empty();
+    } catch (NotFoundException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read logged model " + modelId, e);
+    }
+  }
+
+  /** A model that is not deleted. @throws MlflowError RESOURCE_DOES_NOT_EXIST otherwise */
+  ObjectNode require(String modelId) {
+    return find(modelId).filter(d -> !d.path("deleted").asBoolean(false))
+        .orElseThrow(() -> MlflowError.notFound("Logged model with ID '" + modelId + "' not found."));
+  }
+
+  /** Applies {@code change} to a model's document and stores the result; answers it. */
+  ObjectNode update(String modelId, long time, UnaryOperator<ObjectNode> change) {
+    synchronized (lock) {
+      ObjectNode doc = change.apply(require(modelId).deepCopy());
+      doc.put("last_updated_timestamp_ms", time);
+      write(doc);
+      return doc;
+    }
+  }
+
+  /** Every model document, deleted ones included, by model id. */
+  List<ObjectNode> all() {
+    List<ObjectNode> out = new ArrayList<>();
+    for (ArtifactInfo a : artifacts.list(OWNER, "")) {
+      if (!a.directory() && a.path().endsWith(".json")) {
+        find(a.path().substring(0, a.path().length() - ".json".length())).ifPresent(out::add);
+      }
+    }
+    return out;
+  }
+
+  /** Links metric points to a model: the latest (by timestamp, then step) of each key is kept. */
+  void linkMetrics(String modelId, String runId, List<Metric> points, long time) {
+    update(modelId, time, doc -> {
+      ObjectNode metrics = doc.withObjectProperty("metrics");
+      for (Metric p : points) {
+        JsonNode prior = metrics.get(p.key());
+        if (prior == null || prior.path("timestamp").asLong() < p.timestamp()
+            || prior.path("timestamp").asLong() == p.timestamp() && prior.path("step").asLong() <= p.step()) {
+          ObjectNode m = Wire.metric(p);
+          m.put("run_id", runId).put("model_id", modelId);
+          metrics.set(p.key(), m);
+        }
+      }
+      return doc;
+    });
+  }
+
+  /** The owner and folder of a model's files in the artifact store. */
+  static Files files(ObjectNode doc) {
+    String run = doc.path("source_run_id").asText("");
+    String id = doc.path("model_id").asText();
+    return run.isEmpty() ? new Files(id, "") : new Files(run, "models/" + id);
+  }
+
+  /**
+   * Where a model's files are in the artifact store.
+   *
+   * @param owner the run (or, for a model without one, the model id) that owns them
+   * @param folder the folder under that owner's root ("" for the root)
+   */
+  record Files(String owner, String folder) {}
+
+  private void write(ObjectNode doc) {
+    byte[] bytes = Wire.write(doc).getBytes(StandardCharsets.UTF_8);
+    artifacts.put(OWNER, doc.path("model_id").asText() + ".json", new ByteArrayInputStream(bytes));
+  }
+}

@@ -120,7 +120,7 @@ public final class MlflowImporter {
       for (Experiment e : source.experiments()) {
         importExperiment(tracker, source, runs, e, tally);
       }
-      new ModelImport(registry, new RegistryRoutes(registry, tracker.artifacts()), tracker.store(), tally, dryRun).importAll(source.models());
+      new ModelImport(registry, new RegistryRoutes(registry, tracker.artifacts(), new LoggedModels(tracker.artifacts()), settings.clock()), tracker.store(), tally, dryRun).importAll(source.models());
       return tally.report();
     } finally {
       if (owns) {

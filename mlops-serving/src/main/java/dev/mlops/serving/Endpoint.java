@@ -281,12 +281,14 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
    * accuracy, the rollout policy's accuracy rule, the A/B summary) and joined to the prediction
    * logs. An answer is remembered before {@code predict} returns, so the label of any of the last
    * {@link EndpointBuilder#feedback feedback window} answers joins; unknown ids and answers older
-   * than the window are ignored and return false.
+   * than the window are ignored and return false. A request is labelled once: a second label for the
+   * same request (a retried delivery) is ignored and returns false, so a variant never counts more
+   * labels than requests.
    */
   public boolean feedback(String requestId, T truth) {
     Validation.notNull("truth", truth);
     FeedbackWindow.Issued i = issued == null ? null : issued.get(Validation.notNull("request id", requestId));
-    if (i == null) {
+    if (i == null || !i.firstLabel()) {
       return false;
     }
     boolean right = truth.getSerializableForm(false).equals(i.output());

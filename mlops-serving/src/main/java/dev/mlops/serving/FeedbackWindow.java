@@ -20,7 +20,8 @@ import org.jspecify.annotations.Nullable;
 final class FeedbackWindow {
   /**
    * A served request remembered until its feedback arrives: who answered, and what; {@code labelled}
-   * is set by the first label that joins it, so a label delivered twice (a retried call) counts once.
+   * is set by the first label that joins it, so a label delivered twice (a retried call) counts once
+   * in the variant's figures.
    */
   record Issued(String id, long seq, Variant<?> variant, String output, double score, AtomicBoolean labelled) {
     /** Whether this call is the first to label the request: false for a repeated label. */

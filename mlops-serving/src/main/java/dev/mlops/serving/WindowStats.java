@@ -59,6 +59,15 @@ final class WindowStats {
     }
   }
 
+  /** A shadow's request compared with the answer returned: a request and its latency, no output counted. */
+  void compared(long latencyNanos) {
+    if (lifetime != null) {
+      lifetime.compared(latencyNanos);
+    }
+    requests.increment();
+    latency.record(latencyNanos);
+  }
+
   void failed(long latencyNanos) {
     if (lifetime != null) {
       lifetime.failed(latencyNanos);

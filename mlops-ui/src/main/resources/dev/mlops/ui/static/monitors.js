@@ -19,6 +19,7 @@
         const last = windows.length ? windows[windows.length - 1] : null;
         const drift = last ? last.drift || {} : {};
         const raised = last ? last.alerts || [] : [];
+        const held = last ? last.suppressedAlerts || [] : [];
         const perf = ((m.performance || {}).windows || []).filter(w => w.realized || w.estimated);
         const p = perf.length ? perf[perf.length - 1] : null;
         const accuracy = p ? (p.realized ? p.realized.accuracy : p.estimated.accuracy) : null;
@@ -27,7 +28,8 @@
           {label: 'drift share', value: drift.driftSharePercent || '', tone: drift.datasetDrift ? 'alarm' : last ? 'good' : '',
             note: last ? (drift.datasetDrift ? 'dataset drift' : 'no dataset drift') + ' in the last window' : ''},
           {label: 'alerts in the last window', value: last ? raised.length : '', tone: raised.length ? 'alarm' : last ? 'good' : '',
-            note: raised.length ? [...new Set(raised.map(a => a.rule))].join(', ') : m.alerts.length + ' alerts in all windows'},
+            note: (raised.length ? [...new Set(raised.map(a => a.rule))].join(', ') : m.alerts.length + ' alerts in all windows')
+              + (held.length ? '; ' + held.length + ' suppressed by the cooldown (' + [...new Set(held.map(a => a.rule))].join(', ') + ')' : '')},
           {label: 'accuracy', value: accuracy === null || !isFinite(accuracy) ? '' : ui.num(accuracy),
             note: p ? 'window ' + p.window + (p.realized ? ', realized on ' + p.labelled + ' labels' : ', CBPE estimate (no labels yet)')
               : 'no prediction log under this name'}]);
@@ -45,11 +47,15 @@
             frame.hidden = false;
             frame.src = '/report?monitor=' + encodeURIComponent(name) + '&window=' + w.window;
           });
+          // a rule that fired within its cooldown raised no alert: the window says so, with the rules
+          const held = (w.suppressedAlerts || []).map(a => a.rule);
+          const alerts = w.error ? '' : (w.alerts || []).length + (held.length ? ' (' + held.length + ' suppressed by the cooldown: ' + held.join(', ') + ')' : '');
           return [w.window, ui.time(w.end), w.rows, drift.driftSharePercent || '',
-            drift.datasetDrift ? 'DRIFT' : '', drifted.join(', '), failures.join(', '), open];
+            drift.datasetDrift ? 'DRIFT' : '', drifted.join(', '), failures.join(', '), alerts, open];
         });
         document.getElementById('monitor').replaceChildren(ui.holding('h2', name), monitorCards(m),
-          ui.table(['window', 'closed', 'rows', 'drift share', 'dataset', 'drifted columns', 'quality failures', ''], rows, 'no window stored yet'),
+          ui.table(['window', 'closed', 'rows', 'drift share', 'dataset', 'drifted columns', 'quality failures', 'alerts', ''], rows,
+            'no window stored yet'),
           ui.el('h3', 'Alerts'),
           ui.table(['window', 'time', 'rule', 'message'], m.alerts.map(a => [a.window, ui.time(a.time), a.rule, a.message]), 'no alerts'));
         // performance from the prediction log of the same name: realized once labels arrive, CBPE before

@@ -168,4 +168,34 @@ class AlertKindTest {
       assertEquals(List.of("dataset_drift"), stored.suppressedAlerts().stream().map(Alert::rule).toList());
     }
   }
+
+  @Test
+  @DisplayName("an alert stays open while its rule keeps firing, cooldown or not, and closes when a window passes without it")
+  void anAlertIsOpenWhileItsConditionHoldsAndClosesWhenAWindowPassesWithoutIt() {
+    Random r = new Random(5);
+    try (StorageBackend backend = StorageBackend.open("mem:alert-open-" + System.nanoTime());
+        Monitor m = Monitor.builder("payments").reference(reference()).windowRows(300).storage(backend).executor(Runnable::run)
+            .alert(AlertRule.datasetDrift()).cooldown(java.time.Duration.ofHours(1)).build()) {
+      MonitorHistory history = MonitorHistory.open(backend, "payments");
+      assertEquals(List.of(), history.openAlerts(), "nothing stored yet");
+      for (int i = 0; i < 300; i++) {
+        m.log(Map.of("amount", 100 + 20 * r.nextGaussian(), "channel", r.nextBoolean() ? "web" : "app"));
+      }
+      assertEquals(List.of(), history.openAlerts(), "a calm window opens nothing");
+      for (int i = 0; i < 900; i++) {
+        m.log(Map.of("amount", 400 + 20 * r.nextGaussian(), "channel", "store"));
+      }
+      List<MonitorHistory.OpenAlert> open = history.openAlerts();
+      assertEquals(1, open.size(), open.toString());
+      assertEquals("dataset_drift", open.get(0).rule());
+      assertEquals(AlertKind.DATASET_DRIFT, open.get(0).kind());
+      assertEquals(1, open.get(0).openedWindow(), "opened by the first drifting window, held open through the cooldown's quiet ones");
+      assertEquals(3, open.get(0).lastWindow());
+      for (int i = 0; i < 300; i++) {
+        m.log(Map.of("amount", 100 + 20 * r.nextGaussian(), "channel", r.nextBoolean() ? "web" : "app"));
+      }
+      assertFalse(m.reports().get(4).drift().datasetDrift(), m.reports().get(4).toString());
+      assertEquals(List.of(), history.openAlerts(), "closed by a window without drift");
+    }
+  }
 }

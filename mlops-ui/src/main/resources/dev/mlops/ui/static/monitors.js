@@ -6,10 +6,12 @@
   const frame = document.getElementById('report');
   try {
     const monitors = await ui.get('/api/monitor-summaries');
+    // open alerts: a rule that fired in the last window, open since its run of firing windows began
+    const open = m => (m.openAlerts || []).map(a => a.rule + ' since window ' + a.since).join(', ');
     document.getElementById('monitors').replaceChildren(ui.table(['monitor', 'last window', 'closed', 'drift share', 'dataset',
-      'alerts raised in the last window'], monitors.map(m => [ui.link('/static/monitors.html?name=' + encodeURIComponent(m.name), m.name),
+      'alerts raised in the last window', 'open alerts'], monitors.map(m => [ui.link('/static/monitors.html?name=' + encodeURIComponent(m.name), m.name),
       m.lastWindow === null ? '' : m.lastWindow, ui.time(m.closed), m.driftSharePercent === null ? '' : m.driftSharePercent, m.datasetDrift ? 'DRIFT' : '',
-      m.alerts === null ? '' : m.alerts]), 'no monitor has stored anything in this store'));
+      m.alerts === null ? '' : m.alerts, open(m)]), 'no monitor has stored anything in this store'));
     const name = ui.params().get('name');
     if (name) {
       // the cards on top of a monitor: its last window, that window's drift and alerts, and the

@@ -106,7 +106,7 @@ public final class MonitorHistory {
    * @param rule the rule's name
    * @param kind what the alert is about
    * @param openedWindow the first window of the run of windows in which the rule fired (at most
-   *     {@link #OPEN_ALERT_LOOKBACK} windows back, or the oldest stored)
+   *     200 windows back, or the oldest stored)
    * @param lastWindow the last stored window, where it still fired
    * @param message the rule's message in the last window
    */

@@ -28,13 +28,17 @@ final class AlertBook {
     this.maxPending = maxPending;
   }
 
-  /** The report with the alerts this window raises: windows dropped before it, then each rule in order. */
+  /**
+   * The report with the alerts this window raises: windows dropped before it, then each rule in order;
+   * a rule that fires within its cooldown is recorded as suppressed, not dropped unseen.
+   */
   WindowReport raise(WindowReport draft, long droppedWindows, long droppedRows) {
     List<Alert> raised = new ArrayList<>();
+    List<Alert> suppressed = new ArrayList<>();
     if (droppedWindows > 0) {
       String message = String.format(Locale.ROOT, "monitor %s dropped %d windows (%d rows) before window %d unanalysed: more than %d closed"
           + " windows waited for their reports", monitor, droppedWindows, droppedRows, draft.window(), maxPending);
-      fire(Monitor.WINDOWS_DROPPED, AlertKind.WINDOWS_DROPPED, null, message, draft, raised);
+      fire(Monitor.WINDOWS_DROPPED, AlertKind.WINDOWS_DROPPED, null, message, draft, raised, suppressed);
     }
     for (AlertRule rule : rules) {
       Optional<String> msg;
@@ -50,19 +54,22 @@ final class AlertBook {
         column = null;
       }
       if (msg.isPresent()) {
-        fire(rule.name(), kind, column, msg.get(), draft, raised);
+        fire(rule.name(), kind, column, msg.get(), draft, raised, suppressed);
       }
     }
     return new WindowReport(draft.monitor(), draft.window(), draft.start(), draft.end(), draft.rows(), draft.drift(), draft.quality(),
-        draft.segments(), raised, droppedWindows, droppedRows, false);
+        draft.segments(), raised, droppedWindows, droppedRows, false, suppressed);
   }
 
-  private void fire(String rule, AlertKind kind, @Nullable String column, String message, WindowReport draft, List<Alert> raised) {
+  private void fire(String rule, AlertKind kind, @Nullable String column, String message, WindowReport draft, List<Alert> raised,
+      List<Alert> suppressed) {
+    Alert alert = new Alert(monitor, rule, draft.window(), draft.end(), message, kind, column);
     Long last = lastFired.get(rule);
     if (last != null && draft.end() - last < cooldown.toMillis()) {
+      suppressed.add(alert);
       return;
     }
     lastFired.put(rule, draft.end());
-    raised.add(new Alert(monitor, rule, draft.window(), draft.end(), message, kind, column));
+    raised.add(alert);
   }
 }

@@ -82,8 +82,7 @@ public interface AlertRule {
       @Override
       public Optional<String> evaluate(WindowReport r) {
         return r.drift().columns().stream().filter(c -> c.name().equals(column) && c.drift()).findFirst()
-            .map(c -> String.format(Locale.ROOT, "column %s drifted: %s = %.4g (threshold %.4g)", column, c.test(),
-                c.pValue() != null ? c.pValue() : c.statistic(), c.threshold()));
+            .map(c -> "column " + column + " drifted: " + c.figures());
       }
     };
   }

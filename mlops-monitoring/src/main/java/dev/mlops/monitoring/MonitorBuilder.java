@@ -189,7 +189,11 @@ public final class MonitorBuilder extends EntryPointBuilder<MonitorBuilder> {
     return this;
   }
 
-  /** How long a rule stays quiet after it fired (default 0). */
+  /**
+   * How long a rule stays quiet after it fired (default 0). A rule that fires during its cooldown
+   * raises no alert; the window's report lists it in {@link WindowReport#suppressedAlerts()}, stored
+   * with the report, so that the quiet is visible.
+   */
   public MonitorBuilder cooldown(Duration cooldown) {
     this.cooldown = Validation.notNull("cooldown", cooldown);
     return this;

@@ -94,6 +94,61 @@ public final class MonitorHistory {
     return windows(window, 1).stream().filter(e -> e.window() == window).findFirst();
   }
 
+  /** How many of the last windows {@link #openAlerts()} looks back over to find when an open alert opened. */
+  static final int OPEN_ALERT_LOOKBACK = 200;
+
+  /**
+   * An alert condition that still holds: its rule fired in the last stored window, and in every
+   * window back to the one that opened it (whether each raised an alert or its cooldown held it
+   * back, {@link WindowReport#suppressedAlerts()}). It closes when a window passes without the rule
+   * firing.
+   *
+   * @param rule the rule's name
+   * @param kind what the alert is about
+   * @param openedWindow the first window of the run of windows in which the rule fired (at most
+   *     200 windows back, or the oldest stored)
+   * @param lastWindow the last stored window, where it still fired
+   * @param message the rule's message in the last window
+   */
+  public record OpenAlert(String rule, AlertKind kind, long openedWindow, long lastWindow, String message) {}
+
+  /**
+   * The alerts open now: each rule that fired in the last stored window, with the window where its
+   * run of firing windows began; empty when no window is stored or the last one cannot be read.
+   * Read from the stored reports (so from any process), looking back at most 200 windows.
+   */
+  public List<OpenAlert> openAlerts() {
+    long last = store.lastWindow(monitor);
+    if (last < 0) {
+      return List.of();
+    }
+    List<Entry<WindowReport>> recent = windows(Math.max(0, last - OPEN_ALERT_LOOKBACK + 1), OPEN_ALERT_LOOKBACK);
+    Map<Long, WindowReport> byWindow = new LinkedHashMap<>();
+    recent.forEach(e -> e.value().ifPresent(w -> byWindow.put(e.window(), w)));
+    WindowReport newest = byWindow.get(last);
+    if (newest == null) {
+      return List.of();
+    }
+    Map<String, Alert> firing = fired(newest);
+    List<OpenAlert> out = new ArrayList<>();
+    for (Alert a : firing.values()) {
+      long opened = last;
+      for (long w = last - 1; byWindow.containsKey(w) && fired(byWindow.get(w)).containsKey(a.rule()); w--) {
+        opened = w;
+      }
+      out.add(new OpenAlert(a.rule(), a.kind(), opened, last, a.message()));
+    }
+    return out;
+  }
+
+  /** The rules a window's report says fired, raised or held back by the cooldown, with their alerts. */
+  private static Map<String, Alert> fired(WindowReport w) {
+    Map<String, Alert> out = new LinkedHashMap<>();
+    w.alerts().forEach(a -> out.put(a.rule(), a));
+    w.suppressedAlerts().forEach(a -> out.putIfAbsent(a.rule(), a));
+    return out;
+  }
+
   /**
    * Up to {@code limit} alerts raised at or after {@code from}, oldest first (alerts are stored by the
    * time they were raised; {@link Entry#window()} is the window that raised each).

@@ -24,13 +24,24 @@ import java.util.Map;
  *     because too many windows waited for the executor ({@link MonitorBuilder#maxPendingWindows})
  * @param rowsDropped the rows of those windows
  * @param summary whether this is the {@linkplain #asSummary() summary} a store keeps of an old window
+ * @param suppressedAlerts the alerts this window's rules would have raised but the cooldown held back
+ *     (the rule fired less than the cooldown ago): counted and shown, so that a window drifting at
+ *     100 % with no alert says why ({@link MonitorBuilder#cooldown})
  */
 public record WindowReport(String monitor, long window, long start, long end, int rows, DriftReport drift, QualityReport quality,
-    Map<String, DriftReport> segments, List<Alert> alerts, long windowsDropped, long rowsDropped, boolean summary) {
-  /** Copies segments and alerts; both are immutable. */
+    Map<String, DriftReport> segments, List<Alert> alerts, long windowsDropped, long rowsDropped, boolean summary,
+    List<Alert> suppressedAlerts) {
+  /** Copies segments and alerts; all are immutable. A report stored before suppressed alerts were kept reads none. */
   public WindowReport {
     segments = Map.copyOf(segments);
     alerts = List.copyOf(alerts);
+    suppressedAlerts = suppressedAlerts == null ? List.of() : List.copyOf(suppressedAlerts);
+  }
+
+  /** A report with no alert suppressed by a cooldown. */
+  public WindowReport(String monitor, long window, long start, long end, int rows, DriftReport drift, QualityReport quality,
+      Map<String, DriftReport> segments, List<Alert> alerts, long windowsDropped, long rowsDropped, boolean summary) {
+    this(monitor, window, start, end, rows, drift, quality, segments, alerts, windowsDropped, rowsDropped, summary, List.of());
   }
 
   /** A full report of a window with no window dropped before it. */
@@ -49,12 +60,13 @@ public record WindowReport(String monitor, long window, long start, long end, in
     segments.forEach((k, v) -> seg.put(k, v.asSummary()));
     List<CheckResult> failed = quality.failures();
     return new WindowReport(monitor, window, start, end, rows, drift.asSummary(), new QualityReport(quality.rows(), failed), seg, alerts,
-        windowsDropped, rowsDropped, true);
+        windowsDropped, rowsDropped, true, suppressedAlerts);
   }
 
   /**
    * A one-line summary for logs: window, ISO-8601 times, rows, the drift verdict over the tested
-   * columns (and which were not tested), failed checks, segments, alerts and dropped windows; the
+   * columns (and which were not tested), failed checks, segments, alerts (and those the cooldown
+   * suppressed) and dropped windows; the
    * full report is in the accessors and in JSON.
    */
   @Override
@@ -63,6 +75,7 @@ public record WindowReport(String monitor, long window, long start, long end, in
     return "WindowReport[" + monitor + " window " + window + ", " + java.time.Instant.ofEpochMilli(start) + " to "
         + java.time.Instant.ofEpochMilli(end) + ", " + rows + " rows, " + drift.verdict() + ", quality "
         + (failed.isEmpty() ? "passed" : "failed " + failed) + ", " + segments.size() + " segments, " + alerts.size() + " alerts"
+        + (suppressedAlerts.isEmpty() ? "" : " (" + suppressedAlerts.size() + " more suppressed by the cooldown)")
         + (windowsDropped == 0 ? "" : ", " + windowsDropped + " windows (" + rowsDropped + " rows) dropped before it") + "]";
   }
 }

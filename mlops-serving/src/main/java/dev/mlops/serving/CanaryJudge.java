@@ -27,7 +27,8 @@ import org.tribuo.Output;
  * control executor, never on a caller's thread.
  */
 final class CanaryJudge<T extends Output<T>> {
-  private static final Logger LOG = LoggerFactory.getLogger(Endpoint.class);
+  /** Its own logger: an application that prints the rollout events from {@link Endpoint#onRollout} can quiet these lines alone. */
+  private static final Logger LOG = LoggerFactory.getLogger(CanaryJudge.class);
   /** Requests each variant answers in a window before their p99 latencies are compared. */
   private static final int MIN_LATENCY_SAMPLES = 100;
 

@@ -281,7 +281,10 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
    * accuracy, the rollout policy's accuracy rule, the A/B summary) and joined to the prediction
    * logs. An answer is remembered before {@code predict} returns, so the label of any of the last
    * {@link EndpointBuilder#feedback feedback window} answers joins; unknown ids and answers older
-   * than the window are ignored and return false.
+   * than the window are ignored and return false. A request's outcome counts once for its variant,
+   * however often its label is sent (a retried delivery), so a variant never counts more labels than
+   * requests; every label that joins is passed on to the prediction logs, which join by request id,
+   * so a label sent again after the logging queue dropped it still arrives.
    */
   public boolean feedback(String requestId, T truth) {
     Validation.notNull("truth", truth);
@@ -290,7 +293,9 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
       return false;
     }
     boolean right = truth.getSerializableForm(false).equals(i.output());
-    i.variant().window.outcome(right);
+    if (i.firstLabel()) {
+      i.variant().window.outcome(right);
+    }
     if (sink != null) {
       sink.label(requestId, truth, i);
     }

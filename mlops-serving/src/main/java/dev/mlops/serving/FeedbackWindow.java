@@ -1,6 +1,7 @@
 package dev.mlops.serving;
 
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.jspecify.annotations.Nullable;
@@ -17,8 +18,17 @@ import org.jspecify.annotations.Nullable;
  * increment) and replaces the answer registered {@code capacity} slots earlier. Lock-free.
  */
 final class FeedbackWindow {
-  /** A served request remembered until its feedback arrives: who answered, and what. */
-  record Issued(String id, long seq, Variant<?> variant, String output, double score) {}
+  /**
+   * A served request remembered until its feedback arrives: who answered, and what; {@code labelled}
+   * is set by the first label that joins it, so a label delivered twice (a retried call) counts once
+   * in the variant's figures.
+   */
+  record Issued(String id, long seq, Variant<?> variant, String output, double score, AtomicBoolean labelled) {
+    /** Whether this call is the first to label the request: false for a repeated label. */
+    boolean firstLabel() {
+      return labelled.compareAndSet(false, true);
+    }
+  }
 
   private final int capacity;
   private final ConcurrentHashMap<String, Issued> byId;
@@ -34,7 +44,7 @@ final class FeedbackWindow {
   /** Registers an answer; the answer registered {@code capacity} answers before it leaves the window. */
   void add(String id, Variant<?> variant, String output, double score) {
     long seq = next.getAndIncrement();
-    Issued issued = new Issued(id, seq, variant, output, score);
+    Issued issued = new Issued(id, seq, variant, output, score, new AtomicBoolean());
     byId.put(id, issued);
     int slot = (int) (seq % capacity);
     while (true) {

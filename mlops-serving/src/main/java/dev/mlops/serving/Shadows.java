@@ -77,8 +77,7 @@ final class Shadows<T extends Output<T>> {
         Example<T> ex = job.request().example(a.schema, scope.unknown(), problems);
         Prediction<T> p = a.model.predict(ex);
         long latency = scope.ticker().getAsLong() - start;
-        v.window.requests.increment();
-        v.window.latency.record(latency);
+        v.window.compared(latency);
         Figures f = figures.get(v.name);
         f.compared.increment();
         boolean agreed = agrees(job.served().output(), p.getOutput());

@@ -108,9 +108,8 @@ final class Variant<T extends Output<T>> {
   private final boolean countOutputs;
   /** The live window: the only stats the request path touches. */
   volatile WindowStats window;
-  /** The window that ended last: late updates from requests that read it before the swap still land. */
-  private volatile @Nullable WindowStats ending;
-  private final WindowStats.Totals retired = new WindowStats.Totals();
+  /** Everything since the variant was built: each window's updates land here too, however late. */
+  private final WindowStats lifetime = WindowStats.lifetime();
   volatile @Nullable String loadProblem;
   /** The version being loaded and warmed up to replace the serving one, or null. */
   volatile @Nullable Integer pendingVersion;
@@ -131,7 +130,7 @@ final class Variant<T extends Output<T>> {
 
   Variant(String name, String uri, Role role, double weight, int retain, boolean countOutputs) {
     this.countOutputs = countOutputs;
-    this.window = new WindowStats(countOutputs);
+    this.window = new WindowStats(countOutputs, lifetime);
     this.name = name;
     this.uri = uri;
     this.role = role;
@@ -282,22 +281,12 @@ final class Variant<T extends Output<T>> {
   /** Starts a new evaluation window and returns the one that ended. */
   synchronized WindowStats rollWindow() {
     WindowStats ended = window;
-    window = new WindowStats(countOutputs);
-    WindowStats older = ending;
-    if (older != null) {
-      retired.add(older);
-    }
-    ending = ended;
+    window = new WindowStats(countOutputs, lifetime);
     return ended;
   }
 
   /** Everything since the variant was built. */
-  synchronized WindowStats.Totals totals() {
-    WindowStats.Totals t = retired.with(window);
-    WindowStats e = ending;
-    if (e != null) {
-      t.add(e);
-    }
-    return t;
+  WindowStats.Totals totals() {
+    return lifetime.snapshot();
   }
 }

@@ -4,12 +4,18 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What one variant did during one evaluation window of the rollout policy: requests (the latency
  * histogram's count), errors, latency, the distribution of its outputs (only when a rule needs
- * it), and outcomes where feedback arrived. Lock-free; a new window is a new instance, and the
- * ended one is added to the variant's retired totals.
+ * it), and outcomes where feedback arrived. Lock-free; a new window is a new instance.
+ *
+ * <p>Every update of a window also lands in the variant's lifetime stats ({@link #lifetime}), which
+ * {@code describe()} and the A/B summary read. The totals are not summed from ended windows: a
+ * request reads its window when it is routed and counts in it when it is answered, so a request
+ * held while the windows rolled twice counted in a window already summed, and was lost from the
+ * totals while its label, arriving later, counted in the live window (more labels than requests).
  */
 final class WindowStats {
   final LongAdder requests = new LongAdder();
@@ -23,12 +29,24 @@ final class WindowStats {
   final LongAdder correct = new LongAdder();
   final LongAdder rewards = new LongAdder();
   final DoubleAdder rewardSum = new DoubleAdder();
+  /** The variant's stats since it was built, updated with this window; null for the lifetime stats themselves. */
+  private final @Nullable WindowStats lifetime;
 
-  WindowStats(boolean countOutputs) {
+  /** The lifetime stats of a variant: since it was built, no output counts. */
+  static WindowStats lifetime() {
+    return new WindowStats(false, null);
+  }
+
+  /** A window whose updates also land in {@code lifetime}. */
+  WindowStats(boolean countOutputs, @Nullable WindowStats lifetime) {
     this.countOutputs = countOutputs;
+    this.lifetime = lifetime;
   }
 
   void served(Served<?> served, long latencyNanos) {
+    if (lifetime != null) {
+      lifetime.served(served, latencyNanos);
+    }
     requests.increment();
     latency.record(latencyNanos);
     if (countOutputs) {
@@ -41,13 +59,28 @@ final class WindowStats {
     }
   }
 
+  /** A shadow's request compared with the answer returned: a request and its latency, no output counted. */
+  void compared(long latencyNanos) {
+    if (lifetime != null) {
+      lifetime.compared(latencyNanos);
+    }
+    requests.increment();
+    latency.record(latencyNanos);
+  }
+
   void failed(long latencyNanos) {
+    if (lifetime != null) {
+      lifetime.failed(latencyNanos);
+    }
     requests.increment();
     errors.increment();
     latency.record(latencyNanos);
   }
 
   void outcome(boolean right) {
+    if (lifetime != null) {
+      lifetime.outcome(right);
+    }
     labelled.increment();
     if (right) {
       correct.increment();
@@ -55,6 +88,9 @@ final class WindowStats {
   }
 
   void reward(double reward) {
+    if (lifetime != null) {
+      lifetime.reward(reward);
+    }
     rewards.increment();
     rewardSum.add(reward);
   }
@@ -79,7 +115,23 @@ final class WindowStats {
     return m;
   }
 
-  /** Totals of retired windows plus a live one: what describe() reports. */
+  /** A snapshot of these stats, for describe(), the A/B summary and the gauges. */
+  Totals snapshot() {
+    Totals t = new Totals();
+    // a label is counted after its request (feedback needs the answer's id), a right one after the
+    // label: read in the reverse order, a snapshot taken under traffic never shows more right answers
+    // than labels, nor more labels than requests
+    t.rewardSum = rewardSum.sum();
+    t.rewards = rewards.sum();
+    t.correct = correct.sum();
+    t.labelled = labelled.sum();
+    t.errors = errors.sum();
+    t.requests = requests.sum();
+    latency.addTo(t.latency);
+    return t;
+  }
+
+  /** What a variant did since it was built, as one consistent snapshot: what describe() reports. */
   static final class Totals {
     long requests;
     long errors;
@@ -88,30 +140,6 @@ final class WindowStats {
     long correct;
     long rewards;
     double rewardSum;
-
-    synchronized void add(WindowStats w) {
-      requests += w.requests.sum();
-      errors += w.errors.sum();
-      w.latency.addTo(latency);
-      labelled += w.labelled.sum();
-      correct += w.correct.sum();
-      rewards += w.rewards.sum();
-      rewardSum += w.rewardSum.sum();
-    }
-
-    /** These totals plus {@code live}, as a new snapshot. */
-    synchronized Totals with(WindowStats live) {
-      Totals t = new Totals();
-      t.requests = requests;
-      t.errors = errors;
-      System.arraycopy(latency, 0, t.latency, 0, latency.length);
-      t.labelled = labelled;
-      t.correct = correct;
-      t.rewards = rewards;
-      t.rewardSum = rewardSum;
-      t.add(live);
-      return t;
-    }
 
     long requests() {
       return requests;

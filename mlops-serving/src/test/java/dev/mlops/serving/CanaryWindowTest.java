@@ -136,4 +136,64 @@ class CanaryWindowTest {
     assertTrue(total >= 50 && total <= 50 + threads - 1, "canary failures: " + total + " for a window of 50 and " + threads + " callers");
     Eventually.until(rolledBack::get, "the rollback is announced");
   }
+
+  /**
+   * The demo's champion once read more labels than requests: a champion request held while the
+   * canary's windows were judged twice counted in a window the totals had already summed, while its
+   * label counted in the live one. The totals now count every request, however late it ends.
+   */
+  @Test
+  void aRequestHeldWhileTheWindowsRollCountsInTheTotalsAndLabelsNeverOutnumberRequests() throws Exception {
+    String gateName = "totals-" + UUID.randomUUID();
+    Models.Gate gate = Models.Gate.create(gateName);
+    ServingFixture.registerSerialized(registry, "churn", new Models.Gated(Models.train(1), gateName), dir);
+    registry.setAlias("churn", "champion", 2);
+    registry.setAlias("churn", "canary", 1);
+    Endpoint<Label> e = server.endpoint("churn", Label.class).serve("models:/churn@champion").canary("models:/churn@canary", 1.0)
+        .rollout(RolloutPolicy.builder().window(5).build()).build();
+    e.setWeight("canary", 0);
+    ExecutorService held = Executors.newSingleThreadExecutor();
+    try {
+      Future<Served<Label>> first = held.submit(() -> e.predict(Models.held()));
+      gate.awaitEntered(); // the champion's request is in flight; it read the champion's window when it was routed
+      e.setWeight("canary", 1.0);
+      Random r = new Random(3);
+      List<Served<Label>> answers = new ArrayList<>();
+      List<Map<String, Object>> requests = new ArrayList<>();
+      for (int i = 0; i < 15; i++) {
+        Map<String, Object> request = Models.request(r);
+        requests.add(request);
+        answers.add(e.predict(request)); // three canary windows judged: the champion's window rolled three times
+      }
+      assertTrue(answers.stream().allMatch(a -> a.variant().equals("canary")), "every request but the held one went to the canary");
+      gate.open();
+      Served<Label> late = first.get(Eventually.DEFAULT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      assertEquals("champion", late.variant());
+      assertTrue(e.feedback(late.requestId(), new Label(Models.truth(Models.held()))));
+      for (int i = 0; i < answers.size(); i++) {
+        assertTrue(e.feedback(answers.get(i).requestId(), new Label(Models.truth(requests.get(i)))));
+      }
+      EndpointStatus.VariantStatus champion = e.describe().variants().get(0);
+      EndpointStatus.VariantStatus canary = e.describe().variants().get(1);
+      assertEquals(1, champion.requests(), "the held request counts once the windows have rolled");
+      assertEquals(1, champion.labelled());
+      assertEquals(15, canary.requests());
+      assertEquals(15, canary.labelled());
+    } finally {
+      held.shutdownNow();
+    }
+  }
+
+  @Test
+  void aLabelDeliveredTwiceCountsOnceInTheVariantsFigures() {
+    Endpoint<Label> e = server.endpoint("churn", Label.class).serve("models:/churn@champion").feedback(100, true).build();
+    Map<String, Object> request = Models.request(new Random(5));
+    Served<Label> answer = e.predict(request);
+    Label truth = new Label(Models.truth(request));
+    assertTrue(e.feedback(answer.requestId(), truth));
+    assertTrue(e.feedback(answer.requestId(), truth), "a retried label still joins (for the prediction logs)");
+    EndpointStatus.VariantStatus champion = e.describe().variants().get(0);
+    assertEquals(1, champion.requests());
+    assertEquals(1, champion.labelled());
+  }
 }

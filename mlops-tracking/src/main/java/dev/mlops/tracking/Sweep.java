@@ -48,12 +48,17 @@ public final class Sweep {
     this.trials = trials;
   }
 
-  /** Every combination of the values (keys in iteration order of the map). */
+  /**
+   * Every combination of the values. The keys are taken in the map's order when it has one (a
+   * {@link LinkedHashMap} or a {@link java.util.SortedMap}), else in name order: the iteration
+   * order of {@code Map.of} changes from one JVM to the next, and with it which trial would have
+   * which params.
+   */
   public static Sweep grid(Map<String, ? extends List<?>> space) {
     checkSpace(space);
     List<Map<String, Object>> combos = new ArrayList<>();
     combos.add(new LinkedHashMap<>());
-    for (Map.Entry<String, ? extends List<?>> e : space.entrySet()) {
+    for (Map.Entry<String, ? extends List<?>> e : ordered(space)) {
       List<Map<String, Object>> next = new ArrayList<>();
       for (Map<String, Object> c : combos) {
         for (Object v : e.getValue()) {
@@ -67,7 +72,10 @@ public final class Sweep {
     return new Sweep(combos);
   }
 
-  /** {@code trials} combinations drawn uniformly from the values, reproducibly from {@code seed}. */
+  /**
+   * {@code trials} combinations drawn uniformly from the values, reproducibly from {@code seed} (keys
+   * in the order {@link #grid} takes them, so the same seed draws the same trials in every JVM).
+   */
   public static Sweep random(Map<String, ? extends List<?>> space, int trials, long seed) {
     checkSpace(space);
     Validation.positive("trials", trials);
@@ -75,12 +83,35 @@ public final class Sweep {
     List<Map<String, Object>> combos = new ArrayList<>();
     for (int i = 0; i < trials; i++) {
       Map<String, Object> m = new LinkedHashMap<>();
-      for (Map.Entry<String, ? extends List<?>> e : space.entrySet()) {
+      for (Map.Entry<String, ? extends List<?>> e : ordered(space)) {
         m.put(e.getKey(), e.getValue().get(rnd.nextInt(e.getValue().size())));
       }
       combos.add(m);
     }
     return new Sweep(combos);
+  }
+
+  /** The space's entries in the map's own order when it keeps one, else by key: the same in every JVM. */
+  private static List<Map.Entry<String, ? extends List<?>>> ordered(Map<String, ? extends List<?>> space) {
+    List<Map.Entry<String, ? extends List<?>>> entries = new ArrayList<>(space.entrySet());
+    if (!(space instanceof LinkedHashMap || space instanceof java.util.SortedMap)) {
+      entries.sort((a, b) -> a.getKey().compareTo(b.getKey()));
+    }
+    return entries;
+  }
+
+  /**
+   * A trial's run name: the sweep's name, the trial's index in the sweep and its params, e.g.
+   * {@code churn-sweep-trial-03 (model=cart, depth=5)}; the same trial gets the same name in every
+   * run of the same sweep, whatever order the trials finish in.
+   */
+  static String trialName(String sweep, int index, int trials, Map<String, Object> params) {
+    String number = String.format(java.util.Locale.ROOT, "%0" + Integer.toString(trials - 1).length() + "d", index);
+    StringBuilder sb = new StringBuilder(sweep).append("-trial-").append(number).append(" (");
+    params.forEach((k, v) -> sb.append(sb.charAt(sb.length() - 1) == '(' ? "" : ", ").append(k).append('=').append(v));
+    // a run name takes no control characters: a param value's are shown as '?'
+    String name = sb.append(')').toString().replaceAll("\\p{Cntrl}", "?");
+    return name.length() <= Validation.MAX_RUN_NAME_LENGTH ? name : name.substring(0, Validation.MAX_RUN_NAME_LENGTH - 1) + "\u2026";
   }
 
   private static void checkSpace(Map<String, ? extends List<?>> space) {
@@ -132,7 +163,8 @@ public final class Sweep {
    *
    * @param parentRunId the parent run
    * @param trialRunIds every trial's run, in trial order
-   * @param best the best trial run, if any trial logged the objective
+   * @param best the best trial run, if any trial logged the objective; of trials that tie, the first in
+   *     the sweep (trial names sort in trial order), so the same sweep names the same best trial every time
    * @param failures how many trials failed (their runs end FAILED)
    */
   public record Result(String parentRunId, List<String> trialRunIds, Optional<Run> best, int failures) {}
@@ -171,7 +203,7 @@ public final class Sweep {
       for (Map<String, Object> params : trials) {
         int index = i++;
         futures.add(exec.submit(() -> {
-          ActiveRun run = tracker.newRun().experiment(experiment).parent(parent.id()).name(name + "-trial-" + index).start();
+          ActiveRun run = tracker.newRun().experiment(experiment).parent(parent.id()).name(trialName(name, index, trials.size(), params)).start();
           try {
             run.logParams(params);
             trial.run(params, run);
@@ -195,7 +227,8 @@ public final class Sweep {
       }
       Optional<Run> best = tracker.searchRuns(RunQuery.builder().experiments(experiment)
           .filter("tags.`mlops.parentRunId` = '" + parent.id() + "' AND metrics.`" + metric + "` IS NOT NULL")
-          .orderBy("metrics.`" + metric + "` " + (maximize ? "DESC" : "ASC")).maxResults(1).build()).items().stream().findFirst()
+          .orderBy("metrics.`" + metric + "` " + (maximize ? "DESC" : "ASC"), "run_name ASC").maxResults(1).build()).items().stream()
+          .findFirst()
           .filter(r -> !Double.isNaN(r.metric(metric).orElse(Double.NaN)));
       best.ifPresent(b -> {
         parent.setTag(BEST_RUN_TAG, b.id());

@@ -28,7 +28,8 @@ final class MonitoringRoutes {
 
   /**
    * Each monitor with its last stored window: the window, when it closed, its drift share and
-   * verdict, and the alerts it raised (null figures for a monitor with no readable window).
+   * verdict, the alerts it raised (null figures for a monitor with no readable window), and the
+   * alerts open now ({@link MonitorHistory#openAlerts()}).
    */
   List<Map<String, Object>> summaries(Request r) {
     MonitoringStore store = backend.store(MonitoringStore.class);
@@ -45,6 +46,9 @@ final class MonitoringRoutes {
       m.put("driftSharePercent", w == null ? null : w.drift().driftSharePercent());
       m.put("datasetDrift", w == null ? null : w.drift().datasetDrift());
       m.put("alerts", w == null ? null : w.alerts().size());
+      // the alerts still open: each rule that fired in the last window, since the window its run of firing began
+      m.put("openAlerts", MonitorHistory.open(backend, name).openAlerts().stream()
+          .map(a -> Map.of("rule", a.rule(), "since", a.openedWindow())).toList());
       out.add(m);
     }
     return out;

@@ -3,6 +3,7 @@ package dev.mlops.ui;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.mlops.api.StorageBackend;
 import dev.mlops.monitoring.AlertRule;
 import dev.mlops.monitoring.Monitor;
@@ -137,9 +138,11 @@ class FirstScreensTest {
 
       b.open(ui.url() + "static/monitors.html");
       b.waitFor("document.title.startsWith('ready') && document.querySelectorAll('#monitors table tr').length === 2");
-      assertEquals("monitor|last window|closed|drift share|dataset|alerts raised in the last window", row(b, "#monitors", 0));
+      assertEquals("monitor|last window|closed|drift share|dataset|alerts raised in the last window|open alerts", row(b, "#monitors", 0));
       String monitor = row(b, "#monitors", 1);
-      assertTrue(monitor.matches("traffic\\|1\\|\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ\\|33\\.3%\\|\\|1"), monitor);
+      // column a drifted in the last window: its alert is open since then
+      assertTrue(monitor.matches("traffic\\|1\\|\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ\\|33\\.3%\\|\\|1\\|column_drift:a since window 1"),
+          monitor);
       assertEquals(List.of(), b.errors());
     }
   }
@@ -284,6 +287,118 @@ class FirstScreensTest {
           b.eval("[..." + requests + ".rows[0].cells].map(c => c.textContent).join('|')").asText());
       assertEquals("PASS review done (review scheduled)|PASS review done (reviewed by carol)",
           b.eval("[..." + requests + ".rows[1].cells].slice(5, 7).map(c => c.textContent).join('|')").asText());
+      assertEquals(List.of(), b.errors());
+    }
+  }
+
+  /**
+   * The words of the cells {@code selector} matches that the browser broke across two lines: each text
+   * node's words (a value's parts between the break points ui.breakable marks are text nodes of their own).
+   */
+  static List<String> brokenWords(Browser b, String selector) throws Exception {
+    JsonNode broken = b.eval("[...document.querySelectorAll('" + selector + "')].flatMap(cell => { const out = [];"
+        + " const walk = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT); let n;"
+        + " while ((n = walk.nextNode())) { for (const m of n.data.matchAll(/\\S+/g)) { const r = document.createRange();"
+        + "   r.setStart(n, m.index); r.setEnd(n, m.index + m[0].length);"
+        + "   const lines = new Set([...r.getClientRects()].filter(x => x.width > 0).map(x => Math.round(x.top)));"
+        + "   if (lines.size > 1) out.push(m[0]); } }"
+        + " return out; })");
+    List<String> out = new java.util.ArrayList<>();
+    broken.forEach(n -> out.add(n.asText()));
+    return out;
+  }
+
+  @Test
+  void theRunsTableDefaultsToTheKnobsThatVaryNotTrainerProvenanceAndShowsNamesAndTimesWhole() throws Exception {
+    try (Tracker tracker = Tracker.builder().storage(backend).build()) {
+      try (ActiveRun parent = tracker.newRun().experiment("sweep").name("churn-sweep").start()) {
+        String[][] trials = {{"logistic", "0.1"}, {"logistic", "1.0"}, {"cart", "0.1"}, {"cart", "1.0"}};
+        for (int i = 0; i < trials.length; i++) {
+          String name = "churn-sweep-trial-0" + i + " (epochs_or_depth=10, learning_rate=" + trials[i][1] + ", model=" + trials[i][0]
+              + ", objective=log-multiclass, optimiser=adagrad, seed=12345)";
+          try (ActiveRun run = tracker.newRun().experiment("sweep").name(name).parent(parent.id()).start()) {
+            // the sweep's knobs, then what Tribuo's provenance logs of each trainer
+            run.logParam("model", trials[i][0]).logParam("learning_rate", trials[i][1])
+                .logParam("class-name", trials[i][0].equals("cart") ? "org.tribuo.classification.dtree.CARTClassificationTrainer"
+                    : "org.tribuo.classification.sgd.linear.LinearSGDTrainer")
+                .logParam("host-short-name", "build-host").logParam("train-invocation-count", Integer.toString(i))
+                .logParam("tribuo-version", "4.3.1");
+            if (trials[i][0].equals("logistic")) {
+              run.logParam("epochs", Integer.toString(5 * (i + 1)));
+            }
+            run.logMetric("accuracy", 0.8 + i / 100.0);
+          }
+        }
+      }
+      tracker.flush();
+    }
+    try (Browser b = Browser.launch()) {
+      b.viewport(1400, 900);
+      b.open(ui.url());
+      b.waitFor("document.title.startsWith('ready') && document.querySelectorAll('#runs table tr').length === 6");
+      List<String> columns = headers(b);
+      assertEquals(List.of("params.learning_rate", "params.model", "params.epochs", "metrics.accuracy"), columns.subList(5, columns.size()),
+          "the knobs every trial has, then a trainer's own; no provenance: " + columns);
+      // a run's name and start time whole: not cut to a few lines, the time never broken inside its date or time
+      JsonNode cut = b.eval("[...document.querySelectorAll('#runs td:nth-child(2) bdi, #runs td:nth-child(4) span')]"
+          + ".filter(e => e.scrollHeight > e.clientHeight + 1 || e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)");
+      assertEquals(0, cut.size(), "names and times cut: " + cut);
+      assertEquals(0, b.eval("document.querySelectorAll('#runs td:nth-child(4) wbr').length").asInt(), "a start time breaks at its space only");
+      assertEquals(List.of(), brokenWords(b, "#runs td:nth-child(2), #runs td:nth-child(4)"));
+      assertEquals(List.of(), b.errors());
+    }
+  }
+
+  @Test
+  void aModelsCardsShowItsOwnFiguresNotThoseOfTheChampionItWasComparedWith() throws Exception {
+    String run;
+    try (Tracker tracker = Tracker.builder().storage(backend).build()) {
+      // what a retraining's run logs: the challenger's figures, and the champion's on the same rows under "champion."
+      try (ActiveRun r = tracker.newRun().experiment("retraining").name("retraining-1").start()) {
+        r.logMetric("accuracy", 0.88).logMetric("macro_f1", 0.87).logMetric("champion.accuracy", 0.55).logMetric("champion.macro_f1", 0.41);
+        run = r.id();
+      }
+      tracker.flush();
+    }
+    try (ModelRegistry registry = ModelRegistry.builder().storage(backend).principal(() -> "alice").build()) {
+      registry.register(Registration.of("churn").fromFile(Files.writeString(dir.resolve("v1.bin"), "retrained")).flavor("generic")
+          .sourceRun(run));
+      registry.setAlias("churn", "champion", 1);
+    }
+    try (Browser b = Browser.launch()) {
+      b.open(ui.url() + "static/models.html?name=churn");
+      b.waitFor("document.title.startsWith('ready') && document.querySelector('#model-cards')");
+      JsonNode cards = b.eval("[...document.querySelectorAll('#model-cards .card')].map(c => c.dataset.card + '=' + c.textContent)");
+      List<String> shown = new java.util.ArrayList<>();
+      cards.forEach(c -> shown.add(c.asText()));
+      String note = "v1\u2019s own, from source run " + run.substring(0, 8);
+      assertTrue(shown.contains("accuracy=accuracy0.880000" + note), shown.toString());
+      assertTrue(shown.contains("macro_f1=macro_f10.870000" + note), shown.toString());
+      assertTrue(shown.stream().noneMatch(c -> c.startsWith("champion.")), "the compared champion's figures are not v1's: " + shown);
+      assertEquals(List.of(), b.errors());
+    }
+  }
+
+  @Test
+  void aWindowWhoseAlertTheCooldownHeldBackSaysSo() throws Exception {
+    Random r = new Random(2);
+    double[] ref = new double[2000];
+    for (int i = 0; i < ref.length; i++) {
+      ref[i] = r.nextGaussian();
+    }
+    try (Monitor monitor = Monitor.builder("quiet").reference(Profile.of(Table.of(List.of(Column.numerical("a", ref))))).windowRows(500)
+        .storage(backend).alert(AlertRule.datasetDrift()).cooldown(java.time.Duration.ofHours(1)).executor(Runnable::run).build()) {
+      for (int i = 0; i < 1500; i++) {
+        monitor.log(Map.of("a", r.nextGaussian() + 3)); // every window drifts; only the first raises an alert within the hour
+      }
+    }
+    try (Browser b = Browser.launch()) {
+      b.open(ui.url() + "static/monitors.html?name=quiet");
+      b.waitFor("document.title.startsWith('ready') && document.querySelector('#monitor-cards')");
+      assertEquals("1|0 (1 suppressed by the cooldown: dataset_drift)|0 (1 suppressed by the cooldown: dataset_drift)",
+          b.eval("[...document.querySelectorAll('#monitor table')[0].rows].slice(1).map(r => r.cells[7].textContent).join('|')").asText());
+      assertTrue(b.eval("document.querySelector('#monitor-cards [data-card=\"alerts in the last window\"]').textContent").asText()
+          .contains("1 suppressed by the cooldown (dataset_drift)"));
       assertEquals(List.of(), b.errors());
     }
   }

@@ -98,7 +98,8 @@ class UiLookTest {
       b.waitFor("document.querySelector('#model-cards')");
       cards = cards(b, "#model-cards");
       assertTrue(cards.get("@champion").matches("v1\\|by alice, \\d{4}-.*"), cards.toString());
-      assertEquals("0.874000|v1, from its run", cards.get("test_accuracy"), "the champion's figure from its source run");
+      assertEquals("0.874000|v1\u2019s own, from source run " + store.championRun.substring(0, 8), cards.get("test_accuracy"),
+          "the champion's figure from its source run, which the note names");
       assertEquals("3|latest v3 READY", cards.get("versions"));
       assertEquals("0|1 promotion request in all", cards.get("open requests"));
 
@@ -148,6 +149,8 @@ class UiLookTest {
             assertEquals(3, b.eval("[...document.querySelectorAll('#model button.card')].filter(c => c.getBoundingClientRect().width > 20"
                 + " && c.getBoundingClientRect().right <= c.closest('td').getBoundingClientRect().right).length").asInt(),
                 where + ": each card button whole inside its cell");
+            // a narrow column cuts a word at its edge (whole on hover), never breaks it across lines ("@champio|n")
+            assertEquals(List.of(), FirstScreensTest.brokenWords(b, "#model table td"), where + ": words broken inside");
             String description = b.eval("document.querySelector('#model table').rows[3].cells[9].querySelector('bdi').title").asText();
             assertTrue(description.startsWith("A deliberately broken challenger") && description.endsWith("by the canary policy"),
                 "a long description is whole on hover: " + description);

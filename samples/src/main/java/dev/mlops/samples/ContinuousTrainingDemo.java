@@ -123,6 +123,10 @@ final class ContinuousTrainingDemo {
       System.out.printf(Locale.ROOT, "Champion v%d: accuracy %.3f on the test set; the performance floor is %.3f, that accuracy less 0.10:"
           + " a drift alert leads to a retraining only once the champion's accuracy on the last %d labelled rows is below it%n",
           bot.aliases(model).get("champion"), championAccuracy, floor, WINDOW);
+      System.out.println("A retrained model is promoted to @champion under one gate, accuracy >= 0.6 on the loop's held-out rows of"
+          + " today's customers, not under the first promotion's three: its test_accuracy >= 0.8 and no-worse-than-the-holder gates"
+          + " read the training-time test set, which no longer describes the customers (the comparison with the champion is the loop's"
+          + " blessing, on the same held-out rows), and a version the loop registers has no model card to require");
 
       Profile reference = TribuoProfiles.of(train, List.of(FEATURES), true);
       // delayed labels: the last rows whose true label is known, scored by whatever @champion serves

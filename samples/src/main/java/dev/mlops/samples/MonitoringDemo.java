@@ -118,6 +118,13 @@ final class MonitoringDemo {
     for (Alert a : alerts) {
       System.out.println("  ALERT [" + a.rule() + "] window " + a.window() + ": " + a.message());
     }
+    // a rule that fires again within the monitor's cooldown raises no alert: the report counts it, and the demo says so
+    for (WindowReport w : windows) {
+      for (Alert a : w.suppressedAlerts()) {
+        System.out.println("  SUPPRESSED [" + a.rule() + "] window " + a.window() + ": no alert, the rule fired within its 1-hour cooldown"
+            + " (" + a.message() + ")");
+      }
+    }
     System.out.printf(Locale.ROOT, "  reference window: accuracy %.3f, F1 %.3f, ROC AUC %.3f%n", predictions.referenceMetrics().accuracy(),
         predictions.referenceMetrics().f1(), predictions.referenceMetrics().rocAuc());
     // the prediction log and the monitor cut the same rows into windows of 1000, numbered alike

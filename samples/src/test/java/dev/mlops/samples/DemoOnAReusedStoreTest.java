@@ -30,12 +30,14 @@ class DemoOnAReusedStoreTest {
    * per-run identifiers (run ids, digests, audit numbers) are left out.
    */
   private static final List<Pattern> STORY = List.of(
+      Pattern.compile("^(Best run: churn-sweep-trial-\\d+ \\([^)]*\\))"),
       Pattern.compile("^(Promotion request by alice: \\w+)"),
       Pattern.compile("^  gate (.+?) +(PASS|FAIL)"),
       Pattern.compile("^(Approved by bob: \\w+)"),
       Pattern.compile("^models:/churn-classifier(?:-\\d+)?(@champion \\(version \\d+\\))"),
       Pattern.compile("^  (window \\d+: \\d+ rows, drift share .*)"),
       Pattern.compile("^  (ALERT \\[\\S+\\] window \\d+)"),
+      Pattern.compile("^  (SUPPRESSED \\[\\S+\\] window \\d+): no alert, the rule fired within its 1-hour cooldown"),
       Pattern.compile("^  (reference window: .*)"),
       Pattern.compile("^  (window \\d+ performance: .*)"),
       Pattern.compile("^  ((?:champion|canary|shadow) \\w+ v\\d+ weight [\\d.]+: no requests)"),
@@ -78,6 +80,22 @@ class DemoOnAReusedStoreTest {
       assertTrue(story.stream().anyMatch(l -> l.endsWith("rollout PROMOTED")), "the retraining was promoted: " + story);
       assertTrue(story.stream().anyMatch(l -> l.startsWith("Champion v1: accuracy 0.848 on the test set; the performance floor is 0.748,"
           + " that accuracy less 0.10")), "the floor says where it comes from: " + story);
+      assertTrue(story.stream().anyMatch(l -> l.matches("Best run: churn-sweep-trial-\\d+ \\(epochs_or_depth=\\d+, learning_rate=[\\d.]+,"
+          + " model=\\w+\\)")), "the best trial is named by its index and params: " + story);
+      assertTrue(story.stream().anyMatch(l -> l.startsWith("SUPPRESSED [dataset_drift] window ")),
+          "a drifting window whose alert the cooldown held back says so: " + story);
+      assertTrue(out.contains("A retrained model is promoted to @champion under one gate, accuracy >= 0.6"),
+          "the continuous-training gate says why it differs from the first promotion's: " + out);
+      // each event told once: the endpoint's WARN for the rollback would repeat the ROLLOUT line
+      assertEquals(1, out.lines().filter(l -> l.matches("(?i).*rolled[ _]back.*")).count(), "the rollback is told once:\n" + out);
+      // every variant's labels are of its own requests: never more labels than requests
+      Matcher counts = Pattern.compile("(\\d+) requests, .*?accuracy [\\d.]+ on (\\d+) labels").matcher(out);
+      int variants = 0;
+      while (counts.find()) {
+        variants++;
+        assertTrue(Long.parseLong(counts.group(2)) <= Long.parseLong(counts.group(1)), "labels beyond requests: " + counts.group());
+      }
+      assertTrue(variants >= 2, "the endpoint status lists its variants' requests and labels:\n" + out);
     }
     assertFalse(first.contains("already holds"), first);
     assertTrue(second.contains("This store already holds 1 earlier run of the demo (model churn-classifier); this run registers"

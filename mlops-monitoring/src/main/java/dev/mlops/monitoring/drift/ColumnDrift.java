@@ -2,6 +2,7 @@ package dev.mlops.monitoring.drift;
 
 import org.jspecify.annotations.Nullable;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The drift verdict of one column.
@@ -34,4 +35,19 @@ public record ColumnDrift(String name, String type, String test, double statisti
    * @param current share of current values
    */
   public record Bin(String label, double reference, double current) {}
+
+  /**
+   * The test's figures in words, each under its own name: {@code ks statistic 0.412, p = 1.53e-103
+   * (drift when p < 0.05)} for a test with a p-value, {@code psi statistic 0.310 (drift when at least
+   * 0.1)} for a distance. Alert texts use it, so that a p-value is never read as the statistic.
+   */
+  public String figures() {
+    // a threshold as it was set: 0.05, not 0.0500
+    String bound = Double.isFinite(threshold) ? java.math.BigDecimal.valueOf(threshold).stripTrailingZeros().toPlainString()
+        : String.valueOf(threshold);
+    if (pValue != null) {
+      return String.format(Locale.ROOT, "%s statistic %.3g, p = %.3g (drift when p < %s)", test, statistic, pValue, bound);
+    }
+    return String.format(Locale.ROOT, "%s statistic %.3g (drift when at least %s)", test, statistic, bound);
+  }
 }

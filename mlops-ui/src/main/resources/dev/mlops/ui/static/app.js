@@ -116,14 +116,15 @@ const ui = {
     return div;
   },
   // the few figures that tell a run or a model apart, for its cards: the usual evaluation metrics
-  // first, matched by the end of their name (so 'test_accuracy' counts as an accuracy), then the
-  // others by name; at most n (4 unless given)
+  // first, matched by their name or its end (so 'test_accuracy' counts as an accuracy; the name
+  // itself before any other ending in it), then the others by name; at most n (4 unless given)
   keyMetrics(metrics, n) {
     const ends = ['accuracy', 'macro_f1', 'f1', 'auc_macro', 'auc', 'rmse', 'mae', 'r2', 'loss'];
     const keys = Object.keys(metrics || {}).sort();
     const picked = [];
     ends.forEach(end => {
-      const k = keys.find(k => !picked.includes(k) && (k === end || ['_', '.', '/'].some(sep => k.endsWith(sep + end))));
+      const k = keys.find(k => !picked.includes(k) && k === end)
+        || keys.find(k => !picked.includes(k) && ['_', '.', '/'].some(sep => k.endsWith(sep + end)));
       if (k) picked.push(k);
     });
     keys.forEach(k => { if (!picked.includes(k)) picked.push(k); });

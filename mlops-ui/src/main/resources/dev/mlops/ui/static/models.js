@@ -36,7 +36,11 @@
     const items = [{label: held ? '@' + held[0] : 'champion', value: top ? 'v' + top.version : 'none',
       note: top ? 'by ' + top.createdBy + ', ' + ui.time(top.created) : 'no alias set'}];
     if (top) {
-      ui.keyMetrics(top.metrics, 3).forEach(k => items.push({label: k, value: ui.num(top.metrics[k]), note: 'v' + top.version + ', from its run'}));
+      // the version's own figures: a retraining's run also logs the champion it was compared with, under
+      // 'champion.' (the champion's accuracy on the same rows); those are another model's, not this version's
+      const own = Object.fromEntries(Object.entries(top.metrics || {}).filter(([k]) => !k.startsWith('champion.')));
+      const source = top.run ? 'source run ' + top.run.slice(0, 8) : 'its source run';
+      ui.keyMetrics(own, 3).forEach(k => items.push({label: k, value: ui.num(own[k]), note: 'v' + top.version + '\u2019s own, from ' + source}));
     }
     items.push({label: 'versions', value: m.versions.length, note: latest ? 'latest v' + latest.version + ' ' + latest.status : ''},
       {label: 'open requests', value: open, note: m.requests.length + (m.requests.length === 1 ? ' promotion request' : ' promotion requests') + ' in all'});

@@ -6,10 +6,12 @@
   const frame = document.getElementById('report');
   try {
     const monitors = await ui.get('/api/monitor-summaries');
+    // open alerts: a rule that fired in the last window, open since its run of firing windows began
+    const open = m => (m.openAlerts || []).map(a => a.rule + ' since window ' + a.since).join(', ');
     document.getElementById('monitors').replaceChildren(ui.table(['monitor', 'last window', 'closed', 'drift share', 'dataset',
-      'alerts raised in the last window'], monitors.map(m => [ui.link('/static/monitors.html?name=' + encodeURIComponent(m.name), m.name),
+      'alerts raised in the last window', 'open alerts'], monitors.map(m => [ui.link('/static/monitors.html?name=' + encodeURIComponent(m.name), m.name),
       m.lastWindow === null ? '' : m.lastWindow, ui.time(m.closed), m.driftSharePercent === null ? '' : m.driftSharePercent, m.datasetDrift ? 'DRIFT' : '',
-      m.alerts === null ? '' : m.alerts]), 'no monitor has stored anything in this store'));
+      m.alerts === null ? '' : m.alerts, open(m)]), 'no monitor has stored anything in this store'));
     const name = ui.params().get('name');
     if (name) {
       // the cards on top of a monitor: its last window, that window's drift and alerts, and the
@@ -19,6 +21,7 @@
         const last = windows.length ? windows[windows.length - 1] : null;
         const drift = last ? last.drift || {} : {};
         const raised = last ? last.alerts || [] : [];
+        const held = last ? last.suppressedAlerts || [] : [];
         const perf = ((m.performance || {}).windows || []).filter(w => w.realized || w.estimated);
         const p = perf.length ? perf[perf.length - 1] : null;
         const accuracy = p ? (p.realized ? p.realized.accuracy : p.estimated.accuracy) : null;
@@ -27,7 +30,8 @@
           {label: 'drift share', value: drift.driftSharePercent || '', tone: drift.datasetDrift ? 'alarm' : last ? 'good' : '',
             note: last ? (drift.datasetDrift ? 'dataset drift' : 'no dataset drift') + ' in the last window' : ''},
           {label: 'alerts in the last window', value: last ? raised.length : '', tone: raised.length ? 'alarm' : last ? 'good' : '',
-            note: raised.length ? [...new Set(raised.map(a => a.rule))].join(', ') : m.alerts.length + ' alerts in all windows'},
+            note: (raised.length ? [...new Set(raised.map(a => a.rule))].join(', ') : m.alerts.length + ' alerts in all windows')
+              + (held.length ? '; ' + held.length + ' suppressed by the cooldown (' + [...new Set(held.map(a => a.rule))].join(', ') + ')' : '')},
           {label: 'accuracy', value: accuracy === null || !isFinite(accuracy) ? '' : ui.num(accuracy),
             note: p ? 'window ' + p.window + (p.realized ? ', realized on ' + p.labelled + ' labels' : ', CBPE estimate (no labels yet)')
               : 'no prediction log under this name'}]);
@@ -45,11 +49,15 @@
             frame.hidden = false;
             frame.src = '/report?monitor=' + encodeURIComponent(name) + '&window=' + w.window;
           });
+          // a rule that fired within its cooldown raised no alert: the window says so, with the rules
+          const held = (w.suppressedAlerts || []).map(a => a.rule);
+          const alerts = w.error ? '' : (w.alerts || []).length + (held.length ? ' (' + held.length + ' suppressed by the cooldown: ' + held.join(', ') + ')' : '');
           return [w.window, ui.time(w.end), w.rows, drift.driftSharePercent || '',
-            drift.datasetDrift ? 'DRIFT' : '', drifted.join(', '), failures.join(', '), open];
+            drift.datasetDrift ? 'DRIFT' : '', drifted.join(', '), failures.join(', '), alerts, open];
         });
         document.getElementById('monitor').replaceChildren(ui.holding('h2', name), monitorCards(m),
-          ui.table(['window', 'closed', 'rows', 'drift share', 'dataset', 'drifted columns', 'quality failures', ''], rows, 'no window stored yet'),
+          ui.table(['window', 'closed', 'rows', 'drift share', 'dataset', 'drifted columns', 'quality failures', 'alerts', ''], rows,
+            'no window stored yet'),
           ui.el('h3', 'Alerts'),
           ui.table(['window', 'time', 'rule', 'message'], m.alerts.map(a => [a.window, ui.time(a.time), a.rule, a.message]), 'no alerts'));
         // performance from the prediction log of the same name: realized once labels arrive, CBPE before

@@ -53,17 +53,25 @@
     return '';
   }
 
-  // The default columns: the metrics every run of the page has (else the commonest), and the few
-  // params whose values differ between them, plain keys before dotted ones. A trainer's provenance
-  // logs dozens of params, most of them the same in every run: those are one click away.
+  // What Tribuo's provenance records of every trainer: facts about the class, the machine and the call,
+  // never a knob of the experiment (a CART and a logistic regression differ in class-name, every run in
+  // its invocation count); they stay one click away.
+  const PROVENANCE_NOISE = /(^|\.)(class-name|host-short-name|java-version|os-name|os-arch|tribuo-version|train-invocation-count|is-sequence)$/;
+
+  // The default columns: the metrics every run of the page has (else the commonest), and the few params
+  // whose values vary between the runs that have them (a parent run without params is no difference),
+  // like MLflow's runs table: the knobs every run has first (a sweep's model, learning_rate), then a
+  // trainer's own (a tree's depth), plain keys before dotted ones.
   function defaults(runs) {
     const count = new Map();
     runs.forEach(x => Object.keys(x.metrics).forEach(k => count.set(k, (count.get(k) || 0) + 1)));
     let metrics = [...count.keys()].filter(k => count.get(k) === runs.length).sort();
     if (!metrics.length) metrics = [...count.keys()].sort((a, b) => count.get(b) - count.get(a) || (a < b ? -1 : 1));
     const allParams = [...new Set(runs.flatMap(x => Object.keys(x.params)))].sort();
-    const differ = runs.length < 2 ? allParams.slice() : allParams.filter(k => new Set(runs.map(x => x.params[k])).size > 1);
-    differ.sort((a, b) => (a.includes('.') - b.includes('.')) || (a < b ? -1 : 1));
+    const having = new Map(allParams.map(k => [k, runs.filter(x => k in x.params)]));
+    const varies = k => new Set(having.get(k).map(x => x.params[k])).size > 1;
+    const differ = allParams.filter(k => !PROVENANCE_NOISE.test(k) && (runs.length < 2 || varies(k)));
+    differ.sort((a, b) => having.get(b).length - having.get(a).length || (a.includes('.') - b.includes('.')) || (a < b ? -1 : 1));
     return {params: differ.slice(0, 5), metrics: metrics.slice(0, 8), allParams};
   }
 
@@ -100,12 +108,15 @@
         pick.type = 'checkbox';
         pick.value = x.id;
         pick.className = 'pick';
+        // a start time is one value: it wraps at its space only, never inside the date or the time
         rows.push([pick, ui.link('/static/run.html?id=' + encodeURIComponent(x.id), (depth ? '\u2514 ' : '') + (x.name || x.id)), x.status,
-          ui.time(x.start), x.user, ...cols.map(c => cell(x, c))]);
+          ui.el('span', ui.time(x.start), 'when'), x.user, ...cols.map(c => cell(x, c))]);
         (byParent.get(x.id) || []).forEach(c => add(c, depth + 1));
       };
       r.runs.filter(x => !x.parent || !ids.has(x.parent)).forEach(x => add(x, 0));
       const t = ui.table(['', 'run', 'status', 'started', 'user', ...cols], rows);
+      // a run's name and start time are shown whole, wrapped between words: never cut to a few lines
+      t.querySelectorAll('tr').forEach(tr => [1, 3].forEach(i => { if (tr.children[i]) tr.children[i].classList.add('whole'); }));
       // sortable headers: the store orders (so paging stays exact); a second click reverses
       const keys = ['', '', '', 'start_time', '', ...cols.map(c => c.startsWith('tags.') ? '' : c)];
       const [current, direction] = (order.value.split(',')[0] || '').trim().split(/\s+/);

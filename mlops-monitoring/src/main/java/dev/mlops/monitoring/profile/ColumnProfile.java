@@ -98,12 +98,9 @@ public final class ColumnProfile {
     for (int i = from; i < to; i++) {
       double v = values[i];
       sum += v;
-      if (v < lo) {
-        lo = v;
-      }
-      if (v > hi) {
-        hi = v;
-      }
+      // Math.min and max, not < and >: -0.0 is below 0.0, so the extremes do not depend on the order of the rows
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
       if (v == Math.rint(v)) {
         ints++;
       }
@@ -159,12 +156,8 @@ public final class ColumnProfile {
       fractional++;
     }
     moments(v);
-    if (v < min) {
-      min = v;
-    }
-    if (v > max) {
-      max = v;
-    }
+    min = Math.min(min, v);
+    max = Math.max(max, v);
     hll.update(v);
   }
 

@@ -53,7 +53,7 @@ class OnnxEndpointSoakTest extends OnnxServingFixture {
     double before = e.predict(row).output().getValues()[0];
     registry.setAlias("model", "champion", slow);
     LoadFailedException failed = assertThrows(LoadFailedException.class, () -> e.awaitVersion("champion", slow, Duration.ofMinutes(5)));
-    assertTrue(failed.getMessage().contains("past its timeout of 50 ms"), failed.getMessage());
+    assertTrue(failed.getMessage().contains("did not finish within its timeout of 50 ms"), failed.getMessage());
     Served<Regressor> still = e.predict(row);
     assertEquals(fast, still.version());
     assertEquals(before, still.output().getValues()[0]);

@@ -184,9 +184,13 @@ public final class FreshProject {
     Path scriptSrc = Files.createDirectories(context.resolve("src/main/java/dev/mlops/samples"));
     Files.copy(samples.resolve("src/main/java/dev/mlops/samples/OnnxTrainingScript.java"), scriptSrc.resolve("OnnxTrainingScript.java"),
         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    // every file ReadmeContext copies out of its resources (the ONNX model, MLflow's database, ...)
     Path resources = Files.createDirectories(context.resolve("src/main/resources/readme"));
-    Files.copy(samples.resolve("src/test/resources/readme/iris.onnx"), resources.resolve("iris.onnx"),
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    try (java.util.stream.Stream<Path> files = Files.list(samples.resolve("src/test/resources/readme"))) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        Files.copy(f, resources.resolve(f.getFileName().toString()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
     StringBuilder contextDeps = new StringBuilder();
     CONTEXT_NEEDS.forEach(a -> contextDeps.append(dependency(a, "provided")));
     Files.writeString(context.resolve("pom.xml"), pom("readme-context", contextDeps.toString()));

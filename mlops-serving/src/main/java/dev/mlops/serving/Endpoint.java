@@ -473,6 +473,7 @@ public final class Endpoint<T extends Output<T>> implements AutoCloseable {
     }
     background.close();
     byName.values().forEach(Variant::close);
+    loader.close();
     server.removed(this);
   }
 

@@ -48,6 +48,13 @@ final class Loader<T extends Output<T>> {
   private final BiConsumer<Variant<T>, Variant.Active<T>> flipped;
   private final BooleanSupplier closed;
   private final AtomicReferenceArray<Example<T>> recent = new AtomicReferenceArray<>(RECENT);
+  /**
+   * The threads bounded warm-ups run on: reused from one warm-up to the next (a thread per warm-up
+   * would give each new thread its own native allocation arena, and a model runtime's thread-local
+   * buffers with it), a new one only while another is still busy, as with an abandoned warm-up;
+   * idle ones end after a while.
+   */
+  private final java.util.concurrent.ThreadPoolExecutor warmups;
 
   Loader(Scope<T> scope, ModelRegistry registry, Adapters adapters, int warmupRequests, long warmupTimeoutNanos, BiConsumer<Variant<T>, Variant.Active<T>> flipped,
       BooleanSupplier closed) {
@@ -58,6 +65,13 @@ final class Loader<T extends Output<T>> {
     this.warmupTimeoutNanos = warmupTimeoutNanos;
     this.flipped = flipped;
     this.closed = closed;
+    this.warmups = new java.util.concurrent.ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
+        new java.util.concurrent.SynchronousQueue<>(), dev.mlops.api.internal.DaemonThreads.numbered("mlops-warmup-" + scope.endpoint()));
+  }
+
+  /** Lets idle warm-up threads end now; a warm-up still running (an abandoned one) finishes and closes its version. */
+  void close() {
+    warmups.shutdown();
   }
 
   /** Keeps about one request in sixteen for warming up later versions: a reference store into a ring, no copy, no shared counter. */
@@ -202,7 +216,7 @@ final class Loader<T extends Output<T>> {
   }
 
   /**
-   * Runs the warm-up on a thread of its own and waits for it at most the timeout: a prediction that
+   * Runs the warm-up on a warm-up thread (never the control thread) and waits for it at most the timeout: a prediction that
    * hangs is abandoned (its thread interrupted) rather than waited for, the version is refused, and
    * the abandoned thread closes the version when that prediction returns, so the control thread never
    * blocks on a model that may be holding its own lock.
@@ -220,9 +234,11 @@ final class Loader<T extends Output<T>> {
       }
       return null;
     });
-    Thread thread = new Thread(task, "mlops-warmup-" + scope.endpoint());
-    thread.setDaemon(true);
-    thread.start();
+    try {
+      warmups.execute(task);
+    } catch (RejectedExecutionException e) {
+      throw new LoadFailedException("endpoint " + scope.endpoint() + " closed while loading " + version.uri());
+    }
     try {
       task.get(warmupTimeoutNanos, TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {

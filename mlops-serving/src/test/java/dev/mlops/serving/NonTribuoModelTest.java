@@ -401,6 +401,28 @@ class NonTribuoModelTest {
     }
 
     @Test
+    @DisplayName("bounded warm-ups of successive versions run on one reused thread, not a new thread each")
+    void boundedWarmUpsReuseTheirThread() throws Exception {
+      Map<Integer, Thread> warmedOn = new java.util.concurrent.ConcurrentHashMap<>();
+      try (ModelServer reuse = ModelServer.builder().registry(admin).modelAdapter(FLAVOR, source -> new TinyModel(source.version().version(), source.bytes()) {
+        @Override
+        public Prediction<Label> predict(Example<Label> row) {
+          warmedOn.putIfAbsent(version, Thread.currentThread());
+          return super.predict(row);
+        }
+      }).build()) {
+        Endpoint<Label> e = reuse.endpoint("tiny", Label.class).serve("models:/tiny@champion").warmup(2)
+            .warmupTimeout(Duration.ofSeconds(30)).build();
+        admin.setAlias("tiny", "champion", 2);
+        assertTrue(e.awaitVersion("champion", 2, Eventually.DEFAULT_TIMEOUT));
+        admin.setAlias("tiny", "champion", 3);
+        assertTrue(e.awaitVersion("champion", 3, Eventually.DEFAULT_TIMEOUT));
+        assertTrue(warmedOn.get(2).getName().startsWith("mlops-warmup-tiny"), warmedOn.get(2).getName());
+        assertEquals(warmedOn.get(2), warmedOn.get(3), "v2 and v3 warmed up on one thread");
+      }
+    }
+
+    @Test
     @DisplayName("a warm-up prediction that hangs is abandoned at the timeout: the old version serves, later loads go on, the hung version is closed when it returns")
     void aHangingWarmUpPredictionIsAbandoned() throws Exception {
       CountDownLatch release = new CountDownLatch(1);

@@ -75,24 +75,47 @@ public final class TestModels {
     return out;
   }
 
-  /** The process's resident memory, after a collection so that freed direct buffers have returned theirs. */
   /**
-   * Resident memory outside the Java heap: VmRSS less the heap's committed bytes, after a collection.
-   * The heap may grow its committed size between two readings (the JVM sizes it to the allocation
-   * rate, up to -Xmx), which says nothing about native memory; what ONNX Runtime leaks is outside it.
+   * Resident memory outside the Java heap, after a collection: the resident bytes of every mapping in
+   * {@code /proc/self/smaps} except those inside the heap's address range, which the JVM reports
+   * ({@code GC.heap_info}). VmRSS alone, or VmRSS less the heap's committed size, also moves with how
+   * much of its committed heap the collector has touched so far (up to -Xmx), which is not native
+   * memory at all; what ONNX Runtime would leak is outside the heap.
    */
   public static long residentBytesOutsideHeap() throws IOException {
-    long rss = residentBytes();
-    return rss - java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
-  }
-
-  public static long residentBytes() throws IOException {
     System.gc();
-    for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
-      if (line.startsWith("VmRSS:")) {
-        return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+    long[] heap = heapRange();
+    long outside = 0;
+    boolean inHeap = false;
+    for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/smaps"))) {
+      java.util.regex.Matcher m = MAPPING.matcher(line);
+      if (m.lookingAt()) {
+        long start = Long.parseUnsignedLong(m.group(1), 16);
+        long end = Long.parseUnsignedLong(m.group(2), 16);
+        inHeap = Long.compareUnsigned(start, heap[0]) >= 0 && Long.compareUnsigned(end, heap[1]) <= 0;
+      } else if (line.startsWith("Rss:") && !inHeap) {
+        outside += Long.parseLong(line.replaceAll("\\D", "")) * 1024;
       }
     }
-    throw new IllegalStateException("no VmRSS in /proc/self/status");
+    return outside;
+  }
+
+  private static final java.util.regex.Pattern MAPPING = java.util.regex.Pattern.compile("([0-9a-f]+)-([0-9a-f]+) ");
+  private static final java.util.regex.Pattern HEAP = java.util.regex.Pattern.compile("\\[0x([0-9a-f]+), 0x([0-9a-f]+)\\)");
+
+  /** The Java heap's reserved address range, [start, end), as {@code jcmd <pid> GC.heap_info} prints it. */
+  static long[] heapRange() {
+    try {
+      Object info = java.lang.management.ManagementFactory.getPlatformMBeanServer().invoke(
+          new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcHeapInfo",
+          new Object[] {null}, new String[] {String[].class.getName()});
+      java.util.regex.Matcher m = HEAP.matcher(String.valueOf(info));
+      if (!m.find()) {
+        throw new IllegalStateException("no heap address range in GC.heap_info: " + info);
+      }
+      return new long[] {Long.parseUnsignedLong(m.group(1), 16), Long.parseUnsignedLong(m.group(2), 16)};
+    } catch (javax.management.JMException e) {
+      throw new IllegalStateException("GC.heap_info failed", e);
+    }
   }
 }

@@ -75,6 +75,22 @@ public final class Browser implements AutoCloseable {
     LeftOutTags.refuse(Chromium.TAG, "a headless Chromium");
     Path bin = Path.of("/usr/bin/chromium");
     if (!Files.isExecutable(bin)) {
+      // one install at a time across the JVMs of a parallel build (apt-get refuses a second one while the first holds its lock)
+      try (java.nio.channels.FileChannel lock = java.nio.channels.FileChannel.open(Path.of(System.getProperty("java.io.tmpdir"), "mlops-chromium-install.lock"),
+          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
+        java.nio.channels.FileLock held = lock.lock();
+        try {
+          install(bin);
+        } finally {
+          held.release();
+        }
+      }
+    }
+    return bin;
+  }
+
+  private static void install(Path bin) throws Exception {
+    if (!Files.isExecutable(bin)) {
       for (String[] cmd : new String[][] {{"apt-get", "update", "-qq"}, {"apt-get", "install", "-y", "-qq", "chromium"}}) {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -83,7 +99,6 @@ public final class Browser implements AutoCloseable {
         }
       }
     }
-    return bin;
   }
 
   /** Starts headless Chromium (installing Debian's package first when it is missing) with a fresh profile. */

@@ -262,30 +262,50 @@ public final class FreshProject {
     String context = Files.readString(out.resolve("readme-context/classpath.txt")).strip();
     List<String> failures = new ArrayList<>();
     Set<String> ran = new LinkedHashSet<>();
-    for (Snippet b : blocks) {
-      if (b.declaresClass()) {
-        continue;
+    // two blocks at a time, each in its own JVM and working directory (the blocks bind port 0 and keep their stores
+    // under their working directory); the failures are reported in the README's order
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      List<java.util.concurrent.Future<String>> results = new ArrayList<>();
+      for (Snippet b : blocks) {
+        if (b.declaresClass()) {
+          continue;
+        }
+        ran.add(b.mainClass());
+        results.add(pool.submit(() -> run(b, context)));
       }
-      Path module = out.resolve("line-" + b.line());
-      String classpath = module.resolve("target/classes") + File.pathSeparator + Files.readString(module.resolve("classpath.txt")).strip()
-          + File.pathSeparator + context;
-      Path work = Files.createDirectories(out.resolve("run").resolve("line-" + b.line()));
-      Path output = out.resolve("run").resolve("line-" + b.line() + ".log");
-      Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath, b.mainClass())
-          .directory(work.toFile()).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-      boolean done = p.waitFor(180, TimeUnit.SECONDS);
-      if (!done) {
-        p.destroyForcibly().waitFor();
+      for (java.util.concurrent.Future<String> r : results) {
+        String failure = r.get();
+        if (failure != null) {
+          failures.add(failure);
+        }
       }
-      if (!done || p.exitValue() != 0) {
-        failures.add("README block at line " + b.line() + (done ? " failed with exit status " + p.exitValue() : " did not finish in 180 s")
-            + " in the fresh project (" + module + "):\n" + Files.readString(output));
-      }
-      ran.add(b.mainClass());
+    } finally {
+      pool.shutdownNow();
     }
     if (ran.size() != modules.size()) {
       failures.add("ran " + ran + " of the modules " + modules);
     }
     return failures;
+  }
+
+  /** Runs one block of statements in its own JVM: null when it exits with 0, else what went wrong and its output. */
+  private String run(Snippet b, String context) throws IOException, InterruptedException {
+    Path module = out.resolve("line-" + b.line());
+    String classpath = module.resolve("target/classes") + File.pathSeparator + Files.readString(module.resolve("classpath.txt")).strip()
+        + File.pathSeparator + context;
+    Path work = Files.createDirectories(out.resolve("run").resolve("line-" + b.line()));
+    Path output = out.resolve("run").resolve("line-" + b.line() + ".log");
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath, b.mainClass())
+        .directory(work.toFile()).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+    boolean done = p.waitFor(180, TimeUnit.SECONDS);
+    if (!done) {
+      p.destroyForcibly().waitFor();
+    }
+    if (!done || p.exitValue() != 0) {
+      return "README block at line " + b.line() + (done ? " failed with exit status " + p.exitValue() : " did not finish in 180 s")
+          + " in the fresh project (" + module + "):\n" + Files.readString(output);
+    }
+    return null;
   }
 }

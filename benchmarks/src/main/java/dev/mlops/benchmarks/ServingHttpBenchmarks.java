@@ -42,7 +42,10 @@ import org.tribuo.classification.Label;
  * in-process predict then one HTTP inference, timing each, so both meet the same load at the same
  * moments: at the end of its run it prints both medians and p99s, the median of the per-pair
  * differences (the latency HTTP adds) and the machine's load average before and after.
- * {@code throughput8Clients} sends from 8 threads, each with its own keep-alive client. The model:
+ * {@code throughput8Clients} sends from 8 threads, each with its own keep-alive client. The
+ * {@code ...PlainSocket} variants send the same requests from a plain blocking socket
+ * ({@link PlainHttp}) instead of the JDK's client, whose own thread hand-offs are most of its round
+ * trip: what the server and the loopback add, as {@code curl} or {@code wrk} would see it. The model:
  * ServingBenchmarks' 10-feature logistic regression. Run with
  * {@code java -jar benchmarks/target/benchmarks.jar ServingHttpBenchmarks} (or
  * {@code ServingHttpBenchmarks.sideBySide} for the paired figure alone).
@@ -60,6 +63,7 @@ public class ServingHttpBenchmarks {
     ServingHttpServer http;
     Map<String, Object> row;
     String body;
+    byte[] bodyBytes;
     URI infer;
     URI live;
 
@@ -78,6 +82,7 @@ public class ServingHttpBenchmarks {
       }
       body = "{\"inputs\": [{\"name\": \"row\", \"shape\": [1, " + ServingBenchmarks.FEATURES + "], \"datatype\": \"FP64\", \"data\": [" + data
           + "]}]}";
+      bodyBytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
       infer = URI.create(http.url() + "/v2/models/m/infer");
       live = URI.create(http.url() + "/v2/health/live");
     }
@@ -90,14 +95,21 @@ public class ServingHttpBenchmarks {
     }
   }
 
-  /** One keep-alive HTTP/1.1 client per benchmark thread. */
+  /** One keep-alive HTTP/1.1 client per benchmark thread: the JDK's, and a plain socket ({@link PlainHttp}). */
   @State(Scope.Thread)
   public static class Client {
     HttpClient client;
+    PlainHttp plain;
 
     @Setup(Level.Trial)
-    public void setup() {
+    public void setup(Http s) throws IOException {
       client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      plain = new PlainHttp(s.infer.getPort());
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws IOException {
+      plain.close();
     }
 
     String send(HttpRequest request) throws Exception {
@@ -116,6 +128,7 @@ public class ServingHttpBenchmarks {
     final long[] inProcess = new long[MAX];
     final long[] overHttp = new long[MAX];
     int n;
+    String client = "";
     boolean measuring;
     String loadBefore = "";
 
@@ -129,7 +142,8 @@ public class ServingHttpBenchmarks {
       measuring = params.getType() == IterationType.MEASUREMENT;
     }
 
-    void record(long inProcessNanos, long httpNanos) {
+    void record(String client, long inProcessNanos, long httpNanos) {
+      this.client = client;
       if (measuring && n < MAX) {
         inProcess[n] = inProcessNanos;
         overHttp[n] = httpNanos;
@@ -148,8 +162,8 @@ public class ServingHttpBenchmarks {
       Arrays.sort(a);
       Arrays.sort(b);
       Arrays.sort(d);
-      System.out.printf(Locale.ROOT, "%nside by side, %d pairs: in-process predict median %.2f us, p99 %.2f us; over HTTP median %.1f us, p99 %.1f us;"
-          + " added by HTTP (median of per-pair differences) %.1f us; load average %s before, %s after%n", n, q(a, 0.5), q(a, 0.99),
+      System.out.printf(Locale.ROOT, "%nside by side (%s), %d pairs: in-process predict median %.2f us, p99 %.2f us; over HTTP median %.1f us, p99 %.1f us;"
+          + " added by HTTP (median of per-pair differences) %.1f us; load average %s before, %s after%n", client, n, q(a, 0.5), q(a, 0.99),
           q(b, 0.5), q(b, 0.99), q(d, 0.5), loadBefore, loadAverage());
     }
 
@@ -196,8 +210,39 @@ public class ServingHttpBenchmarks {
     long t1 = System.nanoTime();
     String remote = c.send(HttpRequest.newBuilder(s.infer).POST(HttpRequest.BodyPublishers.ofString(s.body)).build());
     long t2 = System.nanoTime();
-    p.record(t1 - t0, t2 - t1);
+    p.record("JDK HttpClient", t1 - t0, t2 - t1);
     return local.outputText() + remote;
+  }
+
+  /** One row over HTTP from a plain socket ({@link PlainHttp}): the server and the loopback without the JDK client's thread hand-offs. */
+  @Benchmark
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public byte[] httpInferOneRowPlainSocket(Http s, Client c) throws Exception {
+    return c.plain.post(s.infer, s.bodyBytes);
+  }
+
+  /** {@link #sideBySide} with the plain-socket client: the latency the server and the loopback add to an in-process predict. */
+  @Benchmark
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public byte[] sideBySidePlainSocket(Http s, Client c, Paired p, org.openjdk.jmh.infra.Blackhole bh) throws Exception {
+    long t0 = System.nanoTime();
+    Served<Label> local = s.endpoint.predict(s.row);
+    long t1 = System.nanoTime();
+    byte[] remote = c.plain.post(s.infer, s.bodyBytes);
+    long t2 = System.nanoTime();
+    p.record("plain socket", t1 - t0, t2 - t1);
+    bh.consume(local);
+    return remote;
+  }
+
+  /** The plain socket's floor: the emptiest route, no body, no model. */
+  @Benchmark
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public byte[] httpLiveFloorPlainSocket(Http s, Client c) throws Exception {
+    return c.plain.get(s.live);
   }
 
   /** The transport's floor: the emptiest route, no body, no model. */

@@ -7,8 +7,6 @@ import dev.mlops.api.tracking.ViewType;
 import dev.mlops.tracking.RunQuery;
 import dev.mlops.tracking.Tracker;
 import dev.mlops.ui.MlopsUi;
-import java.io.BufferedInputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -63,8 +61,7 @@ public class UiBenchmarks {
     @Param({"HTTP_1_1"})
     public String client;
     Process spinner;
-    Socket socket;
-    BufferedInputStream in;
+    PlainHttp plain;
     Tracker tracker;
     RunQuery filteredQuery;
     RunQuery allExperimentsQuery;
@@ -117,48 +114,21 @@ public class UiBenchmarks {
 
     /** GET on a kept plain socket (HTTP/1.1, keep-alive), the body read by its Content-Length; its length. */
     int plainGet(URI uri) throws Exception {
-      if (socket == null) {
-        socket = new Socket("127.0.0.1", uri.getPort());
-        socket.setTcpNoDelay(true);
-        in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
+      if (plain == null) {
+        plain = new PlainHttp(uri.getPort());
       }
-      String path = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-      socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + uri.getPort() + "\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
-      int length = -1;
-      int status = -1;
-      for (String line = readLine(); !line.isEmpty(); line = readLine()) {
-        if (status < 0) {
-          status = Integer.parseInt(line.substring(9, 12));
-        } else if (line.regionMatches(true, 0, "content-length:", 0, 15)) {
-          length = Integer.parseInt(line.substring(15).trim());
-        }
+      byte[] body = plain.get(uri);
+      if (body.length == 0 || body[0] != '{') {
+        throw new IllegalStateException(uri + " answered " + body.length + " bytes that are not a JSON object");
       }
-      byte[] body = in.readNBytes(length);
-      if (status != 200 || body.length != length || body[0] != '{') {
-        throw new IllegalStateException(uri + " answered " + status + " with " + body.length + " of " + length + " bytes");
-      }
-      return length;
-    }
-
-    private String readLine() throws Exception {
-      StringBuilder b = new StringBuilder();
-      for (int c = in.read(); c != '\n'; c = in.read()) {
-        if (c < 0) {
-          throw new IllegalStateException("connection closed");
-        }
-        if (c != '\r') {
-          b.append((char) c);
-        }
-      }
-      return b.toString();
+      return body.length;
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
       BusyCore.stop(spinner);
-      if (socket != null) {
-        socket.close();
+      if (plain != null) {
+        plain.close();
       }
       timings.forEach((uri, list) -> {
         double[] total = list.stream().mapToDouble(t -> t[0]).sorted().toArray();

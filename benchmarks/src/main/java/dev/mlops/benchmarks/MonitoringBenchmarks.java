@@ -154,12 +154,22 @@ public class MonitoringBenchmarks {
   public static class ReportState {
     @Param({"10", "50", "500"})
     public int columns;
+    /** Whether another process keeps one core busy meanwhile ({@link BusyCore}), as on a service's shared machine. */
+    @Param({"false"})
+    public boolean busy;
 
     dev.mlops.monitoring.profile.Profile reference;
     dev.mlops.monitoring.data.Table current;
+    Process spinner;
+
+    @TearDown(Level.Trial)
+    public void stopSpinner() throws InterruptedException {
+      BusyCore.stop(spinner);
+    }
 
     @Setup(Level.Trial)
-    public void setup() {
+    public void setup() throws java.io.IOException {
+      spinner = BusyCore.start(busy);
       Random r = new Random(3);
       reference = new dev.mlops.monitoring.profile.Profile();
       java.util.List<dev.mlops.monitoring.data.Column> cols = new java.util.ArrayList<>();

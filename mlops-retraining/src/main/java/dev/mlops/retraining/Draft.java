@@ -38,6 +38,7 @@ final class Draft {
   private @Nullable String error;
   private final List<String> warnings = new ArrayList<>();
   private long updated;
+  private long ended;
   private long registryEventSeq;
   /** Whether the rollout was started (in this process or the one that left the record): from then on the alias may have moved. */
   private boolean rolloutStarted;
@@ -77,6 +78,7 @@ final class Draft {
       error = r.error();
       warnings.addAll(r.warnings());
       updated = r.updated();
+      ended = r.ended();
       registryEventSeq = r.registryEventSeq();
     }
   }
@@ -176,9 +178,12 @@ final class Draft {
     rolloutStarted = true;
   }
 
-  /** Its last write. */
+  /** Its last write; the first one in a terminal state is when it ended. */
   synchronized void touch(long now) {
     updated = now;
+    if (ended == 0 && state.terminal()) {
+      ended = now;
+    }
   }
 
   /** Adds a warning (what went wrong after the alias moved). */
@@ -189,6 +194,6 @@ final class Draft {
   synchronized Retraining snapshot() {
     return new Retraining(id, key, attempt, state, triggers, runId, championVersion, challengerVersion, seed, trainRows, holdoutRows,
         trainDigest, holdoutDigest, lineage, validation, challengerMetrics, championMetrics, blessing, rollout, referenceDigest, references,
-        error, warnings, created, updated, epoch, holder, registryEventSeq);
+        error, warnings, created, updated, ended, epoch, holder, registryEventSeq);
   }
 }

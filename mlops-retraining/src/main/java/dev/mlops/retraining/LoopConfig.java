@@ -60,4 +60,23 @@ record LoopConfig<T extends Output<T>>(String name, Class<T> outputType, Tracker
   boolean paused(List<Retraining> records) {
     return history.paused(records, maxFailures);
   }
+
+  /**
+   * Whether {@code now} falls in the cooldown after the newest ended retraining of {@code records}: counted from when it
+   * ended ({@link Retraining#ended()}), not from its last write, so a record written again after it ended (its warnings,
+   * its run's outcome) does not stretch it; a zero cooldown holds nothing back.
+   */
+  boolean inCooldown(List<Retraining> records, long now) {
+    if (cooldown.isZero()) {
+      return false;
+    }
+    long lastEnd = lastEnd(records);
+    return lastEnd != Long.MIN_VALUE && now < lastEnd + cooldown.toMillis();
+  }
+
+  /** When the newest ended retraining of {@code records} ended, or {@code Long.MIN_VALUE} if none has. */
+  static long lastEnd(List<Retraining> records) {
+    return records.stream().filter(r -> r.state().terminal()).mapToLong(r -> r.ended() > 0 ? r.ended() : r.updated()).max()
+        .orElse(Long.MIN_VALUE);
+  }
 }

@@ -37,7 +37,10 @@ import org.jspecify.annotations.Nullable;
  *     outcome stays PROMOTED: nothing was rolled back), a write to the run, or how another lease holder completed the
  *     record after its own holder stopped
  * @param created when it began
- * @param updated its last write
+ * @param updated its last write (later than {@link #ended()} when the record was written again after it ended: warnings,
+ *     the run's outcome)
+ * @param ended when its first write in a terminal state was made, the time a cooldown counts from; 0 while it runs (and
+ *     on records stored before this field existed, whose {@code updated} stands in)
  * @param epoch the lease epoch it ran under
  * @param holder the loop instance that ran it
  * @param registryEventSeq the registry's newest event when it began: the alias moves after it are the ones its rollout can
@@ -48,7 +51,7 @@ public record Retraining(String id, String key, int attempt, State state, List<T
     @Nullable String trainDigest, @Nullable String holdoutDigest, Map<String, String> lineage, @Nullable ValidationResult validation,
     Map<String, Double> challengerMetrics, Map<String, Double> championMetrics, @Nullable BlessingDecision blessing,
     @Nullable RolloutResult rollout, @Nullable String referenceDigest, List<Reference> references, @Nullable String error,
-    List<String> warnings, long created, long updated, long epoch, String holder, long registryEventSeq) {
+    List<String> warnings, long created, long updated, long ended, long epoch, String holder, long registryEventSeq) {
 
   /** Retraining states. */
   public enum State {

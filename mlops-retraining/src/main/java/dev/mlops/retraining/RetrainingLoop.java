@@ -222,8 +222,8 @@ public final class RetrainingLoop<T extends Output<T>> implements AutoCloseable 
       t = new Trigger(t.kind(), t.reason(), t.key(), t.time(), detail);
     }
     boolean busy = history.stream().anyMatch(r -> !r.state().terminal()) || !config.history().pending(1).isEmpty();
-    long lastEnd = history.stream().filter(r -> r.state().terminal()).mapToLong(Retraining::updated).max().orElse(Long.MIN_VALUE);
-    if (!busy && lastEnd != Long.MIN_VALUE && t.time() < lastEnd + config.cooldown().toMillis()) {
+    if (!busy && config.inCooldown(history, t.time())) {
+      long lastEnd = LoopConfig.lastEnd(history);
       return record(t, TriggerResult.Outcome.COOLDOWN, "within the cooldown of " + config.cooldown() + " after the retraining that ended at "
           + java.time.Instant.ofEpochMilli(lastEnd), "cooldown");
     }

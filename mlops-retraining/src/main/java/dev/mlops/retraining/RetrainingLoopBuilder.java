@@ -145,7 +145,11 @@ public final class RetrainingLoopBuilder<T extends Output<T>> {
     return this;
   }
 
-  /** The quiet time after each retraining attempt (default 1 hour). */
+  /**
+   * The quiet time after each retraining attempt (default 1 hour), counted from when the attempt ended
+   * ({@link Retraining#ended()}): a trigger made earlier is recorded {@code COOLDOWN} and starts nothing. Zero refuses
+   * no trigger.
+   */
   public RetrainingLoopBuilder<T> cooldown(Duration cooldown) {
     if (cooldown == null || cooldown.isNegative()) {
       throw InvalidArgumentException.of("cooldown", cooldown, "must be zero or positive");

@@ -86,8 +86,7 @@ final class Worker<T extends Output<T>> {
     if (pending.isEmpty()) {
       return;
     }
-    long lastEnd = history.stream().mapToLong(Retraining::updated).max().orElse(Long.MIN_VALUE);
-    if (lastEnd != Long.MIN_VALUE && config.clock().millis() < lastEnd + config.cooldown().toMillis()) {
+    if (config.inCooldown(history, config.clock().millis())) {
       return; // the follow-up waits for the cooldown; a later poll starts it
     }
     retrain(keeper, pending, history);

@@ -68,7 +68,8 @@ class LeaseUnderLoadTest {
           })
           .blessing(Blessing.of(MetricThreshold.higherIsBetter("accuracy").atLeast(0.5))).build()) {
         for (int i = 1; i <= 3; i++) {
-          loop.trigger("retraining " + i);
+          TriggerResult asked = loop.trigger("retraining " + i);
+          assertEquals(TriggerResult.Outcome.QUEUED, asked.outcome(), "retraining " + i + " asked for: " + asked + "; " + loop.history());
           int done = i;
           Eventually.until(() -> loop.history().size() == done && loop.history().get(done - 1).state().terminal(),
               () -> "retraining " + done + " ends: " + loop.history());

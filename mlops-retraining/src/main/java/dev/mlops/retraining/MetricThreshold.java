@@ -1,6 +1,7 @@
 package dev.mlops.retraining;
 
 import dev.mlops.api.InvalidArgumentException;
+import dev.mlops.api.internal.Numbers;
 import dev.mlops.api.internal.Validation;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
@@ -109,10 +110,10 @@ public final class MetricThreshold {
           "metric '" + metric + "' not found in the challenger's evaluation");
     }
     if (atLeast != null && c < atLeast) {
-      failures.append(String.format(Locale.ROOT, "%s = %.6g is below the floor %.6g; ", metric, c, atLeast));
+      failures.append(metric + " = " + Numbers.compact(c) + " is below the floor " + Numbers.compact(atLeast) + "; ");
     }
     if (atMost != null && c > atMost) {
-      failures.append(String.format(Locale.ROOT, "%s = %.6g is above the ceiling %.6g; ", metric, c, atMost));
+      failures.append(metric + " = " + Numbers.compact(c) + " is above the ceiling " + Numbers.compact(atMost) + "; ");
     }
     Double diff = null;
     Double rel = null;
@@ -122,8 +123,8 @@ public final class MetricThreshold {
       } else {
         diff = c - b;
         if (absolute != null && (higherIsBetter ? diff < absolute : diff > absolute)) {
-          failures.append(String.format(Locale.ROOT, "%s change %+.6g (challenger %.6g, champion %.6g) is %s the allowed %+.6g; ", metric, diff, c,
-              b, higherIsBetter ? "below" : "above", absolute));
+          failures.append(metric + " change " + signed(diff) + " (challenger " + Numbers.compact(c) + ", champion " + Numbers.compact(b) + ") is "
+              + (higherIsBetter ? "below" : "above") + " the allowed " + signed(absolute) + "; ");
         }
         if (relative != null) {
           if (Math.abs(b) < 1e-12) {
@@ -139,9 +140,13 @@ public final class MetricThreshold {
       }
     }
     boolean passed = failures.length() == 0;
-    String detail = passed ? String.format(Locale.ROOT, "%s = %.6g%s passes", metric, c,
-        b == null ? "" : String.format(Locale.ROOT, " (champion %.6g)", b)) : failures.substring(0, failures.length() - 2);
+    String detail = passed ? metric + " = " + Numbers.compact(c) + (b == null ? "" : " (champion " + Numbers.compact(b) + ")")
+        + " passes" : failures.substring(0, failures.length() - 2);
     return new BlessingDecision.MetricCheck(metric, higherIsBetter, c, b, diff, rel, passed, detail);
+  }
+
+  private static String signed(double v) {
+    return (v >= 0 ? "+" : "") + Numbers.compact(v);
   }
 
   @Override

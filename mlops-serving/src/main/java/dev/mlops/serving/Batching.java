@@ -31,7 +31,12 @@ public record Batching(int maxBatchSize, Duration maxDelay, boolean adaptive) {
     return new Batching(maxBatchSize, maxDelay, false);
   }
 
-  /** Batches of whatever is queued when the model is free, up to {@code maxBatchSize}, with no waiting. */
+  /**
+   * Batches of whatever is queued when the model is free, up to {@code maxBatchSize}, with no waiting.
+   * The callers run the batches themselves: one that finds no batch running predicts what is queued,
+   * its own request among it; the others wait for their answers, and the oldest of them leads the
+   * next batch. No thread of the endpoint's own is involved.
+   */
   public static Batching noDelay(int maxBatchSize) {
     return new Batching(maxBatchSize, Duration.ZERO, false);
   }

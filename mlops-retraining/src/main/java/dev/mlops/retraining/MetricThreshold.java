@@ -2,6 +2,8 @@ package dev.mlops.retraining;
 
 import dev.mlops.api.InvalidArgumentException;
 import dev.mlops.api.internal.Validation;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
@@ -109,10 +111,10 @@ public final class MetricThreshold {
           "metric '" + metric + "' not found in the challenger's evaluation");
     }
     if (atLeast != null && c < atLeast) {
-      failures.append(String.format(Locale.ROOT, "%s = %.6g is below the floor %.6g; ", metric, c, atLeast));
+      failures.append(metric + " = " + figure(c) + " is below the floor " + figure(atLeast) + "; ");
     }
     if (atMost != null && c > atMost) {
-      failures.append(String.format(Locale.ROOT, "%s = %.6g is above the ceiling %.6g; ", metric, c, atMost));
+      failures.append(metric + " = " + figure(c) + " is above the ceiling " + figure(atMost) + "; ");
     }
     Double diff = null;
     Double rel = null;
@@ -122,8 +124,8 @@ public final class MetricThreshold {
       } else {
         diff = c - b;
         if (absolute != null && (higherIsBetter ? diff < absolute : diff > absolute)) {
-          failures.append(String.format(Locale.ROOT, "%s change %+.6g (challenger %.6g, champion %.6g) is %s the allowed %+.6g; ", metric, diff, c,
-              b, higherIsBetter ? "below" : "above", absolute));
+          failures.append(metric + " change " + signed(diff) + " (challenger " + figure(c) + ", champion " + figure(b) + ") is "
+              + (higherIsBetter ? "below" : "above") + " the allowed " + signed(absolute) + "; ");
         }
         if (relative != null) {
           if (Math.abs(b) < 1e-12) {
@@ -139,9 +141,20 @@ public final class MetricThreshold {
       }
     }
     boolean passed = failures.length() == 0;
-    String detail = passed ? String.format(Locale.ROOT, "%s = %.6g%s passes", metric, c,
-        b == null ? "" : String.format(Locale.ROOT, " (champion %.6g)", b)) : failures.substring(0, failures.length() - 2);
+    String detail = passed ? metric + " = " + figure(c) + (b == null ? "" : " (champion " + figure(b) + ")") + " passes"
+        : failures.substring(0, failures.length() - 2);
     return new BlessingDecision.MetricCheck(metric, higherIsBetter, c, b, diff, rel, passed, detail);
+  }
+
+  /** {@link #figure} with its sign, "+0.02" or "-0.05". */
+  private static String signed(double x) {
+    return (x >= 0 ? "+" : "") + figure(x);
+  }
+
+  /** A figure to six significant digits without trailing zeros ("0.975", not "0.975000"); the check keeps the exact values. */
+  private static String figure(double x) {
+    return Double.isFinite(x) ? new BigDecimal(x).round(new MathContext(6)).stripTrailingZeros().toString()
+        : Double.toString(x);
   }
 
   @Override

@@ -39,6 +39,8 @@ class PresentationTest {
   private static Browser b;
   /** Each sweep's trials, in the order they ran: two sweeps, as the demo run twice on one store leaves. */
   private static final List<List<String>> SWEEPS = new ArrayList<>();
+  /** A run with a history of a small figure (loss around 1.2e-4). */
+  private static String curveRun = "";
 
   /** Eight evaluation metrics with the demo's names, as {@code logEvaluation(eval, "test_")} logs them. */
   static final List<String> METRICS = List.of("test_accuracy", "test_auc_macro", "test_balanced_error_rate", "test_macro_f1",
@@ -71,6 +73,13 @@ class PresentationTest {
           }
         }
         SWEEPS.add(trials);
+      }
+      // a history of small figures, for a chart's legend
+      try (ActiveRun run = tracker.newRun().experiment("curves").name("tiny-loss").start()) {
+        for (int step = 0; step < 50; step++) {
+          run.logMetric("loss", 1.234567e-4 + step * 1e-7, step);
+        }
+        curveRun = run.id();
       }
       tracker.flush();
     }
@@ -130,6 +139,33 @@ class PresentationTest {
         + "(document.querySelector('.card[data-card=test_accuracy]'))");
     assertTrue(card.get(0).asText().matches("0\\.\\d{1,4}"), card.toString());
     assertTrue(card.get(1).asText().isEmpty() || card.get(1).asText().startsWith(card.get(0).asText().substring(0, 4)), card.toString());
+    assertEquals(List.of(), b.errors());
+  }
+
+  @Test
+  void aPageForAMonitorLoopModelOrRunThatDoesNotExistSaysSo() throws Exception {
+    // a browser of its own: the 404s it is shown are the console errors the other tests must not see
+    try (Browser own = Browser.launch()) {
+      for (String[] page : new String[][] {{"static/monitors.html?name=nosuch", "no monitor 'nosuch' has stored anything in this store"},
+          {"static/retraining.html?name=nosuch", "no retraining loop 'nosuch' has used this store"},
+          {"static/models.html?name=nosuch", "registered model 'nosuch' does not exist"},
+          {"static/run.html?id=0123456789abcdef0123456789abcdef", "0123456789abcdef0123456789abcdef"}}) {
+        own.open(ui.url() + page[0]);
+        own.waitFor("document.title.startsWith('ready')");
+        assertTrue(own.text("#message").contains(page[1]), page[0] + " says: " + own.text("#message"));
+      }
+    }
+  }
+
+  @Test
+  void aChartsLegendShowsTheValueUnderTheCursorInThePagesFormat() throws Exception {
+    open("static/run.html?id=" + curveRun + "&metric=loss");
+    b.waitFor("document.querySelector('#chart .u-over')");
+    b.eval("(o => { const r = o.getBoundingClientRect(); o.dispatchEvent(new MouseEvent('mousemove', {clientX: r.left + r.width / 2,"
+        + " clientY: r.top + r.height / 2, bubbles: true})); return true; })(document.querySelector('#chart .u-over'))");
+    b.waitFor("[...document.querySelectorAll('#chart .u-legend .u-value')].pop().textContent !== '--'");
+    String shown = b.eval("[...document.querySelectorAll('#chart .u-legend .u-value')].pop().textContent").asText();
+    assertTrue(shown.matches("1\\.2\\d{0,2}e-4"), "the loss under the cursor as ui.num writes it, not uPlot's own '0': " + shown);
     assertEquals(List.of(), b.errors());
   }
 

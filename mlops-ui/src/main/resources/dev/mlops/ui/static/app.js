@@ -205,6 +205,10 @@ const ui = {
   color(name) {
     return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
   },
+  // a uPlot series' value in its legend (on hover) in the page's number format
+  legend(u, v) {
+    return v === null || v === undefined ? '--' : ui.num(v);
+  },
   // uPlot axes in the page's colours
   axes(x) {
     const style = {stroke: ui.color('--muted'), grid: {stroke: ui.color('--border'), width: 1}, ticks: {stroke: ui.color('--border'), width: 1}};

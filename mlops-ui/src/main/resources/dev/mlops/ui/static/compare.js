@@ -45,7 +45,7 @@
       chart.replaceChildren();
       const xs = [...new Set(series.flatMap(s => s.x))].sort((a, b) => a - b);
       const data = [xs, ...series.map(s => { const m = new Map(s.x.map((x, i) => [x, s.last[i]])); return xs.map(x => m.has(x) ? m.get(x) : null); })];
-      plot = new uPlot({width, height: 300, scales: {x: {time: false}}, axes: ui.axes(), series: [{}, ...runs.map((r, i) => ({label: ui.visible(labels[i]), stroke: palette[i % palette.length],
+      plot = new uPlot({width, height: 300, scales: {x: {time: false}}, axes: ui.axes(), series: [{}, ...runs.map((r, i) => ({label: ui.visible(labels[i]), stroke: palette[i % palette.length], value: ui.legend,
         spanGaps: true, points: {show: xs.length < 50}}))]}, data, chart);
     }
     select.addEventListener('change', draw);

@@ -81,8 +81,8 @@
           const real = perf.windows.map(w => w.realized ? w.realized.accuracy : null);
           const est = perf.windows.map(w => w.estimated ? w.estimated.accuracy : null);
           new uPlot({width: Math.max(300, Math.min(900, document.body.clientWidth - 60)), height: 220,
-            series: [{label: 'window'}, {label: 'accuracy (realized)', stroke: '#0969da', width: 1.5, spanGaps: false},
-              {label: 'accuracy (CBPE estimate)', stroke: '#bf8700', width: 1.5, dash: [6, 4], spanGaps: false}],
+            series: [{label: 'window'}, {label: 'accuracy (realized)', stroke: '#0969da', width: 1.5, spanGaps: false, value: ui.legend},
+              {label: 'accuracy (CBPE estimate)', stroke: '#bf8700', width: 1.5, dash: [6, 4], spanGaps: false, value: ui.legend}],
             scales: {x: {time: false}}, axes: ui.axes({incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]})}, [xs, real, est], chart);
         }
       };

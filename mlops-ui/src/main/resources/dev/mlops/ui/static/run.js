@@ -161,12 +161,12 @@
       series.forEach((s, n) => {
         const pick = at(s);
         data.push(smooth(pick(s.last)));
-        opts.push({label: ui.visible(s.key) + (Number(smoothing.value) > 0 ? ' (smoothed ' + smoothing.value + ')' : ''), stroke: palette[n % palette.length],
+        opts.push({label: ui.visible(s.key) + (Number(smoothing.value) > 0 ? ' (smoothed ' + smoothing.value + ')' : ''), stroke: palette[n % palette.length], value: ui.legend,
           width: 1.5, spanGaps: true, points: {show: s.x.length < 50}});
         if (s.reduced) {
           data.push(pick(s.min), pick(s.max));
-          opts.push({label: ui.visible(s.key) + ' min', stroke: '#8c959f', width: 1, spanGaps: true},
-            {label: ui.visible(s.key) + ' max', stroke: '#8c959f', width: 1, spanGaps: true});
+          opts.push({label: ui.visible(s.key) + ' min', stroke: '#8c959f', width: 1, spanGaps: true, value: ui.legend},
+            {label: ui.visible(s.key) + ' max', stroke: '#8c959f', width: 1, spanGaps: true, value: ui.legend});
         }
       });
       const reduced = series.filter(s => s.reduced);

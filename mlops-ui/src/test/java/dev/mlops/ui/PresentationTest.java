@@ -178,7 +178,7 @@ class PresentationTest {
         + " const nodes = []; let text = ''; const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT); let n;"
         + " while ((n = walk.nextNode())) { nodes.push([n, text.length]); text += n.data; }"
         + " const at = i => { for (let k = nodes.length - 1; k >= 0; k--) if (nodes[k][1] <= i) return [nodes[k][0], i - nodes[k][1]]; };"
-        + " for (const m of text.matchAll(/\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ|-?\\d[\\d,]*\\.\\d+(e-?\\d+)?/g)) {"
+        + " for (const m of text.matchAll(/\\d{4}-\\d\\d-\\d\\d|\\d\\d:\\d\\d:\\d\\dZ|-?\\d[\\d,]*\\.\\d+(e-?\\d+)?/g)) {"
         + "   const r = document.createRange(); const s = at(m.index); const e = at(m.index + m[0].length - 1);"
         + "   r.setStart(s[0], s[1]); r.setEnd(e[0], e[1] + 1);"
         + "   const bottoms = [...r.getClientRects()].filter(x => x.width > 0).map(x => x.bottom);"
@@ -199,7 +199,7 @@ class PresentationTest {
         assertEquals(List.of(), wrappedInside("#cards .card-value, #cards .card-note, #summary, #metrics label"), "run page at " + width);
         List<String> times = List.of(b.eval("[...document.querySelectorAll('#cards .when')].map(e => e.textContent)").toString());
         assertFalse(b.eval("document.querySelectorAll('#cards .card-note .when').length").asInt() == 0, "the cards' times: " + times);
-        assertEquals("nowrap|nowrap", b.eval("getComputedStyle(document.querySelector('#cards .when')).whiteSpace + '|'"
+        assertEquals("nowrap|nowrap", b.eval("getComputedStyle(document.querySelector('#cards .when > span')).whiteSpace + '|'"
             + " + getComputedStyle(document.querySelector('#metrics .num')).whiteSpace").asText());
         open("static/models.html?name=churn");
         assertEquals(List.of(), wrappedInside("#model .card-value, #model .card-note, #model td, #models td"), "models page at " + width);

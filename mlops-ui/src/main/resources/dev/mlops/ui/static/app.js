@@ -109,9 +109,13 @@ const ui = {
   time(ms) {
     return ms && ms > 0 ? new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '';
   },
-  // a time as an element that never wraps inside (span.when)
+  // a time as an element (span.when) that never wraps inside its date or its time of day; a narrow cell
+  // puts them on two lines ("2026-12-07" over "20:29:19Z"), as it would two words
   when(ms) {
-    return ui.el('span', ui.time(ms), 'when');
+    const e = ui.el('span', null, 'when');
+    const t = ui.time(ms);
+    if (t) e.append(ui.el('span', t.slice(0, 10)), ' ', ui.el('span', t.slice(11)));
+    return e;
   },
   // THE number format of every page, like MLflow's: integers whole, grouped in thousands (7, 12,345); other
   // figures to four significant digits without trailing zeros, the integer part never rounded (0.88, 0.8546,

@@ -2,8 +2,6 @@ package dev.mlops.retraining;
 
 import dev.mlops.api.InvalidArgumentException;
 import dev.mlops.api.internal.Validation;
-import java.math.BigDecimal;
-import java.math.MathContext;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
@@ -111,10 +109,10 @@ public final class MetricThreshold {
           "metric '" + metric + "' not found in the challenger's evaluation");
     }
     if (atLeast != null && c < atLeast) {
-      failures.append(metric + " = " + figure(c) + " is below the floor " + figure(atLeast) + "; ");
+      failures.append(metric + " = " + Figures.of(c, 6) + " is below the floor " + Figures.of(atLeast, 6) + "; ");
     }
     if (atMost != null && c > atMost) {
-      failures.append(metric + " = " + figure(c) + " is above the ceiling " + figure(atMost) + "; ");
+      failures.append(metric + " = " + Figures.of(c, 6) + " is above the ceiling " + Figures.of(atMost, 6) + "; ");
     }
     Double diff = null;
     Double rel = null;
@@ -124,8 +122,8 @@ public final class MetricThreshold {
       } else {
         diff = c - b;
         if (absolute != null && (higherIsBetter ? diff < absolute : diff > absolute)) {
-          failures.append(metric + " change " + signed(diff) + " (challenger " + figure(c) + ", champion " + figure(b) + ") is "
-              + (higherIsBetter ? "below" : "above") + " the allowed " + signed(absolute) + "; ");
+          failures.append(metric + " change " + Figures.signed(diff, 6) + " (challenger " + Figures.of(c, 6) + ", champion "
+              + Figures.of(b, 6) + ") is " + (higherIsBetter ? "below" : "above") + " the allowed " + Figures.signed(absolute, 6) + "; ");
         }
         if (relative != null) {
           if (Math.abs(b) < 1e-12) {
@@ -141,20 +139,9 @@ public final class MetricThreshold {
       }
     }
     boolean passed = failures.length() == 0;
-    String detail = passed ? metric + " = " + figure(c) + (b == null ? "" : " (champion " + figure(b) + ")") + " passes"
+    String detail = passed ? metric + " = " + Figures.of(c, 6) + (b == null ? "" : " (champion " + Figures.of(b, 6) + ")") + " passes"
         : failures.substring(0, failures.length() - 2);
     return new BlessingDecision.MetricCheck(metric, higherIsBetter, c, b, diff, rel, passed, detail);
-  }
-
-  /** {@link #figure} with its sign, "+0.02" or "-0.05". */
-  private static String signed(double x) {
-    return (x >= 0 ? "+" : "") + figure(x);
-  }
-
-  /** A figure to six significant digits without trailing zeros ("0.975", not "0.975000"); the check keeps the exact values. */
-  private static String figure(double x) {
-    return Double.isFinite(x) ? new BigDecimal(x).round(new MathContext(6)).stripTrailingZeros().toString()
-        : Double.toString(x);
   }
 
   @Override

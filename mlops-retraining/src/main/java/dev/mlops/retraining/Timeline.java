@@ -30,7 +30,9 @@ final class Timeline {
   }
 
   private static String metrics(Map<String, Double> m) {
-    return new java.util.TreeMap<>(m).entrySet().stream().map(e -> esc(e.getKey()) + " " + String.format(Locale.ROOT, "%.4f", e.getValue()))
+    // as the UI writes a figure: four significant digits, the exact value on hover
+    return new java.util.TreeMap<>(m).entrySet().stream().map(e -> esc(e.getKey()) + " <span title=\"" + e.getValue() + "\">"
+            + Figures.of(e.getValue(), 4) + "</span>")
         .collect(Collectors.joining("<br>"));
   }
 

@@ -12,7 +12,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * A monitor's alert bookkeeping: evaluates its rules on each window's report, raises the alert of
  * windows dropped before it, and keeps each rule quiet for the cooldown after it fired (by window end
- * time). Runs on the monitor's executor, one window at a time, in window order; not thread-safe.
+ * time), here or, with a store, in any process that stored an alert of this monitor's name (a restarted
+ * service, another JVM of a fleet). Runs on the monitor's executor, one window at a time, in window
+ * order; not thread-safe.
  */
 final class AlertBook {
   private final String monitor;
@@ -20,12 +22,23 @@ final class AlertBook {
   private final Duration cooldown;
   private final int maxPending;
   private final Map<String, Long> lastFired = new HashMap<>();
+  private final StoredAlerts stored;
 
-  AlertBook(String monitor, List<AlertRule> rules, Duration cooldown, int maxPending) {
+  /** When a rule of this monitor last raised an alert in the store, at or after a time (any process). */
+  @FunctionalInterface
+  interface StoredAlerts {
+    /** Without a store: never. */
+    StoredAlerts NONE = (rule, since) -> Optional.empty();
+
+    Optional<Long> lastRaised(String rule, long since);
+  }
+
+  AlertBook(String monitor, List<AlertRule> rules, Duration cooldown, int maxPending, StoredAlerts stored) {
     this.monitor = monitor;
     this.rules = List.copyOf(rules);
     this.cooldown = cooldown;
     this.maxPending = maxPending;
+    this.stored = stored;
   }
 
   /**
@@ -68,6 +81,15 @@ final class AlertBook {
     if (last != null && draft.end() - last < cooldown.toMillis()) {
       suppressed.add(alert);
       return;
+    }
+    if (!cooldown.isZero()) {
+      // another process (or this one before a restart) may have raised it: the store says when
+      Optional<Long> elsewhere = stored.lastRaised(rule, draft.end() - cooldown.toMillis() + 1);
+      if (elsewhere.isPresent() && elsewhere.get() <= draft.end()) {
+        lastFired.merge(rule, elsewhere.get(), Math::max);
+        suppressed.add(alert);
+        return;
+      }
     }
     lastFired.put(rule, draft.end());
     raised.add(alert);

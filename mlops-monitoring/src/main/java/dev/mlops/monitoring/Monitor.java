@@ -114,7 +114,7 @@ public final class Monitor implements AutoCloseable {
     }
     this.records = new MonitorRecords(name, b.history, store, b.retention, clock);
     this.analysis = new WindowAnalysis(name, b, reference, watchedNames, store, executor);
-    this.alertBook = new AlertBook(name, b.rules, b.cooldown, b.maxPending);
+    this.alertBook = new AlertBook(name, b.rules, b.cooldown, b.maxPending, records::lastRaised);
     this.alertListeners.addAll(b.alertListeners);
     this.reportListeners.addAll(b.reportListeners);
     records.storeReference(reference, false);

@@ -190,9 +190,13 @@ public final class MonitorBuilder extends EntryPointBuilder<MonitorBuilder> {
   }
 
   /**
-   * How long a rule stays quiet after it fired (default 0). A rule that fires during its cooldown
-   * raises no alert; the window's report lists it in {@link WindowReport#suppressedAlerts()}, stored
-   * with the report, so that the quiet is visible.
+   * How long a rule stays quiet after it fired (default 0), by window end time. A rule that fires
+   * during its cooldown raises no alert; the window's report lists it in
+   * {@link WindowReport#suppressedAlerts()}, stored with the report, so that the quiet is visible.
+   * With {@link #storage(StorageBackend) storage}, the cooldown holds across processes: an alert of the same rule that
+   * any process stored under this monitor's name (the service before its restart, another JVM of the
+   * fleet) starts it too, read from the store when the rule fires. Two processes whose windows close
+   * within the same moment can each raise one.
    */
   public MonitorBuilder cooldown(Duration cooldown) {
     this.cooldown = Validation.notNull("cooldown", cooldown);

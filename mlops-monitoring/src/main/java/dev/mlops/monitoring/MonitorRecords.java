@@ -95,6 +95,29 @@ final class MonitorRecords {
     }
   }
 
+  /**
+   * When the rule {@code rule} last raised a stored alert at or after {@code since} (any process; at most the first
+   * 10,000 stored alerts from then are read), or empty without a store or when the store cannot be read (logged: the
+   * cooldown then holds in this process only).
+   */
+  java.util.Optional<Long> lastRaised(String rule, long since) {
+    if (store == null) {
+      return java.util.Optional.empty();
+    }
+    try {
+      long last = Long.MIN_VALUE;
+      for (MonitorHistory.Entry<Alert> e : MonitorHistory.of(store, monitor).alerts(java.time.Instant.ofEpochMilli(since), 10_000)) {
+        if (e.value().isPresent() && e.value().get().rule().equals(rule)) {
+          last = Math.max(last, e.time());
+        }
+      }
+      return last == Long.MIN_VALUE ? java.util.Optional.empty() : java.util.Optional.of(last);
+    } catch (MlopsException e) {
+      LOG.error("monitor {}: could not read the stored alerts of rule {}; its cooldown holds in this process only", monitor, rule, e);
+      return java.util.Optional.empty();
+    }
+  }
+
   /** The stored alerts (every process, as far as the retention keeps them), oldest first; without a store, {@link #alerts()}. */
   List<Alert> alertHistory() {
     if (store == null) {

@@ -236,7 +236,7 @@ class MonitorTest {
   void declarativeChecksReportTheObservedValue() {
     Table t = Table.of(List.of(Column.numerical("age", new double[] {20, 30, Double.NaN, 150}),
         Column.categorical("id", new String[] {"a", "b", "b", "c"}), Column.categorical("cur", new String[] {"EUR", "USD", "GBP", null})));
-    assertEquals("0.750000", Check.completeness("age", 0.9).evaluate(t).observed());
+    assertEquals("0.75", Check.completeness("age", 0.9).evaluate(t).observed());
     assertFalse(Check.completeness("age", 0.9).evaluate(t).passed());
     assertEquals("1 duplicate values", Check.unique("id").evaluate(t).observed());
     assertEquals("not allowed: [GBP]", Check.containedIn("cur", Set.of("EUR", "USD")).evaluate(t).observed());

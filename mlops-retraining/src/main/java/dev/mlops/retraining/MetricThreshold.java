@@ -1,6 +1,7 @@
 package dev.mlops.retraining;
 
 import dev.mlops.api.InvalidArgumentException;
+import dev.mlops.api.internal.Numbers;
 import dev.mlops.api.internal.Validation;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
@@ -109,10 +110,10 @@ public final class MetricThreshold {
           "metric '" + metric + "' not found in the challenger's evaluation");
     }
     if (atLeast != null && c < atLeast) {
-      failures.append(metric + " = " + Figures.of(c, 6) + " is below the floor " + Figures.of(atLeast, 6) + "; ");
+      failures.append(metric + " = " + Numbers.compact(c) + " is below the floor " + Numbers.compact(atLeast) + "; ");
     }
     if (atMost != null && c > atMost) {
-      failures.append(metric + " = " + Figures.of(c, 6) + " is above the ceiling " + Figures.of(atMost, 6) + "; ");
+      failures.append(metric + " = " + Numbers.compact(c) + " is above the ceiling " + Numbers.compact(atMost) + "; ");
     }
     Double diff = null;
     Double rel = null;
@@ -122,8 +123,8 @@ public final class MetricThreshold {
       } else {
         diff = c - b;
         if (absolute != null && (higherIsBetter ? diff < absolute : diff > absolute)) {
-          failures.append(metric + " change " + Figures.signed(diff, 6) + " (challenger " + Figures.of(c, 6) + ", champion "
-              + Figures.of(b, 6) + ") is " + (higherIsBetter ? "below" : "above") + " the allowed " + Figures.signed(absolute, 6) + "; ");
+          failures.append(metric + " change " + signed(diff) + " (challenger " + Numbers.compact(c) + ", champion " + Numbers.compact(b) + ") is "
+              + (higherIsBetter ? "below" : "above") + " the allowed " + signed(absolute) + "; ");
         }
         if (relative != null) {
           if (Math.abs(b) < 1e-12) {
@@ -139,9 +140,13 @@ public final class MetricThreshold {
       }
     }
     boolean passed = failures.length() == 0;
-    String detail = passed ? metric + " = " + Figures.of(c, 6) + (b == null ? "" : " (champion " + Figures.of(b, 6) + ")") + " passes"
-        : failures.substring(0, failures.length() - 2);
+    String detail = passed ? metric + " = " + Numbers.compact(c) + (b == null ? "" : " (champion " + Numbers.compact(b) + ")")
+        + " passes" : failures.substring(0, failures.length() - 2);
     return new BlessingDecision.MetricCheck(metric, higherIsBetter, c, b, diff, rel, passed, detail);
+  }
+
+  private static String signed(double v) {
+    return (v >= 0 ? "+" : "") + Numbers.compact(v);
   }
 
   @Override

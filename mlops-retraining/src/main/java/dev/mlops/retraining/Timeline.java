@@ -1,9 +1,9 @@
 package dev.mlops.retraining;
 
 import dev.mlops.api.internal.Html;
+import dev.mlops.api.internal.Numbers;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -30,9 +30,9 @@ final class Timeline {
   }
 
   private static String metrics(Map<String, Double> m) {
-    // as the UI writes a figure: four significant digits, the exact value on hover
+    // without trailing zeros (Numbers.compact, as every message writes a figure), the exact value on hover
     return new java.util.TreeMap<>(m).entrySet().stream().map(e -> esc(e.getKey()) + " <span title=\"" + e.getValue() + "\">"
-            + Figures.of(e.getValue(), 4) + "</span>")
+            + Numbers.compact(e.getValue()) + "</span>")
         .collect(Collectors.joining("<br>"));
   }
 

@@ -48,6 +48,14 @@ class BlessingTest {
   }
 
   @Test
+  void detailsWriteFiguresWithoutTrailingZeros() {
+    MetricThreshold t = MetricThreshold.higherIsBetter("accuracy").absoluteChange(-0.01).atLeast(0.7);
+    assertEquals("accuracy = 0.88 (champion 0.545) passes", t.check(0.88, 0.545).detail());
+    assertEquals("accuracy = 0.6 is below the floor 0.7; accuracy change -0.3 (challenger 0.6, champion 0.9) is below the allowed -0.01",
+        t.check(0.6, 0.9).detail());
+  }
+
+  @Test
   void changeConditionsFollowTheDirectionAndDocumentedSigns() {
     MetricThreshold noWorseBy = MetricThreshold.higherIsBetter("accuracy").absoluteChange(-0.01);
     assertTrue(noWorseBy.check(0.895, 0.90).passed(), "a regression of 0.005 is allowed");

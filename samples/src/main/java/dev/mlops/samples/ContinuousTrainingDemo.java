@@ -28,6 +28,7 @@ import dev.mlops.tracking.Tracker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,7 +69,7 @@ final class ContinuousTrainingDemo {
     int c = random.nextInt(CLASSES.length);
     double[] x = new double[FEATURES.length];
     for (int f = 0; f < x.length; f++) {
-      x[f] = means[c][f] + sds[c][f] * random.nextGaussian();
+      x[f] = TrackingDemo.plausible(f, means[c][f] + sds[c][f] * random.nextGaussian());
     }
     return new ArrayExample<>(new Label(CLASSES[c]), FEATURES, x);
   }
@@ -176,7 +177,7 @@ final class ContinuousTrainingDemo {
           endpoint.awaitBackgroundWork(10_000);
           WindowReport report = monitor.reports().get(monitor.reports().size() - 1);
           Model<Label> serving = serving(bot, model);
-          System.out.printf(Locale.ROOT, "  window %d (%s): drift share %s%s; @champion v%d accuracy %.3f on its labels%n", report.window(),
+          System.out.printf(Locale.ROOT, "  window %d (%s): drift share %s%s; @champion v%d accuracy %.3f on its labels (three classes)%n", report.window(),
               shift == 0 ? "as trained" : "customers changed", report.drift().driftSharePercent(),
               report.drift().datasetDrift() ? " DRIFT (" + String.join(", ", report.drift().columns().stream().filter(ColumnDrift::drift)
                   .map(ColumnDrift::name).toList()) + ")" : "", bot.aliases(model).get("champion"),
@@ -203,6 +204,23 @@ final class ContinuousTrainingDemo {
           System.out.println("  " + r);
         }
         endpoint.awaitBackgroundWork(10_000);
+        // what the web UI's monitor page shows for this monitor: the prediction log's churn-or-not accuracy
+        System.out.println("The web UI's monitor page for " + names.retraining() + " reads the prediction log: churn or not (score 0.5),"
+            + " realized from the labels and estimated by CBPE from the scores alone, a different figure from the three-class one above:");
+        List<Long> blind = new ArrayList<>();
+        for (PredictionLog.WindowPerformance p : performance.windows()) {
+          System.out.printf(Locale.ROOT, "  window %d: realized %s, CBPE %s%n", p.window(),
+              p.realized() == null ? "no labels" : String.format(Locale.ROOT, "%.3f", p.realized().accuracy()),
+              p.estimated() == null ? "-" : String.format(Locale.ROOT, "%.3f", p.estimated().accuracy()));
+          if (p.realized() != null && p.estimated() != null && p.estimated().accuracy() - p.realized().accuracy() > 0.1) {
+            blind.add(p.window());
+          }
+        }
+        if (!blind.isEmpty()) {
+          System.out.println("In window" + (blind.size() == 1 ? " " : "s ") + blind + " CBPE estimates more than 0.1 above the realized"
+              + " accuracy: CBPE reads the model's confidence, which stays high when what a churner looks like changes (concept drift);"
+              + " only labels show that.");
+        }
         performance.close(); // writes the windows still in memory to the store
         Path html = loop.writeTimeline(Path.of("mlops", "reports", "retraining-timeline" + names.suffix() + ".html"));
         System.out.println("Retraining timeline written to " + html);

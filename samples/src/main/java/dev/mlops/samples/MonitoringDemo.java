@@ -78,7 +78,7 @@ final class MonitoringDemo {
     List<Alert> alerts = new java.util.concurrent.CopyOnWriteArrayList<>();
     List<WindowReport> windows = new java.util.concurrent.CopyOnWriteArrayList<>();
     Monitor monitor = Monitor.builder(names.model()).reference(reference).storage(backend).windowRows(1000)
-        .quality(DataQuality.with(List.of(Check.range("tenure", -50, 120), Check.completeness("spend", 0.95))))
+        .quality(DataQuality.with(List.of(Check.range("tenure", 0, 120), Check.completeness("spend", 0.95))))
         .segmentBy("plan", 100)
         .alert(AlertRule.datasetDrift()).alert(AlertRule.columnDrift("calls")).alert(AlertRule.qualityFailed())
         .cooldown(Duration.ofHours(1))
@@ -93,6 +93,9 @@ final class MonitoringDemo {
         int c = random.nextDouble() < 0.33 + 0.25 * drift ? 2 : random.nextInt(2);
         double[] x = {means[c][0] + 6 * random.nextGaussian() - 6 * drift, means[c][1] + 15 * random.nextGaussian(),
             means[c][2] + 1.5 * random.nextGaussian() + 2 * drift, means[c][3] + 0.6 * random.nextGaussian()};
+        for (int f = 0; f < x.length; f++) {
+          x[f] = TrackingDemo.plausible(f, x[f]);
+        }
         Map<String, Object> r = new LinkedHashMap<>();
         for (int f = 0; f < FEATURES.length; f++) {
           r.put(FEATURES[f], x[f]);

@@ -82,6 +82,7 @@ final class ServingDemo {
       for (int round = 0; round < 10 && fired.isEmpty(); round++) {
         traffic(churn, test, 4, 1000, 30 + round);
       }
+      List<RolloutEvent> rollbacks = List.copyOf(fired);
       churn.awaitBackgroundWork(10_000);
       deadline = System.currentTimeMillis() + 10_000;
       while (operator.aliases(model).get("canary") == broken.version() && System.currentTimeMillis() < deadline) {
@@ -99,6 +100,18 @@ final class ServingDemo {
       for (AbSummary ab : churn.abSummary()) {
         System.out.println("  " + ab);
       }
+      // what the figures above are made of, in words
+      int canaryNow = status.variants().get(1).version();
+      System.out.printf("The canary's figures count every request it served since the endpoint started: v%d's and, until %s, v%d's."
+          + " The A/B test compares that whole with the champion (%s); the rollout policy does not act on it: it judges each window"
+          + " of 200 requests of the version the canary serves now, and v%d's windows pass.%n", canaryNow,
+          rollbacks.isEmpty() ? "its rollback" : "its rollback above", broken.version(),
+          churn.abSummary().get(0).significant(0.05) ? "p < 0.05: the difference is significant" : "p >= 0.05: not significant", canaryNow);
+      long shadowServed = status.variants().stream().filter(v -> v.role().equals("SHADOW")).mapToLong(EndpointStatus.VariantStatus::requests)
+          .sum();
+      System.out.printf("The shadow answered %d requests and dropped %d: shadows and logging run off the request path on at most a"
+          + " quarter of one core (the endpoint's backgroundShare, default 0.25), so at full speed the rest is dropped and counted,"
+          + " and no caller waits for them.%n", shadowServed, status.shadowDropped());
     }
   }
 

@@ -53,6 +53,11 @@ public final class TrackingDemo {
 
   private TrackingDemo() {}
 
+  /** A drawn value of feature {@code f} (tenure, spend, calls, trend) as a customer can have it: tenure, spend and calls are never negative. */
+  static double plausible(int f, double v) {
+    return f < 3 ? Math.max(0, v) : v;
+  }
+
   static MutableDataset<Label> generate(String name, int rows, long seed) {
     LabelFactory factory = new LabelFactory();
     MutableDataset<Label> data = new MutableDataset<>(new SimpleDataSourceProvenance(name, factory), factory);
@@ -61,7 +66,7 @@ public final class TrackingDemo {
       int c = random.nextInt(CLASSES.length);
       double[] x = new double[FEATURES.length];
       for (int f = 0; f < x.length; f++) {
-        x[f] = MEANS[c][f] + SDS[c][f] * random.nextGaussian();
+        x[f] = plausible(f, MEANS[c][f] + SDS[c][f] * random.nextGaussian());
       }
       data.add(new ArrayExample<>(new Label(CLASSES[c]), FEATURES, x));
     }

@@ -8,7 +8,6 @@ import dev.mlops.monitoring.stats.Binned;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -31,7 +30,7 @@ public interface Check {
   CheckResult evaluate(Table table);
 
   private static String f(double v) {
-    return String.format(Locale.ROOT, "%.6g", v);
+    return dev.mlops.api.internal.Numbers.compact(v);
   }
 
   /** At least {@code min} of the column's values are present (not null, NaN or infinite). */

@@ -205,7 +205,7 @@ public final class DataQuality {
   private CheckResult outOfRange(ColumnProfile ref, QualityCounts.ColumnCounts cur, double alpha) {
     long outside = cur.outOfRange();
     long n = cur.presentNumbers();
-    String observed = ofRows(outside, n) + " outside [" + String.format(Locale.ROOT, "%.6g, %.6g", ref.min(), ref.max()) + "]";
+    String observed = ofRows(outside, n) + " outside [" + dev.mlops.api.internal.Numbers.compact(ref.min()) + ", " + dev.mlops.api.internal.Numbers.compact(ref.max()) + "]";
     if (fixed) {
       double share = n == 0 ? 0 : (double) outside / n;
       return new CheckResult("out_of_range_share", ref.name(), share <= outOfRangeTolerance, observed, "<= " + pct(outOfRangeTolerance));

@@ -110,12 +110,7 @@ public final class Binned {
   }
 
   private static String fmt(double v) {
-    String s = String.format(java.util.Locale.ROOT, "%.6g", v);
-    if (s.contains("e") || !s.contains(".")) {
-      return s;
-    }
-    s = s.replaceAll("0+$", "");
-    return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+    return dev.mlops.api.internal.Numbers.compact(v);
   }
 
   private static double[] shares(double[] values, double[] edges) {

@@ -1,9 +1,9 @@
 package dev.mlops.retraining;
 
 import dev.mlops.api.internal.Html;
+import dev.mlops.api.internal.Numbers;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -30,7 +30,9 @@ final class Timeline {
   }
 
   private static String metrics(Map<String, Double> m) {
-    return new java.util.TreeMap<>(m).entrySet().stream().map(e -> esc(e.getKey()) + " " + String.format(Locale.ROOT, "%.4f", e.getValue()))
+    // without trailing zeros (Numbers.compact, as every message writes a figure), the exact value on hover
+    return new java.util.TreeMap<>(m).entrySet().stream().map(e -> esc(e.getKey()) + " <span title=\"" + e.getValue() + "\">"
+            + Numbers.compact(e.getValue()) + "</span>")
         .collect(Collectors.joining("<br>"));
   }
 

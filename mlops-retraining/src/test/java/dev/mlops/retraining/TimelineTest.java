@@ -48,6 +48,14 @@ class TimelineTest {
     assertFalse(page.contains("\u202E"), "the override never reaches the page as the character itself");
     assertTrue(page.contains("<bdi class=\"u\" title=\"invoice&lt;U+202E&gt;exe.pdf VVV"), page);
     assertTrue(page.contains("invoice<span class=\"ctl\">&lt;U+202E&gt;</span>exe.pdf"), page);
+    // each model's figures as every message writes them (no %.4f trailing zeros), the exact value on hover
+    java.util.regex.Matcher figure = java.util.regex.Pattern.compile("accuracy <span title=\"([^\"]+)\">([^<]+)</span>").matcher(page);
+    int figures = 0;
+    while (figure.find()) {
+      assertEquals(dev.mlops.api.internal.Numbers.compact(Double.parseDouble(figure.group(1))), figure.group(2), figure.group());
+      figures++;
+    }
+    assertEquals(2, figures, "the champion's and the challenger's accuracy: " + page);
 
     Path file = Files.writeString(dir.resolve("timeline.html"), page);
     try (Browser b = Browser.launch()) {

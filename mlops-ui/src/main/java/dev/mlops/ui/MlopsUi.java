@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * and the configured ones), against DNS rebinding; with a token, every request needs it (an
  * {@code Authorization: Bearer} header, or the cookie a first visit with {@code ?token=} sets); only
  * GET and HEAD are served (except below a {@link Builder#mount mounted} handler's prefixes); static paths are normalized and confined to the UI's own files and the
- * WebJars; a route that names a run answers 404 for a run that does not exist. Pages put store
+ * WebJars; a route that names a run, a run's metric, a model or its version, a monitor, a window or a retraining loop
+ * answers 404 for one that does not exist ({@code {"error": message}} on the {@code /api/} routes). Pages put store
  * values into the page with {@code textContent}, never as markup, each isolated in a {@code <bdi>}
  * with its hidden characters (a right-to-left override, say) shown as {@code <U+202E>}.
  */

@@ -54,10 +54,17 @@ final class MonitoringRoutes {
     return out;
   }
 
-  /** A monitor's stored windows, alerts and the performance of its prediction log, as the monitor stored them. */
+  /**
+   * A monitor's stored windows, alerts and the performance of its prediction log, as the monitor stored them.
+   *
+   * @throws NotFoundException (404) for a name no monitor or prediction log stored anything under
+   */
   Map<String, Object> monitor(Request r) {
     String name = r.required("name");
     MonitorHistory history = MonitorHistory.open(backend, name);
+    if (!MonitorHistory.monitors(backend).contains(name)) {
+      throw new NotFoundException("no monitor '" + name + "' has stored anything in this store");
+    }
     int limit = r.intParam("limit", 200, 1, 5000);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("name", name);

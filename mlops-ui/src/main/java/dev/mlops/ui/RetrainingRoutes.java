@@ -33,7 +33,11 @@ final class RetrainingRoutes {
     return READABLE ? Reader.loops(backend) : List.of();
   }
 
-  /** A retraining loop's retrainings and triggers with what the loop decided, oldest first (an unreadable record says why). */
+  /**
+   * A retraining loop's retrainings and triggers with what the loop decided, oldest first (an unreadable record says why).
+   *
+   * @throws NotFoundException (404) for a loop that never used the store
+   */
   Map<String, Object> loop(Request r) {
     String name = r.required("name");
     if (!READABLE || !backend.offers(RetrainingStore.class)) {
@@ -53,6 +57,9 @@ final class RetrainingRoutes {
 
     static Map<String, Object> loop(StorageBackend backend, String name) {
       LoopHistory history = LoopHistory.open(backend, name);
+      if (!LoopHistory.loops(backend).contains(name)) {
+        throw new NotFoundException("no retraining loop '" + name + "' has used this store");
+      }
       return Map.of("name", name, "retrainings", history.retrainings().stream().map(Reader::readable).toList(),
           "triggers", history.triggers().stream().map(Reader::readable).toList());
     }

@@ -136,6 +136,11 @@ final class TrackingRoutes {
     return out;
   }
 
+  /**
+   * A metric's history reduced to at most {@code buckets} points for a chart.
+   *
+   * @throws NotFoundException (404) for a run that does not exist or has no metric of that name
+   */
   Map<String, Object> metric(Request q) {
     String run = q.required("run");
     String key = q.required("key");
@@ -150,6 +155,10 @@ final class TrackingRoutes {
     double from = p.containsKey("start") ? Double.parseDouble(p.get("start")) : Double.NEGATIVE_INFINITY;
     double to = p.containsKey("end") ? Double.parseDouble(p.get("end")) : Double.POSITIVE_INFINITY;
     List<Metric> history = tracker.metricHistory(run, key);
+    if (history.isEmpty() && !tracker.getRun(run).latestMetrics().containsKey(key)) {
+      // getRun answers 404 for a run that does not exist; a run without the metric is as missing
+      throw new NotFoundException("run '" + run + "' has no metric '" + key + "'");
+    }
     MetricSeries s = MetricSeries.of(history, axis, buckets, from, to);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("key", key);

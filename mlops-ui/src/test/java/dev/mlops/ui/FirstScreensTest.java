@@ -208,7 +208,7 @@ class FirstScreensTest {
       b.open(ui.url() + "static/run.html?id=" + ids.get(1) + "&metric=accuracy");
       b.waitFor("document.title.startsWith('ready')");
       assertEquals(3, b.eval("document.querySelectorAll('#chart svg rect.bar').length").asInt(), "a bar per run of the experiment");
-      assertEquals("run-1 = 0.900000", b.eval("document.querySelector('#chart rect.bar.current title').textContent").asText(),
+      assertEquals("run-1 = 0.9", b.eval("document.querySelector('#chart rect.bar.current title').textContent").asText(),
           "this run's bar is marked");
       assertEquals(0, b.eval("document.querySelectorAll('#chart .uplot').length").asInt(), "no line chart of one point");
 
@@ -219,7 +219,7 @@ class FirstScreensTest {
 
       b.open(ui.url() + "static/compare.html?runs=" + String.join(",", ids));
       b.waitFor("document.title.startsWith('ready')");
-      assertEquals("run-0 = 0.800000|run-1 = 0.900000|run-2 = 1", b.eval(
+      assertEquals("run-0 = 0.8|run-1 = 0.9|run-2 = 1", b.eval(
           "[...document.querySelectorAll('#chart svg rect.bar title')].map(t => t.textContent).join('|')").asText());
       assertEquals(0, b.eval("document.querySelectorAll('#chart .uplot').length").asInt());
       assertEquals(List.of(), b.errors());
@@ -372,8 +372,8 @@ class FirstScreensTest {
       List<String> shown = new java.util.ArrayList<>();
       cards.forEach(c -> shown.add(c.asText()));
       String note = "v1\u2019s own, from source run " + run.substring(0, 8);
-      assertTrue(shown.contains("accuracy=accuracy0.880000" + note), shown.toString());
-      assertTrue(shown.contains("macro_f1=macro_f10.870000" + note), shown.toString());
+      assertTrue(shown.contains("accuracy=accuracy0.88" + note), shown.toString());
+      assertTrue(shown.contains("macro_f1=macro_f10.87" + note), shown.toString());
       assertTrue(shown.stream().noneMatch(c -> c.startsWith("champion.")), "the compared champion's figures are not v1's: " + shown);
       assertEquals(List.of(), b.errors());
     }

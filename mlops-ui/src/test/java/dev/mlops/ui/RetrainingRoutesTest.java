@@ -100,7 +100,10 @@ class RetrainingRoutesTest {
       assertEquals(MlopsUiTest.HOSTILE, triggers.get(0).get("trigger").get("reason").asText(), "values are data, returned as JSON strings");
       assertEquals("QUEUED", triggers.get(0).get("outcome").asText());
       assertEquals("COOLDOWN", triggers.get(1).get("outcome").asText());
-      assertEquals(0, json(ui, "/api/loop?name=no-loop").get("retrainings").size(), "a loop that stored nothing has no history");
+      HttpResponse<String> none = http.send(HttpRequest.newBuilder(URI.create(ui.url() + "api/loop?name=no-loop")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(404, none.statusCode(), "a loop that never used the store is not found, as an unknown run: " + none.body());
+      assertEquals("no retraining loop 'no-loop' has used this store", new ObjectMapper().readTree(none.body()).get("error").asText());
     }
   }
 }

@@ -90,7 +90,7 @@ class UiLookTest {
           "status and duration, then the evaluation metrics before the others: " + cards);
       assertTrue(cards.get("status").startsWith("FINISHED|ended "), cards.get("status"));
       assertTrue(cards.get("duration").matches("(\\d+ ms|\\d+\\.\\d s|\\d+ min \\d+ s)\\|started \\d{4}-.*"), cards.get("duration"));
-      assertEquals("0.861000|logged once", cards.get("test_accuracy"));
+      assertEquals("0.861|logged once", cards.get("test_accuracy"));
       assertTrue(cards.get("loss").endsWith("|latest, at step 199"), cards.get("loss"));
 
       // a model: its champion with that version's figures from its source run, its versions, its open requests
@@ -98,7 +98,7 @@ class UiLookTest {
       b.waitFor("document.querySelector('#model-cards')");
       cards = cards(b, "#model-cards");
       assertTrue(cards.get("@champion").matches("v1\\|by alice, \\d{4}-.*"), cards.toString());
-      assertEquals("0.874000|v1\u2019s own, from source run " + store.championRun.substring(0, 8), cards.get("test_accuracy"),
+      assertEquals("0.874|v1\u2019s own, from source run " + store.championRun.substring(0, 8), cards.get("test_accuracy"),
           "the champion's figure from its source run, which the note names");
       assertEquals("3|latest v3 READY", cards.get("versions"));
       assertEquals("0|1 promotion request in all", cards.get("open requests"));
@@ -140,6 +140,7 @@ class UiLookTest {
           int client = width.get("client").asInt();
           assertTrue(client <= size[0] && client >= size[0] - 20, where + ": the window, less a vertical scroll bar: " + client);
           assertTrue(width.get("scroll").asInt() <= width.get("client").asInt(), where + ": the page scrolls sideways " + width);
+          assertEquals(List.of(), PresentationTest.rawFloats(b), where + ": one number format, no raw float");
           if (page.getKey().equals("models")) {
             // the versions table: signature, description and the card buttons inside the window
             JsonNode right = b.eval("(t => [...t.rows].slice(1).map(r => [6, 9, 10].map(i => r.cells[i].getBoundingClientRect().right)))"

@@ -56,20 +56,30 @@ const ui = {
     if (at < s.length) ui.breakable(b, s.slice(at));
     return b;
   },
-  // text with a line-break opportunity (<wbr>, no character) after each '.', '_', '/', ':' and '-', so
-  // "metrics.test_accuracy" wraps between its parts and a table column is as narrow as its longest part,
-  // never cut inside a word ("FINIS|HED")
+  // text with a line-break opportunity (<wbr>, no character) after each '.', '_', '/', ':' and '-' (but
+  // between two digits), so "metrics.test_accuracy" wraps between its parts and a table column is as narrow
+  // as its longest part, never cut inside a word ("FINIS|HED") nor inside a number ("0.|8546")
   breakable(into, text) {
     let at = 0;
     for (const m of text.matchAll(/[._\/:-]+/g)) {
       const end = m.index + m[0].length;
-      if (end < text.length) {
+      if (end < text.length && !ui.NUMBER.test(ui.token(text, m.index))) {
         into.append(text.slice(at, end));
         into.appendChild(document.createElement('wbr'));
         at = end;
       }
     }
     into.append(text.slice(at));
+  },
+  // a word that is a number or a time, never broken inside: "0.8546", "-1.2e-5", "12,345", "2026-12-07", "20:29:19Z"
+  NUMBER: /^[-+]?\d[\d,]*(\.\d+)?(e[-+]?\d+)?$|^\d{4}-\d\d-\d\d$|^\d\d:\d\d(:\d\d(\.\d+)?)?Z?$/i,
+  // the word (between white space) of text around position at
+  token(text, at) {
+    let from = at;
+    let to = at;
+    while (from > 0 && !/\s/.test(text.charAt(from - 1))) from--;
+    while (to < text.length && !/\s/.test(text.charAt(to))) to++;
+    return text.slice(from, to).replace(/[.,;:)\]]+$/, '').replace(/^[(\[]+/, '');
   },
   // an element holding one value from the store (a heading with a run's name, say)
   holding(tag, text, cls) {
@@ -95,22 +105,78 @@ const ui = {
     c.title = ui.visible(full);
     return c;
   },
+  // THE time format of every page: UTC to the second, "2026-12-07 20:29:19Z"; '' for no time (0 or less)
   time(ms) {
     return ms && ms > 0 ? new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '';
   },
+  // a time as an element (span.when) that never wraps inside its date or its time of day; a narrow cell
+  // puts them on two lines ("2026-12-07" over "20:29:19Z"), as it would two words
+  when(ms) {
+    const e = ui.el('span', null, 'when');
+    const t = ui.time(ms);
+    if (t) e.append(ui.el('span', t.slice(0, 10)), ' ', ui.el('span', t.slice(11)));
+    return e;
+  },
+  // THE number format of every page, like MLflow's: integers whole, grouped in thousands (7, 12,345); other
+  // figures to four significant digits without trailing zeros, the integer part never rounded (0.88, 0.8546,
+  // 1,234.6 -> 1,235); below 0.001 and from 1e15 on in exponent form (1.23e-5); NaN, \u221e. Not a number:
+  // its text as it is (a param is shown as logged).
   num(v) {
-    return typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(6)) : String(v);
+    if (typeof v !== 'number') return v === undefined || v === null ? '' : String(v);
+    if (Number.isNaN(v)) return 'NaN';
+    if (!Number.isFinite(v)) return v > 0 ? '\u221e' : '-\u221e';
+    const a = Math.abs(v);
+    if (a !== 0 && (a < 1e-3 || a >= 1e15)) return v.toExponential(2).replace(/\.?0+e/, 'e').replace('e+', 'e');
+    const whole = a >= 1 ? Math.floor(Math.log10(a)) + 1 : 0;
+    const digits = Number.isInteger(v) ? 21 : Math.max(4, whole);
+    if (!ui.FORMATS.has(digits)) ui.FORMATS.set(digits, new Intl.NumberFormat('en-US', {maximumSignificantDigits: digits}));
+    return ui.FORMATS.get(digits).format(v);
+  },
+  FORMATS: new Map(),
+  // a number as an element: ui.num's text, never wrapped inside (span.num), the exact value in its tooltip
+  // when the text shows it rounded or grouped (the JSON API keeps every value exact)
+  figure(v) {
+    const text = ui.num(v);
+    const e = ui.el('span', text, 'num');
+    if (typeof v === 'number' && text !== String(v)) e.title = String(v);
+    return e;
+  },
+  // an element of parts: numbers as ui.figure, elements (ui.when(...), ui.user(...) for a value from the store)
+  // as they are, other text as plain text (the page's own words: never markup either way)
+  compose(tag, parts, cls) {
+    const e = ui.el(tag, null, cls);
+    (Array.isArray(parts) ? parts : [parts]).forEach(p => {
+      if (p === undefined || p === null || p === '') return;
+      e.append(p instanceof Node ? p : typeof p === 'number' ? ui.figure(p) : String(p));
+    });
+    return e;
+  },
+  // figures by name, sorted, as one element: "accuracy 0.88, f1 0.8546" (each name a value from the store)
+  figures(m) {
+    const parts = [];
+    Object.entries(m || {}).sort().forEach(([k, v], n) => parts.push(n ? ', ' : '', ui.user(k), ' ', typeof v === 'number' ? v : ui.user(v)));
+    return ui.compose('span', parts);
+  },
+  // a run's label where runs are told apart (bars, legends): its name, and where two runs of the list share
+  // a name, the first 8 characters of its id after it ("logistic-0.1 \u00b7 3f2a9c1d")
+  runLabels(runs) {
+    const count = new Map();
+    runs.forEach(r => count.set(r.name || r.id, (count.get(r.name || r.id) || 0) + 1));
+    return runs.map(r => r.name && count.get(r.name) > 1 ? r.name + ' \u00b7 ' + r.id.slice(0, 8) : (r.name || r.id));
   },
   // summary cards ({label, value, note, tone: 'good' | 'alarm'}) for the top of a page: one figure each,
-  // cut to the card with the whole text on hover
+  // cut to the card with the whole text on hover; a value or note is text from the store, a number, an element
+  // or a list of parts (ui.compose: there, text is the page's own words)
   cards(items) {
     const div = ui.el('div', null, 'cards');
     items.forEach(i => {
       const card = ui.el('div', null, 'card' + (i.tone ? ' ' + i.tone : ''));
       card.dataset.card = i.label;
-      const value = ui.holding('span', i.value === undefined || i.value === null || i.value === '' ? '\u2013' : i.value, 'card-value');
+      // text is a value from the store (ui.user); a number, an element or a list of parts as ui.compose makes them
+      const part = v => typeof v === 'string' ? ui.user(v) : v;
+      const value = ui.compose('span', i.value === undefined || i.value === null || i.value === '' ? '\u2013' : part(i.value), 'card-value');
       card.append(ui.el('span', i.label, 'card-label'), value);
-      if (i.note) card.appendChild(ui.holding('span', i.note, 'card-note'));
+      if (i.note) card.appendChild(ui.compose('span', part(i.note), 'card-note'));
       div.appendChild(card);
     });
     return div;
@@ -143,6 +209,10 @@ const ui = {
   color(name) {
     return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
   },
+  // a uPlot series' value in its legend (on hover) in the page's number format
+  legend(u, v) {
+    return v === null || v === undefined ? '--' : ui.num(v);
+  },
   // uPlot axes in the page's colours
   axes(x) {
     const style = {stroke: ui.color('--muted'), grid: {stroke: ui.color('--border'), width: 1}, ticks: {stroke: ui.color('--border'), width: 1}};
@@ -159,7 +229,8 @@ const ui = {
     }
     return table;
   },
-  // a table, or the sentence saying why there is none when there are no rows and one is given
+  // a table, or the sentence saying why there is none when there are no rows and one is given; a cell is an
+  // element, a number (ui.figure) or text from the store (ui.user)
   table(headers, rows, empty) {
     if (!rows.length && empty) return ui.el('p', empty, 'muted empty');
     const t = ui.el('table');
@@ -170,7 +241,7 @@ const ui = {
       const row = ui.el('tr');
       r.forEach(c => {
         const td = ui.el('td');
-        td.appendChild(c instanceof Node ? c : ui.user(c));
+        td.appendChild(c instanceof Node ? c : typeof c === 'number' ? ui.figure(c) : ui.user(c));
         row.appendChild(td);
       });
       t.appendChild(row);
@@ -178,7 +249,7 @@ const ui = {
     return t;
   },
   kv(obj, empty) {
-    return ui.table(['key', 'value'], Object.entries(obj || {}).map(([k, v]) => [k, typeof v === 'number' ? ui.num(v) : v]), empty);
+    return ui.table(['key', 'value'], Object.entries(obj || {}), empty);
   },
   // an SVG element with its attributes (numbers and fixed words, never store values: those go in textContent)
   svg(tag, attrs) {
@@ -201,7 +272,7 @@ const ui = {
       const name = ui.visible(item.label);
       label.textContent = name.length > 32 ? name.slice(0, 31) + '\u2026' : name;
       const title = svg('title', {});
-      title.textContent = name + ' = ' + ui.num(item.value);
+      title.textContent = name + ' = ' + item.value;
       const bar = svg('rect', {x: Math.min(x(0), x(item.value)), y: y + 3, width: Math.max(1, Math.abs(x(item.value) - x(0))), height: H - 6,
         fill: item.current ? '#0969da' : '#8c959f', class: item.current ? 'bar current' : 'bar'});
       bar.appendChild(title);

@@ -6,12 +6,14 @@
   try {
     if (ids.length < 2) throw new Error('choose at least two runs to compare (?runs=ID,ID)');
     const runs = await Promise.all(ids.map(id => ui.get('/api/run?id=' + encodeURIComponent(id))));
-    const heads = ['', ...runs.map(r => r.name || r.id)];
+    const labels = ui.runLabels(runs);
+    const heads = ['', ...labels];
     const side = (pick) => {
       const keys = [...new Set(runs.flatMap(r => Object.keys(pick(r))))].sort();
-      const t = ui.table(heads, keys.map(k => [k, ...runs.map(r => k in pick(r) ? (typeof pick(r)[k] === 'number' ? ui.num(pick(r)[k]) : pick(r)[k]) : '')]));
-      [...t.rows].slice(1).forEach(row => {
-        const values = [...row.cells].slice(1).map(c => c.textContent);
+      const t = ui.table(heads, keys.map(k => [k, ...runs.map(r => k in pick(r) ? pick(r)[k] : '')]));
+      // a difference in the values themselves, not in their rounded text (0.85461 and 0.85462 both show 0.8546)
+      [...t.rows].slice(1).forEach((row, n) => {
+        const values = runs.map(r => keys[n] in pick(r) ? 'v' + String(pick(r)[keys[n]]) : 'none');
         if (new Set(values).size > 1) [...row.cells].forEach(c => c.classList.add('diff'));
       });
       return {t, keys};
@@ -30,18 +32,20 @@
       const key = select.value;
       if (!key) return;
       const width = Math.max(300, Math.min(1200, document.body.clientWidth - 60));
-      const series = await Promise.all(runs.map(r => ui.get('/api/metric?run=' + encodeURIComponent(r.id) + '&key=' + encodeURIComponent(key)
-        + '&buckets=' + width).catch(() => ({x: [], last: []}))));
+      // only the runs that logged the metric are asked for it (the others would answer 404)
+      const none = {x: [], last: []};
+      const series = await Promise.all(runs.map(r => !(key in r.metrics) ? none : ui.get('/api/metric?run=' + encodeURIComponent(r.id)
+        + '&key=' + encodeURIComponent(key) + '&buckets=' + width).catch(() => none)));
       if (series.every(s => s.x.length <= 1)) {
         // logged once per run: the values side by side, not single points on a line chart
-        chart.replaceChildren(ui.bars(runs.map((r, i) => ({label: r.name || r.id, value: series[i].last[0]}))
+        chart.replaceChildren(ui.bars(runs.map((r, i) => ({label: labels[i], value: series[i].last[0]}))
           .filter(b => typeof b.value === 'number')));
         return;
       }
       chart.replaceChildren();
       const xs = [...new Set(series.flatMap(s => s.x))].sort((a, b) => a - b);
       const data = [xs, ...series.map(s => { const m = new Map(s.x.map((x, i) => [x, s.last[i]])); return xs.map(x => m.has(x) ? m.get(x) : null); })];
-      plot = new uPlot({width, height: 300, scales: {x: {time: false}}, axes: ui.axes(), series: [{}, ...runs.map((r, i) => ({label: ui.visible(r.name || r.id), stroke: palette[i % palette.length],
+      plot = new uPlot({width, height: 300, scales: {x: {time: false}}, axes: ui.axes(), series: [{}, ...runs.map((r, i) => ({label: ui.visible(labels[i]), stroke: palette[i % palette.length], value: ui.legend,
         spanGaps: true, points: {show: xs.length < 50}}))]}, data, chart);
     }
     select.addEventListener('change', draw);
@@ -79,7 +83,7 @@
         pts.forEach(p => {
           const c = svgEl('circle', {cx: sx(xv(p)), cy: sy(p.y), r: 5, fill: '#0969da', 'fill-opacity': 0.7});
           const title = svgEl('title', {});
-          title.textContent = ui.visible((p.r.name || p.r.id) + ': ' + xSel.value + ' = ' + p.x + ', ' + ySel.value + ' = ') + ui.num(p.y);
+          title.textContent = ui.visible(labels[runs.indexOf(p.r)] + ': ' + xSel.value + ' = ' + p.x + ', ' + ySel.value + ' = ') + p.y;
           c.appendChild(title);
           svg.appendChild(c);
         });

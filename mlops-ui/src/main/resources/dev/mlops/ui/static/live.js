@@ -7,15 +7,16 @@
   function render(v) {
     if (Array.isArray(v) && v.length && v.every(x => x && typeof x === 'object' && !Array.isArray(x))) {
       const keys = [...new Set(v.flatMap(x => Object.keys(x)))];
-      return ui.table(keys, v.map(x => keys.map(k => x[k] !== null && typeof x[k] === 'object' ? render(x[k]) : fmt(x[k]))));
+      return ui.table(keys, v.map(x => keys.map(k => x[k] !== null && typeof x[k] === 'object' ? render(x[k]) : cell(x[k]))));
     }
     if (v && typeof v === 'object' && !Array.isArray(v)) {
-      return ui.table(['key', 'value'], Object.entries(v).map(([k, x]) => [k, x !== null && typeof x === 'object' ? render(x) : fmt(x)]));
+      return ui.table(['key', 'value'], Object.entries(v).map(([k, x]) => [k, x !== null && typeof x === 'object' ? render(x) : cell(x)]));
     }
-    return ui.user(Array.isArray(v) ? v.map(fmt).join(', ') : fmt(v));
+    return Array.isArray(v) ? ui.user(v.map(ui.num).join(', ')) : cell(v);
   }
-  function fmt(x) {
-    return x === null || x === undefined ? '' : typeof x === 'number' ? ui.num(x) : String(x);
+  // a value in a cell: a number as ui.figure, anything else as text
+  function cell(x) {
+    return typeof x === 'number' ? ui.figure(x) : ui.user(ui.num(x));
   }
   async function refresh() {
     try {
@@ -25,7 +26,7 @@
       if (!parts.length) parts.push(ui.el('p', 'the application registered no live status (MlopsUi.Builder.live)', 'muted empty'));
       out.replaceChildren(...parts);
       message.replaceChildren();
-      document.getElementById('when').textContent = 'as of ' + new Date().toISOString();
+      document.getElementById('when').replaceChildren('as of ', ui.when(Date.now()));
     } catch (e) { ui.fail(message, e); }
     ui.ready();
   }

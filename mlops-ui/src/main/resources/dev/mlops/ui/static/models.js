@@ -34,13 +34,13 @@
     const latest = m.versions.reduce((a, v) => (a && a.version > v.version ? a : v), null);
     const open = m.requests.filter(r => r.status === 'OPEN').length;
     const items = [{label: held ? '@' + held[0] : 'champion', value: top ? 'v' + top.version : 'none',
-      note: top ? 'by ' + top.createdBy + ', ' + ui.time(top.created) : 'no alias set'}];
+      note: top ? ['by ', ui.user(top.createdBy), ', ', ui.when(top.created)] : 'no alias set'}];
     if (top) {
       // the version's own figures: a retraining's run also logs the champion it was compared with, under
       // 'champion.' (the champion's accuracy on the same rows); those are another model's, not this version's
       const own = Object.fromEntries(Object.entries(top.metrics || {}).filter(([k]) => !k.startsWith('champion.')));
       const source = top.run ? 'source run ' + top.run.slice(0, 8) : 'its source run';
-      ui.keyMetrics(own, 3).forEach(k => items.push({label: k, value: ui.num(own[k]), note: 'v' + top.version + '\u2019s own, from ' + source}));
+      ui.keyMetrics(own, 3).forEach(k => items.push({label: k, value: own[k], note: 'v' + top.version + '\u2019s own, from ' + source}));
     }
     items.push({label: 'versions', value: m.versions.length, note: latest ? 'latest v' + latest.version + ' ' + latest.status : ''},
       {label: 'open requests', value: open, note: m.requests.length + (m.requests.length === 1 ? ' promotion request' : ' promotion requests') + ' in all'});
@@ -59,7 +59,7 @@
     const models = await ui.get('/api/models');
     document.getElementById('models').replaceChildren(ui.table(['model', 'versions', 'aliases', 'last change', 'description'], models.map(m => [
       ui.link('/static/models.html?name=' + encodeURIComponent(m.name), m.name), m.versions,
-      Object.entries(m.aliases).map(([k, v]) => '@' + k + ' \u2192 v' + v).join(', '), ui.time(m.lastChange), m.description]), 'no registered models in this store'));
+      Object.entries(m.aliases).map(([k, v]) => '@' + k + ' \u2192 v' + v).join(', '), ui.when(m.lastChange), m.description]), 'no registered models in this store'));
     const name = ui.params().get('name');
     if (name) {
       const m = await ui.get('/api/model?name=' + encodeURIComponent(name));
@@ -68,7 +68,8 @@
         ui.fit(ui.table(['version', 'status', 'aliases', 'sha256', 'source run', 'datasets', 'signature', 'created by', 'created', 'description', ''],
           m.versions.map(v => [v.version, v.status, Object.entries(m.aliases).filter(([, x]) => x === v.version).map(([k]) => '@' + k).join(' '),
             ui.digest(v.sha256), v.run ? ui.link('/static/run.html?id=' + encodeURIComponent(v.run), v.run) : '',
-            (v.datasets || []).join(', '), v.signature, v.createdBy, ui.time(v.created), v.description, cardButton(m.name, v.version)])),
+            (v.datasets || []).join(', '), v.signature || ui.el('span', 'no signature', 'muted'), v.createdBy, ui.when(v.created), v.description,
+            cardButton(m.name, v.version)])),
           ['7%', '7%', '8%', '9%', '9%', '10%', '16%', '7%', '9%', '12%', '9em']),
         ui.el('h3', 'Promotion requests'),
         ui.fit(ui.table(['request', 'alias', 'version', 'requester', 'status', 'gates at opening', 'gates at approval', 'decisions'],

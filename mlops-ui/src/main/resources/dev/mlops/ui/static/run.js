@@ -16,13 +16,13 @@
   document.getElementById('title').replaceChildren(ui.user(run.name || run.id));
   const cards = r => document.getElementById('cards').replaceChildren(ui.cards([
     {label: 'status', value: r.status, tone: r.status === 'FINISHED' ? 'good' : r.status === 'RUNNING' ? '' : 'alarm',
-      note: r.status === 'RUNNING' ? 'still logging' : 'ended ' + ui.time(r.end)},
+      note: r.status === 'RUNNING' ? 'still logging' : ['ended ', ui.when(r.end)]},
     {label: 'duration', value: r.end > 0 ? ui.duration(r.end - r.start) : ui.duration(Date.now() - r.start),
-      note: (r.end > 0 ? '' : 'so far; ') + 'started ' + ui.time(r.start)},
-    ...ui.keyMetrics(r.metrics).map(k => ({label: k, value: ui.num(r.metrics[k]),
-      note: r.lastSteps[k] > 0 ? 'latest, at step ' + r.lastSteps[k] : 'logged once'}))]));
-  const summary = r => document.getElementById('summary').replaceChildren(r.status + ', started ' + ui.time(r.start) + ' by ', ui.user(r.user),
-    (r.end > 0 ? ', ended ' + ui.time(r.end) : '') + ' \u2014 ' + r.id);
+      note: [(r.end > 0 ? '' : 'so far; ') + 'started ', ui.when(r.start)]},
+    ...ui.keyMetrics(r.metrics).map(k => ({label: k, value: r.metrics[k],
+      note: r.lastSteps[k] > 0 ? ['latest, at step ', r.lastSteps[k]] : 'logged once'}))]));
+  const summary = r => document.getElementById('summary').replaceChildren(r.status + ', started ', ui.when(r.start), ' by ', ui.user(r.user),
+    ...(r.end > 0 ? [', ended ', ui.when(r.end)] : []), ' \u2014 ' + r.id);
   summary(run);
   cards(run);
   document.getElementById('params').replaceChildren(ui.kv(run.params, 'no params logged'));
@@ -51,6 +51,10 @@
   const imagePreview = ui.el('div');
   async function tree(dir, into) {
     const items = await ui.get('/api/artifacts?run=' + encodeURIComponent(id) + '&dir=' + encodeURIComponent(dir));
+    if (!dir && !items.length) {
+      into.appendChild(ui.el('p', 'no artifacts logged', 'muted empty'));
+      return;
+    }
     const list = ui.el('ul');
     items.forEach(a => {
       const li = ui.el('li');
@@ -128,7 +132,7 @@
     cb.addEventListener('change', () => { if (cb.checked) selected.add(k); else selected.delete(k); draw(); });
     const label = ui.el('label');
     label.dataset.key = k;
-    label.append(cb, ' ', ui.user(k), ' = ' + ui.num(v) + '  ');
+    label.append(cb, ' ', ui.user(k), ' = ', ui.figure(v), '  ');
     return label;
   });
   document.getElementById('metrics').replaceChildren(...(boxes.length ? boxes : [ui.el('p', 'no metrics logged', 'muted empty')]));
@@ -157,12 +161,12 @@
       series.forEach((s, n) => {
         const pick = at(s);
         data.push(smooth(pick(s.last)));
-        opts.push({label: ui.visible(s.key) + (Number(smoothing.value) > 0 ? ' (smoothed ' + smoothing.value + ')' : ''), stroke: palette[n % palette.length],
+        opts.push({label: ui.visible(s.key) + (Number(smoothing.value) > 0 ? ' (smoothed ' + smoothing.value + ')' : ''), stroke: palette[n % palette.length], value: ui.legend,
           width: 1.5, spanGaps: true, points: {show: s.x.length < 50}});
         if (s.reduced) {
           data.push(pick(s.min), pick(s.max));
-          opts.push({label: ui.visible(s.key) + ' min', stroke: '#8c959f', width: 1, spanGaps: true},
-            {label: ui.visible(s.key) + ' max', stroke: '#8c959f', width: 1, spanGaps: true});
+          opts.push({label: ui.visible(s.key) + ' min', stroke: '#8c959f', width: 1, spanGaps: true, value: ui.legend},
+            {label: ui.visible(s.key) + ' max', stroke: '#8c959f', width: 1, spanGaps: true, value: ui.legend});
         }
       });
       const reduced = series.filter(s => s.reduced);
@@ -186,8 +190,9 @@
     const parts = [];
     keys.forEach(k => {
       parts.push(ui.holding('h3', k));
-      parts.push(ui.bars(runs.filter(r => typeof r.metrics[k] === 'number')
-        .map(r => ({label: r.name || r.id, value: r.metrics[k], current: r.id === run.id}))));
+      const having = runs.filter(r => typeof r.metrics[k] === 'number');
+      const labels = ui.runLabels(having);
+      parts.push(ui.bars(having.map((r, n) => ({label: labels[n], value: r.metrics[k], current: r.id === run.id}))));
     });
     chartDiv.replaceChildren(...parts);
     note.textContent = 'logged once: this run (blue) beside the other runs of its experiment (up to 100)';
@@ -209,7 +214,7 @@
         cards(now);
         document.querySelectorAll('#metrics label').forEach(l => {
           const k = l.dataset.key;
-          if (k in now.metrics) l.lastChild.textContent = ' = ' + ui.num(now.metrics[k]) + '  ';
+          if (k in now.metrics) l.querySelector('span.num').replaceWith(ui.figure(now.metrics[k]));
         });
         if (JSON.stringify(now.metrics) !== seen) {
           seen = JSON.stringify(now.metrics);

@@ -47,7 +47,7 @@
     const dot = col.indexOf('.');
     const kind = col.substring(0, dot);
     const key = col.substring(dot + 1);
-    if (kind === 'metrics') return key in x.metrics ? ui.num(x.metrics[key]) : '';
+    if (kind === 'metrics') return key in x.metrics ? x.metrics[key] : '';
     if (kind === 'params') return x.params[key];
     if (kind === 'tags') return x.tags[key];
     return '';
@@ -110,7 +110,7 @@
         pick.className = 'pick';
         // a start time is one value: it wraps at its space only, never inside the date or the time
         rows.push([pick, ui.link('/static/run.html?id=' + encodeURIComponent(x.id), (depth ? '\u2514 ' : '') + (x.name || x.id)), x.status,
-          ui.el('span', ui.time(x.start), 'when'), x.user, ...cols.map(c => cell(x, c))]);
+          ui.when(x.start), x.user, ...cols.map(c => cell(x, c))]);
         (byParent.get(x.id) || []).forEach(c => add(c, depth + 1));
       };
       r.runs.filter(x => !x.parent || !ids.has(x.parent)).forEach(x => add(x, 0));
@@ -132,7 +132,15 @@
           navigate();
         });
       });
-      if (page) out.appendChild(t); else out.replaceChildren(t);
+      // the table scrolls sideways in its own box when its columns need more than the page (the demo's eight
+      // metrics and five params at 1400 px), the page itself never wider than the window; the checkbox and the
+      // run's name stay pinned at the left while the figures scroll, as in MLflow's and W&B's runs tables
+      const box = ui.el('div', null, 'scroll');
+      box.appendChild(t);
+      t.classList.add('pinned');
+      if (page) out.appendChild(box); else out.replaceChildren(box);
+      const first = t.rows[0].cells[0].getBoundingClientRect().width;
+      t.querySelectorAll('tr > :nth-child(2)').forEach(c => { c.style.left = first + 'px'; });
       more.hidden = !r.next;
       more.dataset.page = r.next || '';
       if (!r.runs.length && !page) out.replaceChildren(ui.el('p', filter.value || exp.value ? 'no runs match' : 'no runs in this store yet', 'muted empty'));

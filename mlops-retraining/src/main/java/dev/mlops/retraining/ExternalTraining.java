@@ -83,16 +83,29 @@ public final class ExternalTraining<T extends Output<T>> implements Training<T> 
     return new Builder<>(Validation.notNull("reader", reader));
   }
 
-  /** Without the retraining's holdout and run there is nothing to write and record: the loop calls the four-argument form. */
+  /**
+   * Trains outside a loop (to try a training command, say): the process gets the training rows and an
+   * empty {@code holdout.csv}, and what the loop would record on the retraining's run goes to a scratch
+   * run in an in-memory store, discarded when this returns (the files stay in the working directory).
+   * A loop calls the four-argument form.
+   */
   @Override
-  public Model<T> train(Dataset<T> train, RetrainingContext context) {
-    throw new UnsupportedOperationException("an ExternalTraining runs inside a RetrainingLoop, which gives it the holdout and the run");
+  public Model<T> train(Dataset<T> train, RetrainingContext context) throws Exception {
+    Validation.notNull("train", train);
+    Validation.notNull("context", context);
+    Dataset<T> noHoldout = new org.tribuo.MutableDataset<>(train.getProvenance(), train.getOutputFactory());
+    try (dev.mlops.tracking.Tracker scratch = dev.mlops.tracking.Tracker.builder()
+        .storage("mem:external-training-" + java.util.UUID.randomUUID()).build();
+        ActiveRun run = scratch.newRun().experiment("external-training").name("external-training").start()) {
+      return train(train, noHoldout, context, run);
+    }
   }
 
   @Override
   public Model<T> train(Dataset<T> train, Dataset<T> holdout, RetrainingContext context, ActiveRun run) throws Exception {
     Path base = directory != null ? Files.createDirectories(directory) : Files.createTempDirectory("mlops-external-training-");
-    Path dir = freshDirectory(base, "retraining-" + context.retrainingId());
+    // one directory under base whatever the id holds (a context made by hand may carry any text)
+    Path dir = freshDirectory(base, "retraining-" + Outcomes.truncate(context.retrainingId().replaceAll("[^A-Za-z0-9._-]", "_"), 100));
     String championFile = writeChampion(dir, context);
     TrainingFiles.Written files = TrainingFiles.write(dir, label, train, holdout, context, output, championFile);
     Path out = dir.resolve(output);

@@ -72,4 +72,20 @@ class XGBoostExternalTrainingTest {
       }
     }
   }
+
+  @Test
+  void theTwoArgumentFormTrainsOutsideALoop() throws Exception {
+    ExternalTraining<Label> training = ExternalTraining.builder(XGBoostExternalTrainingTest::readXGBoost)
+        .command(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
+            XGBoostProcess.class.getName())
+        .output("model.xgb").directory(dir).timeout(Duration.ofMinutes(10)).build();
+    Training<Label> asTraining = training; // what a caller holding the interface calls
+    Model<Label> m = asTraining.train(Fixture.data(7, 400, 3), new RetrainingContext("by-hand", "try/../1", "none", java.util.List.of(),
+        java.util.OptionalInt.empty(), 7, 1_700_000_000_000L));
+    assertTrue(m instanceof XGBoostExternalModel, m.getClass().getName());
+    assertEquals("yes", m.predict(new ArrayExample<>(LabelFactory.UNKNOWN_LABEL, Fixture.FEATURES, new double[] {5, 0})).getOutput().getLabel());
+    assertEquals("no", m.predict(new ArrayExample<>(LabelFactory.UNKNOWN_LABEL, Fixture.FEATURES, new double[] {1, 0})).getOutput().getLabel());
+    assertEquals(1, java.nio.file.Files.readAllLines(dir.resolve("retraining-try_.._1").resolve("holdout.csv")).size(),
+        "the holdout file is its header row only, in one directory under the given one whatever the id holds");
+  }
 }

@@ -64,7 +64,9 @@ public class MlflowServerBenchmarks {
     Tracker tracker;
     String experiment;
     String searchBody;
+    byte[] searchBytes;
     String api;
+    int port;
 
     @Setup(Level.Trial)
     public void setup() throws IOException {
@@ -80,7 +82,9 @@ public class MlflowServerBenchmarks {
         }
       }
       searchBody = "{\"experiment_ids\": [\"" + experiment + "\"], \"max_results\": 100, \"order_by\": [\"metrics.acc DESC\"]}";
+      searchBytes = searchBody.getBytes(java.nio.charset.StandardCharsets.UTF_8);
       api = server.url() + "/api/2.0/mlflow/";
+      port = URI.create(server.url()).getPort();
     }
 
     @TearDown(Level.Trial)
@@ -94,17 +98,35 @@ public class MlflowServerBenchmarks {
     }
   }
 
-  /** One client: its own HTTP client and run, and a step counter so every batch is new. */
+  /**
+   * One client: its own HTTP clients (the JDK's, and a plain socket that measures what the server and the
+   * loopback take, as MLflow's k6 load test or {@code curl} would) and run, and a step counter so every batch is new.
+   */
   @State(Scope.Thread)
   public static class Client {
     HttpClient http;
+    PlainHttp plain;
     String runId;
     long step;
 
     @Setup(Level.Trial)
     public void setup(Server s) throws Exception {
       http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      plain = new PlainHttp(s.port);
       runId = newRun(s);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws IOException {
+      plain.close();
+    }
+
+    byte[] postPlain(String url, String body) {
+      try {
+        return plain.post(URI.create(url), body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
 
     String batchBody(long at) {
@@ -147,6 +169,11 @@ public class MlflowServerBenchmarks {
   }
 
   @Benchmark
+  public byte[] httpLogBatchPlainSocket(Server s, Client c) {
+    return c.postPlain(s.api + "runs/log-batch", c.batchBody(c.step++));
+  }
+
+  @Benchmark
   public long inProcessLogBatch(Server s, Client c) {
     long at = c.step++;
     s.tracker.store().logBatch(c.runId, c.batch(at), Map.of(), Map.of());
@@ -156,6 +183,12 @@ public class MlflowServerBenchmarks {
   @Benchmark
   public String httpCreateRun(Server s, Client c) {
     return c.post(s.api + "runs/create", "{\"experiment_id\": \"" + s.experiment + "\", \"start_time\": " + (1_700_000_000_000L + c.step++) + "}");
+  }
+
+  @Benchmark
+  public byte[] httpCreateRunPlainSocket(Server s, Client c) {
+    return c.postPlain(s.api + "runs/create", "{\"experiment_id\": \"" + s.experiment + "\", \"start_time\": " + (1_700_000_000_000L + c.step++)
+        + "}");
   }
 
   @Benchmark
@@ -177,6 +210,15 @@ public class MlflowServerBenchmarks {
   @Benchmark
   public String httpSearch100(Server s, Client c) {
     return c.post(s.api + "runs/search", s.searchBody);
+  }
+
+  @Benchmark
+  public byte[] httpSearch100PlainSocket(Server s, Client c) {
+    try {
+      return c.plain.post(URI.create(s.api + "runs/search"), s.searchBytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Benchmark

@@ -140,21 +140,34 @@ final class RunRoutes {
   }
 
   ObjectNode logMetric(Message m) {
-    String runId = run(m.runId()).id();
-    logMetrics(runId, List.of(m), Map.of(), Map.of());
+    logMetrics(m.runId(), List.of(m), Map.of(), Map.of());
     return Wire.object();
   }
 
   ObjectNode logParam(Message m) {
-    String runId = run(m.runId()).id();
-    store.logBatch(runId, List.of(), params(List.of(m)), Map.of());
+    String runId = m.runId();
+    Map<String, String> p = params(List.of(m));
+    write(runId, () -> store.logBatch(runId, List.of(), p, Map.of()));
     return Wire.object();
   }
 
   ObjectNode setTag(Message m) {
-    String runId = run(m.runId()).id();
-    store.logBatch(runId, List.of(), Map.of(), tags(List.of(m), "tag"));
+    String runId = m.runId();
+    Map<String, String> t = tags(List.of(m), "tag");
+    write(runId, () -> store.logBatch(runId, List.of(), Map.of(), t));
     return Wire.object();
+  }
+
+  /**
+   * A write to a run, which the store refuses for a run that does not exist: answered as MLflow does,
+   * without reading the whole run first (a log call reads nothing else).
+   */
+  private static void write(String runId, Runnable write) {
+    try {
+      write.run();
+    } catch (dev.mlops.api.NotFoundException e) {
+      throw MlflowError.notFound("Run with id=" + runId + " not found");
+    }
   }
 
   ObjectNode deleteTag(Message m) {
@@ -181,7 +194,7 @@ final class RunRoutes {
     }
     Map<String, String> p = params(params);
     Map<String, String> t = tags(tags, "tags");
-    logMetrics(run(runId).id(), metrics, p, t);
+    logMetrics(runId, metrics, p, t);
     return Wire.object();
   }
 
@@ -205,6 +218,9 @@ final class RunRoutes {
         linked.computeIfAbsent(modelId, k -> new ArrayList<>()).add(point);
       }
     }
+    if (!linked.isEmpty()) {
+      run(runId); // the points held are read from the run: it must exist
+    }
     Map<String, List<Metric>> held = new java.util.HashMap<>();
     for (List<Metric> ps : linked.values()) {
       for (Metric point : ps) {
@@ -214,7 +230,7 @@ final class RunRoutes {
         }
       }
     }
-    store.logBatch(runId, points, params, tags);
+    write(runId, () -> store.logBatch(runId, points, params, tags));
     linked.forEach((modelId, ps) -> models.linkMetrics(modelId, runId, ps, clock.millis()));
   }
 

@@ -89,12 +89,12 @@ public record EndpointStatus(String endpoint, State state, String reason, List<V
     @Override
     public String toString() {
       // latency quantiles of no requests are NaN: an idle variant says so instead
-      String traffic = requests == 0 ? "no requests" : String.format(Locale.ROOT, "%d requests, %d errors, p50 %.0f µs, p99 %.0f µs",
-          requests, errors, p50Micros, p99Micros);
+      String traffic = requests == 0 ? "no requests" : String.format(Locale.ROOT, "%d request%s, %d error%s, p50 %.0f µs, p99 %.0f µs",
+          requests, requests == 1 ? "" : "s", errors, errors == 1 ? "" : "s", p50Micros, p99Micros);
       return String.format(Locale.ROOT, "%s %s v%s%s weight %.2f: %s%s%s%s%s", name,
           role.toLowerCase(Locale.ROOT), version == null ? "-" : version, pendingVersion == null ? "" : " (v" + pendingVersion + " loading)",
           weight, traffic,
-          labelled > 0 ? String.format(Locale.ROOT, ", accuracy %.3f on %d labels", accuracy, labelled) : "",
+          labelled > 0 ? String.format(Locale.ROOT, ", accuracy %.3f on %d label%s", accuracy, labelled, labelled == 1 ? "" : "s") : "",
           Double.isNaN(meanReward) ? "" : String.format(Locale.ROOT, ", mean reward %.3f", meanReward),
           Double.isNaN(agreement) ? "" : String.format(Locale.ROOT, ", agreement %.3f, mean score difference %.3f", agreement,
               meanScoreDifference),

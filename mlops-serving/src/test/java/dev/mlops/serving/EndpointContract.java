@@ -533,7 +533,7 @@ abstract class EndpointContract {
     assertFalse(idle.contains("NaN"), idle);
     assertEquals(3, idle.split("no requests", -1).length - 1, idle);
     e.predict(Map.of("x1", 3.0, "x2", 0.0));
-    assertTrue(e.describe().variants().stream().anyMatch(v -> v.toString().contains("1 requests, 0 errors, p50 ")), e.describe().toString());
+    assertTrue(e.describe().variants().stream().anyMatch(v -> v.toString().contains("1 request, 0 errors, p50 ")), e.describe().toString());
   }
 
   /**

@@ -134,7 +134,7 @@ class FirstScreensTest {
       b.waitFor("document.title.startsWith('ready') && document.querySelectorAll('#models table tr').length === 2");
       assertEquals("model|versions|aliases|last change|description", row(b, "#models", 0));
       String model = row(b, "#models", 1);
-      assertTrue(model.matches("churn\\|2\\|@champion \u2192 v2\\|\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ\\|"), model);
+      assertTrue(model.matches("churn\\|2\\|@champion \u2192 v2\\|\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ\\|no description"), model);
 
       b.open(ui.url() + "static/monitors.html");
       b.waitFor("document.title.startsWith('ready') && document.querySelectorAll('#monitors table tr').length === 2");

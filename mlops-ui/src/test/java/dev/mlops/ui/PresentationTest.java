@@ -280,6 +280,10 @@ class PresentationTest {
     assertEquals(labels.size(), new HashSet<>(labels).size(), "each bar's label is its own: " + labels);
     String mine = SWEEPS.get(1).get(2);
     assertTrue(labels.contains("churn-sweep-trial-2 \u00b7 " + mine.substring(0, 8)), labels.toString());
+    // the demo's run names are long: cutting one keeps the short id that tells it apart
+    String cut = b.eval("ui.bars([{label: 'churn-sweep-trial-11 (epochs_or_depth=10, learning_rate=1.0, model=logistic) \u00b7 3f2a9c1d',"
+        + " value: 0.8}]).querySelector('text[text-anchor=end]').textContent").asText();
+    assertTrue(cut.startsWith("churn-sweep-trial-11") && cut.endsWith("\u2026 \u00b7 3f2a9c1d") && cut.length() <= 32, cut);
     assertEquals(List.of(), b.errors());
   }
 

@@ -128,7 +128,9 @@ final class MonitoringDemo {
             + " (" + a.message() + ")");
       }
     }
-    System.out.printf(Locale.ROOT, "  reference window: accuracy %.3f, F1 %.3f, ROC AUC %.3f%n", predictions.referenceMetrics().accuracy(),
+    // the prediction log holds churn scores: its figures are of the churn-or-not call, not the three-class accuracy above
+    System.out.printf(Locale.ROOT, "  churn or not (score 0.5), reference window: accuracy %.3f, F1 %.3f, ROC AUC %.3f%n",
+        predictions.referenceMetrics().accuracy(),
         predictions.referenceMetrics().f1(), predictions.referenceMetrics().rocAuc());
     // the prediction log and the monitor cut the same rows into windows of 1000, numbered alike
     for (PredictionLog.WindowPerformance p : predictions.windows()) {

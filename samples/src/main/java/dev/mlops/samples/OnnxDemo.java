@@ -53,7 +53,18 @@ public final class OnnxDemo {
 
   /** Runs the demo on {@code file:./mlops-onnx-demo}, or on the storage URI given. */
   public static void main(String[] args) throws Exception {
-    Path work = Files.createTempDirectory("mlops-onnx-demo-");   // the ONNX files and the retraining's directory
+    TrackingDemo.quietTribuo();
+    Path work = Files.createTempDirectory("mlops-onnx-demo-");   // the ONNX files and the retraining's directory, deleted at the end
+    try {
+      run(args, work);
+    } finally {
+      try (var files = Files.walk(work)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
+  }
+
+  private static void run(String[] args, Path work) throws Exception {
     try (StorageBackend backend = StorageBackend.open(args.length > 0 ? args[0] : "file:./mlops-onnx-demo");
         Tracker tracker = Tracker.builder().storage(backend).build();
         ModelRegistry registry = ModelRegistry.builder().storage(backend).flavor(OnnxFlavor.create())

@@ -80,7 +80,7 @@ final class ServingDemo {
       }
       fired.clear();
       for (int round = 0; round < 10 && fired.isEmpty(); round++) {
-        traffic(churn, test, 4, 1000, 30 + round);
+        sent += traffic(churn, test, 4, 1000, 30 + round);
       }
       List<RolloutEvent> rollbacks = List.copyOf(fired);
       churn.awaitBackgroundWork(10_000);
@@ -92,10 +92,11 @@ final class ServingDemo {
           operator.aliases(model).get("canary"),
           operator.audit(model, "serving", demoStart, Long.MAX_VALUE).stream()
               .map(a -> a.actor() + " " + a.action() + " " + a.target() + " " + a.after()).toList());
-      traffic(churn, test, 4, 1000, 50);
+      sent += traffic(churn, test, 4, 1000, 50);
       churn.awaitBackgroundWork(10_000);
       EndpointStatus status = churn.describe();
-      System.out.println("\n" + status);
+      System.out.printf("%nSent %d requests in all (4 threads; the broken canary's rounds and 4000 after its rollback included)%n", sent);
+      System.out.println(status);
       System.out.println("A/B summary against the champion (accuracy on labelled requests):");
       for (AbSummary ab : churn.abSummary()) {
         System.out.println("  " + ab);

@@ -83,8 +83,13 @@ public final class TrackingDemo {
     return HexFormat.of().formatHex(md.digest());
   }
 
-  public static void main(String[] args) throws Exception {
+  /** Tribuo's training progress (java.util.logging INFO) stays out of the demos' output. */
+  static void quietTribuo() {
     TRIBUO_LOG.setLevel(java.util.logging.Level.WARNING);
+  }
+
+  public static void main(String[] args) throws Exception {
+    quietTribuo();
     String storage = args.length > 0 ? args[0] : "file:./mlops";
     MutableDataset<Label> train = generate("churn-train", 3000, 17);
     MutableDataset<Label> test = generate("churn-test", 1000, 18);

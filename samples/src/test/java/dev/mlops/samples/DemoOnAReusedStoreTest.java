@@ -38,7 +38,7 @@ class DemoOnAReusedStoreTest {
       Pattern.compile("^  (window \\d+: \\d+ rows, drift share .*)"),
       Pattern.compile("^  (ALERT \\[\\S+\\] window \\d+)"),
       Pattern.compile("^  (SUPPRESSED \\[\\S+\\] window \\d+): no alert, the rule fired within its 1-hour cooldown"),
-      Pattern.compile("^  (reference window: .*)"),
+      Pattern.compile("^  (churn or not \\(score 0\\.5\\), reference window: .*)"),
       Pattern.compile("^  (window \\d+ performance: .*)"),
       Pattern.compile("^  ((?:champion|canary|shadow) \\w+ v\\d+ weight [\\d.]+: no requests)"),
       Pattern.compile("^(Registered v\\d+ \\(mislabels churn as stay\\) and moved @canary to it)"),

@@ -270,7 +270,9 @@ const ui = {
       const y = n * H + 2;
       const label = svg('text', {x: L - 8, y: y + 15, 'text-anchor': 'end', 'font-size': 12});
       const name = ui.visible(item.label);
-      label.textContent = name.length > 32 ? name.slice(0, 31) + '\u2026' : name;
+      // a long name is cut in its middle part: the short id that tells runs of one name apart stays visible
+      const tail = name.length > 32 && name.lastIndexOf(' \u00b7 ') > 0 ? name.slice(name.lastIndexOf(' \u00b7 ')) : '';
+      label.textContent = name.length <= 32 ? name : name.slice(0, 31 - tail.length) + '\u2026' + tail;
       const title = svg('title', {});
       title.textContent = name + ' = ' + item.value;
       const bar = svg('rect', {x: Math.min(x(0), x(item.value)), y: y + 3, width: Math.max(1, Math.abs(x(item.value) - x(0))), height: H - 6,

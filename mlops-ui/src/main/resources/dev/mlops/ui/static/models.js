@@ -50,16 +50,18 @@
   }
   try {
     const a = await ui.get('/api/audit');
-    const box = ui.el('p', a.valid ? 'Audit trail verified: ' + a.entries + ' entries, chain intact (head ' : 'Audit trail does NOT verify: ',
-      a.valid ? 'ok' : 'bad');
-    if (a.valid) box.append(ui.digest(a.head), ')');
+    const box = ui.el('p', !a.valid ? 'Audit trail does NOT verify: '
+      : a.entries === 0 ? 'Audit trail: no entries yet (nothing registered in this store)'
+      : 'Audit trail verified: ' + a.entries + (a.entries === 1 ? ' entry' : ' entries') + ', chain intact (head ', a.valid ? 'ok' : 'bad');
+    if (a.valid && a.entries > 0) box.append(ui.digest(a.head), ')');
     if (!a.valid) box.appendChild(ui.user(a.problems.join('; ')));
     box.id = 'audit-status';
     document.getElementById('audit').replaceChildren(box);
     const models = await ui.get('/api/models');
     document.getElementById('models').replaceChildren(ui.table(['model', 'versions', 'aliases', 'last change', 'description'], models.map(m => [
       ui.link('/static/models.html?name=' + encodeURIComponent(m.name), m.name), m.versions,
-      Object.entries(m.aliases).map(([k, v]) => '@' + k + ' \u2192 v' + v).join(', '), ui.when(m.lastChange), m.description]), 'no registered models in this store'));
+      Object.entries(m.aliases).map(([k, v]) => '@' + k + ' \u2192 v' + v).join(', '), ui.when(m.lastChange),
+      m.description || ui.el('span', 'no description', 'muted')]), 'no registered models in this store'));
     const name = ui.params().get('name');
     if (name) {
       const m = await ui.get('/api/model?name=' + encodeURIComponent(name));
@@ -67,8 +69,10 @@
       div.replaceChildren(ui.holding('h2', m.name), modelCards(m),
         ui.fit(ui.table(['version', 'status', 'aliases', 'sha256', 'source run', 'datasets', 'signature', 'created by', 'created', 'description', ''],
           m.versions.map(v => [v.version, v.status, Object.entries(m.aliases).filter(([, x]) => x === v.version).map(([k]) => '@' + k).join(' '),
-            ui.digest(v.sha256), v.run ? ui.link('/static/run.html?id=' + encodeURIComponent(v.run), v.run) : '',
-            (v.datasets || []).join(', '), v.signature || ui.el('span', 'no signature', 'muted'), v.createdBy, ui.when(v.created), v.description,
+            ui.digest(v.sha256), v.run ? ui.link('/static/run.html?id=' + encodeURIComponent(v.run), v.run) : ui.el('span', 'no source run', 'muted'),
+            (v.datasets || []).length ? v.datasets.join(', ') : ui.el('span', 'none recorded', 'muted'),
+            v.signature || ui.el('span', 'no signature', 'muted'), v.createdBy, ui.when(v.created),
+            v.description || ui.el('span', 'no description', 'muted'),
             cardButton(m.name, v.version)])),
           ['7%', '7%', '8%', '9%', '9%', '10%', '16%', '7%', '9%', '12%', '9em']),
         ui.el('h3', 'Promotion requests'),

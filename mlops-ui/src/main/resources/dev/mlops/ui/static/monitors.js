@@ -30,7 +30,7 @@
           {label: 'drift share', value: drift.driftSharePercent || '', tone: drift.datasetDrift ? 'alarm' : last ? 'good' : '',
             note: last ? (drift.datasetDrift ? 'dataset drift' : 'no dataset drift') + ' in the last window' : ''},
           {label: 'alerts in the last window', value: last ? raised.length : '', tone: raised.length ? 'alarm' : last ? 'good' : '',
-            note: (raised.length ? [...new Set(raised.map(a => a.rule))].join(', ') : ui.num(m.alerts.length) + ' alerts in all windows')
+            note: (raised.length ? [...new Set(raised.map(a => a.rule))].join(', ') : ui.num(m.alerts.length) + (m.alerts.length === 1 ? ' alert' : ' alerts') + ' in all windows')
               + (held.length ? '; ' + held.length + ' suppressed by the cooldown (' + [...new Set(held.map(a => a.rule))].join(', ') + ')' : '')},
           {label: 'accuracy', value: accuracy === null || !isFinite(accuracy) ? '' : accuracy,
             note: p ? ['window ', p.window, ...(p.realized ? [', realized on ', p.labelled, ' labels'] : [', CBPE estimate (no labels yet)'])]

@@ -220,8 +220,8 @@ final class CanaryJudge<T extends Output<T>> {
     if (!Double.isNaN(policy.minAccuracyDelta) && c.labelled.sum() >= policy.minLabels && h.labelled.sum() >= policy.minLabels) {
       double delta = c.accuracy() - h.accuracy();
       if (delta < policy.minAccuracyDelta) {
-        return new Breach("accuracy", String.format(Locale.ROOT, "canary %.3f vs champion %.3f on labelled requests (delta %.3f < %.3f)"
-            + " on the window's %d canary and %d champion labels", c.accuracy(), h.accuracy(), delta, policy.minAccuracyDelta, c.labelled.sum(), h.labelled.sum()));
+        return new Breach("accuracy", String.format(Locale.ROOT, "canary %.3f vs champion %.3f (delta %.3f < %.3f)"
+            + " on the window's %d canary and %d champion labelled requests", c.accuracy(), h.accuracy(), delta, policy.minAccuracyDelta, c.labelled.sum(), h.labelled.sum()));
       }
     }
     return null;

@@ -288,6 +288,16 @@ class PresentationTest {
   }
 
   @Test
+  void theRunsPageTakesAnExperimentByItsNameAsTheApiDoes() throws Exception {
+    open("?experiment=churn-demo");
+    b.waitFor("document.querySelectorAll('#runs table tr').length > 1");
+    assertEquals("churn-demo", b.eval("document.getElementById('experiment').selectedOptions[0].textContent").asText());
+    String names = b.eval("[...document.querySelectorAll('#runs table tr')].map(r => r.textContent).join('|')").asText();
+    assertTrue(names.contains("churn-sweep-trial-") && !names.contains("tiny-loss"), "only churn-demo's runs: " + names);
+    assertEquals(List.of(), b.errors());
+  }
+
+  @Test
   void theLivePageWritesItsTimeAsEveryOtherPageDoes() throws Exception {
     open("static/live.html");
     assertTrue(b.text("#when").matches("as of \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ"), b.text("#when"));

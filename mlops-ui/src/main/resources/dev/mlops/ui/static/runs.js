@@ -21,7 +21,10 @@
 
   function state() {
     const p = ui.params();
-    exp.value = p.get('experiment') || '';
+    // ?experiment= takes an experiment's id, or its name as /api/runs does (a link typed by hand)
+    const wanted = p.get('experiment') || '';
+    const byName = [...exp.options].find(o => o.value !== wanted && o.title === wanted);
+    exp.value = [...exp.options].some(o => o.value === wanted) ? wanted : byName ? byName.value : '';
     filter.value = p.get('filter') || '';
     order.value = p.get('order') || '';
     columns.value = p.get('columns') || '';

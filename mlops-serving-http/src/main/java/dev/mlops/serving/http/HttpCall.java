@@ -34,9 +34,17 @@ public record HttpCall(String method, String path, Map<String, List<String>> hea
   }
 
   /**
+   * How much of a body over the bound is still read and dropped before the answer (as Tomcat's
+   * {@code maxSwallowSize}): a client that writes its whole body before it reads the answer, as the
+   * JDK's {@code HttpClient} does, then reads the 413 instead of a connection reset by a server that
+   * closed it with the body unread. A longer body is not read; its connection is closed.
+   */
+  public static final long SWALLOW_BYTES = 2L << 20;
+
+  /**
    * A request whose body is read from {@code in}, at most {@code maxBodyBytes} bytes: a longer body
-   * (declared by its Content-Length, or found while reading) is not read further and the call says
-   * {@link #bodyTooLarge()}.
+   * (declared by its Content-Length, or found while reading) is kept no further and the call says
+   * {@link #bodyTooLarge()}; up to {@link #SWALLOW_BYTES} of it are read and dropped first.
    *
    * @throws IOException when the body cannot be read (the client went away, the server's request timer closed it)
    */
@@ -46,6 +54,10 @@ public record HttpCall(String method, String path, Map<String, List<String>> hea
     String declared = headersOnly.header("Content-Length");
     if (declared != null && declared.strip().length() < 19 && !declared.strip().isEmpty() && declared.strip().chars().allMatch(Character::isDigit)
         && Long.parseLong(declared.strip()) > maxBodyBytes) {
+      long length = Long.parseLong(declared.strip());
+      if (length <= SWALLOW_BYTES) {
+        swallow(in, length);
+      }
       return new HttpCall(method, path, headers, new byte[0], true);
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -53,11 +65,22 @@ public record HttpCall(String method, String path, Map<String, List<String>> hea
     int n;
     while ((n = in.read(chunk)) >= 0) {
       if (out.size() + n > maxBodyBytes) {
+        swallow(in, SWALLOW_BYTES - out.size() - n);
         return new HttpCall(method, path, headers, new byte[0], true);
       }
       out.write(chunk, 0, n);
     }
     return new HttpCall(method, path, headers, out.toByteArray(), false);
+  }
+
+  /** Reads and drops at most {@code limit} more bytes of {@code in}, or to its end. */
+  private static void swallow(InputStream in, long limit) throws IOException {
+    byte[] chunk = new byte[8192];
+    long left = limit;
+    int n;
+    while (left > 0 && (n = in.read(chunk, 0, (int) Math.min(chunk.length, left))) >= 0) {
+      left -= n;
+    }
   }
 
   /** The first value of a header, or null. */

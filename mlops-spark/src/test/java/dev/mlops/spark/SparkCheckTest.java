@@ -92,7 +92,7 @@ class SparkCheckTest {
   }
 
   @Test
-  @DisplayName("drift of 40,000 rows over 7 partitions from the merged sketches: the rows' verdicts, KS within the two rank errors")
+  @DisplayName("drift of 40,000 rows over 7 partitions from the merged sketches: KS within the two rank errors, the rows' verdict wherever that error cannot flip it")
   void driftFromSketches() {
     Frames data = Frames.generated(35, 20_000);
     Profile reference = data.jvmProfile(data.names());
@@ -106,13 +106,23 @@ class SparkCheckTest {
         "price", "score")).build();
     DriftReport fromSketches = check.drift(ks);
     DriftReport fromRows = ProfileDrift.compare(reference, current.table(), ks);
-    assertEquals(verdicts(fromRows), verdicts(fromSketches));
+    assertEquals(verdicts(fromRows).keySet(), verdicts(fromSketches).keySet());
     assertTrue(verdicts(fromSketches).get("skew"), verdicts(fromSketches).toString());
+    // KS at 20,000 against 40,000 rows calls drift from a distance of about 0.012 (1.36 * sqrt((n + m) / (n m))), less than
+    // the two sketches' rank errors: a verdict from sketches is the rows' verdict only where the rows' statistic is farther
+    // from that distance than the rank errors (the sketches' randomised compactions decide the others either way)
+    double critical = 1.36 * Math.sqrt((20_000.0 + 40_000.0) / (20_000.0 * 40_000.0));
+    int decided = 0;
     for (ColumnDrift c : fromSketches.columns()) {
       double bound = reference.column(c.name()).rankError() + check.profile().profile().column(c.name()).rankError();
       ColumnDrift exact = fromRows.columns().stream().filter(e -> e.name().equals(c.name())).findFirst().orElseThrow();
       assertEquals(exact.statistic(), c.statistic(), bound, c.name());
+      if (Math.abs(exact.statistic() - critical) > bound) {
+        assertEquals(exact.drift(), c.drift(), c.name() + ": rows " + exact + ", sketches " + c);
+        decided++;
+      }
     }
+    assertTrue(decided >= 1, "the stretched column is decided: " + fromRows);
     // the defaults (Wasserstein, categories on frequent items) give the rows' verdicts too; city is beyond the exact frequent items,
     // and the stretched heavy-tailed column is left out: its normed Wasserstein distance read from compacted sketches depends on
     // which tail values the randomised compactions kept (0.042 against the rows' 0.039 in one run, past the 0.1 threshold in another)

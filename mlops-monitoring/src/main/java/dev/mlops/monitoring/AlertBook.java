@@ -24,13 +24,10 @@ final class AlertBook {
   private final Map<String, Long> lastFired = new HashMap<>();
   private final StoredAlerts stored;
 
-  /** When a rule of this monitor last raised an alert in the store, at or after a time (any process). */
+  /** When a rule of this monitor last raised an alert in the store within a span of time (any process). */
   @FunctionalInterface
   interface StoredAlerts {
-    /** Without a store: never. */
-    StoredAlerts NONE = (rule, since) -> Optional.empty();
-
-    Optional<Long> lastRaised(String rule, long since);
+    Optional<Long> lastRaised(String rule, long from, long until);
   }
 
   AlertBook(String monitor, List<AlertRule> rules, Duration cooldown, int maxPending, StoredAlerts stored) {
@@ -84,8 +81,8 @@ final class AlertBook {
     }
     if (!cooldown.isZero()) {
       // another process (or this one before a restart) may have raised it: the store says when
-      Optional<Long> elsewhere = stored.lastRaised(rule, draft.end() - cooldown.toMillis() + 1);
-      if (elsewhere.isPresent() && elsewhere.get() <= draft.end()) {
+      Optional<Long> elsewhere = stored.lastRaised(rule, draft.end() - cooldown.toMillis() + 1, draft.end());
+      if (elsewhere.isPresent()) {
         lastFired.merge(rule, elsewhere.get(), Math::max);
         suppressed.add(alert);
         return;

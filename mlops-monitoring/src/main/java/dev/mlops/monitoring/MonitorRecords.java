@@ -96,18 +96,18 @@ final class MonitorRecords {
   }
 
   /**
-   * When the rule {@code rule} last raised a stored alert at or after {@code since} (any process; at most the first
-   * 10,000 stored alerts from then are read), or empty without a store or when the store cannot be read (logged: the
-   * cooldown then holds in this process only).
+   * When the rule {@code rule} last raised a stored alert from {@code since} to {@code until} (any process; at most
+   * the first 10,000 stored alerts from {@code since} are read), or empty without a store or when the store cannot be
+   * read (logged: the cooldown then holds in this process only).
    */
-  java.util.Optional<Long> lastRaised(String rule, long since) {
+  java.util.Optional<Long> lastRaised(String rule, long since, long until) {
     if (store == null) {
       return java.util.Optional.empty();
     }
     try {
       long last = Long.MIN_VALUE;
       for (MonitorHistory.Entry<Alert> e : MonitorHistory.of(store, monitor).alerts(java.time.Instant.ofEpochMilli(since), 10_000)) {
-        if (e.value().isPresent() && e.value().get().rule().equals(rule)) {
+        if (e.time() <= until && e.value().isPresent() && e.value().get().rule().equals(rule)) {
           last = Math.max(last, e.time());
         }
       }

@@ -132,14 +132,16 @@ class AlertKindTest {
     ColumnDrift c = ks.getKey();
     assertEquals("ks", c.test());
     assertNotNull(c.pValue());
-    assertEquals(String.format(Locale.ROOT, "column amount drifted: ks statistic %.3g, p = %.3g (drift when p < 0.05)", c.statistic(),
-        c.pValue()), ks.getValue());
+    // the monitor's reference is a profile: the statistic is read from its sketch and says so, with its error
+    assertNotNull(c.statisticError());
+    assertEquals(String.format(Locale.ROOT, "column amount drifted: ks statistic %.3g \u00b1 %.2g from sketches, p = %.3g (drift when p < 0.05)",
+        c.statistic(), c.statisticError(), c.pValue()), ks.getValue());
     assertFalse(ks.getValue().contains("ks = "), "the p-value is not printed under the statistic's name: " + ks.getValue());
     Map.Entry<ColumnDrift, String> distance = amountDrift(2000);
     c = distance.getKey();
     assertNull(c.pValue(), c.test() + " is a distance");
-    assertEquals(String.format(Locale.ROOT, "column amount drifted: %s statistic %.3g (drift when at least 0.1)", c.test(), c.statistic()),
-        distance.getValue());
+    assertEquals(String.format(Locale.ROOT, "column amount drifted: %s statistic %.3g%s (drift when at least 0.1)", c.test(), c.statistic(),
+        c.statisticError() == null ? "" : String.format(Locale.ROOT, " \u00b1 %.2g from sketches", c.statisticError())), distance.getValue());
   }
 
   @Test

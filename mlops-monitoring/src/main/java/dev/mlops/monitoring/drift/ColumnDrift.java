@@ -19,12 +19,30 @@ import java.util.Locale;
  * @param referenceCount values in the reference after dropping missing ones
  * @param currentCount values in the current data after dropping missing ones
  * @param bins the bins of binned tests (and of every column's histogram in reports)
+ * @param statisticError when the statistic was read from quantile sketches (a reference profile, or
+ *     two profiles) rather than computed from the rows: how far it may lie from the statistic of the
+ *     rows themselves, from the sketches' rank errors at 99% confidence ({@code ks}: the sum of the
+ *     rank errors; {@code wasserstein}: that times the values' range, normed). Null when the statistic
+ *     was computed from the rows, and for the tests read from sketches without such a bound (the
+ *     binned ones), which therefore never claim a settled verdict either way: see {@code unsettled}
+ * @param unsettled whether the verdict rests on a statistic within {@code statisticError} of the
+ *     threshold, so that the rows' own test could decide the other way (for a p-value: the p-value at
+ *     one end of the error's range is on the other side of the threshold, the correction's factor
+ *     held as it is, or the effect, read from the same sketches, on the other side of the
+ *     effect-size floor). Always false where {@code statisticError} is null
  */
 public record ColumnDrift(String name, String type, String test, double statistic, @Nullable Double pValue, @Nullable Double rawPValue, double threshold,
-    boolean drift, double effectSize, long referenceCount, long currentCount, List<Bin> bins) {
+    boolean drift, double effectSize, long referenceCount, long currentCount, List<Bin> bins, @Nullable Double statisticError,
+    boolean unsettled) {
   /** Copies the bins; the list is immutable. */
   public ColumnDrift {
     bins = List.copyOf(bins);
+  }
+
+  /** A verdict on a statistic computed from the rows (no sketch error). */
+  public ColumnDrift(String name, String type, String test, double statistic, @Nullable Double pValue, @Nullable Double rawPValue,
+      double threshold, boolean drift, double effectSize, long referenceCount, long currentCount, List<Bin> bins) {
+    this(name, type, test, statistic, pValue, rawPValue, threshold, drift, effectSize, referenceCount, currentCount, bins, null, false);
   }
 
   /**
@@ -45,9 +63,11 @@ public record ColumnDrift(String name, String type, String test, double statisti
     // a threshold as it was set: 0.05, not 0.0500
     String bound = Double.isFinite(threshold) ? java.math.BigDecimal.valueOf(threshold).stripTrailingZeros().toPlainString()
         : String.valueOf(threshold);
+    String error = statisticError == null ? "" : String.format(Locale.ROOT, " \u00b1 %.2g from sketches", statisticError);
+    String caveat = unsettled ? "; within the sketches' error of the threshold, the rows could decide otherwise" : "";
     if (pValue != null) {
-      return String.format(Locale.ROOT, "%s statistic %.3g, p = %.3g (drift when p < %s)", test, statistic, pValue, bound);
+      return String.format(Locale.ROOT, "%s statistic %.3g%s, p = %.3g (drift when p < %s)%s", test, statistic, error, pValue, bound, caveat);
     }
-    return String.format(Locale.ROOT, "%s statistic %.3g (drift when at least %s)", test, statistic, bound);
+    return String.format(Locale.ROOT, "%s statistic %.3g%s (drift when at least %s)%s", test, statistic, error, bound, caveat);
   }
 }

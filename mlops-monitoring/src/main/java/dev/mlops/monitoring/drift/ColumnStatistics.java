@@ -112,6 +112,20 @@ abstract class ColumnStatistics {
   /** The two-sample KS test; numerical columns only. */
   abstract TestResult ks();
 
+  /**
+   * How far the statistic of {@code test} read here may lie from the one the rows themselves would
+   * give (the sketches' rank errors carried through, at their 99% confidence), or NaN when it is
+   * computed from the rows or no such bound is known. Sketch paths bound KS and Wasserstein.
+   */
+  double statisticError(DriftTest test) {
+    return Double.NaN;
+  }
+
+  /** The KS result a statistic {@code d} would have with this column's counts, where {@link #statisticError} bounds KS. */
+  TestResult ksAt(double d) {
+    throw new IllegalStateException("KS is computed from the rows for '" + name + "'");
+  }
+
   /** The Wasserstein distance divided by the reference's standard deviation (0.001 when that is 0); numerical columns only. */
   abstract double computeNormedWasserstein();
 

@@ -70,7 +70,7 @@ final class DriftEngine {
       throw InvalidArgumentException.of("test", options.test.id(), "fits none of the columns compared "
           + columns.stream().map(ColumnStatistics::name).toList() + (why == null ? "" : "; for '" + columns.get(0).name() + "' it " + why));
     }
-    ColumnDrift[] tested = new ColumnDrift[columns.size()];
+    Tested[] tested = new Tested[columns.size()];
     runner.run(tested.length, i -> tested[i] = test(columns.get(i), plans.get(i)));
     return verdict(sides.referenceRows(), sides.currentRows(), List.of(tested), plans, untested, options);
   }
@@ -83,11 +83,20 @@ final class DriftEngine {
     }
   }
 
-  /** One column's test, before the verdict: the p-value is the raw one and {@code drift} is not decided yet. */
-  private static ColumnDrift test(ColumnStatistics column, ColumnPlan plan) {
+  /**
+   * One column's test before the verdict (the p-value is the raw one, {@code drift} not decided yet),
+   * with, for a statistic read from sketches with a known error, the range the rows' own result may
+   * lie in: for a p-value test the p-values at the two ends of the statistic's error (smallest first)
+   * and the effect's two ends (the effect, a normed Wasserstein distance, read from the same sketches);
+   * for a distance the statistic's two ends; null otherwise.
+   */
+  private record Tested(ColumnDrift drift, double @Nullable [] range) {}
+
+  private static Tested test(ColumnStatistics column, ColumnPlan plan) {
     DriftTest test = plan.test();
     TestResult result;
     double effect;
+    double error = Double.NaN;
     if (column.numerical() && column.oneValueOnBothSides()) {
       // one value on both sides: nothing moved. Tests on means and variances would divide rounding
       // noise by rounding noise (SciPy's Welch t gives t = -17 for 300 vs 200 copies of 0.1).
@@ -96,10 +105,25 @@ final class DriftEngine {
     } else {
       result = test.compute(column);
       effect = column.effect();
+      error = column.statisticError(test);
     }
     Double p = test.isPValue() && !Double.isNaN(result.pValue()) ? result.pValue() : null;
-    return new ColumnDrift(column.name(), column.numerical() ? "numerical" : "categorical", test.id(), result.statistic(), p, p,
-        plan.threshold(), false, effect, column.referenceCount(), column.currentCount(), column.bins());
+    double[] range = null;
+    if (!Double.isNaN(error)) {
+      double s = result.statistic();
+      // only KS among the p-value tests has an error bound: its p-value falls as D grows
+      if (test.isPValue()) {
+        double effectError = column.statisticError(DriftTest.WASSERSTEIN);
+        effectError = Double.isNaN(effectError) ? 0 : effectError;
+        range = new double[] {column.ksAt(Math.min(1, s + error)).pValue(), column.ksAt(Math.max(0, s - error)).pValue(),
+            Math.max(0, effect - effectError), effect + effectError};
+      } else {
+        range = new double[] {s - error, s + error};
+      }
+    }
+    ColumnDrift drift = new ColumnDrift(column.name(), column.numerical() ? "numerical" : "categorical", test.id(), result.statistic(), p, p,
+        plan.threshold(), false, effect, column.referenceCount(), column.currentCount(), column.bins(), Double.isNaN(error) ? null : error, false);
+    return new Tested(drift, range);
   }
 
   /**
@@ -108,8 +132,9 @@ final class DriftEngine {
    * floor, a distance when it reaches its threshold; the dataset drifts when the drifted share of the
    * tested columns reaches the drift share.
    */
-  private static DriftReport verdict(int referenceRows, int currentRows, List<ColumnDrift> tested, List<ColumnPlan> plans,
+  private static DriftReport verdict(int referenceRows, int currentRows, List<Tested> tests, List<ColumnPlan> plans,
       List<UntestedColumn> untested, DriftOptions options) {
+    List<ColumnDrift> tested = tests.stream().map(Tested::drift).toList();
     List<Integer> withP = new ArrayList<>();
     for (int i = 0; i < tested.size(); i++) {
       if (tested.get(i).rawPValue() != null) {
@@ -124,17 +149,33 @@ final class DriftEngine {
       ColumnDrift c = tested.get(i);
       int k = withP.indexOf(i);
       Double corrected = k >= 0 ? adjusted[k] : null;
-      boolean drift = plans.get(i).test().isPValue()
-          ? corrected != null && corrected < c.threshold() && c.effectSize() >= options.effectSizeFloor
-          : c.statistic() >= c.threshold();
+      boolean pTest = plans.get(i).test().isPValue();
+      boolean drift = pTest ? drifts(corrected, c.effectSize(), c, options) : c.statistic() >= c.threshold();
       if (drift) {
         drifted++;
       }
+      boolean unsettled = false;
+      double[] range = tests.get(i).range();
+      if (range != null) {
+        if (pTest) {
+          // the correction's factor for this column, held as it is at the two ends of the range
+          double factor = corrected == null || c.rawPValue() == null || c.rawPValue() == 0 ? 1 : corrected / c.rawPValue();
+          // drift is likeliest at the smallest p-value and the largest effect, least likely at the other ends
+          unsettled = drifts(Math.min(1, range[0] * factor), range[3], c, options) != drifts(Math.min(1, range[1] * factor), range[2], c, options);
+        } else {
+          unsettled = (range[0] >= c.threshold()) != (range[1] >= c.threshold());
+        }
+      }
       out.add(new ColumnDrift(c.name(), c.type(), c.test(), c.statistic(), corrected, c.rawPValue(), c.threshold(), drift, c.effectSize(),
-          c.referenceCount(), c.currentCount(), c.bins()));
+          c.referenceCount(), c.currentCount(), c.bins(), c.statisticError(), unsettled));
     }
     double share = out.isEmpty() ? 0 : (double) drifted / out.size();
     return new DriftReport(referenceRows, currentRows, !out.isEmpty() && share >= options.driftShare, share, drifted, out,
         options.correction.name().toLowerCase(Locale.ROOT), untested);
+  }
+
+  /** A p-value test's verdict: the corrected p-value below the threshold and the effect at the floor. */
+  private static boolean drifts(@Nullable Double corrected, double effect, ColumnDrift c, DriftOptions options) {
+    return corrected != null && corrected < c.threshold() && effect >= options.effectSizeFloor;
   }
 }

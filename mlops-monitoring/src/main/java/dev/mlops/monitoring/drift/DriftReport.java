@@ -51,7 +51,8 @@ public record DriftReport(int referenceRows, int currentRows, boolean datasetDri
    */
   public DriftReport asSummary() {
     List<ColumnDrift> drifted = columns.stream().filter(ColumnDrift::drift).map(c -> new ColumnDrift(c.name(), c.type(), c.test(),
-        c.statistic(), c.pValue(), c.rawPValue(), c.threshold(), true, c.effectSize(), c.referenceCount(), c.currentCount(), List.of()))
+        c.statistic(), c.pValue(), c.rawPValue(), c.threshold(), true, c.effectSize(), c.referenceCount(), c.currentCount(), List.of(),
+        c.statisticError(), c.unsettled()))
         .toList();
     return new DriftReport(referenceRows, currentRows, datasetDrift, driftShare, driftedColumns, drifted, correction, untested, testedColumns);
   }
@@ -59,8 +60,10 @@ public record DriftReport(int referenceRows, int currentRows, boolean datasetDri
   /**
    * The verdict in words, never claiming more than was tested: {@code dataset drift in 2 of 4 tested
    * columns (amount, channel)}, {@code no dataset drift in 4 tested columns}, or {@code no column
-   * tested}, followed by {@code ; not tested: label (absent from the current data)} when columns were
-   * not tested.
+   * tested}, followed by {@code ; unsettled (read from sketches, within their error of the threshold):
+   * amount} when a verdict read from sketches could go the other way on the rows
+   * ({@link ColumnDrift#unsettled()}), and by {@code ; not tested: label (absent from the current data)}
+   * when columns were not tested.
    */
   public String verdict() {
     StringBuilder sb = new StringBuilder();
@@ -75,6 +78,10 @@ public record DriftReport(int referenceRows, int currentRows, boolean datasetDri
       if (!drifted.isEmpty()) {
         sb.append(" (").append(drifted.size()).append(" drifted: ").append(String.join(", ", drifted)).append(')');
       }
+    }
+    List<String> unsettled = columns.stream().filter(ColumnDrift::unsettled).map(ColumnDrift::name).toList();
+    if (!unsettled.isEmpty()) {
+      sb.append("; unsettled (read from sketches, within their error of the threshold): ").append(String.join(", ", unsettled));
     }
     if (!untested.isEmpty()) {
       sb.append("; not tested: ").append(untested.stream().map(u -> u.name() + " (" + u.reason() + ")").collect(Collectors.joining(", ")));

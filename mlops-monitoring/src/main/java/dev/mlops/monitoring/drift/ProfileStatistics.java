@@ -159,8 +159,22 @@ final class ProfileStatistics extends ColumnStatistics {
         sum += Math.abs(f[1][g] - f[2][g]) * delta;
       }
     }
-    double sd = Math.sqrt(reference.variance());
-    return sum / (sd == 0 ? 0.001 : sd);
+    return sum / SketchStatistics.normOf(reference);
+  }
+
+  @Override
+  double statisticError(DriftTest test) {
+    double e = reference.rankErrorNow() + current.rankErrorNow();
+    return switch (test) {
+      case KS -> e;
+      case WASSERSTEIN -> e * (Math.max(reference.max(), current.max()) - Math.min(reference.min(), current.min())) / SketchStatistics.normOf(reference);
+      default -> Double.NaN;
+    };
+  }
+
+  @Override
+  TestResult ksAt(double d) {
+    return SketchStatistics.ks(reference, d, (int) Math.min(Integer.MAX_VALUE, current.numericCount()));
   }
 
   @Override

@@ -186,10 +186,30 @@ final class SketchStatistics extends ColumnStatistics {
   }
 
   @Override
+  double statisticError(DriftTest test) {
+    double e = reference.rankErrorNow();
+    return switch (test) {
+      case KS -> e;
+      case WASSERSTEIN -> e * (reference.max() - reference.min()) / normOf(reference);
+      default -> Double.NaN;
+    };
+  }
+
+  @Override
+  TestResult ksAt(double d) {
+    return ks(reference, d, values().length);
+  }
+
+  /** The reference's standard deviation, 0.001 when that is 0: what Wasserstein distances are divided by. */
+  static double normOf(ColumnProfile reference) {
+    double sd = Math.sqrt(reference.variance());
+    return sd == 0 ? 0.001 : sd;
+  }
+
+  @Override
   double computeNormedWasserstein() {
     prepare();
-    double sd = Math.sqrt(reference.variance());
-    return (buckets != null ? buckets.wasserstein() : wasserstein(reference, sorted)) / (sd == 0 ? 0.001 : sd);
+    return (buckets != null ? buckets.wasserstein() : wasserstein(reference, sorted)) / normOf(reference);
   }
 
   @Override

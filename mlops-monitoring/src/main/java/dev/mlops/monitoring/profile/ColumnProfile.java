@@ -374,6 +374,14 @@ public final class ColumnProfile {
   }
 
   /**
+   * The error of this sketch's rank answers now: 0 while it still holds every number it was given
+   * (its ranks are exact), else {@link #rankError()}.
+   */
+  public synchronized double rankErrorNow() {
+    return kll.isEstimationMode() ? kll.getNormalizedRankError(false) : 0;
+  }
+
+  /**
    * The sketched CDF as a step function: sorted retained items and, for each, the normalized rank
    * of values at or below it. Empty when no numbers were seen.
    */

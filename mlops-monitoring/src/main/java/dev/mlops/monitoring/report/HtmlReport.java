@@ -61,7 +61,7 @@ public final class HtmlReport {
         .append("body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;margin:0;color:#1d2330;background:#f6f7fb}")
         .append("header{padding:1.4rem 2rem;background:#fff;border-bottom:1px solid #e3e6ef}h1{margin:0;font-size:1.4rem}")
         .append("main{padding:1.5rem 2rem;max-width:72rem}.verdict{display:inline-block;margin-top:.6rem;padding:.35rem .8rem;border-radius:1rem;")
-        .append("font-weight:600}.drift{background:#fde2e1;color:#a1231b}.ok{background:#def7e5;color:#17693a}")
+        .append("font-weight:600}.drift{background:#fde2e1;color:#a1231b}.ok{background:#def7e5;color:#17693a}.unsure{background:#fff3cd;color:#7a5a00}")
         .append(".cards{display:flex;gap:1rem;margin:1rem 0}.card{background:#fff;border:1px solid #e3e6ef;border-radius:.5rem;padding:.8rem 1rem}")
         .append(".card b{display:block;font-size:1.3rem}table{border-collapse:collapse;width:100%;background:#fff}")
         .append("th,td{padding:.45rem .6rem;border-bottom:1px solid #eceef4;text-align:left;font-size:.9rem}th{background:#fafbfe}")
@@ -83,11 +83,13 @@ public final class HtmlReport {
     for (ColumnDrift c : r.columns()) {
       sb.append("<tr><td><a href=\"#").append(h(anchor(row++, c.name()))).append("\">").append(u(c.name())).append("</a></td><td>")
           .append(c.type()).append("</td><td>").append(h(c.test())).append("</td><td class=\"n\">").append(num(c.statistic()))
+          .append(c.statisticError() == null ? "" : " &plusmn; " + num(c.statisticError()))
           .append("</td><td class=\"n\">").append(num(c.pValue())).append("</td><td class=\"n\">").append(num(c.threshold()))
           .append("</td><td>").append(c.drift() ? "<span class=\"verdict drift\">drift</span>" : "<span class=\"verdict ok\">ok</span>")
-          .append("</td></tr>");
+          .append(c.unsettled() ? " <span class=\"verdict unsure\">unsettled</span>" : "").append("</td></tr>");
     }
     sb.append("</tbody></table>");
+    sketched(sb, r);
     untested(sb, r);
     if (quality != null) {
       sb.append("<h2>Data quality</h2><p>").append(quality.passed() ? "<span class=\"verdict ok\">all checks passed</span>"
@@ -133,6 +135,19 @@ public final class HtmlReport {
   /** A unique id per column: its position keeps {@code a b} and {@code a_b} apart; the name keeps it readable. */
   private static String anchor(int index, String name) {
     return "col-" + index + "-" + name.replaceAll("[^A-Za-z0-9_-]", "_");
+  }
+
+  /** What a statistic read from sketches means for its verdict, when any column's was. */
+  private static void sketched(StringBuilder sb, DriftReport r) {
+    if (r.columns().stream().allMatch(c -> c.statisticError() == null)) {
+      return;
+    }
+    long unsettled = r.columns().stream().filter(ColumnDrift::unsettled).count();
+    sb.append("<p>A statistic shown &plusmn; an error was read from quantile sketches: the statistic of the rows themselves lies within ")
+        .append("that error (99% confidence). ").append(unsettled == 0 ? "Every such verdict holds across its error."
+            : unsettled + (unsettled == 1 ? " verdict is" : " verdicts are")
+                + " <span class=\"verdict unsure\">unsettled</span>: its threshold lies within the error, so a test on the rows could decide it the other way.")
+        .append("</p>");
   }
 
   /** The columns the report was asked for but did not test, with the reason: the verdict above does not cover them. */

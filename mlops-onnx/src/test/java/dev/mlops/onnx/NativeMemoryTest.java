@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
  * that the process's resident memory outside the Java heap stops growing once warm: generous bounds, about leaks,
  * not speed.
  */
+// measures the process's resident memory: no other test class runs beside it
+@org.junit.jupiter.api.parallel.Isolated
 @Slow
 class NativeMemoryTest {
   private static final long MB = 1 << 20;

@@ -8,6 +8,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+// sets a system property other classes read: no other test class runs beside it
+@org.junit.jupiter.api.parallel.Isolated
 class LeftOutTagsTest {
   private String before;
 

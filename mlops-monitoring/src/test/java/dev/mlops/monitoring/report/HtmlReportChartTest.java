@@ -11,6 +11,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
+// one test sets the default locale: no other test class runs beside it
+@org.junit.jupiter.api.parallel.Isolated
 class HtmlReportChartTest {
   @Test
   void chartsHaveAPercentYAxisUseTheFullWidthAndLeaveRoomForTheFirstLabel() {

@@ -30,6 +30,8 @@ import org.tribuo.regression.Regressor;
  * holds, a warm-up past its timeout keeps the old version serving), and 1,000 hot swaps of ONNX
  * versions with the process's resident memory measured.
  */
+// measures the process's resident memory: no other test class runs beside it
+@org.junit.jupiter.api.parallel.Isolated
 @Slow
 class OnnxEndpointSoakTest extends OnnxServingFixture {
   private static final long MB = 1 << 20;

@@ -6,6 +6,8 @@ import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 
 /** The memory tests' measure sees native memory and not the Java heap's. */
+// measures the process's resident memory: no other test class runs beside it
+@org.junit.jupiter.api.parallel.Isolated
 class ResidentMemoryTest {
   private static final long MB = 1 << 20;
 

@@ -23,13 +23,24 @@ class ResidentMemoryTest {
     long withNative = TestModels.residentBytesOutsideHeap();
     // at least the 48 MB the leak tests allow: a leak that size would be seen
     assertTrue(withNative - before >= 48 * MB, "64 MB of touched direct memory: " + (withNative - before) / MB + " MB more outside the heap");
-    byte[][] onHeap = new byte[64][];
-    for (int i = 0; i < onHeap.length; i++) {
-      onHeap[i] = new byte[(int) MB];
-      java.util.Arrays.fill(onHeap[i], (byte) 1);
+    // the rest of the process (the JIT, the collector's own structures, other threads) can take native memory
+    // meanwhile: the smallest growth of three rounds, each touching 64 MB of new heap arrays, is what heap pages add
+    long least = Long.MAX_VALUE;
+    long last = withNative;
+    // all three rounds' arrays stay reachable, so each round touches heap pages no earlier round touched
+    byte[][][] rounds = new byte[3][64][];
+    byte[][] onHeap = null;
+    for (int round = 0; round < 3; round++) {
+      onHeap = rounds[round];
+      for (int i = 0; i < onHeap.length; i++) {
+        onHeap[i] = new byte[(int) MB];
+        java.util.Arrays.fill(onHeap[i], (byte) 1);
+      }
+      long now = TestModels.residentBytesOutsideHeap();
+      least = Math.min(least, now - last);
+      last = now;
     }
-    long withHeap = TestModels.residentBytesOutsideHeap();
-    assertTrue(withHeap - withNative < 16 * MB, "64 MB of touched heap arrays: " + (withHeap - withNative) / MB + " MB more outside the heap");
-    assertTrue(onHeap[63][0] == 1 && direct.get(0) == 1);
+    assertTrue(least < 16 * MB, "64 MB of touched heap arrays: at least " + least / MB + " MB more outside the heap in each of three rounds");
+    assertTrue(rounds[0][0][0] == 1 && onHeap[63][0] == 1 && direct.get(0) == 1);
   }
 }

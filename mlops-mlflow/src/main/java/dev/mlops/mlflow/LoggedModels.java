@@ -21,7 +21,7 @@ import java.util.function.UnaryOperator;
  * ({@code <model_id>.json} under the owner {@value #OWNER}), written atomically as every artifact
  * is, so a reopened store has them. The document holds the model's fields as MLflow's
  * {@code LoggedModelInfo} names them, its params and tags as objects, the latest value of each
- * metric linked to it, its registrations and a {@code deleted} flag.
+ * metric (per dataset) linked to it, its registrations and a {@code deleted} flag.
  *
  * <p>Where its files live: a model logged from a run keeps them among that run's artifacts, under
  * {@code models/<model_id>/} (so a version registered from it has the run as its lineage); a model
@@ -86,17 +86,34 @@ final class LoggedModels {
     return out;
   }
 
-  /** Links metric points to a model: the latest (by timestamp, then step) of each key is kept. */
-  void linkMetrics(String modelId, String runId, List<Metric> points, long time) {
+  /**
+   * A metric point linked to a logged model, with the dataset it was computed on (MLflow 3's
+   * {@code Metric.dataset_name} and {@code dataset_digest}; empty when none).
+   */
+  record LinkedMetric(Metric point, String datasetName, String datasetDigest) {}
+
+  /**
+   * Links metric points to a model: the latest (by timestamp, then step) of each key and dataset is
+   * kept, as MLflow keeps a logged model's metrics per key and dataset.
+   */
+  void linkMetrics(String modelId, String runId, List<LinkedMetric> points, long time) {
     update(modelId, time, doc -> {
       ObjectNode metrics = doc.withObjectProperty("metrics");
-      for (Metric p : points) {
-        JsonNode prior = metrics.get(p.key());
+      for (LinkedMetric l : points) {
+        Metric p = l.point();
+        String slot = l.datasetName().isEmpty() ? p.key() : p.key() + '\u001f' + l.datasetName() + '\u001f' + l.datasetDigest();
+        JsonNode prior = metrics.get(slot);
         if (prior == null || prior.path("timestamp").asLong() < p.timestamp()
             || prior.path("timestamp").asLong() == p.timestamp() && prior.path("step").asLong() <= p.step()) {
           ObjectNode m = Wire.metric(p);
           m.put("run_id", runId).put("model_id", modelId);
-          metrics.set(p.key(), m);
+          if (!l.datasetName().isEmpty()) {
+            m.put("dataset_name", l.datasetName());
+            if (!l.datasetDigest().isEmpty()) {
+              m.put("dataset_digest", l.datasetDigest());
+            }
+          }
+          metrics.set(slot, m);
         }
       }
       return doc;

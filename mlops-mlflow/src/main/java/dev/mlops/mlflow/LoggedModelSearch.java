@@ -106,7 +106,7 @@ final class LoggedModelSearch {
     return key -> switch (key.kind()) {
       case METRIC -> {
         List<Object> values = new ArrayList<>();
-        metrics(doc, key.name(), datasets).forEach(metric -> values.add(value(metric)));
+        metrics(doc, key.name(), datasets).forEach(metric -> values.add(LoggedModels.metricValue(metric)));
         yield values;
       }
       case PARAM -> Evaluator.one(text(doc.path("params").get(key.name())));
@@ -135,11 +135,6 @@ final class LoggedModelSearch {
     return n == null || n.isNull() || n.asText().isEmpty() ? null : n.asText();
   }
 
-  private static double value(JsonNode metric) {
-    JsonNode v = metric.path("value");
-    return v.isNumber() ? v.asDouble() : FileMlflowSource.parseDouble(v.asText());
-  }
-
   // ---------------------------------------------------------------- order
 
   /** MLflow's {@code parse_order_by_for_logged_models} and sort key, ties broken as MLflow breaks them. */
@@ -166,7 +161,7 @@ final class LoggedModelSearch {
         String metric = field.substring(field.indexOf('.') + 1);
         List<Dataset> on = datasetName.isEmpty() ? List.of() : List.of(new Dataset(datasetName, datasetDigest));
         value = d -> metrics(d, metric, on).stream().max(Comparator.comparingLong(x -> x.path("timestamp").asLong()))
-            .map(LoggedModelSearch::value).orElse(null);
+            .map(LoggedModels::metricValue).orElse(null);
       } else {
         String name = field.strip();
         if (!ORDER_ATTRIBUTES.contains(name)) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mlops.api.NotFoundException;
 import dev.mlops.api.artifact.ArtifactInfo;
 import dev.mlops.api.artifact.ArtifactStore;
+import dev.mlops.api.registry.Lineage;
 import dev.mlops.api.tracking.Metric;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -13,7 +14,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 
 /**
@@ -118,6 +123,38 @@ final class LoggedModels {
       }
       return doc;
     });
+  }
+
+  /**
+   * The lineage a logged model gives a version registered from it when it has no run: its
+   * experiment, params, the latest value of each metric linked to it, the datasets ({@code name@digest})
+   * those metrics were computed on, and the git commit MLflow tags it with, if any.
+   */
+  static Lineage lineage(ObjectNode doc) {
+    Map<String, String> params = new TreeMap<>();
+    doc.path("params").properties().forEach(e -> params.put(e.getKey(), e.getValue().asText()));
+    Map<String, Double> metrics = new TreeMap<>();
+    Map<String, Long> times = new TreeMap<>();
+    Set<String> datasets = new TreeSet<>();
+    for (JsonNode m : doc.path("metrics")) {
+      String key = m.path("key").asText();
+      long t = m.path("timestamp").asLong();
+      if (!times.containsKey(key) || times.get(key) <= t) {
+        times.put(key, t);
+        metrics.put(key, metricValue(m));
+      }
+      if (m.hasNonNull("dataset_name")) {
+        datasets.add(m.path("dataset_name").asText() + "@" + m.path("dataset_digest").asText(""));
+      }
+    }
+    String commit = doc.path("tags").path("mlflow.source.git.commit").asText("");
+    return new Lineage("", doc.path("experiment_id").asText(), params, metrics, List.copyOf(datasets), commit);
+  }
+
+  /** A linked metric's value: a number, or the text {@link Wire} writes for NaN and the infinities. */
+  static double metricValue(JsonNode metric) {
+    JsonNode v = metric.path("value");
+    return v.isNumber() ? v.asDouble() : FileMlflowSource.parseDouble(v.asText());
   }
 
   /** The owner and folder of a model's files in the artifact store. */

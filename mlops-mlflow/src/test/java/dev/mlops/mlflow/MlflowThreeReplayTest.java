@@ -204,6 +204,11 @@ class MlflowThreeReplayTest {
       send("PUT", upload + "model.onnx", HttpRequest.BodyPublishers.ofByteArray(onnx));
       send("PUT", upload + "MLmodel", HttpRequest.BodyPublishers.ofString(MlflowModelServingTest.MLMODEL));
       send("PATCH", api + "logged-models/" + modelId, "{\"model_id\": \"" + modelId + "\", \"status\": \"LOGGED_MODEL_READY\"}");
+      // an evaluation run logs a metric of the model on a dataset (mlflow.log_metric(..., model_id=..., dataset=...))
+      String eval = send("POST", api + "runs/create", "{\"experiment_id\": \"" + exp + "\", \"start_time\": 1733500000000}")
+          .path("run").path("info").path("run_id").asText();
+      send("POST", api + "runs/log-metric", "{\"run_id\": \"" + eval + "\", \"key\": \"accuracy\", \"value\": 0.97, \"timestamp\": 1733500001000,"
+          + " \"step\": 0, \"model_id\": \"" + modelId + "\", \"dataset_name\": \"iris-test\", \"dataset_digest\": \"9f2c\"}");
 
       send("POST", api + "registered-models/create", "{\"name\": \"iris\"}");
       HttpResponse<String> withRun = http.send(HttpRequest.newBuilder(URI.create(api + "model-versions/create")).POST(HttpRequest.BodyPublishers.ofString(
@@ -238,6 +243,8 @@ class MlflowThreeReplayTest {
       assertEquals(exp, v.lineage().experimentId());
       assertEquals(Map.of("C", "0.5"), v.lineage().params());
       assertEquals("abc123", v.lineage().gitCommit());
+      assertEquals(Map.of("accuracy", 0.97), v.lineage().metrics(), "the metrics linked to the model");
+      assertEquals(List.of("iris-test@9f2c"), v.lineage().datasets());
       assertEquals(List.of("sepal_length", "sepal_width", "petal_length", "petal_width"), v.signature().inputs().stream().map(f -> f.name()).toList(),
           "the MLmodel beside the model names its features");
     }

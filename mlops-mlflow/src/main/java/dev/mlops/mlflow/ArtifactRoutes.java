@@ -26,10 +26,21 @@ import java.nio.charset.StandardCharsets;
  * store follows no symbolic link). Other names in the artifact store (the registry's model bytes)
  * are no run and cannot be reached. A logged model logged in a run keeps its files among the run's
  * ({@code <experiment>/<run>/artifacts/models/<model id>/...}); one without a run is reached as
- * {@code <experiment>/models/<model id>/artifacts/<file>}, MLflow's own layout.
+ * {@code <experiment>/models/<model id>/artifacts/<file>}, MLflow's own layout. Multipart uploads
+ * ({@code mpu/...}) are refused as MLflow's server refuses them over a local artifact root
+ * ({@link #multipart}), so MLflow's clients upload in one PUT.
  */
 final class ArtifactRoutes {
   static final String PREFIX = "/api/2.0/mlflow-artifacts/artifacts";
+  /** MLflow's proxied multipart upload routes: {@code mpu/create}, {@code mpu/complete}, {@code mpu/abort}, then the path. */
+  static final String MPU_PREFIX = "/api/2.0/mlflow-artifacts/mpu/";
+  /**
+   * What MLflow's server answers (501 {@code NOT_IMPLEMENTED}) when its artifact repository is not
+   * a {@code MultipartUploadMixin}, as a local one is; MLflow's {@code HttpArtifactRepository}
+   * falls back to one streamed PUT on a message that starts with it
+   * ({@code _UnsupportedMultipartUploadException.MESSAGE}).
+   */
+  static final String MULTIPART_UNSUPPORTED = "Multipart upload is not supported for the current artifact repository";
   private final Tracker tracker;
   private final ArtifactStore store;
   private final LoggedModels loggedModels;
@@ -75,6 +86,37 @@ final class ArtifactRoutes {
       }
       default -> throw new MlflowError(MlflowError.ENDPOINT_NOT_FOUND, 404, "no route " + method + " " + rawPath);
     }
+  }
+
+  /**
+   * MLflow's {@code POST mlflow-artifacts/mpu/{create,complete,abort}/<path>}, answered as MLflow's
+   * server answers them over a local artifact root: the path is checked as every artifact path is
+   * (a run of that experiment, or a logged model without a run; no {@code ..}, no absolute path),
+   * the body as MLflow's handlers check it ({@code path} required; {@code num_parts} an integer;
+   * {@code parts} required to complete), then 501 {@code NOT_IMPLEMENTED} with
+   * {@link #MULTIPART_UNSUPPORTED}, on which MLflow's client uploads the file in one PUT. The store
+   * takes each upload streamed, so parts would buy nothing here; nothing is written.
+   */
+  void multipart(String method, String rawPath, Message m) {
+    String rest = rawPath.substring(MPU_PREFIX.length());
+    int slash = rest.indexOf('/');
+    String action = slash < 0 ? rest : rest.substring(0, slash);
+    if (!method.equals("POST") || !(action.equals("create") || action.equals("complete") || action.equals("abort"))) {
+      throw new MlflowError(MlflowError.ENDPOINT_NOT_FOUND, 404, "no route " + method + " " + rawPath);
+    }
+    target(slash < 0 ? "" : URLDecoder.decode(rest.substring(slash + 1).replace("+", "%2B"), StandardCharsets.UTF_8), true);
+    m.required("path");
+    switch (action) {
+      case "create" -> m.int64("num_parts", 1);
+      case "complete" -> {
+        m.string("upload_id");
+        if (!m.has("parts")) {
+          throw MlflowError.invalid("Missing value for required parameter 'parts'");
+        }
+      }
+      default -> m.string("upload_id");
+    }
+    throw new MlflowError("NOT_IMPLEMENTED", 501, MULTIPART_UNSUPPORTED);
   }
 
   private void list(HttpExchange ex) throws IOException {

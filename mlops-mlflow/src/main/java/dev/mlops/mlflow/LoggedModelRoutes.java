@@ -13,7 +13,6 @@ import dev.mlops.tracking.Tracker;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.HashSet;
 import java.util.List;
@@ -27,8 +26,8 @@ import java.util.Set;
  * the calls {@code mlflow.<flavor>.log_model} makes in 3.x. A model is created
  * {@code LOGGED_MODEL_PENDING} with an {@code mlflow-artifacts:} artifact URI, so its files are
  * uploaded through this server; finalizing makes it {@code LOGGED_MODEL_READY} (or
- * {@code LOGGED_MODEL_UPLOAD_FAILED}). Search takes experiment ids, pages and
- * {@code creation_timestamp}/{@code name} ordering; a filter expression is refused (not served yet).
+ * {@code LOGGED_MODEL_UPLOAD_FAILED}). Search takes experiment ids, a filter, datasets, an
+ * ordering and pages ({@link LoggedModelSearch}).
  */
 final class LoggedModelRoutes {
   static final int MAX_SEARCH_RESULTS = 50;
@@ -137,41 +136,17 @@ final class LoggedModelRoutes {
     return Wire.object();
   }
 
+  /** MLflow 3's {@code SearchLoggedModels}: see {@link LoggedModelSearch} for the filter, datasets and order. */
   ObjectNode search(Message m) {
     int max = m.int32("max_results", MAX_SEARCH_RESULTS, 1, MAX_SEARCH_RESULTS);
-    String filter = m.string("filter");
-    if (filter != null && !filter.isBlank()) {
-      throw MlflowError.invalid("filter", filter, "logged models are searched by experiment only on this server (no filter expression)");
-    }
     Set<String> experiments = new HashSet<>(m.strings("experiment_ids"));
-    List<ObjectNode> found = new ArrayList<>();
+    List<ObjectNode> candidates = new ArrayList<>();
     for (ObjectNode d : models.all()) {
       if (!d.path("deleted").asBoolean(false) && (experiments.isEmpty() || experiments.contains(d.path("experiment_id").asText()))) {
-        found.add(d);
+        candidates.add(d);
       }
     }
-    found.sort(order(m.messages("order_by")));
-    return OffsetPages.page(found, "models", LoggedModelRoutes::model, m, max);
-  }
-
-  private static Comparator<ObjectNode> order(List<Message> orderBy) {
-    Comparator<ObjectNode> c = null;
-    for (Message o : orderBy) {
-      String field = o.required("field_name");
-      Comparator<ObjectNode> next = switch (field) {
-        case "creation_timestamp", "creation_time", "creation_timestamp_ms" ->
-            Comparator.comparingLong(d -> d.path("creation_timestamp_ms").asLong());
-        case "last_updated_timestamp", "last_updated_timestamp_ms" -> Comparator.comparingLong(d -> d.path("last_updated_timestamp_ms").asLong());
-        case "name" -> Comparator.comparing(d -> d.path("name").asText());
-        default -> throw MlflowError.invalid("order_by.field_name", field, "must be creation_timestamp, last_updated_timestamp or name");
-      };
-      String asc = o.string("ascending");
-      next = asc == null || asc.isEmpty() || Boolean.parseBoolean(asc) ? next : next.reversed();
-      c = c == null ? next : c.thenComparing(next);
-    }
-    Comparator<ObjectNode> newestFirst = Comparator.<ObjectNode>comparingLong(d -> d.path("creation_timestamp_ms").asLong()).reversed()
-        .thenComparing(d -> d.path("model_id").asText());
-    return c == null ? newestFirst : c.thenComparing(newestFirst);
+    return OffsetPages.page(LoggedModelSearch.select(candidates, m), "models", LoggedModelRoutes::model, m, max);
   }
 
   ObjectNode listArtifacts(Message m) {

@@ -90,6 +90,12 @@ final class Message {
     return v.asText();
   }
 
+  /** A string field, or "" when absent. */
+  String stringOrEmpty(String field) {
+    String v = string(field);
+    return v == null ? "" : v;
+  }
+
   /** A string field that must be present and not empty. */
   String required(String field) {
     String v = string(field);

@@ -38,7 +38,7 @@ public final class MlflowHandler implements HttpHandler, AutoCloseable {
   static final String API = "/api/2.0/mlflow/";
   /** The prefix MLflow's web UI calls the same routes under. */
   static final String AJAX_API = "/ajax-api/2.0/mlflow/";
-  private static final List<String> PREFIXES = List.of(API, ArtifactRoutes.PREFIX + "/", ArtifactRoutes.PREFIX, AJAX_API);
+  private static final List<String> PREFIXES = List.of(API, ArtifactRoutes.PREFIX + "/", ArtifactRoutes.PREFIX, ArtifactRoutes.MPU_PREFIX, AJAX_API);
   /** The principal of the request this thread serves, for the registry's audit trail. */
   private static final ThreadLocal<String> PRINCIPAL = new ThreadLocal<>();
 
@@ -151,6 +151,10 @@ public final class MlflowHandler implements HttpHandler, AutoCloseable {
     if (path.startsWith(ArtifactRoutes.PREFIX) && (path.length() == ArtifactRoutes.PREFIX.length()
         || path.charAt(ArtifactRoutes.PREFIX.length()) == '/')) {
       artifacts.handle(ex, path);
+      return;
+    }
+    if (path.startsWith(ArtifactRoutes.MPU_PREFIX)) {
+      artifacts.multipart(method, path, method.equals("POST") ? body(ex) : Message.of(Wire.object()));
       return;
     }
     String name = path.startsWith(API) ? path.substring(API.length()) : path.startsWith(AJAX_API) ? path.substring(AJAX_API.length()) : null;

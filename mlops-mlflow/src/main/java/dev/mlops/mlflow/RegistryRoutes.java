@@ -151,7 +151,8 @@ final class RegistryRoutes {
    * with the flavor its file name gives ({@code .onnx}: onnx, else generic), the signature of its
    * {@code MLmodel} file, the tags, and the tag {@code mlflow.source} = {@code reportedSource} (what
    * MLflow's clients read back as the version's source); a version of a logged model ({@code modelId},
-   * or the one the source's path names) is linked to it.
+   * or the one the source's path names) is linked to it. A logged model without a run gives a version
+   * without a source run, whose lineage is the model's experiment, params and metrics.
    */
   ModelVersion register(String name, String source, @org.jspecify.annotations.Nullable String runId, String description, Map<String, String> tags,
       String reportedSource, @org.jspecify.annotations.Nullable String modelId) {
@@ -159,7 +160,13 @@ final class RegistryRoutes {
     if (modelId == null || modelId.isEmpty()) {
       modelId = s.loggedModelId();
     }
-    Registration r = Registration.of(name).fromRunArtifact(s.runId(), s.path()).description(description);
+    Registration r = Registration.of(name).description(description);
+    if (s.ofRun()) {
+      r.fromRunArtifact(s.owner(), s.path());
+    } else {
+      // a logged model without a run: its own files, and the lineage it has (experiment, params, metrics)
+      r.fromArtifact(s.owner(), s.path()).lineage(LoggedModels.lineage(loggedModels.require(s.owner())));
+    }
     if (s.path().endsWith(".onnx")) {
       r.flavor(ModelVersion.ONNX);
     } else {
@@ -224,7 +231,16 @@ final class RegistryRoutes {
 
   ObjectNode downloadUri(Message m) {
     ModelVersion v = requireVersion(m);
-    return Wire.object().put("artifact_uri", v.tags().getOrDefault("mlflow.source", v.source()));
+    String source = v.tags().getOrDefault("mlflow.source", v.source());
+    String modelId = v.tags().get("mlflow.modelId");
+    if (modelId != null && source.startsWith("models:/m-")) {
+      // MLflow 3 answers a logged model's version with the model's artifact location (its storage_location)
+      var doc = loggedModels.find(modelId);
+      if (doc.isPresent()) {
+        source = doc.get().path("artifact_uri").asText(source);
+      }
+    }
+    return Wire.object().put("artifact_uri", source);
   }
 
   ObjectNode searchVersions(Message m) {
@@ -317,6 +333,9 @@ final class RegistryRoutes {
         .put("source", v.tags().getOrDefault("mlflow.source", v.source()))
         .put("run_id", v.lineage().runId())
         .put("status", v.status().name());
+    if (v.tags().containsKey("mlflow.modelId")) {
+      n.put("model_id", v.tags().get("mlflow.modelId"));
+    }
     n.set("tags", Wire.keyValues(v.tags()));
     ArrayNode aliases = n.putArray("aliases");
     new java.util.TreeMap<>(registry.aliases(v.name())).forEach((a, num) -> {

@@ -207,7 +207,7 @@ final class RunRoutes {
    */
   private void logMetrics(String runId, List<Message> metrics, Map<String, String> params, Map<String, String> tags) {
     List<Metric> points = new ArrayList<>(metrics.size());
-    Map<String, List<Metric>> linked = new LinkedHashMap<>();
+    Map<String, List<LoggedModels.LinkedMetric>> linked = new LinkedHashMap<>();
     for (Message p : metrics) {
       Metric point = metric(p);
       String modelId = p.string("model_id");
@@ -215,15 +215,17 @@ final class RunRoutes {
         points.add(point);
       } else {
         models.require(modelId);
-        linked.computeIfAbsent(modelId, k -> new ArrayList<>()).add(point);
+        linked.computeIfAbsent(modelId, k -> new ArrayList<>())
+            .add(new LoggedModels.LinkedMetric(point, p.stringOrEmpty("dataset_name"), p.stringOrEmpty("dataset_digest")));
       }
     }
     if (!linked.isEmpty()) {
       run(runId); // the points held are read from the run: it must exist
     }
     Map<String, List<Metric>> held = new java.util.HashMap<>();
-    for (List<Metric> ps : linked.values()) {
-      for (Metric point : ps) {
+    for (List<LoggedModels.LinkedMetric> ps : linked.values()) {
+      for (LoggedModels.LinkedMetric l : ps) {
+        Metric point = l.point();
         List<Metric> history = held.computeIfAbsent(point.key(), k -> tracker.metricHistory(runId, k));
         if (!contains(history, point) && !contains(points, point)) {
           points.add(point);

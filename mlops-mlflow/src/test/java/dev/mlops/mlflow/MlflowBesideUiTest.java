@@ -46,6 +46,10 @@ class MlflowBesideUiTest {
             + "/artifacts/notes.txt")).header("Authorization", "Bearer " + TOKEN).PUT(HttpRequest.BodyPublishers.ofString("logged through the UI's port"))
             .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, put.statusCode(), put.body());
+        HttpResponse<String> multipart = http.send(HttpRequest.newBuilder(URI.create(trackingUri + "/api/2.0/mlflow-artifacts/mpu/create/" + exp + "/"
+            + run + "/artifacts")).header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.ofString("{\"path\": \"big.bin\","
+            + " \"num_parts\": 2}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(501, multipart.statusCode(), "MLflow's answer that makes its client upload in one PUT: " + multipart.body());
         List<Metric> history = tracker.metricHistory(run, "loss");
         assertEquals(1, history.size());
         assertEquals(0.25, history.get(0).value());

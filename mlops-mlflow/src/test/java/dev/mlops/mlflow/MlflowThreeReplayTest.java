@@ -2,6 +2,7 @@ package dev.mlops.mlflow;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -66,6 +67,11 @@ class MlflowThreeReplayTest {
     return send(method, url, HttpRequest.BodyPublishers.ofString(json));
   }
 
+  /** The server over {@code backend}, registering ONNX models as the README's Python example logs them. */
+  private static MlflowServer serve(StorageBackend backend) {
+    return MlflowServer.builder().storage(backend).port(0).registry(r -> r.flavor(OnnxFlavor.create())).start();
+  }
+
   private JsonNode get(String url) throws Exception {
     return send("GET", url, HttpRequest.BodyPublishers.noBody());
   }
@@ -81,7 +87,7 @@ class MlflowThreeReplayTest {
     String modelId;
     String runId;
     try (StorageBackend backend = StorageBackend.open("file:" + dir.resolve("mlops"));
-        MlflowServer server = MlflowServer.builder().storage(backend).port(0).registry(r -> r.flavor(OnnxFlavor.create())).start()) {
+        MlflowServer server = serve(backend)) {
       String api = server.url() + "/api/2.0/mlflow/";
       // mlflow.set_experiment("iris"): get-by-name answers 404, then create
       HttpResponse<String> missing = http.send(HttpRequest.newBuilder(URI.create(api + "experiments/get-by-name?experiment_name=iris")).GET().build(),
@@ -166,6 +172,81 @@ class MlflowThreeReplayTest {
         assertEquals("LOGGED_MODEL_READY", model.path("status").asText(), "a logged model outlives its server");
         assertEquals(runId, model.path("source_run_id").asText());
       }
+    }
+  }
+
+  /**
+   * {@code mlflow.onnx.log_model(onx, name="model")} with no active run creates the logged model
+   * without {@code source_run_id}; {@code register_model("models:/<model_id>", name)} then sends
+   * {@code source="models:/<model_id>"} and {@code model_id} with no {@code run_id}
+   * ({@code mlflow/tracking/_model_registry/fluent.py: _register_model}: {@code run_id} is set only
+   * for a {@code runs:/} URI), polls the version, and records the version on the model as the tag
+   * {@code mlflow.modelVersions}.
+   */
+  @Test
+  @DisplayName("a model logged without a run registers from models:/<model_id>: its own files, no run, its experiment and params as lineage")
+  void registeringALoggedModelWithoutARun() throws Exception {
+    byte[] onnx = MlflowModelServingTest.iris();
+    String modelId;
+    String exp;
+    try (StorageBackend backend = StorageBackend.open("file:" + dir.resolve("mlops"));
+        MlflowServer server = serve(backend)) {
+      String api = server.url() + "/api/2.0/mlflow/";
+      exp = send("POST", api + "experiments/create", "{\"name\": \"iris\"}").path("experiment_id").asText();
+      JsonNode info = send("POST", api + "logged-models", "{\"experiment_id\": \"" + exp + "\", \"name\": \"model\", \"model_type\": \"onnx\","
+          + " \"params\": [{\"key\": \"C\", \"value\": \"0.5\"}], \"tags\": [{\"key\": \"mlflow.source.git.commit\", \"value\": \"abc123\"}]}")
+          .path("model").path("info");
+      modelId = info.path("model_id").asText();
+      assertFalse(info.has("source_run_id"), info.toString());
+      String artifactUri = info.path("artifact_uri").asText();
+      assertEquals("mlflow-artifacts:/" + exp + "/models/" + modelId + "/artifacts", artifactUri);
+      String upload = server.url() + "/api/2.0/mlflow-artifacts/artifacts/" + artifactUri.substring("mlflow-artifacts:/".length()) + "/";
+      send("PUT", upload + "model.onnx", HttpRequest.BodyPublishers.ofByteArray(onnx));
+      send("PUT", upload + "MLmodel", HttpRequest.BodyPublishers.ofString(MlflowModelServingTest.MLMODEL));
+      send("PATCH", api + "logged-models/" + modelId, "{\"model_id\": \"" + modelId + "\", \"status\": \"LOGGED_MODEL_READY\"}");
+      // an evaluation run logs a metric of the model on a dataset (mlflow.log_metric(..., model_id=..., dataset=...))
+      String eval = send("POST", api + "runs/create", "{\"experiment_id\": \"" + exp + "\", \"start_time\": 1733500000000}")
+          .path("run").path("info").path("run_id").asText();
+      send("POST", api + "runs/log-metric", "{\"run_id\": \"" + eval + "\", \"key\": \"accuracy\", \"value\": 0.97, \"timestamp\": 1733500001000,"
+          + " \"step\": 0, \"model_id\": \"" + modelId + "\", \"dataset_name\": \"iris-test\", \"dataset_digest\": \"9f2c\"}");
+
+      send("POST", api + "registered-models/create", "{\"name\": \"iris\"}");
+      HttpResponse<String> withRun = http.send(HttpRequest.newBuilder(URI.create(api + "model-versions/create")).POST(HttpRequest.BodyPublishers.ofString(
+          "{\"name\": \"iris\", \"source\": \"models:/" + modelId + "\", \"run_id\": \"0123456789abcdef0123456789abcdef\", \"model_id\": \"" + modelId
+          + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(400, withRun.statusCode(), "a run the model was not logged in: " + withRun.body());
+      assertTrue(withRun.body().contains("logged without one"), withRun.body());
+      JsonNode version = send("POST", api + "model-versions/create", "{\"name\": \"iris\", \"source\": \"models:/" + modelId + "\", \"tags\":"
+          + " [{\"key\": \"mlops.classes\", \"value\": \"setosa,versicolor,virginica\"}], \"model_id\": \"" + modelId + "\"}").path("model_version");
+      assertEquals("1", version.path("version").asText());
+      assertEquals("models:/" + modelId, version.path("source").asText());
+      assertEquals(modelId, version.path("model_id").asText());
+      assertEquals("", version.path("run_id").asText(""));
+      assertEquals("READY", get(api + "model-versions/get?name=iris&version=1").path("model_version").path("status").asText());
+      get(api + "logged-models/" + modelId);
+      send("PATCH", api + "logged-models/" + modelId + "/tags", "{\"tags\": [{\"key\": \"mlflow.modelVersions\", \"value\":"
+          + " \"[{\\\"name\\\": \\\"iris\\\", \\\"version\\\": \\\"1\\\"}]\"}]}");
+      assertEquals(artifactUri, get(api + "model-versions/get-download-uri?name=iris&version=1").path("artifact_uri").asText(),
+          "the version's files are the logged model's, at its artifact location");
+      JsonNode model = get(api + "logged-models/" + modelId).path("model").path("info");
+      assertEquals("[{\"name\":\"iris\",\"version\":\"1\"}]", Wire.write(model.path("registrations")));
+    }
+
+    try (StorageBackend backend = StorageBackend.openExisting("file:" + dir.resolve("mlops"));
+        ModelRegistry registry = ModelRegistry.builder().storage(backend).flavor(OnnxFlavor.create()).build()) {
+      ModelVersion v = registry.getVersion("iris", 1);
+      assertArrayEquals(onnx, registry.bytes("iris", 1));
+      assertEquals("onnx", v.flavor());
+      assertEquals("artifacts:/" + modelId + "/model.onnx", v.source());
+      assertEquals(modelId, v.tags().get("mlflow.modelId"));
+      assertEquals("", v.lineage().runId(), "no run");
+      assertEquals(exp, v.lineage().experimentId());
+      assertEquals(Map.of("C", "0.5"), v.lineage().params());
+      assertEquals("abc123", v.lineage().gitCommit());
+      assertEquals(Map.of("accuracy", 0.97), v.lineage().metrics(), "the metrics linked to the model");
+      assertEquals(List.of("iris-test@9f2c"), v.lineage().datasets());
+      assertEquals(List.of("sepal_length", "sepal_width", "petal_length", "petal_width"), v.signature().inputs().stream().map(f -> f.name()).toList(),
+          "the MLmodel beside the model names its features");
     }
   }
 }

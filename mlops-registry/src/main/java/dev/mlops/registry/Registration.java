@@ -2,6 +2,7 @@ package dev.mlops.registry;
 
 import dev.mlops.api.InvalidArgumentException;
 import dev.mlops.api.internal.Validation;
+import dev.mlops.api.registry.Lineage;
 import dev.mlops.api.registry.ModelCard;
 import dev.mlops.api.registry.ModelSignature;
 import dev.mlops.api.registry.ModelVersion;
@@ -11,13 +12,15 @@ import java.util.Map;
 import org.tribuo.Model;
 
 /**
- * What to register as a new version: exactly one source (a run's artifact, a Tribuo model object,
- * or a file) plus optional metadata. Build with {@link #of(String)}.
+ * What to register as a new version: exactly one source (a run's artifact, another stored
+ * artifact, a Tribuo model object, or a file) plus optional metadata. Build with {@link #of(String)}.
  */
 public final class Registration {
   final String model;
   String runId = "";
+  String artifactOwner;
   String artifactPath;
+  Lineage lineage;
   Model<?> tribuoModel;
   Path file;
   String flavor;
@@ -39,7 +42,30 @@ public final class Registration {
   /** Takes the bytes from an artifact of a tracked run; the run also gives the lineage. */
   public Registration fromRunArtifact(String runId, String artifactPath) {
     this.runId = Validation.notNull("run id", runId);
+    this.artifactOwner = runId;
     this.artifactPath = Validation.notNull("artifact path", artifactPath);
+    return this;
+  }
+
+  /**
+   * Takes the bytes from the artifact store's {@code artifactPath} under {@code owner}, an owner
+   * that is not a tracked run (such as an MLflow logged model kept under its own id). The version's
+   * source reads {@code artifacts:/OWNER/PATH}; it has no source run, and its lineage is the one
+   * given with {@link #lineage(Lineage)}, if any.
+   */
+  public Registration fromArtifact(String owner, String artifactPath) {
+    this.artifactOwner = Validation.notNull("artifact owner", owner);
+    this.artifactPath = Validation.notNull("artifact path", artifactPath);
+    return this;
+  }
+
+  /**
+   * The lineage of a version that has no source run: what is known of where it came from (an
+   * experiment, params, metrics, datasets) though no run holds it. A version with a source run
+   * takes its lineage from the run, so giving both is refused when registering.
+   */
+  public Registration lineage(Lineage lineage) {
+    this.lineage = Validation.notNull("lineage", lineage);
     return this;
   }
 
@@ -112,7 +138,11 @@ public final class Registration {
     int sources = (artifactPath != null ? 1 : 0) + (tribuoModel != null ? 1 : 0) + (file != null ? 1 : 0);
     if (sources != 1) {
       throw InvalidArgumentException.of("registration source", sources + " sources",
-          "give exactly one of fromRunArtifact, fromModel or fromFile");
+          "give exactly one of fromRunArtifact, fromArtifact, fromModel or fromFile");
+    }
+    if (lineage != null && !runId.isEmpty()) {
+      throw InvalidArgumentException.of("registration lineage", lineage.runId(),
+          "is taken from the source run '" + runId + "'; give a lineage only for a version without a run");
     }
   }
 }

@@ -78,6 +78,8 @@ final class VersionIngestion {
           + "' needs a tracking store on the classpath (add mlops-tracking)"));
       Run run = ts.getRun(r.runId).orElseThrow(() -> new NotFoundException("run '" + r.runId + "' does not exist"));
       lineage = RegistryCore.lineageOf(run);
+    } else if (r.lineage != null) {
+      lineage = r.lineage;
     }
     String flavorName = r.flavor;
     if (flavorName == null) {
@@ -104,13 +106,14 @@ final class VersionIngestion {
         throw new NotFoundException("cannot read model file " + r.file + ": " + e.getMessage());
       }
     } else {
-      source = "runs:/" + r.runId + "/" + r.artifactPath;
-      long size = core.artifacts().info(r.runId, r.artifactPath).size();
+      String owner = r.artifactOwner;
+      source = (r.runId.isEmpty() ? "artifacts:/" : "runs:/") + owner + "/" + r.artifactPath;
+      long size = core.artifacts().info(owner, r.artifactPath).size();
       checkSize(flavorName, limit, source, size);
-      try (InputStream in = core.artifacts().open(r.runId, r.artifactPath)) {
+      try (InputStream in = core.artifacts().open(owner, r.artifactPath)) {
         bytes = readAtMost(in, size, limit, flavorName, source);
       } catch (IOException e) {
-        throw new StorageException("cannot read artifact '" + r.artifactPath + "' of run " + r.runId + ": " + e.getMessage(), e);
+        throw new StorageException("cannot read artifact '" + r.artifactPath + "' of " + (r.runId.isEmpty() ? "" : "run ") + owner + ": " + e.getMessage(), e);
       }
     }
     String sha = Digests.sha256(bytes);

@@ -1,5 +1,6 @@
 package dev.mlops.registry;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -150,6 +151,25 @@ abstract class ModelRegistryContract {
     assertEquals(ModelVersionStatus.FAILED_REGISTRATION, bad.status());
     assertTrue(bad.tags().containsKey("mlops.registration_error"));
     assertThrows(InvalidArgumentException.class, () -> registry.load(bad.uri(), Label.class));
+  }
+
+  @Test
+  void registersFromAStoredArtifactWithoutARunWithTheLineageGiven() throws Exception {
+    byte[] model = dev.mlops.api.internal.tribuo.TribuoProtobuf.write(Models.train(1));
+    backend.store(dev.mlops.api.artifact.ArtifactStore.class).put("m-0123", "model.tribuo", new java.io.ByteArrayInputStream(model));
+    dev.mlops.api.registry.Lineage given = new dev.mlops.api.registry.Lineage("", "7", Map.of("C", "0.5"), Map.of("acc", 0.9), List.of("eval@d1"), "abc123");
+    ModelVersion v = registry.register(Registration.of("fraud").fromArtifact("m-0123", "model.tribuo").lineage(given));
+    assertEquals("artifacts:/m-0123/model.tribuo", v.source());
+    assertEquals(given, v.lineage());
+    assertEquals(ModelVersion.TRIBUO_PROTOBUF, v.flavor());
+    assertArrayEquals(model, registry.bytes("fraud", 1));
+
+    String runId = trackedRun(2, 0.9);
+    InvalidArgumentException both = assertThrows(InvalidArgumentException.class,
+        () -> registry.register(Registration.of("fraud").fromRunArtifact(runId, "model/model.tribuo").lineage(given)));
+    assertTrue(both.getMessage().contains("registration lineage") && both.getMessage().contains(runId), both.getMessage());
+    assertThrows(NotFoundException.class, () -> registry.register(Registration.of("fraud").fromArtifact("m-0123", "missing.tribuo")));
+    assertEquals(1, registry.versions("fraud").size(), "nothing was written");
   }
 
   @ParameterizedTest

@@ -36,7 +36,13 @@ public final class FilterParser {
     /** Runs: {@code run_id, run_name, status, user, start_time, end_time, ...}, metrics, params, tags, datasets. */
     RUNS,
     /** Registered models: {@code name, description, creation_time, last_updated_time} and tags. */
-    MODELS
+    MODELS,
+    /**
+     * MLflow 3's logged models: {@code name, model_id, model_type, status, source_run_id},
+     * {@code creation_timestamp} and {@code last_updated_timestamp} (also spelt {@code creation_time},
+     * {@code last_updated_time}), metrics, params and tags; no dataset fields.
+     */
+    LOGGED_MODELS
   }
 
   private final String src;
@@ -267,7 +273,7 @@ public final class FilterParser {
         Key k = Key.attributeOrNull(name, vocabulary);
         if (k == null) {
           pos = start;
-          throw error("a known run attribute " + Key.STRING_ATTRIBUTES + " or " + Key.NUMERIC_ATTRIBUTES);
+          throw error(Key.attributeNames(vocabulary));
         }
         return k;
       }
@@ -282,10 +288,14 @@ public final class FilterParser {
     }
     if (peek() == '.') {
       Key.Kind kind = Key.kindOfPrefix(word);
-      if (kind == null || vocabulary == Vocabulary.MODELS && kind != Key.Kind.TAG && kind != Key.Kind.ATTRIBUTE) {
+      if (kind == null || vocabulary == Vocabulary.MODELS && kind != Key.Kind.TAG && kind != Key.Kind.ATTRIBUTE
+          || vocabulary == Vocabulary.LOGGED_MODELS && kind == Key.Kind.DATASET) {
         pos = start;
-        throw error((vocabulary == Vocabulary.MODELS ? "tags. or a model attribute" : "a key prefix (metrics., params., tags., attributes., datasets.)")
-            + ", found '" + word + ".'");
+        throw error(switch (vocabulary) {
+          case MODELS -> "tags. or a model attribute";
+          case LOGGED_MODELS -> "a key prefix (metrics., params., tags., attributes.; a logged model's datasets are the request's datasets field)";
+          case RUNS -> "a key prefix (metrics., params., tags., attributes., datasets.)";
+        } + ", found '" + word + ".'");
       }
       pos++;
       String name;
@@ -307,7 +317,7 @@ public final class FilterParser {
           Key k = Key.attributeOrNull(name, vocabulary);
           if (k == null) {
             pos = nameStart;
-            throw error("a known run attribute " + Key.STRING_ATTRIBUTES + " or " + Key.NUMERIC_ATTRIBUTES + ", found '" + name + "'");
+            throw error(Key.attributeNames(vocabulary) + ", found '" + name + "'");
           }
           yield k;
         }
@@ -325,7 +335,8 @@ public final class FilterParser {
     Key k = Key.attributeOrNull(word, vocabulary);
     if (k == null) {
       pos = start;
-      throw error("a key such as metrics.name, params.name, tags.name or a run attribute, found '" + word + "'");
+      throw error(vocabulary == Vocabulary.RUNS ? "a key such as metrics.name, params.name, tags.name or a run attribute, found '" + word + "'"
+          : Key.attributeNames(vocabulary) + " or tags.name, found '" + word + "'");
     }
     return k;
   }

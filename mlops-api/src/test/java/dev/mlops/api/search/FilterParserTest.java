@@ -55,6 +55,24 @@ class FilterParserTest {
   }
 
   @Test
+  void loggedModelVocabulary() {
+    FilterParser.Vocabulary lm = FilterParser.Vocabulary.LOGGED_MODELS;
+    assertEquals(new Expr.And(List.of(new Expr.Compare(Key.metric("acc"), Expr.Op.GT, 0.9),
+        new Expr.Compare(new Key(Key.Kind.ATTRIBUTE, "creation_timestamp"), Expr.Op.GE, 5.0),
+        new Expr.Compare(new Key(Key.Kind.ATTRIBUTE, "status"), Expr.Op.EQ, "READY"))),
+        FilterParser.parse("metrics.acc > 0.9 AND creation_time >= 5 AND attributes.status = 'READY'", lm));
+    assertEquals(new Expr.Compare(new Key(Key.Kind.ATTRIBUTE, "last_updated_timestamp"), Expr.Op.LT, 7.0),
+        FilterParser.parse("last_updated_time < 7", lm));
+    assertEquals(new Expr.Compare(Key.param("lr"), Expr.Op.LIKE, "0.%"), FilterParser.parse("params.lr LIKE '0.%'", lm));
+    InvalidArgumentException run = assertThrows(InvalidArgumentException.class, () -> FilterParser.parse("run_name = 'x'", lm));
+    assertTrue(run.getMessage().contains("logged model attribute") && run.getMessage().contains("'run_name"), run.getMessage());
+    InvalidArgumentException ds = assertThrows(InvalidArgumentException.class, () -> FilterParser.parse("datasets.name = 'x'", lm));
+    assertTrue(ds.getMessage().contains("found 'datasets.'"), ds.getMessage());
+    InvalidArgumentException like = assertThrows(InvalidArgumentException.class, () -> FilterParser.parse("creation_timestamp LIKE '1%'", lm));
+    assertTrue(like.getMessage().contains("is numeric and cannot use LIKE"), like.getMessage());
+  }
+
+  @Test
   void deepNestingAndHugeInputAreRefusedNotOverflowed() {
     String deep = "(".repeat(100_000) + "metrics.a > 1" + ")".repeat(100_000);
     assertThrows(InvalidArgumentException.class, () -> FilterParser.parse(deep));

@@ -1,5 +1,12 @@
 package dev.mlops.spark;
 
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.kll_sketch_agg_double;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.var_pop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +16,7 @@ import dev.mlops.monitoring.Monitor;
 import dev.mlops.monitoring.MonitorHistory;
 import dev.mlops.monitoring.drift.DriftOptions;
 import dev.mlops.monitoring.drift.DriftReport;
+import dev.mlops.monitoring.drift.ProfileDrift;
 import dev.mlops.monitoring.profile.Profile;
 import dev.mlops.monitoring.quality.DataQuality;
 import dev.mlops.monitoring.quality.QualityReport;
@@ -58,7 +66,7 @@ class ReadmeSparkTest {
       blocks.add(readme.substring(start, end));
       at = end;
     }
-    assertEquals(4, blocks.size(), "the README's Spark blocks");
+    assertEquals(5, blocks.size(), "the README's Spark blocks");
     String body = self.lines().map(String::strip).reduce("", (a, b) -> a + b + "\n");
     for (String block : blocks) {
       String stripped = block.lines().map(String::strip).reduce("", (a, b) -> a + b + "\n");
@@ -103,6 +111,15 @@ class ReadmeSparkTest {
     Map<List<Object>, DataFrameProfile> byChannel = SparkProfiler.newBuilder().build().profileGroups(payments, Grouping.by("channel"));
     // end
 
+    // README: Spark's sketches
+    Row sketched = spark.table("payments_today").agg(count(lit(1)).as("rows"),
+        kll_sketch_agg_double(col("amount")).as("amount"), avg(col("amount")).as("amount_mean"), var_pop(col("amount")).as("amount_var"),
+        expr("approx_top_k_accumulate(channel)").as("channel")).first();
+    Profile todayFromSketches = SparkSketches.newBuilder().rows("rows").quantiles("amount", "amount_mean", "amount_var")
+        .frequentItems("channel").build().read(sketched);
+    DriftReport sketchDrift = ProfileDrift.compare(reference, todayFromSketches, DriftOptions.defaults());
+    // end
+
     // README: stream
     try (StorageBackend backend = StorageBackend.open(storeUri);
         Monitor live = Monitor.builder("payments").reference(reference).storage(backend).windowRows(1_000_000).build()) {
@@ -125,6 +142,12 @@ class ReadmeSparkTest {
     assertEquals(drift.datasetDrift(), dayDrift.datasetDrift());
     assertEquals(quality, dayQuality);
     assertTrue(Files.readString(reportFile).contains("<title>payments today</title>"));
+    // Spark's own sketches of the day: its rows, its two columns, the verdict of the rows (nothing drifted)
+    assertEquals(2_000, todayFromSketches.rows());
+    assertEquals(2_000, todayFromSketches.column("amount").numericCount());
+    assertEquals(3, todayFromSketches.column("channel").frequentItems().size());
+    assertEquals(List.of("amount", "channel"), sketchDrift.columns().stream().map(c -> c.name()).toList());
+    assertFalse(sketchDrift.datasetDrift(), sketchDrift.verdict());
     assertEquals(java.util.Set.of(List.of("web"), List.of("app"), List.of("store")), byChannel.keySet());
     assertEquals(5_000, byChannel.values().stream().mapToLong(p -> p.profile().rows()).sum());
     try (StorageBackend backend = StorageBackend.open(storeUri)) {

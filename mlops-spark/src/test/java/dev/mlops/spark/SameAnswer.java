@@ -101,7 +101,7 @@ final class SameAnswer {
   }
 
   /** The rank of each sketched quantile among the exact values is within the sketch's rank error of the asked rank. */
-  private static void quantiles(String c, double[] sorted, ColumnProfile p) {
+  static void quantiles(String c, double[] sorted, ColumnProfile p) {
     if (sorted.length == 0) {
       assertTrue(Double.isNaN(p.quantile(0.5)), c + "no numbers, no quantile");
       return;
@@ -118,7 +118,7 @@ final class SameAnswer {
   }
 
   /** Each reported item's count within the sketch's maximum error of the exact count; every item above that error reported. */
-  private static void frequent(String c, Map<String, Long> exact, ColumnProfile p) {
+  static void frequent(String c, Map<String, Long> exact, ColumnProfile p) {
     long err = p.frequentItemsError();
     Map<String, Long> reported = p.frequentItems();
     for (Map.Entry<String, Long> e : reported.entrySet()) {

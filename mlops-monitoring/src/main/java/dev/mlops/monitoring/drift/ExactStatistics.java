@@ -53,7 +53,7 @@ final class ExactStatistics extends ColumnStatistics {
         Column cur = current.columns().get(column);
         // a numerical reference against categorical current values is compared as categories
         return cur == null ? UntestedColumn.ABSENT : UntestedColumn.reason(ref.size() - ref.missing(), cur.size() - cur.missing(),
-            cur.size(), false, false);
+            cur.size(), false, false, 0);
       }
 
       @Override

@@ -56,7 +56,7 @@ final class ProfileStatistics extends ColumnStatistics {
         ColumnProfile ref = reference.column(column);
         ColumnProfile cur = find(current, column);
         return cur == null ? UntestedColumn.ABSENT : UntestedColumn.reason(ref.count() - ref.missingTotal(), cur.count() - cur.missingTotal(),
-            currentRows(), ref.isNumerical(), cur.isNumerical());
+            currentRows(), ref.isNumerical(), cur.isNumerical(), ref.variance());
       }
 
       @Override

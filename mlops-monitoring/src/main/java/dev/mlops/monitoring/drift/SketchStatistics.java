@@ -68,7 +68,7 @@ final class SketchStatistics extends ColumnStatistics {
         ColumnProfile ref = reference.column(column);
         Column cur = current.columns().get(column);
         return cur == null ? UntestedColumn.ABSENT : UntestedColumn.reason(ref.count() - ref.missingTotal(), cur.size() - cur.missing(),
-            cur.size(), ref.isNumerical(), cur.type() == Column.Type.NUMERICAL);
+            cur.size(), ref.isNumerical(), cur.type() == Column.Type.NUMERICAL, ref.variance());
       }
 
       @Override

@@ -483,7 +483,11 @@ public final class ColumnProfile {
     double max = in.readDouble();
     KllDoublesSketch kll = KllDoublesSketch.heapify(Memory.wrap(bytes(in)));
     ItemsSketch<String> freq = ItemsSketch.getInstance(Memory.wrap(bytes(in)), new ArrayOfStringsSerDe());
-    HllSketch hll = HllSketch.heapify(bytes(in)).copyAs(TgtHllType.HLL_8);
+    return of(name, c, new double[] {mean, m2, min, max}, kll, freq, HllSketch.heapify(bytes(in)).copyAs(TgtHllType.HLL_8));
+  }
+
+  /** A profile of these fields: counts as {@link #write} orders them, moments {mean, m2, min, max}; the sketches are taken, not copied. */
+  static ColumnProfile of(String name, long[] c, double[] moments, KllDoublesSketch kll, ItemsSketch<String> freq, HllSketch hll) {
     ColumnProfile p = new ColumnProfile(name, kll, freq, hll);
     p.missing = c[0];
     p.nan = c[1];
@@ -494,10 +498,10 @@ public final class ColumnProfile {
     p.strings = c[6];
     p.booleans = c[7];
     p.n = c[8];
-    p.mean = mean;
-    p.m2 = m2;
-    p.min = min;
-    p.max = max;
+    p.mean = moments[0];
+    p.m2 = moments[1];
+    p.min = moments[2];
+    p.max = moments[3];
     return p;
   }
 }

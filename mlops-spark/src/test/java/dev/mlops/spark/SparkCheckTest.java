@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mlops.api.InvalidArgumentException;
 import dev.mlops.monitoring.data.Table;
 import dev.mlops.monitoring.drift.ColumnDrift;
+import dev.mlops.monitoring.drift.DriftAnalyzer;
 import dev.mlops.monitoring.drift.DriftOptions;
 import dev.mlops.monitoring.drift.DriftReport;
 import dev.mlops.monitoring.drift.ProfileDrift;
@@ -86,6 +87,25 @@ class SparkCheckTest {
     }
   }
 
+  /** Every column's statistic within its stated error of the rows' (where it has one), every settled verdict the rows' verdict. */
+  private static void assertSettledVerdictsAreTheRows(DriftReport sketched, DriftReport rows, int atLeastSettled) {
+    int settled = 0;
+    for (ColumnDrift c : sketched.columns()) {
+      ColumnDrift exact = rows.columns().stream().filter(e -> e.name().equals(c.name())).findFirst().orElseThrow();
+      assertEquals(exact.test(), c.test(), c.name());
+      if (c.statisticError() != null) {
+        assertEquals(exact.statistic(), c.statistic(), c.statisticError(), c.name());
+      }
+      // a verdict vouched for: read with a known error (KS, Wasserstein) and not unsettled by it; the binned tests on
+      // sketched categories or bins carry no error and are not vouched for either way
+      if (c.statisticError() != null && !c.unsettled()) {
+        assertEquals(exact.drift(), c.drift(), c.name() + ": rows " + exact.figures() + ", sketches " + c.figures());
+        settled++;
+      }
+    }
+    assertTrue(settled >= atLeastSettled, sketched.verdict());
+  }
+
   private static Map<String, Boolean> verdicts(DriftReport r) {
     assertTrue(!r.columns().isEmpty());
     return r.columns().stream().collect(Collectors.toMap(ColumnDrift::name, ColumnDrift::drift));
@@ -108,29 +128,14 @@ class SparkCheckTest {
     DriftReport fromRows = ProfileDrift.compare(reference, current.table(), ks);
     assertEquals(verdicts(fromRows).keySet(), verdicts(fromSketches).keySet());
     assertTrue(verdicts(fromSketches).get("skew"), verdicts(fromSketches).toString());
-    // KS at 20,000 against 40,000 rows calls drift from a distance of about 0.012 (1.36 * sqrt((n + m) / (n m))), less than
-    // the two sketches' rank errors: a verdict from sketches is the rows' verdict only where the rows' statistic is farther
-    // from that distance than the rank errors (the sketches' randomised compactions decide the others either way)
-    double critical = 1.36 * Math.sqrt((20_000.0 + 40_000.0) / (20_000.0 * 40_000.0));
-    int decided = 0;
-    for (ColumnDrift c : fromSketches.columns()) {
-      double bound = reference.column(c.name()).rankError() + check.profile().profile().column(c.name()).rankError();
-      ColumnDrift exact = fromRows.columns().stream().filter(e -> e.name().equals(c.name())).findFirst().orElseThrow();
-      assertEquals(exact.statistic(), c.statistic(), bound, c.name());
-      if (Math.abs(exact.statistic() - critical) > bound) {
-        assertEquals(exact.drift(), c.drift(), c.name() + ": rows " + exact + ", sketches " + c);
-        decided++;
-      }
-    }
-    assertTrue(decided >= 1, "the stretched column is decided: " + fromRows);
-    // the defaults (Wasserstein, categories on frequent items) give the rows' verdicts too; city is beyond the exact frequent items,
-    // and the stretched heavy-tailed column is left out: its normed Wasserstein distance read from compacted sketches depends on
-    // which tail values the randomised compactions kept (0.042 against the rows' 0.039 in one run, past the 0.1 threshold in another)
-    Map<String, Boolean> byDefault = verdicts(check.drift(DriftOptions.defaults()));
-    byDefault.keySet().removeAll(Set.of("city", "skew"));
-    Map<String, Boolean> rowsByDefault = verdicts(ProfileDrift.compare(reference, current.table(), DriftOptions.defaults()));
-    rowsByDefault.keySet().removeAll(Set.of("city", "skew"));
-    assertEquals(rowsByDefault, byDefault);
+    // KS at 20,000 against 40,000 rows calls drift from a distance of about 0.012, close to the sketches' rank errors: a
+    // verdict the sketches cannot settle says so (unsettled), and every settled one is the verdict of the rows themselves
+    assertSettledVerdictsAreTheRows(fromSketches, DriftAnalyzer.compare(data.table(), current.table(), ks), 1);
+    // the defaults (Wasserstein, categories on frequent items): the same, the stretched heavy-tailed column's Wasserstein
+    // distance read from compacted sketches being unsettled (its range makes the error far larger than the threshold)
+    DriftReport byDefault = check.drift(DriftOptions.defaults());
+    assertTrue(byDefault.columns().stream().filter(c -> c.name().equals("skew")).allMatch(ColumnDrift::unsettled), byDefault.verdict());
+    assertSettledVerdictsAreTheRows(byDefault, DriftAnalyzer.compare(data.table(), current.table(), DriftOptions.defaults()), 0);
     InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
         () -> check.drift(DriftOptions.builder().test(dev.mlops.monitoring.drift.DriftTest.T_TEST).build()));
     assertTrue(e.getMessage().contains("raw reference values"), e.getMessage());

@@ -24,12 +24,13 @@ import java.util.Locale;
  *     rows themselves, from the sketches' rank errors at 99% confidence ({@code ks}: the sum of the
  *     rank errors; {@code wasserstein}: that times the values' range, normed). Null when the statistic
  *     was computed from the rows, and for the tests read from sketches without such a bound (the
- *     binned ones), which therefore never claim a settled verdict either way: see {@code unsettled}
+ *     binned ones on sketched bins or frequent items), whose verdicts are then not marked either way
  * @param unsettled whether the verdict rests on a statistic within {@code statisticError} of the
  *     threshold, so that the rows' own test could decide the other way (for a p-value: the p-value at
  *     one end of the error's range is on the other side of the threshold, the correction's factor
  *     held as it is, or the effect, read from the same sketches, on the other side of the
- *     effect-size floor). Always false where {@code statisticError} is null
+ *     effect-size floor). Always false where {@code statisticError} is null; a verdict with an error
+ *     that is not unsettled is the rows' verdict wherever the sketches' 99% bounds hold
  */
 public record ColumnDrift(String name, String type, String test, double statistic, @Nullable Double pValue, @Nullable Double rawPValue, double threshold,
     boolean drift, double effectSize, long referenceCount, long currentCount, List<Bin> bins, @Nullable Double statisticError,

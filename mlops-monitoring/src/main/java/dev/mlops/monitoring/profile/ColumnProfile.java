@@ -20,7 +20,9 @@ import org.apache.datasketches.memory.Memory;
  * A mergeable summary of one column: counts (values, missing, NaN, infinities, inferred types),
  * exact min, max, mean and variance (merged with Chan et al.'s parallel formulas), a KLL quantile
  * sketch of the finite numbers, frequent items of the non-numeric values, and an HLL distinct-count
- * estimate. Updates are thread-safe (one lock per column; batch updates take it once).
+ * estimate. Updates are thread-safe (one lock per column; batch updates take it once). One class of
+ * some 500 lines because it is one summary: every field is updated, merged, written and read together
+ * under the one lock, so the counts and the sketches cannot be split without splitting each of those.
  */
 public final class ColumnProfile {
   /** KLL accuracy parameter: normalized rank error about 0.7% at 99% confidence. */
@@ -373,10 +375,7 @@ public final class ColumnProfile {
     return kll.getNormalizedRankError(false);
   }
 
-  /**
-   * The error of this sketch's rank answers now: 0 while it still holds every number it was given
-   * (its ranks are exact), else {@link #rankError()}.
-   */
+  /** The error of the sketch's rank answers now: 0 while it holds every number given (exact ranks), else {@link #rankError()}. */
   public synchronized double rankErrorNow() {
     return kll.isEstimationMode() ? kll.getNormalizedRankError(false) : 0;
   }

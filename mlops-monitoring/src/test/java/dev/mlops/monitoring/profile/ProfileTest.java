@@ -79,7 +79,11 @@ class ProfileTest {
       assertTrue(below - tol <= q && q <= atOrBelow + tol, "quantile " + q + " = " + v + " covers ranks [" + below + ", " + atOrBelow + "]");
     }
     double distinct = Arrays.stream(data).distinct().count();
-    assertEquals(distinct, m.distinctEstimate(), Math.max(2, 0.05 * distinct));
+    // HLL at lgK 12 has a relative standard error of 1.04 / sqrt(4096), 1.6%: six of those (9.8%) is never
+    // reached by chance over this property's tries (5%, about three, was once: 16,917 for 16,105), and a merge
+    // that lost one of the at most six parts would still be off by a sixth
+    double rse = 1.04 / Math.sqrt(1 << ColumnProfile.HLL_LG_K);
+    assertEquals(distinct, m.distinctEstimate(), Math.max(2, 6 * rse * distinct));
     assertEquals(parts, merged.column("y").count());
     assertEquals(parts, merged.column("y").frequentItems().size());
   }

@@ -238,7 +238,7 @@ public final class InputLayout {
           int width = features.size();
           long[] shape = {n, width};
           if (elements[0] == Element.FLOAT) {
-            FloatBuffer b = scratch(0, n * width * 4L).asFloatBuffer();
+            FloatBuffer b = direct(n * width * 4L).asFloatBuffer();
             for (int r = from; r < to; r++) {
               for (int f = 0; f < width; f++) {
                 b.put(floats[f][r]);
@@ -246,7 +246,7 @@ public final class InputLayout {
             }
             out.put(inputs[0], OnnxTensor.createTensor(env, b.rewind(), shape));
           } else {
-            DoubleBuffer b = scratch(0, n * width * 8L).asDoubleBuffer();
+            DoubleBuffer b = direct(n * width * 8L).asDoubleBuffer();
             for (int r = from; r < to; r++) {
               for (int f = 0; f < width; f++) {
                 b.put(doubles[f][r]);
@@ -259,9 +259,9 @@ public final class InputLayout {
         for (int f = 0; f < inputs.length; f++) {
           long[] shape = ranks[f] == 1 ? new long[] {n} : new long[] {n, 1};
           OnnxTensor t = switch (elements[f]) {
-            case FLOAT -> OnnxTensor.createTensor(env, scratch(f, n * 4L).asFloatBuffer().put(floats[f], from, n).rewind(), shape);
-            case DOUBLE -> OnnxTensor.createTensor(env, scratch(f, n * 8L).asDoubleBuffer().put(doubles[f], from, n).rewind(), shape);
-            case INT64 -> OnnxTensor.createTensor(env, scratch(f, n * 8L).asLongBuffer().put(longs[f], from, n).rewind(), shape);
+            case FLOAT -> OnnxTensor.createTensor(env, direct(n * 4L).asFloatBuffer().put(floats[f], from, n).rewind(), shape);
+            case DOUBLE -> OnnxTensor.createTensor(env, direct(n * 8L).asDoubleBuffer().put(doubles[f], from, n).rewind(), shape);
+            case INT64 -> OnnxTensor.createTensor(env, direct(n * 8L).asLongBuffer().put(longs[f], from, n).rewind(), shape);
             case STRING -> OnnxTensor.createTensor(env, java.util.Arrays.copyOfRange(strings[f], from, to), shape);
           };
           out.put(inputs[f], t);
@@ -272,33 +272,6 @@ public final class InputLayout {
         throw e;
       }
     }
-  }
-
-  /** The largest input buffer a thread keeps for reuse; a larger tensor gets a buffer of its own. */
-  static final int SCRATCH_BYTES = 64 * 1024;
-
-  // Each thread's input buffers, by input position, reused from one run to the next: allocating a
-  // direct buffer per run (malloc, zeroing, a Cleaner) costs as much as a small graph's run. Safe because
-  // a tensor reads its buffer only until it is closed, and the thread that made it closes it (Tensors,
-  // try-with-resources around a synchronous run) before it makes the next one.
-  private static final ThreadLocal<ByteBuffer[]> SCRATCH = ThreadLocal.withInitial(() -> new ByteBuffer[1]);
-
-  /** A direct buffer of exactly {@code bytes} (position 0, limit {@code bytes}) for input {@code slot}: this thread's own when small. */
-  static ByteBuffer scratch(int slot, long bytes) {
-    if (bytes > SCRATCH_BYTES) {
-      return direct(bytes);
-    }
-    ByteBuffer[] held = SCRATCH.get();
-    if (slot >= held.length) {
-      held = java.util.Arrays.copyOf(held, slot + 1);
-      SCRATCH.set(held);
-    }
-    ByteBuffer b = held[slot];
-    if (b == null || b.capacity() < bytes) {
-      b = direct(Math.max(bytes, 64));
-      held[slot] = b;
-    }
-    return b.clear().limit((int) bytes);
   }
 
   private static ByteBuffer direct(long bytes) {

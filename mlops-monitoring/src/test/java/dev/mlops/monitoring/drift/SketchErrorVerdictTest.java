@@ -10,6 +10,7 @@ import dev.mlops.monitoring.data.Column;
 import dev.mlops.monitoring.data.Table;
 import dev.mlops.monitoring.profile.Profile;
 import dev.mlops.monitoring.report.HtmlReport;
+import dev.mlops.testkit.Slow;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.DisplayName;
@@ -30,6 +31,7 @@ class SketchErrorVerdictTest {
   }
 
   @Test
+  @Slow // 216 comparisons of 20,000 against 40,000 simulated rows: the claim holds over many draws, not one
   @DisplayName("KS and Wasserstein from sketches: within their stated error of the rows' statistic, and every settled verdict the rows' verdict")
   void settledVerdictsAreTheRowsVerdicts() {
     int settled = 0;

@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * An ONNX model behind an endpoint ({@link OnnxServing#adapter()}), beside ONNX Runtime's own run
  * on a tensor built once, in the same run: one row (target: at most 1.2 times the floor), and
  * throughput from 4 caller threads with and without micro-batching (target: batched at least twice
- * unbatched). The model is PyTorch's MLP classifier of {@link OnnxBenchmarks}. Run with
+ * unbatched), and from 16 callers, as behind an HTTP server's worker pool. The model is PyTorch's MLP classifier of {@link OnnxBenchmarks}. Run with
  * {@code java -jar benchmarks/target/benchmarks.jar OnnxServingBenchmarks}.
  */
 @Fork(1)
@@ -110,6 +110,24 @@ public class OnnxServingBenchmarks {
   @OutputTimeUnit(TimeUnit.SECONDS)
   @Threads(4)
   public Served<org.tribuo.classification.Label> batchedNoDelayFourThreads(Endpoints s) {
+    return s.greedy.predict(s.row);
+  }
+
+  /** Throughput of 16 callers, as behind an HTTP server's worker pool, each row its own run of the graph. */
+  @Benchmark
+  @BenchmarkMode(Mode.Throughput)
+  @OutputTimeUnit(TimeUnit.SECONDS)
+  @Threads(16)
+  public Served<org.tribuo.classification.Label> unbatchedSixteenThreads(Endpoints s) {
+    return s.plain.predict(s.row);
+  }
+
+  /** Throughput of 16 callers whose rows are gathered with no wait (up to 32 rows a run). */
+  @Benchmark
+  @BenchmarkMode(Mode.Throughput)
+  @OutputTimeUnit(TimeUnit.SECONDS)
+  @Threads(16)
+  public Served<org.tribuo.classification.Label> batchedNoDelaySixteenThreads(Endpoints s) {
     return s.greedy.predict(s.row);
   }
 }

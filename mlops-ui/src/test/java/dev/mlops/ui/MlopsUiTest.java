@@ -178,6 +178,9 @@ class MlopsUiTest {
     JsonNode m = json("/api/monitor?name=traffic");
     assertEquals(2, m.get("windows").size());
     assertTrue(m.get("alerts").size() >= 1);
+    // the monitor's reference is a profile: each tested column's statistic says how far the sketch may put it from the rows'
+    JsonNode column = m.get("windows").get(0).get("drift").get("columns").get(0);
+    assertTrue(column.get("statisticError").isNumber() && column.get("unsettled").isBoolean(), column.toString());
     HttpResponse<String> report = get("/report?monitor=traffic&window=1");
     assertEquals(200, report.statusCode(), report.body());
     assertTrue(report.headers().firstValue("Content-Security-Policy").orElseThrow().startsWith("sandbox;"), "the report is sandboxed");

@@ -42,7 +42,8 @@
       const render = m => {
         const rows = m.windows.map(w => {
           const drift = w.drift || {};
-          const drifted = (drift.columns || []).filter(c => c.drift).map(c => c.name);
+          // a verdict read from sketches within their error of its threshold says so (the window's report explains it)
+          const drifted = (drift.columns || []).filter(c => c.drift).map(c => c.unsettled ? c.name + ' (unsettled)' : c.name);
           const failures = ((w.quality || {}).results || []).filter(r => !r.passed).map(r => r.check + (r.column ? '(' + r.column + ')' : ''));
           const open = ui.el('button', 'report');
           open.addEventListener('click', () => {

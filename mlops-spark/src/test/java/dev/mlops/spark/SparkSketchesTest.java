@@ -213,6 +213,19 @@ class SparkSketchesTest {
       }
     }
     assertTrue(column(sparkW, "shifted").drift(), sparkW.toString());
+    // the report's own account of it: each statistic carries Spark's sketch's error, and every verdict it calls
+    // settled is the verdict of the rows themselves
+    DriftReport rowsW = dev.mlops.monitoring.drift.DriftAnalyzer.compare(ref.table(), current, DriftOptions.defaults());
+    for (String c : numbers) {
+      assertEquals(fromSpark.column(c).rankErrorNow(), column(sparkKs, c).statisticError(), 1e-15, c);
+      for (DriftReport[] pair : new DriftReport[][] {{sparkKs, rows}, {sparkW, rowsW}}) {
+        ColumnDrift read = column(pair[0], c);
+        if (!read.unsettled()) {
+          assertEquals(column(pair[1], c).drift(), read.drift(), c + " settled from Spark's sketch: " + read.figures());
+        }
+      }
+    }
+    assertTrue(!column(sparkKs, "shifted").unsettled() && !column(sparkKs, "stretched").unsettled(), sparkKs.verdict());
   }
 
   @Test

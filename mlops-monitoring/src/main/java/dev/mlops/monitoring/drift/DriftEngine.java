@@ -85,12 +85,17 @@ final class DriftEngine {
 
   /**
    * One column's test before the verdict (the p-value is the raw one, {@code drift} not decided yet),
-   * with, for a statistic read from sketches with a known error, the range the rows' own result may
-   * lie in: for a p-value test the p-values at the two ends of the statistic's error (smallest first)
-   * and the effect's two ends (the effect, a normed Wasserstein distance, read from the same sketches);
-   * for a distance the statistic's two ends; null otherwise.
+   * with, for a statistic read from sketches with a known error, where the rows' own result may lie;
+   * null otherwise.
    */
-  private record Tested(ColumnDrift drift, double @Nullable [] range) {}
+  private record Tested(ColumnDrift drift, @Nullable Ends ends) {}
+
+  /**
+   * The ends of a sketched result's error: for a p-value test the raw p-values at the two ends of the
+   * statistic's error and the effect's two ends (the effect, a normed Wasserstein distance, read from
+   * the same sketches); for a distance the statistic's two ends, the effect's unused.
+   */
+  private record Ends(double low, double high, double leastEffect, double mostEffect) {}
 
   private static Tested test(ColumnStatistics column, ColumnPlan plan) {
     DriftTest test = plan.test();
@@ -108,22 +113,22 @@ final class DriftEngine {
       error = column.statisticError(test);
     }
     Double p = test.isPValue() && !Double.isNaN(result.pValue()) ? result.pValue() : null;
-    double[] range = null;
+    Ends ends = null;
     if (!Double.isNaN(error)) {
       double s = result.statistic();
       // only KS among the p-value tests has an error bound: its p-value falls as D grows
       if (test.isPValue()) {
         double effectError = column.statisticError(DriftTest.WASSERSTEIN);
         effectError = Double.isNaN(effectError) ? 0 : effectError;
-        range = new double[] {column.ksAt(Math.min(1, s + error)).pValue(), column.ksAt(Math.max(0, s - error)).pValue(),
-            Math.max(0, effect - effectError), effect + effectError};
+        ends = new Ends(column.ksAt(Math.min(1, s + error)).pValue(), column.ksAt(Math.max(0, s - error)).pValue(),
+            Math.max(0, effect - effectError), effect + effectError);
       } else {
-        range = new double[] {s - error, s + error};
+        ends = new Ends(s - error, s + error, effect, effect);
       }
     }
     ColumnDrift drift = new ColumnDrift(column.name(), column.numerical() ? "numerical" : "categorical", test.id(), result.statistic(), p, p,
         plan.threshold(), false, effect, column.referenceCount(), column.currentCount(), column.bins(), Double.isNaN(error) ? null : error, false);
-    return new Tested(drift, range);
+    return new Tested(drift, ends);
   }
 
   /**
@@ -155,15 +160,16 @@ final class DriftEngine {
         drifted++;
       }
       boolean unsettled = false;
-      double[] range = tests.get(i).range();
-      if (range != null) {
+      Ends ends = tests.get(i).ends();
+      if (ends != null) {
         if (pTest) {
-          // the correction's factor for this column, held as it is at the two ends of the range
+          // the correction's factor for this column, held as it is at the two ends
           double factor = corrected == null || c.rawPValue() == null || c.rawPValue() == 0 ? 1 : corrected / c.rawPValue();
           // drift is likeliest at the smallest p-value and the largest effect, least likely at the other ends
-          unsettled = drifts(Math.min(1, range[0] * factor), range[3], c, options) != drifts(Math.min(1, range[1] * factor), range[2], c, options);
+          unsettled = drifts(Math.min(1, ends.low() * factor), ends.mostEffect(), c, options)
+              != drifts(Math.min(1, ends.high() * factor), ends.leastEffect(), c, options);
         } else {
-          unsettled = (range[0] >= c.threshold()) != (range[1] >= c.threshold());
+          unsettled = (ends.low() >= c.threshold()) != (ends.high() >= c.threshold());
         }
       }
       out.add(new ColumnDrift(c.name(), c.type(), c.test(), c.statistic(), corrected, c.rawPValue(), c.threshold(), drift, c.effectSize(),

@@ -146,7 +146,7 @@ final class ProfileStatistics extends ColumnStatistics {
     for (int g = 0; g < f[0].length; g++) {
       d = Math.max(d, Math.abs(f[1][g] - f[2][g]));
     }
-    return SketchStatistics.ks(reference, d, (int) Math.min(Integer.MAX_VALUE, current.numericCount()));
+    return ksAt(d);
   }
 
   @Override

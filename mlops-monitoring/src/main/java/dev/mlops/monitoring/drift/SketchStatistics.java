@@ -182,7 +182,7 @@ final class SketchStatistics extends ColumnStatistics {
   @Override
   TestResult ks() {
     prepare();
-    return buckets != null ? ks(reference, buckets.ks(), values().length) : ks(reference, sorted);
+    return buckets != null ? ksAt(buckets.ks()) : ks(reference, sorted);
   }
 
   @Override

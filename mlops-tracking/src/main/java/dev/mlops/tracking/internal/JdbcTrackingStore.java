@@ -3,7 +3,6 @@ package dev.mlops.tracking.internal;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.mlops.api.AlreadyExistsException;
-import dev.mlops.api.ConflictException;
 import dev.mlops.api.InvalidArgumentException;
 import dev.mlops.api.NotFoundException;
 import dev.mlops.api.Page;
@@ -45,6 +44,13 @@ import java.util.Optional;
  * {@code latest_metrics}, indexed, for search and ordering; on SQLite it is brought up to date when
  * it is read or every {@value PendingLatest#FOLD_EVERY} chunks written ({@link PendingLatest}). NaN
  * is stored as a flag, so it and both infinities round-trip exactly.
+ *
+ * <p>Thread-safe. On SQLite, whose one writer connection runs one transaction at a time,
+ * {@code logBatch} calls that arrive while another write runs are joined: the batches that queued
+ * are written in one transaction with one commit by one of their callers ({@link GroupCommit},
+ * {@link SqlBatches}), and each call still returns only once its own batch is committed, or throws
+ * the exception it would get alone. PostgreSQL runs each call's transaction on its own pooled
+ * connection.
  */
 public final class JdbcTrackingStore implements TrackingStore {
   /** A run's columns as search results and run reads start: ten fields, then the run key. */
@@ -55,12 +61,13 @@ public final class JdbcTrackingStore implements TrackingStore {
   private static final int FIRST_ORDER_COLUMN = 12;
 
   /** A run's surrogate key (child tables refer to it: integer joins are several times cheaper than text ones) and stage. */
-  private record RunRef(long key, LifecycleStage stage) {}
+  record RunRef(long key, LifecycleStage stage) {}
 
   private final Database db;
   private final Dialect dialect;
   private final PendingLatest pending;
   private final SqlExperiments experiments;
+  private final SqlBatches batches;
   /** Run id to surrogate key; both are fixed when the run is created and runs are never removed. */
   private final Cache<String, Long> runKeys = Caffeine.newBuilder().maximumSize(10_000).build();
 
@@ -70,6 +77,17 @@ public final class JdbcTrackingStore implements TrackingStore {
     this.dialect = db.dialect();
     this.pending = new PendingLatest(db);
     this.experiments = new SqlExperiments(db);
+    this.batches = new SqlBatches(db, pending, new SqlBatches.Runs() {
+      @Override
+      public RunRef require(Connection c, String runId) throws SQLException {
+        return requireRun(c, runId);
+      }
+
+      @Override
+      public Long cachedKey(String runId) {
+        return runKeys.getIfPresent(runId);
+      }
+    });
     db.migrate("tracking", TrackingSchema.MIGRATIONS);
   }
 
@@ -120,26 +138,10 @@ public final class JdbcTrackingStore implements TrackingStore {
           i.status().name(), i.user(), i.startTime(), i.endTime() < 0 ? null : i.endTime(), i.lifecycleStage().name(),
           i.artifactUri(), i.parentRunId());
       long key = requireRun(c, i.runId()).key();
-      writeKeyValues(c, "tags", key, tags, true);
-      writeKeyValues(c, "params", key, params, false);
+      SqlBatches.writeKeyValues(c, "tags", key, tags, true);
+      SqlBatches.writeKeyValues(c, "params", key, params, false);
       return null;
     });
-  }
-
-  private void writeKeyValues(Connection c, String table, long runKey, Map<String, String> values, boolean upsert) throws SQLException {
-    if (values.isEmpty()) {
-      return;
-    }
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (run_key, key, value) VALUES (?, ?, ?) ON CONFLICT (run_key, key) DO "
-        + (upsert ? "UPDATE SET value = excluded.value" : "NOTHING"))) {
-      for (Map.Entry<String, String> e : values.entrySet()) {
-        ps.setLong(1, runKey);
-        ps.setString(2, e.getKey());
-        ps.setString(3, e.getValue());
-        ps.addBatch();
-      }
-      ps.executeBatch();
-    }
   }
 
   @Override
@@ -176,16 +178,6 @@ public final class JdbcTrackingStore implements TrackingStore {
         rs.getLong(6), end, LifecycleStage.valueOf(rs.getString(8)), rs.getString(9), rs.getString(10));
   }
 
-  private static boolean singleKey(List<Metric> metrics) {
-    String key = metrics.get(0).key();
-    for (Metric m : metrics) {
-      if (!m.key().equals(key)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   private RunRef requireRun(Connection c, String runId) throws SQLException {
     try (PreparedStatement ps = prepare(c, "SELECT run_key, lifecycle_stage FROM runs WHERE run_id = ?", runId); ResultSet rs = ps.executeQuery()) {
       if (!rs.next()) {
@@ -217,62 +209,20 @@ public final class JdbcTrackingStore implements TrackingStore {
     });
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>On a {@code file:} store concurrent calls are committed together ({@link SqlBatches}): each
+   * returns once the transaction holding its batch has committed, and a refused batch fails alone.
+   */
   @Override
   public void logBatch(String runId, List<Metric> metrics, Map<String, String> params, Map<String, String> tags) {
-    if (dialect == Dialect.SQLITE && params.isEmpty() && tags.isEmpty() && !metrics.isEmpty() && singleKey(metrics)) {
-      Long runKey = runKeys.getIfPresent(runId);
-      if (runKey != null) {
-        // one guarded INSERT in autocommit: the trigger marks the key pending in the same implicit transaction
-        int written = db.autocommit(c -> {
-          try (PreparedStatement ps = c.prepareStatement(MetricChunks.SQLITE_GUARDED_INSERT)) {
-            MetricChunks.bindSqlite(ps, runKey, metrics.get(0).key(), metrics);
-            return ps.executeUpdate();
-          }
-        });
-        if (written == 1) {
-          pending.afterCommittedWrite(1);
-          return;
-        }
-        // run deleted: the full path below raises the right exception
-      }
-    }
-    db.transaction(c -> {
-      RunRef run = requireRun(c, runId);
-      if (run.stage() == LifecycleStage.DELETED) {
-        throw new ConflictException("run '" + runId + "' is deleted; restore it before logging");
-      }
-      if (!params.isEmpty()) {
-        writeParams(c, run.key(), runId, params);
-      }
-      writeKeyValues(c, "tags", run.key(), tags, true);
-      if (!metrics.isEmpty()) {
-        pending.afterWrite(c, MetricChunks.write(c, dialect, run.key(), metrics));
-      }
-      return null;
-    });
+    batches.log(new SqlBatches.Batch(runId, metrics, params, tags));
   }
 
-  private void writeParams(Connection c, long runKey, String runId, Map<String, String> params) throws SQLException {
-    try (PreparedStatement ins = c.prepareStatement("INSERT INTO params (run_key, key, value) VALUES (?, ?, ?) ON CONFLICT (run_key, key) DO NOTHING");
-        PreparedStatement sel = c.prepareStatement("SELECT value FROM params WHERE run_key = ? AND key = ?")) {
-      for (Map.Entry<String, String> p : params.entrySet()) {
-        ins.setLong(1, runKey);
-        ins.setString(2, p.getKey());
-        ins.setString(3, p.getValue());
-        if (ins.executeUpdate() == 0) {
-          sel.setLong(1, runKey);
-          sel.setString(2, p.getKey());
-          try (ResultSet rs = sel.executeQuery()) {
-            rs.next();
-            String old = rs.getString(1);
-            if (!old.equals(p.getValue())) {
-              throw new ConflictException("param '" + p.getKey() + "' of run '" + runId + "' already has value '" + old
-                  + "'; params are write-once (tried '" + p.getValue() + "')");
-            }
-          }
-        }
-      }
-    }
+  /** The combiner of concurrent {@code logBatch} calls, for tests. */
+  GroupCommit<SqlBatches.Batch> batchGroups() {
+    return batches.groups();
   }
 
   @Override

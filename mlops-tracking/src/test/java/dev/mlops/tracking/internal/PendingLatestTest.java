@@ -1,5 +1,7 @@
 package dev.mlops.tracking.internal;
 
+import static dev.mlops.tracking.internal.Backends.createRuns;
+import static dev.mlops.tracking.internal.Backends.runId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,11 +12,9 @@ import dev.mlops.api.StorageBackend;
 import dev.mlops.api.internal.jdbc.Database;
 import dev.mlops.api.search.FilterParser;
 import dev.mlops.api.search.OrderBy;
-import dev.mlops.api.tracking.Experiment;
 import dev.mlops.api.tracking.LifecycleStage;
 import dev.mlops.api.tracking.Metric;
 import dev.mlops.api.tracking.Run;
-import dev.mlops.api.tracking.RunInfo;
 import dev.mlops.api.tracking.RunStatus;
 import dev.mlops.api.tracking.TrackingStore;
 import dev.mlops.api.tracking.ViewType;
@@ -37,24 +37,11 @@ class PendingLatestTest {
   @TempDir
   Path dir;
 
-  private static void createRuns(TrackingStore store, int runs) {
-    store.createExperiment(new Experiment("e1", "pending", "runs:/", LifecycleStage.ACTIVE, 1, 1, Map.of()));
-    for (int i = 0; i < runs; i++) {
-      String id = runId(i);
-      store.createRun(new RunInfo(id, "e1", "run-" + i, RunStatus.RUNNING, "u", 1_000L + i, -1, LifecycleStage.ACTIVE, "runs:/" + id, ""),
-          Map.of(), Map.of());
-    }
-  }
-
   /** A fresh file: store under {@code name} with experiment e1 and one active run. */
   private StorageBackend withOneRun(String name) {
     StorageBackend backend = StorageBackend.open("file:" + dir.resolve(name));
     createRuns(backend.store(TrackingStore.class), 1);
     return backend;
-  }
-
-  private static String runId(int i) {
-    return String.format("%032x", i + 1L);
   }
 
   private static boolean anyPending(StorageBackend backend) {

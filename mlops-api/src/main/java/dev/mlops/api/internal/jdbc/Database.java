@@ -141,6 +141,16 @@ public final class Database implements AutoCloseable {
   }
 
   /**
+   * Whether this thread is running the work of a write transaction of this database, which a
+   * {@link #transaction} started now would join. A caller that would otherwise hand its work to
+   * another thread (which could not join it, and would wait for the connection this thread holds)
+   * runs it here instead.
+   */
+  public boolean inTransaction() {
+    return enclosing.get() != null;
+  }
+
+  /**
    * Runs read-only {@code work} in one transaction that sees a consistent snapshot, without the
    * writers' locks: SQLite's deferred read transaction (WAL readers never wait for writers of
    * other processes), or PostgreSQL's REPEATABLE READ READ ONLY. Retries transient failures.

@@ -27,9 +27,9 @@ import org.jspecify.annotations.Nullable;
  * <p>PostgreSQL keeps one transaction per call: each call borrows its own pooled connection and
  * transactions of different callers run at once, so there is no queue to join, and a grouped
  * commit whose answer a lost connection swallowed would leave every caller of the group unsure
- * whether its batch was written, where today only one is. Work running inside a transaction of the
- * same database on the caller's thread (a registry transaction that logs to a run) writes in it
- * directly: it holds the writer connection a leader on another thread would wait for.
+ * whether its batch was written, not just one. A call made by work that this database
+ * runs on the caller's thread (a registry transaction that logs to a run) writes directly, joining
+ * that transaction: the caller holds the writer connection a leader on another thread would wait for.
  */
 final class SqlBatches implements GroupCommit.Writer<SqlBatches.Batch> {
   /** One call's batch. */
@@ -64,7 +64,7 @@ final class SqlBatches implements GroupCommit.Writer<SqlBatches.Batch> {
 
   /** Writes {@code batch}; returns once it is committed. */
   void log(Batch batch) {
-    if (dialect == Dialect.SQLITE && !db.inTransaction()) {
+    if (dialect == Dialect.SQLITE && !db.holdsConnection()) {
       groups.submit(batch);
     } else {
       writeAlone(batch);

@@ -13,6 +13,7 @@ import dev.mlops.api.ConflictException;
 import dev.mlops.api.MlopsException;
 import dev.mlops.api.NotFoundException;
 import dev.mlops.api.StorageBackend;
+import dev.mlops.api.internal.jdbc.Database;
 import dev.mlops.api.tracking.LifecycleStage;
 import dev.mlops.api.tracking.Metric;
 import dev.mlops.api.tracking.Run;
@@ -324,6 +325,30 @@ class GroupCommitTest {
       store.logBatch(runId(0), points("loss", 1, 1, 3), Map.of(), Map.of());
       assertEquals(List.of(0.0, 1.0), values(store, runId(0), "loss"));
       assertEquals(0, store.batchGroups().waiting());
+    }
+  }
+
+  @Test
+  void aCallFromWorkTheDatabaseRunsOnTheCallersThreadWritesWithoutWaitingForALeader() throws Exception {
+    try (StorageBackend backend = open("nested")) {
+      JdbcTrackingStore store = storeWithRuns(backend, 1);
+      Database db = Database.of(backend);
+      Gate gate = new Gate();
+      Future<?> leader = heldLeader(store, gate);
+      // this thread holds SQLite's writer connection, which the held leader will need: queuing behind it would never end
+      callers.submit(() -> db.read(c -> {
+        store.logBatch(runId(0), points("loss", 1, 1, 2), Map.of(), Map.of());
+        return null;
+      })).get(60, TimeUnit.SECONDS);
+      callers.submit(() -> db.transaction(c -> {
+        store.logBatch(runId(0), points("loss", 2, 1, 3), Map.of("p", "1"), Map.of());
+        return null;
+      })).get(60, TimeUnit.SECONDS);
+      assertEquals(List.of(1.0, 2.0), values(store, runId(0), "loss"), "written while the leader is still held");
+      gate.release.countDown();
+      leader.get(60, TimeUnit.SECONDS);
+      assertEquals(List.of(1.0, 2.0, 0.0), values(store, runId(0), "loss"));
+      assertEquals(List.of(1), gate.sizes);
     }
   }
 

@@ -141,13 +141,13 @@ public final class Database implements AutoCloseable {
   }
 
   /**
-   * Whether this thread is running the work of a write transaction of this database, which a
-   * {@link #transaction} started now would join. A caller that would otherwise hand its work to
-   * another thread (which could not join it, and would wait for the connection this thread holds)
-   * runs it here instead.
+   * Whether this thread is running work of this database and holds its connection: the work of a
+   * write transaction (which a {@link #transaction} started now would join), or on SQLite any work
+   * on the writer connection. A caller that would otherwise hand its work to another thread (which
+   * could not join it, and would wait for the connection this thread holds) runs it here instead.
    */
-  public boolean inTransaction() {
-    return enclosing.get() != null;
+  public boolean holdsConnection() {
+    return enclosing.get() != null || (sqlite != null && sqlite.writerHeldByCurrentThread());
   }
 
   /**

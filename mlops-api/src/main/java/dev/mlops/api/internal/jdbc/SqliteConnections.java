@@ -144,6 +144,11 @@ final class SqliteConnections implements AutoCloseable {
     }
   }
 
+  /** Whether this thread is running work on the writer connection. */
+  boolean writerHeldByCurrentThread() {
+    return writerLock.isHeldByCurrentThread();
+  }
+
   /** Runs {@code work} on the writer connection in autocommit mode: each statement commits on its own. */
   <T> T autocommitted(SqlWork<T> work) throws SQLException {
     writerLock.lock();

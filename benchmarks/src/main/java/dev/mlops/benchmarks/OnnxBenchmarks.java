@@ -147,6 +147,77 @@ public class OnnxBenchmarks {
     return out;
   }
 
+  /**
+   * A 128-feature model with a small hidden layer (an MLP 128 -> 16 -> 1), so that a batch's run
+   * is short and what the library adds around it (checking 4,096 values and laying them out as a
+   * [32,128] tensor, decoding 32 outputs) shows beside ONNX Runtime's own run on a tensor built once.
+   */
+  @State(Scope.Benchmark)
+  public static class Wide {
+    static final int FEATURES = 128;
+    ModelRegistry registry;
+    OnnxModel model;
+    OrtSession session;
+    OnnxTensor prebuilt;
+    float[][] rows;
+
+    @Setup(Level.Trial)
+    public void setup() throws Exception {
+      Path file = TrackingBenchmarks.tempDir("bench-onnx-wide-").resolve("wide.onnx");
+      LargeOnnxModel.writeMlp(file, FEATURES, new int[] {16}, 1);
+      registry = ModelRegistry.builder().storage("file:" + TrackingBenchmarks.tempDir("bench-onnx-wide-store-"))
+          .flavor(OnnxFlavor.create()).build();
+      List<String> names = new ArrayList<>();
+      for (int i = 1; i <= FEATURES; i++) {
+        names.add("x" + i);
+      }
+      ModelVersion v = registry.register(Registration.of("wide").fromFile(file).flavor("onnx")
+          .signature(dev.mlops.onnx.OnnxMapping.features(names).signature()));
+      model = OnnxModel.load(registry, v.uri());
+      try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+        so.setIntraOpNumThreads(1);
+        so.setInterOpNumThreads(1);
+        session = OrtEnvironment.getEnvironment().createSession(Files.readAllBytes(file), so);
+      }
+      Random r = new Random(5);
+      rows = new float[32][FEATURES];
+      float[] flat = new float[32 * FEATURES];
+      for (int i = 0; i < 32; i++) {
+        for (int f = 0; f < FEATURES; f++) {
+          rows[i][f] = (float) r.nextGaussian();
+          flat[i * FEATURES + f] = rows[i][f];
+        }
+      }
+      prebuilt = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), FloatBuffer.wrap(flat), new long[] {32, FEATURES});
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws OrtException {
+      prebuilt.close();
+      session.close();
+      model.close();
+      registry.close();
+    }
+  }
+
+  /** 32 rows of 128 features as float arrays: checked, laid out as one [32,128] tensor, run, 32 values decoded. */
+  @Benchmark
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public List<OnnxPrediction> wideBatchOf32(Wide s) {
+    return s.model.predictBatch(s.rows);
+  }
+
+  /** The floor: ONNX Runtime's own run of the same [32,128] tensor built once, its result closed. */
+  @Benchmark
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public long wideBatchOf32OrtBaseline(Wide s) throws OrtException {
+    try (OrtSession.Result r = s.session.run(Map.of("input", s.prebuilt))) {
+      return r.size();
+    }
+  }
+
   /** A 100 MB ONNX file written at setup (an MLP 4 -> 5,000,000 -> 1) and a file: registry with a flavor that takes it. */
   @State(Scope.Benchmark)
   public static class LargeFile {

@@ -2,11 +2,20 @@ package dev.mlops.benchmarks;
 
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.mlops.onnx.OnnxFlavor;
+import dev.mlops.onnx.OnnxMapping;
 import dev.mlops.onnx.serving.OnnxServing;
+import dev.mlops.registry.ModelRegistry;
+import dev.mlops.registry.Registration;
 import dev.mlops.serving.Batching;
 import dev.mlops.serving.Endpoint;
 import dev.mlops.serving.ModelServer;
 import dev.mlops.serving.Served;
+import dev.mlops.testkit.LargeOnnxModel;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.tribuo.regression.Regressor;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -65,6 +74,49 @@ public class OnnxServingBenchmarks {
     public void tearDown() throws OrtException {
       server.close();
       classifier.tearDown();
+    }
+  }
+
+  /**
+   * A wider model behind the same two kinds of endpoint: a 128-feature MLP with two hidden layers
+   * of 1,024 units ({@code LargeOnnxModel.writeMlp}, about 1.2 million weights, 4.7 MB), where one
+   * row's run is mostly arithmetic rather than the runtime's fixed cost per call: a row alone is a
+   * matrix-vector product that reads every weight, a batch a matrix product that reads them once
+   * for all its rows.
+   */
+  @State(Scope.Benchmark)
+  public static class Wide {
+    static final int FEATURES = 128;
+
+    ModelServer server;
+    ModelRegistry registry;
+    Endpoint<Regressor> plain;
+    Endpoint<Regressor> greedy;
+    double[] row;
+
+    @Setup(Level.Trial)
+    public void setup() throws Exception {
+      Path file = TrackingBenchmarks.tempDir("bench-onnx-wide-").resolve("wide.onnx");
+      LargeOnnxModel.writeMlp(file, FEATURES, new int[] {1024, 1024}, 1);
+      OnnxFlavor flavor = OnnxFlavor.create();
+      registry = ModelRegistry.builder().storage("file:" + TrackingBenchmarks.tempDir("bench-onnx-wide-store-"))
+          .flavor(flavor).build();
+      List<String> names = IntStream.rangeClosed(1, FEATURES).mapToObj(i -> "x" + i).toList();
+      registry.register(Registration.of("wide").fromFile(file).flavor("onnx").signature(OnnxMapping.features(names).signature()));
+      registry.setAlias("wide", "champion", 1);
+      server = ModelServer.builder().registry(registry).modelAdapter("onnx", OnnxServing.adapter(flavor)).build();
+      plain = server.endpoint("plain", Regressor.class).serve("models:/wide@champion").build();
+      greedy = server.endpoint("greedy", Regressor.class).serve("models:/wide@champion").batching(Batching.noDelay(32)).build();
+      row = new double[FEATURES];
+      for (int i = 0; i < FEATURES; i++) {
+        row[i] = (i % 7) / 7.0;
+      }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      server.close();
+      registry.close();
     }
   }
 
@@ -128,6 +180,42 @@ public class OnnxServingBenchmarks {
   @OutputTimeUnit(TimeUnit.SECONDS)
   @Threads(16)
   public Served<org.tribuo.classification.Label> batchedNoDelaySixteenThreads(Endpoints s) {
+    return s.greedy.predict(s.row);
+  }
+
+  /** Throughput of 4 callers on the wider model, each row its own run of the graph. */
+  @Benchmark
+  @BenchmarkMode(Mode.Throughput)
+  @OutputTimeUnit(TimeUnit.SECONDS)
+  @Threads(4)
+  public Served<Regressor> wideUnbatchedFourThreads(Wide s) {
+    return s.plain.predict(s.row);
+  }
+
+  /** Throughput of 4 callers on the wider model, rows gathered with no wait (up to 32 rows a run). */
+  @Benchmark
+  @BenchmarkMode(Mode.Throughput)
+  @OutputTimeUnit(TimeUnit.SECONDS)
+  @Threads(4)
+  public Served<Regressor> wideBatchedNoDelayFourThreads(Wide s) {
+    return s.greedy.predict(s.row);
+  }
+
+  /** Throughput of 16 callers on the wider model, each row its own run of the graph. */
+  @Benchmark
+  @BenchmarkMode(Mode.Throughput)
+  @OutputTimeUnit(TimeUnit.SECONDS)
+  @Threads(16)
+  public Served<Regressor> wideUnbatchedSixteenThreads(Wide s) {
+    return s.plain.predict(s.row);
+  }
+
+  /** Throughput of 16 callers on the wider model, rows gathered with no wait (up to 32 rows a run). */
+  @Benchmark
+  @BenchmarkMode(Mode.Throughput)
+  @OutputTimeUnit(TimeUnit.SECONDS)
+  @Threads(16)
+  public Served<Regressor> wideBatchedNoDelaySixteenThreads(Wide s) {
     return s.greedy.predict(s.row);
   }
 }

@@ -43,15 +43,51 @@ public final class LargeOnnxModel {
     if (hidden < 1 || hidden > Integer.MAX_VALUE / 4) {
       throw new IllegalArgumentException("hidden units must be between 1 and " + Integer.MAX_VALUE / 4 + ": " + hidden);
     }
-    Tensor w1 = new Tensor("W1", new long[] {4, hidden}, 0.25f);
-    Tensor w2 = new Tensor("W2", new long[] {hidden, 1}, 1.0f / hidden);
-    byte[] nodes = concat(
-        field(1, node("MatMul", new String[] {"input", "W1"}, "hidden")),
-        field(1, node("Relu", new String[] {"hidden"}, "active")),
-        field(1, node("MatMul", new String[] {"active", "W2"}, "output")),
-        field(2, "large_mlp".getBytes(StandardCharsets.UTF_8)));
-    byte[] io = concat(field(11, valueInfo("input", "batch", 4)), field(12, valueInfo("output", "batch", 1)));
-    long graphLength = nodes.length + w1.fieldLength() + w2.fieldLength() + io.length;
+    return writeMlp(file, 4, new int[] {hidden}, 1);
+  }
+
+  /**
+   * Writes a multilayer perceptron {@code input float[batch,inputs] -> (MatMul, Relu) per hidden
+   * layer -> MatMul -> output float[batch,outputs]} whose every weight is {@code 1 / fan-in}, so
+   * each unit of a layer holds the mean of the layer before it (after Relu) and every output
+   * equals {@code max(0, mean(input))} up to float rounding. Its weights are dense: the runtime
+   * does the full matrix products, as for a trained model of that shape.
+   *
+   * @return the file's size in bytes
+   */
+  public static long writeMlp(Path file, int inputs, int[] hidden, int outputs) {
+    if (inputs < 1 || outputs < 1 || hidden.length == 0) {
+      throw new IllegalArgumentException("an MLP needs at least one input, one output and one hidden layer: inputs " + inputs
+          + ", hidden " + java.util.Arrays.toString(hidden) + ", outputs " + outputs);
+    }
+    int layers = hidden.length + 1;
+    Tensor[] weights = new Tensor[layers];
+    ByteArrayOutputStream nodes = new ByteArrayOutputStream();
+    String previous = "input";
+    long fanIn = inputs;
+    for (int i = 0; i < layers; i++) {
+      long width = i < hidden.length ? hidden[i] : outputs;
+      if (width < 1) {
+        throw new IllegalArgumentException("hidden layer " + (i + 1) + " has " + width + " units; it needs at least 1");
+      }
+      String w = "W" + (i + 1);
+      weights[i] = new Tensor(w, new long[] {fanIn, width}, 1.0f / fanIn);
+      boolean last = i == layers - 1;
+      String product = last ? "output" : hidden.length == 1 ? "hidden" : "hidden" + (i + 1);
+      nodes.writeBytes(field(1, node("MatMul", new String[] {previous, w}, product)));
+      if (!last) {
+        String active = hidden.length == 1 ? "active" : "active" + (i + 1);
+        nodes.writeBytes(field(1, node("Relu", new String[] {product}, active)));
+        previous = active;
+      }
+      fanIn = width;
+    }
+    nodes.writeBytes(field(2, (hidden.length == 1 && inputs == 4 && outputs == 1 ? "large_mlp" : "mlp").getBytes(StandardCharsets.UTF_8)));
+    byte[] io = concat(field(11, valueInfo("input", "batch", inputs)), field(12, valueInfo("output", "batch", outputs)));
+    long graphLength = nodes.size() + io.length;
+    for (Tensor t : weights) {
+      graphLength += t.fieldLength();
+    }
     byte[] head = concat(varintField(1, 8), field(2, "mlops-testkit".getBytes(StandardCharsets.UTF_8)),
         field(3, "1".getBytes(StandardCharsets.UTF_8)));
     byte[] opset = field(8, concat(field(1, new byte[0]), varintField(2, 17)));
@@ -59,9 +95,10 @@ public final class LargeOnnxModel {
       out.write(head);
       out.write(key(7, 2));
       out.write(varint(graphLength));
-      out.write(nodes);
-      w1.writeField(out);
-      w2.writeField(out);
+      nodes.writeTo(out);
+      for (Tensor t : weights) {
+        t.writeField(out);
+      }
       out.write(io);
       out.write(opset);
     } catch (IOException e) {

@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a model's named features reach its graph inputs: either one tensor [N, F] whose columns are
@@ -239,12 +240,14 @@ public final class InputLayout {
           long[] shape = {n, width};
           if (elements[0] == Element.FLOAT) {
             FloatBuffer b = direct(n * width * 4L).asFloatBuffer();
-            for (int r = from; r < to; r++) {
-              for (int f = 0; f < width; f++) {
-                b.put(floats[f][r]);
+            float[] rowMajor = new float[n * width];
+            for (int f = 0; f < width; f++) {
+              float[] column = floats[f];
+              for (int r = from, at = f; r < to; r++, at += width) {
+                rowMajor[at] = column[r];
               }
             }
-            out.put(inputs[0], OnnxTensor.createTensor(env, b.rewind(), shape));
+            out.put(inputs[0], OnnxTensor.createTensor(env, b.put(rowMajor).rewind(), shape));
           } else {
             DoubleBuffer b = direct(n * width * 8L).asDoubleBuffer();
             for (int r = from; r < to; r++) {
@@ -332,7 +335,7 @@ public final class InputLayout {
             "must hold the model's " + features.size() + " features in order " + features);
       }
       for (int f = 0; f < row.length; f++) {
-        put(c, r, f, row[f], where);
+        put(c, r, f, row[f], null, where);
       }
     }
     return c;
@@ -340,40 +343,57 @@ public final class InputLayout {
 
   private void put(Columns c, int r, int f, Object v, String where) {
     Element e = elements[single ? 0 : f];
-    String field = where + "feature '" + features.get(f) + "'";
     if (e == Element.STRING) {
       if (!(v instanceof CharSequence s)) {
-        throw InvalidArgumentException.of(field, v, "must be a string (the graph input is a string tensor)");
+        throw InvalidArgumentException.of(field(where, f), v, "must be a string (the graph input is a string tensor)");
       }
       c.strings[f][r] = s.toString();
       return;
     }
     if (!(v instanceof Number n)) {
-      throw InvalidArgumentException.of(field, v, "must be a number, not " + v.getClass().getSimpleName());
+      throw InvalidArgumentException.of(field(where, f), v, "must be a number, not " + v.getClass().getSimpleName());
     }
-    double d = n.doubleValue();
+    if (e == Element.INT64 && (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte)) {
+      c.longs[f][r] = n.longValue();
+      return;
+    }
+    put(c, r, f, n.doubleValue(), v, where);
+  }
+
+  /**
+   * Checks and holds one numeric value; {@code given} is the value as the caller gave it, for
+   * messages (null for a float from a float row, boxed only if it is refused).
+   */
+  private void put(Columns c, int r, int f, double d, @Nullable Object given, String where) {
     if (!Double.isFinite(d)) {
-      throw InvalidArgumentException.of(field, v, "must be finite");
+      throw InvalidArgumentException.of(field(where, f), shown(given, d), "must be finite");
     }
-    switch (e) {
+    switch (elements[single ? 0 : f]) {
       case FLOAT -> {
         if (Math.abs(d) > Float.MAX_VALUE) {
-          throw InvalidArgumentException.of(field, v, "is outside float32's range (the graph input is float)");
+          throw InvalidArgumentException.of(field(where, f), shown(given, d), "is outside float32's range (the graph input is float)");
         }
         c.floats[f][r] = (float) d;
       }
       case DOUBLE -> c.doubles[f][r] = d;
       case INT64 -> {
-        if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
-          c.longs[f][r] = n.longValue();
-        } else if (d == Math.rint(d) && Math.abs(d) < 0x1p63) {
+        if (d == Math.rint(d) && Math.abs(d) < 0x1p63) {
           c.longs[f][r] = (long) d;
         } else {
-          throw InvalidArgumentException.of(field, v, "must be a whole number (the graph input is int64)");
+          throw InvalidArgumentException.of(field(where, f), shown(given, d), "must be a whole number (the graph input is int64)");
         }
       }
-      default -> throw new IllegalStateException(e.toString());
+      default -> throw new IllegalStateException(elements[single ? 0 : f].toString());
     }
+  }
+
+  private static Object shown(@Nullable Object given, double d) {
+    return given != null ? given : (Object) (float) d;
+  }
+
+  /** A value's place in messages, built only when a value is refused. */
+  private String field(String where, int f) {
+    return where + "feature '" + features.get(f) + "'";
   }
 
   /** A row of zeros (empty strings for string features), to run a graph on when nothing better is at hand. */

@@ -82,7 +82,7 @@ public final class LargeOnnxModel {
       }
       fanIn = width;
     }
-    nodes.writeBytes(field(2, (hidden.length == 1 && inputs == 4 && outputs == 1 ? "large_mlp" : "mlp").getBytes(StandardCharsets.UTF_8)));
+    nodes.writeBytes(field(2, "mlp".getBytes(StandardCharsets.UTF_8)));
     byte[] io = concat(field(11, valueInfo("input", "batch", inputs)), field(12, valueInfo("output", "batch", outputs)));
     long graphLength = nodes.size() + io.length;
     for (Tensor t : weights) {
